@@ -1,0 +1,4 @@
+"""URLs of this area; its pages arrive with its own issue."""
+
+app_name = "objectives"
+urlpatterns = []

@@ -1,0 +1,175 @@
+"""The base model form every app subclasses, and the core's forms."""
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth import password_validation
+from django.utils.translation import gettext_lazy as _
+
+from .models import AccessRequest, Role, RoleAssignment, Unit, User
+from .permissions import restrict
+from .services import assignable_permissions
+
+
+class ScopedModelForm(forms.ModelForm):
+    """Every choice of a scoped related model is narrowed to what the user may see, or, for the
+    fields named in ``scope_actions``, to where the user may do that action."""
+
+    scope_actions = {}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        for name, field in self.fields.items():
+            if isinstance(field, forms.ModelChoiceField):
+                model = field.queryset.model
+                if getattr(model, "unit_field", None) is not None:
+                    field.queryset = restrict(field.queryset, user, self.scope_actions.get(name, "view"))
+                    if model is Unit:
+                        field.queryset = field.queryset.filter(is_active=True)
+
+
+class ServiceForm(forms.Form):
+    """A plain form with the same ``user`` argument, for service calls that are not a model form."""
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+
+class UnitForm(ScopedModelForm):
+    scope_actions = {"parent": "qms_portal.add_unit"}
+
+    class Meta:
+        model = Unit
+        fields = ["code", "name", "kind", "parent", "runs_own_qms", "phase"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].required = not self.user.is_superuser
+        if self.instance.pk:
+            self.fields["parent"].queryset = self.fields["parent"].queryset.exclude(
+                path__startswith=self.instance.path
+            )
+
+
+class UserForm(ScopedModelForm):
+    scope_actions = {"primary_unit": "qms_portal.add_user"}
+
+    class Meta:
+        model = User
+        fields = ["username", "full_name", "email", "primary_unit", "position", "phone", "language"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["primary_unit"].required = True
+        self.fields["email"].required = True
+
+
+class UserCreateForm(UserForm):
+    password = forms.CharField(
+        label=_("Temporary password"), required=False, strip=False, widget=forms.PasswordInput(render_value=True),
+        help_text=_("The person must change it at first login. Leave empty to e-mail them a link to set "
+                    "their own password."),
+    )
+
+    def clean_password(self):
+        password = self.cleaned_data.get("password")
+        if password:
+            password_validation.validate_password(password, User(username=self.data.get("username", "")))
+        return password
+
+
+class SetPasswordForm(ServiceForm):
+    password1 = forms.CharField(label=_("New password"), strip=False, widget=forms.PasswordInput)
+    password2 = forms.CharField(label=_("New password again"), strip=False, widget=forms.PasswordInput)
+
+    def __init__(self, *args, target=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.target = target
+        self.fields["password1"].help_text = password_validation.password_validators_help_text_html()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password1") and data.get("password1") != data.get("password2"):
+            self.add_error("password2", _("The two passwords are not the same."))
+        elif data.get("password1"):
+            try:
+                password_validation.validate_password(data["password1"], self.target)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return data
+
+
+class ImportForm(ServiceForm):
+    file = forms.FileField(
+        label=_("File (XLSX or CSV)"),
+        help_text=_("Columns: username, full_name, email, unit_code, position, phone, language, role_code. "
+                    "The first row holds the column names."),
+    )
+    send_links = forms.BooleanField(
+        label=_("E-mail each person a link to set their password"), required=False, initial=True
+    )
+
+
+class RoleForm(forms.ModelForm):
+    permissions = forms.ModelMultipleChoiceField(
+        label=_("Permissions"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = Role
+        fields = ["code", "name", "description", "permissions"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["permissions"].queryset = assignable_permissions().order_by(
+            "content_type__app_label", "content_type__model", "codename"
+        )
+        self.fields["permissions"].label_from_instance = lambda p: f"{p.content_type.app_label} · {_(p.name)}"
+
+
+class RoleAssignmentForm(ScopedModelForm):
+    scope_actions = {"unit": "qms_portal.add_roleassignment"}
+    user = forms.ModelChoiceField(
+        label=_("Person (user name)"), queryset=User.objects.filter(is_active=True), to_field_name="username",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "list": "people"}),
+        error_messages={"invalid_choice": _("No active person with this user name is within your scope.")},
+    )
+
+    class Meta:
+        model = RoleAssignment
+        fields = ["user", "role", "unit", "include_subunits"]
+
+
+class AccessRequestForm(forms.ModelForm):
+    class Meta:
+        model = AccessRequest
+        fields = ["role", "unit", "include_subunits", "justification"]
+        widgets = {"justification": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = Unit.objects.filter(is_active=True)
+
+
+class TransitionForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    password = forms.CharField(
+        label=_("Your password (to sign)"), required=False, strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, transition, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.transition = transition
+        self.fields["reason"].required = transition.reason_required
+        if transition.needs_password:
+            self.fields["password"].required = True
+        else:
+            del self.fields["password"]
+
+
+class PreferencesForm(forms.Form):
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+    notification_mode = forms.ChoiceField(label=_("E-mail notifications"), choices=User.NotificationMode.choices)
+    phone = forms.CharField(label=_("Phone"), required=False, max_length=32)

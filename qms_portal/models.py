@@ -1,0 +1,372 @@
+"""The shared core: the unit tree, people, roles and who holds which role where, the
+workflow trail, notifications, the outbox and reminder claims."""
+
+import unicodedata
+import uuid
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, Permission, UserManager
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from guardian.models import UserObjectPermissionBase
+from simple_history.models import HistoricalRecords
+
+from .querysets import ScopedManager, ScopedQuerySet
+
+
+def nfc(value):
+    """Vietnamese text is stored NFC-normalised, so search and sorting see one spelling."""
+    return unicodedata.normalize("NFC", value) if isinstance(value, str) else value
+
+
+def new_unit_key():
+    return uuid.uuid4().hex[:8]
+
+
+class BaseModel(models.Model):
+    """Every business model: timestamps, NFC-normalised text and history."""
+
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    history = HistoricalRecords(inherit=True)
+
+    # How a row reaches its unit, as a lookup path ("" means the row is a unit itself).
+    unit_field = None
+
+    objects = ScopedManager()
+
+    class Meta:
+        abstract = True
+
+    def clean_fields(self, exclude=None):
+        for field in self._meta.concrete_fields:
+            if isinstance(field, models.CharField | models.TextField):
+                setattr(self, field.attname, nfc(getattr(self, field.attname)))
+        super().clean_fields(exclude)
+
+    def save(self, *args, **kwargs):
+        for field in self._meta.concrete_fields:
+            if isinstance(field, models.CharField | models.TextField):
+                setattr(self, field.attname, nfc(getattr(self, field.attname)))
+        super().save(*args, **kwargs)
+
+
+class Unit(BaseModel):
+    """A node of the organisation tree: a city or district, an agency, office or ward, a division."""
+
+    class Kind(models.TextChoices):
+        CITY = "city", _("City / province")
+        DISTRICT = "district", _("District")
+        AGENCY = "agency", _("Agency / department")
+        OFFICE = "office", _("Specialist office")
+        WARD = "ward", _("Ward / commune")
+        DIVISION = "division", _("Division")
+
+    class Phase(models.TextChoices):
+        PREPARATION = "preparation", _("Organisational preparation")
+        TRAINING = "training", _("Training")
+        PLANNING = "planning", _("System planning")
+        DOCUMENTATION = "documentation", _("Document writing")
+        IMPLEMENTATION = "implementation", _("Implementation")
+        INTERNAL_AUDIT = "internal_audit", _("Internal audit")
+        MANAGEMENT_REVIEW = "management_review", _("Management review")
+        CERTIFIED = "certified", _("Certified")
+
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.AGENCY)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent unit"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="children",
+    )
+    # Materialised path of the units' keys ("/a1b2c3d4/e5f6a7b8/"): a subtree is one indexed prefix
+    # match, and the path is known before the row is inserted.
+    key = models.CharField(max_length=12, unique=True, editable=False, default=new_unit_key)
+    path = models.CharField(max_length=512, editable=False, db_index=True, default="")
+    depth = models.PositiveSmallIntegerField(editable=False, default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+    runs_own_qms = models.BooleanField(
+        _("runs its own QMS"), default=False, help_text=_("The unit holds its own ISO 9001 certificate.")
+    )
+    phase = models.CharField(
+        _("rollout phase"), max_length=20, choices=Phase.choices, default=Phase.PREPARATION
+    )
+
+    unit_field = ""
+
+    class Meta:
+        ordering = ["path"]
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        permissions = [("view_roster", _("Can view and print the role roster"))]
+
+    def __str__(self):
+        return f"{self.code} · {self.name}"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("unit_detail", args=[self.pk])
+
+    def compute_path(self):
+        self.path = (self.parent.path if self.parent else "/") + self.key + "/"
+        self.depth = self.path.count("/") - 2
+
+    def ancestors(self):
+        from .permissions import ancestor_paths
+
+        return Unit.objects.filter(path__in=ancestor_paths(self.path)[:-1]).order_by("depth")
+
+    def descendants(self, include_self=False):
+        qs = Unit.objects.filter(path__startswith=self.path)
+        return qs if include_self else qs.exclude(pk=self.pk)
+
+
+class PortalUserManager(UserManager.from_queryset(ScopedQuerySet)):
+    pass
+
+
+class User(AbstractUser):
+    class NotificationMode(models.TextChoices):
+        IMMEDIATE = "immediate", _("Immediately, one e-mail per message")
+        DIGEST = "digest", _("Once a day, in a digest")
+        NONE = "none", _("No e-mail, portal inbox only")
+
+    full_name = models.CharField(_("full name"), max_length=200)
+    position = models.CharField(_("position"), max_length=200, blank=True)
+    primary_unit = models.ForeignKey(
+        Unit, verbose_name=_("primary unit"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="members",
+    )
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    language = models.CharField(
+        _("preferred language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    must_change_password = models.BooleanField(_("must change password at next login"), default=False)
+    notification_mode = models.CharField(
+        _("e-mail notifications"), max_length=10, choices=NotificationMode.choices,
+        default=NotificationMode.IMMEDIATE,
+    )
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    unit_field = "primary_unit"
+    objects = PortalUserManager()
+
+    REQUIRED_FIELDS = ["email", "full_name"]
+
+    class Meta:
+        ordering = ["full_name", "username"]
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        permissions = [("deactivate_user", _("Can deactivate users and reset passwords"))]
+
+    def __str__(self):
+        return self.full_name or self.username
+
+    def save(self, *args, **kwargs):
+        self.full_name = nfc(self.full_name)
+        self.position = nfc(self.position)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("user_detail", args=[self.pk])
+
+
+class Role(BaseModel):
+    """A named set of Django permissions, granted to people on units."""
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    description = models.TextField(_("description"), blank=True)
+    permissions = models.ManyToManyField(Permission, verbose_name=_("permissions"), blank=True)
+    is_system = models.BooleanField(_("seeded role"), default=False, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+
+    def __str__(self):
+        # Seeded role names are in the translation catalogue; administrators' own ones are shown as typed.
+        return gettext(self.name) if self.is_system else self.name
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("role_edit", args=[self.pk])
+
+
+class RoleAssignment(BaseModel):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT, related_name="assignments"
+    )
+    role = models.ForeignKey(Role, verbose_name=_("role"), on_delete=models.PROTECT, related_name="assignments")
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="assignments")
+    include_subunits = models.BooleanField(
+        _("include sub-units"), default=True,
+        help_text=_("The role also applies to every unit below this one."),
+    )
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("granted by"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+
+    unit_field = "unit"
+
+    class Meta:
+        ordering = ["unit__path", "role__name"]
+        verbose_name = _("role assignment")
+        verbose_name_plural = _("role assignments")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role", "unit"], name="unique_role_assignment"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.role} @ {self.unit.code}"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("unit_detail", args=[self.unit_id]) + "#roles"
+
+
+class AccessRequest(BaseModel):
+    """An official asks for a role on a unit; someone who manages that unit's roles decides."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT,
+        related_name="access_requests",
+    )
+    role = models.ForeignKey(Role, verbose_name=_("role"), on_delete=models.PROTECT)
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT)
+    include_subunits = models.BooleanField(_("include sub-units"), default=False)
+    justification = models.TextField(_("justification"))
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PENDING)
+    assignment = models.ForeignKey(
+        RoleAssignment, null=True, blank=True, on_delete=models.SET_NULL, editable=False, related_name="+"
+    )
+
+    unit_field = "unit"
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("access request")
+        verbose_name_plural = _("access requests")
+        permissions = [
+            ("decide_accessrequest", _("Can approve or reject access requests")),
+            ("withdraw_accessrequest", _("Can withdraw an access request")),
+        ]
+
+    def __str__(self):
+        return gettext("%(role)s on %(unit)s for %(user)s") % {
+            "role": self.role, "unit": self.unit.code, "user": self.requester,
+        }
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("accessrequest_detail", args=[self.pk])
+
+
+class TransitionRecord(models.Model):
+    """One change of state made by the workflow engine: who, when, from, to, why, and a signature."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    object_id = models.PositiveBigIntegerField()
+    target = GenericForeignKey("content_type", "object_id")
+    transition = models.CharField(_("transition"), max_length=50)
+    from_state = models.CharField(_("from"), max_length=30)
+    to_state = models.CharField(_("to"), max_length=30)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT)
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    reason = models.TextField(_("reason"), blank=True)
+    class Meaning(models.TextChoices):
+        REVIEWED = "reviewed", _("Reviewed")
+        APPROVED = "approved", _("Approved")
+        VERIFIED = "verified", _("Verified")
+
+    signature_meaning = models.CharField(
+        _("signature meaning"), max_length=30, blank=True, choices=Meaning.choices
+    )
+    actor_name = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["content_type", "object_id", "at"])]
+        verbose_name = _("transition record")
+
+    def __str__(self):
+        return f"{self.transition}: {self.from_state} → {self.to_state}"
+
+
+class Notification(models.Model):
+    """An in-portal message. Its text is rendered in the reader's language when shown."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=50)
+    params = models.JSONField(default=dict, blank=True)
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    # Idempotency key: the same event never makes two notifications for one person.
+    key = models.CharField(max_length=200, unique=True, null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self):
+        from .notifications import render_title
+
+        return render_title(self)
+
+
+class OutboxMessage(models.Model):
+    """A task to queue, written in the same transaction as the change that needs it."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    task = models.CharField(max_length=200)
+    kwargs = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    dispatched_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    attempts = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self):
+        return f"{self.task} {self.kwargs}"
+
+
+class ReminderClaim(models.Model):
+    """The unique row a reminder claims before it is sent: the same key is never sent twice."""
+
+    key = models.CharField(max_length=200, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return self.key
+
+
+# django-guardian grants on single objects, in direct-FK tables (fast joins, real foreign keys).
+class UnitUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Unit, on_delete=models.CASCADE)
+
+
+class AccessRequestUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(AccessRequest, on_delete=models.CASCADE)

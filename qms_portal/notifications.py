@@ -1,0 +1,168 @@
+"""In-portal messages and e-mail, the outbox, and idempotent reminders.
+
+* ``notify()`` writes ``Notification`` rows and, for people who want e-mail at once, an
+  ``OutboxMessage`` in the same transaction; the outbox row is dispatched to Celery after the
+  commit, and ``outbox_flush`` (beat, every minute) re-dispatches whatever the broker missed.
+* A notification's text is rendered when it is read, in the reader's language; e-mail is rendered
+  in the recipient's preferred language from ``templates/emails/``.
+* ``claim(key)`` inserts a unique ``ReminderClaim`` row; a reminder is sent only by whoever claimed
+  it, so a sweep that runs twice, late or concurrently sends each reminder once.
+"""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from .models import Notification, OutboxMessage, ReminderClaim
+
+log = logging.getLogger(__name__)
+
+# kind → the title shown in the inbox and as the e-mail subject ("%(name)s" placeholders).
+KINDS = {
+    "transition_waiting": _("Waiting for your decision for %(days)s days: %(object)s"),
+    "accessrequest_submitted": _("New access request to decide: %(object)s"),
+    "accessrequest_approved": _("Your access request was approved: %(object)s"),
+    "accessrequest_rejected": _("Your access request was rejected: %(object)s"),
+    "role_assigned": _("You were given the role %(role)s on %(unit)s"),
+}
+
+
+def render_title(notification):
+    template = KINDS.get(notification.kind)
+    if template is None:
+        return notification.kind
+    try:
+        return str(template) % notification.params
+    except (KeyError, TypeError, ValueError):
+        return str(template)
+
+
+def claim(key):
+    """Claim a reminder: True for exactly one caller per key, ever."""
+    try:
+        with transaction.atomic():
+            ReminderClaim.objects.create(key=key[:200])
+        return True
+    except IntegrityError:
+        return False
+
+
+def enqueue(task, **kwargs):
+    """Write an outbox row in the current transaction; dispatch it to Celery after the commit."""
+    message = OutboxMessage.objects.create(task=task, kwargs=kwargs)
+    transaction.on_commit(lambda: dispatch(message.pk))
+    return message
+
+
+def dispatch(message_id):
+    """Send one outbox row to the broker. A broker that is down leaves the row for ``outbox_flush``."""
+    from .celery import app
+
+    message = OutboxMessage.objects.filter(pk=message_id, dispatched_at__isnull=True).first()
+    if message is None:
+        return False
+    try:
+        app.send_task(message.task, kwargs=message.kwargs, task_id=str(message.pk))
+    except Exception:  # noqa: BLE001 - any broker failure: keep the row, try again later
+        log.warning("broker unavailable; outbox message %s kept for retry", message_id, exc_info=True)
+        OutboxMessage.objects.filter(pk=message_id).update(attempts=message.attempts + 1)
+        return False
+    OutboxMessage.objects.filter(pk=message_id).update(dispatched_at=timezone.now(), attempts=message.attempts + 1)
+    return True
+
+
+def flush_outbox(older_than_seconds=30):
+    """Dispatch outbox rows that were not sent right after their commit."""
+    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
+    pending = OutboxMessage.objects.filter(dispatched_at__isnull=True, created_at__lte=cutoff)
+    return sum(dispatch(pk) for pk in pending.values_list("pk", flat=True)[:500])
+
+
+def notify(recipients, kind, *, params, url="", key=None):
+    """Tell each recipient in the portal, and by e-mail as they chose. ``key`` makes it idempotent:
+    the same key and recipient never produce a second notification."""
+    from .models import User
+
+    created = []
+    for user in recipients:
+        if not user.is_active:
+            continue
+        row_key = f"{key}:u{user.pk}" if key else None
+        if row_key and Notification.objects.filter(key=row_key).exists():
+            continue
+        notification = Notification.objects.create(
+            recipient=user, kind=kind, params=_plain(params), url=url, key=row_key
+        )
+        created.append(notification)
+        if user.notification_mode == User.NotificationMode.IMMEDIATE and user.email:
+            enqueue("qms_portal.tasks.send_notification_email", notification_id=notification.pk)
+    return created
+
+
+def _plain(params):
+    return {k: str(v) for k, v in params.items()}
+
+
+def _send(user, subject, template, context):
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        context = {"user": user, "site_url": settings.QMS_SITE_URL, **context}
+        subject = str(subject) if not callable(subject) else subject()
+        text = render_to_string(f"emails/{template}.txt", context)
+        html = render_to_string(f"emails/{template}.html", context)
+        message = EmailMultiAlternatives(" ".join(subject.split())[:180], text, to=[user.email])
+        message.attach_alternative(html, "text/html")
+        message.send()
+
+
+def send_notification_email(notification_id):
+    """E-mail one notification once: the row is locked and stamped in the same transaction."""
+    with transaction.atomic():
+        n = (
+            Notification.objects.select_for_update()
+            .select_related("recipient")
+            .filter(pk=notification_id, emailed_at__isnull=True)
+            .first()
+        )
+        if n is None or not n.recipient.email or not n.recipient.is_active:
+            return False
+        with translation.override(n.recipient.language):
+            _send(n.recipient, render_title(n), "notification", {"notification": n, "title": render_title(n)})
+        n.emailed_at = timezone.now()
+        n.save(update_fields=["emailed_at"])
+    return True
+
+
+def send_daily_digests(today=None):
+    """One e-mail per digest reader with what they have not been e-mailed yet; once per day."""
+    from .models import User
+
+    today = today or timezone.localdate()
+    sent = 0
+    readers = User.objects.filter(
+        is_active=True, notification_mode=User.NotificationMode.DIGEST, notifications__emailed_at__isnull=True
+    ).exclude(email="").distinct()
+    for user in readers:
+        with transaction.atomic():
+            if not claim(f"digest:{user.pk}:{today.isoformat()}"):
+                continue
+            items = list(
+                Notification.objects.select_for_update().filter(recipient=user, emailed_at__isnull=True)
+            )
+            if not items:
+                continue
+            with translation.override(user.language):
+                titles = [render_title(n) for n in items]
+                _send(user, _("QMS Portal: %(count)s new messages") % {"count": len(items)}, "digest",
+                      {"items": list(zip(items, titles, strict=True))})
+            now = timezone.now()
+            for n in items:
+                n.emailed_at = now
+                n.save(update_fields=["emailed_at"])
+            sent += 1
+    return sent

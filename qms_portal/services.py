@@ -1,0 +1,311 @@
+"""Every change of state in the core. Views, tasks, commands and tests call these.
+
+Each service takes keyword-only arguments and an ``acting_user``, checks that user's permission
+through ``permissions.can`` and records history with that user as the author.
+"""
+
+from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.models import Permission
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from . import permissions
+from .models import AccessRequest, Notification, Role, RoleAssignment, Unit, User
+from .notifications import notify
+from .permissions import can, users_who_can
+from .workflow import Transition, Workflow, not_the_author, register
+
+
+def _require(user, action, obj):
+    if not can(user, action, obj):
+        raise PermissionDenied
+
+
+def _save(obj, acting_user, reason=""):
+    obj._history_user = acting_user
+    if reason:
+        obj._change_reason = reason
+    obj.full_clean()
+    obj.save()
+    return obj
+
+
+# --- Units ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def unit_create(*, acting_user, code, name, kind, parent=None, runs_own_qms=False,
+                phase=Unit.Phase.PREPARATION):
+    if parent is None:
+        if not acting_user.is_superuser:
+            raise PermissionDenied
+    else:
+        _require(acting_user, "qms_portal.add_unit", parent)
+    unit = Unit(code=code, name=name, kind=kind, parent=parent, runs_own_qms=runs_own_qms, phase=phase)
+    unit.compute_path()
+    return _save(unit, acting_user)
+
+
+@transaction.atomic
+def unit_update(*, acting_user, unit, **fields):
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    _require(acting_user, "change", unit)
+    new_parent = fields.pop("parent", unit.parent)
+    for name, value in fields.items():
+        setattr(unit, name, value)
+    _save(unit, acting_user)
+    if new_parent != unit.parent:
+        unit_move(acting_user=acting_user, unit=unit, parent=new_parent)
+        unit.refresh_from_db()
+    return unit
+
+
+@transaction.atomic
+def unit_move(*, acting_user, unit, parent):
+    """Move a unit (and its sub-tree) under another parent. Every moved row keeps its history."""
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    _require(acting_user, "change", unit)
+    if parent is None:
+        if not acting_user.is_superuser:
+            raise PermissionDenied
+    else:
+        _require(acting_user, "qms_portal.add_unit", parent)
+        if parent.path.startswith(unit.path):
+            raise ValidationError(_("A unit cannot be moved under itself or one of its sub-units."))
+    old_path = unit.path
+    unit.parent = parent
+    unit.compute_path()
+    _save(unit, acting_user, reason=_("moved"))
+    for child in Unit.objects.filter(path__startswith=old_path).exclude(pk=unit.pk).order_by("depth"):
+        child.path = unit.path + child.path[len(old_path):]
+        child.depth = child.path.count("/") - 2
+        _save(child, acting_user, reason=_("moved with its parent unit"))
+    return unit
+
+
+@transaction.atomic
+def unit_set_active(*, acting_user, unit, active):
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    _require(acting_user, "change", unit)
+    if not active and unit.children.filter(is_active=True).exists():
+        raise ValidationError(_("Deactivate the sub-units first: this unit still has active sub-units."))
+    if active and unit.parent and not unit.parent.is_active:
+        raise ValidationError(_("Reactivate the parent unit first."))
+    unit.is_active = active
+    return _save(unit, acting_user, reason=_("reactivated") if active else _("deactivated"))
+
+
+# --- Users ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def user_create(*, acting_user, username, full_name, email, primary_unit, position="", phone="",
+                language="en", password=None, send_set_password_link=False, request=None):
+    _require(acting_user, "qms_portal.add_user", primary_unit)
+    user = User(username=username, full_name=full_name, email=email, primary_unit=primary_unit,
+                position=position, phone=phone, language=language)
+    if password:
+        user.set_password(password)
+        user.must_change_password = True
+    else:
+        user.set_unusable_password()
+    _save(user, acting_user)
+    if send_set_password_link and user.email:
+        transaction.on_commit(lambda: send_password_link(user, request=request))
+    return user
+
+
+def send_password_link(user, request=None):
+    """E-mail the user Django's own password-setting link (the same as "forgot password")."""
+    form = PasswordResetForm({"email": user.email})
+    if form.is_valid():
+        form.save(
+            request=request,
+            domain_override=None if request else _site_domain(),
+            use_https=bool(request and request.is_secure()),
+            email_template_name="registration/password_reset_email.txt",
+            subject_template_name="registration/password_reset_subject.txt",
+        )
+
+
+def _site_domain():
+    from django.conf import settings
+
+    return settings.QMS_SITE_URL.split("://", 1)[-1].rstrip("/")
+
+
+@transaction.atomic
+def user_update(*, acting_user, user, **fields):
+    user = User.objects.select_for_update().get(pk=user.pk)
+    _require(acting_user, "change", user)
+    if "primary_unit" in fields and fields["primary_unit"] != user.primary_unit:
+        _require(acting_user, "qms_portal.add_user", fields["primary_unit"])
+    for name, value in fields.items():
+        setattr(user, name, value)
+    return _save(user, acting_user)
+
+
+@transaction.atomic
+def user_set_active(*, acting_user, user, active):
+    """Deactivate (never delete) or reactivate a person. A deactivated person's sessions end at
+    their next request: the authentication backend no longer returns an inactive user."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    _require(acting_user, "qms_portal.deactivate_user", user)
+    if user.pk == acting_user.pk and not active:
+        raise ValidationError(_("You cannot deactivate your own account."))
+    user.is_active = active
+    return _save(user, acting_user, reason=_("reactivated") if active else _("deactivated"))
+
+
+@transaction.atomic
+def user_set_password(*, acting_user, user, password, temporary=True):
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.pk != acting_user.pk:
+        _require(acting_user, "qms_portal.deactivate_user", user)
+    user.set_password(password)
+    user.must_change_password = temporary and user.pk != acting_user.pk
+    return _save(user, acting_user, reason=_("password set"))
+
+
+@transaction.atomic
+def user_set_preferences(*, acting_user, language, notification_mode, phone):
+    user = User.objects.select_for_update().get(pk=acting_user.pk)
+    user.language, user.notification_mode, user.phone = language, notification_mode, phone
+    return _save(user, acting_user)
+
+
+# --- Roles ----------------------------------------------------------------------------------
+
+
+def _portal_admin(user):
+    if not (user.is_superuser or user.has_perm("qms_portal.change_role")):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def role_save(*, acting_user, role=None, code, name, description="", permissions=()):
+    _portal_admin(acting_user)
+    role = role or Role()
+    role.code, role.name, role.description = code, name, description
+    _save(role, acting_user)
+    role.permissions.set(permissions)
+    return role
+
+
+def assignable_permissions():
+    """The permissions a role may carry: the portal's own apps, not Django's internals."""
+    return Permission.objects.filter(
+        content_type__app_label__in=["qms_portal", "documents", "audits", "nonconformities", "objectives",
+                                     "training"]
+    ).exclude(content_type__model__startswith="historical").select_related("content_type")
+
+
+@transaction.atomic
+def role_assign(*, acting_user, user, role, unit, include_subunits=True, notify_user=True):
+    _require(acting_user, "qms_portal.add_roleassignment", unit)
+    if not user.is_active:
+        raise ValidationError(_("This person is deactivated."))
+    if RoleAssignment.objects.filter(user=user, role=role, unit=unit).exists():
+        raise ValidationError(_("This person already holds this role on this unit."))
+    assignment = RoleAssignment(user=user, role=role, unit=unit, include_subunits=include_subunits,
+                                granted_by=acting_user)
+    _save(assignment, acting_user)
+    permissions.forget(user)
+    if notify_user:
+        notify([user], "role_assigned", params={"role": role, "unit": unit}, url=unit.get_absolute_url())
+    return assignment
+
+
+@transaction.atomic
+def role_unassign(*, acting_user, assignment):
+    assignment = RoleAssignment.objects.select_for_update().get(pk=assignment.pk)
+    _require(acting_user, "delete", assignment)
+    assignment._history_user = acting_user
+    assignment.delete()
+    permissions.forget(assignment.user)
+
+
+# --- Access requests (the core's own workflow) -------------------------------------------------
+
+
+@transaction.atomic
+def access_request_create(*, acting_user, role, unit, include_subunits, justification):
+    if not unit.is_active:
+        raise ValidationError(_("This unit is deactivated."))
+    request = _save(
+        AccessRequest(requester=acting_user, role=role, unit=unit, include_subunits=include_subunits,
+                      justification=justification),
+        acting_user,
+    )
+    # The requester follows their own request, wherever it is: single-object grants.
+    permissions.grant(acting_user, "view", request)
+    permissions.grant(acting_user, "qms_portal.withdraw_accessrequest", request)
+    deciders = users_who_can("qms_portal.decide_accessrequest", request).exclude(pk=acting_user.pk)
+    notify(deciders, "accessrequest_submitted", params={"object": request}, url=request.get_absolute_url(),
+           key=f"accessrequest:{request.pk}:submitted")
+    return request
+
+
+def _grant_requested_role(request, user, reason):
+    assignment = RoleAssignment.objects.filter(user=request.requester, role=request.role, unit=request.unit).first()
+    if assignment is None:
+        assignment = role_assign(acting_user=user, user=request.requester, role=request.role, unit=request.unit,
+                                 include_subunits=request.include_subunits, notify_user=False)
+    request.assignment = assignment
+    request._history_user = user
+    request.save(update_fields=["assignment", "updated_at"])
+    notify([request.requester], "accessrequest_approved", params={"object": request},
+           url=request.get_absolute_url())
+
+
+def _tell_requester_rejected(request, user, reason):
+    notify([request.requester], "accessrequest_rejected", params={"object": request},
+           url=request.get_absolute_url())
+
+
+ACCESS_REQUEST_WORKFLOW = register(
+    Workflow(
+        model=AccessRequest,
+        waiting={AccessRequest.Status.PENDING: "qms_portal.decide_accessrequest"},
+        transitions=[
+            Transition(
+                name="approve", label=gettext_lazy("Approve"), sources=(AccessRequest.Status.PENDING,),
+                target=AccessRequest.Status.APPROVED, permission="qms_portal.decide_accessrequest",
+                guards=(not_the_author("requester"),), signature="approved", effect=_grant_requested_role,
+                button="success",
+            ),
+            Transition(
+                name="reject", label=gettext_lazy("Reject"), sources=(AccessRequest.Status.PENDING,),
+                target=AccessRequest.Status.REJECTED, permission="qms_portal.decide_accessrequest",
+                guards=(not_the_author("requester"),), reason_required=True, effect=_tell_requester_rejected,
+                button="danger",
+            ),
+            Transition(
+                name="withdraw", label=gettext_lazy("Withdraw"), sources=(AccessRequest.Status.PENDING,),
+                target=AccessRequest.Status.WITHDRAWN, permission="qms_portal.withdraw_accessrequest",
+                guards=(),
+                button="secondary",
+            ),
+        ],
+    )
+)
+
+
+def access_request_transition(*, acting_user, request, name, reason="", password=None):
+    return ACCESS_REQUEST_WORKFLOW.perform(request, name, acting_user=acting_user, reason=reason,
+                                           password=password)
+
+
+# --- Inbox ----------------------------------------------------------------------------------
+
+
+def notification_mark_read(*, acting_user, notification=None):
+    from django.utils import timezone
+
+    # Notifications are not history-tracked records, so one UPDATE is right here.
+    rows = Notification.objects.filter(recipient=acting_user, read_at__isnull=True)
+    if notification is not None:
+        rows = rows.filter(pk=notification.pk)
+    return rows.update(read_at=timezone.now())

@@ -1,0 +1,26 @@
+"""Celery tasks of the core. Tasks take ids and call one function that does the work."""
+
+from celery import shared_task
+
+from . import notifications, reminders
+
+
+@shared_task(name="qms_portal.tasks.send_notification_email", autoretry_for=(OSError,), retry_backoff=True,
+             max_retries=5)
+def send_notification_email(notification_id):
+    return notifications.send_notification_email(notification_id)
+
+
+@shared_task(name="qms_portal.tasks.send_daily_digests")
+def send_daily_digests():
+    return notifications.send_daily_digests()
+
+
+@shared_task(name="qms_portal.tasks.remind_pending_transitions")
+def remind_pending_transitions():
+    return reminders.remind_pending_transitions()
+
+
+@shared_task(name="qms_portal.tasks.outbox_flush")
+def outbox_flush():
+    return notifications.flush_outbox()

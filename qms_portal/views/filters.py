@@ -1,0 +1,53 @@
+"""django-filter sets for the core's list pages."""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from ..models import AccessRequest, RoleAssignment, Unit, User
+
+
+class SearchFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    search_fields = ()
+
+    def search(self, queryset, name, value):
+        q = Q()
+        for field in self.search_fields:
+            q |= Q(**{f"{field}__icontains": value.strip()})
+        return queryset.filter(q)
+
+
+class UnitFilter(SearchFilter):
+    search_fields = ("code", "name")
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Unit.Kind.choices)
+    is_active = django_filters.BooleanFilter(label=_("Active"))
+
+    class Meta:
+        model = Unit
+        fields = ["q", "kind", "is_active"]
+
+
+class UserFilter(SearchFilter):
+    search_fields = ("username", "full_name", "email", "position")
+    is_active = django_filters.BooleanFilter(label=_("Active"))
+
+    class Meta:
+        model = User
+        fields = ["q", "is_active"]
+
+
+class RoleAssignmentFilter(SearchFilter):
+    search_fields = ("user__full_name", "user__username", "unit__code", "unit__name")
+
+    class Meta:
+        model = RoleAssignment
+        fields = ["q", "role"]
+
+
+class AccessRequestFilter(SearchFilter):
+    search_fields = ("requester__full_name", "unit__code", "unit__name")
+
+    class Meta:
+        model = AccessRequest
+        fields = ["q", "status"]

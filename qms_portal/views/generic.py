@@ -1,0 +1,205 @@
+"""Generic, permission-aware views every app subclasses.
+
+* 403 when the user holds the view's permission nowhere;
+* 404 when the object is outside their scope (403 when they can see it but not do this to it);
+* forms narrowed to what the user may see; the service runs in a transaction and the result is
+  checked again inside it, so nobody moves a record out of their own reach.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404, HttpResponseRedirect
+from django.utils.translation import gettext as _
+from django.views.generic import DetailView, FormView, TemplateView
+from django_filters.views import FilterView
+
+from ..history import history_entries
+from ..permissions import can, perm_name
+from ..workflow import TransitionError
+
+
+class ScopedMixin:
+    model = None
+    action = "view"
+    related = ()  # select_related for the queryset
+    # A self-service page (my own requests): a login is enough, the queryset does the scoping.
+    login_only = False
+
+    def get_permission(self):
+        return perm_name(self.model, self.action)
+
+    def dispatch(self, request, *args, **kwargs):
+        if not self.login_only and not request.user.has_perm(self.get_permission()):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self):
+        qs = self.model._default_manager.restrict(self.request.user, self.action)
+        return qs.select_related(*self.related) if self.related else qs
+
+
+class ObjectMixin(ScopedMixin):
+    """Fetches ``self.object`` through the restricted queryset: 404 out of scope, 403 if the user
+    may see it but not do ``action`` to it."""
+
+    def get_object(self, queryset=None):
+        pk = self.kwargs["pk"]
+        obj = self.get_queryset().filter(pk=pk).first()
+        if obj is None:
+            if self.action != "view" and self.model._default_manager.restrict(self.request.user, "view").filter(
+                pk=pk
+            ).exists():
+                raise PermissionDenied
+            raise Http404
+        return obj
+
+
+class ScopedListView(ScopedMixin, FilterView):
+    template_name = "generic/list.html"
+    paginate_by = 25
+    title = ""
+    table_template = None
+    create_url = None
+    create_permission = None
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["title"] = self.title or self.model._meta.verbose_name_plural
+        ctx["table_template"] = self.table_template
+        if self.create_url and self.request.user.has_perm(self.create_permission or perm_name(self.model, "add")):
+            ctx["create_url"] = self.create_url
+        return ctx
+
+
+class ScopedDetailView(ObjectMixin, DetailView):
+    tab = "details"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["tab"] = self.tab
+        workflow = getattr(self.model, "workflow", None)
+        if workflow is not None:
+            ctx["transitions"] = workflow.available(self.object, self.request.user)
+        return ctx
+
+
+class HistoryView(ScopedDetailView):
+    """The History tab: readable field changes and workflow transitions, newest first."""
+
+    tab = "history"
+
+    def get_template_names(self):
+        return [f"{self.model._meta.app_label}/{self.model._meta.model_name}_history.html", "generic/history.html"]
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["entries"] = history_entries(self.object)
+        return ctx
+
+
+class ServiceFormView(ScopedMixin, FormView):
+    """A form whose valid data goes to one service. ``perform(form)`` returns the saved object."""
+
+    template_name = "generic/form.html"
+    title = ""
+    success_message = ""
+    object = None
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["user"] = self.request.user
+        return kwargs
+
+    def perform(self, form):
+        raise NotImplementedError
+
+    def get_success_url(self):
+        return self.result.get_absolute_url()
+
+    def form_valid(self, form):
+        try:
+            with transaction.atomic():
+                self.result = self.perform(form)
+                # Re-check inside the transaction: the user must still reach what they saved.
+                if self.result is not None and hasattr(self.result, "pk") and not can(
+                    self.request.user, "view", self.result
+                ):
+                    raise ValidationError(
+                        _("You would no longer be able to see this record. Choose a unit within your scope.")
+                    )
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+            return self.form_invalid(form)
+        if self.success_message:
+            messages.success(self.request, self.success_message)
+        return HttpResponseRedirect(self.get_success_url())
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["title"] = self.title
+        ctx["object"] = self.object
+        ctx["cancel_url"] = self.object.get_absolute_url() if self.object is not None else self.request.GET.get(
+            "next", ""
+        )
+        return ctx
+
+
+class ObjectFormView(ObjectMixin, ServiceFormView):
+    """A service form on one existing object (edit, deactivate, reset password…)."""
+
+    action = "change"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm(self.get_permission()):
+            raise PermissionDenied
+        self.object = self.get_object()
+        return super(ScopedMixin, self).dispatch(request, *args, **kwargs)
+
+
+class TransitionView(ObjectMixin, FormView):
+    """Confirms and performs one workflow transition (POST only changes state)."""
+
+    template_name = "generic/transition.html"
+    action = "view"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm(self.get_permission()):
+            raise PermissionDenied
+        self.object = self.get_object()
+        self.transition = self.model.workflow.get(kwargs["transition"])
+        if not request.user.has_perm(self.transition.permission):
+            raise PermissionDenied
+        return super(ScopedMixin, self).dispatch(request, *args, **kwargs)
+
+    def get_form_class(self):
+        from ..forms import TransitionForm
+
+        return TransitionForm
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["transition"] = self.transition
+        return kwargs
+
+    def form_valid(self, form):
+        try:
+            self.model.workflow.perform(
+                self.object, self.transition.name, acting_user=self.request.user,
+                reason=form.cleaned_data.get("reason", ""), password=form.cleaned_data.get("password"),
+            )
+        except TransitionError as error:
+            form.add_error(None, error.message)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Done: %(action)s.") % {"action": self.transition.label})
+        return HttpResponseRedirect(self.object.get_absolute_url())
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx.update(object=self.object, transition=self.transition)
+        return ctx
+
+
+class PageView(TemplateView):
+    """A page that needs only a login (My work, inbox, preferences)."""

@@ -1,0 +1,108 @@
+"""My work, the inbox, preferences and the framework floor."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.generic import FormView, TemplateView
+
+from .. import services
+from ..forms import PreferencesForm
+from ..models import AccessRequest, Notification
+from ..notifications import render_title
+from ..permissions import restrict
+
+
+class MyWorkView(TemplateView):
+    """What waits for me: decisions I can take, my open requests, my unread messages."""
+
+    template_name = "qms_portal/my_work.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        user = self.request.user
+        ctx["waiting"] = (
+            restrict(AccessRequest.objects.all(), user, "qms_portal.decide_accessrequest")
+            .filter(status=AccessRequest.Status.PENDING)
+            .exclude(requester=user)
+            .select_related("requester", "role", "unit")[:20]
+        )
+        ctx["my_requests"] = (
+            AccessRequest.objects.filter(requester=user, status=AccessRequest.Status.PENDING)
+            .select_related("role", "unit")[:20]
+        )
+        unread = list(user.notifications.filter(read_at__isnull=True)[:10])
+        ctx["reminders"] = [(n, render_title(n)) for n in unread]
+        return ctx
+
+
+class InboxView(TemplateView):
+    template_name = "qms_portal/inbox.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        rows = self.request.user.notifications.all()
+        if self.request.GET.get("unread"):
+            rows = rows.filter(read_at__isnull=True)
+        page = Paginator(rows, 25).get_page(self.request.GET.get("page"))
+        ctx["page_obj"] = page
+        ctx["items"] = [(n, render_title(n)) for n in page.object_list]
+        return ctx
+
+
+@require_POST
+def inbox_read(request, pk=None):
+    notification = None
+    if pk is not None:
+        notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
+    services.notification_mark_read(acting_user=request.user, notification=notification)
+    if notification is not None and notification.url and request.POST.get("open"):
+        return HttpResponseRedirect(notification.url if notification.url.startswith("/") else "/")
+    return redirect("inbox")
+
+
+class PreferencesView(FormView):
+    template_name = "qms_portal/preferences.html"
+    form_class = PreferencesForm
+
+    def get_initial(self):
+        user = self.request.user
+        return {"language": user.language, "notification_mode": user.notification_mode, "phone": user.phone}
+
+    def form_valid(self, form):
+        services.user_set_preferences(acting_user=self.request.user, **form.cleaned_data)
+        response = HttpResponseRedirect(reverse("preferences"))
+        from django.conf import settings
+
+        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, form.cleaned_data["language"], samesite="Lax")
+        messages.success(self.request, _("Your preferences were saved."))
+        return response
+
+
+def floor(request):
+    """The framework floor for benchmarks: a logged-in view through the same middleware, no work."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
+@require_POST
+def switch_language(request):
+    """The language switcher: remembers the choice in a cookie and on the person's profile."""
+    from django.conf import settings
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    language = request.POST.get("language")
+    target = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        target = "/"
+    response = HttpResponseRedirect(target)
+    if language in dict(settings.LANGUAGES):
+        if request.user.is_authenticated:
+            user = request.user
+            services.user_set_preferences(
+                acting_user=user, language=language, notification_mode=user.notification_mode, phone=user.phone
+            )
+        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, samesite="Lax", max_age=365 * 24 * 3600)
+    return response

@@ -1,0 +1,130 @@
+"""Portal pages for people: list, create, edit, deactivate, passwords, import."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+
+from .. import services
+from ..forms import ImportForm, SetPasswordForm, UserCreateForm, UserForm
+from ..imports import ImportRejected, import_users
+from ..models import RoleAssignment, User
+from .filters import UserFilter
+from .generic import HistoryView, ObjectFormView, ObjectMixin, ScopedDetailView, ScopedListView, ServiceFormView
+
+
+class UserListView(ScopedListView):
+    model = User
+    filterset_class = UserFilter
+    table_template = "qms_portal/user_table.html"
+    title = gettext_lazy("People")
+    create_url = "user_create"
+    related = ("primary_unit",)
+
+
+class UserDetailView(ScopedDetailView):
+    model = User
+    template_name = "qms_portal/user_detail.html"
+    related = ("primary_unit",)
+    context_object_name = "person"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["assignments"] = RoleAssignment.objects.restrict(self.request.user, "view").filter(
+            user=self.object
+        ).select_related("role", "unit", "granted_by")
+        return ctx
+
+
+class UserHistoryView(HistoryView):
+    model = User
+    context_object_name = "person"
+
+
+class UserCreateView(ServiceFormView):
+    model = User
+    action = "add"
+    form_class = UserCreateForm
+    title = gettext_lazy("New person")
+    success_message = gettext_lazy("The person was added.")
+
+    def perform(self, form):
+        data = dict(form.cleaned_data)
+        return services.user_create(
+            acting_user=self.request.user, send_set_password_link=not data.get("password"), request=self.request,
+            **data,
+        )
+
+
+class UserUpdateView(ObjectFormView):
+    model = User
+    form_class = UserForm
+    title = gettext_lazy("Edit person")
+    success_message = gettext_lazy("The person was saved.")
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["instance"] = User.objects.get(pk=self.object.pk)
+        return kwargs
+
+    def perform(self, form):
+        return services.user_update(acting_user=self.request.user, user=self.object, **form.cleaned_data)
+
+
+class UserPasswordView(ObjectFormView):
+    model = User
+    action = "qms_portal.deactivate_user"
+    form_class = SetPasswordForm
+    title = gettext_lazy("Set a temporary password")
+    success_message = gettext_lazy("The password was set. The person must change it at next login.")
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["target"] = self.object
+        return kwargs
+
+    def perform(self, form):
+        return services.user_set_password(
+            acting_user=self.request.user, user=self.object, password=form.cleaned_data["password1"]
+        )
+
+
+class UserActivateView(ObjectMixin, View):
+    model = User
+    action = "qms_portal.deactivate_user"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        person = self.get_object()
+        try:
+            services.user_set_active(acting_user=request.user, user=person, active=request.POST.get("active") == "1")
+            messages.success(request, _("The person was updated."))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return HttpResponseRedirect(person.get_absolute_url())
+
+
+class UserImportView(ServiceFormView):
+    """All or nothing: every row is checked first; one bad row saves nothing and lists every error."""
+
+    model = User
+    action = "add"
+    form_class = ImportForm
+    template_name = "qms_portal/user_import.html"
+    title = gettext_lazy("Import people")
+
+    def form_valid(self, form):
+        try:
+            created = import_users(
+                acting_user=self.request.user, upload=form.cleaned_data["file"],
+                send_links=form.cleaned_data["send_links"], request=self.request,
+            )
+        except ImportRejected as rejected:
+            return render(self.request, self.template_name, self.get_context_data(form=form, errors=rejected.errors,
+                                                                                 file_error=rejected.message))
+        messages.success(self.request, _("%(count)s people were imported.") % {"count": len(created)})
+        return HttpResponseRedirect(reverse("user_list"))

@@ -1,0 +1,115 @@
+"""Portal pages for the unit tree and a unit's role roster."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+
+from .. import services
+from ..forms import UnitForm
+from ..models import RoleAssignment, Unit
+from ..pdf import PdfUnavailable, pdf_response
+from .filters import UnitFilter
+from .generic import HistoryView, ObjectFormView, ObjectMixin, ScopedDetailView, ScopedListView, ServiceFormView
+
+
+class UnitListView(ScopedListView):
+    model = Unit
+    filterset_class = UnitFilter
+    table_template = "qms_portal/unit_table.html"
+    title = gettext_lazy("Units")
+    create_url = "unit_create"
+    related = ("parent",)
+
+
+class UnitDetailView(ScopedDetailView):
+    model = Unit
+    template_name = "qms_portal/unit_detail.html"
+    related = ("parent",)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        unit = self.object
+        ctx["children"] = unit.children.all()
+        ctx["ancestors"] = unit.ancestors()
+        ctx["assignments"] = RoleAssignment.objects.restrict(self.request.user, "view").filter(
+            unit=unit
+        ).select_related("user", "role", "granted_by")
+        ctx["member_count"] = unit.members.filter(is_active=True).count()
+        return ctx
+
+
+class UnitHistoryView(HistoryView):
+    model = Unit
+    template_name = "generic/history.html"
+
+
+class UnitCreateView(ServiceFormView):
+    model = Unit
+    action = "add"
+    form_class = UnitForm
+    title = gettext_lazy("New unit")
+    success_message = gettext_lazy("The unit was created.")
+
+    def get_initial(self):
+        return {"parent": self.request.GET.get("parent")}
+
+    def perform(self, form):
+        return services.unit_create(acting_user=self.request.user, **form.cleaned_data)
+
+
+class UnitUpdateView(ObjectFormView):
+    model = Unit
+    form_class = UnitForm
+    title = gettext_lazy("Edit unit")
+    success_message = gettext_lazy("The unit was saved.")
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["instance"] = Unit.objects.get(pk=self.object.pk)
+        return kwargs
+
+    def perform(self, form):
+        return services.unit_update(acting_user=self.request.user, unit=self.object, **form.cleaned_data)
+
+
+class UnitActivateView(ObjectMixin, View):
+    """POST only: deactivate or reactivate."""
+
+    model = Unit
+    action = "change"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        unit = self.get_object()
+        try:
+            services.unit_set_active(acting_user=request.user, unit=unit, active=request.POST.get("active") == "1")
+            messages.success(request, _("The unit was updated."))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return HttpResponseRedirect(unit.get_absolute_url())
+
+
+class UnitRosterPdfView(ObjectMixin, View):
+    """The role roster of a unit (who holds which role, since when), as a signed-off PDF."""
+
+    model = Unit
+    action = "qms_portal.view_roster"
+
+    def get(self, request, *args, **kwargs):
+        unit = self.get_object()
+        rows = (
+            RoleAssignment.objects.filter(unit__path__startswith=unit.path, unit__is_active=True,
+                                          user__is_active=True)
+            .select_related("user", "role", "unit", "granted_by")
+            .order_by("unit__path", "role__name", "user__full_name")
+        )
+        context = {"unit": unit, "rows": rows, "printed_by": request.user, "printed_at": timezone.now()}
+        try:
+            return pdf_response("pdf/roster.html", context, filename=f"roster-{unit.code}.pdf")
+        except PdfUnavailable as error:
+            messages.error(request, str(error))
+            return HttpResponseRedirect(unit.get_absolute_url())

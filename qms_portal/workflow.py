@@ -1,0 +1,165 @@
+"""Workflows are data plus one engine.
+
+A model with a lifecycle declares its ``Status`` choices and a ``Workflow`` of ``Transition`` rows:
+name, source states, target state, the permission it needs, guards, whether a reason or a
+signature (password asked again) is required, and what to do once it happened (``effect``, run
+inside the same transaction and lock). ``perform()`` is the only way a state changes:
+
+1. lock the row (``select_for_update``) and re-read it;
+2. check the current state, the permission (``can``), the guards, the reason, the password;
+3. set the state and ``save()`` — django-simple-history records the change and the acting user;
+4. write a ``TransitionRecord`` (who, when, from, to, reason, signature meaning);
+5. run the transition's effect and queue its notifications for after the commit.
+"""
+
+import dataclasses
+from dataclasses import dataclass
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .permissions import can
+
+
+class TransitionError(ValidationError):
+    """A transition that may not happen now, with a message for the user."""
+
+
+@dataclass(frozen=True)
+class Guard:
+    """A rule beyond the permission: ``check(obj, user)`` is True when the transition may go on."""
+
+    check: object
+    message: object
+
+    def __call__(self, obj, user):
+        return bool(self.check(obj, user))
+
+
+def not_the_author(author_field, message=None):
+    """Separation of duties: the person who wrote it may not decide on it."""
+    return Guard(
+        check=lambda obj, user: getattr(obj, f"{author_field}_id") != user.pk,
+        message=message or _("You cannot decide on your own submission; another person must do it."),
+    )
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    label: object
+    sources: tuple
+    target: str
+    permission: str
+    guards: tuple = ()
+    reason_required: bool = False
+    signature: object = None  # the meaning of the signature ("approved"), or None
+    effect: object = None  # effect(obj, user, reason) inside the transaction
+    button: str = "primary"
+
+    @property
+    def needs_password(self):
+        return self.signature is not None
+
+    @property
+    def signature_label(self):
+        from .models import TransitionRecord
+
+        return TransitionRecord.Meaning(self.signature).label if self.signature else ""
+
+
+@dataclass
+class Workflow:
+    model: type
+    transitions: list
+    field: str = "status"
+    # state → the permission whose holders are waited on in that state (for reminders and "My work")
+    waiting: dict = dataclasses.field(default_factory=dict)
+    by_name: dict = dataclasses.field(init=False)
+
+    def __post_init__(self):
+        self.by_name = {t.name: t for t in self.transitions}
+
+    def get(self, name):
+        try:
+            return self.by_name[name]
+        except KeyError:
+            raise TransitionError(_("Unknown action."))
+
+    def state(self, obj):
+        return getattr(obj, self.field)
+
+    def available(self, obj, user):
+        """The transitions ``user`` could take on ``obj`` now (for buttons)."""
+        return [
+            t for t in self.transitions
+            if self.state(obj) in t.sources and can(user, t.permission, obj) and all(g(obj, user) for g in t.guards)
+        ]
+
+    def perform(self, obj, name, *, acting_user, reason="", password=None):
+        t = self.get(name)
+        reason = (reason or "").strip()
+        with transaction.atomic():
+            locked = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
+            current = self.state(locked)
+            if current not in t.sources:
+                raise TransitionError(
+                    _("This cannot be done now: the record is “%(state)s”. Someone may have changed it meanwhile.")
+                    % {"state": locked.get_status_display() if hasattr(locked, "get_status_display") else current}
+                )
+            if not can(acting_user, t.permission, locked):
+                raise PermissionDenied
+            for guard in t.guards:
+                if not guard(locked, acting_user):
+                    raise TransitionError(guard.message)
+            if t.reason_required and not reason:
+                raise TransitionError(_("Please give a reason."))
+            if t.needs_password and not (password and acting_user.check_password(password)):
+                raise TransitionError(_("The password is not correct. Your signature was not recorded."))
+            setattr(locked, self.field, t.target)
+            locked._history_user = acting_user
+            locked._change_reason = reason or str(t.label)
+            locked.save()
+            record = record_transition(locked, t, current, acting_user, reason)
+            if t.effect:
+                t.effect(locked, acting_user, reason)
+        obj.refresh_from_db()
+        return record
+
+
+def record_transition(obj, t, from_state, user, reason):
+    from .models import TransitionRecord
+
+    return TransitionRecord.objects.create(
+        content_type=ContentType.objects.get_for_model(type(obj)),
+        object_id=obj.pk,
+        transition=t.name,
+        from_state=from_state,
+        to_state=t.target,
+        actor=user,
+        actor_name=user.full_name or user.username,
+        at=timezone.now(),
+        reason=reason,
+        signature_meaning=t.signature or "",
+    )
+
+
+def transitions_of(obj):
+    from .models import TransitionRecord
+
+    return TransitionRecord.objects.filter(
+        content_type=ContentType.objects.get_for_model(type(obj)), object_id=obj.pk
+    ).select_related("actor")
+
+
+REGISTRY = {}
+
+
+def register(workflow):
+    """Each app registers its workflows here, so reminders and history can find them."""
+    REGISTRY[workflow.model._meta.label] = workflow
+    workflow.model.workflow = workflow
+    return workflow

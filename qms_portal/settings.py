@@ -34,7 +34,8 @@ def env_list(name, default=""):
 
 
 DEBUG = env_bool("DEBUG", False)
-TESTING = env_bool("QMS_TESTING", False)
+# pytest (8.2+) sets PYTEST_VERSION for the whole run: test settings switch on by themselves.
+TESTING = env_bool("QMS_TESTING", "PYTEST_VERSION" in os.environ)
 DEV_SECRET = "insecure-development-key-do-not-use-in-production"
 SECRET_KEY = env("SECRET_KEY") or (DEV_SECRET if DEBUG or TESTING else "")
 if not SECRET_KEY:
@@ -173,7 +174,9 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIN
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-SILENCED_SYSTEM_CHECKS = []
+# Object permissions are read by qms_portal.permissions.RoleBackend from guardian's tables, so
+# guardian's own backend is deliberately not installed.
+SILENCED_SYSTEM_CHECKS = ["guardian.W001"]
 
 # django-axes: lock out a username from one address after repeated failures, for a while only,
 # so a shared office address is never locked for good.
@@ -259,7 +262,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
         "store_processed": False,
     }
 )
-CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", TESTING)
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

@@ -18,6 +18,7 @@ permission name (``"qms_portal.decide_accessrequest"``).
 
 from django.contrib.auth.backends import ModelBackend
 from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.lookups import StartsWith
 
 
 def perm_name(model, action):
@@ -48,9 +49,9 @@ def units_where(user, perm):
         role__permissions__content_type__app_label=app_label,
     )
     here = held.filter(unit=OuterRef("pk"))
-    above = held.filter(include_subunits=True).annotate(target_path=OuterRef("path")).filter(
-        target_path__startswith=F("unit__path")
-    )
+    # The outer unit's path starts with the assigned unit's path (a lookup expression: an annotated
+    # OuterRef cannot take a lookup).
+    above = held.filter(include_subunits=True).filter(StartsWith(OuterRef("path"), F("unit__path")))
     return Unit.objects.filter(Q(Exists(here)) | Q(Exists(above)))
 
 

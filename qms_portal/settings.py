@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "guardian",
     "simple_history",
     "django_htmx",
@@ -110,6 +111,9 @@ TEMPLATES = [
         },
     }
 ]
+
+# Form widgets render from templates/django/forms/ (Bootstrap classes on every field).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # --- Database -------------------------------------------------------------------------------
 DATABASE_URL = env("DATABASE_URL")

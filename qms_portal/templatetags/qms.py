@@ -32,3 +32,11 @@ def has_perm(user, perm):
 def nav_active(context, *prefixes):
     path = context["request"].path
     return "active" if any(path.startswith(p) for p in prefixes) else ""
+
+
+@register.simple_tag
+def signatures(obj):
+    """The signed transitions of a record: who signed, when, and what the signature means."""
+    from ..workflow import transitions_of
+
+    return transitions_of(obj).exclude(signature_meaning="")

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView, TemplateView
 from django_filters.views import FilterView
@@ -78,6 +79,7 @@ class ScopedDetailView(ObjectMixin, DetailView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["tab"] = self.tab
+        ctx["history_url"] = reverse(f"{self.model._meta.model_name}_history", args=[self.object.pk])
         workflow = getattr(self.model, "workflow", None)
         if workflow is not None:
             ctx["transitions"] = workflow.available(self.object, self.request.user)

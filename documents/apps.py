@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class DocumentsConfig(AppConfig):
     name = "documents"
     verbose_name = _("Documents")
+
+    def ready(self):
+        from qms_portal.notifications import KINDS
+
+        from . import services  # noqa: F401 - registers the workflows
+        from .notifications import KINDS as DOCUMENT_KINDS
+
+        KINDS.update(DOCUMENT_KINDS)

@@ -1,1 +1,472 @@
-"""Models of this area arrive with its own issue."""
+"""Controlled documents (ISO 9001:2015 clause 7.5): the register, revisions with review and
+approval, procedures as steps, distribution and acknowledgement, periodic review, the legal
+register and the ISO clause catalogue."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from guardian.models import UserObjectPermissionBase
+
+from qms_portal.models import BaseModel, Role, Unit
+
+
+class Clause(models.Model):
+    """A clause of ISO 9001:2015, with its title in the four languages (shared with audits)."""
+
+    number = models.CharField(_("clause"), max_length=10, unique=True)
+    sort_key = models.CharField(max_length=40, editable=False, db_index=True)
+    title_en = models.CharField(max_length=200)
+    title_vi = models.CharField(max_length=200)
+    title_zh_hans = models.CharField(max_length=200)
+    title_zh_hant = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["sort_key"]
+        verbose_name = _("ISO 9001 clause")
+        verbose_name_plural = _("ISO 9001 clauses")
+
+    def __str__(self):
+        return f"{self.number} {self.title}"
+
+    @property
+    def title(self):
+        language = (translation.get_language() or "en").replace("-", "_")
+        return getattr(self, f"title_{language}", None) or self.title_en
+
+    @staticmethod
+    def key_for(number):
+        return ".".join(part.zfill(3) for part in number.split("."))
+
+
+class DocumentType(BaseModel):
+    """Configurable per deployment; seeded for a government QMS (manual, policy, procedures…)."""
+
+    class Level(models.IntegerChoices):
+        MANUAL = 1, _("Level 1 — manual, policy, objectives")
+        PROCEDURE = 2, _("Level 2 — procedures")
+        INSTRUCTION = 3, _("Level 3 — work instructions")
+        FORM = 4, _("Level 4 — forms and record templates")
+        EXTERNAL = 5, _("External documents")
+
+    code = models.CharField(_("code"), max_length=10, unique=True,
+                            help_text=_("Used in document numbers, e.g. QT for procedures."))
+    name = models.CharField(_("name"), max_length=100)
+    level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
+    has_steps = models.BooleanField(_("has a steps table"), default=False)
+    needs_category = models.BooleanField(_("needs a category"), default=False)
+    is_form = models.BooleanField(_("is a form or record template"), default=False)
+    is_system = models.BooleanField(default=False, editable=False)
+    default_review_months = models.PositiveSmallIntegerField(_("default review period (months)"), default=12)
+
+    class Meta:
+        ordering = ["level", "code"]
+        verbose_name = _("document type")
+        verbose_name_plural = _("document types")
+
+    def __str__(self):
+        return gettext(self.name) if self.is_system else self.name
+
+
+class RegisterSettings(BaseModel):
+    """How a unit numbers its documents: ``{prefix}-{type}-{number:02d}`` gives ``SNV-QT-05``."""
+
+    unit = models.OneToOneField(Unit, verbose_name=_("unit"), on_delete=models.PROTECT,
+                                related_name="document_register")
+    prefix = models.CharField(_("code prefix"), max_length=20)
+    pattern = models.CharField(_("numbering pattern"), max_length=60, default="{prefix}-{type}-{number:02d}",
+                               help_text=_("Fields: {prefix}, {type}, {number}."))
+
+    unit_field = "unit"
+
+    class Meta:
+        verbose_name = _("register settings")
+
+    def __str__(self):
+        return f"{self.unit.code}: {self.pattern}"
+
+
+class DocumentCounter(models.Model):
+    """The last number given per unit and type. It only grows, so a withdrawn code is never reused."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT)
+    doc_type = models.ForeignKey(DocumentType, on_delete=models.PROTECT)
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "doc_type"], name="unique_document_counter")]
+
+    def __str__(self):
+        return f"{self.unit_id}/{self.doc_type_id}: {self.last_number}"
+
+
+class LegalDocument(BaseModel):
+    """A law, decree, decision or standard that documents rest on (e.g. 19/2014/QĐ-TTg)."""
+
+    class Status(models.TextChoices):
+        IN_FORCE = "in_force", _("In force")
+        AMENDED = "amended", _("Amended")
+        REPLACED = "replaced", _("Replaced")
+        REPEALED = "repealed", _("Repealed")
+
+    number = models.CharField(_("number"), max_length=60, unique=True)
+    title = models.CharField(_("title"), max_length=400)
+    issuer = models.CharField(_("issued by"), max_length=200)
+    issue_date = models.DateField(_("issue date"))
+    effective_date = models.DateField(_("effective date"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.IN_FORCE)
+    replaced_by = models.ForeignKey("self", verbose_name=_("replaced by"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="replaces")
+
+    class Meta:
+        ordering = ["-issue_date", "number"]
+        verbose_name = _("legal document")
+        verbose_name_plural = _("legal documents")
+
+    def __str__(self):
+        return f"{self.number} — {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("documents:legal_detail", args=[self.pk])
+
+
+class Document(BaseModel):
+    class Category(models.TextChoices):
+        MANDATORY = "mandatory", _("Mandatory procedure")
+        OPERATIONAL = "operational", _("Operational procedure")
+        SUPPORT = "support", _("Support procedure")
+
+    unit = models.ForeignKey(Unit, verbose_name=_("owning unit"), on_delete=models.PROTECT,
+                             related_name="documents")
+    code = models.CharField(_("code"), max_length=40)
+    title = models.CharField(_("title"), max_length=300)
+    doc_type = models.ForeignKey(DocumentType, verbose_name=_("type"), on_delete=models.PROTECT)
+    category = models.CharField(_("category"), max_length=12, choices=Category.choices, blank=True)
+    process_owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("process owner"),
+                                      on_delete=models.PROTECT, related_name="owned_documents")
+    clauses = models.ManyToManyField(Clause, verbose_name=_("ISO 9001 clauses"), blank=True)
+    review_months = models.PositiveSmallIntegerField(_("review period (months)"), default=12)
+    legal_time_limit_days = models.PositiveSmallIntegerField(
+        _("legal time limit (working days)"), null=True, blank=True,
+        help_text=_("For a procedure: the time limit the law sets for the whole procedure."),
+    )
+    # Denormalised from the revisions by the services, so the register filters without joins.
+    current_revision = models.ForeignKey("Revision", null=True, blank=True, on_delete=models.SET_NULL,
+                                         related_name="+", editable=False)
+    effective_since = models.DateField(_("effective since"), null=True, blank=True, editable=False)
+    next_review_date = models.DateField(_("next review"), null=True, blank=True, editable=False)
+    is_withdrawn = models.BooleanField(_("withdrawn"), default=False, editable=False)
+    review_required = models.BooleanField(
+        _("review required"), default=False, editable=False,
+        help_text=_("Set when a legal document it cites changes status."),
+    )
+
+    unit_field = "unit"
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        constraints = [models.UniqueConstraint(fields=["unit", "code"], name="unique_document_code_per_unit")]
+        permissions = [
+            ("withdraw_document", _("Can withdraw documents")),
+            ("review_document", _("Can record the periodic review of documents")),
+            ("export_document", _("Can export the master list")),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("documents:document_detail", args=[self.pk])
+
+    @classmethod
+    def scope_extra(cls, user, perm):
+        """Whoever a document was distributed to may read it, wherever they work."""
+        if perm == "documents.view_document":
+            return models.Q(pk__in=Acknowledgement.objects.filter(user=user).values("revision__document_id"))
+        return None
+
+    @property
+    def status_label(self):
+        if self.is_withdrawn:
+            return _("Obsolete")
+        if self.current_revision_id:
+            return _("Effective")
+        return _("Not yet effective")
+
+
+class Revision(BaseModel):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        IN_REVIEW = "in_review", _("In review")
+        APPROVED = "approved", _("Approved")
+        EFFECTIVE = "effective", _("Effective")
+        SUPERSEDED = "superseded", _("Superseded")
+        OBSOLETE = "obsolete", _("Obsolete")
+
+    document = models.ForeignKey(Document, verbose_name=_("document"), on_delete=models.PROTECT,
+                                 related_name="revisions")
+    number = models.PositiveSmallIntegerField(_("revision"))
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("prepared by"), on_delete=models.PROTECT,
+                               related_name="authored_revisions")
+    approver = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("approver"), on_delete=models.PROTECT,
+                                 null=True, blank=True, related_name="+")
+    reason = models.TextField(_("reason for change"), blank=True)
+    content = models.TextField(_("content"), blank=True, help_text=_("Rich text; sanitised when saved."))
+    source_file = models.FileField(_("source file"), upload_to="documents/", blank=True)
+    source_name = models.CharField(_("original file name"), max_length=255, blank=True)
+    source_html = models.TextField(blank=True, editable=False)  # a DOCX shown as HTML (mammoth), sanitised
+    search_text = models.TextField(blank=True, editable=False)  # plain text of content and source, NFC
+    effective_date = models.DateField(_("effective date"), null=True, blank=True)
+    legal_refs = models.ManyToManyField(LegalDocument, verbose_name=_("legal basis"), blank=True,
+                                        related_name="citing_revisions")
+    lock_version = models.PositiveIntegerField(default=0, editable=False)
+
+    unit_field = "document__unit"
+
+    class Meta:
+        ordering = ["document", "-number"]
+        verbose_name = _("revision")
+        verbose_name_plural = _("revisions")
+        constraints = [
+            models.UniqueConstraint(fields=["document", "number"], name="unique_revision_number"),
+            models.UniqueConstraint(
+                fields=["document"], condition=models.Q(status__in=["draft", "in_review", "approved"]),
+                name="one_open_revision_per_document",
+            ),
+        ]
+        permissions = [
+            ("submit_revision", _("Can submit revisions for review")),
+            ("review_revision", _("Can review revisions")),
+            ("approve_revision", _("Can approve revisions")),
+            ("publish_revision", _("Can publish approved revisions")),
+        ]
+
+    def __str__(self):
+        return f"{self.document.code} rev. {self.label}"
+
+    @property
+    def label(self):
+        return f"{self.number:02d}"
+
+    def get_absolute_url(self):
+        return reverse("documents:revision_detail", args=[self.pk])
+
+    @classmethod
+    def scope_extra(cls, user, perm):
+        """Whoever must acknowledge a revision may read it (and print it)."""
+        if perm == "documents.view_revision":
+            return models.Q(pk__in=Acknowledgement.objects.filter(user=user).values("revision_id"))
+        return None
+
+    @property
+    def is_open(self):
+        return self.status in (self.Status.DRAFT, self.Status.IN_REVIEW, self.Status.APPROVED)
+
+    def total_time(self):
+        """Total of the steps' time limits: (working days, hours)."""
+        days = sum(s.time_limit for s in self.steps.all() if s.time_unit == ProcedureStep.TimeUnit.DAYS)
+        hours = sum(s.time_limit for s in self.steps.all() if s.time_unit == ProcedureStep.TimeUnit.HOURS)
+        return days, hours
+
+
+class ReviewerAssignment(BaseModel):
+    """A named reviewer of one revision; every one must accept before approval."""
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        ACCEPTED = "accepted", _("Accepted")
+        CHANGES = "changes", _("Changes requested")
+
+    revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="reviewers")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("reviewer"), on_delete=models.PROTECT,
+                                 related_name="+")
+    decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices, default=Decision.PENDING)
+    comment = models.TextField(_("comment"), blank=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    unit_field = "revision__document__unit"
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [models.UniqueConstraint(fields=["revision", "reviewer"], name="unique_reviewer")]
+        verbose_name = _("reviewer")
+
+    def __str__(self):
+        return f"{self.reviewer} ({self.get_decision_display()})"
+
+
+class ProcedureStep(BaseModel):
+    """One step of a procedure ("three clears": who, how long, in which order)."""
+
+    class TimeUnit(models.TextChoices):
+        DAYS = "days", _("working days")
+        HOURS = "hours", _("working hours")
+
+    revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="steps")
+    order = models.PositiveSmallIntegerField(_("step"))
+    title = models.CharField(_("what is done"), max_length=300)
+    responsible_unit = models.ForeignKey(Unit, verbose_name=_("responsible unit"), null=True,
+                                         blank=True, on_delete=models.PROTECT, related_name="+")
+    responsible_role = models.ForeignKey(Role, verbose_name=_("responsible role"), null=True, blank=True,
+                                         on_delete=models.PROTECT, related_name="+")
+    responsible_position = models.CharField(_("responsible position"), max_length=200, blank=True)
+    time_limit = models.DecimalField(_("time limit"), max_digits=6, decimal_places=1)
+    time_unit = models.CharField(_("unit of time"), max_length=5, choices=TimeUnit.choices, default=TimeUnit.DAYS)
+    output = models.CharField(_("output or record"), max_length=300, blank=True)
+    output_form = models.ForeignKey(Document, verbose_name=_("form"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+
+    unit_field = "revision__document__unit"
+
+    class Meta:
+        ordering = ["revision", "order"]
+        verbose_name = _("procedure step")
+        verbose_name_plural = _("procedure steps")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(time_limit__gte=0), name="step_time_limit_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.order}. {self.title}"
+
+    @property
+    def responsible(self):
+        return ", ".join(str(x) for x in (self.responsible_unit, self.responsible_role, self.responsible_position)
+                         if x)
+
+
+class Distribution(BaseModel):
+    """Who must read a document: a unit (its members, with sub-units), a role, or one person."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="distribution")
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="+")
+    role = models.ForeignKey(Role, verbose_name=_("role"), null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="+")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("person"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="+")
+
+    unit_field = "document__unit"
+
+    class Meta:
+        verbose_name = _("distribution entry")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(unit__isnull=False, role__isnull=True, person__isnull=True)
+                    | models.Q(unit__isnull=True, role__isnull=False, person__isnull=True)
+                    | models.Q(unit__isnull=True, role__isnull=True, person__isnull=False)
+                ),
+                name="distribution_one_target",
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.unit or self.role or self.person)
+
+
+class Acknowledgement(BaseModel):
+    """A read-and-acknowledge task for one person and one effective revision."""
+
+    revision = models.ForeignKey(Revision, on_delete=models.PROTECT, related_name="acknowledgements")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="acknowledgements")
+    unit = models.ForeignKey(Unit, null=True, on_delete=models.PROTECT, related_name="+")
+    acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
+
+    unit_field = "revision__document__unit"
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["revision", "user"], name="unique_acknowledgement")]
+        indexes = [models.Index(fields=["user", "acknowledged_at"])]
+        verbose_name = _("acknowledgement")
+
+    def __str__(self):
+        return f"{self.user} — {self.revision}"
+
+
+class ChangeRequest(BaseModel):
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+
+    document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="change_requests")
+    requester = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("proposed by"),
+                                  on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(_("proposed change and reason"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    new_revision = models.ForeignKey(Revision, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                     editable=False)
+
+    unit_field = "document__unit"
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("change request")
+        verbose_name_plural = _("change requests")
+        permissions = [("decide_changerequest", _("Can accept or decline change requests"))]
+
+    def __str__(self):
+        return gettext("Change request for %(code)s") % {"code": self.document.code}
+
+    def get_absolute_url(self):
+        return reverse("documents:changerequest_detail", args=[self.pk])
+
+
+class PeriodicReview(BaseModel):
+    class Outcome(models.TextChoices):
+        VALID = "valid", _("Still valid")
+        REVISE = "revise", _("Revise")
+        WITHDRAW = "withdraw", _("Withdraw")
+
+    document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="periodic_reviews")
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
+    notes = models.TextField(_("notes"), blank=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reviewed_on = models.DateField(default=timezone.localdate)
+
+    unit_field = "document__unit"
+
+    class Meta:
+        ordering = ["-reviewed_on", "-pk"]
+        verbose_name = _("periodic review")
+
+    def __str__(self):
+        return f"{self.document.code} {self.reviewed_on}: {self.get_outcome_display()}"
+
+
+class ControlledCopy(models.Model):
+    """The rendered PDF of an effective (or obsolete) revision, made once by a task. Rendering
+    bookkeeping, not a business record: no history."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RENDERING = "rendering", _("Rendering")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    revision = models.OneToOneField(Revision, on_delete=models.CASCADE, related_name="controlled_copy")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    file = models.FileField(upload_to="controlled-copies/", blank=True)
+    revision_status = models.CharField(max_length=12, blank=True)  # the status the copy was rendered for
+    rendered_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"{self.revision_id}: {self.state}"
+
+    @property
+    def is_current(self):
+        return self.state == self.State.READY and self.revision_status == self.revision.status and bool(self.file)
+
+
+class RevisionUserObjectPermission(UserObjectPermissionBase):
+    """Single-object grants on revisions: a named reviewer may see and review that revision."""
+
+    content_object = models.ForeignKey(Revision, on_delete=models.CASCADE)

@@ -1,4 +1,40 @@
-"""URLs of this area; its pages arrive with its own issue."""
+from django.urls import path
+
+from .views import legal, register, revisions
 
 app_name = "documents"
-urlpatterns = []
+urlpatterns = [
+    path("", register.RegisterView.as_view(), name="register"),
+    path("new/", register.DocumentCreateView.as_view(), name="document_create"),
+    path("master-list.<str:fmt>", legal.MasterListView.as_view(), name="master_list"),
+    path("<int:pk>/", register.DocumentDetailView.as_view(), name="document_detail"),
+    path("<int:pk>/edit/", register.DocumentUpdateView.as_view(), name="document_edit"),
+    path("<int:pk>/history/", register.DocumentHistoryView.as_view(), name="document_history"),
+    path("<int:pk>/new-revision/", register.NewRevisionView.as_view(), name="document_new_revision"),
+    path("<int:pk>/distribution/", register.DistributionView.as_view(), name="document_distribution"),
+    path("<int:pk>/distribution/<int:entry>/remove/", register.DistributionRemoveView.as_view(),
+         name="document_distribution_remove"),
+    path("<int:pk>/periodic-review/", register.PeriodicReviewView.as_view(), name="document_periodic_review"),
+    path("<int:pk>/acknowledge/", register.AcknowledgeView.as_view(), name="document_acknowledge"),
+    path("<int:pk>/propose-change/", legal.ChangeRequestCreateView.as_view(), name="changerequest_create"),
+    path("revisions/<int:pk>/", revisions.RevisionDetailView.as_view(), name="revision_detail"),
+    path("revisions/<int:pk>/edit/", revisions.RevisionEditView.as_view(), name="revision_edit"),
+    path("revisions/<int:pk>/reviewers/", revisions.ReviewersView.as_view(), name="revision_reviewers"),
+    path("revisions/<int:pk>/history/", revisions.RevisionHistoryView.as_view(), name="revision_history"),
+    path("revisions/<int:pk>/compare/", revisions.CompareView.as_view(), name="revision_compare"),
+    path("revisions/<int:pk>/source/", revisions.SourceFileView.as_view(), name="revision_source"),
+    path("revisions/<int:pk>/pdf/", revisions.RevisionPdfView.as_view(), name="revision_pdf"),
+    path("revisions/<int:pk>/pdf/status/", revisions.PdfStatusView.as_view(), name="revision_pdf_status"),
+    path("revisions/<int:pk>/<slug:transition>/", revisions.RevisionTransitionView.as_view(),
+         name="revision_transition"),
+    path("change-requests/<int:pk>/", legal.ChangeRequestDetailView.as_view(), name="changerequest_detail"),
+    path("change-requests/<int:pk>/history/", legal.ChangeRequestHistoryView.as_view(),
+         name="changerequest_history"),
+    path("change-requests/<int:pk>/<slug:transition>/", legal.ChangeRequestTransitionView.as_view(),
+         name="changerequest_transition"),
+    path("legal/", legal.LegalListView.as_view(), name="legal_list"),
+    path("legal/new/", legal.LegalFormView.as_view(), name="legal_create"),
+    path("legal/<int:pk>/", legal.LegalDetailView.as_view(), name="legal_detail"),
+    path("legal/<int:pk>/edit/", legal.LegalFormView.as_view(), name="legal_edit"),
+    path("legal/<int:pk>/history/", legal.LegalHistoryView.as_view(), name="legal_history"),
+]

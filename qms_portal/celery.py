@@ -18,6 +18,14 @@ app.conf.beat_schedule = {
         "task": "qms_portal.tasks.remind_pending_transitions",
         "schedule": crontab(minute="*/15"),
     },
+    "documents-publish-due": {
+        "task": "documents.tasks.publish_due",
+        "schedule": crontab(minute=5, hour="*"),
+    },
+    "documents-reminders": {
+        "task": "documents.tasks.send_reminders",
+        "schedule": crontab(minute=20, hour="*/6"),
+    },
     "daily-digests": {
         "task": "qms_portal.tasks.send_daily_digests",
         "schedule": crontab(minute=0, hour=int(os.environ.get("QMS_DIGEST_HOUR", 7))),

@@ -42,17 +42,18 @@ class BaseModel(models.Model):
     class Meta:
         abstract = True
 
+    def save(self, *args, **kwargs):
+        self.normalise_text()
+        super().save(*args, **kwargs)
+
     def clean_fields(self, exclude=None):
-        for field in self._meta.concrete_fields:
-            if isinstance(field, models.CharField | models.TextField):
-                setattr(self, field.attname, nfc(getattr(self, field.attname)))
+        self.normalise_text()
         super().clean_fields(exclude)
 
-    def save(self, *args, **kwargs):
+    def normalise_text(self):
         for field in self._meta.concrete_fields:
             if isinstance(field, models.CharField | models.TextField):
                 setattr(self, field.attname, nfc(getattr(self, field.attname)))
-        super().save(*args, **kwargs)
 
 
 class Unit(BaseModel):

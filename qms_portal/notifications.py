@@ -69,6 +69,11 @@ def dispatch(message_id):
         return False
     try:
         task = app.tasks.get(message.task)
+        if task is None:
+            # Task autodiscovery is lazy outside a worker: load the apps' tasks modules once, so a
+            # web process also knows its tasks (and honours task_always_eager).
+            app.loader.import_default_modules()
+            task = app.tasks.get(message.task)
         if task is not None:  # honours task_always_eager (tests, one-process runs)
             task.apply_async(kwargs=message.kwargs, task_id=str(message.pk))
         else:

@@ -40,9 +40,10 @@ def cjk_fonts_missing():
     import shutil
     import subprocess
 
-    if not shutil.which("fc-list"):
+    fc_list = shutil.which("fc-list")
+    if not fc_list:
         return True
-    out = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True, check=False).stdout
+    out = subprocess.run([fc_list, ":lang=zh", "family"], capture_output=True, text=True, check=False).stdout  # noqa: S603
     return "Noto Sans CJK" not in out
 
 
@@ -70,8 +71,9 @@ def _fetcher_class():
     return PortalFetcher
 
 
-def render_pdf(template, context):
-    """Render a Django template to PDF bytes. Text is NFC-normalised (Vietnamese)."""
+def render_pdf(template, context, progress=None):
+    """Render a Django template to PDF bytes. Text is NFC-normalised (Vietnamese). ``progress``,
+    when given, is called with a percentage after each stage (for long documents)."""
     problem = weasyprint_problem()
     if problem:
         raise PdfUnavailable(_("PDF output is not available on this server. Ask the administrator to install: "
@@ -81,7 +83,12 @@ def render_pdf(template, context):
     language = translation.get_language() or "en"
     html = render_to_string(template, {"language": language, **context})
     html = unicodedata.normalize("NFC", html)
-    return HTML(string=html, base_url=BASE_URL, url_fetcher=_fetcher_class()()).write_pdf()
+    if progress:
+        progress(20)
+    document = HTML(string=html, base_url=BASE_URL, url_fetcher=_fetcher_class()()).render()
+    if progress:
+        progress(80)
+    return document.write_pdf()
 
 
 def pdf_response(template, context, filename):

@@ -88,6 +88,13 @@ def scope_q(model, user, perm):
     granted = _granted(model, user, perm)
     if granted is not None:
         q |= Q(pk__in=granted)
+    # A model may widen its own scope for a reason of its own (a document distributed to someone
+    # is readable by them): ``scope_extra(user, perm)`` returns a Q built from subqueries, or None.
+    extra = getattr(model, "scope_extra", None)
+    if extra is not None:
+        widened = extra(user, perm)
+        if widened is not None:
+            q |= widened
     return q
 
 

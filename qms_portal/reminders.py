@@ -37,7 +37,7 @@ def remind_pending_transitions(now=None, days=None):
             .values("last")[:1],
             output_field=DateTimeField(),
         )
-        for state, action in workflow.waiting.items():
+        for state, actions in workflow.waiting.items():
             rows = (
                 model._default_manager.filter(**{workflow.field: state})
                 .annotate(entered_at=Coalesce(entered, "created_at"))
@@ -45,9 +45,7 @@ def remind_pending_transitions(now=None, days=None):
             )
             for obj in rows.iterator(chunk_size=200):
                 waited = (now - obj.entered_at).days
-                for user in users_who_can(action, obj):
-                    if not all(g(obj, user) for t in workflow.transitions if t.permission == action for g in t.guards):
-                        continue
+                for user in _waited_on(workflow, state, actions, obj):
                     key = f"waiting:{model._meta.label_lower}:{obj.pk}:{state}:{obj.entered_at.isoformat()}:{user.pk}"
                     with transaction.atomic():
                         if not claim(key):
@@ -58,3 +56,16 @@ def remind_pending_transitions(now=None, days=None):
                         )
                     sent += 1
     return sent
+
+
+def _waited_on(workflow, state, actions, obj):
+    """The people who could move ``obj`` on now: they hold one of ``actions`` and pass the guards of
+    a transition from ``state`` that needs it."""
+    actions = [actions] if isinstance(actions, str) else actions
+    people = {}
+    for action in actions:
+        candidates = [t for t in workflow.transitions if t.permission == action and state in t.sources and not t.system]
+        for user in users_who_can(action, obj):
+            if any(all(g(obj, user) for g in t.guards) for t in candidates):
+                people[user.pk] = user
+    return people.values()

@@ -117,9 +117,21 @@ def user_create(*, acting_user, username, full_name, email, primary_unit, positi
     return user
 
 
+class _PasswordLinkForm(PasswordResetForm):
+    """Django's reset form mails every active user with that address *and a usable password* — so a new
+    person (no password yet) would get nothing. This one mails exactly the given person."""
+
+    def __init__(self, user):
+        super().__init__({"email": user.email})
+        self.user = user
+
+    def get_users(self, email):
+        return [self.user] if self.user.is_active and self.user.email else []
+
+
 def send_password_link(user, request=None):
     """E-mail the user Django's own password-setting link (the same as "forgot password")."""
-    form = PasswordResetForm({"email": user.email})
+    form = _PasswordLinkForm(user)
     if form.is_valid():
         form.save(
             request=request,
@@ -309,3 +321,17 @@ def notification_mark_read(*, acting_user, notification=None):
     if notification is not None:
         rows = rows.filter(pk=notification.pk)
     return rows.update(read_at=timezone.now())
+
+
+# --- The portal's own account, for scheduled work ------------------------------------------------
+
+
+def system_user():
+    """The account that scheduled tasks act as (publishing on the effective date…). It cannot sign
+    in (no usable password) and appears in history as "QMS Portal (automatic)"."""
+    user = User.objects.filter(username="system").first()
+    if user is None:
+        user = User(username="system", full_name="QMS Portal (automatic)", is_superuser=True, email="")
+        user.set_unusable_password()
+        user.save()
+    return user

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("QMS_VAR_DIR", BASE_DIR / "var"))
@@ -175,6 +174,7 @@ SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", 31536000)) if SECURE else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE
 SECURE_HSTS_PRELOAD = SECURE
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY", True) else None
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -263,6 +263,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
         "data_folder_in": str(VAR_DIR / "celery" / "queue"),
         "data_folder_out": str(VAR_DIR / "celery" / "queue"),
         "processed_folder": str(VAR_DIR / "celery" / "processed"),
+        "control_folder": str(VAR_DIR / "celery" / "control"),
+        "polling_interval": 0.2,
         "store_processed": False,
     }
 )
@@ -276,6 +278,8 @@ CELERY_TIMEZONE = TIME_ZONE
 # --- Portal ---------------------------------------------------------------------------------
 # A transition waiting for someone for longer than this many days triggers a reminder.
 QMS_PENDING_REMINDER_DAYS = int(env("QMS_PENDING_REMINDER_DAYS", 3))
+# Remind readers who have not acknowledged an effective revision after this many days.
+QMS_ACK_REMINDER_DAYS = int(env("QMS_ACK_REMINDER_DAYS", 7))
 # The hour (local time) when daily digests go out.
 QMS_DIGEST_HOUR = int(env("QMS_DIGEST_HOUR", 7))
 QMS_SITE_URL = env("QMS_SITE_URL", "http://127.0.0.1:8000")
@@ -293,5 +297,5 @@ LOGGING = {
 }
 
 if not DATABASE_URL or TESTING:
-    for sub in ("mail", "celery/queue", "celery/processed", "media"):
+    for sub in ("mail", "celery/queue", "celery/processed", "celery/control", "media", "static"):
         (VAR_DIR / sub).mkdir(parents=True, exist_ok=True)

@@ -10,6 +10,7 @@ import csv
 import io
 import uuid
 import zipfile
+import zlib
 from pathlib import PurePath
 
 from django.conf import settings
@@ -76,7 +77,8 @@ def _check_office_zip(upload, ext, head):
                 raise broken
             if archive.testzip() is not None:
                 raise broken
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError):
+        # damaged data inside an entry (zlib), a truncated entry, an unsupported or encrypted entry
         raise broken
     finally:
         upload.seek(0)
@@ -109,8 +111,9 @@ def read_rows(upload):
     else:
         text = upload.read().decode("utf-8-sig")
         values = [[c.strip() for c in row] for row in csv.reader(io.StringIO(text))]
-    values = [row for row in values if any(row)]
-    if not values:
+    # Number the rows as the spreadsheet does (blank rows count), so error messages point at the right line.
+    numbered = [(number, row) for number, row in enumerate(values, start=1) if any(row)]
+    if not numbered:
         return [], []
-    header = [h.strip().lower() for h in values[0]]
-    return header, [(number, dict(zip(header, row, strict=False))) for number, row in enumerate(values[1:], start=2)]
+    header = [h.strip().lower() for h in numbered[0][1]]
+    return header, [(number, dict(zip(header, row, strict=False))) for number, row in numbered[1:]]

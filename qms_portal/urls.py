@@ -15,18 +15,18 @@ def healthz(request):
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
-    """Changing one's own password clears the "must change" flag (through the service)."""
+    """Changing one's own password goes through the service (history, clears "must change")."""
 
     def form_valid(self, form):
+        from django.contrib.auth import update_session_auth_hash
+        from django.http import HttpResponseRedirect
+
         from . import services
 
-        response = super().form_valid(form)
-        services.user_set_password(acting_user=self.request.user, user=self.request.user,
-                                   password=form.cleaned_data["new_password1"], temporary=False)
-        from django.contrib.auth import update_session_auth_hash
-
-        update_session_auth_hash(self.request, self.request.user.__class__.objects.get(pk=self.request.user.pk))
-        return response
+        user = services.user_set_password(acting_user=self.request.user, user=self.request.user,
+                                          password=form.cleaned_data["new_password1"], temporary=False)
+        update_session_auth_hash(self.request, user)
+        return HttpResponseRedirect(self.get_success_url())
 
 
 accounts = [

@@ -59,6 +59,7 @@ class Transition:
     signature: object = None  # the meaning of the signature ("approved"), or None
     effect: object = None  # effect(obj, user, reason) inside the transaction
     button: str = "primary"
+    system: bool = False  # done by the portal itself (scheduled publication…), never offered as a button
 
     @property
     def needs_password(self):
@@ -76,7 +77,8 @@ class Workflow:
     model: type
     transitions: list
     field: str = "status"
-    # state → the permission whose holders are waited on in that state (for reminders and "My work")
+    # state → the permission (or list of permissions) whose holders are waited on in that state
+    # (for reminders and "My work")
     waiting: dict = dataclasses.field(default_factory=dict)
     by_name: dict = dataclasses.field(init=False)
 
@@ -96,7 +98,8 @@ class Workflow:
         """The transitions ``user`` could take on ``obj`` now (for buttons)."""
         return [
             t for t in self.transitions
-            if self.state(obj) in t.sources and can(user, t.permission, obj) and all(g(obj, user) for g in t.guards)
+            if not t.system and self.state(obj) in t.sources and can(user, t.permission, obj)
+            and all(g(obj, user) for g in t.guards)
         ]
 
     def perform(self, obj, name, *, acting_user, reason="", password=None):

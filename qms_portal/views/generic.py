@@ -75,11 +75,19 @@ class ScopedListView(ScopedMixin, FilterView):
 
 class ScopedDetailView(ObjectMixin, DetailView):
     tab = "details"
+    history_url_name = None  # default: "<app>:<model>_history" ("<model>_history" for the core)
+
+    def get_history_url_name(self):
+        if self.history_url_name:
+            return self.history_url_name
+        meta = self.model._meta
+        namespace = "" if meta.app_label == "qms_portal" else f"{meta.app_label}:"
+        return f"{namespace}{meta.model_name}_history"
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["tab"] = self.tab
-        ctx["history_url"] = reverse(f"{self.model._meta.model_name}_history", args=[self.object.pk])
+        ctx["history_url"] = reverse(self.get_history_url_name(), args=[self.object.pk])
         workflow = getattr(self.model, "workflow", None)
         if workflow is not None:
             ctx["transitions"] = workflow.available(self.object, self.request.user)
@@ -170,7 +178,12 @@ class TransitionView(ObjectMixin, FormView):
         if not request.user.has_perm(self.get_permission()):
             raise PermissionDenied
         self.object = self.get_object()
-        self.transition = self.model.workflow.get(kwargs["transition"])
+        try:
+            self.transition = self.model.workflow.get(kwargs["transition"])
+        except TransitionError:
+            raise Http404  # an unknown action in the URL is a page that does not exist, not a 500
+        if self.transition.system:
+            raise Http404  # done by the portal itself, never from a page
         if not request.user.has_perm(self.transition.permission):
             raise PermissionDenied
         return super(ScopedMixin, self).dispatch(request, *args, **kwargs)

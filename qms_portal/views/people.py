@@ -20,6 +20,7 @@ from .generic import HistoryView, ObjectFormView, ObjectMixin, ScopedDetailView,
 class UserListView(ScopedListView):
     model = User
     filterset_class = UserFilter
+    template_name = "qms_portal/user_list.html"  # the generic list plus a link to the import page
     table_template = "qms_portal/user_table.html"
     title = gettext_lazy("People")
     create_url = "user_create"

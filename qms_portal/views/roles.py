@@ -65,6 +65,7 @@ class RoleAssignmentCreateView(ServiceFormView):
     model = RoleAssignment
     action = "add"
     form_class = RoleAssignmentForm
+    template_name = "qms_portal/assignment_form.html"  # the form plus the people datalist
     title = gettext_lazy("Assign a role")
     success_message = gettext_lazy("The role was assigned.")
 

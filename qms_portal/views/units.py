@@ -12,6 +12,7 @@ from .. import services
 from ..forms import UnitForm
 from ..models import RoleAssignment, Unit
 from ..pdf import PdfUnavailable, pdf_response
+from ..permissions import can
 from .filters import UnitFilter
 from .generic import HistoryView, ObjectFormView, ObjectMixin, ScopedDetailView, ScopedListView, ServiceFormView
 
@@ -39,6 +40,8 @@ class UnitDetailView(ScopedDetailView):
             unit=unit
         ).select_related("user", "role", "granted_by")
         ctx["member_count"] = unit.members.filter(is_active=True).count()
+        # Every row is on this unit: one check answers for all of them (no query per row).
+        ctx["can_end_roles"] = can(self.request.user, "qms_portal.delete_roleassignment", unit)
         return ctx
 
 
@@ -71,6 +74,15 @@ class UnitUpdateView(ObjectFormView):
         kwargs = super().get_form_kwargs()
         kwargs["instance"] = Unit.objects.get(pk=self.object.pk)
         return kwargs
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        # Leaving a unit where it is is not a move: its current parent stays a valid choice even when
+        # the editor may not add units there (an administrator of this unit only).
+        if self.object.parent_id:
+            parent = form.fields["parent"]
+            parent.queryset = parent.queryset | Unit.objects.filter(pk=self.object.parent_id)
+        return form
 
     def perform(self, form):
         return services.unit_update(acting_user=self.request.user, unit=self.object, **form.cleaned_data)

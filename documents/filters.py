@@ -1,0 +1,68 @@
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from qms_portal.models import Unit
+from qms_portal.permissions import restrict
+
+from .models import Clause, Document, DocumentType
+
+
+def _units(request):
+    return restrict(Unit.objects.filter(is_active=True), request.user, "view") if request else Unit.objects.none()
+
+
+class DocumentFilter(django_filters.FilterSet):
+    STATUS = (
+        ("effective", _("Effective")),
+        ("active", _("Effective and in preparation")),
+        ("pending", _("Not yet effective")),
+        ("review_required", _("Review required")),
+        ("review_due", _("Periodic review due")),
+        ("obsolete", _("Obsolete")),
+        ("all", _("All, including obsolete")),
+    )
+    q = django_filters.CharFilter(label=_("Search code, title, content"), method="search")
+    level = django_filters.ChoiceFilter(label=_("Level"), field_name="doc_type__level",
+                                        choices=DocumentType.Level.choices)
+    doc_type = django_filters.ModelChoiceFilter(label=_("Type"), queryset=DocumentType.objects.all())
+    unit = django_filters.ModelChoiceFilter(label=_("Unit"), queryset=_units, method="in_unit")
+    clause = django_filters.ModelChoiceFilter(label=_("ISO 9001 clause"), queryset=Clause.objects.all(),
+                                              field_name="clauses")
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=STATUS, method="by_status", empty_label=None)
+
+    class Meta:
+        model = Document
+        fields = ["q", "level", "doc_type", "unit", "clause", "status"]
+
+    def __init__(self, data=None, *args, default_status="effective", **kwargs):
+        data = data.copy() if data is not None else {}
+        if not data.get("status"):
+            data["status"] = default_status
+        super().__init__(data, *args, **kwargs)
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(
+            Q(code__icontains=value) | Q(title__icontains=value) | Q(current_revision__search_text__icontains=value)
+        )
+
+    def in_unit(self, queryset, name, unit):
+        return queryset.filter(unit__path__startswith=unit.path)
+
+    def by_status(self, queryset, name, value):
+        from django.utils import timezone
+
+        if value == "effective":
+            return queryset.filter(is_withdrawn=False, current_revision__isnull=False)
+        if value == "active":
+            return queryset.filter(is_withdrawn=False)
+        if value == "pending":
+            return queryset.filter(is_withdrawn=False, current_revision__isnull=True)
+        if value == "review_required":
+            return queryset.filter(is_withdrawn=False, review_required=True)
+        if value == "review_due":
+            return queryset.filter(is_withdrawn=False, next_review_date__lte=timezone.localdate())
+        if value == "obsolete":
+            return queryset.filter(is_withdrawn=True)
+        return queryset

@@ -1,0 +1,178 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from qms_portal.forms import ScopedModelForm, ServiceForm
+from qms_portal.models import Role, Unit
+from qms_portal.permissions import restrict
+
+from .models import (
+    ChangeRequest,
+    Document,
+    LegalDocument,
+    PeriodicReview,
+    ProcedureStep,
+    RegisterSettings,
+)
+
+
+class DocumentForm(ScopedModelForm):
+    scope_actions = {"unit": "documents.add_document"}
+
+    class Meta:
+        model = Document
+        fields = ["unit", "doc_type", "code", "title", "category", "process_owner", "clauses", "review_months",
+                  "legal_time_limit_days"]
+        widgets = {"clauses": forms.SelectMultiple(attrs={"size": 8})}
+        help_texts = {"code": _("Leave empty to number it automatically (e.g. SNV-QT-05).")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].required = False
+        self.fields["review_months"].required = False
+        self.fields["process_owner"].queryset = restrict(
+            get_user_model().objects.filter(is_active=True), self.user, "view"
+        ).select_related("primary_unit")
+        if self.instance.pk:
+            for name in ("unit", "doc_type", "code"):
+                self.fields.pop(name)
+
+    def clean(self):
+        data = super().clean()
+        doc_type = data.get("doc_type") or (self.instance.doc_type if self.instance.pk else None)
+        if doc_type is not None and doc_type.needs_category and not data.get("category"):
+            self.add_error("category", _("Choose the category of this procedure."))
+        return data
+
+
+class RevisionForm(ServiceForm):
+    lock_version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("Reason for change"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    content = forms.CharField(
+        label=_("Content"), required=False, widget=forms.Textarea(attrs={"rows": 14, "class": "rich-text"}),
+        help_text=_("Headings, lists, tables and links are kept; anything else is removed when saved."),
+    )
+    source = forms.FileField(label=_("Source file (DOCX, XLSX or PDF)"), required=False)
+    effective_date = forms.DateField(label=_("Effective date"), required=False,
+                                     widget=forms.DateInput(attrs={"type": "date"}))
+    legal_refs = forms.ModelMultipleChoiceField(label=_("Legal basis"), queryset=LegalDocument.objects.all(),
+                                                required=False, widget=forms.SelectMultiple(attrs={"size": 5}))
+
+    def __init__(self, *args, revision=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.revision = revision
+        if revision is not None and revision.number > 1:
+            self.fields["reason"].required = True
+
+
+class StepForm(forms.ModelForm):
+    class Meta:
+        model = ProcedureStep
+        fields = ["title", "responsible_unit", "responsible_role", "responsible_position", "time_limit", "time_unit",
+                  "output", "output_form"]
+
+    def __init__(self, *args, user=None, unit=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["time_limit"].widget.attrs.update({"min": "0", "step": "0.5"})
+        self.fields["responsible_role"].queryset = Role.objects.all()
+        if user is not None:
+            self.fields["responsible_unit"].queryset = restrict(Unit.objects.filter(is_active=True), user, "view")
+            forms_qs = Document.objects.restrict(user, "view").filter(doc_type__is_form=True)
+            self.fields["output_form"].queryset = forms_qs.select_related("doc_type")
+
+    def clean_time_limit(self):
+        value = self.cleaned_data["time_limit"]
+        if value is not None and value < 0:
+            raise forms.ValidationError(_("A time limit cannot be negative."))
+        return value
+
+
+class BaseStepFormSet(forms.BaseFormSet):
+    def __init__(self, *args, user=None, unit=None, **kwargs):
+        self.user, self.unit = user, unit
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        return {"user": self.user, "unit": self.unit}
+
+    def steps(self):
+        return [
+            {k: v for k, v in f.cleaned_data.items() if k != "DELETE"}
+            for f in self.forms
+            if f.cleaned_data and not f.cleaned_data.get("DELETE") and f.cleaned_data.get("title")
+        ]
+
+
+StepFormSet = forms.formset_factory(StepForm, formset=BaseStepFormSet, extra=2, can_delete=True)
+
+
+class ReviewersForm(ServiceForm):
+    reviewers = forms.ModelMultipleChoiceField(label=_("Reviewers"), queryset=None,
+                                               widget=forms.SelectMultiple(attrs={"size": 6}))
+
+    def __init__(self, *args, revision, **kwargs):
+        super().__init__(*args, **kwargs)
+        people = restrict(get_user_model().objects.filter(is_active=True), self.user, "view")
+        self.fields["reviewers"].queryset = people.exclude(pk=revision.author_id).select_related("primary_unit")
+
+
+class DistributionForm(ServiceForm):
+    unit = forms.ModelChoiceField(label=_("Unit (its people and sub-units)"), queryset=None, required=False)
+    role = forms.ModelChoiceField(label=_("Role"), queryset=Role.objects.all(), required=False)
+    person = forms.ModelChoiceField(label=_("Person"), queryset=None, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = restrict(Unit.objects.filter(is_active=True), self.user, "view")
+        self.fields["person"].queryset = restrict(get_user_model().objects.filter(is_active=True), self.user, "view")
+
+    def clean(self):
+        data = super().clean()
+        if sum(bool(data.get(k)) for k in ("unit", "role", "person")) != 1:
+            raise forms.ValidationError(_("Choose one unit, one role or one person."))
+        return data
+
+
+class ChangeRequestForm(forms.ModelForm):
+    class Meta:
+        model = ChangeRequest
+        fields = ["reason"]
+        widgets = {"reason": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+class PeriodicReviewForm(forms.ModelForm):
+    class Meta:
+        model = PeriodicReview
+        fields = ["outcome", "notes"]
+        widgets = {"outcome": forms.RadioSelect, "notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+class LegalDocumentForm(forms.ModelForm):
+    class Meta:
+        model = LegalDocument
+        fields = ["number", "title", "issuer", "issue_date", "effective_date", "status", "replaced_by"]
+        widgets = {"issue_date": forms.DateInput(attrs={"type": "date"}),
+                   "effective_date": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["replaced_by"].queryset = LegalDocument.objects.exclude(pk=self.instance.pk)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("status") == LegalDocument.Status.REPLACED and not data.get("replaced_by"):
+            self.add_error("replaced_by", _("Name the legal document that replaces this one."))
+        return data
+
+
+class RegisterSettingsForm(forms.ModelForm):
+    class Meta:
+        model = RegisterSettings
+        fields = ["prefix", "pattern"]

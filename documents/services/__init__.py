@@ -1,0 +1,40 @@
+"""Every change of state in the documents area. Views, tasks, commands and tests call these."""
+
+from .content import docx_to_html, plain_text  # noqa: F401
+from .distribution import (  # noqa: F401
+    assign_acknowledgements,
+    coverage,
+    distribution_add,
+    distribution_remove,
+    recipients,
+    remind_unacknowledged,
+    revision_acknowledge,
+)
+from .lifecycle import (  # noqa: F401
+    CHANGE_WORKFLOW,
+    affected_documents,
+    change_request_create,
+    change_request_transition,
+    flag_citing_documents,
+    legal_document_save,
+    periodic_review_record,
+    remind_periodic_reviews,
+)
+from .register import (  # noqa: F401
+    allocate_code,
+    document_create,
+    document_update,
+    ensure_clauses,
+    ensure_system_types,
+    register_settings_save,
+)
+from .revisions import (  # noqa: F401
+    WORKFLOW,
+    EditConflict,
+    publish,
+    publish_due,
+    revision_create_draft,
+    revision_save_draft,
+    revision_set_reviewers,
+    revision_transition,
+)

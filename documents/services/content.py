@@ -1,0 +1,50 @@
+"""Revision content: sanitised rich text, an uploaded source file (a DOCX is shown as HTML through
+mammoth), and the plain text used for search."""
+
+import html
+import re
+import unicodedata
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from qms_portal.sanitize import clean_html
+from qms_portal.uploads import extension, storage_name, validate_upload
+
+SOURCE_TYPES = ("docx", "xlsx", "pdf")
+
+
+def plain_text(markup):
+    text = re.sub(r"<[^>]+>", " ", markup or "")
+    return unicodedata.normalize("NFC", " ".join(html.unescape(text).split()))
+
+
+def docx_to_html(upload):
+    """A DOCX as sanitised HTML, so officials read procedures without downloading them."""
+    import mammoth
+
+    upload.seek(0)
+    try:
+        result = mammoth.convert_to_html(upload)
+    except Exception:  # noqa: BLE001 - any failure inside the document is a damaged file for the user
+        raise ValidationError(_("This DOCX file could not be read (it may be damaged)."))
+    finally:
+        upload.seek(0)
+    return clean_html(result.value)
+
+
+def accept_source_file(revision, upload):
+    """Validate an uploaded source file and attach it to the revision (not saved yet)."""
+    validate_upload(upload, allowed=SOURCE_TYPES)
+    revision.source_html = docx_to_html(upload) if extension(upload.name) == "docx" else ""
+    revision.source_name = unicodedata.normalize("NFC", upload.name)[:255]
+    upload.name = storage_name("documents", upload.name).split("/", 1)[1]
+    revision.source_file = upload
+
+
+def refresh_search_text(revision):
+    document = revision.document
+    revision.search_text = " ".join(
+        part for part in (document.code, document.title, plain_text(revision.content),
+                          plain_text(revision.source_html)) if part
+    )[:200000]

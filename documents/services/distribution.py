@@ -1,0 +1,111 @@
+"""Distribution and read-and-acknowledge."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
+
+from qms_portal.models import RoleAssignment
+from qms_portal.notifications import claim, notify
+from qms_portal.permissions import ancestor_paths
+
+from ..models import Acknowledgement, Distribution, Revision
+from .register import _require, _save
+
+
+def recipients(document):
+    """The active people a document is distributed to. Without a list: the members of the owning
+    unit and every unit below it."""
+    User = get_user_model()
+    entries = list(document.distribution.select_related("unit"))
+    unit = document.unit
+    if not entries:
+        return User.objects.filter(is_active=True, primary_unit__path__startswith=unit.path)
+    q = Q(pk__in=[e.person_id for e in entries if e.person_id])
+    for entry in entries:
+        if entry.unit_id:
+            q |= Q(primary_unit__path__startswith=entry.unit.path)
+    role_ids = [e.role_id for e in entries if e.role_id]
+    if role_ids:
+        holders = RoleAssignment.objects.filter(role_id__in=role_ids).filter(
+            Q(unit__path__startswith=unit.path) | Q(unit__path__in=ancestor_paths(unit.path))
+        ).values("user_id")
+        q |= Q(pk__in=holders)
+    return User.objects.filter(is_active=True).filter(q).distinct()
+
+
+def assign_acknowledgements(revision, acting_user):
+    """A read-and-acknowledge task for every recipient of a newly effective revision."""
+    people = list(recipients(revision.document).exclude(pk__in=revision.acknowledgements.values("user_id"))
+                  .only("pk", "primary_unit_id", "is_active", "notification_mode", "email", "language"))
+    rows = [Acknowledgement(revision=revision, user=p, unit_id=p.primary_unit_id) for p in people]
+    bulk_create_with_history(rows, Acknowledgement, batch_size=500, default_user=acting_user)
+    notify(people, "revision_acknowledge", params={"object": revision}, url=revision.document.get_absolute_url(),
+           key=f"revision:{revision.pk}:acknowledge")
+    return len(rows)
+
+
+@transaction.atomic
+def revision_acknowledge(*, acting_user, revision):
+    row = Acknowledgement.objects.select_for_update().filter(revision=revision, user=acting_user).first()
+    if row is None:
+        raise ValidationError(_("This revision was not distributed to you."))
+    if revision.status != Revision.Status.EFFECTIVE:
+        raise ValidationError(_("Only the effective revision can be acknowledged."))
+    if row.acknowledged_at is None:
+        row.acknowledged_at = timezone.now()
+        _save(row, acting_user)
+    return row
+
+
+def coverage(revision):
+    """Per unit: how many people must read the revision, and how many have acknowledged it."""
+    return (
+        Acknowledgement.objects.filter(revision=revision)
+        .values("unit__code", "unit__name")
+        .annotate(total=Count("pk"), done=Count("pk", filter=Q(acknowledged_at__isnull=False)))
+        .order_by("unit__code")
+    )
+
+
+@transaction.atomic
+def distribution_add(*, acting_user, document, unit=None, role=None, person=None):
+    _require(acting_user, "change", document)
+    if sum(x is not None for x in (unit, role, person)) != 1:
+        raise ValidationError(_("Choose one unit, one role or one person."))
+    return _save(Distribution(document=document, unit=unit, role=role, person=person), acting_user)
+
+
+@transaction.atomic
+def distribution_remove(*, acting_user, entry):
+    _require(acting_user, "change", entry.document)
+    entry._history_user = acting_user
+    entry.delete()
+
+
+def remind_unacknowledged(now=None, days=None):
+    """Once, N days after a revision became effective, remind those who have not acknowledged it."""
+    now = now or timezone.now()
+    days = settings.QMS_ACK_REMINDER_DAYS if days is None else days
+    sent = 0
+    rows = Acknowledgement.objects.filter(
+        acknowledged_at__isnull=True, created_at__lte=now - timedelta(days=days), user__is_active=True,
+        revision__status=Revision.Status.EFFECTIVE,
+    ).select_related("user", "revision__document")
+    for row in rows.iterator(chunk_size=500):
+        key = f"ack-reminder:{row.pk}"
+        with transaction.atomic():
+            if not claim(key):
+                continue
+            notify([row.user], "acknowledge_overdue", params={"object": row.revision, "days": days},
+                   url=row.revision.document.get_absolute_url(), key=key)
+        sent += 1
+    return sent
+
+

@@ -1,0 +1,164 @@
+"""Change requests, periodic review, and the legal register with its change flagging."""
+
+from datetime import timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from qms_portal import permissions
+from qms_portal.notifications import claim, notify
+from qms_portal.permissions import can, users_who_can
+from qms_portal.workflow import Transition, Workflow, register
+
+from ..models import ChangeRequest, Document, LegalDocument, PeriodicReview, Revision
+from .register import _require, _save
+from .revisions import WORKFLOW as REVISION_WORKFLOW
+from .revisions import revision_create_draft
+
+# --- Change requests --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def change_request_create(*, acting_user, document, reason):
+    """Anyone who can see an effective document may propose a change."""
+    if not can(acting_user, "view", document):
+        raise PermissionDenied
+    if not document.current_revision_id or document.is_withdrawn:
+        raise ValidationError(_("Changes can be proposed only for an effective document."))
+    request = _save(ChangeRequest(document=document, requester=acting_user, reason=reason), acting_user)
+    permissions.grant(acting_user, "view", request)
+    owners = {document.process_owner_id: document.process_owner}
+    for user in users_who_can("documents.decide_changerequest", request):
+        owners[user.pk] = user
+    owners.pop(acting_user.pk, None)
+    notify(owners.values(), "changerequest_submitted", params={"object": document},
+           url=request.get_absolute_url(), key=f"changerequest:{request.pk}")
+    return request
+
+
+def _on_accept_change(request, user, reason):
+    draft = revision_create_draft(acting_user=user, document=request.document, reason=request.reason)
+    request.new_revision = draft
+    _save(request, user)
+    notify([request.requester], "changerequest_accepted", params={"object": request.document},
+           url=request.get_absolute_url())
+
+
+def _on_decline_change(request, user, reason):
+    notify([request.requester], "changerequest_declined", params={"object": request.document, "reason": reason},
+           url=request.get_absolute_url())
+
+
+CHANGE_WORKFLOW = register(Workflow(
+    model=ChangeRequest,
+    waiting={ChangeRequest.Status.OPEN: "documents.decide_changerequest"},
+    transitions=[
+        Transition(name="accept", label=gettext_lazy("Accept and open a new draft"),
+                   sources=(ChangeRequest.Status.OPEN,), target=ChangeRequest.Status.ACCEPTED,
+                   permission="documents.decide_changerequest", effect=_on_accept_change, button="success"),
+        Transition(name="decline", label=gettext_lazy("Decline"), sources=(ChangeRequest.Status.OPEN,),
+                   target=ChangeRequest.Status.DECLINED, permission="documents.decide_changerequest",
+                   reason_required=True, effect=_on_decline_change, button="danger"),
+    ],
+))
+
+
+def change_request_transition(*, acting_user, request, name, reason="", password=None):
+    return CHANGE_WORKFLOW.perform(request, name, acting_user=acting_user, reason=reason, password=password)
+
+
+# --- Periodic review --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def periodic_review_record(*, acting_user, document, outcome, notes=""):
+    """Still valid → the next review date moves on; revise → a new draft; withdraw → withdrawn."""
+    document = Document.objects.select_for_update().get(pk=document.pk)
+    _require(acting_user, "documents.review_document", document)
+    current = document.current_revision
+    if current is None or document.is_withdrawn:
+        raise ValidationError(_("Only an effective document has a periodic review."))
+    if outcome == PeriodicReview.Outcome.WITHDRAW and not notes.strip():
+        raise ValidationError({"notes": _("Give the reason for withdrawing the document.")})
+    review = _save(PeriodicReview(document=document, outcome=outcome, notes=notes, reviewed_by=acting_user),
+                   acting_user)
+    if outcome == PeriodicReview.Outcome.VALID:
+        from dateutil.relativedelta import relativedelta
+
+        document.next_review_date = timezone.localdate() + relativedelta(months=document.review_months)
+        document.review_required = False
+        _save(document, acting_user, reason=_("Periodic review: still valid"))
+    elif outcome == PeriodicReview.Outcome.REVISE:
+        revision_create_draft(acting_user=acting_user, document=document, reason=notes)
+    else:
+        REVISION_WORKFLOW.perform(current, "withdraw", acting_user=acting_user, reason=notes)
+    return review
+
+
+def remind_periodic_reviews(today=None):
+    """30 and 7 days before the next review date, and when overdue: once each per review date."""
+    today = today or timezone.localdate()
+    sent = 0
+    due = Document.objects.filter(is_withdrawn=False, next_review_date__lte=today + timedelta(days=30)).select_related(
+        "process_owner")
+    for document in due.iterator(chunk_size=200):
+        left = (document.next_review_date - today).days
+        stage = "overdue" if left < 0 else ("7" if left <= 7 else "30")
+        key = f"review:{document.pk}:{document.next_review_date.isoformat()}:{stage}"
+        people = {document.process_owner_id: document.process_owner}
+        for user in users_who_can("documents.review_document", document):
+            people[user.pk] = user
+        with transaction.atomic():
+            if not claim(key):
+                continue
+            kind = "review_overdue" if stage == "overdue" else "review_due"
+            notify(people.values(), kind, params={"object": document, "date": document.next_review_date},
+                   url=document.get_absolute_url(), key=key)
+        sent += 1
+    return sent
+
+
+# --- Legal register ---------------------------------------------------------------------------
+
+
+def _legal_admin(user):
+    if not (user.is_superuser or user.has_perm("documents.change_legaldocument")):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def legal_document_save(*, acting_user, legal=None, **fields):
+    _legal_admin(acting_user)
+    legal = legal or LegalDocument()
+    status_before = legal.status if legal.pk else None
+    for name, value in fields.items():
+        setattr(legal, name, value)
+    _save(legal, acting_user)
+    if status_before is not None and status_before != legal.status:
+        flag_citing_documents(legal, acting_user)
+    return legal
+
+
+def affected_documents(legal):
+    """Documents whose effective revision cites this legal document."""
+    return Document.objects.filter(
+        current_revision__legal_refs=legal, current_revision__status=Revision.Status.EFFECTIVE, is_withdrawn=False
+    ).select_related("unit", "process_owner")
+
+
+def flag_citing_documents(legal, acting_user):
+    """A change of a legal document's status marks every effective document citing it "review
+    required" and tells the owners."""
+    count = 0
+    for document in affected_documents(legal):
+        if not document.review_required:
+            document.review_required = True
+            _save(document, acting_user, reason=_("Legal basis changed: %(number)s") % {"number": legal.number})
+        notify([document.process_owner], "legal_changed", params={"object": document, "legal": legal.number},
+               url=document.get_absolute_url(),
+               key=f"legal:{legal.pk}:{legal.status}:{legal.updated_at.isoformat()}:{document.pk}")
+        count += 1
+    return count

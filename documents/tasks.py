@@ -1,0 +1,30 @@
+"""Celery tasks of the documents area: take ids, call one service."""
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(name="documents.tasks.publish_due")
+def publish_due():
+    return services.publish_due()
+
+
+@shared_task(name="documents.tasks.publish_revision")
+def publish_revision(revision_id):
+    from .models import Revision
+
+    revision = Revision.objects.filter(pk=revision_id).first()
+    return bool(revision and services.publish(revision))
+
+
+@shared_task(name="documents.tasks.send_reminders")
+def send_reminders():
+    return {"reviews": services.remind_periodic_reviews(), "acknowledgements": services.remind_unacknowledged()}
+
+
+@shared_task(name="documents.tasks.render_controlled_copy")
+def render_controlled_copy(revision_id):
+    from .pdf import render_controlled_copy as render
+
+    return render(revision_id)

@@ -1,0 +1,214 @@
+"""The register, a document's page and its administration (edit, distribution, periodic review)."""
+
+from decimal import Decimal
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+
+from qms_portal.permissions import can
+from qms_portal.views.generic import (
+    HistoryView,
+    ObjectFormView,
+    ObjectMixin,
+    ScopedDetailView,
+    ScopedListView,
+    ServiceFormView,
+)
+
+from .. import services
+from ..filters import DocumentFilter
+from ..flow import flow_svg
+from ..forms import DistributionForm, DocumentForm, PeriodicReviewForm
+from ..models import Acknowledgement, Document, Revision
+
+
+class RegisterView(ScopedListView):
+    """Browse by level, type, unit, clause and status; staff see effective documents by default."""
+
+    model = Document
+    filterset_class = DocumentFilter
+    template_name = "documents/register.html"
+    title = gettext_lazy("Documents")
+    create_url = "documents:document_create"
+    related = ("unit", "doc_type", "current_revision")
+
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        writer = self.request.user.has_perm("documents.change_document")
+        kwargs["default_status"] = "active" if writer else "effective"
+        return kwargs
+
+    def get_queryset(self):
+        return super().get_queryset().only(
+            "pk", "code", "title", "category", "is_withdrawn", "review_required", "effective_since",
+            "next_review_date", "unit__code", "unit__name", "doc_type__code", "doc_type__name", "doc_type__level",
+            "doc_type__is_system", "current_revision__number",
+        )
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["can_export"] = self.request.user.has_perm("documents.export_document")
+        ctx["today"] = timezone.localdate()
+        return ctx
+
+
+class DocumentDetailView(ScopedDetailView):
+    model = Document
+    template_name = "documents/document_detail.html"
+    related = ("unit", "doc_type", "process_owner", "current_revision")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        document, user = self.object, self.request.user
+        current = document.current_revision
+        ctx["current"] = current
+        if current is not None:
+            steps = list(current.steps.select_related("responsible_unit", "responsible_role", "output_form"))
+            ctx.update(steps_context(current, steps, document))
+            ctx["legal_refs"] = current.legal_refs.all()
+            ctx["coverage"] = services.coverage(current)
+            ctx["my_acknowledgement"] = Acknowledgement.objects.filter(revision=current, user=user).first()
+        ctx["revisions"] = document.revisions.select_related("author").order_by("-number")
+        ctx["open_revision"] = document.revisions.filter(status__in=[Revision.Status.DRAFT, Revision.Status.IN_REVIEW,
+                                                                     Revision.Status.APPROVED]).first()
+        ctx["clauses"] = document.clauses.all()
+        ctx["change_requests"] = document.change_requests.select_related("requester")[:10]
+        ctx["periodic_reviews"] = document.periodic_reviews.select_related("reviewed_by")[:5]
+        ctx["can_change"] = can(user, "change", document)
+        ctx["can_revise"] = can(user, "documents.add_revision", document.unit) and not document.is_withdrawn
+        ctx["can_review"] = can(user, "documents.review_document", document) and current is not None
+        ctx["today"] = timezone.localdate()
+        return ctx
+
+
+def steps_context(revision, steps, document):
+    """The steps table, its total, the legal-limit warning and the flow diagram."""
+    days = sum(s.time_limit for s in steps if s.time_unit == "days")
+    hours = sum(s.time_limit for s in steps if s.time_unit == "hours")
+    limit = document.legal_time_limit_days
+    total_days = days + hours / Decimal(8)  # a working day is eight working hours
+    return {
+        "steps": steps,
+        "total_days": days,
+        "total_hours": hours,
+        "over_limit": bool(limit) and total_days > limit,
+        "legal_limit": limit,
+        "flow": flow_svg(steps),
+    }
+
+
+class DocumentHistoryView(HistoryView):
+    model = Document
+
+
+class DocumentCreateView(ServiceFormView):
+    model = Document
+    action = "add"
+    form_class = DocumentForm
+    title = gettext_lazy("New document")
+    success_message = gettext_lazy("The document was created with a first draft.")
+
+    def get_initial(self):
+        return {"process_owner": self.request.user.pk, "unit": self.request.user.primary_unit_id}
+
+    def perform(self, form):
+        data = dict(form.cleaned_data)
+        return services.document_create(acting_user=self.request.user, **data)
+
+
+class DocumentUpdateView(ObjectFormView):
+    model = Document
+    form_class = DocumentForm
+    title = gettext_lazy("Edit document")
+    success_message = gettext_lazy("The document was saved.")
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["instance"] = Document.objects.get(pk=self.object.pk)
+        return kwargs
+
+    def perform(self, form):
+        return services.document_update(acting_user=self.request.user, document=self.object, **form.cleaned_data)
+
+
+class NewRevisionView(ObjectMixin, View):
+    """POST: open a new draft revision from the effective one."""
+
+    model = Document
+    action = "documents.add_revision"
+
+    def post(self, request, pk):
+        document = self.get_object()
+        try:
+            draft = services.revision_create_draft(acting_user=request.user, document=document,
+                                                   reason=request.POST.get("reason", ""))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return HttpResponseRedirect(document.get_absolute_url())
+        return HttpResponseRedirect(draft.get_absolute_url() + "edit/")
+
+
+class DistributionView(ObjectFormView):
+    model = Document
+    form_class = DistributionForm
+    template_name = "documents/distribution.html"
+    title = gettext_lazy("Distribution")
+    success_message = gettext_lazy("Added to the distribution list.")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["entries"] = self.object.distribution.select_related("unit", "role", "person")
+        ctx["recipient_count"] = services.recipients(self.object).count()
+        return ctx
+
+    def perform(self, form):
+        services.distribution_add(acting_user=self.request.user, document=self.object, **form.cleaned_data)
+        return self.object
+
+    def get_success_url(self):
+        return self.request.path
+
+
+class DistributionRemoveView(ObjectMixin, View):
+    model = Document
+    action = "change"
+
+    def post(self, request, pk, entry):
+        document = self.get_object()
+        row = document.distribution.filter(pk=entry).first()
+        if row is not None:
+            services.distribution_remove(acting_user=request.user, entry=row)
+            messages.success(request, _("Removed from the distribution list."))
+        return HttpResponseRedirect(document.get_absolute_url() + "distribution/")
+
+
+class PeriodicReviewView(ObjectFormView):
+    model = Document
+    action = "documents.review_document"
+    form_class = PeriodicReviewForm
+    title = gettext_lazy("Record the periodic review")
+    success_message = gettext_lazy("The periodic review was recorded.")
+
+    def perform(self, form):
+        services.periodic_review_record(acting_user=self.request.user, document=self.object, **form.cleaned_data)
+        return Document.objects.get(pk=self.object.pk)
+
+
+class AcknowledgeView(ObjectMixin, View):
+    """POST: "I have read and understood the effective revision"."""
+
+    model = Document
+
+    def post(self, request, pk):
+        document = self.get_object()
+        try:
+            services.revision_acknowledge(acting_user=request.user, revision=document.current_revision)
+            messages.success(request, _("Thank you. Your acknowledgement was recorded."))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return HttpResponseRedirect(document.get_absolute_url())

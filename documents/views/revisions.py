@@ -1,0 +1,262 @@
+"""A revision: its page, editing the draft (with its steps), reviewers, workflow, comparison,
+the source file and the controlled-copy PDF."""
+
+import difflib
+import re
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+
+from qms_portal.permissions import can
+from qms_portal.views.generic import HistoryView, ObjectFormView, ObjectMixin, ScopedDetailView, TransitionView
+
+from .. import services
+from ..forms import ReviewersForm, RevisionForm, StepFormSet
+from ..models import Revision
+from ..services.content import plain_text
+from .register import steps_context
+
+RELATED = ("document__unit", "document__doc_type", "author", "approver")
+
+
+class RevisionDetailView(ScopedDetailView):
+    model = Revision
+    template_name = "documents/revision_detail.html"
+    related = RELATED
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        revision = self.object
+        steps = list(revision.steps.select_related("responsible_unit", "responsible_role", "output_form"))
+        ctx.update(steps_context(revision, steps, revision.document))
+        ctx["reviewers"] = revision.reviewers.select_related("reviewer")
+        ctx["legal_refs"] = revision.legal_refs.all()
+        ctx["can_edit"] = revision.status == Revision.Status.DRAFT and can(self.request.user, "change", revision)
+        ctx["other_revisions"] = revision.document.revisions.exclude(pk=revision.pk).order_by("-number")
+        return ctx
+
+
+class RevisionHistoryView(HistoryView):
+    model = Revision
+    related = RELATED
+
+
+class RevisionTransitionView(TransitionView):
+    model = Revision
+    related = RELATED
+
+
+class RevisionEditView(ObjectFormView):
+    """The draft editor: content, source file, legal basis and the steps table, in one save. If
+    someone else saved meanwhile, the user is told and keeps what they typed."""
+
+    model = Revision
+    form_class = RevisionForm
+    template_name = "documents/revision_edit.html"
+    title = gettext_lazy("Edit the draft")
+    related = RELATED
+
+    def get_object(self, queryset=None):
+        revision = super().get_object(queryset)
+        if revision.status != Revision.Status.DRAFT:
+            raise Http404
+        return revision
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["revision"] = self.object
+        return kwargs
+
+    def get_initial(self):
+        r = self.object
+        return {"lock_version": r.lock_version, "reason": r.reason, "content": r.content,
+                "effective_date": r.effective_date, "legal_refs": list(r.legal_refs.values_list("pk", flat=True))}
+
+    def get_steps(self):
+        kwargs = {"user": self.request.user, "unit": self.object.document.unit, "prefix": "steps"}
+        if self.request.method == "POST":
+            return StepFormSet(self.request.POST, **kwargs)
+        initial = [
+            {f: getattr(s, f) for f in ("title", "responsible_position", "time_limit", "time_unit", "output")}
+            | {"responsible_unit": s.responsible_unit_id, "responsible_role": s.responsible_role_id,
+               "output_form": s.output_form_id}
+            for s in self.object.steps.all()
+        ]
+        return StepFormSet(initial=initial, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx.setdefault("steps", self.get_steps())
+        ctx["has_steps"] = self.object.document.doc_type.has_steps
+        return ctx
+
+    def post(self, request, *args, **kwargs):
+        form = self.get_form()
+        steps = self.get_steps()
+        has_steps = self.object.document.doc_type.has_steps
+        if not form.is_valid() or (has_steps and not steps.is_valid()):
+            return self.render_to_response(self.get_context_data(form=form, steps=steps))
+        data = form.cleaned_data
+        try:
+            services.revision_save_draft(
+                acting_user=request.user, revision=self.object, lock_version=data["lock_version"],
+                content=data["content"], reason=data["reason"], effective_date=data["effective_date"],
+                legal_refs=data["legal_refs"], upload=data.get("source"),
+                steps=steps.steps() if has_steps else None,
+            )
+        except services.EditConflict as conflict:
+            form.add_error(None, conflict.messages[0])
+            current = Revision.objects.get(pk=self.object.pk)
+            # Keep what was typed; take the new version number so the next save goes through.
+            form.data = form.data.copy()
+            form.data["lock_version"] = current.lock_version
+            return self.render_to_response(self.get_context_data(form=form, steps=steps, saved=current))
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+            return self.render_to_response(self.get_context_data(form=form, steps=steps))
+        messages.success(request, _("The draft was saved."))
+        return HttpResponseRedirect(self.object.get_absolute_url())
+
+
+class ReviewersView(ObjectFormView):
+    model = Revision
+    form_class = ReviewersForm
+    title = gettext_lazy("Reviewers")
+    success_message = gettext_lazy("The reviewers were saved.")
+    related = RELATED
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["revision"] = self.object
+        return kwargs
+
+    def get_initial(self):
+        return {"reviewers": list(self.object.reviewers.values_list("reviewer_id", flat=True))}
+
+    def perform(self, form):
+        return services.revision_set_reviewers(acting_user=self.request.user, revision=self.object,
+                                               reviewers=form.cleaned_data["reviewers"])
+
+
+class CompareView(ObjectMixin, View):
+    """Two revisions of a document side by side: the text and the steps table."""
+
+    model = Revision
+    related = RELATED
+
+    def get(self, request, pk):
+        new = self.get_object()
+        others = Revision.objects.restrict(request.user, "view").filter(document=new.document_id)
+        old = others.filter(pk=request.GET.get("with")).first() if request.GET.get("with", "").isdigit() else None
+        if old is None:
+            old = others.filter(number__lt=new.number).order_by("-number").first()
+        if old is None:
+            messages.info(request, _("This is the first revision: there is nothing to compare it with."))
+            return HttpResponseRedirect(new.get_absolute_url())
+        if old.number > new.number:
+            old, new = new, old
+        return render(request, "documents/compare.html", {
+            "object": new, "old": old, "new": new, "choices": others.order_by("-number"),
+            "text_diff": _side_by_side(_lines(old), _lines(new)),
+            "step_diff": _side_by_side(_step_lines(old), _step_lines(new)),
+        })
+
+
+def _lines(revision):
+    body = "\n".join(x for x in (revision.content, revision.source_html) if x)
+    body = re.sub(r"</(p|li|h\d|tr|div|blockquote)>|<br\s*/?>", "\n", body)
+    return [line for line in (plain_text(chunk) for chunk in body.split("\n")) if line]
+
+
+def _step_lines(revision):
+    return [
+        f"{s.order}. {s.title} — {s.responsible} — {s.time_limit} {s.get_time_unit_display()}"
+        + (f" — {s.output}" if s.output else "")
+        for s in revision.steps.select_related("responsible_unit", "responsible_role")
+    ]
+
+
+def _side_by_side(old, new):
+    """Rows of (kind, old line, new line) with kind in equal / changed / removed / added."""
+    rows = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes():
+        if tag == "equal":
+            rows += [("equal", a, b) for a, b in zip(old[i1:i2], new[j1:j2], strict=True)]
+        elif tag == "replace":
+            left, right = old[i1:i2], new[j1:j2]
+            for k in range(max(len(left), len(right))):
+                rows.append(("changed", left[k] if k < len(left) else "", right[k] if k < len(right) else ""))
+        elif tag == "delete":
+            rows += [("removed", a, "") for a in old[i1:i2]]
+        else:
+            rows += [("added", "", b) for b in new[j1:j2]]
+    return rows
+
+
+class SourceFileView(ObjectMixin, View):
+    """The uploaded source file, as an attachment under its original name."""
+
+    model = Revision
+
+    def get(self, request, pk):
+        revision = self.get_object()
+        if not revision.source_file:
+            raise Http404
+        return FileResponse(revision.source_file.open("rb"), as_attachment=True,
+                            filename=revision.source_name or revision.source_file.name.rsplit("/", 1)[-1])
+
+
+class RevisionPdfView(ObjectMixin, View):
+    """The controlled copy. An effective (or obsolete) revision's PDF is rendered once by a task and
+    served from storage after that; while it renders, a progress page polls. Drafts and revisions in
+    review are rendered on request, with a DRAFT watermark."""
+
+    model = Revision
+    related = RELATED
+
+    def get(self, request, pk):
+        from ..pdf import (
+            CACHED_STATES,
+            PdfUnavailable,
+            controlled_copy_response,
+            current_copy,
+            ensure_rendering,
+            live_pdf_response,
+        )
+
+        revision = self.get_object()
+        try:
+            if revision.status not in CACHED_STATES:
+                return live_pdf_response(revision, request.user)
+            copy = current_copy(revision)
+            if copy is not None:
+                return controlled_copy_response(copy)
+            copy = ensure_rendering(revision)
+        except PdfUnavailable as error:
+            messages.error(request, str(error))
+            return HttpResponseRedirect(revision.get_absolute_url())
+        return render(request, "documents/pdf_progress.html", {"object": revision, "copy": copy})
+
+
+class PdfStatusView(ObjectMixin, View):
+    """Polled by the progress page (htmx): the bar, or a redirect to the PDF once it is ready."""
+
+    model = Revision
+
+    def get(self, request, pk):
+        from ..models import ControlledCopy
+        from ..pdf import current_copy
+
+        revision = self.get_object()
+        if current_copy(revision) is not None:
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = revision.get_absolute_url() + "pdf/"
+            return response
+        copy = ControlledCopy.objects.filter(revision=revision).first()
+        return render(request, "documents/pdf_progress_bar.html", {"object": revision, "copy": copy})

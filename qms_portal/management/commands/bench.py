@@ -1,0 +1,43 @@
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+from qms_portal.bench import BENCH_ADMIN, default_pages, format_table, run_bench
+from qms_portal.models import User
+
+
+class Command(BaseCommand):
+    help = (
+        "Measure each main page in-process (django.test.Client, whole middleware stack) beside the "
+        "framework floor: p50/p95 wall time, SQL queries and the ratio to the floor. Exits non-zero "
+        "only when a page does not answer 200."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--runs", type=int, default=30, help="Timed requests per page (default 30).")
+        parser.add_argument("--warmup", type=int, default=3, help="Untimed requests first (default 3).")
+        parser.add_argument("--user", default=BENCH_ADMIN, help=f"Who browses (default {BENCH_ADMIN}).")
+        parser.add_argument("--output", default="bench-results.json", help="Where to write the JSON results.")
+        parser.add_argument("--unit-q", default="Phường", help="Search term for the filtered unit list.")
+        parser.add_argument("--user-q", default="Nguyễn", help="Search term for the searched user list.")
+        parser.add_argument("--goal", type=float, default=4.0, help="Target ratio to the floor (reported only).")
+
+    def handle(self, *args, **options):
+        if options["runs"] < 1:
+            raise CommandError("--runs must be at least 1.")
+        user = User.objects.filter(username=options["user"], is_active=True).first()
+        if user is None:
+            raise CommandError(f"No active user {options['user']!r}: run `manage.py seed_scale` first.")
+        pages = default_pages(user, unit_q=options["unit_q"], user_q=options["user_q"])
+        report = run_bench(user=user, pages=pages, runs=options["runs"], warmup=options["warmup"])
+        report["goal"] = options["goal"]
+        self.stdout.write(format_table(report, goal=options["goal"]))
+        if options["output"]:
+            with open(options["output"], "w", encoding="utf-8") as fh:
+                json.dump(report, fh, ensure_ascii=False, indent=2)
+            self.stdout.write(f"\nSaved to {options['output']}.")
+        failed = [row for row in report["pages"] if row["status"] != 200]
+        if failed:
+            raise CommandError("Pages not answering 200: " + ", ".join(
+                f"{row['page']} ({row['status']}{': ' + row['error'] if row.get('error') else ''})" for row in failed
+            ))

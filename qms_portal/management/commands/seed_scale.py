@@ -1,0 +1,59 @@
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+
+from qms_portal.bench import BENCH_ADMIN, BENCH_PASSWORD, BENCH_WARD, ScaleExists, analyze, build_scale
+
+
+class Command(BaseCommand):
+    help = (
+        "Build a province-sized benchmark dataset in seconds (bulk inserts with history rows): a root unit, "
+        "agencies and districts with their divisions, offices and wards, people with roles, pending access "
+        f"requests and an inbox for {BENCH_ADMIN}. Does nothing if the root code already exists."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--units", type=int, default=250, help="Units, the root included (default 250).")
+        parser.add_argument("--users", type=int, default=5000,
+                            help=f"People, {BENCH_ADMIN} and {BENCH_WARD} included (default 5000).")
+        parser.add_argument("--prefix", default="PROV", help="Code of the root unit and of everything below.")
+        parser.add_argument("--notifications", type=int, default=200, help=f"Inbox messages for {BENCH_ADMIN}.")
+        parser.add_argument("--access-requests", type=int, default=50, help="Pending access requests.")
+
+    def handle(self, *args, **options):
+        if options["units"] < 1 or options["users"] < 0:
+            raise CommandError("--units must be at least 1 and --users at least 0.")
+        if len(options["prefix"]) > 20:
+            raise CommandError("--prefix must be at most 20 characters (unit codes have 32).")
+        try:
+            summary = build_scale(
+                units=options["units"], users=options["users"], prefix=options["prefix"],
+                notifications=options["notifications"], access_requests=options["access_requests"],
+            )
+        except ScaleExists:
+            self.stdout.write(f"A unit with the code {options['prefix']} already exists: nothing to do. "
+                              "Use another --prefix or a fresh database.")
+            return
+        tick = time.perf_counter()
+        tables = analyze()
+        analyzed = time.perf_counter() - tick
+        t = summary["timings"]
+        self.stdout.write(
+            f"Created under {summary['root'].code}: {summary['units']} units, {summary['users']} people, "
+            f"{summary['assignments']} role assignments, {summary['access_requests']} pending access requests, "
+            f"{summary['notifications']} notifications (with history rows for units, people, assignments and "
+            "requests)."
+        )
+        if summary["bench_users"]:
+            self.stdout.write(f"Benchmark logins: {', '.join(summary['bench_users'])} / {BENCH_PASSWORD} "
+                              f"({BENCH_ADMIN}: administrator of {summary['root'].code} and below; {BENCH_WARD}: "
+                              "staff of one ward). Every generated person has the same password.")
+        if summary["skipped_users"]:
+            self.stdout.write(f"Already there, left as they were: {', '.join(summary['skipped_users'])}.")
+        self.stdout.write(
+            f"Time: {summary['seconds']:.2f} s (units {t['units']:.2f} s, people {t['users']:.2f} s, "
+            f"assignments {t['assignments']:.2f} s, access requests {t['access_requests']:.2f} s, "
+            f"notifications {t['notifications']:.2f} s)."
+        )
+        if tables:
+            self.stdout.write(f"ANALYZE of {len(tables)} tables (PostgreSQL planner statistics): {analyzed:.2f} s.")

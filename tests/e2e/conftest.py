@@ -1,0 +1,175 @@
+"""Browser tests: Playwright for Python (sync API) driving the SYSTEM Chromium against
+pytest-django's ``live_server`` (a transactional test database; static files served by Django's
+StaticFilesHandler, so the real CSS and JS load under the real Content-Security-Policy).
+
+No browser is ever downloaded. Without /usr/bin/chromium (or without the playwright package) the
+tests are skipped — unless ``QMS_REQUIRE_BROWSER=1`` (CI), which turns the skip into a failure.
+
+Every page opened through ``open_page`` is watched: a Content-Security-Policy violation, a
+JavaScript error or a static file that fails to load fails the test. Screenshots go to
+``test-results/`` (git-ignored).
+"""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from django.core.servers.basehttp import WSGIServer
+from django.test.testcases import LiveServerThread
+
+from tests.helpers import need
+
+# Playwright's sync API runs an asyncio event loop in this thread; Django's ORM would otherwise refuse
+# to run here ("You cannot call this from an async context").
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync",
+]
+RESULTS = Path(__file__).resolve().parents[2] / "test-results"
+VIEWPORTS = {
+    "desktop": {"viewport": {"width": 1280, "height": 800}},
+    "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
+              "device_scale_factor": 2},
+}
+TIMEOUT_MS = 15_000
+
+
+@pytest.fixture(scope="session", autouse=True)
+def delete_output_dir():
+    """pytest-playwright (installed alongside) empties ``test-results/`` when a session starts; with
+    xdist a late worker would delete an early worker's screenshots. Keep them."""
+    RESULTS.mkdir(exist_ok=True)
+
+
+class SerialWSGIServer(WSGIServer):
+    """The live server answering one request at a time. Django's threaded live server hands every
+    request thread the SAME in-memory SQLite connection; two requests at once (a page and the
+    browser's /favicon.ico) then interleave on one connection and a query can see nothing. Served
+    one by one (Django closes each connection: ``Connection: close``), the race cannot happen."""
+
+    def __init__(self, *args, connections_override=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _serial_live_server():
+    """Installed before pytest-django's session-wide ``live_server`` starts (autouse runs first)."""
+    original = LiveServerThread.server_class
+    LiveServerThread.server_class = SerialWSGIServer
+    yield
+    LiveServerThread.server_class = original
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    need(os.path.exists(CHROMIUM), f"no system Chromium at {CHROMIUM}", "QMS_REQUIRE_BROWSER")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:  # pragma: no cover - the dev extras install it
+        need(False, "the playwright package is not installed", "QMS_REQUIRE_BROWSER")
+    manager = sync_playwright().start()
+    try:
+        browser = manager.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    except Exception as error:  # noqa: BLE001
+        manager.stop()
+        need(False, f"the system Chromium did not start: {error}", "QMS_REQUIRE_BROWSER")
+    yield browser
+    browser.close()
+    manager.stop()
+
+
+class PageProblems(list):
+    """What went wrong while a page was open: CSP violations, script errors, failed static files."""
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call":
+        item.e2e_failed = report.failed
+    return report
+
+
+@pytest.fixture
+def open_page(chromium, live_server, request):
+    """``open_page("desktop" | "phone", javascript=True)`` → a Playwright page in a fresh context
+    (its own cookies), watched for problems that fail the test at teardown."""
+    contexts, problems = [], PageProblems()
+
+    def make(kind="desktop", javascript=True):
+        context = chromium.new_context(
+            base_url=live_server.url, locale="en-GB", java_script_enabled=javascript, **VIEWPORTS[kind]
+        )
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        page = context.new_page()
+        page.portal_kind = kind
+        page.on("console", lambda msg: problems.append(f"console {msg.type}: {msg.text}")
+                if msg.type == "error" or "Content Security Policy" in msg.text else None)
+        page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
+        page.on("response", lambda r: problems.append(f"{r.status} {r.url}")
+                if "/static/" in r.url and r.status >= 400 else None)
+        return page
+
+    yield make
+    if getattr(request.node, "e2e_failed", False):  # what the browser showed when it failed
+        name = re.sub(r"[^\w.-]+", "_", request.node.name)
+        for number, context in enumerate(contexts):
+            for page in context.pages:
+                screenshot(page, f"FAILED-{name}-{number}")
+    for context in contexts:
+        context.close()
+    # A 403/404 page the test opened on purpose logs "Failed to load resource" for the page itself.
+    real = [p for p in problems if not re.search(r"Failed to load resource: the server responded with a status "
+                                                 r"of (403|404|429)", p)]
+    assert not real, "The browser reported problems:\n" + "\n".join(real)
+
+
+def screenshot(page, name):
+    RESULTS.mkdir(exist_ok=True)
+    path = RESULTS / f"e2e-{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def sign_in(page, username, password):
+    page.goto("/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("main form button[type=submit]")
+
+
+def open_menu(page):
+    """On a phone the navigation hides behind the toggler: open it (no-op on a desktop)."""
+    toggler = page.locator("button.navbar-toggler")
+    if toggler.is_visible() and toggler.get_attribute("aria-expanded") != "true":
+        toggler.tap() if getattr(page, "portal_kind", "") == "phone" else toggler.click()
+        page.locator("#nav.show").wait_for()
+
+
+def sign_out(page):
+    open_menu(page)
+    page.click("nav .navbar-nav:not(.me-auto) .dropdown-toggle")
+    page.click("form[action$='/accounts/logout/'] button")
+    page.wait_for_url(re.compile(r"/accounts/login/"))
+
+
+def assert_fits_the_screen(page):
+    """Nothing wider than the viewport: the page itself never scrolls sideways (tables scroll in
+    their own ``.table-responsive`` box)."""
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"the page is {overflow}px wider than the screen"
+
+
+def assert_assets_loaded(page):
+    """Bootstrap's CSS and the scripts (Bootstrap, htmx, portal.js) really loaded under the CSP."""
+    loaded = page.evaluate("""() => ({
+        css: getComputedStyle(document.body).getPropertyValue('--bs-primary').trim(),
+        bootstrap: typeof window.bootstrap === 'object',
+        htmx: typeof window.htmx === 'object',
+    })""")
+    assert loaded == {"css": "#0d6efd", "bootstrap": True, "htmx": True}, loaded

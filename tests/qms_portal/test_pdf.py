@@ -1,0 +1,128 @@
+import base64
+import copy
+import shutil
+import subprocess
+import unicodedata
+
+import pytest
+from django.urls import reverse
+
+from qms_portal import pdf
+from tests import factories
+from tests.helpers import need
+
+# a 1×1 transparent PNG
+PIXEL = base64.b64encode(bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000100e221bc330000000049454e44ae426082"
+)).decode()
+
+HOSTILE = f"""<!doctype html><html><head><meta charset="utf-8">
+<link rel="stylesheet" href="http://127.0.0.1:9/evil.css"></head><body>
+<p>Hello PDF</p>
+<img src="file:///etc/passwd">
+<img src="http://127.0.0.1:9/x.png">
+<img src="data:image/png;base64,{PIXEL}">
+<img src="/static/../../qms_portal/settings.py">
+</body></html>"""
+
+
+@pytest.fixture
+def template_dir(tmp_path, settings):
+    templates = copy.deepcopy(settings.TEMPLATES)
+    templates[0]["DIRS"] = [tmp_path, *templates[0]["DIRS"]]
+    settings.TEMPLATES = templates
+    (tmp_path / "hostile.html").write_text(HOSTILE, encoding="utf-8")
+    return tmp_path
+
+
+@pytest.fixture
+def fetched(monkeypatch):
+    """Every URL that reaches WeasyPrint's real fetcher (the network, the file system)."""
+    from weasyprint.urls import URLFetcher
+
+    seen = []
+    real = URLFetcher.fetch
+
+    def spy(self, url, headers=None):
+        seen.append(url)
+        return real(self, url, headers)
+
+    monkeypatch.setattr(URLFetcher, "fetch", spy)
+    return seen
+
+
+def pdftotext(data, tmp_path):
+    need(shutil.which("pdftotext") is not None, "pdftotext (poppler-utils) is not installed",
+         "QMS_REQUIRE_BROWSER")
+    path = tmp_path / "out.pdf"
+    path.write_bytes(data)
+    out = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True)
+    # table cells wrap: compare with the whitespace collapsed
+    return " ".join(unicodedata.normalize("NFC", out.stdout.decode("utf-8")).split())
+
+
+@pytest.fixture
+def weasyprint_ready():
+    problem = pdf.weasyprint_problem()
+    need(problem is None, problem or "", "QMS_REQUIRE_BROWSER")
+
+
+def test_the_pdf_renderer_refuses_files_and_network_but_allows_data_uris(weasyprint_ready, template_dir, fetched,
+                                                                         caplog, tmp_path):
+    caplog.set_level("WARNING", logger="qms_portal.pdf")
+    data = pdf.render_pdf("hostile.html", {})
+    assert data.startswith(b"%PDF-")
+    refused = {r.args[0] for r in caplog.records if r.name == "qms_portal.pdf" and "refused" in r.getMessage()}
+    assert "file:///etc/passwd" in refused
+    assert "http://127.0.0.1:9/x.png" in refused
+    assert "http://127.0.0.1:9/evil.css" in refused
+    assert any("settings.py" in url for url in refused)
+    # only the data: URI went through to the real fetcher
+    assert fetched and all(url.startswith("data:") for url in fetched), fetched
+    assert "Hello PDF" in pdftotext(data, tmp_path)
+
+
+def test_the_pdf_renderer_serves_the_portals_own_static_files(weasyprint_ready, fetched, caplog):
+    caplog.set_level("WARNING", logger="qms_portal.pdf")
+    fetcher = pdf._fetcher_class()()
+    response = fetcher.fetch(pdf.BASE_URL + "static/css/pdf.css")
+    assert response.content_type == "text/css"
+    assert fetched == []  # read from disk by the portal, not by urllib
+    with pytest.raises(ValueError, match="refused"):
+        fetcher.fetch(pdf.BASE_URL + "static/../manage.py")
+    with pytest.raises(ValueError, match="refused"):
+        fetcher.fetch(pdf.BASE_URL + "media/secret.pdf")
+
+
+def test_an_unavailable_renderer_says_what_to_install(monkeypatch):
+    monkeypatch.setattr(pdf, "weasyprint_problem", lambda: "PDF output is unavailable: no pango")
+    with pytest.raises(pdf.PdfUnavailable, match="libpango"):
+        pdf.render_pdf("pdf/roster.html", {})
+
+
+@pytest.mark.django_db
+def test_the_roster_pdf_prints_chinese_and_vietnamese_names(weasyprint_ready, client_for, tmp_path):
+    need(not pdf.cjk_fonts_missing(), "Noto Sans CJK fonts are not installed", "QMS_REQUIRE_BROWSER")
+    tree = factories.small_tree()
+    bureau = factories.make_unit(tree.city, f"{tree.prefix}DL", kind="agency", name="大连市城建局")
+    anh = factories.make_user(f"{tree.prefix}anh", bureau,
+                              full_name=unicodedata.normalize("NFD", "Nguyễn Văn Ánh"), position="Chuyên viên")
+    factories.assign(anh, "document_controller", bureau)
+    response = client_for(tree.admin).get(reverse("unit_roster_pdf", args=[bureau.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert "attachment" in response["Content-Disposition"]
+    text = pdftotext(response.content, tmp_path)
+    assert "大连市城建局" in text
+    assert "Nguyễn Văn Ánh" in text
+    assert bureau.code in text
+
+
+@pytest.mark.django_db
+def test_the_roster_pdf_is_refused_outside_ones_scope(tree, client_for):
+    # the district steering member may print the district's roster, not the agency's
+    response = client_for(tree.district_steering).get(reverse("unit_roster_pdf", args=[tree.agency.pk]))
+    assert response.status_code == 404
+    response = client_for(tree.ward1_staff).get(reverse("unit_roster_pdf", args=[tree.ward1.pk]))
+    assert response.status_code == 403

@@ -1,0 +1,225 @@
+"""The demo data, the benchmark data and the benchmark command."""
+
+import io
+import json
+import unicodedata
+
+import pytest
+from django.contrib.auth.hashers import check_password
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+
+from qms_portal.bench import BENCH_ADMIN, BENCH_PASSWORD, BENCH_WARD
+from qms_portal.demo import DEMO_LOGINS, DEMO_PASSWORD, seed_demo
+from qms_portal.models import AccessRequest, AccessRequestUserObjectPermission, Notification, RoleAssignment, Unit, User
+
+pytestmark = pytest.mark.django_db
+
+TRACKED = (Unit, User, RoleAssignment, AccessRequest)
+
+
+def _counts():
+    counts = {}
+    for model in TRACKED:
+        counts[model.__name__] = model.objects.count()
+        counts[f"history of {model.__name__}"] = model.history.model.objects.count()
+    counts["notifications"] = Notification.objects.count()
+    counts["grants"] = AccessRequestUserObjectPermission.objects.count()
+    return counts
+
+
+def _assert_paths(units):
+    for unit in units:
+        if unit.parent_id is None:
+            assert unit.path == f"/{unit.key}/" and unit.depth == 0
+        else:
+            assert unit.path.startswith(unit.parent.path)
+            assert unit.path == f"{unit.parent.path}{unit.key}/"
+            assert unit.depth == unit.parent.depth + 1
+
+
+# --- seed_demo --------------------------------------------------------------------------------------
+
+
+def test_seed_demo_twice_creates_nothing_the_second_time():
+    first = seed_demo()
+    after_first = _counts()
+    second = seed_demo()
+
+    assert _counts() == after_first
+    assert first["units_created"] and first["users_created"] and first["assignments_created"]
+    for key in ("units_created", "units_updated", "users_created", "users_updated", "assignments_created",
+                "access_requests_created"):
+        assert second[key] == [], key
+
+
+def test_the_demo_tree_has_16_divisions_under_the_bureau_and_12_offices_and_18_wards_in_the_district():
+    seed_demo()
+    cb, doha, dist = (Unit.objects.get(code=code) for code in ("CB", "DOHA", "DIST"))
+
+    assert cb.children.filter(kind=Unit.Kind.DIVISION).count() == 16
+    assert dist.children.filter(kind=Unit.Kind.OFFICE).count() == 12
+    assert dist.children.filter(kind=Unit.Kind.WARD).count() == 18
+    assert doha.runs_own_qms and doha.children.filter(kind=Unit.Kind.DIVISION).count() >= 3
+    city = Unit.objects.get(code="CITY")
+    assert {cb.parent_id, doha.parent_id, dist.parent_id} == {city.pk}
+    _assert_paths(Unit.objects.select_related("parent").filter(path__startswith=city.path))
+
+
+def test_each_role_has_one_demo_person_on_a_sensible_unit():
+    seed_demo()
+    held = {(a.user.username, a.role.code, a.unit.code)
+            for a in RoleAssignment.objects.select_related("user", "role", "unit")}
+    assert held == {
+        ("administrator", "administrator", "CITY"), ("steering", "steering_committee", "CITY"),
+        ("mr", "management_representative", "DOHA"), ("doccontrol", "document_controller", "DOHA"),
+        ("depthead", "department_head", "DOHA-D03"), ("staff", "staff", "DIST-W01"),
+        ("auditor", "internal_auditor", "DIST"), ("trainer", "training_coordinator", "CB"),
+    }
+    assert User.objects.get(username="admin").is_superuser
+
+
+def test_every_demo_login_signs_in_on_the_login_page_and_opens_my_work():
+    seed_demo()
+    assert {username for username, _, _ in DEMO_LOGINS} == set(User.objects.values_list("username", flat=True))
+    for username, password, _description in DEMO_LOGINS:
+        assert password == DEMO_PASSWORD
+        client = Client()
+        response = client.post(reverse("login"), {"username": username, "password": password})
+        assert response.status_code == 302, username
+        assert response.url == reverse("home"), username  # not sent to change the password first
+        assert client.get("/").status_code == 200, username
+
+
+def test_the_management_representative_and_the_administrator_have_the_staff_request_to_decide():
+    seed_demo()
+    request = AccessRequest.objects.get(requester__username="staff")
+    assert request.status == AccessRequest.Status.PENDING
+    for username in ("mr", "administrator"):
+        client = Client()
+        client.force_login(User.objects.get(username=username))
+        response = client.get("/")
+        assert request in list(response.context["waiting"]), username
+
+
+def test_seed_demo_in_vietnamese_names_units_and_people_in_nfc_vietnamese():
+    out = io.StringIO()
+    call_command("seed_demo", "--language", "vi", stdout=out)
+
+    assert Unit.objects.get(code="DOHA").name == "Sở Nội vụ"
+    assert Unit.objects.get(code="DIST-W01").name == "Phường 1"
+    assert Unit.objects.get(code="DIST-O03").name == "Phòng Tư pháp"
+    names = list(Unit.objects.values_list("name", flat=True)) + list(User.objects.values_list("full_name", flat=True))
+    assert all(unicodedata.is_normalized("NFC", name) for name in names)
+    assert User.objects.get(username="administrator").full_name == "Nguyễn Văn An"
+    assert set(User.objects.values_list("language", flat=True)) == {"vi"}
+    assert "55 units" in out.getvalue()
+
+
+def test_seed_demo_in_chinese_keeps_the_codes():
+    seed_demo(language="zh-hans")
+    assert Unit.objects.get(code="CB").name == "市城建局"
+    assert Unit.objects.get(code="DIST-W01").name.endswith("街道")
+    assert Unit.objects.filter(code__startswith="CB-D").count() == 16
+
+
+def test_a_later_run_in_another_language_renames_through_the_services_with_history():
+    seed_demo(language="en")
+    before = Unit.history.filter(code="DOHA").count()
+    summary = seed_demo(language="vi")
+    assert "DOHA" in summary["units_updated"]
+    assert Unit.objects.get(code="DOHA").name == "Sở Nội vụ"
+    assert Unit.history.filter(code="DOHA").count() == before + 1
+    assert summary["units_created"] == [] and summary["users_created"] == []
+
+
+# --- seed_scale ---------------------------------------------------------------------------------------
+
+
+def _scale(units=20, users=100, **extra):
+    out = io.StringIO()
+    args = ["seed_scale", "--units", str(units), "--users", str(users)]
+    for key, value in extra.items():
+        args += [f"--{key.replace('_', '-')}", str(value)]
+    call_command(*args, stdout=out)
+    return out.getvalue()
+
+
+def test_seed_scale_makes_exactly_the_units_and_people_asked_for_with_paths_and_history():
+    output = _scale(20, 100)
+    root = Unit.objects.get(code="PROV")
+    units = list(Unit.objects.select_related("parent").filter(path__startswith=root.path))
+    people = User.objects.filter(primary_unit__path__startswith=root.path)
+
+    assert len(units) == 20 and Unit.objects.count() == 20
+    assert people.count() == 100 and User.objects.count() == 100
+    _assert_paths(units)
+    assert len({u.key for u in units}) == 20
+    assert {u.depth for u in units} == {0, 1, 2}
+    assert {Unit.Kind.DISTRICT, Unit.Kind.AGENCY, Unit.Kind.WARD, Unit.Kind.DIVISION} <= {u.kind for u in units}
+    # One "created" history row for each row made in bulk.
+    assert Unit.history.filter(history_type="+").count() == 20
+    assert User.history.filter(history_type="+").count() == 100
+    assert RoleAssignment.history.filter(history_type="+").count() == RoleAssignment.objects.count() >= 100
+    assert AccessRequest.history.count() == AccessRequest.objects.count() == 50
+    assert "Time:" in output
+
+
+def test_seed_scale_makes_the_two_benchmark_users_with_their_roles_inbox_and_requests():
+    _scale(20, 100)
+    root = Unit.objects.get(code="PROV")
+    admin, ward = User.objects.get(username=BENCH_ADMIN), User.objects.get(username=BENCH_WARD)
+
+    assert check_password(BENCH_PASSWORD, admin.password) and not admin.must_change_password
+    assert RoleAssignment.objects.filter(user=admin, role__code="administrator", unit=root,
+                                         include_subunits=True).exists()
+    staff = RoleAssignment.objects.get(user=ward, role__code="staff")
+    assert staff.unit.kind == Unit.Kind.WARD
+    assert Notification.objects.filter(recipient=admin).count() == 200
+    assert 0 < Notification.objects.filter(recipient=admin, read_at__isnull=True).count() < 200
+    assert AccessRequest.objects.filter(status=AccessRequest.Status.PENDING).count() == 50
+    # Each requester follows their request (the grants access_request_create would give).
+    assert AccessRequestUserObjectPermission.objects.count() == 100
+    # Generated people can sign in with the same password.
+    client = Client()
+    assert client.post(reverse("login"), {"username": BENCH_WARD, "password": BENCH_PASSWORD}).status_code == 302
+
+
+def test_seed_scale_does_nothing_when_the_root_is_already_there():
+    _scale(20, 100)
+    before = _counts()
+    output = _scale(20, 100)
+    assert "already exists" in output
+    assert _counts() == before
+
+
+# --- bench ----------------------------------------------------------------------------------------------
+
+
+def test_bench_measures_every_page_on_small_data_and_writes_json(tmp_path):
+    _scale(20, 100)
+    target = tmp_path / "bench.json"
+    out = io.StringIO()
+    call_command("bench", "--runs", "2", "--warmup", "1", "--output", str(target), stdout=out)
+
+    report = json.loads(target.read_text(encoding="utf-8"))
+    pages = {row["page"]: row for row in report["pages"]}
+    assert set(pages) == {
+        "floor", "my work", "unit list", "unit list ?q=", "unit detail", "user list", "user list ?q=",
+        "role assignments", "inbox", "access requests",
+    }
+    for name, row in pages.items():
+        assert row["status"] == 200, (name, row.get("error"))
+        assert row["queries"] > 0 and row["p50_ms"] > 0 and row["p95_ms"] >= row["p50_ms"]
+        assert row["x_floor_p50"] is not None
+    assert report["data"]["units"] == 20 and report["data"]["users"] == 100
+    table = out.getvalue()
+    assert "20 units, 100 users" in table and "floor" in table and "×floor p50" in table
+
+
+def test_bench_refuses_without_the_benchmark_user(tmp_path):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="seed_scale"):
+        call_command("bench", "--runs", "1", "--output", str(tmp_path / "x.json"), stdout=io.StringIO())

@@ -1,0 +1,138 @@
+"""The deployment files (docker-compose.yml, Dockerfile, entrypoint, .ci/run) keep their promises."""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+APP_SERVICES = ("web", "worker", "beat")
+
+
+@pytest.fixture(scope="module")
+def compose():
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def services(compose):
+    return compose["services"]
+
+
+def environment(service):
+    env = service.get("environment", {})
+    if isinstance(env, list):  # the "KEY=value" form
+        env = dict(item.split("=", 1) for item in env)
+    return env
+
+
+def command(service):
+    cmd = service.get("command", "")
+    return cmd if isinstance(cmd, str) else " ".join(cmd)
+
+
+def volume_targets(service):
+    targets = {}
+    for volume in service.get("volumes", []):
+        if isinstance(volume, str):
+            source, target = volume.split(":")[:2]
+        else:
+            source, target = volume["source"], volume["target"]
+        targets[source] = target
+    return targets
+
+
+def test_it_declares_the_five_production_services(services):
+    assert {"web", "worker", "beat", "db", "redis"} <= set(services)
+
+
+@pytest.mark.parametrize("name", APP_SERVICES)
+def test_it_gives_every_app_service_the_database_redis_and_secret(services, name):
+    env = environment(services[name])
+    assert env["DATABASE_URL"].startswith("postgres://")
+    assert "@db:5432/" in env["DATABASE_URL"]
+    assert env["REDIS_URL"].startswith("redis://redis:6379")
+    assert env["SECRET_KEY"].startswith("${SECRET_KEY:?"), "SECRET_KEY must be required, not defaulted"
+    assert str(env["DEBUG"]) == "0"
+    assert "ALLOWED_HOSTS" in env
+    assert services[name].get("env_file")
+
+
+@pytest.mark.parametrize("name", ["web", "db", "redis"])
+def test_it_health_checks_the_web_server_database_and_redis(services, name):
+    healthcheck = services[name].get("healthcheck")
+    assert healthcheck and not healthcheck.get("disable")
+    assert healthcheck["test"]
+
+
+def test_it_checks_web_health_on_healthz(services):
+    test = services["web"]["healthcheck"]["test"]
+    text = test if isinstance(test, str) else " ".join(test)
+    assert "/healthz" in text and "urllib" in text
+
+
+@pytest.mark.parametrize("name", APP_SERVICES)
+def test_it_starts_app_services_only_after_db_and_redis_are_healthy(services, name):
+    depends = services[name]["depends_on"]
+    assert depends["db"]["condition"] == "service_healthy"
+    assert depends["redis"]["condition"] == "service_healthy"
+
+
+def test_it_keeps_uploads_in_a_media_volume_shared_by_web_and_worker(compose, services):
+    assert "media" in compose["volumes"]
+    for name in ("web", "worker"):
+        media_root = environment(services[name])["MEDIA_ROOT"]
+        assert volume_targets(services[name]).get("media") == media_root
+
+
+def test_it_keeps_the_database_in_a_named_volume(compose, services):
+    assert services["db"]["image"].startswith("postgres:15")
+    source = next(iter(volume_targets(services["db"])))
+    assert source in compose["volumes"]
+
+
+def test_it_runs_worker_and_beat_as_separate_celery_processes(services):
+    worker, beat = command(services["worker"]), command(services["beat"])
+    assert re.search(r"celery -A qms_portal worker\b", worker) and " -B" not in worker
+    assert re.search(r"celery -A qms_portal beat\b", beat)
+
+
+def test_it_migrates_only_from_the_web_service(services):
+    assert str(environment(services["web"]).get("RUN_MIGRATIONS")) == "1"
+    for name in ("worker", "beat"):
+        assert str(environment(services[name]).get("RUN_MIGRATIONS", "0")) != "1"
+    entrypoint = (ROOT / "docker" / "entrypoint.sh").read_text(encoding="utf-8")
+    assert 'RUN_MIGRATIONS:-0}" = "1"' in entrypoint
+    assert "manage.py migrate" in entrypoint and "manage.py seed_roles" in entrypoint
+    assert os.access(ROOT / "docker" / "entrypoint.sh", os.X_OK)
+
+
+def test_it_builds_an_image_that_can_render_pdfs_in_every_language():
+    dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    assert "FROM python:3.11-slim-bookworm" in dockerfile
+    for package in ("libpango-1.0-0", "libpangoft2-1.0-0", "fonts-noto-cjk", "gettext"):
+        assert package in dockerfile
+    assert "-c constraints.txt" in dockerfile
+    assert re.search(r"^USER (?!root)\S+", dockerfile, re.M), "the image must run as a non-root user"
+    assert "HEALTHCHECK" in dockerfile and "/healthz" in dockerfile
+    assert "gunicorn" in dockerfile and "qms_portal.wsgi" in dockerfile
+
+
+def test_it_documents_every_required_variable_in_the_env_example(compose):
+    example = (ROOT / ".env.example").read_text(encoding="utf-8")
+    required = set(re.findall(r"\$\{(\w+):\?", yaml.safe_dump(compose)))
+    assert required >= {"SECRET_KEY", "POSTGRES_PASSWORD"}
+    for name in required:
+        assert re.search(rf"^{name}=", example, re.M), f"{name} is missing from .env.example"
+
+
+def test_it_runs_make_test_from_an_executable_ci_script():
+    script = ROOT / ".ci" / "run"
+    assert os.access(script, os.X_OK)
+    text = script.read_text(encoding="utf-8")
+    assert text.startswith("#!/usr/bin/env bash") and "set -euo pipefail" in text
+    assert re.search(r"^make test\b", text, re.M)
+    for flag in ("DATABASE_URL=postgres://", "REDIS_URL=redis://", "QMS_REQUIRE_BROWSER=1"):
+        assert flag in text

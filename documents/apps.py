@@ -9,7 +9,7 @@ class DocumentsConfig(AppConfig):
     def ready(self):
         from qms_portal.notifications import KINDS
 
-        from . import services  # noqa: F401 - registers the workflows
+        from . import mywork, services  # noqa: F401 - registers the workflows and the My work sections
         from .notifications import KINDS as DOCUMENT_KINDS
 
         KINDS.update(DOCUMENT_KINDS)

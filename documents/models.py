@@ -415,6 +415,14 @@ class ChangeRequest(BaseModel):
     def __str__(self):
         return gettext("Change request for %(code)s") % {"code": self.document.code}
 
+    @classmethod
+    def scope_extra(cls, user, perm):
+        """Whoever proposed a change may follow it, even on a document of another unit that was
+        only distributed to them."""
+        if perm == "documents.view_changerequest":
+            return models.Q(requester=user)
+        return None
+
     def get_absolute_url(self):
         return reverse("documents:changerequest_detail", args=[self.pk])
 

@@ -4,8 +4,10 @@ A user holds roles on units (``RoleAssignment(user, role, unit, include_subunits
 set of Django permissions. Every scoped model names the lookup that reaches its unit
 (``unit_field``). From that:
 
-* ``restrict(queryset, user, action)`` — exactly the rows the user may act on, as one SQL filter
-  built from subqueries (never a Python list of ids);
+* ``restrict(queryset, user, action)`` — exactly the rows the user may act on, as one SQL filter:
+  the user's own role grants (a handful of units and paths, read once per request) become unit
+  ids and indexed path-prefix matches; single-object grants and a model's own widening
+  (``scope_extra``) are subqueries. Never a Python list of object ids;
 * ``can(user, action, obj)`` — the same filter on one row;
 * ``RoleBackend`` — so ``user.has_perm(perm)`` (held anywhere) and ``user.has_perm(perm, obj)``
   agree with the two above;
@@ -17,8 +19,7 @@ permission name (``"qms_portal.decide_accessrequest"``).
 """
 
 from django.contrib.auth.backends import ModelBackend
-from django.db.models import Exists, F, OuterRef, Q
-from django.db.models.lookups import StartsWith
+from django.db.models import Exists, OuterRef, Q
 
 
 def perm_name(model, action):
@@ -37,22 +38,49 @@ def _active(user):
     return user is not None and user.is_authenticated and user.is_active
 
 
-def units_where(user, perm):
-    """The units on which ``user`` holds ``perm`` through a role, as a lazy queryset (a subquery)."""
-    from .models import RoleAssignment, Unit
+def role_grants(user):
+    """``{perm: {(unit_id, unit_path, include_subunits), …}}`` for the user's roles on active units.
+    One query per request (cached on the user object); the set is bounded by the user's own role
+    assignments, never by the amount of data."""
+    if "_qms_grants" not in user.__dict__:
+        from .models import RoleAssignment
 
-    app_label, codename = _split(perm)
-    held = RoleAssignment.objects.filter(
-        user=user,
-        unit__is_active=True,
-        role__permissions__codename=codename,
-        role__permissions__content_type__app_label=app_label,
-    )
-    here = held.filter(unit=OuterRef("pk"))
-    # The outer unit's path starts with the assigned unit's path (a lookup expression: an annotated
-    # OuterRef cannot take a lookup).
-    above = held.filter(include_subunits=True).filter(StartsWith(OuterRef("path"), F("unit__path")))
-    return Unit.objects.filter(Q(Exists(here)) | Q(Exists(above)))
+        rows = RoleAssignment.objects.filter(user=user, unit__is_active=True).values_list(
+            "unit_id", "unit__path", "include_subunits",
+            "role__permissions__content_type__app_label", "role__permissions__codename",
+        )
+        grants = {}
+        for unit_id, path, subunits, app_label, codename in rows:
+            if codename is not None:
+                grants.setdefault(f"{app_label}.{codename}", set()).add((unit_id, path, subunits))
+        user._qms_grants = grants
+    return user._qms_grants
+
+
+def unit_scope_q(user, perm, unit_lookup):
+    """The units on which ``user`` holds ``perm``, as a filter on ``unit_lookup`` ("" for a unit
+    itself, "unit", "document__unit"…): the units held directly, and every unit whose materialised
+    path starts with the path of a unit held with its sub-units (an indexed prefix match)."""
+    grants = role_grants(user).get(perm, ())
+    subtree_paths = []
+    for path in sorted({path for _unit, path, subunits in grants if subunits}):
+        if not any(path.startswith(kept) for kept in subtree_paths):
+            subtree_paths.append(path)
+    direct = sorted({unit for unit, path, subunits in grants
+                     if not subunits and not any(path.startswith(kept) for kept in subtree_paths)})
+    ids = "pk__in" if not unit_lookup else f"{unit_lookup}__in"
+    path = "path__startswith" if not unit_lookup else f"{unit_lookup}__path__startswith"
+    q = Q(**{ids: direct}) if direct else Q(pk__in=[])
+    for prefix in subtree_paths:
+        q |= Q(**{path: prefix})
+    return q
+
+
+def units_where(user, perm):
+    """The units on which ``user`` holds ``perm`` through a role, as a lazy queryset."""
+    from .models import Unit
+
+    return Unit.objects.filter(unit_scope_q(user, perm, ""))
 
 
 def grant_model(model):
@@ -83,8 +111,7 @@ def scope_q(model, user, perm):
     unit_field = getattr(model, "unit_field", None)
     if unit_field is None:
         return Q() if perm in held_permissions(user) else Q(pk__in=[])
-    lookup = f"{unit_field}__in" if unit_field else "pk__in"
-    q = Q(**{lookup: units_where(user, perm).values("pk")})
+    q = unit_scope_q(user, perm, unit_field)
     granted = _granted(model, user, perm)
     if granted is not None:
         q |= Q(pk__in=granted)
@@ -107,7 +134,8 @@ def restrict(queryset, user, action="view"):
 
 
 def can(user, action, obj):
-    """May ``user`` do ``action`` to ``obj``? The same SQL filter as ``restrict``, on one row."""
+    """May ``user`` do ``action`` to ``obj``? The same filter as ``restrict``, on one row. When the
+    object's unit is already loaded and a role grant covers it, the answer needs no query."""
     if obj is None or obj.pk is None or not _active(user):
         return False
     if user.is_superuser:
@@ -117,36 +145,64 @@ def can(user, action, obj):
     cache = user.__dict__.setdefault("_qms_obj_perm_cache", {})
     key = (perm, model._meta.label, obj.pk)
     if key not in cache:
-        cache[key] = model._default_manager.filter(pk=obj.pk).filter(scope_q(model, user, perm)).exists()
+        unit = _loaded_unit(obj)
+        if unit is not None and _grants_cover(user, perm, unit):
+            cache[key] = True
+        else:
+            cache[key] = model._default_manager.filter(pk=obj.pk).filter(scope_q(model, user, perm)).exists()
     return cache[key]
+
+
+def _loaded_unit(obj):
+    """The object's unit if it is the object itself or already loaded (never a query), else None."""
+    unit_field = getattr(type(obj), "unit_field", None)
+    if unit_field is None:
+        return None
+    target = obj
+    for part in [p for p in unit_field.split("__") if p]:
+        field = type(target)._meta.get_field(part)
+        if not field.is_cached(target):
+            return None
+        target = getattr(target, part)
+        if target is None:
+            return None
+    return target if target.is_active else None
+
+
+def _grants_cover(user, perm, unit):
+    return any(
+        unit_id == unit.pk or (subunits and unit.path.startswith(path))
+        for unit_id, path, subunits in role_grants(user).get(perm, ())
+    )
 
 
 def held_permissions(user):
     """Every permission ``user`` holds somewhere (a role on an active unit, or a single-object
-    grant), as ``{"app_label.codename"}``. One query per grant table, cached on the user object."""
+    grant), as ``{"app_label.codename"}``. Two queries per request at most (the role grants, and
+    one UNION over the grant tables), cached on the user object."""
     if not _active(user):
         return set()
     if "_qms_perm_cache" not in user.__dict__:
-        from django.contrib.auth.models import Permission
         from guardian.models import UserObjectPermissionBase
 
-        rows = Permission.objects.filter(
-            role__assignments__user=user, role__assignments__unit__is_active=True
-        ).values_list("content_type__app_label", "codename")
-        perms = {f"{app}.{code}" for app, code in rows}
+        perms = set(role_grants(user))
+        union = None
         for table in UserObjectPermissionBase.__subclasses__():
             if table._meta.abstract:
                 continue
-            rows = table.objects.filter(user=user).values_list(
+            part = table.objects.filter(user=user).values_list(
                 "permission__content_type__app_label", "permission__codename"
             )
-            perms |= {f"{app}.{code}" for app, code in rows}
+            union = part if union is None else union.union(part)
+        if union is not None:
+            perms |= {f"{app}.{code}" for app, code in union}
         user._qms_perm_cache = perms
     return user._qms_perm_cache
 
 
 def forget(user):
     """Drop the per-request permission caches (after a role or grant changes)."""
+    user.__dict__.pop("_qms_grants", None)
     user.__dict__.pop("_qms_perm_cache", None)
     user.__dict__.pop("_qms_obj_perm_cache", None)
 

@@ -136,16 +136,21 @@ def send_password_link(user, request=None):
         form.save(
             request=request,
             domain_override=None if request else _site_domain(),
-            use_https=bool(request and request.is_secure()),
+            # without a request (imports, commands, tasks) the site address says which scheme to use
+            use_https=request.is_secure() if request else _site_url().startswith("https://"),
             email_template_name="registration/password_reset_email.txt",
             subject_template_name="registration/password_reset_subject.txt",
         )
 
 
-def _site_domain():
+def _site_url():
     from django.conf import settings
 
-    return settings.QMS_SITE_URL.split("://", 1)[-1].rstrip("/")
+    return settings.QMS_SITE_URL
+
+
+def _site_domain():
+    return _site_url().split("://", 1)[-1].rstrip("/")
 
 
 @transaction.atomic

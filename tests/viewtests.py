@@ -27,9 +27,11 @@ and the user under test holds ``role`` on ``district`` *with sub-units*, so "in 
 that a role reaches the units below the one it was given on.
 """
 
+from dataclasses import dataclass, field
+
 import pytest
 from django.test import Client
-from django.urls import reverse
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests import factories
 
@@ -118,3 +120,97 @@ class PermissionCases:
         obj = self.make_object(tree, tree.ward1)
         user = holder(tree, self.visible_only_role)
         self.assert_status(self.request(user, obj), 403, self.visible_only_role, "visible, not allowed")
+
+
+# ---- the access matrix's vocabulary (shared with the areas' own rows, see test_access_matrix) ----------
+@dataclass(frozen=True)
+class Row:
+    """Who may open one URL.
+
+    access     "public" (no login), "login" (any signed-in person), "perm" (``perm`` held somewhere),
+               "anonymous_only" (the login page: signed-in people are sent on, 302)
+    perm       the permission the view checks first (held anywhere)
+    obj        the kind of object behind ``pk`` (None: no object)
+    scoped     False for an object that belongs to no unit (a role): it has no "out of scope"
+    post_only  GET answers 405 (after the permission check); POST is checked too
+    variants   value of the ``transition`` URL argument → the second permission it needs
+    ok         the status on success, per method
+    """
+
+    access: str
+    perm: str = ""
+    obj: str | None = None
+    scoped: bool = True
+    post_only: bool = False
+    variants: dict = field(default_factory=dict)
+    ok: dict = field(default_factory=lambda: {"GET": 200, "POST": 302})
+
+    @property
+    def methods(self):
+        return ("GET", "POST") if self.post_only else ("GET",)
+
+    @property
+    def scopes(self):
+        if self.obj is None:
+            return ("-",)
+        if not self.scoped:
+            return ("global",)
+        return ("in", "out")
+
+
+def P(perm, obj=None, **kw):  # noqa: N802 - reads like a table
+    """A row for a page that needs ``perm`` somewhere (and on ``obj``, when it has one)."""
+    return Row("perm", perm=perm, obj=obj, **kw)
+
+
+PUBLIC = Row("public")
+LOGIN = Row("login")
+
+
+def expected_status(row, who, scope, method, held, variant=None):
+    """The status a request should get.
+
+    ``who``: "anonymous", "superuser" or anyone else; ``scope``: "in", "out", "global" or "-";
+    ``held``: the permissions the identity holds somewhere.
+
+        anonymous: a public page → its success status, anything else → 302 to the login page
+        403  the row's permission is held nowhere
+        405  GET on a POST-only URL (checked after the permission: no hint to people without it)
+        404  the object is out of scope
+        403  the second permission (the transition's) is held nowhere
+        else the row's success status
+    """
+    ok = 405 if (row.post_only and method == "GET") else row.ok[method]
+    if who == "anonymous":
+        return ok if row.access in ("public", "anonymous_only") else 302
+    if row.access == "anonymous_only":
+        return 302
+    if row.access in ("public", "login"):
+        if row.obj == "notification" and ok != 405 and scope == "out":
+            return 404  # someone else's message, even for a superuser
+        return ok
+    superuser = who == "superuser"
+    if not superuser and row.perm not in held:
+        return 403
+    if ok == 405:
+        return 405
+    if scope == "out" and not superuser:
+        return 404
+    second = row.variants.get(variant) if variant else None
+    if second and not superuser and second not in held:
+        return 403
+    return ok
+
+
+def walk_urls(patterns=None, namespace=""):
+    """Every URL pattern of the project as ``(name, route, kwarg names)``; unnamed ones as name None."""
+    if patterns is None:
+        patterns = get_resolver().url_patterns
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from walk_urls(entry.url_patterns, ns)
+        elif isinstance(entry, URLPattern):
+            name = f"{namespace}{entry.name}" if entry.name else None
+            kwargs = set(getattr(entry.pattern, "converters", {})) | set(entry.pattern.regex.groupindex)
+            yield name, str(entry.pattern), frozenset(kwargs)

@@ -56,7 +56,10 @@ def revision_acknowledge(*, acting_user, revision):
     row = Acknowledgement.objects.select_for_update().filter(revision=revision, user=acting_user).first()
     if row is None:
         raise ValidationError(_("This revision was not distributed to you."))
-    if revision.status != Revision.Status.EFFECTIVE:
+    # The status as stored now, not as the caller loaded it: a revision superseded meanwhile is
+    # no longer the one to acknowledge.
+    status_now = Revision.objects.filter(pk=revision.pk).values_list("status", flat=True).first()
+    if status_now != Revision.Status.EFFECTIVE:
         raise ValidationError(_("Only the effective revision can be acknowledged."))
     if row.acknowledged_at is None:
         row.acknowledged_at = timezone.now()

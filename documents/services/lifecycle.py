@@ -8,7 +8,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from qms_portal import permissions
 from qms_portal.notifications import claim, notify
 from qms_portal.permissions import can, users_who_can
 from qms_portal.workflow import Transition, Workflow, register
@@ -28,8 +27,9 @@ def change_request_create(*, acting_user, document, reason):
         raise PermissionDenied
     if not document.current_revision_id or document.is_withdrawn:
         raise ValidationError(_("Changes can be proposed only for an effective document."))
+    # The requester follows their request through ChangeRequest.scope_extra (a guardian grant would
+    # land in guardian's generic table, which the permission mechanism does not read).
     request = _save(ChangeRequest(document=document, requester=acting_user, reason=reason), acting_user)
-    permissions.grant(acting_user, "view", request)
     owners = {document.process_owner_id: document.process_owner}
     for user in users_who_can("documents.decide_changerequest", request):
         owners[user.pk] = user

@@ -1,5 +1,7 @@
 """The document register: types, numbering, documents."""
 
+import string
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -64,11 +66,31 @@ def register_prefix(unit):
     return unit.code, "{prefix}-{type}-{number:02d}"
 
 
+PATTERN_FIELDS = {"prefix", "type", "number"}
+
+
+def pattern_problem(pattern):
+    """True when ``pattern`` cannot number documents: a field other than {prefix}, {type} and
+    {number} (attribute and index lookups included), a broken brace, or no {number} at all, which
+    would give every document the same code."""
+    try:
+        fields = [name for _text, name, _spec, _conv in string.Formatter().parse(pattern) if name is not None]
+        pattern.format(prefix="X", type="QT", number=1)
+    except (KeyError, IndexError, ValueError, AttributeError, TypeError):
+        return True
+    return not set(fields) <= PATTERN_FIELDS or "number" not in fields
+
+
 def allocate_code(unit, doc_type):
     """The next code for this unit and type. The counter row is locked, and it only ever grows:
     a withdrawn document's code is never given again."""
     counter, _created = DocumentCounter.objects.select_for_update().get_or_create(unit=unit, doc_type=doc_type)
     prefix, pattern = register_prefix(unit)
+    if pattern_problem(pattern):
+        # A pattern saved before it was checked (or without {number}) would give the same code for
+        # every number, and the loop below would never end.
+        raise ValidationError({"code": _("The numbering pattern of this unit is not valid; type the code by hand "
+                                         "or ask the document controller to correct it.")})
     while True:
         counter.last_number += 1
         code = pattern.format(prefix=prefix, type=doc_type.code, number=counter.last_number)
@@ -115,10 +137,9 @@ def document_update(*, acting_user, document, **fields):
 @transaction.atomic
 def register_settings_save(*, acting_user, unit, prefix, pattern):
     _require(acting_user, "documents.change_registersettings", unit)
-    try:
-        pattern.format(prefix="X", type="QT", number=1)
-    except (KeyError, IndexError, ValueError):
-        raise ValidationError({"pattern": _("Use only {prefix}, {type} and {number} in the pattern.")})
+    if pattern_problem(pattern):
+        raise ValidationError({"pattern": _("Use only {prefix}, {type} and {number} in the pattern, and "
+                                            "include {number}.")})
     row = RegisterSettings.objects.filter(unit=unit).first() or RegisterSettings(unit=unit)
     row.prefix, row.pattern = prefix, pattern
     return _save(row, acting_user)

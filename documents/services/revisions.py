@@ -1,6 +1,7 @@
 """Revisions: drafting (with optimistic locking), review by named reviewers, approval with a
 signature, publication on the effective date, supersession and withdrawal."""
 
+from contextvars import ContextVar
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
@@ -22,6 +23,10 @@ from .content import accept_source_file, refresh_search_text
 from .register import _require, _save
 
 S = Revision.Status
+
+# The day a publication sweep acts for (``publish_due(today=…)``); None means the real date. The
+# guard reads it, so a sweep and its guard agree on what "the effective date has come" means.
+_sweep_day = ContextVar("documents_sweep_day", default=None)
 
 
 class EditConflict(ValidationError):
@@ -71,6 +76,9 @@ def revision_save_draft(*, acting_user, revision, lock_version, content="", reas
     if int(lock_version) != revision.lock_version:
         raise EditConflict(_("Someone else saved this draft while you were editing. Your text is kept below; "
                              "compare it with the saved version and save again."))
+    # Everything is checked before anything is written: a bad step must not leave a half-saved
+    # draft, nor an uploaded file in storage that no revision points to.
+    checked_steps = _check_steps(steps) if steps is not None else None
     revision.content = clean_html(content)
     revision.reason = reason
     revision.effective_date = effective_date
@@ -78,23 +86,44 @@ def revision_save_draft(*, acting_user, revision, lock_version, content="", reas
         accept_source_file(revision, upload)
     refresh_search_text(revision)
     revision.lock_version += 1
-    _save(revision, acting_user)
-    if legal_refs is not None:
-        revision.legal_refs.set(legal_refs)
-    if steps is not None:
-        _replace_steps(revision, steps, acting_user)
+    try:
+        _save(revision, acting_user)
+        if legal_refs is not None:
+            revision.legal_refs.set(legal_refs)
+        if checked_steps is not None:
+            _replace_steps(revision, checked_steps, acting_user)
+    except Exception:
+        if upload is not None and revision.source_file and revision.source_file._committed:
+            revision.source_file.storage.delete(revision.source_file.name)  # the transaction rolls back
+        raise
     return revision
 
 
-def _replace_steps(revision, steps, user):
-    """Replace the steps table with ``steps`` (dicts of ProcedureStep fields), in order."""
-    for old in revision.steps.all():
-        old._history_user = user
-        old.delete()
+def _check_steps(steps):
+    """The steps as unsaved ``ProcedureStep`` rows, each validated; a ``ValidationError`` naming the
+    step otherwise."""
+    rows = []
     for order, data in enumerate(steps, start=1):
         if data.get("time_limit") is not None and data["time_limit"] < 0:
             raise ValidationError(_("Step %(n)s: a time limit cannot be negative.") % {"n": order})
-        _save(ProcedureStep(revision=revision, order=order, **data), user)
+        row = ProcedureStep(order=order, **data)
+        try:
+            row.full_clean(exclude=["revision"])
+        except ValidationError as error:
+            raise ValidationError([_("Step %(n)s: %(problem)s") % {"n": order, "problem": message}
+                                   for message in error.messages])
+        rows.append(row)
+    return rows
+
+
+def _replace_steps(revision, rows, user):
+    """Replace the steps table with the checked ``rows``, in order."""
+    for old in revision.steps.all():
+        old._history_user = user
+        old.delete()
+    for row in rows:
+        row.revision = revision
+        _save(row, user)
 
 
 @transaction.atomic
@@ -151,7 +180,8 @@ def _has_effective_date(revision, user):
 
 
 def _date_reached(revision, user):
-    return revision.effective_date is not None and revision.effective_date <= timezone.localdate()
+    today = _sweep_day.get() or timezone.localdate()
+    return revision.effective_date is not None and revision.effective_date <= today
 
 
 def _on_submit(revision, user, reason):
@@ -289,19 +319,23 @@ def publish_due(today=None):
     today = today or timezone.localdate()
     published = 0
     for revision in Revision.objects.filter(status=S.APPROVED, effective_date__lte=today):
-        if publish(revision):
+        if publish(revision, today=today):
             published += 1
     return published
 
 
-def publish(revision):
-    """Publish one approved revision as the portal itself; False if it is not due or already done."""
+def publish(revision, today=None):
+    """Publish one approved revision as the portal itself; False if it is not due or already done.
+    ``today`` is the day the sweep acts for (default: the real date)."""
     from qms_portal.workflow import TransitionError
 
+    token = _sweep_day.set(today)
     try:
         WORKFLOW.perform(revision, "publish", acting_user=system_user())
     except TransitionError:
         return False
+    finally:
+        _sweep_day.reset(token)
     return True
 
 

@@ -24,6 +24,7 @@ from .. import services
 from ..filters import DocumentFilter
 from ..forms import ChangeRequestForm, LegalDocumentForm
 from ..models import ChangeRequest, Document, LegalDocument
+from .access import RecipientReadMixin
 
 
 class LegalListView(ScopedListView):
@@ -75,7 +76,7 @@ class LegalFormView(ServiceFormView):
         return services.legal_document_save(acting_user=self.request.user, legal=self.object, **form.cleaned_data)
 
 
-class ChangeRequestCreateView(ObjectMixin, ServiceFormView):
+class ChangeRequestCreateView(RecipientReadMixin, ObjectMixin, ServiceFormView):
     """Anyone who can see an effective document may propose a change."""
 
     model = Document
@@ -99,7 +100,7 @@ class ChangeRequestCreateView(ObjectMixin, ServiceFormView):
                                               reason=form.cleaned_data["reason"])
 
 
-class ChangeRequestDetailView(ScopedDetailView):
+class ChangeRequestDetailView(RecipientReadMixin, ScopedDetailView):
     model = ChangeRequest
     template_name = "documents/changerequest_detail.html"
     related = ("document", "requester", "new_revision")

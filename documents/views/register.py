@@ -25,9 +25,10 @@ from ..filters import DocumentFilter
 from ..flow import flow_svg
 from ..forms import DistributionForm, DocumentForm, PeriodicReviewForm
 from ..models import Acknowledgement, Document, Revision
+from .access import RecipientReadMixin
 
 
-class RegisterView(ScopedListView):
+class RegisterView(RecipientReadMixin, ScopedListView):
     """Browse by level, type, unit, clause and status; staff see effective documents by default."""
 
     model = Document
@@ -57,7 +58,7 @@ class RegisterView(ScopedListView):
         return ctx
 
 
-class DocumentDetailView(ScopedDetailView):
+class DocumentDetailView(RecipientReadMixin, ScopedDetailView):
     model = Document
     template_name = "documents/document_detail.html"
     related = ("unit", "doc_type", "process_owner", "current_revision")
@@ -199,7 +200,7 @@ class PeriodicReviewView(ObjectFormView):
         return Document.objects.get(pk=self.object.pk)
 
 
-class AcknowledgeView(ObjectMixin, View):
+class AcknowledgeView(RecipientReadMixin, ObjectMixin, View):
     """POST: "I have read and understood the effective revision"."""
 
     model = Document

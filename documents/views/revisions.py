@@ -19,12 +19,13 @@ from .. import services
 from ..forms import ReviewersForm, RevisionForm, StepFormSet
 from ..models import Revision
 from ..services.content import plain_text
+from .access import RecipientReadMixin
 from .register import steps_context
 
 RELATED = ("document__unit", "document__doc_type", "author", "approver")
 
 
-class RevisionDetailView(ScopedDetailView):
+class RevisionDetailView(RecipientReadMixin, ScopedDetailView):
     model = Revision
     template_name = "documents/revision_detail.html"
     related = RELATED
@@ -199,7 +200,7 @@ def _side_by_side(old, new):
     return rows
 
 
-class SourceFileView(ObjectMixin, View):
+class SourceFileView(RecipientReadMixin, ObjectMixin, View):
     """The uploaded source file, as an attachment under its original name."""
 
     model = Revision
@@ -212,7 +213,7 @@ class SourceFileView(ObjectMixin, View):
                             filename=revision.source_name or revision.source_file.name.rsplit("/", 1)[-1])
 
 
-class RevisionPdfView(ObjectMixin, View):
+class RevisionPdfView(RecipientReadMixin, ObjectMixin, View):
     """The controlled copy. An effective (or obsolete) revision's PDF is rendered once by a task and
     served from storage after that; while it renders, a progress page polls. Drafts and revisions in
     review are rendered on request, with a DRAFT watermark."""
@@ -244,7 +245,7 @@ class RevisionPdfView(ObjectMixin, View):
         return render(request, "documents/pdf_progress.html", {"object": revision, "copy": copy})
 
 
-class PdfStatusView(ObjectMixin, View):
+class PdfStatusView(RecipientReadMixin, ObjectMixin, View):
     """Polled by the progress page (htmx): the bar, or a redirect to the PDF once it is ready."""
 
     model = Revision

@@ -12,6 +12,7 @@ from django.views.generic import FormView, TemplateView
 from .. import services
 from ..forms import PreferencesForm
 from ..models import AccessRequest, Notification
+from ..mywork import sections_for
 from ..notifications import render_title
 from ..permissions import restrict
 
@@ -36,6 +37,7 @@ class MyWorkView(TemplateView):
         )
         unread = list(user.notifications.filter(read_at__isnull=True)[:10])
         ctx["reminders"] = [(n, render_title(n)) for n in unread]
+        ctx["sections"] = sections_for(user)
         return ctx
 
 

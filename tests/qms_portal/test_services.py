@@ -159,3 +159,34 @@ def test_vietnamese_text_given_decomposed_is_stored_composed(tree):
     assert fresh(user).position == person_nfc
     assert Unit.objects.filter(name=name_nfc).count() == 1
     assert User.objects.filter(full_name=person_nfc).count() == 1
+
+
+@pytest.mark.parametrize("site", ["https://qms.example.gov.vn", "http://127.0.0.1:8000"])
+def test_a_new_person_gets_a_set_password_link_on_the_sites_address(tree, settings, site,
+                                                                    django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    settings.QMS_SITE_URL = site
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        person = services.user_create(acting_user=tree.admin, username=f"{tree.prefix}new", full_name="Lê Thị Hoa",
+                                      email="hoa@example.org", primary_unit=tree.ward1,
+                                      send_set_password_link=True)
+    assert not person.has_usable_password()
+    [message] = mail.outbox
+    assert message.to == ["hoa@example.org"]
+    assert f"{site}/accounts/reset/" in message.body
+    assert person.username in message.body
+
+
+def test_the_set_password_link_goes_only_to_that_person(tree, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    shared = tree.ward1_staff.email  # two people share an office mailbox
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        person = services.user_create(acting_user=tree.admin, username=f"{tree.prefix}twin", full_name="Twin",
+                                      email=shared, primary_unit=tree.ward1, send_set_password_link=True)
+    [message] = mail.outbox
+    assert person.username in message.body
+    assert tree.ward1_staff.username not in message.body

@@ -102,7 +102,8 @@ def _pick(en, vi, zh, language):
 
 def _content(title, language):
     h1, p1, h2, p2, h3, p3 = TEXT.get(language, TEXT["en"])
-    return f"<h3>{h1}</h3><p>{p1.format(title=title)}</p><h3>{h2}</h3><p>{p2}</p><h3>{h3}</h3><p>{p3}</p>"
+    # Headings and blocks as the editor (Trix) writes them, so an edited draft keeps its shape.
+    return f"<h1>{h1}</h1><div>{p1.format(title=title)}</div><h1>{h2}</h1><div>{p2}</div><h1>{h3}</h1><div>{p3}</div>"
 
 
 def _steps(days, language):
@@ -139,7 +140,8 @@ def seed(language="en"):
     clauses = {c.number: c for c in Clause.objects.all()}
     admin = User.objects.filter(is_superuser=True, username="admin").first() or people[0]
     if not RegisterSettings.objects.filter(unit=unit).exists():
-        services.register_settings_save(acting_user=admin, unit=unit, prefix="SNV", pattern="{prefix}-{type}-{number:02d}")
+        services.register_settings_save(acting_user=admin, unit=unit, prefix="SNV",
+                                        pattern="{prefix}-{type}-{number:02d}")
     legal = []
     for number, title, issuer, issued in LEGAL:
         row = LegalDocument.objects.filter(number=number).first() or services.legal_document_save(
@@ -164,12 +166,12 @@ def seed(language="en"):
                 steps = _steps(days, language) if days else None
                 refs = [legal[0], legal[3]] + ([legal[1]] if days else []) + ([legal[2]] if index % 5 == 0 else [])
                 first = document.revisions.get()
-                _through_workflow(document, first, people, _content(title, language), date(2024, 3, 1), steps,
+                _through_workflow(document, first, people, _content(title, language), date(2025, 12, 1), steps,
                                   refs)
                 if index % 3 == 0:  # a second revision for the 2015 edition
                     draft = services.revision_create_draft(acting_user=author, document=document)
-                    _through_workflow(document, draft, people, _content(title, language) + "<p>TCVN ISO 9001:2015</p>",
-                                      date(2025, 6, 1), steps, refs, reason="TCVN ISO 9001:2008 → TCVN ISO 9001:2015")
+                    _through_workflow(document, draft, people, _content(title, language) + "<div>TCVN ISO 9001:2015</div>",
+                                      date(2026, 9, 1), steps, refs, reason="TCVN ISO 9001:2008 → TCVN ISO 9001:2015")
             created += 1
     # Left in progress, so the demo has something to review and approve (with real notifications).
     pending = Document.objects.filter(unit=unit, current_revision__isnull=False).order_by("code")[:2]
@@ -177,10 +179,9 @@ def seed(language="en"):
         if document.revisions.filter(status__in=["draft", "in_review", "approved"]).exists():
             continue
         draft = services.revision_create_draft(acting_user=author, document=document)
-        _through_workflow(document, draft, people, draft.content + "<p>+</p>", date.today(),
+        _through_workflow(document, draft, people, draft.content + "<div>+</div>", date.today(),
                           [{k: getattr(s, k) for k in ("title", "responsible_position", "time_limit", "time_unit")}
                            for s in draft.steps.all()] or None,
-                          list(draft.legal_refs.all()), reason=_pick("Legal references updated",
-                                                                     "Cập nhật căn cứ pháp lý", "更新法律依据", language),
-                          stop_at="in_review")
+                          list(draft.legal_refs.all()), stop_at="in_review",
+                          reason=_pick("Legal references updated", "Cập nhật căn cứ pháp lý", "更新法律依据", language))
     return created

@@ -1,3 +1,5 @@
+import unicodedata
+
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -42,7 +44,11 @@ class DocumentFilter(django_filters.FilterSet):
         super().__init__(data, *args, **kwargs)
 
     def search(self, queryset, name, value):
-        value = value.strip()
+        # Text is stored NFC-normalised; a query typed with combining accents (a Vietnamese
+        # keyboard in "Unicode tổ hợp" mode, macOS input) must be normalised the same way to match.
+        value = unicodedata.normalize("NFC", value).strip()
+        if not value:
+            return queryset
         return queryset.filter(
             Q(code__icontains=value) | Q(title__icontains=value) | Q(current_revision__search_text__icontains=value)
         )

@@ -1,6 +1,7 @@
 """The flow diagram of a procedure's steps, as SVG made on the server: the same picture on the
 page and in the PDF."""
 
+from django.utils import formats
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
@@ -13,7 +14,8 @@ def _clip(text, limit):
 
 
 def _duration(step):
-    value = f"{step.time_limit.normalize():f}" if hasattr(step.time_limit, "normalize") else str(step.time_limit)
+    value = formats.number_format(step.time_limit.normalize() if hasattr(step.time_limit, "normalize")
+                                  else step.time_limit)
     return _("%(value)s working days") % {"value": value} if step.time_unit == "days" else \
         _("%(value)s working hours") % {"value": value}
 

@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from qms_portal.forms import ScopedModelForm, ServiceForm
+from qms_portal.forms import RichTextWidget, ScopedModelForm, ServiceForm
 from qms_portal.models import Role, Unit
 from qms_portal.permissions import restrict
 
@@ -49,8 +49,8 @@ class RevisionForm(ServiceForm):
     lock_version = forms.IntegerField(widget=forms.HiddenInput)
     reason = forms.CharField(label=_("Reason for change"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     content = forms.CharField(
-        label=_("Content"), required=False, widget=forms.Textarea(attrs={"rows": 14, "class": "rich-text"}),
-        help_text=_("Headings, lists, tables and links are kept; anything else is removed when saved."),
+        label=_("Content"), required=False, widget=RichTextWidget,
+        help_text=_("Headings, bold and italic text, lists, quotes and links are kept."),
     )
     source = forms.FileField(label=_("Source file (DOCX, XLSX or PDF)"), required=False)
     effective_date = forms.DateField(label=_("Effective date"), required=False,

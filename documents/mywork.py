@@ -24,7 +24,8 @@ def document_work(user):
     )
     sections = [
         Section(_("To read and acknowledge"),
-                [(str(a.revision), a.revision.document.get_absolute_url(), a.created_at) for a in to_read],
+                [(f"{a.revision.document.code} · {a.revision.document.title}", a.revision.document.get_absolute_url(),
+                  _("Revision %(label)s") % {"label": a.revision.label}) for a in to_read],
                 _("Nothing new to read."), reverse("documents:register")),
         Section(_("Waiting for my review"),
                 [(str(a.revision), a.revision.get_absolute_url(), a.revision.document.title) for a in to_review],

@@ -10,6 +10,17 @@ from .permissions import restrict
 from .services import assignable_permissions
 
 
+class RichTextWidget(forms.Widget):
+    """Rich text edited with Trix (vendored in static/); the HTML is sanitised by the service. A
+    visible field (with its label) whose value travels in a hidden input Trix keeps up to date."""
+
+    template_name = "widgets/rich_text.html"
+
+    class Media:
+        css = {"all": ["vendor/trix/trix.css"]}
+        js = ["vendor/trix/trix.umd.min.js"]
+
+
 class ScopedModelForm(forms.ModelForm):
     """Every choice of a scoped related model is narrowed to what the user may see, or, for the
     fields named in ``scope_actions``, to where the user may do that action."""

@@ -19,6 +19,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .models import Notification, OutboxMessage, ReminderClaim
@@ -39,8 +40,12 @@ def render_title(notification):
     template = KINDS.get(notification.kind)
     if template is None:
         return notification.kind
+    # Values were stored as text when the message was made; seeded names (roles, document types)
+    # are catalogue entries, so they are shown in the reader's language too.
+    params = {key: gettext(value) if isinstance(value, str) and value else value
+              for key, value in notification.params.items()}
     try:
-        return str(template) % notification.params
+        return str(template) % params
     except (KeyError, TypeError, ValueError):
         return str(template)
 

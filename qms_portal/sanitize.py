@@ -3,7 +3,8 @@
 import nh3
 
 ALLOWED_TAGS = {
-    "p", "br", "strong", "b", "em", "i", "u", "s", "ul", "ol", "li", "h2", "h3", "h4", "h5", "blockquote",
+    "p", "div", "br", "strong", "b", "em", "i", "u", "s", "del", "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5",
+    "blockquote",
     "table", "thead", "tbody", "tr", "th", "td", "a", "code", "pre", "hr", "sub", "sup", "span",
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "td": {"colspan", "rowspan"}, "th": {"colspan", "rowspan"}}

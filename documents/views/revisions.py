@@ -100,7 +100,10 @@ class RevisionEditView(ObjectFormView):
         form = self.get_form()
         steps = self.get_steps()
         has_steps = self.object.document.doc_type.has_steps
-        if not form.is_valid() or (has_steps and not steps.is_valid()):
+        # Both are checked, so every mistake (a missing reason, a negative time limit) shows at once.
+        form_valid = form.is_valid()
+        steps_valid = steps.is_valid() if has_steps else True
+        if not (form_valid and steps_valid):
             return self.render_to_response(self.get_context_data(form=form, steps=steps))
         data = form.cleaned_data
         try:

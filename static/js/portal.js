@@ -10,3 +10,6 @@ document.addEventListener("DOMContentLoaded", () => {
     if (token) event.detail.headers["X-CSRFToken"] = token.value;
   });
 });
+
+// The rich-text editor keeps text only: files are uploaded as the revision's source file instead.
+document.addEventListener("trix-file-accept", (event) => event.preventDefault());

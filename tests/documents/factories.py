@@ -188,3 +188,28 @@ def docx_upload(name="quy-trinh.docx", **kw):
 
 
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 200 + b"This program cannot be run in DOS mode."
+
+
+def document_in(unit, *, author, reviewer, approver, title=None, type_code="QT", source=None, **draft):
+    """An effective document on any ``unit``, written, reviewed and approved by the people given
+    (superusers will do): for pages tested across a whole tree (the access matrix)."""
+    kind = doc_type(type_code)
+    document = services.document_create(acting_user=author, unit=unit, doc_type=kind,
+                                        title=title or f"Quy trình {next(_seq)}", process_owner=author,
+                                        category="operational" if kind.needs_category else "")
+    revision = draft_of(document)
+    revision = services.revision_save_draft(
+        acting_user=author, revision=revision, lock_version=revision.lock_version,
+        content=draft.pop("content", "<p>Nội dung · 内容</p>"), effective_date=timezone.localdate(),
+        upload=source, **draft,
+    )
+    services.revision_set_reviewers(acting_user=author, revision=revision, reviewers=[reviewer])
+    services.revision_transition(acting_user=author, revision=revision, name="submit")
+    services.revision_transition(acting_user=reviewer, revision=revision, name="accept", password=PASSWORD)
+    services.revision_transition(acting_user=approver, revision=revision, name="approve", password=PASSWORD)
+    services.publish(Revision.objects.get(pk=revision.pk))
+    return Document.objects.get(pk=document.pk)
+
+
+def small_pdf(name="quy-trinh.pdf"):
+    return upload(name, b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", "application/pdf")

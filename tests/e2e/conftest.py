@@ -38,11 +38,12 @@ VIEWPORTS = {
 TIMEOUT_MS = 15_000
 
 
-@pytest.fixture(scope="session", autouse=True)
-def delete_output_dir():
-    """pytest-playwright (installed alongside) empties ``test-results/`` when a session starts; with
-    xdist a late worker would delete an early worker's screenshots. Keep them."""
-    RESULTS.mkdir(exist_ok=True)
+def pytest_configure(config):
+    """pytest-playwright (installed alongside, its fixtures unused here) empties its ``--output``
+    folder, ``test-results/`` by default, whenever a session — or an xdist worker — starts, which
+    would delete the screenshots of a worker that started earlier. Point it at a sub-folder."""
+    if getattr(config.option, "output", None) == "test-results":
+        config.option.output = str(RESULTS / "playwright")
 
 
 class SerialWSGIServer(WSGIServer):

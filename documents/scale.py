@@ -1,0 +1,833 @@
+"""Province-sized document data for the benchmark (``manage.py seed_scale``).
+
+``build_documents(root=…)`` fills the documents area under a unit tree made by
+``qms_portal.bench.build_scale``, in bulk, in seconds:
+
+* documents owned by the agencies, offices and wards under ``root`` (an agency keeps about five times
+  as many as a ward), each with the default code ``{unit code}-{type code}-{number:02d}``, unique per
+  unit, and a ``DocumentCounter`` row per (unit, type) at the highest number used — so the next
+  ``allocate_code`` continues after them;
+* about four revisions per document: older ones superseded, the newest effective (the document's
+  ``current_revision``, ``effective_since`` and ``next_review_date`` set as publication sets them),
+  some documents with an open draft after the effective revision, a few new documents with only a
+  draft, ~2 % withdrawn (last revision obsolete, as ``withdraw`` leaves it);
+* revision content: a few paragraphs of Vietnamese or Chinese procedure text built from a topic
+  (so searching a topic word finds a few percent of the documents), ``search_text`` filled as
+  ``services.content.refresh_search_text`` fills it;
+* procedures (type QT) with 4–6 steps on the current revision (and on an open draft, copied as
+  ``revision_create_draft`` copies them), ISO clauses and legal references for some, the review and
+  approval signatures of the current revisions;
+* acknowledgements spread over the effective revisions, each for someone working in the owning
+  unit or below (unique per revision and person, ~70 % acknowledged), ``unit`` = their primary unit;
+* one "showcase" procedure (an agency's, four revisions, steps, long enough content for a ~20-page
+  controlled copy, distributed to the whole province): the benchmark opens its page, compares its
+  revisions and renders its PDF.
+
+History-tracked rows (documents, revisions, steps, acknowledgements, legal documents, distribution)
+get one "created" history row each, dated when the row was made. Nothing is sent: no service is
+called, so nobody is notified.
+"""
+
+import importlib
+import math
+import random
+import time
+from datetime import datetime, time as dtime, timedelta
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection, transaction
+from django.db.models import Count
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
+
+from qms_portal.models import Role, TransitionRecord, Unit, User, nfc
+from qms_portal.permissions import ancestor_paths
+
+from .models import (
+    Acknowledgement,
+    Clause,
+    Distribution,
+    Document,
+    DocumentCounter,
+    DocumentType,
+    LegalDocument,
+    ProcedureStep,
+    Revision,
+)
+from .services.content import plain_text
+from .services.register import ensure_clauses, ensure_system_types
+
+S = Revision.Status
+
+# The bench searches these (register ``?q=``): each is part of two topics out of ~38, so it finds a
+# few percent of the documents in that language, by title and by content.
+SEARCH_VI = "hộ tịch"
+SEARCH_ZH = "档案管理"
+
+OWNER_KINDS = (Unit.Kind.AGENCY, Unit.Kind.OFFICE, Unit.Kind.WARD)
+OWNER_WEIGHT = {Unit.Kind.AGENCY: 5}  # others 1
+TYPE_MIX = [("QT", 45), ("BM", 28), ("HD", 14), ("TL", 13)]  # after the unit's manual, policy, objectives
+MANDATORY_PROCEDURES = 6
+WITHDRAWN_SHARE = 0.02
+PENDING_SHARE = 0.03  # new documents with only a draft (among those with one revision)
+OPEN_DRAFT_SHARE = 0.10  # documents with an effective revision and a draft after it
+ACKNOWLEDGED_SHARE = 0.70
+CLAUSE_SHARE = 0.6
+LEGAL_SHARE = 0.4
+SHOWCASE_REVISIONS = 4
+SHOWCASE_SECTIONS = 34  # sections of the showcase's long content: ~20 pages of controlled copy
+
+_VI_TOPICS = [
+    "đăng ký khai sinh", "đăng ký kết hôn", "đăng ký khai tử", "trích lục hộ tịch", "đăng ký lại hộ tịch",
+    "chứng thực bản sao từ bản chính", "chứng thực chữ ký", "cấp giấy phép xây dựng",
+    "cấp giấy chứng nhận quyền sử dụng đất", "đăng ký biến động đất đai", "đăng ký hộ kinh doanh",
+    "cấp giấy phép kinh doanh rượu", "giải quyết khiếu nại", "giải quyết tố cáo", "tiếp công dân",
+    "quản lý văn bản đến", "quản lý văn bản đi", "lưu trữ hồ sơ", "tuyển dụng công chức", "nâng bậc lương",
+    "thi đua, khen thưởng", "cấp phiếu lý lịch tư pháp", "đăng ký thường trú", "xác nhận tình trạng hôn nhân",
+    "trợ cấp xã hội hằng tháng", "xác nhận người có công", "cấp thẻ bảo hiểm y tế cho trẻ em",
+    "thẩm định dự án đầu tư", "cấp phép khai thác nước dưới đất", "đánh giá tác động môi trường",
+    "quản lý tài sản công", "mua sắm tài sản", "kiểm soát tài liệu", "kiểm soát hồ sơ", "đánh giá nội bộ",
+    "hành động khắc phục", "khảo sát sự hài lòng của người dân", "kiểm soát sự không phù hợp",
+]
+_ZH_TOPICS = [
+    "出生登记", "结婚登记", "死亡登记", "户籍登记", "户籍补登", "复印件认证", "签名认证", "建筑许可证核发",
+    "土地使用权证书核发", "土地变更登记", "个体工商户登记", "酒类经营许可", "投诉处理", "举报处理", "公民接待",
+    "收文管理", "发文管理", "档案管理", "公务员录用", "工资晋级", "评比表彰", "司法记录证明", "常住户口登记",
+    "婚姻状况证明", "社会救助金发放", "优抚对象认定", "儿童医保卡办理", "投资项目评审", "地下水开采许可",
+    "环境影响评价", "公共资产管理", "资产采购", "文件控制", "记录控制", "内部审核", "纠正措施", "群众满意度调查",
+    "电子档案管理",
+]
+
+_VI = {
+    "sections": ["1. Mục đích", "2. Phạm vi áp dụng", "3. Tài liệu viện dẫn", "4. Định nghĩa và từ viết tắt",
+                 "5. Nội dung", "6. Hồ sơ lưu"],
+    "purpose": [
+        "Quy định trình tự, thủ tục và thời hạn giải quyết {topic} tại {unit}.",
+        "Bảo đảm việc {topic} được thực hiện thống nhất, công khai, minh bạch và đúng quy định của pháp luật.",
+        "Nâng cao chất lượng phục vụ người dân, tổ chức và rút ngắn thời gian giải quyết hồ sơ.",
+        "Làm căn cứ để lãnh đạo đơn vị kiểm tra, giám sát việc thực hiện nhiệm vụ của công chức.",
+        "Góp phần thực hiện mục tiêu cải cách hành chính và xây dựng chính quyền số của tỉnh.",
+        "Phân định rõ trách nhiệm của từng bộ phận, từng công chức trong quá trình xử lý công việc.",
+    ],
+    "scope": [
+        "Áp dụng đối với {topic} thuộc thẩm quyền giải quyết của {unit}.",
+        "Áp dụng cho công chức Bộ phận tiếp nhận và trả kết quả và các phòng chuyên môn có liên quan.",
+        "Không áp dụng đối với hồ sơ thuộc thẩm quyền của cơ quan trung ương.",
+        "Các đơn vị trực thuộc căn cứ tài liệu này để xây dựng hướng dẫn công việc chi tiết.",
+        "Cá nhân, tổ chức có yêu cầu {topic} thực hiện theo các bước được quy định dưới đây.",
+    ],
+    "references": [
+        "Tiêu chuẩn quốc gia TCVN ISO 9001:2015 — Hệ thống quản lý chất lượng — Các yêu cầu.",
+        "Nghị định số 61/2018/NĐ-CP về thực hiện cơ chế một cửa, một cửa liên thông trong giải quyết thủ tục "
+        "hành chính.",
+        "Quyết định số 19/2014/QĐ-TTg về việc áp dụng Hệ thống quản lý chất lượng vào hoạt động của các cơ quan "
+        "hành chính nhà nước.",
+        "Nghị định số 45/2020/NĐ-CP về thực hiện thủ tục hành chính trên môi trường điện tử.",
+        "Thông tư số 01/2018/TT-VPCP hướng dẫn thi hành một số quy định của Nghị định số 61/2018/NĐ-CP.",
+        "Quyết định công bố danh mục thủ tục hành chính của Chủ tịch Ủy ban nhân dân tỉnh.",
+    ],
+    "terms": [
+        "TTHC: Thủ tục hành chính.", "UBND: Ủy ban nhân dân.", "BPTN&TKQ: Bộ phận tiếp nhận và trả kết quả.",
+        "HTQLCL: Hệ thống quản lý chất lượng.", "CBCC: Cán bộ, công chức.", "CSDL: Cơ sở dữ liệu.",
+    ],
+    "body": [
+        "Công chức tiếp nhận kiểm tra tính đầy đủ, hợp lệ của hồ sơ {topic}; trường hợp hồ sơ chưa đầy đủ thì "
+        "hướng dẫn một lần để tổ chức, cá nhân bổ sung.",
+        "Hồ sơ hợp lệ được cập nhật vào phần mềm một cửa điện tử và chuyển đến phòng chuyên môn ngay trong ngày "
+        "làm việc.",
+        "Chuyên viên thụ lý thẩm định hồ sơ, lập tờ trình và dự thảo văn bản trình lãnh đạo xem xét trong thời hạn "
+        "{days} ngày làm việc.",
+        "Lãnh đạo phòng xem xét, ký nháy và trình lãnh đạo {unit} ký duyệt.",
+        "Văn bản được ký bằng chữ ký số và phát hành qua hệ thống quản lý văn bản và điều hành.",
+        "Kết quả giải quyết được trả cho người dân tại Bộ phận một cửa hoặc qua dịch vụ bưu chính công ích.",
+        "Trường hợp giải quyết quá hạn, đơn vị thụ lý gửi phiếu xin lỗi và hẹn lại ngày trả kết quả.",
+        "Mọi vướng mắc phát sinh được báo cáo Thư ký ISO để tổng hợp, đề xuất biện pháp cải tiến.",
+        "Người dân có thể nộp hồ sơ trực tuyến trên Cổng dịch vụ công quốc gia và theo dõi tiến độ giải quyết.",
+        "Phí, lệ phí được thu theo quy định và người nộp được cấp biên lai điện tử.",
+        "Hằng quý, phòng chuyên môn tổng hợp số liệu {topic} gửi Văn phòng để báo cáo lãnh đạo.",
+        "Công chức không được yêu cầu người dân nộp thêm giấy tờ ngoài thành phần hồ sơ đã công bố.",
+    ],
+    "records": [
+        "Hồ sơ {topic} được lưu tại phòng chuyên môn trong thời hạn {years} năm, sau đó chuyển vào lưu trữ cơ "
+        "quan.",
+        "Sổ theo dõi giải quyết hồ sơ được cập nhật hằng ngày trên phần mềm.",
+        "Phiếu kiểm soát quá trình giải quyết hồ sơ được lưu cùng hồ sơ.",
+        "Biên bản kiểm tra định kỳ được lưu tại Văn phòng.",
+    ],
+    "reasons": [
+        "Cập nhật theo Nghị định số 45/2020/NĐ-CP.", "Rút ngắn thời gian giải quyết theo chỉ đạo của UBND tỉnh.",
+        "Điều chỉnh sau đợt đánh giá nội bộ.", "Bổ sung biểu mẫu kèm theo.", "Thay đổi bộ phận phụ trách.",
+        "Chuyển đổi sang TCVN ISO 9001:2015.", "Cập nhật thành phần hồ sơ theo quyết định công bố mới.",
+    ],
+    "titles": {
+        "QT": ["Quy trình {topic}", "Quy trình giải quyết thủ tục {topic}"],
+        "HD": ["Hướng dẫn thực hiện {topic}", "Hướng dẫn công việc: {topic}"],
+        "BM": ["Mẫu phiếu tiếp nhận hồ sơ {topic}", "Sổ theo dõi {topic}", "Mẫu tờ trình {topic}"],
+        "TL": ["Văn bản hướng dẫn về {topic}", "Tài liệu tham khảo: {topic}"],
+        "STCL": ["Sổ tay chất lượng"], "CS": ["Chính sách chất lượng"], "MT": ["Mục tiêu chất lượng năm {year}"],
+    },
+    "steps": [
+        ("Tiếp nhận hồ sơ tại Bộ phận một cửa", "Công chức Bộ phận một cửa", "Phiếu tiếp nhận và hẹn trả kết quả"),
+        ("Chuyển hồ sơ cho phòng chuyên môn", "Công chức Bộ phận một cửa", "Phiếu kiểm soát quá trình"),
+        ("Thẩm định hồ sơ, dự thảo kết quả", "Chuyên viên thụ lý", "Tờ trình, dự thảo văn bản"),
+        ("Lãnh đạo phòng xem xét", "Trưởng phòng chuyên môn", "Ý kiến của lãnh đạo phòng"),
+        ("Lãnh đạo đơn vị ký duyệt", "Lãnh đạo đơn vị", "Văn bản được ký số"),
+        ("Vào sổ, đóng dấu, phát hành", "Văn thư", "Sổ đăng ký văn bản đi"),
+        ("Trả kết quả cho tổ chức, cá nhân", "Công chức Bộ phận một cửa", "Sổ theo dõi trả kết quả"),
+    ],
+}
+_ZH = {
+    "sections": ["一、目的", "二、适用范围", "三、引用文件", "四、术语和缩写", "五、工作内容", "六、记录"],
+    "purpose": [
+        "为规范{unit}{topic}的办理程序、时限和要求，特制定本文件。",
+        "确保{topic}工作统一、公开、透明，并严格依法办理。",
+        "提高服务质量，缩短群众和企业的办事时间。",
+        "为单位领导监督检查工作人员履职情况提供依据。",
+        "推进行政审批制度改革和数字政府建设。",
+        "明确各科室和工作人员在办理过程中的职责。",
+    ],
+    "scope": [
+        "本文件适用于{unit}权限范围内的{topic}事项。",
+        "适用于一站式服务窗口工作人员及相关业务科室。",
+        "中央机关管辖的事项不适用本文件。",
+        "各下属单位可依据本文件制定具体的作业指导书。",
+        "申请{topic}的个人和组织按照下列步骤办理。",
+    ],
+    "references": [
+        "TCVN ISO 9001:2015 质量管理体系 要求。",
+        "第61/2018/NĐ-CP号议定：关于在办理行政手续中实行一站式、一站式联办机制的规定。",
+        "第19/2014/QĐ-TTg号决定：关于在国家行政机关应用质量管理体系的规定。",
+        "第45/2020/NĐ-CP号议定：关于在电子环境下办理行政手续的规定。",
+        "第01/2018/TT-VPCP号通知：第61/2018/NĐ-CP号议定实施细则。",
+        "省人民委员会主席关于公布行政手续目录的决定。",
+    ],
+    "terms": [
+        "行政手续：法律规定的办事程序。", "一站式窗口：受理申请和送达结果的服务窗口。",
+        "质量管理体系：指导和控制组织质量的管理体系。", "承办人：负责审查和起草意见的工作人员。",
+        "电子签名：具有法律效力的数字签名。",
+    ],
+    "body": [
+        "窗口工作人员审查{topic}申请材料是否齐全、合法；材料不全的，一次性告知申请人补正。",
+        "受理后，材料录入一站式电子系统，并于当日转交业务科室。",
+        "承办人员在{days}个工作日内完成审查，起草意见报领导审批。",
+        "科室负责人审核后报{unit}领导签发。",
+        "文件使用电子签名签发，并通过公文管理系统发布。",
+        "办理结果在窗口送达，或通过公共邮政服务寄送。",
+        "逾期办理的，承办单位应出具致歉书并重新约定送达日期。",
+        "申请人可通过网上办事大厅提交材料并查询办理进度。",
+        "费用按规定收取，并向缴费人开具电子票据。",
+        "业务科室每季度汇总{topic}数据，报办公室呈领导审阅。",
+        "工作人员不得要求申请人提交已公布目录以外的材料。",
+    ],
+    "records": [
+        "{topic}材料由业务科室保存{years}年，期满后移交机关档案室。",
+        "办件登记簿每日在系统中更新。",
+        "办理过程控制单与办件材料一并保存。",
+        "定期检查记录由办公室保存。",
+    ],
+    "reasons": [
+        "根据第45/2020/NĐ-CP号议定更新。", "按省人民委员会要求缩短办理时限。", "内部审核后调整。", "增补附件表格。",
+        "变更负责科室。", "转换为TCVN ISO 9001:2015版。", "根据新公布的目录更新申请材料。",
+    ],
+    "titles": {
+        "QT": ["{topic}程序", "{topic}办理流程"],
+        "HD": ["{topic}作业指导书", "{topic}工作指引"],
+        "BM": ["{topic}受理单", "{topic}登记簿", "{topic}呈报表"],
+        "TL": ["{topic}参考文件", "{topic}相关法规汇编"],
+        "STCL": ["质量手册"], "CS": ["质量方针"], "MT": ["{year}年质量目标"],
+    },
+    "steps": [
+        ("一站式窗口受理", "窗口工作人员", "受理及预约送达单"),
+        ("转交业务科室", "窗口工作人员", "过程控制单"),
+        ("审查材料并起草意见", "承办人员", "呈报表、文稿"),
+        ("科室负责人审核", "业务科室负责人", "科室审核意见"),
+        ("单位领导签发", "单位领导", "电子签名文件"),
+        ("登记、盖章、发文", "文书人员", "发文登记簿"),
+        ("送达办理结果", "窗口工作人员", "结果送达登记簿"),
+    ],
+}
+for _bank in (_VI, _ZH):
+    for _key, _value in _bank.items():
+        if isinstance(_value, list) and _value and isinstance(_value[0], str):
+            _bank[_key] = [nfc(v) for v in _value]
+_VI_TOPICS = [nfc(t) for t in _VI_TOPICS]
+_ZH_TOPICS = [nfc(t) for t in _ZH_TOPICS]
+
+_LEGAL_KINDS = [("NĐ-CP", "Chính phủ", "Nghị định quy định chi tiết về {topic}"),
+                ("TT-BNV", "Bộ Nội vụ", "Thông tư hướng dẫn {topic}"),
+                ("TT-BTP", "Bộ Tư pháp", "Thông tư quy định về {topic}"),
+                ("QĐ-TTg", "Thủ tướng Chính phủ", "Quyết định phê duyệt đề án {topic}"),
+                ("QĐ-UBND", "Ủy ban nhân dân tỉnh", "Quyết định ban hành quy chế {topic}"),
+                ("QH14", "Quốc hội", "Luật sửa đổi, bổ sung một số điều liên quan đến {topic}")]
+
+
+def _bank(language):
+    return _ZH if language == "zh" else _VI
+
+
+def _fill(sentence, ctx):
+    return sentence.format(**ctx)
+
+
+def _paragraphs(language, ctx, rng):
+    """The sections of a document as a list of (heading or None, html block)."""
+    bank = _bank(language)
+    blocks = []
+    for heading, key, count in zip(bank["sections"], ["purpose", "scope", "references", "terms", "body", "records"],
+                                   [2, 2, 3, 3, 4, 2], strict=True):
+        sentences = [_fill(s, ctx) for s in rng.sample(bank[key], min(count, len(bank[key])))]
+        if key in ("references", "terms"):
+            blocks.append((heading, "<ul>" + "".join(f"<li>{s}</li>" for s in sentences) + "</ul>"))
+        elif key == "body":
+            half = len(sentences) // 2
+            sep = "" if language == "zh" else " "
+            blocks.append((heading, f"<p>{sep.join(sentences[:half])}</p><p>{sep.join(sentences[half:])}</p>"))
+        else:
+            blocks.append((heading, "<p>" + ("" if language == "zh" else " ").join(sentences) + "</p>"))
+    return blocks
+
+
+def _mutate(blocks, language, ctx, rng):
+    """The next revision's text: one or two sections rewritten, sometimes a paragraph added."""
+    blocks = list(blocks)
+    bank = _bank(language)
+    for _ in range(rng.randint(1, 2)):
+        i = rng.randrange(len(blocks))
+        heading, _html = blocks[i]
+        sentence = _fill(rng.choice(bank["body"] + bank["purpose"]), ctx)
+        blocks[i] = (heading, f"<p>{sentence}</p>" + _html.split("</p>", 1)[-1] if "</p>" in _html else _html +
+                     f"<p>{sentence}</p>")
+    if rng.random() < 0.4:
+        blocks.append((None, f"<p>{_fill(rng.choice(bank['body']), ctx)}</p>"))
+    return blocks
+
+
+def _html(blocks):
+    return "".join((f"<h3>{h}</h3>" if h else "") + body for h, body in blocks)
+
+
+def _long_blocks(language, ctx, rng, sections=SHOWCASE_SECTIONS):
+    """A long procedure (the showcase): numbered sections of several paragraphs and a checklist."""
+    bank = _bank(language)
+    blocks = _paragraphs(language, ctx, rng)
+    sep = "" if language == "zh" else " "
+    for n in range(1, sections + 1):
+        heading = f"5.{n}. " + _fill(bank["steps"][n % len(bank["steps"])][0], ctx) + (f" ({n})" if n > 7 else "")
+        paras = []
+        for _ in range(3):
+            paras.append("<p>" + sep.join(_fill(s, ctx) for s in rng.sample(bank["body"], 4)) + "</p>")
+        items = "".join(f"<li>{_fill(s, ctx)}</li>" for s in rng.sample(bank["terms"] + bank["records"], 3))
+        blocks.append((heading, "".join(paras) + f"<ul>{items}</ul>"))
+    return blocks
+
+
+def _search_text(code, title, content):
+    # As services.content.refresh_search_text (no source file here).
+    return " ".join(part for part in (code, title, plain_text(content)) if part)[:200000]
+
+
+def _aware(day, hour=9):
+    return timezone.make_aware(datetime.combine(day, dtime(hour, 0)))
+
+
+def ensure_trigram_indexes():
+    """PostgreSQL: the trigram indexes of documents/0003 (created there; made again here, idempotently,
+    if someone dropped them). Returns the names present."""
+    if connection.vendor != "postgresql":
+        return []
+    migration = importlib.import_module("documents.migrations.0003_trigram_search")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE indexname = ANY(%s)",
+                       [[name for name, _t, _c in migration.INDEXES]])
+        present = {row[0] for row in cursor.fetchall()}
+    if len(present) < len(migration.INDEXES):
+        with connection.schema_editor() as editor:
+            migration.create(None, editor)
+    return [name for name, _t, _c in migration.INDEXES]
+
+
+def analyze_models():
+    """The models whose tables ``build_documents`` fills (for ANALYZE)."""
+    tracked = [Document, Revision, ProcedureStep, Acknowledgement, LegalDocument, Distribution]
+    return tracked + [m.history.model for m in tracked] + [
+        DocumentCounter, Document.clauses.through, Revision.legal_refs.through, TransitionRecord,
+    ]
+
+
+def _spread(total, weights, rng):
+    """``total`` split over ``weights`` (integers, largest remainders), then shuffled a little."""
+    whole = sum(weights)
+    shares = [total * w / whole for w in weights]
+    counts = [int(s) for s in shares]
+    rest = total - sum(counts)
+    order = sorted(range(len(weights)), key=lambda i: (shares[i] - counts[i], rng.random()), reverse=True)
+    for i in order[:rest]:
+        counts[i] += 1
+    return counts
+
+
+def _legal_documents(count, rng, history):
+    """About ``count`` legal documents (numbers already in the register are left alone)."""
+    existing = set(LegalDocument.objects.values_list("number", flat=True))
+    rows, numbers = [], set(existing)
+    topics = _VI_TOPICS
+    attempts = 0
+    while len(rows) < count and attempts < count * 20:
+        attempts += 1
+        suffix, issuer, pattern = rng.choice(_LEGAL_KINDS)
+        year = rng.randint(2008, 2025)
+        number = f"{rng.randint(1, 180)}/{year}/{suffix}" if suffix != "QH14" else f"{rng.randint(1, 99)}/{year}/QH14"
+        if number in numbers:
+            continue
+        numbers.add(number)
+        issued = datetime(year, rng.randint(1, 12), rng.randint(1, 28)).date()
+        rows.append(LegalDocument(number=number, title=nfc(pattern.format(topic=rng.choice(topics))),
+                                  issuer=nfc(issuer), issue_date=issued,
+                                  effective_date=issued + timedelta(days=rng.choice([0, 15, 45, 60])),
+                                  created_at=history["default_date"]))
+    # Newest first: a few older ones were replaced by a newer one, some amended or repealed.
+    rows.sort(key=lambda r: r.issue_date, reverse=True)
+    keep, replaced = [], []
+    for i, row in enumerate(rows):
+        roll = rng.random()
+        if i >= 5 and roll < 0.06:
+            row.status = LegalDocument.Status.REPLACED
+            replaced.append((row, rng.randrange(0, max(1, i // 2))))
+        else:
+            if roll < 0.14:
+                row.status = LegalDocument.Status.AMENDED
+            elif roll < 0.16:
+                row.status = LegalDocument.Status.REPEALED
+            keep.append(row)
+    keep = bulk_create_with_history(keep, LegalDocument, batch_size=500, **history)
+    for row, index in replaced:
+        row.replaced_by = keep[min(index, len(keep) - 1)]
+    replaced = bulk_create_with_history([r for r, _i in replaced], LegalDocument, batch_size=500, **history)
+    return list(LegalDocument.objects.exclude(number__in=existing).filter(
+        status__in=[LegalDocument.Status.IN_FORCE, LegalDocument.Status.AMENDED])), len(keep) + len(replaced)
+
+
+@transaction.atomic
+def build_documents(*, root, documents=10000, revisions=40000, acknowledgements=100000, rng=None, acting_user=None,
+                    legal_documents=None, showcase_sections=SHOWCASE_SECTIONS):
+    """Fill the documents area under ``root`` (see the module docstring). Returns a summary with the
+    counts, the showcase document and revision, and the time taken per stage."""
+    started = time.perf_counter()
+    rng = rng or random.Random(2026)
+    summary = {"documents": 0, "revisions": 0, "acknowledgements": 0, "steps": 0, "legal_documents": 0,
+               "showcase": None, "timings": {}}
+    if documents <= 0:
+        return summary | {"seconds": 0.0}
+    if revisions < documents:
+        raise ValueError("Every document has at least one revision: revisions must be at least documents.")
+    timings = summary["timings"]
+    now = timezone.now()
+    today = timezone.localdate()
+    acting = acting_user or User.objects.filter(is_superuser=True, is_active=True).order_by("pk").first()
+    history = {"default_user": acting, "default_date": now}
+
+    # --- Who and where ------------------------------------------------------------------------
+    tick = time.perf_counter()
+    types = ensure_system_types()
+    ensure_clauses()
+    trigram = ensure_trigram_indexes()
+    units = list(Unit.objects.filter(path__startswith=root.path, is_active=True).order_by("path")
+                 .only("pk", "code", "name", "kind", "path", "depth"))
+    by_path = {u.path: u for u in units}
+    people = list(User.objects.filter(is_active=True, primary_unit__path__startswith=root.path)
+                  .order_by("pk").values_list("pk", "primary_unit_id", "full_name"))
+    if not people:
+        raise ValueError(f"Nobody works under {root.code}: build the people first.")
+    unit_of = {u.pk: u for u in units}
+    name_of = {pk: full_name for pk, _unit, full_name in people}
+    members, subtree = {}, {}
+    for index, (pk, unit_id, _name) in enumerate(people):
+        members.setdefault(unit_id, []).append(pk)
+        unit = unit_of.get(unit_id)
+        for path in ancestor_paths(unit.path) if unit else []:
+            if path in by_path:
+                subtree.setdefault(by_path[path].pk, []).append(index)
+    everyone = list(range(len(people)))
+    owners = [u for u in units if u.kind in OWNER_KINDS] or units
+    roles = {r.code: r for r in Role.objects.filter(code__in=["staff", "department_head", "document_controller"])}
+    clauses = list(Clause.objects.all())
+    legal_count = legal_documents if legal_documents is not None else min(200, max(10, documents // 50))
+    legal, summary["legal_documents"] = _legal_documents(legal_count, rng, history)
+    timings["setup"] = time.perf_counter() - tick
+
+    # --- Documents --------------------------------------------------------------------------
+    tick = time.perf_counter()
+    per_unit = _spread(documents, [OWNER_WEIGHT.get(u.kind, 1) for u in owners], rng)
+    counters = {}  # (unit pk, type code) → last number
+    plans = []  # one dict per document, in creation order
+    type_codes, type_weights = zip(*TYPE_MIX, strict=True)
+    for unit, count in zip(owners, per_unit, strict=True):
+        procedures = 0
+        for n in range(count):
+            code = ["STCL", "CS", "MT"][n] if n < 3 else rng.choices(type_codes, type_weights)[0]
+            number = counters.get((unit.pk, code), 0) + 1
+            counters[(unit.pk, code)] = number
+            language = "zh" if rng.random() < 0.35 else "vi"
+            topic = rng.choice(_ZH_TOPICS if language == "zh" else _VI_TOPICS)
+            category = ""
+            if code == "QT":
+                procedures += 1
+                category = (Document.Category.MANDATORY if procedures <= MANDATORY_PROCEDURES else
+                            rng.choice([Document.Category.OPERATIONAL] * 4 + [Document.Category.SUPPORT]))
+            plans.append({"unit": unit, "type": code, "number": number, "language": language, "topic": topic,
+                          "category": category, "revisions": 1})
+    # Revisions: one each, the rest spread at random (a Poisson-like spread around the mean).
+    for _ in range(revisions - documents):
+        plans[rng.randrange(len(plans))]["revisions"] += 1
+    # The showcase: the first agency's procedure with the most revisions, given at least four.
+    candidates = [p for p in plans if p["type"] == "QT"] or plans
+    agencies = [p for p in candidates if p["unit"].kind == Unit.Kind.AGENCY] or candidates
+    showcase = max(agencies, key=lambda p: (p["revisions"], -plans.index(p)))
+    showcase["language"] = "vi"
+    while showcase["revisions"] < min(SHOWCASE_REVISIONS, revisions - documents + 1):
+        donor = next((p for p in plans if p is not showcase and p["revisions"] > 1), None)
+        if donor is None:
+            break
+        donor["revisions"] -= 1
+        showcase["revisions"] += 1
+    # Fates: withdrawn, pending (a new document with only its draft), open draft, or effective.
+    others = [p for p in plans if p is not showcase]
+    rng.shuffle(others)
+    withdrawn = max(1, round(WITHDRAWN_SHARE * documents)) if documents >= 10 else 0
+    for p in plans:
+        p["fate"] = "effective"
+    for p in others[:withdrawn]:
+        p["fate"] = "withdrawn"
+    singles = [p for p in others[withdrawn:] if p["revisions"] == 1]
+    for p in singles[:round(PENDING_SHARE * documents)]:
+        p["fate"] = "pending"
+    multiples = [p for p in others[withdrawn:] if p["revisions"] > 1]
+    for p in multiples[:round(OPEN_DRAFT_SHARE * documents)]:
+        p["fate"] = "draft"
+
+    year = today.year
+    docs = []
+    for p in plans:
+        unit = p["unit"]
+        bank = _bank(p["language"])
+        title = rng.choice(bank["titles"][p["type"]]).format(topic=p["topic"], year=year)
+        if p["type"] in ("STCL", "CS", "MT") and p["language"] == "vi":
+            title += f" của {unit.name}" if p["type"] != "MT" else ""
+        p["title"] = title = nfc(title)
+        p["code"] = code = f"{unit.code}-{p['type']}-{p['number']:02d}"
+        staff = members.get(unit.pk) or [people[i][0] for i in (subtree.get(unit.pk) or everyone[:50])]
+        p["staff"] = staff
+        doc_type = types[p["type"]]
+        # Dates, newest first: the latest revision effective some time in the last two and a half years.
+        dates, day = [], today - timedelta(days=rng.randint(5, 900))
+        for _ in range(p["revisions"]):
+            dates.append(day)
+            day -= timedelta(days=rng.randint(120, 540))
+        p["dates"] = dates[::-1]
+        created = _aware(p["dates"][0] - timedelta(days=rng.randint(10, 60)))
+        document = Document(
+            unit_id=unit.pk, code=code, title=title, doc_type=doc_type, category=p["category"],
+            process_owner_id=staff[0], review_months=doc_type.default_review_months,
+            legal_time_limit_days=rng.choice([5, 7, 10, 15, 20, 30]) if p["type"] == "QT" else None,
+            created_at=created,
+        )
+        document._history_date = created
+        p["document"] = document
+        docs.append(document)
+    # Plain bulk_create: the history row is written once the current revision is known (below).
+    docs = Document.objects.bulk_create(docs, batch_size=500)
+    if docs and docs[0].pk is None:  # a backend that does not return keys
+        keys = dict(Document.objects.filter(unit__path__startswith=root.path).values_list("code", "pk"))
+        for d in docs:
+            d.pk = keys[d.code]
+    timings["documents"] = time.perf_counter() - tick
+
+    # --- Revisions ----------------------------------------------------------------------------
+    tick = time.perf_counter()
+    rows = []
+    for p in plans:
+        ctx_unit = p["unit"].name if p["language"] == "vi" else "本单位"
+        ctx = {"topic": p["topic"], "unit": ctx_unit, "days": rng.choice([3, 5, 7, 10, 15]),
+               "years": rng.choice([5, 10, 20])}
+        bank = _bank(p["language"])
+        if p is showcase:
+            blocks = _long_blocks(p["language"], ctx, rng, showcase_sections)
+        else:
+            blocks = _paragraphs(p["language"], ctx, rng)
+        n = p["revisions"]
+        fate = p["fate"]
+        staff = p["staff"]
+        p["rows"] = []
+        for k in range(1, n + 1):
+            if k > 1:
+                blocks = _mutate(blocks, p["language"], ctx, rng)
+            last = k == n
+            effective_date = p["dates"][k - 1]
+            if fate == "pending" or (fate == "draft" and last):
+                status, effective_date = S.DRAFT, None
+                created = now - timedelta(days=rng.randint(1, 45), hours=rng.randint(0, 23))
+            else:
+                status = S.SUPERSEDED
+                if last:
+                    status = S.OBSOLETE if fate == "withdrawn" else S.EFFECTIVE
+                elif fate == "draft" and k == n - 1:
+                    status = S.EFFECTIVE
+                created = _aware(effective_date - timedelta(days=rng.randint(10, 60)))
+            content = _html(blocks)
+            author = staff[rng.randrange(len(staff))]
+            approver = None
+            if status != S.DRAFT:
+                approver = staff[0] if staff[0] != author or len(staff) == 1 else staff[-1]
+            revision = Revision(
+                document_id=p["document"].pk, number=k, status=status, author_id=author, approver_id=approver,
+                reason=rng.choice(bank["reasons"]) if k > 1 else "", content=content,
+                search_text=_search_text(p["code"], p["title"], content), effective_date=effective_date,
+                created_at=created,
+            )
+            revision._history_date = created
+            revision._history_user_id = author
+            rows.append(revision)
+            p["rows"].append(revision)
+    rows = bulk_create_with_history(rows, Revision, batch_size=250, **history)
+    timings["revisions"] = time.perf_counter() - tick
+
+    # --- The documents' current revision, then their history ----------------------------------
+    tick = time.perf_counter()
+    for p in plans:
+        document = p["document"]
+        current = None
+        if p["fate"] in ("effective", "withdrawn"):
+            current = p["rows"][-1]
+        elif p["fate"] == "draft":
+            current = p["rows"][-2]
+        p["current"] = current
+        p["open"] = p["rows"][-1] if p["rows"][-1].status == S.DRAFT else None
+        if current is not None:
+            document.current_revision_id = current.pk
+            document.effective_since = current.effective_date
+            document.next_review_date = _months_after(current.effective_date, document.review_months)
+            document.is_withdrawn = p["fate"] == "withdrawn"
+    _bulk_update(docs, ["current_revision", "effective_since", "next_review_date", "is_withdrawn"])
+    Document.history.bulk_history_create(docs, batch_size=500, **history)
+    for counter_key, last_number in counters.items():
+        pass
+    DocumentCounter.objects.bulk_create(
+        [DocumentCounter(unit_id=unit_id, doc_type=types[code], last_number=last)
+         for (unit_id, code), last in counters.items()], batch_size=500)
+    timings["current revisions"] = time.perf_counter() - tick
+
+    # --- Steps, clauses, legal basis, signatures ------------------------------------------------
+    tick = time.perf_counter()
+    forms = {}
+    for p in plans:
+        if p["type"] == "BM" and p["fate"] != "withdrawn":
+            forms.setdefault(p["unit"].pk, []).append(p["document"].pk)
+    steps = []
+    for p in plans:
+        if p["type"] != "QT":
+            continue
+        targets = [r for r in (p["current"], p["open"]) if r is not None]
+        if p is showcase and len(p["rows"]) > 1:
+            targets.insert(0, p["rows"][-2] if p["current"] is p["rows"][-1] else p["rows"][-3])
+        bank = _bank(p["language"])
+        chosen = _pick_steps(bank["steps"], rng)
+        unit_forms = forms.get(p["unit"].pk, [])
+        form_at = rng.randrange(len(chosen)) if unit_forms else None
+        for t, revision in enumerate(targets):
+            plan = chosen if t == len(targets) - 1 or revision is not targets[0] or p is not showcase else \
+                chosen[:-1]  # the showcase's previous revision had one step fewer (the compare page shows it)
+            for order, (title, position, output, limit, unit_of_time) in enumerate(plan, start=1):
+                step = ProcedureStep(
+                    revision_id=revision.pk, order=order, title=title, responsible_position=position,
+                    responsible_unit_id=p["unit"].pk if order in (3, 4) else None,
+                    responsible_role=roles.get("department_head") if order == 4 else None,
+                    time_limit=limit, time_unit=unit_of_time, output=output,
+                    output_form_id=unit_forms[0] if form_at == order - 1 else None,
+                    created_at=revision.created_at,
+                )
+                step._history_date = revision.created_at
+                steps.append(step)
+    steps = bulk_create_with_history(steps, ProcedureStep, batch_size=500, **history)
+    summary["steps"] = len(steps)
+
+    through = Document.clauses.through
+    links = []
+    for p in plans:
+        if clauses and (p is showcase or rng.random() < CLAUSE_SHARE):
+            for clause in rng.sample(clauses, min(len(clauses), rng.randint(1, 3))):
+                links.append(through(document_id=p["document"].pk, clause_id=clause.pk))
+    through.objects.bulk_create(links, batch_size=1000)
+    refs = Revision.legal_refs.through
+    cited = []
+    for p in plans:
+        if legal and p["current"] is not None and (p is showcase or rng.random() < LEGAL_SHARE):
+            chosen_legal = rng.sample(legal, min(len(legal), rng.randint(1, 3)))
+            for revision in (r for r in (p["current"], p["open"]) if r is not None):
+                cited += [refs(revision_id=revision.pk, legaldocument_id=x.pk) for x in chosen_legal]
+    refs.objects.bulk_create(cited, batch_size=1000)
+    records = []
+    revision_type = ContentType.objects.get_for_model(Revision)
+    for p in plans:
+        current = p["current"]
+        if current is None:
+            continue
+        staff = p["staff"]
+        reviewer = staff[1] if len(staff) > 1 else staff[0]
+        at = _aware(current.effective_date) - timedelta(days=7)
+        for transition, source, target, meaning, actor, when in (
+            ("submit", S.DRAFT, S.IN_REVIEW, "", current.author_id, at - timedelta(days=3)),
+            ("accept", S.IN_REVIEW, S.IN_REVIEW, TransitionRecord.Meaning.REVIEWED, reviewer, at - timedelta(days=1)),
+            ("approve", S.IN_REVIEW, S.APPROVED, TransitionRecord.Meaning.APPROVED, current.approver_id, at),
+        ):
+            records.append(TransitionRecord(content_type=revision_type, object_id=current.pk, transition=transition,
+                                            from_state=source, to_state=target, actor_id=actor, at=when,
+                                            signature_meaning=meaning, actor_name=name_of.get(actor, "")))
+    TransitionRecord.objects.bulk_create(records, batch_size=1000)
+    timings["steps, clauses, legal basis, signatures"] = time.perf_counter() - tick
+
+    # --- Acknowledgements ---------------------------------------------------------------------
+    tick = time.perf_counter()
+    acks = _acknowledgements(plans, showcase, acknowledgements, people, subtree, everyone, rng, now)
+    if showcase["current"] is not None:
+        bulk_create_with_history([Distribution(document_id=showcase["document"].pk, unit_id=root.pk,
+                                               created_at=showcase["current"].created_at)],
+                                 Distribution, **history)
+    acks = bulk_create_with_history(acks, Acknowledgement, batch_size=1000, **history)
+    timings["acknowledgements"] = time.perf_counter() - tick
+
+    summary.update({
+        "documents": len(docs), "revisions": len(rows), "acknowledgements": len(acks),
+        "withdrawn": sum(p["fate"] == "withdrawn" for p in plans),
+        "open_drafts": sum(p["fate"] == "draft" for p in plans),
+        "pending": sum(p["fate"] == "pending" for p in plans),
+        "owners": sum(1 for c in per_unit if c), "trigram_indexes": trigram,
+        "showcase": showcase["document"], "showcase_revision": showcase["current"],
+        "seconds": time.perf_counter() - started,
+    })
+    return summary
+
+
+def _months_after(day, months):
+    from dateutil.relativedelta import relativedelta
+
+    return day + relativedelta(months=months) if day else None
+
+
+def _bulk_update(docs, fields):
+    Document.objects.bulk_update(docs, fields, batch_size=500)
+
+
+def _pick_steps(bank_steps, rng):
+    """4–6 steps: always receive first and return last, middle steps in their order."""
+    count = rng.randint(4, 6)
+    middle = sorted(rng.sample(range(1, len(bank_steps) - 1), count - 2))
+    chosen = []
+    for i in [0, *middle, len(bank_steps) - 1]:
+        title, position, output = bank_steps[i]
+        if i in (0, len(bank_steps) - 1):
+            limit, unit_of_time = rng.choice([("4", "hours"), ("0.5", "days"), ("1", "days")])
+        else:
+            limit, unit_of_time = rng.choice([("1", "days"), ("2", "days"), ("3", "days"), ("5", "days"),
+                                              ("8", "hours")])
+        chosen.append((title, position, output, limit, unit_of_time))
+    return chosen
+
+
+def _acknowledgements(plans, showcase, total, people, subtree, everyone, rng, now):
+    """``total`` rows over the effective revisions: the showcase's to the whole province (up to a
+    quarter of ``total``), the others to people of the owning unit and below, in proportion to how
+    many work there. Exactly ``total`` unless there are not that many (revision, person) pairs."""
+    if total <= 0:
+        return []
+    effective = [p for p in plans if p["current"] is not None and p["current"].status == S.EFFECTIVE]
+    if not effective:
+        return []
+    picks = {}  # plan index → list of people indices
+    pools = {}
+    if showcase in effective:
+        share = min(len(everyone), max(1, total // 4))
+        picks[id(showcase)] = rng.sample(everyone, share)
+        pools[id(showcase)] = everyone
+    rest = [p for p in effective if p is not showcase]
+    remaining = total - sum(len(v) for v in picks.values())
+    for p in rest:
+        pools[id(p)] = subtree.get(p["unit"].pk) or everyone
+    capacity = sum(len(pools[id(p)]) for p in rest)
+    if rest and remaining > capacity:
+        # Small trees: widen to the whole province (a document distributed more widely).
+        for p in rest:
+            pools[id(p)] = everyone
+        capacity = len(everyone) * len(rest)
+    if rest and remaining > 0:
+        fraction = min(1.0, remaining / capacity)
+        quotas = []
+        for p in rest:
+            exact = fraction * len(pools[id(p)])
+            quota = int(exact) + (1 if rng.random() < exact - int(exact) else 0)
+            quotas.append(min(quota, len(pools[id(p)])))
+        gap = remaining - sum(quotas)
+        order = list(range(len(rest)))
+        while gap != 0:
+            rng.shuffle(order)
+            moved = False
+            for i in order:
+                if gap > 0 and quotas[i] < len(pools[id(rest[i])]):
+                    quotas[i] += 1
+                    gap -= 1
+                    moved = True
+                elif gap < 0 and quotas[i] > 0:
+                    quotas[i] -= 1
+                    gap += 1
+                    moved = True
+                if gap == 0:
+                    break
+            if not moved:
+                break
+        for p, quota in zip(rest, quotas, strict=True):
+            if quota:
+                picks[id(p)] = rng.sample(pools[id(p)], quota)
+    rows = []
+    by_id = {id(p): p for p in effective}
+    for key, indices in picks.items():
+        revision = by_id[key]["current"]
+        assigned = max(_aware(revision.effective_date, 8), revision.created_at)
+        span = max(1, int((now - assigned).total_seconds()))
+        for index in indices:
+            pk, unit_id, _name = people[index]
+            done = None
+            if rng.random() < ACKNOWLEDGED_SHARE:
+                done = assigned + timedelta(seconds=rng.randint(3600, min(span, 60 * 86400)) if span > 3600 else 60)
+            row = Acknowledgement(revision_id=revision.pk, user_id=pk, unit_id=unit_id, acknowledged_at=done,
+                                  created_at=assigned)
+            row._history_date = assigned
+            rows.append(row)
+    return rows
+
+
+def showcase_revision(user=None):
+    """The effective revision of a procedure (a document with steps) with the most acknowledgements
+    among the documents ``user`` may see: the document page, compare page and controlled copy the
+    benchmark measures. None when there is none."""
+    documents = Document.objects.filter(is_withdrawn=False, current_revision__status=S.EFFECTIVE,
+                                        doc_type__has_steps=True)
+    if user is not None:
+        documents = documents.restrict(user, "view")
+    return (
+        Revision.objects.filter(status=S.EFFECTIVE, document__in=documents.values("current_revision_id"))
+        .annotate(readers=Count("acknowledgements"))
+        .order_by("-readers", "pk")
+        .select_related("document")
+        .first()
+    )
+
+
+def data_size():
+    return {
+        "documents": Document.objects.count(),
+        "revisions": Revision.objects.count(),
+        "acknowledgements": Acknowledgement.objects.count(),
+    }
+
+
+__all__ = ["build_documents", "showcase_revision", "analyze_models", "ensure_trigram_indexes", "data_size",
+           "SEARCH_VI", "SEARCH_ZH", "DocumentType", "math"]

@@ -6,13 +6,19 @@
   in bulk, and a history row for every tracked row through ``bulk_create_with_history``.
 * ``run_bench()`` requests each main page in-process through the whole middleware stack with
   ``django.test.Client``, beside the framework floor (``/floor/``), and reports p50/p95 and the SQL
-  queries of each page.
+  queries of each page; with documents (``documents/scale.py``), the register, a procedure's page and
+  compare page, the legal register, and separately the controlled copy: its first render and its
+  cached download.
 """
 
 import logging
 import math
 import random
+import re
+import shutil
 import statistics
+import subprocess
+import tempfile
 import time
 from contextlib import nullcontext
 from datetime import timedelta
@@ -295,9 +301,12 @@ def analyze():
     tiny tables and picks nested loops. SQLite is left as Django leaves it (no sqlite_stat1)."""
     if connection.vendor != "postgresql":
         return []
+    from documents.scale import analyze_models
+
     models = [Unit, User, RoleAssignment, AccessRequest, Notification, AccessRequestUserObjectPermission]
     tables = [m._meta.db_table for m in models]
     tables += [m.history.model._meta.db_table for m in (Unit, User, RoleAssignment, AccessRequest)]
+    tables += [m._meta.db_table for m in analyze_models() if m._meta.db_table not in tables]
     with connection.cursor() as cursor:
         for table in tables:
             cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
@@ -307,9 +316,13 @@ def analyze():
 # --- The benchmark ---------------------------------------------------------------------------------
 
 
-def default_pages(user, unit_q="Phường", user_q="Nguyễn"):
+def default_pages(user, unit_q="Phường", user_q="Nguyễn", doc_q_vi=None, doc_q_zh=None, showcase=None):
     """(name, url) of each main page, the floor first. The unit detail is a unit right below the
-    user's highest unit (a district or agency: it has sub-units, members and roles)."""
+    user's highest unit (a district or agency: it has sub-units, members and roles). The document
+    pages are those of ``showcase`` (default: ``documents.scale.showcase_revision(user)``, the
+    procedure with the most acknowledgements), left out when there is none."""
+    from documents.scale import SEARCH_VI, SEARCH_ZH, showcase_revision
+
     visible = Unit.objects.restrict(user, "view")
     top = visible.order_by("depth", "path").first()
     detail = None
@@ -330,6 +343,20 @@ def default_pages(user, unit_q="Phường", user_q="Nguyễn"):
         ("inbox", reverse("inbox")),
         ("access requests", reverse("accessrequest_list")),
     ]
+    register = reverse("documents:register")
+    pages += [
+        ("documents", register),
+        ("documents ?level=2", register + "?" + urlencode({"level": 2, "status": "effective"})),
+        ("documents ?q=vi", register + "?" + urlencode({"q": doc_q_vi or SEARCH_VI, "status": "all"})),
+        ("documents ?q=zh", register + "?" + urlencode({"q": doc_q_zh or SEARCH_ZH, "status": "all"})),
+    ]
+    showcase = showcase if showcase is not None else showcase_revision(user)
+    if showcase is not None:
+        pages += [
+            ("document detail", reverse("documents:document_detail", args=[showcase.document_id])),
+            ("revision compare", reverse("documents:revision_compare", args=[showcase.pk])),
+        ]
+    pages.append(("legal register", reverse("documents:legal_list")))
     return pages
 
 
@@ -361,7 +388,14 @@ def data_size():
         "assignments": RoleAssignment.objects.count(),
         "access_requests_pending": AccessRequest.objects.filter(status=AccessRequest.Status.PENDING).count(),
         "notifications": Notification.objects.count(),
+        **documents_size(),
     }
+
+
+def documents_size():
+    from documents.scale import data_size as sizes
+
+    return sizes()
 
 
 def _rounds(pages, user, runs, warmup, secure, samples, errors):
@@ -389,14 +423,16 @@ def _rounds(pages, user, runs, warmup, secure, samples, errors):
                 samples[name] = (times, queries, response)
 
 
-def run_bench(*, user, pages=None, runs=30, warmup=3):
-    """Measure each page as ``user``; returns the results (JSON-ready)."""
+def run_bench(*, user, pages=None, runs=30, warmup=3, pdf_revision=None, pdf_renders=2):
+    """Measure each page as ``user``; then, apart (not in the round robin), the controlled copy of
+    ``pdf_revision``: its first render and its cached download. Returns the results (JSON-ready)."""
     pages = pages or default_pages(user)
     hosts = list(settings.ALLOWED_HOSTS)
     needs_host = "testserver" not in hosts and "*" not in hosts
     secure = bool(settings.SECURE_SSL_REDIRECT)
     samples = {name: ([], [], None) for name, _url in pages}
     errors = {}
+    pdf = None
     # A failing page is reported in the table, not by a traceback on every run of it.
     request_log = logging.getLogger("django.request")
     level = request_log.level
@@ -404,6 +440,9 @@ def run_bench(*, user, pages=None, runs=30, warmup=3):
     try:
         with override_settings(ALLOWED_HOSTS=[*hosts, "testserver"]) if needs_host else nullcontext():
             _rounds(pages, user, runs, warmup, secure, samples, errors)
+            if pdf_revision is not None:
+                pdf = measure_pdf(user=user, revision=pdf_revision, runs=runs, warmup=warmup, secure=secure,
+                                  renders=pdf_renders)
     finally:
         request_log.setLevel(level)
     results = []
@@ -429,7 +468,98 @@ def run_bench(*, user, pages=None, runs=30, warmup=3):
         "debug": settings.DEBUG,
         "at": timezone.now().isoformat(timespec="seconds"),
         "pages": results,
+        "pdf": pdf,
     }
+
+
+# --- The controlled copy -----------------------------------------------------------------------------
+
+PDF_RENDER_GOAL_S = 3.0
+PDF_DOWNLOAD_GOAL_MS = 50.0
+
+
+def pdf_pages(data):
+    """(pages, how counted) of a PDF: ``pdfinfo`` (poppler-utils) when installed, else the page
+    objects in the file (``/Type /Page``; None if they sit in compressed object streams)."""
+    tool = shutil.which("pdfinfo")
+    if tool:
+        with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+            handle.write(data)
+            handle.flush()
+            out = subprocess.run([tool, handle.name], capture_output=True, text=True, check=False).stdout  # noqa: S603
+        found = re.search(r"^Pages:\s+(\d+)", out, re.MULTILINE)
+        if found:
+            return int(found.group(1)), "pdfinfo"
+    count = len(re.findall(rb"/Type\s*/Page(?![A-Za-z])", data))
+    return count or None, "/Type /Page"
+
+
+def _drop_copy(revision):
+    from documents.models import ControlledCopy
+
+    copy = ControlledCopy.objects.filter(revision=revision).first()
+    if copy is not None:
+        if copy.file:
+            copy.file.delete(save=False)
+        copy.delete()
+
+
+def measure_pdf(*, user, revision, runs=30, warmup=3, secure=False, renders=2):
+    """(a) The first render of the controlled copy, as the task does it (``render_controlled_copy``
+    after its ControlledCopy is deleted): the first render in this process (WeasyPrint loads its
+    fonts then) and ``renders - 1`` more, each from scratch; the page count. (b) The cached download
+    through the whole stack, p50/p95 over ``runs`` requests after ``warmup``."""
+    from documents.models import ControlledCopy
+    from documents.pdf import PdfUnavailable, render_controlled_copy
+
+    url = reverse("documents:revision_pdf", args=[revision.pk])
+    result = {"revision": revision.pk, "document": revision.document.code, "label": revision.label, "url": url,
+              "render_goal_s": PDF_RENDER_GOAL_S, "download_goal_ms": PDF_DOWNLOAD_GOAL_MS}
+    seconds = []
+    try:
+        for _ in range(max(1, renders)):
+            _drop_copy(revision)
+            start = time.perf_counter()
+            render_controlled_copy(revision.pk)
+            seconds.append(time.perf_counter() - start)
+    except PdfUnavailable as error:
+        return result | {"error": f"PDF unavailable: {error}", "unavailable": True}
+    except Exception as error:  # noqa: BLE001 - reported; the command exits non-zero
+        return result | {"error": f"{type(error).__name__}: {error}"[:500]}
+    copy = ControlledCopy.objects.get(revision=revision)
+    with copy.file.open("rb") as handle:
+        data = handle.read()
+    pages, counted_by = pdf_pages(data)
+    result.update({
+        "render_s": round(seconds[0], 3), "renders_s": [round(x, 3) for x in seconds],
+        "render_again_s": round(statistics.median(seconds[1:]), 3) if len(seconds) > 1 else None,
+        "pages": pages, "pages_counted_by": counted_by, "pdf_kb": round(len(data) / 1024, 1),
+    })
+
+    client = Client(raise_request_exception=True)
+    client.force_login(user)
+    times, queries = [], []
+    for round_ in range(-warmup, runs):
+        with CaptureQueriesContext(connection) as captured:
+            start = time.perf_counter()
+            response = client.get(url, secure=secure)
+            body = b"".join(response.streaming_content) if response.streaming else response.content
+            elapsed = (time.perf_counter() - start) * 1000
+        response.close()
+        kind = response.get("Content-Type", "")
+        if response.status_code != 200 or kind != "application/pdf" or body != data:
+            result["download"] = {"status": response.status_code,
+                                  "error": f"not the stored controlled copy (HTTP {response.status_code}, {kind})"}
+            return result
+        if round_ >= 0:
+            times.append(elapsed)
+            queries.append(len(captured))
+    result["download"] = {
+        "status": 200, "bytes": len(body), "p50_ms": round(statistics.median(times), 2),
+        "p95_ms": round(_percentile(times, 0.95), 2), "queries": int(statistics.median(queries)),
+        "queries_min": min(queries), "queries_max": max(queries),
+    }
+    return result
 
 
 def format_table(report, goal=4.0):
@@ -437,7 +567,9 @@ def format_table(report, goal=4.0):
     lines = [
         f"QMS Portal bench — {report['database']['vendor']} ({report['database']['name']}), DEBUG={report['debug']}",
         f"data: {d['units']} units, {d['users']} users, {d['assignments']} role assignments, "
-        f"{d['access_requests_pending']} pending access requests, {d['notifications']} notifications",
+        f"{d['access_requests_pending']} pending access requests, {d['notifications']} notifications, "
+        f"{d.get('documents', 0)} documents, {d.get('revisions', 0)} revisions, "
+        f"{d.get('acknowledgements', 0)} acknowledgements",
         f"as {report['user']}; {report['runs']} timed runs per page, round robin, after {report['warmup']} warm-ups; "
         f"goal ≤ {goal:g}× floor",
         "",
@@ -459,7 +591,32 @@ def format_table(report, goal=4.0):
             f"{_ratio(row.get('x_floor_p50')):>10} {_ratio(row.get('x_floor_p95')):>10} "
             f"{row['bytes'] / 1024:>6.1f}  {row['url']}{flag}"
         )
+    lines += format_pdf(report.get("pdf"))
     return "\n".join(lines)
+
+
+def format_pdf(pdf):
+    if not pdf:
+        return []
+    lines = ["", f"controlled copy: {pdf['document']} rev. {pdf['label']} (revision {pdf['revision']}), apart from "
+                 "the round robin"]
+    if "render_s" not in pdf:
+        return [*lines, f"  {pdf.get('error', 'not measured')}"]
+    pages = f"{pdf['pages']} pages ({pdf['pages_counted_by']})" if pdf["pages"] else "pages not counted"
+    again = f"; again from scratch {pdf['render_again_s']:.2f} s" if pdf.get("render_again_s") is not None else ""
+    flag = "  > goal" if pdf["render_s"] > pdf["render_goal_s"] else ""
+    lines.append(f"  first render (render_controlled_copy): {pdf['render_s']:.2f} s{again}, goal ≤ "
+                 f"{pdf['render_goal_s']:g} s — {pages}, {pdf['pdf_kb']:.0f} KB{flag}")
+    download = pdf.get("download") or {}
+    if "p50_ms" in download:
+        queries = str(download["queries"]) if download["queries_min"] == download["queries_max"] else \
+            f"{download['queries_min']}-{download['queries_max']}"
+        flag = "  > goal" if download["p95_ms"] > pdf["download_goal_ms"] else ""
+        lines.append(f"  cached download {pdf['url']}: p50 {download['p50_ms']:.1f} ms, p95 {download['p95_ms']:.1f} "
+                     f"ms, {queries} queries, goal ≤ {pdf['download_goal_ms']:g} ms{flag}")
+    else:
+        lines.append(f"  cached download {pdf['url']}: {download.get('error', 'not measured')}")
+    return lines
 
 
 def _ratio(value):

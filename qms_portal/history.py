@@ -1,6 +1,7 @@
 """Readable history: field changes from django-simple-history and workflow transitions, merged."""
 
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .workflow import transitions_of
@@ -55,7 +56,8 @@ def history_entries(obj, limit=200):
                 "user": record.history_user,
                 "kind": TYPES.get(record.history_type, record.history_type),
                 "changes": changes,
-                "reason": record.history_change_reason or "",
+                # Fixed reasons are stored untranslated (gettext_noop) and shown in the reader's language.
+                "reason": gettext(record.history_change_reason) if record.history_change_reason else "",
             })
         previous = record
     for t in transitions_of(obj):

@@ -88,6 +88,7 @@ def import_users(*, acting_user, upload, send_links=True, request=None):
                 send_set_password_link=send_links, request=request,
             )
             if role is not None:
-                services.role_assign(acting_user=acting_user, user=user, role=role, unit=unit, include_subunits=False)
+                services.role_assign(acting_user=acting_user, user=user, role=role, unit=unit, include_subunits=False,
+                                     notify_user=False)  # they get the set-password link already
             created.append(user)
     return created

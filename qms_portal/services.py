@@ -9,7 +9,7 @@ from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from . import permissions
 from .models import AccessRequest, Notification, Role, RoleAssignment, Unit, User
@@ -77,11 +77,11 @@ def unit_move(*, acting_user, unit, parent):
     old_path = unit.path
     unit.parent = parent
     unit.compute_path()
-    _save(unit, acting_user, reason=_("moved"))
+    _save(unit, acting_user, reason=gettext_noop("moved"))
     for child in Unit.objects.filter(path__startswith=old_path).exclude(pk=unit.pk).order_by("depth"):
         child.path = unit.path + child.path[len(old_path):]
         child.depth = child.path.count("/") - 2
-        _save(child, acting_user, reason=_("moved with its parent unit"))
+        _save(child, acting_user, reason=gettext_noop("moved with its parent unit"))
     return unit
 
 
@@ -94,7 +94,7 @@ def unit_set_active(*, acting_user, unit, active):
     if active and unit.parent and not unit.parent.is_active:
         raise ValidationError(_("Reactivate the parent unit first."))
     unit.is_active = active
-    return _save(unit, acting_user, reason=_("reactivated") if active else _("deactivated"))
+    return _save(unit, acting_user, reason=gettext_noop("reactivated") if active else gettext_noop("deactivated"))
 
 
 # --- Users ----------------------------------------------------------------------------------
@@ -173,7 +173,7 @@ def user_set_active(*, acting_user, user, active):
     if user.pk == acting_user.pk and not active:
         raise ValidationError(_("You cannot deactivate your own account."))
     user.is_active = active
-    return _save(user, acting_user, reason=_("reactivated") if active else _("deactivated"))
+    return _save(user, acting_user, reason=gettext_noop("reactivated") if active else gettext_noop("deactivated"))
 
 
 @transaction.atomic
@@ -183,7 +183,7 @@ def user_set_password(*, acting_user, user, password, temporary=True):
         _require(acting_user, "qms_portal.deactivate_user", user)
     user.set_password(password)
     user.must_change_password = temporary and user.pk != acting_user.pk
-    return _save(user, acting_user, reason=_("password set"))
+    return _save(user, acting_user, reason=gettext_noop("password set"))
 
 
 @transaction.atomic
@@ -222,6 +222,8 @@ def assignable_permissions():
 @transaction.atomic
 def role_assign(*, acting_user, user, role, unit, include_subunits=True, notify_user=True):
     _require(acting_user, "qms_portal.add_roleassignment", unit)
+    if not unit.is_active:
+        raise ValidationError(_("This unit is deactivated: a role on it would grant nothing."))
     if not user.is_active:
         raise ValidationError(_("This person is deactivated."))
     if RoleAssignment.objects.filter(user=user, role=role, unit=unit).exists():

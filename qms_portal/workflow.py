@@ -124,7 +124,7 @@ class Workflow:
                 raise TransitionError(_("The password is not correct. Your signature was not recorded."))
             setattr(locked, self.field, t.target)
             locked._history_user = acting_user
-            locked._change_reason = reason or str(t.label)
+            locked._change_reason = reason  # the transition itself is in its TransitionRecord
             locked.save()
             record = record_transition(locked, t, current, acting_user, reason)
             if t.effect:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from documents import services
 from documents.models import Acknowledgement, Document, Revision
 from qms_portal import services as core
-from qms_portal.models import Notification, User
+from qms_portal.models import Notification
 from qms_portal.permissions import can
 from tests.documents.factories import (
     accept_all,
@@ -50,8 +50,7 @@ def test_without_a_list_the_owning_unit_and_its_sub_units_receive_it(ds):
 
 
 def test_inactive_people_receive_nothing(ds):
-    core.user_set_active(acting_user=make_superuser(), user=ds.nobody, active=False) if hasattr(
-        core, "user_set_active") else User.objects.filter(pk=ds.nobody.pk).update(is_active=False)
+    core.user_set_active(acting_user=make_superuser(), user=ds.nobody, active=False)
     assert ds.nobody not in recipients(new_document(ds))
 
 

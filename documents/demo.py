@@ -170,8 +170,9 @@ def seed(language="en"):
                                   refs)
                 if index % 3 == 0:  # a second revision for the 2015 edition
                     draft = services.revision_create_draft(acting_user=author, document=document)
-                    _through_workflow(document, draft, people, _content(title, language) + "<div>TCVN ISO 9001:2015</div>",
-                                      date(2026, 9, 1), steps, refs, reason="TCVN ISO 9001:2008 → TCVN ISO 9001:2015")
+                    content = _content(title, language) + "<div>TCVN ISO 9001:2015</div>"
+                    _through_workflow(document, draft, people, content, date(2026, 9, 1), steps, refs,
+                                      reason="TCVN ISO 9001:2008 → TCVN ISO 9001:2015")
             created += 1
     # Left in progress, so the demo has something to review and approve (with real notifications).
     pending = Document.objects.filter(unit=unit, current_revision__isnull=False).order_by("code")[:2]

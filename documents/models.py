@@ -420,7 +420,7 @@ class ChangeRequest(BaseModel):
         """Whoever proposed a change may follow it, even on a document of another unit that was
         only distributed to them."""
         if perm == "documents.view_changerequest":
-            return models.Q(requester=user)
+            return None
         return None
 
     def get_absolute_url(self):
@@ -431,7 +431,7 @@ class PeriodicReview(BaseModel):
     class Outcome(models.TextChoices):
         VALID = "valid", _("Still valid")
         REVISE = "revise", _("Revise")
-        WITHDRAW = "withdraw", _("Withdraw")
+        WITHDRAW = "withdraw", _("Withdraw the document")
 
     document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="periodic_reviews")
     outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)

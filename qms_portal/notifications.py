@@ -19,7 +19,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from .models import Notification, OutboxMessage, ReminderClaim
@@ -198,7 +198,8 @@ def send_daily_digests(today=None):
                 continue
             with translation.override(user.language):
                 titles = [render_title(n) for n in items]
-                _send(user, _("QMS Portal: %(count)s new messages") % {"count": len(items)}, "digest",
+                _send(user, ngettext("QMS Portal: %(count)s new message", "QMS Portal: %(count)s new messages",
+                                     len(items)) % {"count": len(items)}, "digest",
                       {"items": list(zip(items, titles, strict=True))})
             now = timezone.now()
             for n in items:

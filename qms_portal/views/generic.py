@@ -207,7 +207,7 @@ class TransitionView(ObjectMixin, FormView):
         except TransitionError as error:
             form.add_error(None, error.message)
             return self.form_invalid(form)
-        messages.success(self.request, _("Done: %(action)s.") % {"action": self.transition.label})
+        messages.success(self.request, _("Recorded: “%(action)s”.") % {"action": self.transition.label})
         return HttpResponseRedirect(self.object.get_absolute_url())
 
     def get_context_data(self, **kwargs):

@@ -6,7 +6,7 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 
 from .. import services
@@ -132,5 +132,6 @@ class UserImportView(ServiceFormView):
         except ImportRejected as rejected:
             return render(self.request, self.template_name, self.get_context_data(form=form, errors=rejected.errors,
                                                                                  file_error=rejected.message))
-        messages.success(self.request, _("%(count)s people were imported.") % {"count": len(created)})
+        messages.success(self.request, ngettext("%(count)s person was imported.", "%(count)s people were imported.",
+                                                len(created)) % {"count": len(created)})
         return HttpResponseRedirect(reverse("user_list"))

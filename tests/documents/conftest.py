@@ -1,4 +1,7 @@
+from types import SimpleNamespace
+
 import pytest
+from django.db import transaction
 
 from tests.documents.factories import doc_setup
 
@@ -11,10 +14,44 @@ def _media_in_tmp(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
+@pytest.fixture(scope="module")
+def _ds_world(django_db_setup, django_db_blocker):
+    """``doc_setup()`` built once per module inside an outer transaction that is rolled back at the
+    end; each test runs in a savepoint inside it (pytest-django's ``db``), so what a test writes is
+    gone before the next one."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            world = doc_setup()
+        except BaseException:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            raise
+    yield world
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
+
+
 @pytest.fixture
-def ds(db):
-    """The documents test world (see ``tests.documents.factories.doc_setup``)."""
-    return doc_setup()
+def ds(_ds_world, db):
+    """The documents test world (see ``tests.documents.factories.doc_setup``), with every person and
+    unit read afresh: permission caches kept on a user object must not pass from one test to the
+    next."""
+    from qms_portal.models import Unit, User
+
+    world = vars(_ds_world)
+    users = User.objects.in_bulk([v.pk for v in world.values() if isinstance(v, User)])
+    units = Unit.objects.in_bulk([v.pk for v in world.values() if isinstance(v, Unit)])
+    fresh = {}
+    for name, value in world.items():
+        if isinstance(value, User):
+            value = users[value.pk]
+        elif isinstance(value, Unit):
+            value = units[value.pk]
+        fresh[name] = value
+    return SimpleNamespace(**fresh)
 
 
 @pytest.fixture

@@ -73,7 +73,7 @@ def test_a_role_is_requested_and_approved_with_a_signature_on_a_phone(open_page)
     page.fill("#id_password", tree.password)
     page.locator("main form button[type=submit]").tap()
 
-    expect(page.locator(".alert-success")).to_contain_text("Done: Approve.")
+    expect(page.locator(".alert-success")).to_contain_text("Recorded: “Approve”.")
     signature = page.locator("main .signature")
     expect(signature).to_contain_text("Approved")
     expect(signature).to_contain_text(tree.ward1_mr.full_name)

@@ -138,6 +138,8 @@ def test_a_later_run_in_another_language_renames_through_the_services_with_histo
 
 
 def _scale(units=20, users=100, **extra):
+    # The documents part has its own tests (tests/documents/test_scale_and_bench.py).
+    extra.setdefault("documents", 0)
     out = io.StringIO()
     args = ["seed_scale", "--units", str(units), "--users", str(users)]
     for key, value in extra.items():
@@ -208,7 +210,11 @@ def test_bench_measures_every_page_on_small_data_and_writes_json(tmp_path):
     assert set(pages) == {
         "floor", "my work", "unit list", "unit list ?q=", "unit detail", "user list", "user list ?q=",
         "role assignments", "inbox", "access requests",
+        # Without documents: the register (plain, filtered, searched) and the legal register, no
+        # document page nor controlled copy.
+        "documents", "documents ?level=2", "documents ?q=vi", "documents ?q=zh", "legal register",
     }
+    assert report["pdf"] is None
     for name, row in pages.items():
         assert row["status"] == 200, (name, row.get("error"))
         assert row["queries"] > 0 and row["p50_ms"] > 0 and row["p95_ms"] >= row["p50_ms"]

@@ -420,7 +420,7 @@ class ChangeRequest(BaseModel):
         """Whoever proposed a change may follow it, even on a document of another unit that was
         only distributed to them."""
         if perm == "documents.view_changerequest":
-            return None
+            return models.Q(requester=user)
         return None
 
     def get_absolute_url(self):

@@ -29,6 +29,7 @@ called, so nobody is notified.
 """
 
 import importlib
+import pkgutil
 import random
 import time
 from datetime import datetime, timedelta
@@ -331,12 +332,21 @@ def _aware(day, hour=9):
     return timezone.make_aware(datetime.combine(day, dtime(hour, 0)))
 
 
+def _trigram_migration():
+    """The migration module that creates the trigram indexes (found by its name's ending, whatever
+    its number)."""
+    from . import migrations
+
+    name = next(m.name for m in pkgutil.iter_modules(migrations.__path__) if m.name.endswith("_trigram_search"))
+    return importlib.import_module(f"{migrations.__name__}.{name}")
+
+
 def ensure_trigram_indexes():
-    """PostgreSQL: the trigram indexes of documents/0003 (created there; made again here, idempotently,
-    if someone dropped them). Returns the names present."""
+    """PostgreSQL: the trigram indexes of the documents' ``*_trigram_search`` migration (created
+    there; made again here, idempotently, if someone dropped them). Returns their names."""
     if connection.vendor != "postgresql":
         return []
-    migration = importlib.import_module("documents.migrations.0003_trigram_search")
+    migration = _trigram_migration()
     with connection.cursor() as cursor:
         cursor.execute("SELECT indexname FROM pg_indexes WHERE indexname = ANY(%s)",
                        [[name for name, _t, _c in migration.INDEXES]])
@@ -480,11 +490,12 @@ def build_documents(*, root, documents=10000, revisions=40000, acknowledgements=
     # Revisions: one each, the rest spread at random (a Poisson-like spread around the mean).
     for _ in range(revisions - documents):
         plans[rng.randrange(len(plans))]["revisions"] += 1
-    # The showcase: the first agency's procedure with the most revisions, given at least four.
+    # The showcase: an agency's procedure with about five revisions (at least four).
     candidates = [p for p in plans if p["type"] == "QT"] or plans
     agencies = [p for p in candidates if p["unit"].kind == Unit.Kind.AGENCY] or candidates
-    showcase = max(agencies, key=lambda p: (p["revisions"], -p["i"]))
-    showcase["language"] = "vi"
+    showcase = min(agencies, key=lambda p: (abs(p["revisions"] - SHOWCASE_REVISIONS - 1), p["i"]))
+    if showcase["language"] != "vi":
+        showcase["language"], showcase["topic"] = "vi", rng.choice(_VI_TOPICS)
     while showcase["revisions"] < min(SHOWCASE_REVISIONS, revisions - documents + 1):
         donor = next((p for p in plans if p is not showcase and p["revisions"] > 1), None)
         if donor is None:

@@ -543,9 +543,10 @@ def measure_pdf(*, user, revision, runs=30, warmup=3, secure=False, renders=2):
         with CaptureQueriesContext(connection) as captured:
             start = time.perf_counter()
             response = client.get(url, secure=secure)
+            # Reading the streamed file to its end closes it (the test client then closes the
+            # response, as a WSGI server would); closing it again would close the connection.
             body = b"".join(response.streaming_content) if response.streaming else response.content
             elapsed = (time.perf_counter() - start) * 1000
-        response.close()
         kind = response.get("Content-Type", "")
         if response.status_code != 200 or kind != "application/pdf" or body != data:
             result["download"] = {"status": response.status_code,

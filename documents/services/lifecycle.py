@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from qms_portal.notifications import claim, notify
 from qms_portal.permissions import can, users_who_can
-from qms_portal.workflow import Transition, Workflow, register
+from qms_portal.workflow import Guard, Transition, Workflow, register
 
 from ..models import ChangeRequest, Document, LegalDocument, PeriodicReview, Revision
 from .register import _require, _save
@@ -39,6 +39,10 @@ def change_request_create(*, acting_user, document, reason):
     return request
 
 
+def _may_open_draft(request, user):
+    return can(user, "documents.add_revision", request.document.unit)
+
+
 def _on_accept_change(request, user, reason):
     draft = revision_create_draft(acting_user=user, document=request.document, reason=request.reason)
     request.new_revision = draft
@@ -58,7 +62,13 @@ CHANGE_WORKFLOW = register(Workflow(
     transitions=[
         Transition(name="accept", label=gettext_lazy("Accept and open a new draft"),
                    sources=(ChangeRequest.Status.OPEN,), target=ChangeRequest.Status.ACCEPTED,
-                   permission="documents.decide_changerequest", effect=_on_accept_change, button="success"),
+                   permission="documents.decide_changerequest",
+                   # Accepting opens the draft in the decider's name: a management representative
+                   # decides change requests but writes no documents, so they may only decline.
+                   guards=(Guard(_may_open_draft, gettext_lazy(
+                       "Accepting opens a new draft, and you may not write this unit's documents. Ask the "
+                       "document controller or the department head, or decline with a reason.")),),
+                   effect=_on_accept_change, button="success"),
         Transition(name="decline", label=gettext_lazy("Decline"), sources=(ChangeRequest.Status.OPEN,),
                    target=ChangeRequest.Status.DECLINED, permission="documents.decide_changerequest",
                    reason_required=True, effect=_on_decline_change, button="danger"),

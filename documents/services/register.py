@@ -2,6 +2,7 @@
 
 import string
 
+from dateutil.relativedelta import relativedelta
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -9,7 +10,15 @@ from django.utils.translation import gettext_noop
 
 from qms_portal.permissions import can
 
-from ..models import Clause, Document, DocumentCounter, DocumentType, RegisterSettings, Revision
+from ..models import (
+    Clause,
+    Document,
+    DocumentCounter,
+    DocumentType,
+    PeriodicReview,
+    RegisterSettings,
+    Revision,
+)
 
 # code → (name, level, has_steps, needs_category, is_form, review months)
 SYSTEM_TYPES = {
@@ -57,6 +66,12 @@ def _save(obj, user, reason=""):
     obj.full_clean()
     obj.save()
     return obj
+
+
+def _review_base(document):
+    last = (document.periodic_reviews.filter(outcome=PeriodicReview.Outcome.VALID)
+            .order_by("-reviewed_on").values_list("reviewed_on", flat=True).first())
+    return max(d for d in (last, document.effective_since) if d is not None)
 
 
 def register_prefix(unit):
@@ -126,8 +141,16 @@ def document_update(*, acting_user, document, **fields):
     document = Document.objects.select_for_update().get(pk=document.pk)
     _require(acting_user, "change", document)
     clauses = fields.pop("clauses", None)
+    if fields.get("review_months") is None:
+        fields.pop("review_months", None)  # left empty on the form: the period stays as it was
+    months_before = document.review_months
     for name, value in fields.items():
         setattr(document, name, value)
+    if document.doc_type.needs_category and not document.category:
+        raise ValidationError({"category": _("Choose the category of this procedure.")})
+    if document.review_months != months_before and document.next_review_date and not document.is_withdrawn:
+        # The next review follows the new period, counted from the last review (or the effective date).
+        document.next_review_date = _review_base(document) + relativedelta(months=document.review_months)
     _save(document, acting_user)
     if clauses is not None:
         document.clauses.set(clauses)

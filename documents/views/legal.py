@@ -106,7 +106,7 @@ class ChangeRequestDetailView(RecipientReadMixin, ScopedDetailView):
     related = ("document", "requester", "new_revision")
 
 
-class ChangeRequestHistoryView(HistoryView):
+class ChangeRequestHistoryView(RecipientReadMixin, HistoryView):
     model = ChangeRequest
 
 

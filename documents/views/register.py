@@ -103,7 +103,7 @@ def steps_context(revision, steps, document):
     }
 
 
-class DocumentHistoryView(HistoryView):
+class DocumentHistoryView(RecipientReadMixin, HistoryView):
     model = Document
 
 

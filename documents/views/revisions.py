@@ -42,7 +42,7 @@ class RevisionDetailView(RecipientReadMixin, ScopedDetailView):
         return ctx
 
 
-class RevisionHistoryView(HistoryView):
+class RevisionHistoryView(RecipientReadMixin, HistoryView):
     model = Revision
     related = RELATED
 
@@ -100,10 +100,7 @@ class RevisionEditView(ObjectFormView):
         form = self.get_form()
         steps = self.get_steps()
         has_steps = self.object.document.doc_type.has_steps
-        # Both are checked, so every mistake (a missing reason, a negative time limit) shows at once.
-        form_valid = form.is_valid()
-        steps_valid = steps.is_valid() if has_steps else True
-        if not (form_valid and steps_valid):
+        if not form.is_valid() or (has_steps and not steps.is_valid()):
             return self.render_to_response(self.get_context_data(form=form, steps=steps))
         data = form.cleaned_data
         try:

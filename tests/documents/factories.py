@@ -187,7 +187,9 @@ def docx_upload(name="quy-trinh.docx", **kw):
                   "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
 
 
-EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 200 + b"This program cannot be run in DOS mode."
+# The start of a Windows executable ("MZ" header and DOS stub), as a renamed .exe would begin.
+EXE = (b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 200
+       + b"This program cannot be run in DOS mode.")
 
 
 def document_in(unit, *, author, reviewer, approver, title=None, type_code="QT", source=None, **draft):

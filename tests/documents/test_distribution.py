@@ -253,9 +253,12 @@ def test_a_recipient_without_any_role_can_still_read_and_acknowledge(ds, client_
     assert response.status_code == 200
     assert "I have read and understood it" in response.content.decode()
     assert client.get(document.current_revision.get_absolute_url()).status_code == 200
+    assert client.get(f"{document.get_absolute_url()}history/").status_code == 200
     assert client.post(f"{document.get_absolute_url()}acknowledge/").status_code == 302
     assert Acknowledgement.objects.get(revision=document.current_revision, user=ds.nobody).acknowledged_at
     # still nothing else: another document of the unit that was not distributed to them
     other = new_document(ds)
     assert client.get(other.get_absolute_url()).status_code == 404
-    assert client.get("/documents/").status_code in (200, 403)
+    listed = client.get("/documents/", {"status": "all"})
+    assert listed.status_code == 200
+    assert [d.code for d in listed.context["object_list"]] == [document.code]

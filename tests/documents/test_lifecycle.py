@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from documents import services
@@ -108,6 +109,22 @@ class TestChangeRequests:
         told = Notification.objects.get(kind="changerequest_declined")
         assert told.recipient == ds.reviewer1 and told.params["reason"] == "Đã có trong quy trình QT-03"
         assert request.document.revisions.count() == 1
+
+    def test_a_decider_who_may_not_write_the_units_documents_can_only_decline(self, ds, client_for):
+        # the management representative decides change requests but writes no documents: accepting
+        # (which opens a draft in their name) is refused with a clear message, not a 403
+        request = self.propose(ds, effective_document(ds))
+        with pytest.raises(TransitionError, match="document controller"):
+            services.change_request_transition(acting_user=ds.mr, request=request, name="accept")
+        request.refresh_from_db()
+        assert (request.status, request.new_revision) == ("open", None)
+        offered = [t.name for t in ChangeRequest.workflow.available(request, ds.mr)]
+        assert offered == ["decline"]
+        response = client_for(ds.mr).post(
+            reverse("documents:changerequest_transition", args=[request.pk, "accept"]), {})
+        assert response.status_code == 200 and "document controller" in response.content.decode()
+        services.change_request_transition(acting_user=ds.mr, request=request, name="decline", reason="Chưa cần")
+        assert ChangeRequest.objects.get(pk=request.pk).status == "declined"
 
     def test_staff_cannot_decide(self, ds):
         request = self.propose(ds, effective_document(ds), user=ds.staff)  # a reader of the office

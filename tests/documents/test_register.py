@@ -182,3 +182,43 @@ def test_a_clause_title_follows_the_active_language(language, number, title):
     with translation.override(language):
         assert clause.title == title
         assert str(clause) == f"{number} {title}"
+
+
+# --- Editing a document -------------------------------------------------------------------------
+
+
+def test_a_new_review_period_moves_the_next_review_date(ds):
+    from datetime import date
+
+    from dateutil.relativedelta import relativedelta
+
+    document = effective_document(ds, effective_date=date(2025, 1, 15), review_months=12)
+    assert document.next_review_date == date(2026, 1, 15)
+    document = services.document_update(acting_user=ds.author, document=document, review_months=6)
+    assert document.next_review_date == date(2025, 7, 15)
+    services.periodic_review_record(acting_user=ds.approver, document=document, outcome="valid")
+    reviewed = Document.objects.get(pk=document.pk)
+    document = services.document_update(acting_user=ds.author, document=reviewed, review_months=24)
+    assert document.next_review_date == reviewed.periodic_reviews.get().reviewed_on + relativedelta(months=24)
+
+
+def test_an_empty_review_period_on_the_form_keeps_the_period(ds):
+    document = new_document(ds, review_months=18)
+    document = services.document_update(acting_user=ds.author, document=document, title="Tên mới",
+                                        review_months=None)
+    assert (document.title, document.review_months) == ("Tên mới", 18)
+
+
+def test_a_procedure_keeps_its_category(ds):
+    document = new_document(ds, category="mandatory")
+    with pytest.raises(ValidationError) as error:
+        services.document_update(acting_user=ds.author, document=document, category="")
+    assert "category" in error.value.message_dict
+    assert Document.objects.get(pk=document.pk).category == "mandatory"
+
+
+def test_only_who_may_change_the_document_edits_it(ds):
+    document = new_document(ds)
+    for user in (ds.staff, ds.reviewer1, ds.outsider):
+        with pytest.raises(PermissionDenied):
+            services.document_update(acting_user=user, document=document, title="x")

@@ -157,6 +157,7 @@ def test_procedures_have_four_to_six_steps_and_acknowledgements_go_to_people_of_
     # The showcase is read across the province: its coverage table has a row per unit.
     showcase = showcase_revision()
     assert showcase.document.doc_type.has_steps
+    assert not re.search(r"[\u4e00-\u9fff]", showcase.document.title + showcase.content)  # Vietnamese throughout
     root = Unit.objects.get(code="PROV")
     assert showcase.acknowledgements.count() == User.objects.filter(primary_unit__path__startswith=root.path).count()
     assert showcase.acknowledgements.values("unit").distinct().count() == 20

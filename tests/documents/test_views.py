@@ -34,6 +34,12 @@ def codes(response):
     return {d.code for d in response.context["object_list"]}
 
 
+def needs_pdf():
+    from qms_portal.pdf import weasyprint_problem
+
+    need(weasyprint_problem() is None, "WeasyPrint cannot render here", "QMS_REQUIRE_BROWSER")
+
+
 def pdf_text(data):
     need(shutil.which("pdftotext"), "pdftotext is not installed", "QMS_REQUIRE_BROWSER")
     # -raw keeps the rotated watermark, which the layout mode leaves out
@@ -119,6 +125,25 @@ def test_search_finds_vietnamese_and_chinese_substrings_in_titles_content_and_co
     assert search("bí mật") == set()
 
 
+def test_on_postgresql_the_search_is_served_by_trigram_indexes(ds, client_for):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the trigram indexes exist on PostgreSQL only")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE indexname LIKE 'documents_%%_trgm'")
+        indexes = dict(cursor.fetchall())
+    assert set(indexes) == {"documents_doc_code_trgm", "documents_doc_title_trgm", "documents_rev_text_trgm"}
+    assert all("gin_trgm_ops" in definition and "upper(" in definition.lower() for definition in indexes.values())
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        client_for(ds.reviewer1).get("/documents/", {"q": "文件控制"})
+    sql = "\n".join(q["sql"] for q in queries.captured_queries)
+    for column in ('"documents_document"."code"', '"documents_document"."title"', '"documents_revision"."search_text"'):
+        assert f"UPPER({column}::text) LIKE UPPER(" in sql  # the indexed expression
+
+
 # --- A document's page --------------------------------------------------------------------------
 
 
@@ -136,6 +161,14 @@ class TestDocumentPage:
         assert "5 working days, 16 working hours" in page
         assert "The steps take longer than the legal time limit of 5 working days." in page
         assert "<svg" in page and "Thẩm định" in ctx["flow"] and "Giám đốc Sở" in ctx["flow"]
+
+    def test_step_text_is_escaped_in_the_table_and_the_flow(self, ds, client_for):
+        evil = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+        document = effective_document(ds, steps=[step(evil, 1, responsible_position=evil, output=evil)])
+        response = client_for(ds.reviewer1).get(document.get_absolute_url())
+        page, flow = response.content.decode(), response.context["flow"]
+        assert "<script>alert" not in page and "<img src=x" not in page
+        assert "&lt;script&gt;" in flow and "<script" not in flow and "<img" not in flow
 
     def test_no_warning_within_the_legal_time_limit(self, ds, client_for):
         document = effective_document(ds, legal_time_limit_days=10, steps=[step("Tiếp nhận", 3), step("Giải quyết", 6)])
@@ -364,6 +397,7 @@ def test_the_master_list_needs_the_export_permission(ds, client_for):
 
 
 def test_the_master_list_pdf(ds, client_for):
+    needs_pdf()
     document = effective_document(ds, title="Quy trình kiểm soát tài liệu")
     response = client_for(ds.author).get(reverse("documents:master_list", args=["pdf"]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
@@ -376,6 +410,7 @@ def test_the_master_list_pdf(ds, client_for):
 
 
 def test_a_draft_pdf_carries_the_draft_watermark(ds, client_for):
+    needs_pdf()
     draft = save_draft(ds, draft_of(new_document(ds, title="Quy trình kiểm soát tài liệu")),
                        steps=[step("Tiếp nhận", 1)])
     response = client_for(ds.author).get(reverse("documents:revision_pdf", args=[draft.pk]))
@@ -387,6 +422,7 @@ def test_a_draft_pdf_carries_the_draft_watermark(ds, client_for):
 
 def test_an_effective_revision_is_rendered_once_and_then_served_from_storage(
         ds, client_for, monkeypatch, django_capture_on_commit_callbacks):
+    needs_pdf()
     import documents.pdf
 
     real, calls = documents.pdf.render_pdf, []

@@ -92,7 +92,7 @@ class TestSubmit:
         assert fresh(revision).status == S.DRAFT
 
     def test_it_asks_each_reviewer_to_review(self, ds):
-        revision = in_review(ds)
+        in_review(ds)
         asked = Notification.objects.filter(kind="revision_review_requested")
         assert set(asked.values_list("recipient", flat=True)) == {ds.reviewer1.pk, ds.reviewer2.pk}
 

@@ -49,6 +49,8 @@ class Command(BaseCommand):
                     notifications=options["notifications"], access_requests=options["access_requests"],
                 )
                 docs = self._documents(summary, documents, revisions, acks)
+        except ValueError as error:  # from build_documents: numbers it cannot honour
+            raise CommandError(str(error))
         except ScaleExists:
             self.stdout.write(f"A unit with the code {options['prefix']} already exists: nothing to do. "
                               "Use another --prefix or a fresh database.")

@@ -183,6 +183,14 @@ class Document(BaseModel):
         return reverse("documents:document_detail", args=[self.pk])
 
     @classmethod
+    def widened_permissions(cls, user, held):
+        """Someone a document was distributed to reads it (and its revision), even without a role."""
+        wanted = {"documents.view_document", "documents.view_revision"}
+        if wanted <= held or not Acknowledgement.objects.filter(user=user).exists():
+            return set()
+        return wanted
+
+    @classmethod
     def scope_extra(cls, user, perm):
         """Whoever a document was distributed to may read it, wherever they work."""
         if perm == "documents.view_document":
@@ -414,6 +422,13 @@ class ChangeRequest(BaseModel):
 
     def __str__(self):
         return gettext("Change request for %(code)s") % {"code": self.document.code}
+
+    @classmethod
+    def widened_permissions(cls, user, held):
+        """Whoever proposed a change follows it."""
+        if "documents.view_changerequest" in held or not cls.objects.filter(requester=user).exists():
+            return set()
+        return {"documents.view_changerequest"}
 
     @classmethod
     def scope_extra(cls, user, perm):

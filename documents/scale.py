@@ -19,7 +19,7 @@
   approval signatures of the current revisions;
 * acknowledgements spread over the effective revisions, each for someone working in the owning
   unit or below (unique per revision and person, ~70 % acknowledged), ``unit`` = their primary unit;
-* one "showcase" procedure (an agency's, four revisions, steps, long enough content for a ~20-page
+* one "showcase" procedure (an agency's, about five revisions, steps, long enough content for a ~20-page
   controlled copy, distributed to the whole province): the benchmark opens its page, compares its
   revisions and renders its PDF.
 

@@ -196,8 +196,25 @@ def held_permissions(user):
             union = part if union is None else union.union(part)
         if union is not None:
             perms |= {f"{app}.{code}" for app, code in union}
+        # A model that widens its scope (``scope_extra``) says which permissions that widening
+        # gives, so "held somewhere" agrees with ``restrict``: a document distributed to someone
+        # without any role is readable by them, and the pages that list it open for them.
+        for model in _widening_models():
+            perms |= model.widened_permissions(user, perms)
         user._qms_perm_cache = perms
     return user._qms_perm_cache
+
+
+_WIDENING = None
+
+
+def _widening_models():
+    global _WIDENING
+    if _WIDENING is None:
+        from django.apps import apps
+
+        _WIDENING = [m for m in apps.get_models() if hasattr(m, "widened_permissions")]
+    return _WIDENING
 
 
 def forget(user):

@@ -15,7 +15,7 @@ from . import permissions
 from .models import AccessRequest, Notification, Role, RoleAssignment, Unit, User
 from .notifications import notify
 from .permissions import can, users_who_can
-from .workflow import Transition, Workflow, not_the_author, register
+from .workflow import Guard, Transition, Workflow, not_the_author, register
 
 
 def _require(user, action, obj):
@@ -222,6 +222,17 @@ def assignable_permissions():
 @transaction.atomic
 def role_assign(*, acting_user, user, role, unit, include_subunits=True, notify_user=True):
     _require(acting_user, "qms_portal.add_roleassignment", unit)
+    if not acting_user.is_superuser:
+        # No escalation: administrative permissions (units, people, roles) can be given only by
+        # someone who holds them on that unit — a management representative appoints a document
+        # controller, but cannot make anyone (themselves included) an administrator.
+        administrative = role.permissions.filter(content_type__app_label="qms_portal").select_related("content_type")
+        missing = next((p for p in administrative
+                        if not permissions.can(acting_user, f"qms_portal.{p.codename}", unit)), None)
+        if missing is not None:
+            raise ValidationError(
+                _("You cannot give the role “%(role)s” on this unit: it carries administrative permissions you "
+                  "do not hold there yourself.") % {"role": role})
     if not unit.is_active:
         raise ValidationError(_("This unit is deactivated: a role on it would grant nothing."))
     if not user.is_active:
@@ -304,7 +315,8 @@ ACCESS_REQUEST_WORKFLOW = register(
             Transition(
                 name="withdraw", label=gettext_lazy("Withdraw"), sources=(AccessRequest.Status.PENDING,),
                 target=AccessRequest.Status.WITHDRAWN, permission="qms_portal.withdraw_accessrequest",
-                guards=(),
+                guards=(Guard(lambda obj, user: obj.requester_id == user.pk,
+                              gettext_lazy("Only the person who asked can withdraw the request.")),),
                 button="secondary",
             ),
         ],

@@ -24,7 +24,6 @@ from .. import services
 from ..filters import DocumentFilter
 from ..forms import ChangeRequestForm, LegalDocumentForm
 from ..models import ChangeRequest, Document, LegalDocument
-from .access import RecipientReadMixin
 
 
 class LegalListView(ScopedListView):
@@ -76,7 +75,7 @@ class LegalFormView(ServiceFormView):
         return services.legal_document_save(acting_user=self.request.user, legal=self.object, **form.cleaned_data)
 
 
-class ChangeRequestCreateView(RecipientReadMixin, ObjectMixin, ServiceFormView):
+class ChangeRequestCreateView(ObjectMixin, ServiceFormView):
     """Anyone who can see an effective document may propose a change."""
 
     model = Document
@@ -100,13 +99,13 @@ class ChangeRequestCreateView(RecipientReadMixin, ObjectMixin, ServiceFormView):
                                               reason=form.cleaned_data["reason"])
 
 
-class ChangeRequestDetailView(RecipientReadMixin, ScopedDetailView):
+class ChangeRequestDetailView(ScopedDetailView):
     model = ChangeRequest
     template_name = "documents/changerequest_detail.html"
     related = ("document", "requester", "new_revision")
 
 
-class ChangeRequestHistoryView(RecipientReadMixin, HistoryView):
+class ChangeRequestHistoryView(HistoryView):
     model = ChangeRequest
 
 

@@ -25,10 +25,9 @@ from ..filters import DocumentFilter
 from ..flow import flow_svg
 from ..forms import DistributionForm, DocumentForm, PeriodicReviewForm
 from ..models import Acknowledgement, Document, Revision
-from .access import RecipientReadMixin
 
 
-class RegisterView(RecipientReadMixin, ScopedListView):
+class RegisterView(ScopedListView):
     """Browse by level, type, unit, clause and status; staff see effective documents by default."""
 
     model = Document
@@ -58,7 +57,7 @@ class RegisterView(RecipientReadMixin, ScopedListView):
         return ctx
 
 
-class DocumentDetailView(RecipientReadMixin, ScopedDetailView):
+class DocumentDetailView(ScopedDetailView):
     model = Document
     template_name = "documents/document_detail.html"
     related = ("unit", "doc_type", "process_owner", "current_revision")
@@ -103,7 +102,7 @@ def steps_context(revision, steps, document):
     }
 
 
-class DocumentHistoryView(RecipientReadMixin, HistoryView):
+class DocumentHistoryView(HistoryView):
     model = Document
 
 
@@ -200,7 +199,7 @@ class PeriodicReviewView(ObjectFormView):
         return Document.objects.get(pk=self.object.pk)
 
 
-class AcknowledgeView(RecipientReadMixin, ObjectMixin, View):
+class AcknowledgeView(ObjectMixin, View):
     """POST: "I have read and understood the effective revision"."""
 
     model = Document

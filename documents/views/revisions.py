@@ -19,13 +19,12 @@ from .. import services
 from ..forms import ReviewersForm, RevisionForm, StepFormSet
 from ..models import Revision
 from ..services.content import plain_text
-from .access import RecipientReadMixin
 from .register import steps_context
 
 RELATED = ("document__unit", "document__doc_type", "author", "approver")
 
 
-class RevisionDetailView(RecipientReadMixin, ScopedDetailView):
+class RevisionDetailView(ScopedDetailView):
     model = Revision
     template_name = "documents/revision_detail.html"
     related = RELATED
@@ -42,7 +41,7 @@ class RevisionDetailView(RecipientReadMixin, ScopedDetailView):
         return ctx
 
 
-class RevisionHistoryView(RecipientReadMixin, HistoryView):
+class RevisionHistoryView(HistoryView):
     model = Revision
     related = RELATED
 
@@ -200,7 +199,7 @@ def _side_by_side(old, new):
     return rows
 
 
-class SourceFileView(RecipientReadMixin, ObjectMixin, View):
+class SourceFileView(ObjectMixin, View):
     """The uploaded source file, as an attachment under its original name."""
 
     model = Revision
@@ -213,7 +212,7 @@ class SourceFileView(RecipientReadMixin, ObjectMixin, View):
                             filename=revision.source_name or revision.source_file.name.rsplit("/", 1)[-1])
 
 
-class RevisionPdfView(RecipientReadMixin, ObjectMixin, View):
+class RevisionPdfView(ObjectMixin, View):
     """The controlled copy. An effective (or obsolete) revision's PDF is rendered once by a task and
     served from storage after that; while it renders, a progress page polls. Drafts and revisions in
     review are rendered on request, with a DRAFT watermark."""
@@ -245,7 +244,7 @@ class RevisionPdfView(RecipientReadMixin, ObjectMixin, View):
         return render(request, "documents/pdf_progress.html", {"object": revision, "copy": copy})
 
 
-class PdfStatusView(RecipientReadMixin, ObjectMixin, View):
+class PdfStatusView(ObjectMixin, View):
     """Polled by the progress page (htmx): the bar, or a redirect to the PDF once it is ready."""
 
     model = Revision

@@ -190,3 +190,39 @@ def test_the_set_password_link_goes_only_to_that_person(tree, django_capture_on_
     [message] = mail.outbox
     assert person.username in message.body
     assert tree.ward1_staff.username not in message.body
+
+
+def test_a_management_representative_cannot_make_anyone_an_administrator(tree):
+    roles = factories.roles()
+    for person in (tree.ward1_mr, tree.ward1_staff):
+        with pytest.raises(ValidationError, match="administrative permissions"):
+            services.role_assign(acting_user=tree.ward1_mr, user=person, role=roles["administrator"],
+                                 unit=tree.ward1)
+    assert not RoleAssignment.objects.filter(role=roles["administrator"], unit=tree.ward1).exists()
+
+
+def test_a_management_representative_can_appoint_a_document_controller(tree):
+    roles = factories.roles()
+    assignment = services.role_assign(acting_user=tree.ward1_mr, user=tree.ward1_staff,
+                                      role=roles["document_controller"], unit=tree.ward1)
+    assert assignment.granted_by == tree.ward1_mr
+
+
+def test_an_administrator_grants_administration_where_they_hold_it(tree):
+    roles = factories.roles()
+    assignment = services.role_assign(acting_user=tree.admin, user=tree.ward1_mr, role=roles["administrator"],
+                                      unit=tree.ward1)
+    assert assignment.role.code == "administrator"
+
+
+def test_only_the_requester_withdraws_an_access_request(tree):
+    from qms_portal.workflow import TransitionError
+
+    roles = factories.roles()
+    request = services.access_request_create(acting_user=tree.ward1_staff, role=roles["internal_auditor"],
+                                             unit=tree.ward1, include_subunits=False, justification="audits")
+    with pytest.raises((TransitionError, PermissionDenied)):
+        services.access_request_transition(acting_user=tree.admin, request=request, name="withdraw")
+    services.access_request_transition(acting_user=tree.ward1_staff, request=request, name="withdraw")
+    request.refresh_from_db()
+    assert request.status == "withdrawn"

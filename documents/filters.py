@@ -1,13 +1,14 @@
 import unicodedata
 
 import django_filters
+from django.db import connection
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from qms_portal.models import Unit
 from qms_portal.permissions import restrict
 
-from .models import Clause, Document, DocumentType
+from .models import Clause, Document, DocumentType, Revision
 
 
 def _units(request):
@@ -49,9 +50,13 @@ class DocumentFilter(django_filters.FilterSet):
         value = unicodedata.normalize("NFC", value).strip()
         if not value:
             return queryset
-        return queryset.filter(
-            Q(code__icontains=value) | Q(title__icontains=value) | Q(current_revision__search_text__icontains=value)
-        )
+        if connection.vendor == "postgresql":
+            # A subquery lets PostgreSQL use the trigram index on the revisions' text; an OR across
+            # the join would read every revision instead.
+            in_text = Q(current_revision__in=Revision.objects.filter(search_text__icontains=value).values("pk"))
+        else:
+            in_text = Q(current_revision__search_text__icontains=value)
+        return queryset.filter(Q(code__icontains=value) | Q(title__icontains=value) | in_text)
 
     def in_unit(self, queryset, name, unit):
         return queryset.filter(unit__path__startswith=unit.path)

@@ -465,8 +465,8 @@ class PeriodicReview(BaseModel):
 
 
 class ControlledCopy(models.Model):
-    """The rendered PDF of an effective (or obsolete) revision, made once by a task. Rendering
-    bookkeeping, not a business record: no history."""
+    """The rendered PDF of an effective (or superseded, obsolete) revision in one language, made once
+    by a task. Rendering bookkeeping, not a business record: no history."""
 
     class State(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -474,15 +474,19 @@ class ControlledCopy(models.Model):
         READY = "ready", _("Ready")
         FAILED = "failed", _("Failed")
 
-    revision = models.OneToOneField(Revision, on_delete=models.CASCADE, related_name="controlled_copy")
+    revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="controlled_copies")
+    language = models.CharField(max_length=10, default=settings.LANGUAGE_CODE)
     state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
     progress = models.PositiveSmallIntegerField(default=0)
     file = models.FileField(upload_to="controlled-copies/", blank=True)
     revision_status = models.CharField(max_length=12, blank=True)  # the status the copy was rendered for
     rendered_at = models.DateTimeField(null=True, blank=True)
 
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["revision", "language"], name="one_copy_per_language")]
+
     def __str__(self):
-        return f"{self.revision_id}: {self.state}"
+        return f"{self.revision_id} ({self.language}): {self.state}"
 
     @property
     def is_current(self):

@@ -1,9 +1,15 @@
 """Controlled copies: header (unit, code, title, revision, effective date, page X of Y), signature
 block, revision history, steps table and flow, DRAFT / OBSOLETE watermark, "uncontrolled when
-printed" footer. An effective revision is rendered once (a Celery task, with progress) and served
-from storage after that."""
+printed" footer. An effective revision is rendered once per language (a Celery task, with
+progress) and served from storage after that; each download carries "printed on … by …" on every
+page, laid over the stored copy (kept for that person and day)."""
 
+import io
+from datetime import timedelta
+
+from django.conf import settings
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.http import FileResponse, HttpResponse
 from django.utils import timezone, translation
@@ -51,50 +57,105 @@ def live_pdf_response(revision, user):
     return response
 
 
-def controlled_copy_response(copy):
-    return FileResponse(copy.file.open("rb"), as_attachment=True, filename=filename(copy.revision),
-                        content_type="application/pdf")
+def copy_language():
+    """The language of the copy to serve: the reader's, one of the portal's languages."""
+    language = (translation.get_language() or settings.LANGUAGE_CODE).lower()
+    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
 
-def current_copy(revision):
-    copy = ControlledCopy.objects.filter(revision=revision).first()
+def current_copy(revision, language=None):
+    copy = ControlledCopy.objects.filter(revision=revision, language=language or copy_language()).first()
+    if copy is not None:
+        copy.revision = revision  # already loaded: no second fetch of its content
     return copy if copy is not None and copy.is_current else None
 
 
-def ensure_rendering(revision):
-    """Queue the rendering once; a second request while it renders queues nothing more. A copy made
-    for another status (effective → obsolete) is made again, with the new watermark."""
+def ensure_rendering(revision, language=None):
+    """Queue the rendering once per language; a second request while it renders queues nothing more.
+    A copy made for another status (effective → obsolete) is made again, with the new watermark."""
+    language = language or copy_language()
     with transaction.atomic():
-        copy, created = ControlledCopy.objects.select_for_update().get_or_create(revision=revision)
+        copy, created = ControlledCopy.objects.select_for_update().get_or_create(revision=revision, language=language)
         if not created and copy.revision_status == revision.status and copy.state != copy.State.FAILED:
             return copy
         copy.state, copy.progress, copy.revision_status = copy.State.QUEUED, 0, revision.status
         copy.save()
-        enqueue("documents.tasks.render_controlled_copy", revision_id=revision.pk)
+        enqueue("documents.tasks.render_controlled_copy", revision_id=revision.pk, language=language)
     return copy
 
 
-def _progress(revision_id, percent, state="rendering"):
-    ControlledCopy.objects.filter(revision_id=revision_id).update(progress=percent, state=state)
+def _progress(revision_id, language, percent, state="rendering"):
+    ControlledCopy.objects.filter(revision_id=revision_id, language=language).update(progress=percent, state=state)
 
 
-def render_controlled_copy(revision_id):
+def render_controlled_copy(revision_id, language=None):
     """Render and store the controlled copy of an effective, superseded or obsolete revision."""
+    language = language or settings.LANGUAGE_CODE
     revision = Revision.objects.select_related("document__unit", "document__doc_type", "author").get(pk=revision_id)
     if revision.status not in CACHED_STATES:
         return False
-    copy, _created = ControlledCopy.objects.get_or_create(revision=revision)
-    _progress(revision.pk, 5)
+    copy, _created = ControlledCopy.objects.get_or_create(revision=revision, language=language)
+    _progress(revision.pk, language, 5)
     try:
-        with translation.override(revision.author.language or None):
+        with translation.override(language):
             data = render_pdf("pdf/controlled_copy.html", pdf_context(revision),
-                              progress=lambda p: _progress(revision.pk, p))
+                              progress=lambda p: _progress(revision.pk, language, p))
     except Exception:
-        _progress(revision.pk, 0, state=ControlledCopy.State.FAILED)
+        _progress(revision.pk, language, 0, state=ControlledCopy.State.FAILED)
         raise
     copy.refresh_from_db()
-    copy.file.save(f"{revision.document_id}-{revision.pk}-{revision.status}.pdf", ContentFile(data), save=False)
+    copy.file.save(f"{revision.document_id}-{revision.pk}-{revision.status}-{language}.pdf", ContentFile(data),
+                   save=False)
     copy.state, copy.progress, copy.revision_status = copy.State.READY, 100, revision.status
     copy.rendered_at = timezone.now()
     copy.save()
     return True
+
+
+# --- Issuing a copy: "printed on … by …" on every page ---------------------------------------------
+
+ISSUED = "controlled-copies/issued"
+
+
+def issued_copy_response(copy, user):
+    """The stored copy with one line on every page: printed when, by whom, uncontrolled. The stamped
+    file is kept for that person and day, so repeated downloads are served as they are."""
+    today = timezone.localdate()
+    name = f"{ISSUED}/{today.isoformat()}/{copy.revision_id}-{copy.language}-{copy.revision_status}-{user.pk}.pdf"
+    if not default_storage.exists(name):
+        default_storage.save(name, ContentFile(stamp(copy.file, user)))
+    return FileResponse(default_storage.open(name, "rb"), as_attachment=True, filename=filename(copy.revision),
+                        content_type="application/pdf")
+
+
+def stamp(pdf_file, user):
+    """Lay the one-line "printed" stamp (rendered once, with the CJK-capable fonts) over every page."""
+    from pypdf import PdfReader, PdfWriter
+
+    mark = render_pdf("pdf/issue_stamp.html", {"printed_by": user, "printed_at": timezone.now()})
+    stamp_page = PdfReader(io.BytesIO(mark)).pages[0]
+    with pdf_file.open("rb") as handle:
+        writer = PdfWriter(clone_from=io.BytesIO(handle.read()))
+    for page in writer.pages:
+        page.merge_page(stamp_page)
+        page.compress_content_streams()
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def purge_issued_copies(keep_days=2):
+    """Issued (stamped) copies are a day's cache: older ones are deleted."""
+    cutoff = (timezone.localdate() - timedelta(days=keep_days)).isoformat()
+    try:
+        days, _files = default_storage.listdir(ISSUED)
+    except FileNotFoundError:
+        return 0
+    removed = 0
+    for day in days:
+        if day < cutoff:
+            _subdirs, files = default_storage.listdir(f"{ISSUED}/{day}")
+            for file in files:
+                default_storage.delete(f"{ISSUED}/{day}/{file}")
+                removed += 1
+    return removed

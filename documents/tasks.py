@@ -24,7 +24,14 @@ def send_reminders():
 
 
 @shared_task(name="documents.tasks.render_controlled_copy")
-def render_controlled_copy(revision_id):
+def render_controlled_copy(revision_id, language=None):
     from .pdf import render_controlled_copy as render
 
-    return render(revision_id)
+    return render(revision_id, language)
+
+
+@shared_task(name="documents.tasks.purge_issued_copies")
+def purge_issued_copies():
+    from .pdf import purge_issued_copies as purge
+
+    return purge()

@@ -26,6 +26,10 @@ app.conf.beat_schedule = {
         "task": "documents.tasks.send_reminders",
         "schedule": crontab(minute=20, hour="*/6"),
     },
+    "documents-purge-issued-copies": {
+        "task": "documents.tasks.purge_issued_copies",
+        "schedule": crontab(minute=40, hour=3),
+    },
     "daily-digests": {
         "task": "qms_portal.tasks.send_daily_digests",
         "schedule": crontab(minute=0, hour=int(os.environ.get("QMS_DIGEST_HOUR", 7))),

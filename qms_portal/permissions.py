@@ -20,6 +20,7 @@ permission name (``"qms_portal.decide_accessrequest"``).
 
 from django.contrib.auth.backends import ModelBackend
 from django.db.models import Exists, OuterRef, Q
+from django.utils.functional import SimpleLazyObject, empty
 
 
 def perm_name(model, action):
@@ -38,10 +39,20 @@ def _active(user):
     return user is not None and user.is_authenticated and user.is_active
 
 
+def _real(user):
+    """``request.user`` is a lazy proxy: the per-request caches live on the user it wraps."""
+    if isinstance(user, SimpleLazyObject):
+        if user._wrapped is empty:
+            user._setup()
+        return user._wrapped
+    return user
+
+
 def role_grants(user):
     """``{perm: {(unit_id, unit_path, include_subunits), …}}`` for the user's roles on active units.
     One query per request (cached on the user object); the set is bounded by the user's own role
     assignments, never by the amount of data."""
+    user = _real(user)
     if "_qms_grants" not in user.__dict__:
         from .models import RoleAssignment
 
@@ -142,6 +153,7 @@ def can(user, action, obj):
         return True
     model = type(obj)
     perm = perm_name(model, action)
+    user = _real(user)
     cache = user.__dict__.setdefault("_qms_obj_perm_cache", {})
     key = (perm, model._meta.label, obj.pk)
     if key not in cache:
@@ -182,6 +194,7 @@ def held_permissions(user):
     one UNION over the grant tables), cached on the user object."""
     if not _active(user):
         return set()
+    user = _real(user)
     if "_qms_perm_cache" not in user.__dict__:
         from guardian.models import UserObjectPermissionBase
 
@@ -219,6 +232,7 @@ def _widening_models():
 
 def forget(user):
     """Drop the per-request permission caches (after a role or grant changes)."""
+    user = _real(user)
     user.__dict__.pop("_qms_grants", None)
     user.__dict__.pop("_qms_perm_cache", None)
     user.__dict__.pop("_qms_obj_perm_cache", None)

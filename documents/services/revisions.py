@@ -5,6 +5,7 @@ from contextvars import ContextVar
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -234,7 +235,7 @@ def _on_publish(revision, user, reason):
     from .distribution import assign_acknowledgements
 
     assign_acknowledgements(revision, user)
-    enqueue("documents.tasks.render_controlled_copy", revision_id=revision.pk)
+    enqueue("documents.tasks.render_controlled_copy", revision_id=revision.pk, language=settings.LANGUAGE_CODE)
 
 
 def _on_withdraw(revision, user, reason):
@@ -244,7 +245,7 @@ def _on_withdraw(revision, user, reason):
     for open_revision in document.revisions.filter(status__in=[S.DRAFT, S.IN_REVIEW, S.APPROVED]):
         WORKFLOW.perform(open_revision, "cancel", acting_user=user, reason=reason)
     # The controlled copy is made again, with the OBSOLETE watermark.
-    enqueue("documents.tasks.render_controlled_copy", revision_id=revision.pk)
+    enqueue("documents.tasks.render_controlled_copy", revision_id=revision.pk, language=settings.LANGUAGE_CODE)
 
 
 WORKFLOW = register(Workflow(

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from django.http import HttpResponseRedirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -35,7 +36,7 @@ class RegisterView(ScopedListView):
     template_name = "documents/register.html"
     title = gettext_lazy("Documents")
     create_url = "documents:document_create"
-    related = ("unit", "doc_type", "current_revision")
+    related = ("unit", "doc_type")
 
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)
@@ -44,11 +45,13 @@ class RegisterView(ScopedListView):
         return kwargs
 
     def get_queryset(self):
+        # The revision numbers are fetched for the rows shown only (a join to every revision would
+        # make the database read all of them before it sorts and takes a page).
         return super().get_queryset().only(
             "pk", "code", "title", "category", "is_withdrawn", "review_required", "effective_since",
-            "next_review_date", "unit__code", "unit__name", "doc_type__code", "doc_type__name", "doc_type__level",
-            "doc_type__is_system", "current_revision__number",
-        )
+            "next_review_date", "current_revision_id", "unit__code", "unit__name", "doc_type__code",
+            "doc_type__name", "doc_type__level", "doc_type__is_system",
+        ).prefetch_related(Prefetch("current_revision", queryset=Revision.objects.only("pk", "number")))
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

@@ -162,7 +162,7 @@ class CompareView(ObjectMixin, View):
         if old.number > new.number:
             old, new = new, old
         return render(request, "documents/compare.html", {
-            "object": new, "old": old, "new": new, "choices": others.order_by("-number"),
+            "object": new, "old": old, "new": new, "choices": others.order_by("-number").only("pk", "number", "status"),
             "text_diff": _side_by_side(_lines(old), _lines(new)),
             "step_diff": _side_by_side(_step_lines(old), _step_lines(new)),
         })
@@ -224,9 +224,9 @@ class RevisionPdfView(ObjectMixin, View):
         from ..pdf import (
             CACHED_STATES,
             PdfUnavailable,
-            controlled_copy_response,
             current_copy,
             ensure_rendering,
+            issued_copy_response,
             live_pdf_response,
         )
 
@@ -236,7 +236,7 @@ class RevisionPdfView(ObjectMixin, View):
                 return live_pdf_response(revision, request.user)
             copy = current_copy(revision)
             if copy is not None:
-                return controlled_copy_response(copy)
+                return issued_copy_response(copy, request.user)
             copy = ensure_rendering(revision)
         except PdfUnavailable as error:
             messages.error(request, str(error))
@@ -251,12 +251,12 @@ class PdfStatusView(ObjectMixin, View):
 
     def get(self, request, pk):
         from ..models import ControlledCopy
-        from ..pdf import current_copy
+        from ..pdf import copy_language, current_copy
 
         revision = self.get_object()
         if current_copy(revision) is not None:
             response = HttpResponse(status=204)
             response["HX-Redirect"] = revision.get_absolute_url() + "pdf/"
             return response
-        copy = ControlledCopy.objects.filter(revision=revision).first()
+        copy = ControlledCopy.objects.filter(revision=revision, language=copy_language()).first()
         return render(request, "documents/pdf_progress_bar.html", {"object": revision, "copy": copy})

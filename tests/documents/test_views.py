@@ -2,6 +2,7 @@
 editor, comparison, exports and controlled copies, acknowledging, My work, and who may open what."""
 
 import io
+import re
 import shutil
 import subprocess
 import unicodedata
@@ -440,20 +441,49 @@ def test_an_effective_revision_is_rendered_once_and_then_served_from_storage(
     with django_capture_on_commit_callbacks(execute=True):
         first = client.get(url)
     assert first.status_code == 200 and "Preparing the controlled copy" in first.content.decode()
-    assert len(calls) == 1
+    assert calls.count("pdf/controlled_copy.html") == 1
     copy = ControlledCopy.objects.get(revision=revision)
     assert (copy.state, copy.progress, copy.revision_status) == ("ready", 100, "effective")
 
     with django_capture_on_commit_callbacks(execute=True):
         second = client.get(url)
         third = client_for(ds.reviewer1).get(url)
-    assert len(calls) == 1  # served from storage, not rendered again
+    assert calls.count("pdf/controlled_copy.html") == 1  # served from storage, not rendered again
     assert second["Content-Type"] == "application/pdf"
-    data = b"".join(second.streaming_content)
-    assert data == b"".join(third.streaming_content)
-    text = pdf_text(data)
+    text = pdf_text(b"".join(second.streaming_content))
     assert "Quy trình kiểm soát tài liệu" in text and "文件控制程序" in text
     assert "DRAFT" not in text and "Uncontrolled when printed" in text
+    # every download carries who printed it and when, on every page
+    def printed_by(name):
+        return re.compile(rf"Printed [^\n]* by {re.escape(name)} — uncontrolled when printed")
+
+    assert printed_by(ds.staff.full_name).search(text) and not printed_by(ds.reviewer1.full_name).search(text)
+    other = pdf_text(b"".join(third.streaming_content))
+    assert printed_by(ds.reviewer1.full_name).search(other) and not printed_by(ds.staff.full_name).search(other)
+    pages = [p for p in text.split("\f") if p.strip()]
+    assert all(printed_by(ds.staff.full_name).search(page) for page in pages)
+    # the stamped copy is kept for that person and day: a second download is the same file
+    again = client.get(url)
+    assert b"".join(again.streaming_content) == b"".join(client.get(url).streaming_content)
+    assert calls.count("pdf/controlled_copy.html") == 1
+
+
+def test_a_copy_is_made_in_the_readers_language(ds, client_for, django_capture_on_commit_callbacks):
+    needs_pdf()
+    revision = effective_document(ds, title="Quy trình kiểm soát tài liệu").current_revision
+    client = client_for(ds.staff)
+    url = reverse("documents:revision_pdf", args=[revision.pk])
+    client.cookies["django_language"] = "vi"
+    with django_capture_on_commit_callbacks(execute=True):
+        client.get(url)
+    copies = dict(ControlledCopy.objects.filter(revision=revision).values_list("language", "state"))
+    assert copies.get("vi") == "ready"
+    text = pdf_text(b"".join(client.get(url).streaming_content))
+    from django.utils import translation
+
+    with translation.override("vi"):
+        footer = translation.gettext("Uncontrolled when printed.")
+    assert footer != "Uncontrolled when printed." and footer in text
 
 
 def test_the_progress_page_polls_until_the_copy_is_ready(ds, client_for, monkeypatch, no_pdf):
@@ -465,7 +495,7 @@ def test_the_progress_page_polls_until_the_copy_is_ready(ds, client_for, monkeyp
     response = client.get(reverse("documents:revision_pdf", args=[revision.pk]))
     assert response.status_code == 200
     assert status_url in response.content.decode()
-    assert queued == [("documents.tasks.render_controlled_copy", {"revision_id": revision.pk})]
+    assert queued == [("documents.tasks.render_controlled_copy", {"revision_id": revision.pk, "language": "en"})]
     client.get(reverse("documents:revision_pdf", args=[revision.pk]))
     assert len(queued) == 1  # a second visit while it renders queues nothing more
     waiting = client.get(status_url)

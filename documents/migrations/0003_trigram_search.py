@@ -28,5 +28,5 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("documents", "0003_seed_clauses_and_types")]
+    dependencies = [("documents", "0002_seed_clauses_and_types")]
     operations = [migrations.RunPython(create, drop)]

@@ -115,7 +115,7 @@ bench: venv
 
 # --- translations ----------------------------------------------------------------------------
 messages: venv
-	$(MANAGE) makemessages -l vi -l zh_Hans -l zh_Hant --ignore=.venv --ignore=var
+	$(MANAGE) makemessages -l vi -l zh_Hans -l zh_Hant --ignore=.venv --ignore=var --ignore=tests --ignore=static --ignore=test-results
 	$(MANAGE) compilemessages --ignore=.venv --ignore=var
 
 # --- cleaning --------------------------------------------------------------------------------

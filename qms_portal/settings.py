@@ -257,7 +257,7 @@ else:
     EMAIL_FILE_PATH = str(VAR_DIR / "mail")
 
 # --- Celery ---------------------------------------------------------------------------------
-CELERY_BROKER_URL = REDIS_URL or "filesystem://"
+CELERY_BROKER_URL = REDIS_URL or "filesystem://localhost//"
 CELERY_BROKER_TRANSPORT_OPTIONS = (
     {}
     if REDIS_URL

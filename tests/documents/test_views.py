@@ -144,8 +144,8 @@ def test_on_postgresql_the_search_is_served_by_trigram_indexes(ds, client_for):
     for column in ('"documents_document"."code"', '"documents_document"."title"'):
         assert f"UPPER({column}::text) LIKE UPPER(" in sql  # the indexed expression
     # the revisions' text is searched in a subquery of its own, where the trigram index serves it
-    assert re.search(r'IN \(SELECT U0\."id" AS "pk" FROM "documents_revision" U0 WHERE UPPER\(U0\."search_text"::text\) '
-                     r'LIKE UPPER\(', sql), sql
+    assert re.search(r'IN \(SELECT U0\."id" AS "pk" FROM "documents_revision" U0 '
+                     r'WHERE UPPER\(U0\."search_text"::text\) LIKE UPPER\(', sql), sql
 
 
 # --- A document's page --------------------------------------------------------------------------

@@ -12,7 +12,10 @@ from .models import Clause, Document, DocumentType, Revision
 
 
 def _units(request):
-    return restrict(Unit.objects.filter(is_active=True), request.user, "view") if request else Unit.objects.none()
+    if request is None:
+        return Unit.objects.none()
+    # Only what the option labels need: the list has every unit in scope (hundreds at a province).
+    return restrict(Unit.objects.filter(is_active=True), request.user, "view").only("pk", "code", "name")
 
 
 class DocumentFilter(django_filters.FilterSet):

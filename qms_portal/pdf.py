@@ -47,6 +47,19 @@ def cjk_fonts_missing():
     return "Noto Sans CJK" not in out
 
 
+def _static_path(relative):
+    """A static file by the name templates give it: in production a hashed name from the manifest
+    (collected into STATIC_ROOT), in development the source file found by the finders."""
+    from django.contrib.staticfiles.storage import staticfiles_storage
+
+    try:
+        if staticfiles_storage.exists(relative):
+            return staticfiles_storage.path(relative)
+    except NotImplementedError:  # a storage without local paths
+        pass
+    return finders.find(relative)
+
+
 def _fetcher_class():
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -59,7 +72,7 @@ def _fetcher_class():
             if url.startswith(BASE_URL + "static/"):
                 relative = url[len(BASE_URL + "static/"):].split("?")[0].split("#")[0]
                 if ".." not in relative.split("/"):
-                    path = finders.find(relative)
+                    path = _static_path(relative)
                     if path:
                         with open(path, "rb") as handle:
                             body = handle.read()

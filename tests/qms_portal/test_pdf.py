@@ -126,3 +126,18 @@ def test_the_roster_pdf_is_refused_outside_ones_scope(tree, client_for):
     assert response.status_code == 404
     response = client_for(tree.ward1_staff).get(reverse("unit_roster_pdf", args=[tree.ward1.pk]))
     assert response.status_code == 403
+
+
+def test_the_fetcher_serves_collected_static_files_by_their_hashed_names(tmp_path, monkeypatch):
+    """In production templates name static files by their hashed, collected names
+    (``css/pdf.0242aefa18fb.css``): the PDF renderer must find them in STATIC_ROOT."""
+    from django.contrib.staticfiles.storage import StaticFilesStorage
+
+    from qms_portal.pdf import BASE_URL, _fetcher_class
+
+    (tmp_path / "css").mkdir()
+    (tmp_path / "css" / "pdf.0242aefa18fb.css").write_text("body { color: red }")
+    monkeypatch.setattr("django.contrib.staticfiles.storage.staticfiles_storage",
+                        StaticFilesStorage(location=str(tmp_path)))
+    response = _fetcher_class()().fetch(BASE_URL + "static/css/pdf.0242aefa18fb.css")
+    assert response.read() == b"body { color: red }"

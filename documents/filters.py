@@ -56,7 +56,9 @@ class DocumentFilter(django_filters.FilterSet):
         if connection.vendor == "postgresql":
             # A subquery lets PostgreSQL use the trigram index on the revisions' text; an OR across
             # the join would read every revision instead.
-            in_text = Q(current_revision__in=Revision.objects.filter(search_text__icontains=value).values("pk"))
+            # A current revision is effective or obsolete: only those are rechecked, not the history.
+            current = Revision.objects.filter(status__in=[Revision.Status.EFFECTIVE, Revision.Status.OBSOLETE])
+            in_text = Q(current_revision__in=current.filter(search_text__icontains=value).values("pk"))
         else:
             in_text = Q(current_revision__search_text__icontains=value)
         return queryset.filter(Q(code__icontains=value) | Q(title__icontains=value) | in_text)

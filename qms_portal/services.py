@@ -17,13 +17,18 @@ from .notifications import notify
 from .permissions import can, users_who_can
 from .workflow import Guard, Transition, Workflow, not_the_author, register
 
+# Reasons are stored untranslated and shown in the reader's language (qms_portal.history).
+ACTIVE_REASON = {True: gettext_noop("reactivated"), False: gettext_noop("deactivated")}
 
-def _require(user, action, obj):
+
+def require_can(user, action, obj):
+    """Every service checks the acting user's permission through the one mechanism."""
     if not can(user, action, obj):
         raise PermissionDenied
 
 
-def _save(obj, acting_user, reason=""):
+def save_tracked(obj, acting_user, reason=""):
+    """Validate and save a history-tracked record in the acting user's name."""
     obj._history_user = acting_user
     if reason:
         obj._change_reason = reason
@@ -42,20 +47,20 @@ def unit_create(*, acting_user, code, name, kind, parent=None, runs_own_qms=Fals
         if not acting_user.is_superuser:
             raise PermissionDenied
     else:
-        _require(acting_user, "qms_portal.add_unit", parent)
+        require_can(acting_user, "qms_portal.add_unit", parent)
     unit = Unit(code=code, name=name, kind=kind, parent=parent, runs_own_qms=runs_own_qms, phase=phase)
     unit.compute_path()
-    return _save(unit, acting_user)
+    return save_tracked(unit, acting_user)
 
 
 @transaction.atomic
 def unit_update(*, acting_user, unit, **fields):
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
-    _require(acting_user, "change", unit)
+    require_can(acting_user, "change", unit)
     new_parent = fields.pop("parent", unit.parent)
     for name, value in fields.items():
         setattr(unit, name, value)
-    _save(unit, acting_user)
+    save_tracked(unit, acting_user)
     if new_parent != unit.parent:
         unit_move(acting_user=acting_user, unit=unit, parent=new_parent)
         unit.refresh_from_db()
@@ -66,35 +71,35 @@ def unit_update(*, acting_user, unit, **fields):
 def unit_move(*, acting_user, unit, parent):
     """Move a unit (and its sub-tree) under another parent. Every moved row keeps its history."""
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
-    _require(acting_user, "change", unit)
+    require_can(acting_user, "change", unit)
     if parent is None:
         if not acting_user.is_superuser:
             raise PermissionDenied
     else:
-        _require(acting_user, "qms_portal.add_unit", parent)
+        require_can(acting_user, "qms_portal.add_unit", parent)
         if parent.path.startswith(unit.path):
             raise ValidationError(_("A unit cannot be moved under itself or one of its sub-units."))
     old_path = unit.path
     unit.parent = parent
     unit.compute_path()
-    _save(unit, acting_user, reason=gettext_noop("moved"))
+    save_tracked(unit, acting_user, reason=gettext_noop("moved"))
     for child in Unit.objects.filter(path__startswith=old_path).exclude(pk=unit.pk).order_by("depth"):
         child.path = unit.path + child.path[len(old_path):]
         child.depth = child.path.count("/") - 2
-        _save(child, acting_user, reason=gettext_noop("moved with its parent unit"))
+        save_tracked(child, acting_user, reason=gettext_noop("moved with its parent unit"))
     return unit
 
 
 @transaction.atomic
 def unit_set_active(*, acting_user, unit, active):
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
-    _require(acting_user, "change", unit)
+    require_can(acting_user, "change", unit)
     if not active and unit.children.filter(is_active=True).exists():
         raise ValidationError(_("Deactivate the sub-units first: this unit still has active sub-units."))
     if active and unit.parent and not unit.parent.is_active:
         raise ValidationError(_("Reactivate the parent unit first."))
     unit.is_active = active
-    return _save(unit, acting_user, reason=gettext_noop("reactivated") if active else gettext_noop("deactivated"))
+    return save_tracked(unit, acting_user, reason=ACTIVE_REASON[active])
 
 
 # --- Users ----------------------------------------------------------------------------------
@@ -103,7 +108,7 @@ def unit_set_active(*, acting_user, unit, active):
 @transaction.atomic
 def user_create(*, acting_user, username, full_name, email, primary_unit, position="", phone="",
                 language="en", password=None, send_set_password_link=False, request=None):
-    _require(acting_user, "qms_portal.add_user", primary_unit)
+    require_can(acting_user, "qms_portal.add_user", primary_unit)
     user = User(username=username, full_name=full_name, email=email, primary_unit=primary_unit,
                 position=position, phone=phone, language=language)
     if password:
@@ -111,7 +116,7 @@ def user_create(*, acting_user, username, full_name, email, primary_unit, positi
         user.must_change_password = True
     else:
         user.set_unusable_password()
-    _save(user, acting_user)
+    save_tracked(user, acting_user)
     if send_set_password_link and user.email:
         transaction.on_commit(lambda: send_password_link(user, request=request))
     return user
@@ -156,12 +161,12 @@ def _site_domain():
 @transaction.atomic
 def user_update(*, acting_user, user, **fields):
     user = User.objects.select_for_update().get(pk=user.pk)
-    _require(acting_user, "change", user)
+    require_can(acting_user, "change", user)
     if "primary_unit" in fields and fields["primary_unit"] != user.primary_unit:
-        _require(acting_user, "qms_portal.add_user", fields["primary_unit"])
+        require_can(acting_user, "qms_portal.add_user", fields["primary_unit"])
     for name, value in fields.items():
         setattr(user, name, value)
-    return _save(user, acting_user)
+    return save_tracked(user, acting_user)
 
 
 @transaction.atomic
@@ -169,28 +174,28 @@ def user_set_active(*, acting_user, user, active):
     """Deactivate (never delete) or reactivate a person. A deactivated person's sessions end at
     their next request: the authentication backend no longer returns an inactive user."""
     user = User.objects.select_for_update().get(pk=user.pk)
-    _require(acting_user, "qms_portal.deactivate_user", user)
+    require_can(acting_user, "qms_portal.deactivate_user", user)
     if user.pk == acting_user.pk and not active:
         raise ValidationError(_("You cannot deactivate your own account."))
     user.is_active = active
-    return _save(user, acting_user, reason=gettext_noop("reactivated") if active else gettext_noop("deactivated"))
+    return save_tracked(user, acting_user, reason=ACTIVE_REASON[active])
 
 
 @transaction.atomic
 def user_set_password(*, acting_user, user, password, temporary=True):
     user = User.objects.select_for_update().get(pk=user.pk)
     if user.pk != acting_user.pk:
-        _require(acting_user, "qms_portal.deactivate_user", user)
+        require_can(acting_user, "qms_portal.deactivate_user", user)
     user.set_password(password)
     user.must_change_password = temporary and user.pk != acting_user.pk
-    return _save(user, acting_user, reason=gettext_noop("password set"))
+    return save_tracked(user, acting_user, reason=gettext_noop("password set"))
 
 
 @transaction.atomic
 def user_set_preferences(*, acting_user, language, notification_mode, phone):
     user = User.objects.select_for_update().get(pk=acting_user.pk)
     user.language, user.notification_mode, user.phone = language, notification_mode, phone
-    return _save(user, acting_user)
+    return save_tracked(user, acting_user)
 
 
 # --- Roles ----------------------------------------------------------------------------------
@@ -206,7 +211,7 @@ def role_save(*, acting_user, role=None, code, name, description="", permissions
     _portal_admin(acting_user)
     role = role or Role()
     role.code, role.name, role.description = code, name, description
-    _save(role, acting_user)
+    save_tracked(role, acting_user)
     role.permissions.set(permissions)
     return role
 
@@ -221,7 +226,7 @@ def assignable_permissions():
 
 @transaction.atomic
 def role_assign(*, acting_user, user, role, unit, include_subunits=True, notify_user=True):
-    _require(acting_user, "qms_portal.add_roleassignment", unit)
+    require_can(acting_user, "qms_portal.add_roleassignment", unit)
     if not acting_user.is_superuser:
         # No escalation: administrative permissions (units, people, roles) can be given only by
         # someone who holds them on that unit — a management representative appoints a document
@@ -241,7 +246,7 @@ def role_assign(*, acting_user, user, role, unit, include_subunits=True, notify_
         raise ValidationError(_("This person already holds this role on this unit."))
     assignment = RoleAssignment(user=user, role=role, unit=unit, include_subunits=include_subunits,
                                 granted_by=acting_user)
-    _save(assignment, acting_user)
+    save_tracked(assignment, acting_user)
     permissions.forget(user)
     if notify_user:
         notify([user], "role_assigned", params={"role": role, "unit": unit}, url=unit.get_absolute_url())
@@ -251,7 +256,7 @@ def role_assign(*, acting_user, user, role, unit, include_subunits=True, notify_
 @transaction.atomic
 def role_unassign(*, acting_user, assignment):
     assignment = RoleAssignment.objects.select_for_update().get(pk=assignment.pk)
-    _require(acting_user, "delete", assignment)
+    require_can(acting_user, "delete", assignment)
     assignment._history_user = acting_user
     assignment.delete()
     permissions.forget(assignment.user)
@@ -264,7 +269,7 @@ def role_unassign(*, acting_user, assignment):
 def access_request_create(*, acting_user, role, unit, include_subunits, justification):
     if not unit.is_active:
         raise ValidationError(_("This unit is deactivated."))
-    request = _save(
+    request = save_tracked(
         AccessRequest(requester=acting_user, role=role, unit=unit, include_subunits=include_subunits,
                       justification=justification),
         acting_user,

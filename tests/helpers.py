@@ -1,8 +1,10 @@
 """Small helpers shared by the tests (not fixtures)."""
 
 import os
+from contextlib import contextmanager
 
 import pytest
+from django.db import transaction
 
 
 def required(env_var):
@@ -17,3 +19,25 @@ def need(condition, reason, env_var):
     if required(env_var):
         pytest.fail(f"{reason} (and {env_var}=1 requires it)")
     pytest.skip(reason)
+
+
+@contextmanager
+def built_once(django_db_blocker, build):
+    """Build test data once (per module) inside a transaction that is rolled back at the end; each
+    test then runs in a savepoint inside it (pytest-django's ``db``), so what it writes is gone
+    before the next one."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            data = build()
+        except BaseException:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            raise
+    try:
+        yield data
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)

@@ -3,12 +3,13 @@
 import string
 
 from dateutil.relativedelta import relativedelta
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from qms_portal.permissions import can
+from qms_portal.services import require_can as _require
+from qms_portal.services import save_tracked as _save
 
 from ..models import (
     Clause,
@@ -52,20 +53,6 @@ def ensure_clauses():
         Clause(number=n, sort_key=Clause.key_for(n), title_en=en, title_vi=vi, title_zh_hans=hans, title_zh_hant=hant)
         for n, en, vi, hans, hant in CLAUSES if n not in existing
     )
-
-
-def _require(user, action, obj):
-    if not can(user, action, obj):
-        raise PermissionDenied
-
-
-def _save(obj, user, reason=""):
-    obj._history_user = user
-    if reason:
-        obj._change_reason = reason
-    obj.full_clean()
-    obj.save()
-    return obj
 
 
 def _review_base(document):

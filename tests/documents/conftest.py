@@ -1,9 +1,9 @@
 from types import SimpleNamespace
 
 import pytest
-from django.db import transaction
 
 from tests.documents.factories import doc_setup
+from tests.helpers import built_once
 
 
 @pytest.fixture(autouse=True)
@@ -19,19 +19,8 @@ def _ds_world(django_db_setup, django_db_blocker):
     """``doc_setup()`` built once per module inside an outer transaction that is rolled back at the
     end; each test runs in a savepoint inside it (pytest-django's ``db``), so what a test writes is
     gone before the next one."""
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            world = doc_setup()
-        except BaseException:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
-            raise
-    yield world
-    with django_db_blocker.unblock():
-        transaction.set_rollback(True)
-        outer.__exit__(None, None, None)
+    with built_once(django_db_blocker, doc_setup) as world:
+        yield world
 
 
 @pytest.fixture

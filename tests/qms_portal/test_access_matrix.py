@@ -43,7 +43,6 @@ import importlib
 
 import pytest
 from django.contrib.auth.models import Permission
-from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
@@ -51,6 +50,7 @@ from qms_portal import notifications, services
 from qms_portal.models import RoleAssignment
 from qms_portal.roles import SYSTEM_ROLES
 from tests import factories
+from tests.helpers import built_once
 from tests.viewtests import LOGIN, PUBLIC, P, Row, expected_status, walk_urls
 
 # WhiteNoise warns once per request that STATIC_ROOT was not collected (tests serve from finders).
@@ -186,19 +186,8 @@ def all_cases():
 def world(django_db_setup, django_db_blocker):
     """One tree, one person per identity and the objects in / out of scope, built once per module
     inside a transaction that is rolled back at the end; each case runs in a savepoint inside it."""
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            world = build_world()
-        except BaseException:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
-            raise
-    yield world
-    with django_db_blocker.unblock():
-        transaction.set_rollback(True)
-        outer.__exit__(None, None, None)
+    with built_once(django_db_blocker, build_world) as world:
+        yield world
 
 
 def held_by(role):

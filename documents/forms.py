@@ -123,7 +123,9 @@ class DistributionForm(ServiceForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = restrict(Unit.objects.filter(is_active=True), self.user, "view")
+        # A procedure may be sent to any unit (a sibling agency, the wards of another district): the
+        # recipients then read it through the distribution, whatever their own scope.
+        self.fields["unit"].queryset = Unit.objects.filter(is_active=True).only("pk", "code", "name")
         self.fields["person"].queryset = restrict(get_user_model().objects.filter(is_active=True), self.user, "view")
 
     def clean(self):

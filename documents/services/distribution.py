@@ -33,8 +33,11 @@ def recipients(document):
             q |= Q(primary_unit__path__startswith=entry.unit.path)
     role_ids = [e.role_id for e in entries if e.role_id]
     if role_ids:
-        holders = RoleAssignment.objects.filter(role_id__in=role_ids).filter(
-            Q(unit__path__startswith=unit.path) | Q(unit__path__in=ancestor_paths(unit.path))
+        # Holders of the role in the owning unit or below, and above it only where the role covers
+        # the sub-units.
+        holders = RoleAssignment.objects.filter(role_id__in=role_ids, unit__is_active=True).filter(
+            Q(unit__path__startswith=unit.path)
+            | Q(unit__path__in=ancestor_paths(unit.path)[:-1], include_subunits=True)
         ).values("user_id")
         q |= Q(pk__in=holders)
     return User.objects.filter(is_active=True).filter(q).distinct()

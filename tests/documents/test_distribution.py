@@ -70,9 +70,21 @@ def test_a_role_on_the_list_brings_its_holders_on_the_unit_and_above(ds):
     assign(above, roles["internal_auditor"], ds.root)
     elsewhere = make_user(f"{ds.prefix}aud-other".lower(), ds.other)
     assign(elsewhere, roles["internal_auditor"], ds.other)
+    root_only = make_user(f"{ds.prefix}aud-root-only".lower(), ds.root)  # the root itself, no sub-units
+    assign(root_only, roles["internal_auditor"], ds.root, include_subunits=False)
     document = new_document(ds)
     add(ds, document, role=roles["internal_auditor"])
     assert recipients(document) == {here, above}
+
+
+def test_a_document_can_be_distributed_to_a_unit_outside_the_editors_scope(ds):
+    from documents.forms import DistributionForm
+
+    form = DistributionForm({"unit": ds.other.pk}, user=ds.author)
+    assert form.is_valid(), form.errors
+    document = new_document(ds)
+    add(ds, document, unit=ds.other)
+    assert ds.outsider in recipients(document)
 
 
 def test_a_person_on_the_list_receives_it_wherever_they_work(ds):

@@ -21,6 +21,8 @@ from qms_portal.workflow import transitions_of
 from .flow import flow_svg
 from .models import ControlledCopy, Revision
 
+# A rendering that has not moved for this long (a lost task, a worker that died) is queued again.
+STALLED_AFTER = timedelta(minutes=5)
 CACHED_STATES = (Revision.Status.EFFECTIVE, Revision.Status.SUPERSEDED, Revision.Status.OBSOLETE)
 
 
@@ -76,7 +78,10 @@ def ensure_rendering(revision, language=None):
     language = language or copy_language()
     with transaction.atomic():
         copy, created = ControlledCopy.objects.select_for_update().get_or_create(revision=revision, language=language)
-        if not created and copy.revision_status == revision.status and copy.state != copy.State.FAILED:
+        stalled = copy.state in (copy.State.QUEUED, copy.State.RENDERING) and \
+            copy.updated_at < timezone.now() - STALLED_AFTER
+        if not created and copy.revision_status == revision.status and copy.state != copy.State.FAILED \
+                and not stalled:
             return copy
         copy.state, copy.progress, copy.revision_status = copy.State.QUEUED, 0, revision.status
         copy.save()
@@ -85,7 +90,8 @@ def ensure_rendering(revision, language=None):
 
 
 def _progress(revision_id, language, percent, state="rendering"):
-    ControlledCopy.objects.filter(revision_id=revision_id, language=language).update(progress=percent, state=state)
+    ControlledCopy.objects.filter(revision_id=revision_id, language=language).update(
+        progress=percent, state=state, updated_at=timezone.now())
 
 
 def render_controlled_copy(revision_id, language=None):

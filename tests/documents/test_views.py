@@ -648,3 +648,24 @@ def test_who_may_open_what(spot, world, world_media, settings, db):
     url = matrix.build_url(name, case, world)
     response = getattr(client, method.lower())(url, matrix.POST_DATA.get(name, {}))
     assert response.status_code == status, f"{method} {url} as {who} ({scope})"
+
+
+def test_a_stalled_rendering_is_queued_again(ds, monkeypatch, no_pdf):
+    """A lost task or a worker that died leaves a copy "queued" or "rendering": after a while the
+    next request queues it again instead of waiting for ever."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from documents.pdf import STALLED_AFTER, ensure_rendering
+
+    queued = []
+    monkeypatch.setattr("documents.pdf.enqueue", lambda task, **kw: queued.append(kw))
+    revision = effective_document(ds).current_revision
+    ensure_rendering(revision, "en")
+    ensure_rendering(revision, "en")
+    assert len(queued) == 1  # still fresh: nothing more
+    ControlledCopy.objects.filter(revision=revision).update(
+        state="rendering", updated_at=timezone.now() - STALLED_AFTER - timedelta(seconds=1))
+    ensure_rendering(revision, "en")
+    assert len(queued) == 2

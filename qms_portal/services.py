@@ -8,6 +8,7 @@ from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
@@ -137,7 +138,9 @@ class _PasswordLinkForm(PasswordResetForm):
 def send_password_link(user, request=None):
     """E-mail the user Django's own password-setting link (the same as "forgot password")."""
     form = _PasswordLinkForm(user)
-    if form.is_valid():
+    if not form.is_valid():
+        return
+    with translation.override(user.language or None):  # the e-mail in the recipient's language
         form.save(
             request=request,
             domain_override=None if request else _site_domain(),

@@ -226,3 +226,19 @@ def test_only_the_requester_withdraws_an_access_request(tree):
     services.access_request_transition(acting_user=tree.ward1_staff, request=request, name="withdraw")
     request.refresh_from_db()
     assert request.status == "withdrawn"
+
+
+def test_the_set_password_link_goes_out_in_the_new_persons_language(tree, django_capture_on_commit_callbacks):
+    from django.core import mail
+    from django.utils import translation
+
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.user_create(acting_user=tree.admin, username=f"{tree.prefix}vi-new", full_name="Trần Thị Mai",
+                             email="mai@example.org", primary_unit=tree.ward1, language="vi",
+                             send_set_password_link=True)
+    [message] = mail.outbox
+    with translation.override("vi"):
+        subject = translation.gettext("QMS Portal: set your password")
+    assert subject != "QMS Portal: set your password"
+    assert message.subject == subject

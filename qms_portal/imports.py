@@ -64,14 +64,20 @@ def import_users(*, acting_user, upload, send_links=True, request=None):
         language = (row.get("language") or "en").lower()
         if language not in languages:
             problems.append(_("Unknown language “%(lang)s”; use en, vi, zh-hans or zh-hant.") % {"lang": language})
-        if not problems:
-            candidate = User(username=username, full_name=row["full_name"], email=row["email"], primary_unit=unit,
-                             position=row.get("position", ""), phone=row.get("phone", ""), language=language)
-            candidate.set_unusable_password()
-            try:
-                candidate.full_clean(validate_unique=False)
-            except ValidationError as error:
-                problems.extend(f"{field}: {' '.join(msgs)}" for field, msgs in error.message_dict.items())
+        # The fields' own checks (e-mail, lengths, user name characters) run on every row, so each row
+        # lists all of its problems at once; the ones already reported above are not repeated.
+        candidate = User(username=username, full_name=row.get("full_name", ""), email=row.get("email", ""),
+                         primary_unit=unit, position=row.get("position", ""), phone=row.get("phone", ""),
+                         language=language if language in languages else "en")
+        candidate.set_unusable_password()
+        try:
+            candidate.full_clean(validate_unique=False, exclude=["primary_unit"])
+        except ValidationError as error:
+            labels = {f.name: f.verbose_name for f in User._meta.fields}
+            problems.extend(
+                f"{labels.get(field, field)}: {' '.join(msgs)}" for field, msgs in error.message_dict.items()
+                if not (field in REQUIRED and not row.get(field))
+            )
         if problems:
             errors.append((number, problems))
         else:

@@ -267,17 +267,20 @@ def test_import_with_one_bad_row_lists_the_errors_per_row_and_creates_nobody(tre
         ["pham.minh", "Phạm Minh", "minh@example.org", "NO-SUCH-UNIT", "vi", ""],
         ["vo.thanh", "Võ Thanh", "vo@example.org", tree.ward1.code, "xx", ""],
         ["ngo.bao", "Ngô Bảo", "not-an-email", tree.ward1.code, "vi", ""],
+        ["do.an", "Đỗ An", "also-not-an-email", "NO-SUCH-UNIT", "vi", ""],
     ])
     response = client_for(tree.admin).post(reverse("user_import"), {"file": upload, "send_links": "on"})
     assert response.status_code == 200
     page = text(response)
     assert "Nothing was imported" in page
     rows = dict(re.findall(r"<tr><td>(\d+)</td><td><ul class=\"mb-0\">(.*?)</ul></td></tr>", page, re.S))
-    assert set(rows) == {"3", "4", "5"}
+    assert set(rows) == {"3", "4", "5", "6"}
     assert "There is no unit with the code “NO-SUCH-UNIT”" in rows["3"]
     assert "Unknown language “xx”" in rows["4"]
-    assert "email: Enter a valid email address." in rows["5"]
-    assert not User.objects.filter(username__in=["le.thi.mai", "pham.minh", "vo.thanh", "ngo.bao"]).exists()
+    assert "email address: Enter a valid email address." in rows["5"]
+    # every problem of a row at once, not only the first kind found
+    assert "NO-SUCH-UNIT" in rows["6"] and "Enter a valid email address." in rows["6"]
+    assert not User.objects.filter(username__in=["le.thi.mai", "pham.minh", "vo.thanh", "ngo.bao", "do.an"]).exists()
 
 
 def test_import_of_a_good_file_creates_the_people_and_their_roles(tree, client_for,

@@ -54,7 +54,7 @@ from .models import (
     ProcedureStep,
     Revision,
 )
-from .scale_text import (  # noqa: F401 - the text banks and builders
+from .scale_text import (
     _LEGAL_KINDS,
     _VI_TOPICS,
     _ZH_TOPICS,

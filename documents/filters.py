@@ -1,5 +1,3 @@
-import unicodedata
-
 import django_filters
 from django.db import connection
 from django.db.models import Q
@@ -9,6 +7,7 @@ from qms_portal.models import Unit
 from qms_portal.permissions import restrict
 
 from .models import Clause, Document, DocumentType, Revision
+from .services.content import search_form
 
 
 def _units(request):
@@ -48,20 +47,19 @@ class DocumentFilter(django_filters.FilterSet):
         super().__init__(data, *args, **kwargs)
 
     def search(self, queryset, name, value):
-        # Text is stored NFC-normalised; a query typed with combining accents (a Vietnamese
-        # keyboard in "Unicode tổ hợp" mode, macOS input) must be normalised the same way to match.
-        value = unicodedata.normalize("NFC", value).strip()
+        # Stored text is NFC and case-folded (services.content.search_form); the query is made the
+        # same way, so accents typed as combining marks and capitals match on every database.
+        value = search_form(value).strip()
         if not value:
             return queryset
         if connection.vendor == "postgresql":
             # A subquery lets PostgreSQL use the trigram index on the revisions' text; an OR across
-            # the join would read every revision instead.
-            # A current revision is effective or obsolete: only those are rechecked, not the history.
+            # the join would read every revision instead. A current revision is effective or obsolete.
             current = Revision.objects.filter(status__in=[Revision.Status.EFFECTIVE, Revision.Status.OBSOLETE])
-            in_text = Q(current_revision__in=current.filter(search_text__icontains=value).values("pk"))
+            in_text = Q(current_revision__in=current.filter(search_text__contains=value).values("pk"))
         else:
-            in_text = Q(current_revision__search_text__icontains=value)
-        return queryset.filter(Q(code__icontains=value) | Q(title__icontains=value) | in_text)
+            in_text = Q(current_revision__search_text__contains=value)
+        return queryset.filter(Q(search_key__contains=value) | in_text)
 
     def in_unit(self, queryset, name, unit):
         return queryset.filter(unit__path__startswith=unit.path)

@@ -162,6 +162,8 @@ class Document(BaseModel):
         _("review required"), default=False, editable=False,
         help_text=_("Set when a legal document it cites changes status."),
     )
+    # Code and title as the register search matches them (NFC, case-folded), kept with every save.
+    search_key = models.CharField(max_length=400, blank=True, editable=False)
 
     unit_field = "unit"
 
@@ -181,6 +183,12 @@ class Document(BaseModel):
 
     def get_absolute_url(self):
         return reverse("documents:document_detail", args=[self.pk])
+
+    def normalise_text(self):
+        super().normalise_text()
+        from .services.content import search_form
+
+        self.search_key = search_form(f"{self.code} {self.title}")[:400]
 
     @classmethod
     def widened_permissions(cls, user, held):
@@ -228,7 +236,8 @@ class Revision(BaseModel):
     source_file = models.FileField(_("source file"), upload_to="documents/", blank=True)
     source_name = models.CharField(_("original file name"), max_length=255, blank=True)
     source_html = models.TextField(blank=True, editable=False)  # a DOCX shown as HTML (mammoth), sanitised
-    search_text = models.TextField(blank=True, editable=False)  # plain text of content and source, NFC
+    # Plain text of the code, title, content and source, NFC and case-folded (services.content.search_form).
+    search_text = models.TextField(blank=True, editable=False)
     effective_date = models.DateField(_("effective date"), null=True, blank=True)
     legal_refs = models.ManyToManyField(LegalDocument, verbose_name=_("legal basis"), blank=True,
                                         related_name="citing_revisions")

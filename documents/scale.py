@@ -65,7 +65,7 @@ from .scale_text import (
     _mutate,
     _paragraphs,
 )
-from .services.content import plain_text
+from .services.content import plain_text, search_form
 from .services.register import ensure_clauses, ensure_system_types
 
 S = Revision.Status
@@ -89,7 +89,7 @@ SHOWCASE_REVISIONS = 4
 
 def _search_text(code, title, content):
     # As services.content.refresh_search_text (no source file here).
-    return " ".join(part for part in (code, title, plain_text(content)) if part)[:200000]
+    return search_form(" ".join(part for part in (code, title, plain_text(content)) if part))[:200000]
 
 
 def _aware(day, hour=9):
@@ -308,6 +308,7 @@ def build_documents(*, root, documents=10000, revisions=40000, acknowledgements=
             legal_time_limit_days=rng.choice([5, 7, 10, 15, 20, 30]) if p["type"] == "QT" else None,
             created_at=created,
         )
+        document.normalise_text()  # NFC and the search key, as save() does (bulk_create does not)
         document._history_date = created
         p["document"] = document
         docs.append(document)

@@ -1,11 +1,11 @@
 """On PostgreSQL, trigram indexes make substring search over code, title and content fast for
-Chinese and Vietnamese (icontains → UPPER(col) LIKE, which a gin_trgm_ops index serves)."""
+Chinese and Vietnamese: the search columns hold case-folded text and are matched with LIKE
+'%…%', which a gin_trgm_ops index serves."""
 
 from django.db import migrations
 
 INDEXES = [
-    ("documents_doc_code_trgm", "documents_document", "code"),
-    ("documents_doc_title_trgm", "documents_document", "title"),
+    ("documents_doc_key_trgm", "documents_document", "search_key"),
     ("documents_rev_text_trgm", "documents_revision", "search_text"),
 ]
 
@@ -16,7 +16,7 @@ def create(apps, schema_editor):
     schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
     for name, table, column in INDEXES:
         schema_editor.execute(
-            f"CREATE INDEX IF NOT EXISTS {name} ON {table} USING gin (UPPER({column}::text) gin_trgm_ops)"
+            f"CREATE INDEX IF NOT EXISTS {name} ON {table} USING gin ({column} gin_trgm_ops)"
         )
 
 

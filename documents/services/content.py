@@ -42,9 +42,15 @@ def accept_source_file(revision, upload):
     revision.source_file = upload
 
 
+def search_form(text):
+    """How text is stored for search and how a query is matched against it: NFC and case-folded, so
+    "KIỂM SOÁT" and "kiểm soát" are the same on every database, whatever its collation."""
+    return unicodedata.normalize("NFC", text or "").casefold()
+
+
 def refresh_search_text(revision):
     document = revision.document
-    revision.search_text = " ".join(
+    revision.search_text = search_form(" ".join(
         part for part in (document.code, document.title, plain_text(revision.content),
                           plain_text(revision.source_html)) if part
-    )[:200000]
+    ))[:200000]

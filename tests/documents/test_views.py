@@ -128,24 +128,37 @@ def test_search_finds_vietnamese_and_chinese_substrings_in_titles_content_and_co
 
 def test_on_postgresql_the_search_is_served_by_trigram_indexes(ds, client_for):
     from django.db import connection
+    from django.test import RequestFactory
+
+    from documents.filters import DocumentFilter
 
     if connection.vendor != "postgresql":
         pytest.skip("the trigram indexes exist on PostgreSQL only")
     with connection.cursor() as cursor:
         cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE indexname LIKE 'documents_%%_trgm'")
         indexes = dict(cursor.fetchall())
-    assert set(indexes) == {"documents_doc_code_trgm", "documents_doc_title_trgm", "documents_rev_text_trgm"}
-    assert all("gin_trgm_ops" in definition and "upper(" in definition.lower() for definition in indexes.values())
-    from django.test.utils import CaptureQueriesContext
+    assert set(indexes) == {"documents_doc_key_trgm", "documents_rev_text_trgm"}
+    assert all("gin_trgm_ops" in definition for definition in indexes.values())
+    effective_document(ds, title="Quy trình kiểm soát tài liệu", content="<p>Văn bản về 文件控制</p>")
+    request = RequestFactory().get("/documents/", {"q": "文件控制", "status": "all"})
+    request.user = ds.reviewer1
+    search = DocumentFilter(request.GET, queryset=Document.objects.restrict(ds.reviewer1, "view"),
+                            request=request).qs
+    # With so few rows PostgreSQL would rather scan; forbid that to see that the indexes can serve
+    # the very expressions the register writes.
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    plan = search.explain()
+    # The long texts are matched through their index; the short code-and-title key is checked on the
+    # rows the unit scope leaves (an OR with a subquery is not served by a bitmap index).
+    assert "Bitmap Index Scan on documents_rev_text_trgm" in plan, plan
 
-    with CaptureQueriesContext(connection) as queries:
-        client_for(ds.reviewer1).get("/documents/", {"q": "文件控制"})
-    sql = "\n".join(q["sql"] for q in queries.captured_queries)
-    for column in ('"documents_document"."code"', '"documents_document"."title"'):
-        assert f"UPPER({column}::text) LIKE UPPER(" in sql  # the indexed expression
-    # the revisions' text is searched in a subquery of its own, where the trigram index serves it
-    assert re.search(r'IN \(SELECT U0\."id" AS "pk" FROM "documents_revision" U0 '
-                     r'WHERE [^)]*\) AND UPPER\(U0\."search_text"::text\) LIKE UPPER\(', sql), sql
+
+def test_search_ignores_case_in_vietnamese_on_every_database(ds, client_for):
+    shouting = effective_document(ds, title="QUY TRÌNH KIỂM SOÁT HỒ SƠ", content="<p>ĐÁNH GIÁ NỘI BỘ</p>")
+    client = client_for(ds.reviewer1)
+    for query in ("kiểm soát hồ sơ", "Đánh giá nội bộ", "KIỂM SOÁT"):
+        assert shouting.code in codes(client.get("/documents/", {"q": query})), query
 
 
 # --- A document's page --------------------------------------------------------------------------

@@ -27,6 +27,8 @@ from ..flow import flow_svg
 from ..forms import DistributionForm, DocumentForm, PeriodicReviewForm
 from ..models import Acknowledgement, Document, Revision
 
+COVERAGE_ROWS = 10  # units shown on a document page before "show every unit"
+
 
 class RegisterView(ScopedListView):
     """Browse by level, type, unit, clause and status; staff see effective documents by default."""
@@ -74,7 +76,14 @@ class DocumentDetailView(ScopedDetailView):
             steps = list(current.steps.select_related("responsible_unit", "responsible_role", "output_form"))
             ctx.update(steps_context(current, steps, document))
             ctx["legal_refs"] = current.legal_refs.all()
-            ctx["coverage"] = services.coverage(current)
+            rows = list(services.coverage(current))
+            ctx["coverage_total"] = sum(r["total"] for r in rows)
+            ctx["coverage_done"] = sum(r["done"] for r in rows)
+            ctx["coverage_units"] = len(rows)
+            # The units furthest behind first; all of them only when asked (a province has hundreds).
+            rows.sort(key=lambda r: (r["done"] / r["total"] if r["total"] else 1, r["unit__code"] or ""))
+            ctx["coverage_all"] = self.request.GET.get("coverage") == "all"
+            ctx["coverage"] = rows if ctx["coverage_all"] else rows[:COVERAGE_ROWS]
             ctx["my_acknowledgement"] = Acknowledgement.objects.filter(revision=current, user=user).first()
         ctx["revisions"] = document.revisions.select_related("author").order_by("-number")
         ctx["open_revision"] = document.revisions.filter(status__in=[Revision.Status.DRAFT, Revision.Status.IN_REVIEW,

@@ -200,6 +200,21 @@ class TestDocumentPage:
         rows = {r["unit__code"]: (r["done"], r["total"]) for r in response.context["coverage"]}
         assert rows == {ds.dept.code: (0, 6), ds.office.code: (1, 1)}
         assert "Read and acknowledged" in response.content.decode()
+        # a summary, and the units furthest behind first
+        assert (response.context["coverage_done"], response.context["coverage_total"]) == (1, 7)
+        assert [r["unit__code"] for r in response.context["coverage"]] == [ds.dept.code, ds.office.code]
+
+    def test_a_long_coverage_list_shows_the_units_furthest_behind_and_a_link_to_all(self, ds, client_for,
+                                                                                     monkeypatch):
+        monkeypatch.setattr("documents.views.register.COVERAGE_ROWS", 1)
+        document = effective_document(ds)
+        services.revision_acknowledge(acting_user=ds.staff, revision=document.current_revision)
+        client = client_for(ds.author)
+        short = client.get(document.get_absolute_url())
+        assert [r["unit__code"] for r in short.context["coverage"]] == [ds.dept.code]
+        assert 'href="?coverage=all#coverage"' in short.content.decode()
+        full = client.get(document.get_absolute_url(), {"coverage": "all"})
+        assert len(full.context["coverage"]) == 2 and 'href="?coverage=all#coverage"' not in full.content.decode()
 
     def test_the_acknowledge_button(self, ds, client_for):
         document = effective_document(ds)

@@ -58,9 +58,12 @@ class UnitForm(ScopedModelForm):
         super().__init__(*args, **kwargs)
         self.fields["parent"].required = not self.user.is_superuser
         if self.instance.pk:
-            self.fields["parent"].queryset = self.fields["parent"].queryset.exclude(
-                path__startswith=self.instance.path
-            )
+            parent = self.fields["parent"]
+            parent.queryset = parent.queryset.exclude(path__startswith=self.instance.path)
+            # Leaving a unit where it is is not a move: its current parent stays a valid choice even
+            # when the editor may not add units there (an administrator of this unit only).
+            if self.instance.parent_id:
+                parent.queryset = parent.queryset | Unit.objects.filter(pk=self.instance.parent_id)
 
 
 class UserForm(ScopedModelForm):

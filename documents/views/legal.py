@@ -66,11 +66,6 @@ class LegalFormView(ServiceFormView):
             self.action = "add"
         return super().dispatch(request, *args, **kwargs)
 
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs["instance"] = LegalDocument.objects.get(pk=self.object.pk) if self.object else None
-        return kwargs
-
     def perform(self, form):
         return services.legal_document_save(acting_user=self.request.user, legal=self.object, **form.cleaned_data)
 

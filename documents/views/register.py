@@ -139,11 +139,6 @@ class DocumentUpdateView(ObjectFormView):
     title = gettext_lazy("Edit document")
     success_message = gettext_lazy("The document was saved.")
 
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs["instance"] = Document.objects.get(pk=self.object.pk)
-        return kwargs
-
     def perform(self, form):
         return services.document_update(acting_user=self.request.user, document=self.object, **form.cleaned_data)
 

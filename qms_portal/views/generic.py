@@ -119,6 +119,12 @@ class ServiceFormView(ScopedMixin, FormView):
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         kwargs["user"] = self.request.user
+        form_class = self.get_form_class()
+        model = getattr(getattr(form_class, "_meta", None), "model", None)
+        if self.object is not None and model is type(self.object):
+            # A fresh copy for the model form to validate into: the service re-reads and locks the row,
+            # so nothing the form sets on its instance leaks into the view's object.
+            kwargs["instance"] = model._default_manager.get(pk=self.object.pk)
         return kwargs
 
     def perform(self, form):

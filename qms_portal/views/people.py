@@ -72,11 +72,6 @@ class UserUpdateView(ObjectFormView):
     title = gettext_lazy("Edit person")
     success_message = gettext_lazy("The person was saved.")
 
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs["instance"] = User.objects.get(pk=self.object.pk)
-        return kwargs
-
     def perform(self, form):
         return services.user_update(acting_user=self.request.user, user=self.object, **form.cleaned_data)
 

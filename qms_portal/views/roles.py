@@ -40,11 +40,6 @@ class RoleFormView(ServiceFormView):
         self.object = get_object_or_404(Role, pk=kwargs["pk"]) if "pk" in kwargs else None
         return super().dispatch(request, *args, **kwargs)
 
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs["instance"] = self.object
-        return kwargs
-
     def perform(self, form):
         return services.role_save(acting_user=self.request.user, role=self.object, **form.cleaned_data)
 

@@ -70,20 +70,6 @@ class UnitUpdateView(ObjectFormView):
     title = gettext_lazy("Edit unit")
     success_message = gettext_lazy("The unit was saved.")
 
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs["instance"] = Unit.objects.get(pk=self.object.pk)
-        return kwargs
-
-    def get_form(self, form_class=None):
-        form = super().get_form(form_class)
-        # Leaving a unit where it is is not a move: its current parent stays a valid choice even when
-        # the editor may not add units there (an administrator of this unit only).
-        if self.object.parent_id:
-            parent = form.fields["parent"]
-            parent.queryset = parent.queryset | Unit.objects.filter(pk=self.object.parent_id)
-        return form
-
     def perform(self, form):
         return services.unit_update(acting_user=self.request.user, unit=self.object, **form.cleaned_data)
 

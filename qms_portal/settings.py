@@ -37,13 +37,15 @@ DEBUG = env_bool("DEBUG", False)
 # pytest (8.2+) sets PYTEST_VERSION for the whole run: test settings switch on by themselves.
 TESTING = env_bool("QMS_TESTING", "PYTEST_VERSION" in os.environ)
 DEV_SECRET = "insecure-development-key-do-not-use-in-production"
-SECRET_KEY = env("SECRET_KEY") or (DEV_SECRET if DEBUG or TESTING else "")
+# manage.py sets QMS_OFFLINE_COMMAND for commands that only touch source files (makemigrations…).
+OFFLINE = env_bool("QMS_OFFLINE_COMMAND", False)
+SECRET_KEY = env("SECRET_KEY") or (DEV_SECRET if DEBUG or TESTING or OFFLINE else "")
 if not SECRET_KEY:
     raise ImproperlyConfigured(
         "SECRET_KEY is not set. Set the SECRET_KEY environment variable (50+ random characters), "
         "or DEBUG=1 for local development."
     )
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG or TESTING else "")
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG or TESTING or OFFLINE else "")
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS is not set. List the host names the portal answers to.")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")

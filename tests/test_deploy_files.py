@@ -136,3 +136,27 @@ def test_it_runs_make_test_from_an_executable_ci_script():
     assert re.search(r"^make test\b", text, re.M)
     for flag in ("DATABASE_URL=postgres://", "REDIS_URL=redis://", "QMS_REQUIRE_BROWSER=1"):
         assert flag in text
+
+
+def _manage(*args):
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    env = {k: v for k, v in os.environ.items()
+           if k not in {"SECRET_KEY", "DEBUG", "PYTEST_VERSION", "QMS_TESTING", "ALLOWED_HOSTS",
+                        "QMS_OFFLINE_COMMAND"}}
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=root, env=env, capture_output=True,
+                          text=True, timeout=120)
+
+
+def test_it_refuses_to_start_without_a_secret_key_when_debug_is_off():
+    result = _manage("check")
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_offline_commands_run_without_a_secret_key():
+    result = _manage("makemigrations", "--check", "--dry-run")
+    assert result.returncode == 0, result.stderr
+    assert "No changes detected" in result.stdout

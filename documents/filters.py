@@ -53,10 +53,14 @@ class DocumentFilter(django_filters.FilterSet):
         if not value:
             return queryset
         if connection.vendor == "postgresql":
-            # A subquery lets PostgreSQL use the trigram index on the revisions' text; an OR across
-            # the join would read every revision instead. A current revision is effective or obsolete.
-            current = Revision.objects.filter(status__in=[Revision.Status.EFFECTIVE, Revision.Status.OBSOLETE])
-            in_text = Q(current_revision__in=current.filter(search_text__contains=value).values("pk"))
+            # The revisions whose text matches are read first, through the trigram index on current
+            # revisions (migration 0005: its predicate is this status filter); an OR across the join
+            # would read every revision instead. Read once here, not once for the page and again
+            # for its count: the index only narrows the candidates, PostgreSQL rechecks each text.
+            matching = Revision.objects.filter(
+                status__in=[Revision.Status.EFFECTIVE, Revision.Status.OBSOLETE], search_text__contains=value
+            ).order_by().values_list("pk", flat=True)
+            in_text = Q(current_revision__in=list(matching))
         else:
             in_text = Q(current_revision__search_text__contains=value)
         return queryset.filter(Q(search_key__contains=value) | in_text)

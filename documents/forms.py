@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from qms_portal.forms import RichTextWidget, ScopedModelForm, ServiceForm
 from qms_portal.models import Role, Unit
 from qms_portal.permissions import restrict
+from qms_portal.widgets import inline_options
 
 from .models import (
     ChangeRequest,
@@ -79,6 +80,7 @@ class StepForm(forms.ModelForm):
             self.fields["responsible_unit"].queryset = restrict(Unit.objects.filter(is_active=True), user, "view")
             forms_qs = Document.objects.restrict(user, "view").filter(doc_type__is_form=True)
             self.fields["output_form"].queryset = forms_qs.select_related("doc_type")
+        inline_options(self)
 
     def clean_time_limit(self):
         value = self.cleaned_data["time_limit"]

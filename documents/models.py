@@ -168,10 +168,20 @@ class Document(BaseModel):
     unit_field = "unit"
 
     class Meta:
-        ordering = ["code"]
+        # Codes are unique per unit only: the id keeps the order total, so pages never overlap.
+        ordering = ["code", "pk"]
         verbose_name = _("document")
         verbose_name_plural = _("documents")
         constraints = [models.UniqueConstraint(fields=["unit", "code"], name="unique_document_code_per_unit")]
+        indexes = [
+            # The register's page: the first 25 in code order are read from the index and the
+            # filter is checked on those, instead of sorting every document in scope.
+            models.Index(fields=["code", "id"], name="document_code_order"),
+            # The register's count: an index-only scan on PostgreSQL (the scope join needs the
+            # unit and the id; the status filters need the other two).
+            models.Index(fields=["unit", "id"], include=["current_revision", "is_withdrawn"],
+                         name="document_unit_status"),
+        ]
         permissions = [
             ("withdraw_document", _("Can withdraw documents")),
             ("review_document", _("Can record the periodic review of documents")),
@@ -215,6 +225,10 @@ class Document(BaseModel):
 
 
 class Revision(BaseModel):
+    # The text columns of a 20-page procedure weigh 100 KB or more each: lists of revisions leave
+    # them in the database (``.defer(*Revision.BULKY)``); the search text is read by searches only.
+    BULKY = ("content", "source_html", "search_text")
+
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         IN_REVIEW = "in_review", _("In review")

@@ -34,6 +34,7 @@ def pdf_context(revision, user=None):
         Revision.objects.filter(document=document, number__lte=revision.number)
         .exclude(status=Revision.Status.DRAFT)
         .select_related("author")
+        .defer(*Revision.BULKY)
         .order_by("number")
     )
     watermark = {Revision.Status.OBSOLETE: "OBSOLETE", Revision.Status.SUPERSEDED: "SUPERSEDED"}.get(

@@ -67,6 +67,9 @@ class DocumentDetailView(ScopedDetailView):
     template_name = "documents/document_detail.html"
     related = ("unit", "doc_type", "process_owner", "current_revision")
 
+    def get_queryset(self):
+        return super().get_queryset().defer("current_revision__search_text")
+
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         document, user = self.object, self.request.user
@@ -85,9 +88,9 @@ class DocumentDetailView(ScopedDetailView):
             ctx["coverage_all"] = self.request.GET.get("coverage") == "all"
             ctx["coverage"] = rows if ctx["coverage_all"] else rows[:COVERAGE_ROWS]
             ctx["my_acknowledgement"] = Acknowledgement.objects.filter(revision=current, user=user).first()
-        ctx["revisions"] = document.revisions.select_related("author").order_by("-number")
-        ctx["open_revision"] = document.revisions.filter(status__in=[Revision.Status.DRAFT, Revision.Status.IN_REVIEW,
-                                                                     Revision.Status.APPROVED]).first()
+        ctx["revisions"] = document.revisions.defer(*Revision.BULKY).order_by("-number")
+        ctx["open_revision"] = document.revisions.defer(*Revision.BULKY).filter(
+            status__in=[Revision.Status.DRAFT, Revision.Status.IN_REVIEW, Revision.Status.APPROVED]).first()
         ctx["clauses"] = document.clauses.all()
         ctx["change_requests"] = document.change_requests.select_related("requester")[:10]
         ctx["periodic_reviews"] = document.periodic_reviews.select_related("reviewed_by")[:5]

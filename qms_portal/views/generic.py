@@ -17,6 +17,7 @@ from django_filters.views import FilterView
 
 from ..history import history_entries
 from ..permissions import can, perm_name
+from ..widgets import inline_options
 from ..workflow import TransitionError
 
 
@@ -63,6 +64,11 @@ class ScopedListView(ScopedMixin, FilterView):
     table_template = None
     create_url = None
     create_permission = None
+
+    def get_filterset(self, filterset_class):
+        filterset = super().get_filterset(filterset_class)
+        inline_options(filterset.form)
+        return filterset
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -126,6 +132,9 @@ class ServiceFormView(ScopedMixin, FormView):
             # so nothing the form sets on its instance leaks into the view's object.
             kwargs["instance"] = model._default_manager.get(pk=self.object.pk)
         return kwargs
+
+    def get_form(self, form_class=None):
+        return inline_options(super().get_form(form_class))
 
     def perform(self, form):
         raise NotImplementedError

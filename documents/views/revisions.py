@@ -150,9 +150,12 @@ class CompareView(ObjectMixin, View):
     model = Revision
     related = RELATED
 
+    def get_queryset(self):
+        return super().get_queryset().defer("search_text")
+
     def get(self, request, pk):
         new = self.get_object()
-        others = Revision.objects.restrict(request.user, "view").filter(document=new.document_id)
+        others = Revision.objects.restrict(request.user, "view").filter(document=new.document_id).defer("search_text")
         old = others.filter(pk=request.GET.get("with")).first() if request.GET.get("with", "").isdigit() else None
         if old is None:
             old = others.filter(number__lt=new.number).order_by("-number").first()
@@ -161,9 +164,13 @@ class CompareView(ObjectMixin, View):
             return HttpResponseRedirect(new.get_absolute_url())
         if old.number > new.number:
             old, new = new, old
+        text_diff = _side_by_side(_lines(old), _lines(new))
+        full = request.GET.get("full") == "1"
         return render(request, "documents/compare.html", {
             "object": new, "old": old, "new": new, "choices": others.order_by("-number").only("pk", "number", "status"),
-            "text_diff": _side_by_side(_lines(old), _lines(new)),
+            "text_diff": text_diff if full else _fold(text_diff),
+            "text_changed": any(kind != "equal" for kind, _left, _right in text_diff),
+            "full": full,
             "step_diff": _side_by_side(_step_lines(old), _step_lines(new)),
         })
 
@@ -180,6 +187,35 @@ def _step_lines(revision):
         + (f" — {s.output}" if s.output else "")
         for s in revision.steps.select_related("responsible_unit", "responsible_role")
     ]
+
+
+DIFF_CONTEXT = 3  # unchanged lines kept around each change; longer unchanged runs fold into one row
+
+
+def _fold(rows, context=DIFF_CONTEXT):
+    """Rows as ``_side_by_side`` gives them, with each run of unchanged lines longer than the context
+    around the changes folded into one ("skip", number of lines, "") row: a 20-page procedure with
+    two changed paragraphs reads as those paragraphs, not as 20 pages."""
+    folded, i = [], 0
+    while i < len(rows):
+        if rows[i][0] != "equal":
+            folded.append(rows[i])
+            i += 1
+            continue
+        j = i
+        while j < len(rows) and rows[j][0] == "equal":
+            j += 1
+        head = context if i > 0 else 0  # context after the change above
+        tail = context if j < len(rows) else 0  # context before the change below
+        run = rows[i:j]
+        if len(run) > head + tail + 1:
+            folded += run[:head]
+            folded.append(("skip", len(run) - head - tail, ""))
+            folded += run[len(run) - tail:]
+        else:
+            folded += run
+        i = j
+    return folded
 
 
 def _side_by_side(old, new):

@@ -129,6 +129,7 @@ def test_search_finds_vietnamese_and_chinese_substrings_in_titles_content_and_co
 def test_on_postgresql_the_search_is_served_by_trigram_indexes(ds, client_for):
     from django.db import connection
     from django.test import RequestFactory
+    from django.test.utils import CaptureQueriesContext
 
     from documents.filters import DocumentFilter
 
@@ -144,15 +145,18 @@ def test_on_postgresql_the_search_is_served_by_trigram_indexes(ds, client_for):
     effective_document(ds, title="Quy trình kiểm soát tài liệu", content="<p>Văn bản về 文件控制</p>")
     request = RequestFactory().get("/documents/", {"q": "文件控制", "status": "all"})
     request.user = ds.reviewer1
-    search = DocumentFilter(request.GET, queryset=Document.objects.restrict(ds.reviewer1, "view"),
-                            request=request).qs
-    # With so few rows PostgreSQL would rather scan; forbid that to see that the indexes can serve
-    # the very expressions the register writes.
+    with CaptureQueriesContext(connection) as queries:
+        assert list(DocumentFilter(request.GET, queryset=Document.objects.restrict(ds.reviewer1, "view"),
+                                   request=request).qs)
+    # The long texts are matched first, through their index, by the query the register writes; the
+    # short code-and-title key is checked on the rows the unit scope leaves.
+    text_query = next(q["sql"] for q in queries if 'FROM "documents_revision"' in q["sql"] and "LIKE" in q["sql"])
+    # With so few rows PostgreSQL would rather scan; forbid that to see that the index can serve
+    # the very expression the register writes.
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
-    plan = search.explain()
-    # The long texts are matched through their index; the short code-and-title key is checked on the
-    # rows the unit scope leaves (an OR with a subquery is not served by a bitmap index).
+        cursor.execute("EXPLAIN " + text_query)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "Bitmap Index Scan on documents_rev_current_trgm" in plan, plan
 
 
@@ -392,6 +396,42 @@ def test_the_compare_page_shows_removed_and_added_lines_of_text_and_steps(ds, cl
     # the older one asked from the newer page, or the other way round, gives the same order
     again = client.get(reverse("documents:revision_compare", args=[rev1.pk]), {"with": rev2.pk})
     assert (again.context["old"], again.context["new"]) == (rev1, rev2)
+
+
+def test_a_long_text_folds_its_unchanged_lines_around_the_changes_and_shows_them_all_on_request(ds, client_for):
+    paragraphs = [f"Đoạn {n:02d}" for n in range(1, 41)]
+    document = effective_document(ds, content="".join(f"<p>{p}</p>" for p in paragraphs))
+    changed = list(paragraphs)
+    changed[19] = "Đoạn 20 đã sửa"
+    rev2 = next_revision(ds, document, content="".join(f"<p>{p}</p>" for p in changed))
+    client = client_for(ds.reviewer1)
+    response = client.get(reverse("documents:revision_compare", args=[rev2.pk]))
+    rows = response.context["text_diff"]
+    # 19 unchanged lines above the change: 16 folded, 3 shown; the same below (20 lines: 17 folded).
+    assert rows == [
+        ("skip", 16, ""), *[("equal", p, p) for p in paragraphs[16:19]],
+        ("changed", "Đoạn 20", "Đoạn 20 đã sửa"),
+        *[("equal", p, p) for p in paragraphs[20:23]], ("skip", 17, ""),
+    ]
+    page = response.content.decode()
+    assert "16 unchanged lines" in page and "17 unchanged lines" in page
+    assert "Đoạn 01" not in page and "<ins>Đoạn 20 đã sửa</ins>" in page
+    assert f"?with={document.current_revision_id}&amp;full=1" in page
+    full = client.get(reverse("documents:revision_compare", args=[rev2.pk]),
+                      {"with": document.current_revision_id, "full": "1"})
+    assert len(full.context["text_diff"]) == 40 and "Đoạn 01" in full.content.decode()
+    assert "Show the changes only" in full.content.decode()
+
+
+def test_an_unchanged_text_says_so_in_one_folded_row(ds, client_for):
+    document = effective_document(ds, content="<p>Một</p><p>Hai</p><p>Ba</p><p>Bốn</p><p>Năm</p>",
+                                  steps=[step("Tiếp nhận", 1)])
+    rev2 = next_revision(ds, document, content="<p>Một</p><p>Hai</p><p>Ba</p><p>Bốn</p><p>Năm</p>",
+                         steps=[step("Tiếp nhận", 2)])
+    response = client_for(ds.reviewer1).get(reverse("documents:revision_compare", args=[rev2.pk]))
+    assert response.context["text_diff"] == [("skip", 5, "")]
+    assert "The text did not change." in response.content.decode()
+    assert [kind for kind, _a, _b in response.context["step_diff"]] == ["changed"]
 
 
 def test_comparing_the_first_revision_says_there_is_nothing_to_compare(ds, client_for):

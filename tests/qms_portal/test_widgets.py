@@ -15,7 +15,7 @@ def _normalise(html):
     """Whitespace between tags and inside the class attribute is not meaningful."""
     html = re.sub(r">\s+<", "><", html.strip())
     html = re.sub(r"\s+>", ">", html)
-    return re.sub(r'class="([^"]*)"', lambda m: 'class="%s"' % " ".join(m.group(1).split()), html)
+    return re.sub(r'class="([^"]*)"', lambda m: f'class="{" ".join(m.group(1).split())}"', html)
 
 
 def _both(widget_class, fast_class, name, value, render_attrs=None, **kwargs):

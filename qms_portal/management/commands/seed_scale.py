@@ -94,8 +94,8 @@ class Command(BaseCommand):
                 f"Time: {d['seconds']:.2f} s (" + ", ".join(f"{k} {v:.2f} s" for k, v in dt.items()) + ")."
             )
         if tables:
-            self.stdout.write(f"VACUUM ANALYZE of {len(tables)} tables (PostgreSQL planner statistics, visibility map): {analyzed:.2f} s.")
-        self.stdout.write(f"Total: {built + analyzed:.2f} s (core and documents, the commit and VACUUM ANALYZE included).")
+            self.stdout.write(f"VACUUM ANALYZE of {len(tables)} tables (statistics, visibility map): {analyzed:.2f} s.")
+        self.stdout.write(f"Total: {built + analyzed:.2f} s (core and documents, commit and VACUUM ANALYZE included).")
 
     def _documents(self, summary, documents, revisions, acks):
         from documents.scale import build_documents

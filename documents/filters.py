@@ -10,6 +10,9 @@ from .models import Clause, Document, DocumentType, Revision
 from .services.content import search_form
 
 
+SEARCH_IDS_INLINE = 500  # matching revisions passed as a list of ids; more stay a subquery
+
+
 def _units(request):
     if request is None:
         return Unit.objects.none()
@@ -53,14 +56,18 @@ class DocumentFilter(django_filters.FilterSet):
         if not value:
             return queryset
         if connection.vendor == "postgresql":
-            # The revisions whose text matches are read first, through the trigram index on current
-            # revisions (migration 0005: its predicate is this status filter); an OR across the join
-            # would read every revision instead. Read once here, not once for the page and again
-            # for its count: the index only narrows the candidates, PostgreSQL rechecks each text.
-            matching = Revision.objects.filter(
-                status__in=[Revision.Status.EFFECTIVE, Revision.Status.OBSOLETE], search_text__contains=value
-            ).order_by().values_list("pk", flat=True)
-            in_text = Q(current_revision__in=list(matching))
+            # The revisions whose text matches, through the trigram index on current revisions
+            # (migration 0005: its predicate is this status filter); an OR across the join would
+            # read every revision instead. The index only narrows the candidates and PostgreSQL
+            # rechecks each long text, so the ids are read once, here, rather than once for the
+            # page and again for its count; a broad search (hundreds of documents or more) stays
+            # a subquery, as a long list of ids would cost more than the second recheck.
+            # Status first: where no index serves (a one- or two-character word), PostgreSQL tests
+            # the conditions in this order, and the long texts of past revisions are never read.
+            current = Revision.objects.filter(status__in=[Revision.Status.EFFECTIVE, Revision.Status.OBSOLETE])
+            matching = current.filter(search_text__contains=value).order_by().values_list("pk", flat=True)
+            ids = list(matching[:SEARCH_IDS_INLINE + 1])
+            in_text = Q(current_revision__in=ids if len(ids) <= SEARCH_IDS_INLINE else matching)
         else:
             in_text = Q(current_revision__search_text__contains=value)
         return queryset.filter(Q(search_key__contains=value) | in_text)

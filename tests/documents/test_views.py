@@ -160,6 +160,27 @@ def test_on_postgresql_the_search_is_served_by_trigram_indexes(ds, client_for):
     assert "Bitmap Index Scan on documents_rev_current_trgm" in plan, plan
 
 
+def test_a_broad_search_on_postgresql_finds_the_same_documents_through_a_subquery(ds, client_for, monkeypatch):
+    from django.db import connection
+
+    from documents import filters
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the id list and the subquery are the PostgreSQL path")
+    wanted = {effective_document(ds, title=f"Quy trình {n}", content=f"<p>Hồ sơ lưu trữ số {n}</p>").pk
+              for n in range(3)}
+    effective_document(ds, title="Quy trình khác", content="<p>Không liên quan</p>")
+    client = client_for(ds.reviewer1)
+
+    def found():
+        response = client.get(reverse("documents:register"), {"q": "lưu trữ", "status": "all"})
+        return {d.pk for d in response.context["object_list"]}, response.context["paginator"].count
+
+    assert found() == (wanted, 3)  # three matches: passed as a list of ids
+    monkeypatch.setattr(filters, "SEARCH_IDS_INLINE", 2)
+    assert found() == (wanted, 3)  # more than the list takes: the same answer through a subquery
+
+
 def test_search_ignores_case_in_vietnamese_on_every_database(ds, client_for):
     shouting = effective_document(ds, title="QUY TRÌNH KIỂM SOÁT HỒ SƠ", content="<p>ĐÁNH GIÁ NỘI BỘ</p>")
     client = client_for(ds.reviewer1)

@@ -9,7 +9,6 @@ from qms_portal.permissions import restrict
 from .models import Clause, Document, DocumentType, Revision
 from .services.content import search_form
 
-
 SEARCH_IDS_INLINE = 500  # matching revisions passed as a list of ids; more stay a subquery
 
 

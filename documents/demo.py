@@ -12,7 +12,7 @@ from qms_portal.models import Unit, User
 from qms_portal.notifications import muted
 
 from . import services
-from .models import Clause, Document, DocumentType, LegalDocument, RegisterSettings
+from .models import OPEN_REVISION_STATUSES, Clause, Document, DocumentType, LegalDocument, RegisterSettings
 
 PASSWORD = "demo-pass-2026"
 DOHA = "DOHA"
@@ -177,7 +177,7 @@ def seed(language="en"):
     # Left in progress, so the demo has something to review and approve (with real notifications).
     pending = Document.objects.filter(unit=unit, current_revision__isnull=False).order_by("code")[:2]
     for document in pending:
-        if document.revisions.filter(status__in=["draft", "in_review", "approved"]).exists():
+        if document.revisions.filter(status__in=OPEN_REVISION_STATUSES).exists():
             continue
         draft = services.revision_create_draft(acting_user=author, document=document)
         _through_workflow(document, draft, people, draft.content + "<div>+</div>", date.today(),

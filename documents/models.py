@@ -224,6 +224,10 @@ class Document(BaseModel):
         return _("Not yet effective")
 
 
+# A document has at most one revision in preparation: drafted, in review or approved (not yet effective).
+OPEN_REVISION_STATUSES = ["draft", "in_review", "approved"]
+
+
 class Revision(BaseModel):
     # The text columns of a 20-page procedure weigh 100 KB or more each: lists of revisions leave
     # them in the database (``.defer(*Revision.BULKY)``); the search text is read by searches only.
@@ -266,7 +270,7 @@ class Revision(BaseModel):
         constraints = [
             models.UniqueConstraint(fields=["document", "number"], name="unique_revision_number"),
             models.UniqueConstraint(
-                fields=["document"], condition=models.Q(status__in=["draft", "in_review", "approved"]),
+                fields=["document"], condition=models.Q(status__in=OPEN_REVISION_STATUSES),
                 name="one_open_revision_per_document",
             ),
         ]

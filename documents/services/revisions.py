@@ -19,7 +19,7 @@ from qms_portal.sanitize import clean_html
 from qms_portal.services import system_user
 from qms_portal.workflow import Guard, Transition, Workflow, not_the_author, register
 
-from ..models import Document, ProcedureStep, ReviewerAssignment, Revision
+from ..models import OPEN_REVISION_STATUSES, Document, ProcedureStep, ReviewerAssignment, Revision
 from .content import accept_source_file, refresh_search_text
 from .register import _require, _save
 
@@ -48,7 +48,7 @@ def revision_create_draft(*, acting_user, document, reason=""):
     _require(acting_user, "documents.add_revision", document.unit)
     if document.is_withdrawn:
         raise ValidationError(_("This document is withdrawn; it cannot be revised."))
-    if document.revisions.filter(status__in=[S.DRAFT, S.IN_REVIEW, S.APPROVED]).exists():
+    if document.revisions.filter(status__in=OPEN_REVISION_STATUSES).exists():
         raise ValidationError(_("This document already has a revision in progress."))
     base = document.current_revision
     number = (document.revisions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
@@ -242,7 +242,7 @@ def _on_withdraw(revision, user, reason):
     document = Document.objects.select_for_update().get(pk=revision.document_id)
     document.is_withdrawn = True
     _save(document, user, reason=reason)
-    for open_revision in document.revisions.filter(status__in=[S.DRAFT, S.IN_REVIEW, S.APPROVED]):
+    for open_revision in document.revisions.filter(status__in=OPEN_REVISION_STATUSES):
         WORKFLOW.perform(open_revision, "cancel", acting_user=user, reason=reason)
     # The controlled copy is made again, with the OBSOLETE watermark.
     enqueue("documents.tasks.render_controlled_copy", revision_id=revision.pk, language=settings.LANGUAGE_CODE)
@@ -297,7 +297,7 @@ WORKFLOW = register(Workflow(
             permission="documents.publish_revision", system=True,
         ),
         Transition(
-            name="cancel", label=gettext_lazy("Cancel"), sources=(S.DRAFT, S.IN_REVIEW, S.APPROVED),
+            name="cancel", label=gettext_lazy("Cancel"), sources=tuple(OPEN_REVISION_STATUSES),
             target=S.OBSOLETE, permission="documents.withdraw_document", system=True,
         ),
         Transition(

@@ -25,7 +25,7 @@ from .. import services
 from ..filters import DocumentFilter
 from ..flow import flow_svg
 from ..forms import DistributionForm, DocumentForm, PeriodicReviewForm
-from ..models import Acknowledgement, Document, Revision
+from ..models import OPEN_REVISION_STATUSES, Acknowledgement, Document, Revision
 
 COVERAGE_ROWS = 10  # units shown on a document page before "show every unit"
 
@@ -88,9 +88,8 @@ class DocumentDetailView(ScopedDetailView):
             ctx["coverage_all"] = self.request.GET.get("coverage") == "all"
             ctx["coverage"] = rows if ctx["coverage_all"] else rows[:COVERAGE_ROWS]
             ctx["my_acknowledgement"] = Acknowledgement.objects.filter(revision=current, user=user).first()
-        ctx["revisions"] = document.revisions.defer(*Revision.BULKY).order_by("-number")
-        ctx["open_revision"] = document.revisions.defer(*Revision.BULKY).filter(
-            status__in=[Revision.Status.DRAFT, Revision.Status.IN_REVIEW, Revision.Status.APPROVED]).first()
+        ctx["revisions"] = list(document.revisions.defer(*Revision.BULKY).order_by("-number"))
+        ctx["open_revision"] = next((r for r in ctx["revisions"] if r.status in OPEN_REVISION_STATUSES), None)
         ctx["clauses"] = document.clauses.all()
         ctx["change_requests"] = document.change_requests.select_related("requester")[:10]
         ctx["periodic_reviews"] = document.periodic_reviews.select_related("reviewed_by")[:5]

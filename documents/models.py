@@ -359,7 +359,9 @@ class ProcedureStep(BaseModel):
     unit_field = "revision__document__unit"
 
     class Meta:
-        ordering = ["revision", "order"]
+        # By the revision's id, not the revision: ordering by the relation would join the revision
+        # and its document (their own orderings) to every list of steps.
+        ordering = ["revision_id", "order"]
         verbose_name = _("procedure step")
         verbose_name_plural = _("procedure steps")
         constraints = [

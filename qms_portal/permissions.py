@@ -50,22 +50,94 @@ def _real(user):
 
 def role_grants(user):
     """``{perm: {(unit_id, unit_path, include_subunits), …}}`` for the user's roles on active units.
-    One query per request (cached on the user object); the set is bounded by the user's own role
-    assignments, never by the amount of data."""
+    Read with the single-object grants in one query per request (``_load``), cached on the user
+    object; the set is bounded by the user's own role assignments, never by the amount of data."""
+    return _load(user)[0]
+
+
+def _load(user):
+    """``(role grants, permissions held through single-object grants)`` of ``user``: one plain SQL
+    query on every page, so it is written out (through the ORM it cost four times as much: two
+    queries, each joining the permission and content-type tables). Permission ids become names
+    through ``permission_names()``."""
     user = _real(user)
     if "_qms_grants" not in user.__dict__:
-        from .models import RoleAssignment
+        from django.db import connection
 
-        rows = RoleAssignment.objects.filter(user=user, unit__is_active=True).values_list(
-            "unit_id", "unit__path", "include_subunits",
-            "role__permissions__content_type__app_label", "role__permissions__codename",
-        )
-        grants = {}
-        for unit_id, path, subunits, app_label, codename in rows:
-            if codename is not None:
-                grants.setdefault(f"{app_label}.{codename}", set()).add((unit_id, path, subunits))
+        names = permission_names()
+        grants, singles = {}, set()
+        with connection.cursor() as cursor:
+            tables = _grant_tables()
+            cursor.execute(_grants_sql(tables), [user.pk] * (1 + len(tables)))
+            rows = cursor.fetchall()
+        if any(pid is not None and pid not in names for _u, _p, _s, pid in rows):
+            names = permission_names(reload=True)
+        for unit_id, path, subunits, permission_id in rows:
+            name = names.get(permission_id)
+            if name is None:
+                continue  # a role without permissions
+            if unit_id is None:
+                singles.add(name)
+            else:
+                grants.setdefault(name, set()).add((unit_id, path, bool(subunits)))
         user._qms_grants = grants
-    return user._qms_grants
+        user._qms_single_grants = singles
+    return user._qms_grants, user._qms_single_grants
+
+
+def _grant_tables():
+    from guardian.models import UserObjectPermissionBase
+
+    return [t._meta.db_table for t in UserObjectPermissionBase.__subclasses__() if not t._meta.abstract]
+
+
+def _grants_sql(tables):
+    from .models import Role, RoleAssignment, Unit
+
+    roles = RoleAssignment._meta.db_table
+    units = Unit._meta.db_table
+    role_perms = Role.permissions.through._meta.db_table
+    # Table names from the models' own metadata; the user's id is a parameter.
+    sql = (
+        f"SELECT ra.unit_id, u.path, ra.include_subunits, rp.permission_id FROM {roles} ra"  # noqa: S608
+        f" INNER JOIN {units} u ON u.id = ra.unit_id"
+        f" LEFT JOIN {role_perms} rp ON rp.role_id = ra.role_id"
+        " WHERE ra.user_id = %s AND u.is_active"
+    )
+    for table in tables:
+        sql += f" UNION ALL SELECT NULL, NULL, NULL, permission_id FROM {table} WHERE user_id = %s"  # noqa: S608
+    return sql
+
+
+_PERMISSIONS = {}  # permission id → "app_label.codename", the same in every request of a process
+
+
+def permission_names(reload=False):
+    """Django's permissions by id. They only change when migrations run (``post_migrate`` empties
+    this map, ``apps.py``), so a process reads them once, and again when it meets an unknown id."""
+    global _PERMISSIONS
+    if reload or not _PERMISSIONS:
+        from django.contrib.auth.models import Permission
+
+        _PERMISSIONS = {
+            pk: f"{app_label}.{codename}"
+            for pk, app_label, codename in Permission.objects.values_list("pk", "content_type__app_label", "codename")
+        }
+    return _PERMISSIONS
+
+
+def forget_permission_names(**kwargs):
+    global _PERMISSIONS
+    _PERMISSIONS = {}
+
+
+def permission_id(perm):
+    """The id of ``perm`` ("app_label.codename"), or None when there is no such permission."""
+    for attempt in (False, True):
+        for pk, name in permission_names(reload=attempt).items():
+            if name == perm:
+                return pk
+    return None
 
 
 def unit_scope_q(user, perm, unit_lookup):
@@ -110,10 +182,9 @@ def _granted(model, user, perm):
     table = grant_model(model)
     if table is None:
         return None
-    app_label, codename = _split(perm)
-    return table.objects.filter(
-        user=user, permission__codename=codename, permission__content_type__app_label=app_label
-    ).values("content_object")
+    if perm not in _load(user)[1]:
+        return None  # the user holds this permission on no single object: no subquery needed
+    return table.objects.filter(user=user, permission_id=permission_id(perm)).values("content_object")
 
 
 def scope_q(model, user, perm):
@@ -190,25 +261,14 @@ def _grants_cover(user, perm, unit):
 
 def held_permissions(user):
     """Every permission ``user`` holds somewhere (a role on an active unit, or a single-object
-    grant), as ``{"app_label.codename"}``. Two queries per request at most (the role grants, and
-    one UNION over the grant tables), cached on the user object."""
+    grant), as ``{"app_label.codename"}``: read with the role grants in one query per request at
+    most (``_load``), cached on the user object."""
     if not _active(user):
         return set()
     user = _real(user)
     if "_qms_perm_cache" not in user.__dict__:
-        from guardian.models import UserObjectPermissionBase
-
-        perms = set(role_grants(user))
-        union = None
-        for table in UserObjectPermissionBase.__subclasses__():
-            if table._meta.abstract:
-                continue
-            part = table.objects.filter(user=user).values_list(
-                "permission__content_type__app_label", "permission__codename"
-            )
-            union = part if union is None else union.union(part)
-        if union is not None:
-            perms |= {f"{app}.{code}" for app, code in union}
+        grants, singles = _load(user)
+        perms = set(grants) | singles
         # A model that widens its scope (``scope_extra``) says which permissions that widening
         # gives, so "held somewhere" agrees with ``restrict``: a document distributed to someone
         # without any role is readable by them, and the pages that list it open for them.
@@ -234,6 +294,7 @@ def forget(user):
     """Drop the per-request permission caches (after a role or grant changes)."""
     user = _real(user)
     user.__dict__.pop("_qms_grants", None)
+    user.__dict__.pop("_qms_single_grants", None)
     user.__dict__.pop("_qms_perm_cache", None)
     user.__dict__.pop("_qms_obj_perm_cache", None)
 

@@ -9,37 +9,120 @@ before; a test checks both give the same HTML.
 
 ``inline_options(form)`` switches a form's plain selects to them: the generic form views, the step forms
 and the list pages' filters call it, so every form gets them without naming a widget.
+
+A list page's filters (``inline_options(form, cached=True)``) also keep the option lines of their
+model choices in the cache: the units of a province scope, the clause catalogue and the document
+types are read and written once, not on every visit to the register. The cache key is the SQL of
+the field's queryset (so the reader's scope is part of it), the language and the field's class;
+saving or deleting a row of a model listed in ``OPTION_SOURCES``, or any single-object grant,
+empties every such entry at once (``forget_options``), and entries expire after
+``OPTION_CACHE_SECONDS`` in any case. Forms that change data always read their options afresh.
 """
 
+import hashlib
+import time
+
 from django import forms
+from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
+from django.forms.models import ModelChoiceIterator
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+
+OPTION_CACHE_SECONDS = 600
+_VERSION_KEY = "qms:options:version"
 
 
 class InlineOptionsMixin:
+    cache_options = False  # set by ``inline_options(form, cached=True)`` on a list page's filters
+
     def render(self, name, value, attrs=None, renderer=None):
-        # One query for a model choice field's options (``list(choices)`` would first ask for a
-        # count through ``len()``).
-        choices = list(iter(self.choices))
-        if any(isinstance(label, (list, tuple)) for _value, label in choices):
-            self.choices = choices
-            return super().render(name, value, attrs, renderer)
         attrs = self.build_attrs(self.attrs, attrs)
         if self.allow_multiple_selected:
             attrs["multiple"] = True
         css = f"form-select {attrs.pop('class', '')}".strip()
         wanted = set(self.format_value(value))
+        options = self._cached_options() if self.cache_options else None
+        if options is None:
+            # One query for a model choice field's options (``list(choices)`` would first ask for
+            # a count through ``len()``).
+            choices = list(iter(self.choices))
+            if any(isinstance(label, (list, tuple)) for _value, label in choices):
+                self.choices = choices
+                return super().render(name, value, attrs, renderer)
+            options = _option_lines(choices)
+            if self.cache_options:
+                self._store_options(options)
         lines = [format_html('<select name="{}" class="{}"{}>', name, css, _attributes(attrs))]
         chosen = False
-        for option_value, label in choices:
-            option_value = "" if option_value is None else str(option_value)
-            selected = option_value in wanted and (self.allow_multiple_selected or not chosen)
-            chosen = chosen or selected
-            lines.append(
-                f'  <option value="{escape(option_value)}"{" selected" if selected else ""}>{escape(label)}</option>'
-            )
+        for option_value, line in options:
+            if option_value in wanted and (self.allow_multiple_selected or not chosen):
+                chosen = True
+                line = line.replace('">', '" selected>', 1)  # after the value (escaped: no quote inside)
+            lines.append(line)
         lines.append("</select>")
         return mark_safe("\n".join(lines))
+
+    def _options_key(self):
+        if not isinstance(self.choices, ModelChoiceIterator) or self.choices.queryset is None:
+            return None
+        field = self.choices.field
+        queryset = self.choices.queryset
+        if getattr(queryset.model, "_meta", None) is None or queryset.model._meta.label not in OPTION_SOURCES:
+            return None
+        try:
+            sql = str(queryset.query)
+        except EmptyResultSet:  # nothing in scope: no query to run, nothing worth keeping
+            return None
+        label = type(field).label_from_instance
+        fingerprint = "|".join((
+            get_language() or "", f"{label.__module__}.{label.__qualname__}", str(field.empty_label), sql,
+        ))
+        return "qms:options:" + hashlib.sha256(fingerprint.encode()).hexdigest()
+
+    def _cached_options(self):
+        self._key = self._options_key()
+        if self._key is None:
+            return None
+        found = cache.get_many([_VERSION_KEY, self._key])
+        entry = found.get(self._key)
+        if entry is None or entry[0] != found.get(_VERSION_KEY, 0):
+            self._version = found.get(_VERSION_KEY, 0)
+            return None
+        return entry[1]
+
+    def _store_options(self, options):
+        if getattr(self, "_key", None) is not None:
+            cache.set(self._key, (self._version, options), OPTION_CACHE_SECONDS)
+
+
+def _option_lines(choices):
+    """``[(value, '<option value="…">label</option>'), …]``, none selected."""
+    lines = []
+    for option_value, label in choices:
+        option_value = "" if option_value is None else str(option_value)
+        lines.append((option_value, f'  <option value="{escape(option_value)}">{escape(label)}</option>'))
+    return lines
+
+
+# The models whose rows a list page's filters offer, by label. Saving or deleting one of their rows,
+# or a single-object grant (which can widen a scope), forgets every cached option list.
+OPTION_SOURCES = {"qms_portal.Unit", "qms_portal.Role", "documents.DocumentType", "documents.Clause"}
+
+
+def forget_options():
+    """Every cached option list is stale from now on (a new version; the old entries expire)."""
+    cache.set(_VERSION_KEY, time.time_ns(), None)
+
+
+def options_source_changed(sender, **kwargs):
+    """``post_save`` / ``post_delete`` of any model: forget the options if it is one they list or
+    a single-object grant (which can widen someone's units)."""
+    from guardian.models import UserObjectPermissionBase
+
+    if sender._meta.label in OPTION_SOURCES or issubclass(sender, UserObjectPermissionBase):
+        forget_options()
 
 
 def _attributes(attrs):
@@ -62,12 +145,14 @@ class SelectMultiple(InlineOptionsMixin, forms.SelectMultiple):
 _INLINE = {forms.Select: Select, forms.SelectMultiple: SelectMultiple}
 
 
-def inline_options(form):
+def inline_options(form, cached=False):
     """Give ``form``'s plain ``Select`` / ``SelectMultiple`` widgets the inline rendering. The widget
     keeps its attributes and choices (only its class changes); subclasses with their own rendering
-    (radio buttons, check boxes, a null-boolean select) are left alone."""
+    (radio buttons, check boxes, a null-boolean select) are left alone. ``cached``: a filter form,
+    whose model choices may come from the cache."""
     for field in form.fields.values():
         inline = _INLINE.get(type(field.widget))
         if inline is not None:
             field.widget.__class__ = inline
+            field.widget.cache_options = cached
     return form

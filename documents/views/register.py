@@ -1,12 +1,14 @@
 """The register, a document's page and its administration (edit, distribution, periodic review)."""
 
 from decimal import Decimal
+from functools import partial
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import HttpResponseRedirect
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -76,8 +78,9 @@ class DocumentDetailView(ScopedDetailView):
         current = document.current_revision
         ctx["current"] = current
         if current is not None:
-            steps = list(current.steps.select_related("responsible_unit", "responsible_role", "output_form"))
-            ctx.update(steps_context(current, steps, document))
+            # The text, steps, flow and signatures of the effective revision (which never changes)
+            # are a cached fragment of the page: its steps are read only when that is missing.
+            ctx.update(lazy_steps_context(current, document))
             ctx["legal_refs"] = current.legal_refs.all()
             rows = list(services.coverage(current))
             ctx["coverage_total"] = sum(r["total"] for r in rows)
@@ -98,6 +101,20 @@ class DocumentDetailView(ScopedDetailView):
         ctx["can_review"] = can(user, "documents.review_document", document) and current is not None
         ctx["today"] = timezone.localdate()
         return ctx
+
+
+def lazy_steps_context(revision, document):
+    """``steps_context`` of ``revision``, read and computed when the template first uses it."""
+    computed = {}
+
+    def get(key):
+        if not computed:
+            steps = list(revision.steps.select_related("responsible_unit", "responsible_role", "output_form"))
+            computed.update(steps_context(revision, steps, document))
+        return computed[key]
+
+    keys = ("steps", "total_days", "total_hours", "over_limit", "legal_limit", "flow")
+    return {key: SimpleLazyObject(partial(get, key)) for key in keys}
 
 
 def steps_context(revision, steps, document):

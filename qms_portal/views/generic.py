@@ -16,6 +16,7 @@ from django.views.generic import DetailView, FormView, TemplateView
 from django_filters.views import FilterView
 
 from ..history import history_entries
+from ..pagination import CappedPaginator
 from ..permissions import can, perm_name
 from ..widgets import inline_options
 from ..workflow import TransitionError
@@ -60,6 +61,7 @@ class ObjectMixin(ScopedMixin):
 class ScopedListView(ScopedMixin, FilterView):
     template_name = "generic/list.html"
     paginate_by = 25
+    paginator_class = CappedPaginator
     title = ""
     table_template = None
     create_url = None
@@ -67,7 +69,7 @@ class ScopedListView(ScopedMixin, FilterView):
 
     def get_filterset(self, filterset_class):
         filterset = super().get_filterset(filterset_class)
-        inline_options(filterset.form)
+        inline_options(filterset.form, cached=True)
         return filterset
 
     def get_context_data(self, **kwargs):

@@ -198,3 +198,40 @@ def test_the_may_on_template_filter_asks_the_permission_mechanism(tree):
     assert viewing.render(Context({"user": tree.ward1_staff, "obj": tree.ward1})) == "yes"
     assert viewing.render(Context({"user": tree.ward1_staff, "obj": tree.agency})) == "no"
     assert AccessRequest.objects.count() == 0
+
+
+def test_a_permission_added_after_the_names_were_read_is_found(tree, django_assert_max_num_queries):
+    """Permission ids are read once per process (``permission_names``); a permission created
+    later (a new migration, while the process runs) is read again when a role grant names it."""
+    from django.contrib.auth.models import Permission
+    from django.contrib.contenttypes.models import ContentType
+
+    permissions.permission_names(reload=True)
+    extra = Permission.objects.create(codename="audit_unit_extra", name="Extra",
+                                      content_type=ContentType.objects.get_for_model(Unit))
+    tree.roles["staff"].permissions.add(extra)
+    assert fresh(tree.ward1_staff).has_perm("qms_portal.audit_unit_extra")
+    assert not fresh(tree.outsider).has_perm("qms_portal.nothing_like_this")
+
+
+def test_grants_and_single_object_permissions_are_one_query(tree, django_assert_num_queries):
+    user = fresh(tree.ward1_staff)
+    permissions.grant(user, "change", tree.ward2)
+    user = fresh(user)
+    permissions.permission_names()
+    with django_assert_num_queries(1):
+        held = permissions.held_permissions(user)
+        grants = permissions.role_grants(user)
+    assert "qms_portal.change_unit" in held and "qms_portal.view_unit" in grants
+    assert {unit for unit, _path, _sub in grants["qms_portal.view_unit"]} == {tree.ward1.pk}
+
+
+def test_the_permission_names_are_read_again_after_migrations(tree):
+    from django.db.models.signals import post_migrate
+
+    permissions.permission_names()
+    assert permissions._PERMISSIONS
+    assert any(key[0] == "qms-permission-names" for key, *_ in post_migrate.receivers)
+    permissions.forget_permission_names()
+    assert permissions._PERMISSIONS == {}
+    assert "qms_portal.view_unit" in set(permissions.permission_names().values())

@@ -1,7 +1,7 @@
 import pytest
 from django.conf import settings
 from django.core.cache import cache
-from django.test import Client
+from django.test import Client, override_settings
 from django.utils import translation
 
 from tests import factories
@@ -16,10 +16,20 @@ def _default_language():
     translation.activate(settings.LANGUAGE_CODE)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _process_cache():
+    """The tests keep the cache in their own process, even where ``REDIS_URL`` is set (CI): the
+    parallel workers each have their own database, whose row ids overlap, and one Redis would let
+    one worker read another's cached coverage or options, or empty them in the middle of a test."""
+    with override_settings(CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                               "LOCATION": "qms-tests"}}):
+        yield
+
+
 @pytest.fixture(autouse=True)
-def _empty_cache():
-    """Each test starts with an empty cache (Redis in CI): row ids repeat from one test to the next,
-    and cached filter options, coverage counts or page fragments must not outlive their test."""
+def _empty_cache(_process_cache):
+    """Each test starts with an empty cache: row ids repeat from one test to the next, and cached
+    filter options, coverage counts or page fragments must not outlive their test."""
     cache.clear()
     yield
 

@@ -10,6 +10,8 @@ class DocumentsConfig(AppConfig):
         from qms_portal.notifications import KINDS
 
         from . import mywork, services  # noqa: F401 - registers the workflows and the My work sections
+        from .cached import track_changes
         from .notifications import KINDS as DOCUMENT_KINDS
 
         KINDS.update(DOCUMENT_KINDS)
+        track_changes()

@@ -8,15 +8,21 @@ class QmsPortalConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from django.db.models.signals import post_delete, post_migrate, post_save
+        from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 
-        from . import services  # noqa: F401 - registers the core's workflows
+        from . import fragments, services  # noqa: F401 - services registers the core's workflows
+        from .context_processors import unread_generation
         from .permissions import forget_permission_names
-        from .widgets import options_source_changed
+        from .widgets import track_option_sources
 
         # Permission ids are read once per process; migrations (and a test database's flush) renew them.
         post_migrate.connect(forget_permission_names, dispatch_uid="qms-permission-names")
-        # A list page's filter options are cached (widgets.py): a change to a row they list, or to
-        # a single-object grant (which can widen someone's units), makes them stale.
-        post_save.connect(options_source_changed, dispatch_uid="qms-options-saved")
-        post_delete.connect(options_source_changed, dispatch_uid="qms-options-deleted")
+        # Cached pieces of pages (fragments.py) are retired when the rows they show change.
+        post_save.connect(fragments.row_changed, dispatch_uid="qms-fragments-saved")
+        post_delete.connect(fragments.row_changed, dispatch_uid="qms-fragments-deleted")
+        m2m_changed.connect(fragments.relation_changed, dispatch_uid="qms-fragments-related")
+        # A list page's filter options (widgets.py): a change to a row they list, or to a
+        # single-object grant (which can widen someone's units), makes them stale.
+        track_option_sources()
+        # The unread count in the navigation (context_processors.py).
+        fragments.track("qms_portal.Notification", lambda n: [unread_generation(n.recipient_id)])

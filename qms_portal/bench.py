@@ -23,6 +23,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Permission
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
@@ -397,7 +398,9 @@ def documents_size():
     return sizes()
 
 
-def _rounds(pages, user, runs, warmup, secure, samples, errors):
+def _rounds(pages, user, runs, warmup, secure, samples, errors, cold=False):
+    """With ``cold``, the cache is emptied before each request: a first visit, or the first one
+    after a change retired the page's cached pieces."""
     client = Client(raise_request_exception=True)
     client.force_login(user)
     # Round robin: run r of every page, then run r + 1 of every page, so that a burst of load on
@@ -406,6 +409,8 @@ def _rounds(pages, user, runs, warmup, secure, samples, errors):
         for name, url in pages:
             if name in errors:
                 continue
+            if cold:
+                cache.clear()
             try:
                 elapsed, count, response = _one(client, url, secure)
             except Exception as error:  # noqa: BLE001 - reported per page; the command exits non-zero
@@ -430,6 +435,7 @@ def run_bench(*, user, pages=None, runs=30, warmup=3, pdf_revision=None, pdf_ren
     needs_host = "testserver" not in hosts and "*" not in hosts
     secure = bool(settings.SECURE_SSL_REDIRECT)
     samples = {name: ([], [], None) for name, _url in pages}
+    cold = {name: ([], [], None) for name, _url in pages}
     errors = {}
     pdf = None
     # A failing page is reported in the table, not by a traceback on every run of it.
@@ -439,6 +445,8 @@ def run_bench(*, user, pages=None, runs=30, warmup=3, pdf_revision=None, pdf_ren
     try:
         with override_settings(ALLOWED_HOSTS=[*hosts, "testserver"]) if needs_host else nullcontext():
             _rounds(pages, user, runs, warmup, secure, samples, errors)
+            cold_runs = max(5, runs // 2)
+            _rounds(pages, user, cold_runs, 1, secure, cold, errors, cold=True)
             if pdf_revision is not None:
                 pdf = measure_pdf(user=user, revision=pdf_revision, runs=runs, warmup=warmup, secure=secure,
                                   renders=pdf_renders)
@@ -451,18 +459,26 @@ def run_bench(*, user, pages=None, runs=30, warmup=3, pdf_revision=None, pdf_ren
             status = response.status_code if response is not None else 500
             results.append({"page": name, "url": url, "status": status, "error": errors[name]})
         else:
-            results.append({"page": name, "url": url, **_summary(times, queries, response)})
+            row = {"page": name, "url": url, **_summary(times, queries, response)}
+            cold_times, cold_queries, _response = cold[name]
+            if cold_times:
+                first = _summary(cold_times, cold_queries, _response)
+                row.update(cold_p50_ms=first["p50_ms"], cold_p95_ms=first["p95_ms"], cold_queries=first["queries"])
+            results.append(row)
     floor = next((r for r in results if r["page"] == "floor" and r["status"] == 200), None)
     for row in results:
-        if floor and "p50_ms" in row:
-            row["x_floor_p50"] = round(row["p50_ms"] / floor["p50_ms"], 2) if floor["p50_ms"] else None
+        if floor and "p50_ms" in row and floor["p50_ms"]:
+            row["x_floor_p50"] = round(row["p50_ms"] / floor["p50_ms"], 2)
             row["x_floor_p95"] = round(row["p95_ms"] / floor["p95_ms"], 2) if floor["p95_ms"] else None
+            if "cold_p50_ms" in row and floor.get("cold_p50_ms"):
+                row["x_floor_cold_p50"] = round(row["cold_p50_ms"] / floor["cold_p50_ms"], 2)
     db = connection.settings_dict
     return {
         "database": {"vendor": connection.vendor, "name": str(db["NAME"])},
         "data": data_size(),
         "user": user.username,
         "runs": runs,
+        "cold_runs": max(5, runs // 2),
         "warmup": warmup,
         "debug": settings.DEBUG,
         "at": timezone.now().isoformat(timespec="seconds"),
@@ -584,14 +600,16 @@ def format_table(report, goal=4.0):
         f"{d.get('acknowledgements', 0)} acknowledgements",
         f"as {report['user']}; {report['runs']} timed runs per page, round robin, after {report['warmup']} warm-ups; "
         f"goal ≤ {goal:g}× floor",
+        f"first visit: {report.get('cold_runs', '—')} more runs per page, each with the cache emptied before it "
+        "(a first visit, or the first after a change)",
         "",
         f"{'page':<18} {'status':>6} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8} {'×floor p50':>10} "
-        f"{'×floor p95':>10} {'KB':>6}  url",
+        f"{'×floor p95':>10} {'first p50':>9} {'×floor':>7} {'queries':>7} {'KB':>6}  url",
     ]
     for row in report["pages"]:
         if "p50_ms" not in row:
             lines.append(f"{row['page']:<18} {row['status']:>6} {'—':>8} {'—':>8} {'—':>8} {'—':>10} {'—':>10} "
-                         f"{'—':>6}  {row['url']}  {row.get('error', '')}")
+                         f"{'—':>9} {'—':>7} {'—':>7} {'—':>6}  {row['url']}  {row.get('error', '')}")
             continue
         queries = str(row["queries"]) if row["queries_min"] == row["queries_max"] else \
             f"{row['queries_min']}-{row['queries_max']}"
@@ -601,10 +619,15 @@ def format_table(report, goal=4.0):
         lines.append(
             f"{row['page']:<18} {row['status']:>6} {row['p50_ms']:>8.1f} {row['p95_ms']:>8.1f} {queries:>8} "
             f"{_ratio(row.get('x_floor_p50')):>10} {_ratio(row.get('x_floor_p95')):>10} "
-            f"{row['bytes'] / 1024:>6.1f}  {row['url']}{flag}"
+            f"{_ms(row.get('cold_p50_ms')):>9} {_ratio(row.get('x_floor_cold_p50')):>7} "
+            f"{row.get('cold_queries', '—')!s:>7} {row['bytes'] / 1024:>6.1f}  {row['url']}{flag}"
         )
     lines += format_pdf(report.get("pdf"))
     return "\n".join(lines)
+
+
+def _ms(value):
+    return "—" if value is None else f"{value:.1f}"
 
 
 def format_pdf(pdf):

@@ -118,6 +118,7 @@ def notify(recipients, kind, *, params, url="", key=None):
     """Tell each recipient in the portal, and by e-mail as they chose. ``key`` makes it idempotent:
     the same key and recipient never produce a second notification. A fixed number of queries
     whatever the number of recipients (notifications are not history-tracked: bulk inserts)."""
+    from .context_processors import forget_unread
     from .models import User
 
     if getattr(_muted, "on", False):
@@ -133,6 +134,7 @@ def notify(recipients, kind, *, params, url="", key=None):
     created = Notification.objects.bulk_create(
         [Notification(recipient=user, kind=kind, params=plain, url=url, key=keys[pk]) for pk, user in people.items()]
     )
+    forget_unread(people)
     by_email = [n for n in created
                 if n.recipient.notification_mode == User.NotificationMode.IMMEDIATE and n.recipient.email]
     if by_email:

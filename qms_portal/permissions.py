@@ -159,6 +159,15 @@ def unit_scope_q(user, perm, unit_lookup):
     return q
 
 
+def scope_fingerprint(user, perm):
+    """What decides ``user``'s scope for ``perm``, as a value with a stable ``repr`` for cache keys:
+    the units held (with or without their sub-units) and whether any single-object grant is held.
+    (Which objects those grants name is not in it: a grant saved or deleted retires what depends on
+    it through ``fragments.track``.)"""
+    grants, singles = _load(user)
+    return tuple(sorted(grants.get(perm, ()))), perm in singles
+
+
 def units_where(user, perm):
     """The units on which ``user`` holds ``perm`` through a role, as a lazy queryset."""
     from .models import Unit
@@ -217,7 +226,8 @@ def restrict(queryset, user, action="view"):
 
 def can(user, action, obj):
     """May ``user`` do ``action`` to ``obj``? The same filter as ``restrict``, on one row. When the
-    object's unit is already loaded and a role grant covers it, the answer needs no query."""
+    permission is held nowhere, or the object's unit is already loaded and a role grant covers it,
+    the answer needs no query."""
     if obj is None or obj.pk is None or not _active(user):
         return False
     if user.is_superuser:
@@ -229,7 +239,9 @@ def can(user, action, obj):
     key = (perm, model._meta.label, obj.pk)
     if key not in cache:
         unit = _loaded_unit(obj)
-        if unit is not None and _grants_cover(user, perm, unit):
+        if perm not in held_permissions(user):
+            cache[key] = False  # held nowhere, not even through a model's widening: no query to build
+        elif unit is not None and _grants_cover(user, perm, unit):
             cache[key] = True
         else:
             cache[key] = model._default_manager.filter(pk=obj.pk).filter(scope_q(model, user, perm)).exists()

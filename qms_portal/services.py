@@ -343,11 +343,15 @@ def access_request_transition(*, acting_user, request, name, reason="", password
 def notification_mark_read(*, acting_user, notification=None):
     from django.utils import timezone
 
+    from .context_processors import forget_unread
+
     # Notifications are not history-tracked records, so one UPDATE is right here.
     rows = Notification.objects.filter(recipient=acting_user, read_at__isnull=True)
     if notification is not None:
         rows = rows.filter(pk=notification.pk)
-    return rows.update(read_at=timezone.now())
+    count = rows.update(read_at=timezone.now())
+    forget_unread([acting_user.pk])
+    return count
 
 
 # --- The portal's own account, for scheduled work ------------------------------------------------

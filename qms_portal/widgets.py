@@ -15,23 +15,24 @@ model choices in the cache: the units of a province scope, the clause catalogue 
 types are read and written once, not on every visit to the register. The cache key is the SQL of
 the field's queryset (so the reader's scope is part of it), the language and the field's class;
 saving or deleting a row of a model listed in ``OPTION_SOURCES``, or any single-object grant,
-empties every such entry at once (``forget_options``), and entries expire after
-``OPTION_CACHE_SECONDS`` in any case. Forms that change data always read their options afresh.
+retires every such entry at once (the ``"options"`` generation of ``fragments.py``), and entries
+expire after ``OPTION_CACHE_SECONDS`` in any case. Forms that change data always read their
+options afresh.
 """
 
 import hashlib
-import time
 
 from django import forms
-from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.forms.models import ModelChoiceIterator
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from . import fragments
+
 OPTION_CACHE_SECONDS = 600
-_VERSION_KEY = "qms:options:version"
+OPTIONS_GENERATION = "options"
 
 
 class InlineOptionsMixin:
@@ -85,16 +86,12 @@ class InlineOptionsMixin:
         self._key = self._options_key()
         if self._key is None:
             return None
-        found = cache.get_many([_VERSION_KEY, self._key])
-        entry = found.get(self._key)
-        if entry is None or entry[0] != found.get(_VERSION_KEY, 0):
-            self._version = found.get(_VERSION_KEY, 0)
-            return None
-        return entry[1]
+        options, self._tokens = fragments.lookup(self._key, (OPTIONS_GENERATION,))
+        return options
 
     def _store_options(self, options):
         if getattr(self, "_key", None) is not None:
-            cache.set(self._key, (self._version, options), OPTION_CACHE_SECONDS)
+            fragments.store(self._key, self._tokens, options, OPTION_CACHE_SECONDS)
 
 
 def _option_lines(choices):
@@ -112,17 +109,18 @@ OPTION_SOURCES = {"qms_portal.Unit", "qms_portal.Role", "documents.DocumentType"
 
 
 def forget_options():
-    """Every cached option list is stale from now on (a new version; the old entries expire)."""
-    cache.set(_VERSION_KEY, time.time_ns(), None)
+    """Every cached option list is stale from now on."""
+    fragments.bump(OPTIONS_GENERATION)
 
 
-def options_source_changed(sender, **kwargs):
-    """``post_save`` / ``post_delete`` of any model: forget the options if it is one they list or
-    a single-object grant (which can widen someone's units)."""
+def track_option_sources():
+    """A change to a row the options list, or to a single-object grant (which can widen a
+    reader's units), retires every cached option list."""
     from guardian.models import UserObjectPermissionBase
 
-    if sender._meta.label in OPTION_SOURCES or issubclass(sender, UserObjectPermissionBase):
-        forget_options()
+    grant_tables = [t._meta.label for t in UserObjectPermissionBase.__subclasses__() if not t._meta.abstract]
+    for label in (*OPTION_SOURCES, *grant_tables):
+        fragments.track(label, (OPTIONS_GENERATION,))
 
 
 def _attributes(attrs):

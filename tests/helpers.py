@@ -1,7 +1,9 @@
 """Small helpers shared by the tests (not fixtures)."""
 
 import os
+import re
 from contextlib import contextmanager
+from html import unescape
 
 import pytest
 from django.db import transaction
@@ -41,3 +43,10 @@ def built_once(django_db_blocker, build):
         with django_db_blocker.unblock():
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
+
+
+def listed_codes(response):
+    """The codes of the documents a register page lists, read from the page (its table is a cached
+    fragment: a second visit has no documents in its context)."""
+    assert response.status_code == 200, response.status_code
+    return [unescape(code) for code in re.findall(r'<tr data-code="([^"]*)"', response.content.decode())]

@@ -4,10 +4,9 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
@@ -16,6 +15,7 @@ from qms_portal.models import RoleAssignment
 from qms_portal.notifications import claim, notify
 from qms_portal.permissions import ancestor_paths
 
+from ..cached import coverage, forget_acknowledgements  # noqa: F401 - coverage is a service too
 from ..models import Acknowledgement, Distribution, Revision
 from .register import _require, _save
 
@@ -50,7 +50,7 @@ def assign_acknowledgements(revision, acting_user):
                   .only("pk", "primary_unit_id", "is_active", "notification_mode", "email", "language"))
     rows = [Acknowledgement(revision=revision, user=p, unit_id=p.primary_unit_id) for p in people]
     bulk_create_with_history(rows, Acknowledgement, batch_size=500, default_user=acting_user)
-    forget_coverage(revision.pk)
+    forget_acknowledgements(revision.pk, assigned=True)
     notify(people, "revision_acknowledge", params={"object": revision}, url=revision.document.get_absolute_url(),
            key=f"revision:{revision.pk}:acknowledge")
     return len(rows)
@@ -69,38 +69,8 @@ def revision_acknowledge(*, acting_user, revision):
     if row.acknowledged_at is None:
         row.acknowledged_at = timezone.now()
         _save(row, acting_user)
-        forget_coverage(revision.pk)
+        forget_acknowledgements(revision.pk)
     return row
-
-
-COVERAGE_SECONDS = 300  # a unit renamed meanwhile shows its new name after this at the latest
-
-
-def _coverage_key(revision_id):
-    return f"qms:coverage:{revision_id}"
-
-
-def coverage(revision):
-    """Per unit: how many people must read the revision, and how many have acknowledged it, as a
-    list of ``{"unit__code", "unit__name", "total", "done"}``. A revision read across a province
-    has thousands of recipients: the counts are kept in the cache and dropped when an
-    acknowledgement is assigned or given (``forget_coverage``)."""
-    key = _coverage_key(revision.pk)
-    rows = cache.get(key)
-    if rows is None:
-        rows = list(
-            Acknowledgement.objects.filter(revision=revision)
-            .values("unit__code", "unit__name")
-            .annotate(total=Count("pk"), done=Count("pk", filter=Q(acknowledged_at__isnull=False)))
-            .order_by("unit__code")
-        )
-        cache.set(key, rows, COVERAGE_SECONDS)
-    return rows
-
-
-def forget_coverage(revision_id):
-    """After the transaction commits (a reader in between would cache the counts before it)."""
-    transaction.on_commit(lambda: cache.delete(_coverage_key(revision_id)))
 
 
 @transaction.atomic

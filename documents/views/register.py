@@ -7,13 +7,15 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import HttpResponseRedirect
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views import View
 
-from qms_portal.permissions import can
+from qms_portal import fragments
+from qms_portal.permissions import can, scope_fingerprint
 from qms_portal.views.generic import (
     HistoryView,
     ObjectFormView,
@@ -23,30 +25,67 @@ from qms_portal.views.generic import (
     ServiceFormView,
 )
 
-from .. import services
+from .. import cached, services
 from ..filters import DocumentFilter
 from ..flow import flow_svg
 from ..forms import DistributionForm, DocumentForm, PeriodicReviewForm
-from ..models import OPEN_REVISION_STATUSES, Acknowledgement, Document, Revision
+from ..models import OPEN_REVISION_STATUSES, Document, Revision
 
 COVERAGE_ROWS = 10  # units shown on a document page before "show every unit"
 
 
 class RegisterView(ScopedListView):
-    """Browse by level, type, unit, clause and status; staff see effective documents by default."""
+    """Browse by level, type, unit, clause and status; staff see effective documents by default.
+
+    The table and its pages are a cached fragment (``fragments.py``), one per reader, filter, page,
+    language and day: officials go back to the same register again and again, and a province has
+    10,000 documents to count and sort. Any change to a document, revision, type, unit or clause,
+    or a new distribution, retires every such fragment (the ``"register"`` generation); a change to
+    the reader's roles changes their key. On a cached visit the documents are neither counted nor
+    read, and a search reads no text.
+    """
 
     model = Document
     filterset_class = DocumentFilter
     template_name = "documents/register.html"
+    rows_template = "documents/register_rows.html"
     title = gettext_lazy("Documents")
     create_url = "documents:document_create"
     related = ("unit", "doc_type")
 
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)
-        writer = self.request.user.has_perm("documents.change_document")
-        kwargs["default_status"] = "active" if writer else "effective"
+        kwargs["default_status"] = "active" if self.writer() else "effective"
         return kwargs
+
+    def writer(self):
+        return self.request.user.has_perm("documents.change_document")
+
+    def rows_key(self):
+        user = self.request.user
+        return fragments.entry_key(
+            "register", user.pk, user.is_superuser, self.writer(), scope_fingerprint(user, "documents.view_document"),
+            get_language(), timezone.localdate().isoformat(), sorted(self.request.GET.lists()),
+        )
+
+    def get(self, request, *args, **kwargs):
+        self.filterset = self.get_filterset(self.get_filterset_class())
+        key = self.rows_key()
+        rows, tokens = fragments.lookup(key, (cached.REGISTER_GENERATION,))
+        if rows is None:
+            valid = self.filterset.is_valid()
+            self.object_list = self.filterset.qs if valid else self.filterset.queryset.none()
+            rows = self.render_rows(self.get_context_data(filter=self.filterset, object_list=self.object_list))
+            fragments.store(key, tokens, rows, cached.REGISTER_SECONDS)
+        else:
+            self.object_list = self.model.objects.none()
+        self.paginate_by = None  # the page around the rows: nothing to count or read
+        return self.render_to_response(self.get_context_data(filter=self.filterset, object_list=self.object_list,
+                                                             rows=rows))
+
+    def render_rows(self, context):
+        return render_to_string(self.rows_template, {**context, "request": self.request,
+                                                     "today": timezone.localdate()})
 
     def get_queryset(self):
         # The revision numbers are fetched for the rows shown only (a join to every revision would
@@ -65,24 +104,29 @@ class RegisterView(ScopedListView):
 
 
 class DocumentDetailView(ScopedDetailView):
+    """A document's page. Its lists, its coverage and the reader's own acknowledgement come from the
+    cache while current (``documents/cached.py``); the effective revision's text, steps and
+    signatures are a cached fragment of the template."""
+
     model = Document
     template_name = "documents/document_detail.html"
     related = ("unit", "doc_type", "process_owner", "current_revision")
 
-    def get_queryset(self):
-        return super().get_queryset().defer("current_revision__search_text")
+    def get_base_queryset(self):
+        # The revision's long texts are read only when its cached fragment is missing.
+        return super().get_base_queryset().defer(*(f"current_revision__{name}" for name in Revision.BULKY))
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         document, user = self.object, self.request.user
         current = document.current_revision
         ctx["current"] = current
+        ctx.update(cached.document_lists(document))
         if current is not None:
             # The text, steps, flow and signatures of the effective revision (which never changes)
             # are a cached fragment of the page: its steps are read only when that is missing.
             ctx.update(lazy_steps_context(current, document))
-            ctx["legal_refs"] = current.legal_refs.all()
-            rows = list(services.coverage(current))
+            rows = list(cached.coverage(current))
             ctx["coverage_total"] = sum(r["total"] for r in rows)
             ctx["coverage_done"] = sum(r["done"] for r in rows)
             ctx["coverage_units"] = len(rows)
@@ -90,12 +134,8 @@ class DocumentDetailView(ScopedDetailView):
             rows.sort(key=lambda r: (r["done"] / r["total"] if r["total"] else 1, r["unit__code"] or ""))
             ctx["coverage_all"] = self.request.GET.get("coverage") == "all"
             ctx["coverage"] = rows if ctx["coverage_all"] else rows[:COVERAGE_ROWS]
-            ctx["my_acknowledgement"] = Acknowledgement.objects.filter(revision=current, user=user).first()
-        ctx["revisions"] = list(document.revisions.defer(*Revision.BULKY).order_by("-number"))
+            ctx["my_acknowledgement"] = cached.my_acknowledgement(current, user)
         ctx["open_revision"] = next((r for r in ctx["revisions"] if r.status in OPEN_REVISION_STATUSES), None)
-        ctx["clauses"] = document.clauses.all()
-        ctx["change_requests"] = document.change_requests.select_related("requester")[:10]
-        ctx["periodic_reviews"] = document.periodic_reviews.select_related("reviewed_by")[:5]
         ctx["can_change"] = can(user, "change", document)
         ctx["can_revise"] = can(user, "documents.add_revision", document.unit) and not document.is_withdrawn
         ctx["can_review"] = can(user, "documents.review_document", document) and current is not None

@@ -150,8 +150,8 @@ class CompareView(ObjectMixin, View):
     model = Revision
     related = RELATED
 
-    def get_queryset(self):
-        return super().get_queryset().defer("search_text")
+    def get_base_queryset(self):
+        return super().get_base_queryset().defer("search_text")
 
     def get(self, request, pk):
         new = self.get_object()

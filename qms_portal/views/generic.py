@@ -37,22 +37,29 @@ class ScopedMixin:
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
-    def get_queryset(self):
-        qs = self.model._default_manager.restrict(self.request.user, self.action)
+    def get_base_queryset(self):
+        """The rows before the reader's scope is applied (override to defer or annotate)."""
+        qs = self.model._default_manager.all()
         return qs.select_related(*self.related) if self.related else qs
+
+    def get_queryset(self):
+        return self.get_base_queryset().restrict(self.request.user, self.action)
 
 
 class ObjectMixin(ScopedMixin):
-    """Fetches ``self.object`` through the restricted queryset: 404 out of scope, 403 if the user
-    may see it but not do ``action`` to it."""
+    """Fetches ``self.object``: 404 out of scope, 403 if the user may see it but not do ``action``
+    to it. The row is read by its key and then checked with ``can`` (the same rule as ``restrict``,
+    on one row, and usually without a query): a lookup by key plans faster than the scope filter."""
 
     def get_object(self, queryset=None):
-        pk = self.kwargs["pk"]
-        obj = self.get_queryset().filter(pk=pk).first()
-        if obj is None:
-            if self.action != "view" and self.model._default_manager.restrict(self.request.user, "view").filter(
-                pk=pk
-            ).exists():
+        user = self.request.user
+        queryset = self.get_base_queryset()
+        unit_field = getattr(self.model, "unit_field", None)
+        if unit_field:  # the unit comes with the row, so ``can`` decides without a query
+            queryset = queryset.select_related(unit_field)
+        obj = queryset.filter(pk=self.kwargs["pk"]).order_by().first()
+        if obj is None or not can(user, self.action, obj):
+            if obj is not None and self.action != "view" and can(user, "view", obj):
                 raise PermissionDenied
             raise Http404
         return obj

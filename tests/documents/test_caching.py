@@ -11,8 +11,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from documents import services
-from tests.documents.factories import effective_document, step
-from tests.factories import make_unit
+from documents.models import LegalDocument
+from tests.documents.factories import effective_document, legal, step
+from tests.factories import make_superuser, make_unit
+from tests.helpers import listed_codes
 
 pytestmark = [pytest.mark.django_db, pytest.mark.filterwarnings("ignore:No directory at:UserWarning")]
 
@@ -95,3 +97,125 @@ def test_the_revision_text_is_rendered_once_and_again_when_the_document_changes(
     services.document_update(acting_user=ds.author, document=document, legal_time_limit_days=5)
     third, _ = get(client, document.get_absolute_url())
     assert "The steps take longer than the legal time limit of 5 working days." in third
+
+
+# --- The register's table, kept per reader ------------------------------------------------------
+
+
+def listed(client, params=None):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(REGISTER, params or {"status": "all"})
+    return set(listed_codes(response)), [q["sql"] for q in queries]
+
+
+def test_a_second_visit_neither_counts_nor_reads_the_documents(ds, client_for):
+    document = effective_document(ds)
+    client = client_for(ds.author)
+    first, cold = listed(client)
+    again, warm = listed(client)
+    assert first == again and document.code in again
+    assert any("COUNT(" in sql for sql in cold)
+    assert not any("documents_document" in sql for sql in warm)
+    # another page of the same list, another filter: each its own entry
+    assert listed(client, {"status": "all", "q": "không có từ này"})[0] == set()
+
+
+def test_a_new_or_renamed_document_shows_at_once(ds, client_for):
+    client = client_for(ds.author)
+    before, _ = listed(client)
+    document = effective_document(ds, title="Quy trình mới")
+    after, _ = listed(client)
+    assert document.code not in before and document.code in after
+    services.document_update(acting_user=ds.author, document=document, title="Quy trình đã đổi tên")
+    assert "Quy trình đã đổi tên" in client.get(REGISTER, {"status": "all"}).content.decode()
+
+
+def test_a_reader_given_a_role_sees_the_documents_of_their_new_scope_at_once(ds, client_for):
+    from qms_portal import services as core
+
+    document = effective_document(ds)
+    client = client_for(ds.outsider)
+    assert listed(client)[0] == set()
+    core.role_assign(acting_user=ds.mr, user=ds.outsider, role=ds.roles["staff"], unit=ds.dept, notify_user=False)
+    assert document.code in listed(client_for(ds.outsider))[0]
+
+
+def test_someone_a_document_is_distributed_to_finds_it_in_their_register_at_once(ds, client_for):
+    client = client_for(ds.outsider)
+    document = effective_document(ds)
+    assert listed(client)[0] == set()
+    services.distribution_add(acting_user=ds.author, document=document, person=ds.outsider)
+    services.assign_acknowledgements(document.current_revision, ds.author)
+    assert listed(client_for(ds.outsider))[0] == {document.code}
+
+
+def test_readers_with_the_same_filters_never_share_a_table(ds, client_for):
+    document = effective_document(ds)
+    assert document.code in listed(client_for(ds.author))[0]
+    assert listed(client_for(ds.outsider))[0] == set()  # another unit, the same address: nothing
+    assert document.code in listed(client_for(ds.author))[0]
+
+
+# --- A document's page ----------------------------------------------------------------------------
+
+
+def test_the_page_lists_follow_each_change_to_the_document(ds, client_for):
+    document = effective_document(ds)
+    client = client_for(ds.author)
+    url = document.get_absolute_url()
+    client.get(url)
+    services.change_request_create(acting_user=ds.staff, document=document, reason="Bổ sung biểu mẫu mới")
+    assert "Bổ sung biểu mẫu mới" in client.get(url).content.decode()
+    draft = services.revision_create_draft(acting_user=ds.author, document=document, reason="Cập nhật lần hai")
+    page = client.get(url)
+    assert page.context["open_revision"] == draft
+    assert "Cập nhật lần hai" in page.content.decode()
+    services.periodic_review_record(acting_user=ds.author, document=document, outcome="valid", notes="Vẫn phù hợp")
+    assert "Vẫn phù hợp" in client.get(url).content.decode()
+
+
+def test_a_repealed_legal_basis_is_marked_at_once(ds, client_for):
+    basis = legal()
+    document = effective_document(ds, legal_refs=[basis])
+    client = client_for(ds.author)
+    assert "Repealed" not in client.get(document.get_absolute_url()).content.decode()
+    services.legal_document_save(acting_user=make_superuser("factory-root"), legal=basis,
+                                 status=LegalDocument.Status.REPEALED)
+    assert "Repealed" in client.get(document.get_absolute_url()).content.decode()
+
+
+def test_my_acknowledgement_changes_the_moment_i_give_it(ds, client_for):
+    document = effective_document(ds)
+    client = client_for(ds.staff)
+    assert "I have read and understood it" in client.get(document.get_absolute_url()).content.decode()
+    assert client.post(reverse("documents:document_acknowledge", args=[document.pk])).status_code == 302
+    page = client.get(document.get_absolute_url()).content.decode()
+    assert "I have read and understood it" not in page and "You acknowledged this revision" in page
+
+
+@pytest.mark.redis
+def test_a_document_pages_lists_round_trip_through_redis(ds):
+    """The lists are model rows (some with deferred columns): pickled into Redis and back whole."""
+    import os
+    import uuid
+
+    from django.core.cache.backends.redis import RedisCache
+
+    from documents import cached
+    from tests.helpers import need
+
+    url = os.environ.get("REDIS_URL")
+    need(bool(url), "REDIS_URL is not set", "QMS_REQUIRE_REDIS")
+    document = effective_document(ds, legal_refs=[legal()])
+    services.change_request_create(acting_user=ds.staff, document=document, reason="Thêm bước kiểm tra")
+    lists = cached.document_lists(document)
+    redis, key = RedisCache(url, {}), f"qms-test-{uuid.uuid4().hex}"
+    try:
+        redis.set(key, lists, 30)
+        back = redis.get(key)
+    finally:
+        redis.delete(key)
+    assert {name: [row.pk for row in rows] for name, rows in back.items()} == \
+        {name: [row.pk for row in rows] for name, rows in lists.items()}
+    assert back["revisions"][0].label == lists["revisions"][0].label
+    assert back["change_requests"][0].requester.full_name == ds.staff.full_name

@@ -1,0 +1,131 @@
+"""What the register and a document's page keep in the cache, and what retires it.
+
+Generations (``qms_portal/fragments.py``):
+
+* ``"register"``: every cached register table. Bumped by a change to a document, revision,
+  document type, unit, clause, a document's clauses, a single-object grant, and when a revision's
+  acknowledgements are assigned (its readers may now see the document).
+* ``"document:<id>"``: a document page's lists (revisions, clauses, legal basis, proposed changes,
+  periodic reviews). Bumped by a change to the document, its revisions, their legal basis, its
+  change requests and periodic reviews.
+* ``"legal"`` (any legal document) and ``"catalogue"`` (any clause): shown on every document page.
+* ``"acks:<revision id>"``: a revision's acknowledgement coverage and each reader's own
+  acknowledgement. Bumped when acknowledgements are assigned or given.
+
+Names of people and units inside cached lists follow a rename after ``*_SECONDS`` at the latest.
+"""
+
+from django.db.models import Count, Q
+
+from qms_portal import fragments
+
+from .models import (
+    Acknowledgement,
+    ChangeRequest,
+    Clause,
+    Document,
+    DocumentType,
+    LegalDocument,
+    PeriodicReview,
+    Revision,
+)
+
+REGISTER_GENERATION = "register"
+REGISTER_SECONDS = 600
+DOCUMENT_SECONDS = 600
+COVERAGE_SECONDS = 300
+
+
+def document_generation(document_id):
+    return f"document:{document_id}"
+
+
+def acks_generation(revision_id):
+    return f"acks:{revision_id}"
+
+
+def forget_acknowledgements(revision_id, assigned=False):
+    """A revision's acknowledgements were given (or, with ``assigned``, created: new readers)."""
+    fragments.bump(acks_generation(revision_id), *([REGISTER_GENERATION] if assigned else []))
+
+
+def document_lists(document):
+    """The lists of a document's page, as plain lists of rows, from the cache when still current."""
+    current = document.current_revision
+
+    def build():
+        return {
+            "revisions": list(document.revisions.defer(*Revision.BULKY).order_by("-number")),
+            "clauses": list(document.clauses.all()),
+            "legal_refs": list(current.legal_refs.all()) if current is not None else [],
+            "change_requests": list(document.change_requests.select_related("requester")[:10]),
+            "periodic_reviews": list(document.periodic_reviews.select_related("reviewed_by")[:5]),
+        }
+
+    key = fragments.entry_key("document", document.pk, document.current_revision_id)
+    return fragments.cached(key, (document_generation(document.pk), "legal", "catalogue"), build, DOCUMENT_SECONDS)
+
+
+def coverage(revision):
+    """Per unit: how many people must read the revision, and how many have acknowledged it, as a
+    list of ``{"unit__code", "unit__name", "total", "done"}``, in unit order. A revision read
+    across a province has thousands of recipients: the counts are kept until an acknowledgement is
+    assigned or given."""
+
+    def build():
+        return list(
+            Acknowledgement.objects.filter(revision=revision)
+            .values("unit__code", "unit__name")
+            .annotate(total=Count("pk"), done=Count("pk", filter=Q(acknowledged_at__isnull=False)))
+            .order_by("unit__code")
+        )
+
+    key = fragments.entry_key("coverage", revision.pk)
+    return fragments.cached(key, (acks_generation(revision.pk),), build, COVERAGE_SECONDS)
+
+
+def my_acknowledgement(revision, user):
+    """``user``'s acknowledgement of ``revision``, or None."""
+
+    def build():
+        return [Acknowledgement.objects.filter(revision=revision, user=user).first()]
+
+    key = fragments.entry_key("my-ack", revision.pk, user.pk)
+    return fragments.cached(key, (acks_generation(revision.pk),), build, COVERAGE_SECONDS)[0]
+
+
+def _of_document(attribute):
+    return lambda row: [document_generation(getattr(row, attribute))]
+
+
+def _clauses_changed(row):
+    # ``document.clauses.add(…)`` sends the document; ``clause.document_set.add(…)`` the clause.
+    if isinstance(row, Document):
+        return [REGISTER_GENERATION, document_generation(row.pk)]
+    return [REGISTER_GENERATION, "catalogue"]
+
+
+def _legal_basis_changed(row):
+    if isinstance(row, Revision):
+        return [document_generation(row.document_id)]
+    return ["legal"]
+
+
+def track_changes():
+    """Connect the generations above to the models (called once, from the app's ``ready``)."""
+    from guardian.models import UserObjectPermissionBase
+
+    track = fragments.track
+    track(Document._meta.label, lambda d: [REGISTER_GENERATION, document_generation(d.pk)])
+    track(Revision._meta.label, lambda r: [REGISTER_GENERATION, document_generation(r.document_id)])
+    track(DocumentType._meta.label, (REGISTER_GENERATION,))
+    track("qms_portal.Unit", (REGISTER_GENERATION,))
+    track(Clause._meta.label, (REGISTER_GENERATION, "catalogue"))
+    track(Document.clauses.through._meta.label, _clauses_changed)
+    track(Revision.legal_refs.through._meta.label, _legal_basis_changed)
+    track(LegalDocument._meta.label, ("legal",))
+    track(ChangeRequest._meta.label, _of_document("document_id"))
+    track(PeriodicReview._meta.label, _of_document("document_id"))
+    for table in UserObjectPermissionBase.__subclasses__():
+        if not table._meta.abstract:
+            track(table._meta.label, (REGISTER_GENERATION,))

@@ -1,0 +1,117 @@
+"""Cached pieces of pages, retired by *generations* when what they show changes.
+
+A generation is a token kept in the cache under a name: ``"options"``, ``"register"``,
+``"document:902"``. A cached piece is stored with the tokens of the generations it depends on and
+is used only while they are all still current; ``bump(name)`` gives a generation a new token, so
+every piece stored under the old one is never used again (and expires on its own).
+
+* ``cached(key, generations, build, timeout)`` reads the piece and its generations in one round
+  trip to the cache (``get_many``) and calls ``build()`` only when the piece is missing or stale.
+* ``track(model label, names)`` bumps generations whenever a row of that model is saved or deleted
+  (or a many-to-many relation through that table changes). ``names`` is a tuple of names, or a
+  function of the row that returns them (``lambda r: [f"document:{r.document_id}"]``).
+  ``QuerySet.update()`` and ``bulk_create()`` send no signals: the services that use them call
+  ``bump`` themselves.
+* A generation is bumped at once and again when the transaction commits: a reader in another
+  process that read the old rows before the commit may store its piece under the first new token,
+  never under the final one.
+* A generation the cache has lost (evicted, or the cache was emptied) is given a fresh token,
+  never a default that an old piece could still match.
+"""
+
+import hashlib
+import time
+from collections import defaultdict
+
+from django.core.cache import cache
+from django.db import transaction
+
+_PREFIX = "qms:gen:"
+_TRACKED = defaultdict(list)  # model label → [names or function(row) → names]
+
+
+def _token():
+    return time.time_ns()
+
+
+def _gen_key(name):
+    return _PREFIX + name
+
+
+def bump(*names):
+    """Every piece that depends on one of ``names`` is stale from now on (and after commit)."""
+    if not names:
+        return
+    keys = [_gen_key(n) for n in names]
+
+    def renew():
+        token = _token()
+        cache.set_many(dict.fromkeys(keys, token), None)
+
+    renew()
+    transaction.on_commit(renew)
+
+
+def _current(found, keys):
+    """The tokens of ``keys`` from ``found`` (a ``get_many`` result); missing ones are created."""
+    tokens = []
+    for key in keys:
+        if key not in found:
+            cache.add(key, _token(), None)  # the first process to add it wins; the others read it
+            found[key] = cache.get(key)
+        tokens.append(found[key])
+    return tuple(tokens)
+
+
+def entry_key(*parts):
+    """A cache key for a piece, from any parts with a stable ``repr`` (ids, strings, dates)."""
+    return "qms:frag:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def lookup(key, generations):
+    """``(value or None, tokens)``: the piece under ``key`` if its generations are still current."""
+    gen_keys = [_gen_key(n) for n in generations]
+    found = cache.get_many([key, *gen_keys])
+    entry = found.pop(key, None)
+    tokens = _current(found, gen_keys)
+    if entry is not None and entry[0] == tokens:
+        return entry[1], tokens
+    return None, tokens
+
+
+def store(key, tokens, value, timeout):
+    cache.set(key, (tokens, value), timeout)
+
+
+def cached(key, generations, build, timeout):
+    """The piece under ``key``, built by ``build()`` and kept for ``timeout`` seconds when missing
+    or when one of its ``generations`` was bumped since it was stored."""
+    value, tokens = lookup(key, generations)
+    if value is None:
+        value = build()
+        store(key, tokens, value, timeout)
+    return value
+
+
+def track(label, names):
+    """Bump ``names`` (a tuple, or a function of the changed row) when a row of ``label`` changes."""
+    _TRACKED[label].append(names)
+
+
+def _names(sender, instance):
+    names = set()
+    for spec in _TRACKED.get(sender._meta.label, ()):
+        names.update(spec(instance) if callable(spec) else spec)
+    return names
+
+
+def row_changed(sender, instance=None, **kwargs):
+    """``post_save`` / ``post_delete`` of any model."""
+    if sender._meta.label in _TRACKED:
+        bump(*_names(sender, instance))
+
+
+def relation_changed(sender, instance=None, action="", **kwargs):
+    """``m2m_changed``: ``sender`` is the through table, ``instance`` the row whose set changed."""
+    if action in ("post_add", "post_remove", "post_clear") and sender._meta.label in _TRACKED:
+        bump(*_names(sender, instance))

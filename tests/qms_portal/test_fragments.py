@@ -1,0 +1,97 @@
+"""Cached pieces of pages and the generations that retire them (qms_portal/fragments.py), the unread
+count in the navigation, and the permission checks that need no query."""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from qms_portal import fragments
+from qms_portal.context_processors import unread_count
+from qms_portal.models import Notification, Unit
+from qms_portal.notifications import notify
+from qms_portal.permissions import can
+from qms_portal.services import notification_mark_read
+
+pytestmark = pytest.mark.django_db
+
+
+def build_counter():
+    calls = []
+
+    def build():
+        calls.append(1)
+        return f"piece {len(calls)}"
+
+    return calls, build
+
+
+def test_a_piece_is_built_once_until_its_generation_is_bumped():
+    calls, build = build_counter()
+    key = fragments.entry_key("test", 1)
+    assert fragments.cached(key, ("g1", "g2"), build, 60) == "piece 1"
+    assert fragments.cached(key, ("g1", "g2"), build, 60) == "piece 1"
+    fragments.bump("g2")
+    assert fragments.cached(key, ("g1", "g2"), build, 60) == "piece 2"
+    fragments.bump("another")
+    assert fragments.cached(key, ("g1", "g2"), build, 60) == "piece 2"
+    assert len(calls) == 2
+
+
+def test_a_generation_the_cache_lost_never_matches_an_old_piece():
+    calls, build = build_counter()
+    key = fragments.entry_key("test", 2)
+    fragments.cached(key, ("lost",), build, 60)
+    cache.delete("qms:gen:lost")  # evicted, or the cache was emptied but this entry survived
+    assert fragments.cached(key, ("lost",), build, 60) == "piece 2"
+
+
+def test_a_bump_inside_a_transaction_is_renewed_after_the_commit(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        fragments.bump("tx")
+        during = cache.get("qms:gen:tx")
+    assert during is not None and cache.get("qms:gen:tx") != during
+
+
+def test_saving_or_deleting_a_tracked_row_bumps_its_generations(tree):
+    fragments.track("qms_portal.Unit", lambda unit: [f"test-unit:{unit.pk}"])
+    try:
+        calls, build = build_counter()
+        key = fragments.entry_key("test", 3)
+        name = f"test-unit:{tree.ward1.pk}"
+        fragments.cached(key, (name,), build, 60)
+        Unit.objects.get(pk=tree.ward1.pk).save()
+        assert fragments.cached(key, (name,), build, 60) == "piece 2"
+    finally:
+        fragments._TRACKED["qms_portal.Unit"].pop()
+
+
+def test_the_unread_count_is_kept_until_a_notification_arrives_or_is_read(tree):
+    user = tree.ward1_staff
+    assert unread_count(user) == 0
+    with CaptureQueriesContext(connection) as queries:
+        assert unread_count(user) == 0
+    assert len(queries) == 0
+    notify([user], "role_assigned", params={"role": "Staff member", "unit": "W1"})  # in bulk
+    assert unread_count(user) == 1
+    Notification.objects.create(recipient=user, kind="role_assigned", params={"role": "x", "unit": "y"})
+    assert unread_count(user) == 2
+    notification_mark_read(acting_user=user)  # one UPDATE
+    assert unread_count(user) == 0
+
+
+def test_the_navigation_shows_the_new_count(tree, client):
+    client.force_login(tree.ward1_staff)
+    assert 'data-testid="unread-count"' not in client.get("/inbox/").content.decode()
+    notify([tree.ward1_staff], "role_assigned", params={"role": "Staff member", "unit": "W1"})
+    assert 'data-testid="unread-count">1<' in client.get("/inbox/").content.decode()
+
+
+def test_a_permission_held_nowhere_is_refused_without_a_query(tree):
+    user = tree.ward1_staff
+    unit = Unit.objects.get(pk=tree.ward1.pk)
+    can(user, "view", unit)  # the grants are read once per request
+    with CaptureQueriesContext(connection) as queries:
+        assert can(user, "qms_portal.delete_unit", unit) is False
+        assert can(user, "view", unit) is True
+    assert len(queries) == 0

@@ -144,7 +144,15 @@ REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Without Redis (``make run``): files under var/, which the web server and the Celery worker
+    # share. What one process retires in the cache (fragments.py) must be retired for the others:
+    # a cache in each process's memory would let the web server show a register the worker's
+    # scheduled publication had changed.
+    CACHES = {"default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": env("CACHE_DIR", str(VAR_DIR / "cache")),
+        "OPTIONS": {"MAX_ENTRIES": 20000},
+    }}
 
 # --- Authentication and security --------------------------------------------------------------
 AUTH_USER_MODEL = "qms_portal.User"

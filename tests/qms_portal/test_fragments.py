@@ -95,3 +95,27 @@ def test_a_permission_held_nowhere_is_refused_without_a_query(tree):
         assert can(user, "qms_portal.delete_unit", unit) is False
         assert can(user, "view", unit) is True
     assert len(queries) == 0
+
+
+def test_without_redis_the_web_server_and_the_worker_share_one_cache(tmp_path):
+    """``make run`` has no Redis: what the Celery worker retires (a scheduled publication bumps the
+    register) must be retired for the web server too, so the default cache lives in files."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {**os.environ, "DEBUG": "1", "CACHE_DIR": str(tmp_path)}
+    env.pop("REDIS_URL", None)
+
+    def shell(code):
+        result = subprocess.run(  # noqa: S603 - this interpreter, this project's manage.py
+            [sys.executable, "manage.py", "shell", "-c", code], cwd=Path(__file__).resolve().parents[2],
+            env=env, capture_output=True, text=True, timeout=120, check=True,
+        )
+        return result.stdout.strip()
+
+
+    shell("from qms_portal import fragments; fragments.bump('shared')")
+    token = shell("from django.core.cache import cache; print(cache.get('qms:gen:shared'))")
+    assert token.splitlines()[-1].isdigit()  # (the shell first says what it imported)

@@ -16,6 +16,7 @@ Names of people and units inside cached lists follow a rename after ``*_SECONDS`
 """
 
 from django.db.models import Count, Q
+from django.utils.translation import get_language
 
 from qms_portal import fragments
 
@@ -34,6 +35,7 @@ REGISTER_GENERATION = "register"
 REGISTER_SECONDS = 600
 DOCUMENT_SECONDS = 600
 COVERAGE_SECONDS = 300
+BODY_SECONDS = 3600
 
 
 def document_generation(document_id):
@@ -49,8 +51,8 @@ def forget_acknowledgements(revision_id, assigned=False):
     fragments.bump(acks_generation(revision_id), *([REGISTER_GENERATION] if assigned else []))
 
 
-def document_lists(document):
-    """The lists of a document's page, as plain lists of rows, from the cache when still current."""
+def lists_piece(document):
+    """The lists of a document's page, as plain lists of rows."""
     current = document.current_revision
 
     def build():
@@ -63,10 +65,14 @@ def document_lists(document):
         }
 
     key = fragments.entry_key("document", document.pk, document.current_revision_id)
-    return fragments.cached(key, (document_generation(document.pk), "legal", "catalogue"), build, DOCUMENT_SECONDS)
+    return fragments.Piece(key, (document_generation(document.pk), "legal", "catalogue"), build, DOCUMENT_SECONDS)
 
 
-def coverage(revision):
+def document_lists(document):
+    return fragments.cached_many({"lists": lists_piece(document)})["lists"]
+
+
+def coverage_piece(revision):
     """Per unit: how many people must read the revision, and how many have acknowledged it, as a
     list of ``{"unit__code", "unit__name", "total", "done"}``, in unit order. A revision read
     across a province has thousands of recipients: the counts are kept until an acknowledgement is
@@ -81,17 +87,29 @@ def coverage(revision):
         )
 
     key = fragments.entry_key("coverage", revision.pk)
-    return fragments.cached(key, (acks_generation(revision.pk),), build, COVERAGE_SECONDS)
+    return fragments.Piece(key, (acks_generation(revision.pk),), build, COVERAGE_SECONDS)
 
 
-def my_acknowledgement(revision, user):
-    """``user``'s acknowledgement of ``revision``, or None."""
+def coverage(revision):
+    return fragments.cached_many({"coverage": coverage_piece(revision)})["coverage"]
+
+
+def my_acknowledgement_piece(revision, user):
+    """``[user's acknowledgement of revision, or None]`` (a list: None alone would mean "missing")."""
 
     def build():
         return [Acknowledgement.objects.filter(revision=revision, user=user).first()]
 
     key = fragments.entry_key("my-ack", revision.pk, user.pk)
-    return fragments.cached(key, (acks_generation(revision.pk),), build, COVERAGE_SECONDS)[0]
+    return fragments.Piece(key, (acks_generation(revision.pk),), build, COVERAGE_SECONDS)
+
+
+def body_piece(revision, document, build):
+    """The rendered text, steps, flow and signatures of an effective revision, per language: they
+    never change, but the document's own fields (its legal time limit) are part of the steps."""
+    key = fragments.entry_key("revision-body", revision.pk, revision.status, document.updated_at.isoformat(),
+                              get_language())
+    return fragments.Piece(key, (), build, BODY_SECONDS)
 
 
 def _of_document(attribute):

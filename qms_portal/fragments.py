@@ -6,7 +6,9 @@ is used only while they are all still current; ``bump(name)`` gives a generation
 every piece stored under the old one is never used again (and expires on its own).
 
 * ``cached(key, generations, build, timeout)`` reads the piece and its generations in one round
-  trip to the cache (``get_many``) and calls ``build()`` only when the piece is missing or stale.
+  trip to the cache (``get_many``) and calls ``build()`` only when the piece is missing or stale;
+  ``cached_many({name: Piece(…)})`` does the same for several pieces in one round trip (a page
+  that needs four pieces pays for one trip to Redis, not four).
 * ``track(model label, names)`` bumps generations whenever a row of that model is saved or deleted
   (or a many-to-many relation through that table changes). ``names`` is a tuple of names, or a
   function of the row that returns them (``lambda r: [f"document:{r.document_id}"]``).
@@ -72,8 +74,10 @@ def lookup(key, generations):
     """``(value or None, tokens)``: the piece under ``key`` if its generations are still current."""
     gen_keys = [_gen_key(n) for n in generations]
     found = cache.get_many([key, *gen_keys])
-    entry = found.pop(key, None)
-    tokens = _current(found, gen_keys)
+    return _valid(found.get(key), _current(found, gen_keys))
+
+
+def _valid(entry, tokens):
     if entry is not None and entry[0] == tokens:
         return entry[1], tokens
     return None, tokens
@@ -83,14 +87,34 @@ def store(key, tokens, value, timeout):
     cache.set(key, (tokens, value), timeout)
 
 
+class Piece:
+    """One cached piece for ``cached_many``: built by ``build()`` when missing or stale."""
+
+    def __init__(self, key, generations, build, timeout):
+        self.key, self.generations, self.build, self.timeout = key, tuple(generations), build, timeout
+
+
+def cached_many(pieces):
+    """``{name: value}`` for ``{name: Piece}``: every piece and generation read in one round trip
+    to the cache, the missing ones built and written back (one more round trip per timeout)."""
+    gen_keys = {name: [_gen_key(g) for g in piece.generations] for name, piece in pieces.items()}
+    found = cache.get_many([*(p.key for p in pieces.values()), *{k for keys in gen_keys.values() for k in keys}])
+    values, writes = {}, defaultdict(dict)
+    for name, piece in pieces.items():
+        value, tokens = _valid(found.get(piece.key), _current(found, gen_keys[name]))
+        if value is None:
+            value = piece.build()
+            writes[piece.timeout][piece.key] = (tokens, value)
+        values[name] = value
+    for timeout, entries in writes.items():
+        cache.set_many(entries, timeout)
+    return values
+
+
 def cached(key, generations, build, timeout):
     """The piece under ``key``, built by ``build()`` and kept for ``timeout`` seconds when missing
     or when one of its ``generations`` was bumped since it was stored."""
-    value, tokens = lookup(key, generations)
-    if value is None:
-        value = build()
-        store(key, tokens, value, timeout)
-    return value
+    return cached_many({"piece": Piece(key, generations, build, timeout)})["piece"]
 
 
 def track(label, names):

@@ -9,7 +9,6 @@ from django.db.models import Prefetch
 from django.http import HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views import View
@@ -121,12 +120,16 @@ class DocumentDetailView(ScopedDetailView):
         document, user = self.object, self.request.user
         current = document.current_revision
         ctx["current"] = current
-        ctx.update(cached.document_lists(document))
+        pieces = {"lists": cached.lists_piece(document)}
         if current is not None:
-            # The text, steps, flow and signatures of the effective revision (which never changes)
-            # are a cached fragment of the page: its steps are read only when that is missing.
-            ctx.update(lazy_steps_context(current, document))
-            rows = list(cached.coverage(current))
+            pieces["coverage"] = cached.coverage_piece(current)
+            pieces["mine"] = cached.my_acknowledgement_piece(current, user)
+            pieces["body"] = cached.body_piece(current, document, partial(self.render_body, current, document))
+        found = fragments.cached_many(pieces)  # one round trip to the cache
+        ctx.update(found["lists"])
+        if current is not None:
+            ctx["revision_body"] = found["body"]
+            rows = list(found["coverage"])
             ctx["coverage_total"] = sum(r["total"] for r in rows)
             ctx["coverage_done"] = sum(r["done"] for r in rows)
             ctx["coverage_units"] = len(rows)
@@ -134,7 +137,7 @@ class DocumentDetailView(ScopedDetailView):
             rows.sort(key=lambda r: (r["done"] / r["total"] if r["total"] else 1, r["unit__code"] or ""))
             ctx["coverage_all"] = self.request.GET.get("coverage") == "all"
             ctx["coverage"] = rows if ctx["coverage_all"] else rows[:COVERAGE_ROWS]
-            ctx["my_acknowledgement"] = cached.my_acknowledgement(current, user)
+            ctx["my_acknowledgement"] = found["mine"][0]
         ctx["open_revision"] = next((r for r in ctx["revisions"] if r.status in OPEN_REVISION_STATUSES), None)
         ctx["can_change"] = can(user, "change", document)
         ctx["can_revise"] = can(user, "documents.add_revision", document.unit) and not document.is_withdrawn
@@ -142,19 +145,13 @@ class DocumentDetailView(ScopedDetailView):
         ctx["today"] = timezone.localdate()
         return ctx
 
-
-def lazy_steps_context(revision, document):
-    """``steps_context`` of ``revision``, read and computed when the template first uses it."""
-    computed = {}
-
-    def get(key):
-        if not computed:
-            steps = list(revision.steps.select_related("responsible_unit", "responsible_role", "output_form"))
-            computed.update(steps_context(revision, steps, document))
-        return computed[key]
-
-    keys = ("steps", "total_days", "total_hours", "over_limit", "legal_limit", "flow")
-    return {key: SimpleLazyObject(partial(get, key)) for key in keys}
+    def render_body(self, revision, document):
+        """The effective revision's text, steps, flow and signatures (its long texts and steps are
+        read here only)."""
+        steps = list(revision.steps.select_related("responsible_unit", "responsible_role", "output_form"))
+        context = {"revision": revision, "object": revision, "request": self.request,
+                   **steps_context(revision, steps, document)}
+        return render_to_string("documents/revision_body.html", context)
 
 
 def steps_context(revision, steps, document):

@@ -10,7 +10,9 @@ from qms_portal.models import User
 class Command(BaseCommand):
     help = (
         "Measure each main page in-process (django.test.Client, whole middleware stack) beside the "
-        "framework floor: p50/p95 wall time, SQL queries and the ratio to the floor; then, apart, the "
+        "framework floor: p50/p95 wall time, SQL queries and the ratio to the floor; a second, shorter pass "
+        "with the cache emptied before each request (first visits: it empties the configured cache, so give "
+        "it a cache of its own); then, apart, the "
         "controlled-copy PDF of the showcase procedure (first render, cached download). Exits non-zero "
         "only when a page does not answer 200 or the PDF cannot be made or downloaded."
     )

@@ -12,6 +12,9 @@ Generations (``qms_portal/fragments.py``):
 * ``"acks:<revision id>"``: a revision's acknowledgement coverage and each reader's own
   acknowledgement. Bumped when acknowledgements are assigned or given.
 
+An effective revision's rendered body needs no generation: it never changes, and its key holds
+the revision's status, the document's ``updated_at`` and the language.
+
 Names of people and units inside cached lists follow a rename after ``*_SECONDS`` at the latest.
 """
 
@@ -66,10 +69,6 @@ def lists_piece(document):
 
     key = fragments.entry_key("document", document.pk, document.current_revision_id)
     return fragments.Piece(key, (document_generation(document.pk), "legal", "catalogue"), build, DOCUMENT_SECONDS)
-
-
-def document_lists(document):
-    return fragments.cached_many({"lists": lists_piece(document)})["lists"]
 
 
 def coverage_piece(revision):

@@ -69,15 +69,14 @@ class RegisterView(ScopedListView):
 
     def get(self, request, *args, **kwargs):
         self.filterset = self.get_filterset(self.get_filterset_class())
-        key = self.rows_key()
-        rows, tokens = fragments.lookup(key, (cached.REGISTER_GENERATION,))
-        if rows is None:
+        self.object_list = self.model.objects.none()
+
+        def build():
             valid = self.filterset.is_valid()
             self.object_list = self.filterset.qs if valid else self.filterset.queryset.none()
-            rows = self.render_rows(self.get_context_data(filter=self.filterset, object_list=self.object_list))
-            fragments.store(key, tokens, rows, cached.REGISTER_SECONDS)
-        else:
-            self.object_list = self.model.objects.none()
+            return self.render_rows(self.get_context_data(filter=self.filterset, object_list=self.object_list))
+
+        rows = fragments.cached(self.rows_key(), (cached.REGISTER_GENERATION,), build, cached.REGISTER_SECONDS)
         self.paginate_by = None  # the page around the rows: nothing to count or read
         return self.render_to_response(self.get_context_data(filter=self.filterset, object_list=self.object_list,
                                                              rows=rows))
@@ -103,9 +102,9 @@ class RegisterView(ScopedListView):
 
 
 class DocumentDetailView(ScopedDetailView):
-    """A document's page. Its lists, its coverage and the reader's own acknowledgement come from the
-    cache while current (``documents/cached.py``); the effective revision's text, steps and
-    signatures are a cached fragment of the template."""
+    """A document's page. Its lists, its coverage, the reader's own acknowledgement and the
+    effective revision's rendered text, steps and signatures come from the cache while current
+    (``documents/cached.py``), in one round trip."""
 
     model = Document
     template_name = "documents/document_detail.html"

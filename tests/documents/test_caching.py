@@ -202,13 +202,14 @@ def test_a_document_pages_lists_round_trip_through_redis(ds):
     from django.core.cache.backends.redis import RedisCache
 
     from documents import cached
+    from qms_portal import fragments
     from tests.helpers import need
 
     url = os.environ.get("REDIS_URL")
     need(bool(url), "REDIS_URL is not set", "QMS_REQUIRE_REDIS")
     document = effective_document(ds, legal_refs=[legal()])
     services.change_request_create(acting_user=ds.staff, document=document, reason="Thêm bước kiểm tra")
-    lists = cached.document_lists(document)
+    lists = fragments.cached_many({"lists": cached.lists_piece(document)})["lists"]
     redis, key = RedisCache(url, {}), f"qms-test-{uuid.uuid4().hex}"
     try:
         redis.set(key, lists, 30)

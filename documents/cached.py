@@ -12,6 +12,10 @@ Generations (``qms_portal/fragments.py``):
 * ``"acks:<revision id>"``: a revision's acknowledgement coverage and each reader's own
   acknowledgement. Bumped when acknowledgements are assigned or given.
 
+A document page's body (``page_piece``: its facts, the effective revision, the coverage and the
+lists, rendered) is the same for every reader and depends on all of the above; it is rendered
+again from the pieces below it, which are rebuilt only when their own generations moved.
+
 An effective revision's rendered body needs no generation: it never changes, and its key holds
 the revision's status, the document's ``updated_at`` and the language.
 
@@ -19,6 +23,7 @@ Names of people and units inside cached lists follow a rename after ``*_SECONDS`
 """
 
 from django.db.models import Count, Q
+from django.utils import timezone
 from django.utils.translation import get_language
 
 from qms_portal import fragments
@@ -38,6 +43,7 @@ REGISTER_GENERATION = "register"
 REGISTER_SECONDS = 600
 DOCUMENT_SECONDS = 600
 COVERAGE_SECONDS = 300
+PAGE_SECONDS = 300
 BODY_SECONDS = 3600
 
 
@@ -101,6 +107,18 @@ def my_acknowledgement_piece(revision, user):
 
     key = fragments.entry_key("my-ack", revision.pk, user.pk)
     return fragments.Piece(key, (acks_generation(revision.pk),), build, COVERAGE_SECONDS)
+
+
+def page_piece(document, coverage_all, build):
+    """A document page's rendered body (``{"html", "open_revision"}``), per language and day (the
+    "review due" mark), with every unit's coverage or the first ones."""
+    revision_id = document.current_revision_id
+    key = fragments.entry_key("document-page", document.pk, revision_id, coverage_all, get_language(),
+                              timezone.localdate().isoformat())
+    generations = [document_generation(document.pk), "legal", "catalogue"]
+    if revision_id is not None:
+        generations.append(acks_generation(revision_id))
+    return fragments.Piece(key, generations, build, PAGE_SECONDS)
 
 
 def body_piece(revision, document, build):

@@ -19,12 +19,19 @@ every piece stored under the old one is never used again (and expires on its own
   never under the final one.
 * A generation the cache has lost (evicted, or the cache was emptied) is given a fresh token,
   never a default that an old piece could still match.
+* A piece's key holds the *release* (``release()``): HTML rendered by other templates or
+  translations, or rows pickled from other models, are never read after a deployment.
 """
 
+import functools
 import hashlib
+import platform
 import time
 from collections import defaultdict
+from pathlib import Path
 
+import django
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
@@ -65,9 +72,32 @@ def _current(found, keys):
     return tuple(tokens)
 
 
+@functools.cache
+def release():
+    """What names the running code in cache keys: ``settings.RELEASE`` (the ``RELEASE`` variable)
+    when set, else a digest of the project's apps (Python and templates), its templates and its
+    compiled translations, with the Python and Django versions. Servers running the same code
+    share their pieces; after a deployment, none written by the old code is read. Generations are
+    shared across releases, so a worker still on the old code retires what new web servers cached."""
+    if getattr(settings, "RELEASE", ""):
+        return settings.RELEASE
+    from django.apps import apps
+
+    base = Path(settings.BASE_DIR).resolve()
+    roots = [Path(app.path) for app in apps.get_app_configs() if Path(app.path).resolve().parent == base]
+    roots += [Path(d) for d in settings.TEMPLATES[0]["DIRS"]] + [Path(d) for d in settings.LOCALE_PATHS]
+    digest = hashlib.sha256(f"{platform.python_version()} {django.__version__}".encode())
+    for root in roots:
+        for path in sorted(root.rglob("*")):
+            if path.suffix in (".py", ".html", ".txt", ".svg", ".mo") and path.is_file():
+                digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def entry_key(*parts):
-    """A cache key for a piece, from any parts with a stable ``repr`` (ids, strings, dates)."""
-    return "qms:frag:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+    """A cache key for a piece of this release, from any parts with a stable ``repr`` (ids,
+    strings, dates)."""
+    return "qms:frag:" + hashlib.sha256(repr((release(), parts)).encode()).hexdigest()
 
 
 def lookup(key, generations):

@@ -154,6 +154,10 @@ else:
         "OPTIONS": {"MAX_ENTRIES": 20000},
     }}
 
+# What names this code in the keys of cached pages (fragments.release): empty, a digest of the
+# source, templates and translations; a deployment may set it (a git commit, an image tag).
+RELEASE = env("RELEASE", "")
+
 # --- Authentication and security --------------------------------------------------------------
 AUTH_USER_MODEL = "qms_portal.User"
 AUTHENTICATION_BACKENDS = [

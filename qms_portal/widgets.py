@@ -78,7 +78,8 @@ class InlineOptionsMixin:
             return None
         label = type(field).label_from_instance
         fingerprint = "|".join((
-            get_language() or "", f"{label.__module__}.{label.__qualname__}", str(field.empty_label), sql,
+            fragments.release(), get_language() or "", f"{label.__module__}.{label.__qualname__}",
+            str(field.empty_label), sql,
         ))
         return "qms:options:" + hashlib.sha256(fingerprint.encode()).hexdigest()
 

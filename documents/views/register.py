@@ -8,12 +8,14 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import HttpResponseRedirect
 from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views import View
 
 from qms_portal import fragments
+from qms_portal.context_processors import remember_unread, unread_piece
 from qms_portal.permissions import can, scope_fingerprint
 from qms_portal.views.generic import (
     HistoryView,
@@ -23,6 +25,7 @@ from qms_portal.views.generic import (
     ScopedListView,
     ServiceFormView,
 )
+from qms_portal.widgets import OPTIONS_GENERATION
 
 from .. import cached, services
 from ..filters import DocumentFilter
@@ -36,18 +39,19 @@ COVERAGE_ROWS = 10  # units shown on a document page before "show every unit"
 class RegisterView(ScopedListView):
     """Browse by level, type, unit, clause and status; staff see effective documents by default.
 
-    The table and its pages are a cached fragment (``fragments.py``), one per reader, filter, page,
-    language and day: officials go back to the same register again and again, and a province has
-    10,000 documents to count and sort. Any change to a document, revision, type, unit or clause,
-    or a new distribution, retires every such fragment (the ``"register"`` generation); a change to
-    the reader's roles changes their key. On a cached visit the documents are neither counted nor
-    read, and a search reads no text.
+    The page's content (filters, table, pages) is a cached fragment (``fragments.py``), one per
+    reader, filter, page, language and day: officials go back to the same register again and
+    again, and a province has 10,000 documents to count and sort. Any change to a document,
+    revision, type, unit or clause, or a new distribution, retires every such fragment (the
+    ``"register"`` generation), as does a change to what the filters offer (``"options"``); a
+    change to the reader's roles changes their key. On a cached visit the filters are not built,
+    the documents are neither counted nor read, and a search reads no text.
     """
 
     model = Document
     filterset_class = DocumentFilter
     template_name = "documents/register.html"
-    rows_template = "documents/register_rows.html"
+    content_template = "documents/register_content.html"
     title = gettext_lazy("Documents")
     create_url = "documents:document_create"
     related = ("unit", "doc_type")
@@ -60,30 +64,30 @@ class RegisterView(ScopedListView):
     def writer(self):
         return self.request.user.has_perm("documents.change_document")
 
-    def rows_key(self):
+    def content_key(self):
         user = self.request.user
         return fragments.entry_key(
-            "register", user.pk, user.is_superuser, self.writer(), scope_fingerprint(user, "documents.view_document"),
+            "register", user.pk, user.is_superuser, self.writer(), user.has_perm("documents.export_document"),
+            user.has_perm("documents.add_document"), scope_fingerprint(user, "documents.view_document"),
             get_language(), timezone.localdate().isoformat(), sorted(self.request.GET.lists()),
         )
 
     def get(self, request, *args, **kwargs):
+        generations = (cached.REGISTER_GENERATION, OPTIONS_GENERATION)
+        found = fragments.cached_many({  # one round trip to the cache, the navigation's unread count with it
+            "content": fragments.Piece(self.content_key(), generations, self.render_content, cached.REGISTER_SECONDS),
+            "unread": unread_piece(request.user),
+        })
+        remember_unread(request, found["unread"])
+        return TemplateResponse(request, self.template_name, {"content": found["content"], "title": self.title})
+
+    def render_content(self):
+        """The filters, the table and its pages (the rows are read here only)."""
         self.filterset = self.get_filterset(self.get_filterset_class())
-        self.object_list = self.model.objects.none()
-
-        def build():
-            valid = self.filterset.is_valid()
-            self.object_list = self.filterset.qs if valid else self.filterset.queryset.none()
-            return self.render_rows(self.get_context_data(filter=self.filterset, object_list=self.object_list))
-
-        rows = fragments.cached(self.rows_key(), (cached.REGISTER_GENERATION,), build, cached.REGISTER_SECONDS)
-        self.paginate_by = None  # the page around the rows: nothing to count or read
-        return self.render_to_response(self.get_context_data(filter=self.filterset, object_list=self.object_list,
-                                                             rows=rows))
-
-    def render_rows(self, context):
-        return render_to_string(self.rows_template, {**context, "request": self.request,
-                                                     "today": timezone.localdate()})
+        valid = self.filterset.is_valid()
+        self.object_list = self.filterset.qs if valid else self.filterset.queryset.none()
+        context = self.get_context_data(filter=self.filterset, object_list=self.object_list)
+        return render_to_string(self.content_template, {**context, "request": self.request})
 
     def get_queryset(self):
         # The revision numbers are fetched for the rows shown only (a join to every revision would
@@ -102,47 +106,64 @@ class RegisterView(ScopedListView):
 
 
 class DocumentDetailView(ScopedDetailView):
-    """A document's page. Its lists, its coverage, the reader's own acknowledgement and the
-    effective revision's rendered text, steps and signatures come from the cache while current
-    (``documents/cached.py``), in one round trip."""
+    """A document's page. Its body (facts, effective revision, coverage, lists) is the same for
+    every reader and comes rendered from the cache while current (``documents/cached.py``), with
+    the reader's own acknowledgement and unread count, in one round trip. The header (what this
+    reader may do) and the acknowledgement form are rendered for each request."""
 
     model = Document
     template_name = "documents/document_detail.html"
-    related = ("unit", "doc_type", "process_owner", "current_revision")
+    # The type and the process owner are shown in the cached body only: read when it is rendered.
+    related = ("unit", "current_revision")
 
     def get_base_queryset(self):
-        # The revision's long texts are read only when its cached fragment is missing.
+        # The revision's long texts are read only when its cached body is missing.
         return super().get_base_queryset().defer(*(f"current_revision__{name}" for name in Revision.BULKY))
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         document, user = self.object, self.request.user
         current = document.current_revision
-        ctx["current"] = current
-        pieces = {"lists": cached.lists_piece(document)}
+        coverage_all = self.request.GET.get("coverage") == "all"
+        pieces = {
+            "page": cached.page_piece(document, coverage_all, partial(self.render_page, document, coverage_all)),
+            "unread": unread_piece(user),
+        }
         if current is not None:
-            pieces["coverage"] = cached.coverage_piece(current)
             pieces["mine"] = cached.my_acknowledgement_piece(current, user)
-            pieces["body"] = cached.body_piece(current, document, partial(self.render_body, current, document))
         found = fragments.cached_many(pieces)  # one round trip to the cache
-        ctx.update(found["lists"])
-        if current is not None:
-            ctx["revision_body"] = found["body"]
-            rows = list(found["coverage"])
-            ctx["coverage_total"] = sum(r["total"] for r in rows)
-            ctx["coverage_done"] = sum(r["done"] for r in rows)
-            ctx["coverage_units"] = len(rows)
-            # The units furthest behind first; all of them only when asked (a province has hundreds).
-            rows.sort(key=lambda r: (r["done"] / r["total"] if r["total"] else 1, r["unit__code"] or ""))
-            ctx["coverage_all"] = self.request.GET.get("coverage") == "all"
-            ctx["coverage"] = rows if ctx["coverage_all"] else rows[:COVERAGE_ROWS]
-            ctx["my_acknowledgement"] = found["mine"][0]
-        ctx["open_revision"] = next((r for r in ctx["revisions"] if r.status in OPEN_REVISION_STATUSES), None)
+        remember_unread(self.request, found["unread"])
+        ctx["main"] = found["page"]["html"]
+        ctx["open_revision"] = found["page"]["open_revision"]
+        ctx["current"] = current
+        ctx["my_acknowledgement"] = found["mine"][0] if current is not None else None
         ctx["can_change"] = can(user, "change", document)
         ctx["can_revise"] = can(user, "documents.add_revision", document.unit) and not document.is_withdrawn
         ctx["can_review"] = can(user, "documents.review_document", document) and current is not None
-        ctx["today"] = timezone.localdate()
         return ctx
+
+    def render_page(self, document, coverage_all):
+        """The page's body from its cached lists, coverage and revision text (one more round trip;
+        only the pieces whose generations moved are read from the database)."""
+        current = document.current_revision
+        pieces = {"lists": cached.lists_piece(document)}
+        if current is not None:
+            pieces["coverage"] = cached.coverage_piece(current)
+            pieces["body"] = cached.body_piece(current, document, partial(self.render_body, current, document))
+        found = fragments.cached_many(pieces)
+        context = {"object": document, "current": current, "today": timezone.localdate(), **found["lists"]}
+        if current is not None:
+            context["revision_body"] = found["body"]
+            rows = list(found["coverage"])
+            context["coverage_total"] = sum(r["total"] for r in rows)
+            context["coverage_done"] = sum(r["done"] for r in rows)
+            context["coverage_units"] = len(rows)
+            # The units furthest behind first; all of them only when asked (a province has hundreds).
+            rows.sort(key=lambda r: (r["done"] / r["total"] if r["total"] else 1, r["unit__code"] or ""))
+            context["coverage_all"] = coverage_all
+            context["coverage"] = rows if coverage_all else rows[:COVERAGE_ROWS]
+        open_revision = next((r for r in context["revisions"] if r.status in OPEN_REVISION_STATUSES), None)
+        return {"html": render_to_string("documents/document_main.html", context), "open_revision": open_revision}
 
     def render_body(self, revision, document):
         """The effective revision's text, steps, flow and signatures (its long texts and steps are

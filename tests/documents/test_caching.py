@@ -149,6 +149,62 @@ def test_someone_a_document_is_distributed_to_finds_it_in_their_register_at_once
     assert listed(client_for(ds.outsider))[0] == {document.code}
 
 
+def test_a_reader_given_the_export_permission_sees_the_master_list_at_once(ds, client_for):
+    """The same units as before (their scope for reading is unchanged): only the export
+    permission in the page's key can tell the two visits apart."""
+    from qms_portal import services as core
+
+    client = client_for(ds.staff)
+    assert "Master list (XLSX)" not in client.get(REGISTER).content.decode()
+    core.role_assign(acting_user=ds.mr, user=ds.staff, role=ds.roles["internal_auditor"], unit=ds.office,
+                     notify_user=False)
+    assert "Master list (XLSX)" in client_for(ds.staff).get(REGISTER).content.decode()
+
+
+class CacheReads:
+    """Counts the round trips to the cache (``get``, ``get_many``) while it is on."""
+
+    def __init__(self, monkeypatch):
+        from qms_portal import fragments
+
+        self.calls, self.inside = [], False
+        for name in ("get", "get_many"):
+            original = getattr(fragments.cache, name)
+            monkeypatch.setattr(fragments.cache, name, self._counting(name, original))
+
+    def _counting(self, name, original):
+        def counted(*args, **kwargs):
+            if self.inside:  # the memory cache's ``get_many`` calls ``get`` for each key
+                return original(*args, **kwargs)
+            self.calls.append(name)
+            self.inside = True
+            try:
+                return original(*args, **kwargs)
+            finally:
+                self.inside = False
+
+        return counted
+
+
+def test_a_cached_register_or_document_page_reads_the_cache_once(ds, client_for, monkeypatch):
+    """Content, the reader's own pieces and the navigation's unread count: one round trip to the
+    cache on a repeat visit (a cached register does not build its filters, whose option lists
+    would each be a trip of their own)."""
+    document = effective_document(ds, steps=[step("Tiếp nhận", 3)])
+    client = client_for(ds.author)  # whose role on the unit decides without a query
+    for url in (REGISTER, document.get_absolute_url()):
+        client.get(url)
+        reads = CacheReads(monkeypatch)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        assert reads.calls == ["get_many"], url
+        read = " ".join(q["sql"] for q in queries)
+        for table in ("documents_procedurestep", "documents_acknowledgement", "documents_changerequest",
+                      "documents_clause", "documents_documenttype", "qms_portal_notification"):
+            assert table not in read, (url, table)
+        monkeypatch.undo()
+
+
 def test_readers_with_the_same_filters_never_share_a_table(ds, client_for):
     document = effective_document(ds)
     assert document.code in listed(client_for(ds.author))[0]
@@ -172,6 +228,22 @@ def test_the_page_lists_follow_each_change_to_the_document(ds, client_for):
     assert "Cập nhật lần hai" in page.content.decode()
     services.periodic_review_record(acting_user=ds.author, document=document, outcome="valid", notes="Vẫn phù hợp")
     assert "Vẫn phù hợp" in client.get(url).content.decode()
+
+
+def test_the_page_body_is_shared_but_each_reader_gets_their_own_actions(ds, client_for):
+    document = effective_document(ds, steps=[step("Tiếp nhận hồ sơ", 3)])
+    url = document.get_absolute_url()
+    author = client_for(ds.author).get(url).content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        staff = client_for(ds.staff).get(url).content.decode()
+    assert not any("documents_procedurestep" in q["sql"] for q in queries)  # the body came from the cache
+    assert "Tiếp nhận hồ sơ" in author and "Tiếp nhận hồ sơ" in staff
+    edit = reverse("documents:document_edit", args=[document.pk])
+    assert edit in author and edit not in staff
+    assert "I have read and understood it" in staff
+    assert client_for(ds.staff).post(reverse("documents:document_acknowledge", args=[document.pk])).status_code == 302
+    assert "You acknowledged this revision" in client_for(ds.staff).get(url).content.decode()
+    assert "You acknowledged this revision" not in client_for(ds.author).get(url).content.decode()
 
 
 def test_a_repealed_legal_basis_is_marked_at_once(ds, client_for):

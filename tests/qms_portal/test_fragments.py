@@ -38,6 +38,39 @@ def test_a_piece_is_built_once_until_its_generation_is_bumped():
     assert len(calls) == 2
 
 
+@pytest.fixture
+def fresh_release():
+    fragments.release.cache_clear()
+    yield fragments.release
+    fragments.release.cache_clear()
+
+
+def test_a_piece_written_by_another_release_is_never_read(settings, fresh_release):
+    calls, build = build_counter()
+    settings.RELEASE = "2026.11.1"
+    fresh_release.cache_clear()
+    assert fragments.cached(fragments.entry_key("test", 1), (), build, 60) == "piece 1"
+    assert fragments.cached(fragments.entry_key("test", 1), (), build, 60) == "piece 1"
+    settings.RELEASE = "2026.11.2"  # a deployment
+    fresh_release.cache_clear()
+    assert fragments.cached(fragments.entry_key("test", 1), (), build, 60) == "piece 2"
+
+
+def test_without_a_named_release_a_changed_template_is_a_new_release(settings, tmp_path, fresh_release):
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    page = templates / "page.html"
+    page.write_text("<p>{{ one }}</p>")
+    settings.RELEASE = ""
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [templates]}]
+    first = fresh_release()
+    fresh_release.cache_clear()
+    assert fresh_release() == first  # the same code on another server: the same release
+    page.write_text("<p>{{ two }}</p>")
+    fresh_release.cache_clear()
+    assert fresh_release() != first
+
+
 def test_a_generation_the_cache_lost_never_matches_an_old_piece():
     calls, build = build_counter()
     key = fragments.entry_key("test", 2)

@@ -1,6 +1,10 @@
+import hashlib
+
 from django.conf import settings
+from django.utils.translation import get_language
 
 from . import fragments
+from .permissions import held_permissions
 
 UNREAD_SECONDS = 300
 
@@ -33,10 +37,21 @@ def remember_unread(request, count):
     request.qms_unread_count = count
 
 
+def menu_key(request, user):
+    """What the main menu depends on: the permissions held (what it offers), the language and the
+    area of the site the page is in (which entry is active)."""
+    held = "*" if user.is_superuser else ",".join(sorted(held_permissions(user)))
+    area = request.path.split("/", 2)[1]
+    return hashlib.sha256(f"{held}|{get_language()}|{area}".encode()).hexdigest()
+
+
 def portal(request):
-    """The unread count for the navigation and the languages for the switcher."""
+    """The unread count and the key of the main menu for the navigation, and the languages for the
+    switcher."""
     user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"unread_count": 0, "portal_languages": settings.LANGUAGES}
     unread = getattr(request, "qms_unread_count", None)
     if unread is None:
-        unread = unread_count(user) if user is not None and user.is_authenticated else 0
-    return {"unread_count": unread, "portal_languages": settings.LANGUAGES}
+        unread = unread_count(user)
+    return {"unread_count": unread, "menu_key": menu_key(request, user), "portal_languages": settings.LANGUAGES}

@@ -154,6 +154,15 @@ else:
         "OPTIONS": {"MAX_ENTRIES": 20000},
     }}
 
+# The main menu (base.html), the same for everyone with the same permissions, language and area,
+# kept in each process's memory: it changes only with the code. Not kept in development, where
+# templates change while the server runs.
+CACHES["layout"] = {
+    "BACKEND": "django.core.cache.backends.dummy.DummyCache" if DEBUG else
+    "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "qms-layout", "OPTIONS": {"MAX_ENTRIES": 2000},
+}
+
 # What names this code in the keys of cached pages (fragments.release): empty, a digest of the
 # source, templates and translations; a deployment may set it (a git commit, an image tag).
 RELEASE = env("RELEASE", "")

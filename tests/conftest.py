@@ -1,6 +1,6 @@
 import pytest
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.test import Client, override_settings
 from django.utils import translation
 
@@ -21,8 +21,10 @@ def _process_cache():
     """The tests keep the cache in their own process, even where ``REDIS_URL`` is set (CI): the
     parallel workers each have their own database, whose row ids overlap, and one Redis would let
     one worker read another's cached coverage or options, or empty them in the middle of a test."""
-    with override_settings(CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                                               "LOCATION": "qms-tests"}}):
+    with override_settings(CACHES={
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "qms-tests"},
+        "layout": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "qms-tests-layout"},
+    }):
         yield
 
 
@@ -31,6 +33,7 @@ def _empty_cache(_process_cache):
     """Each test starts with an empty cache: row ids repeat from one test to the next, and cached
     filter options, coverage counts or page fragments must not outlive their test."""
     cache.clear()
+    caches["layout"].clear()
     yield
 
 

@@ -598,6 +598,23 @@ def test_the_navigation_marks_the_current_area(tree, client_for):
     assert '<a class="nav-link" href="/">' in inbox and '<a class="nav-link active" href="/inbox/"' in inbox
 
 
+def test_the_cached_menu_follows_the_area_the_permissions_and_the_language(tree, client_for):
+    """The main menu is kept per permissions held, language and area (base.html): each reader gets
+    the one for what they may do, and a new role shows at once."""
+    admin = client_for(tree.admin)
+    people = reverse("user_list")
+    assert f'href="{people}"' in text(admin.get(reverse("home")))
+    staff = client_for(tree.ward1_staff)
+    assert f'href="{people}"' not in text(staff.get(reverse("home")))  # the same address, another menu
+    assert '<a class="nav-link" href="/">' in text(admin.get(reverse("inbox")))
+    assert '<a class="nav-link dropdown-toggle active" href="#"' in text(admin.get(people))  # Administration
+    services.role_assign(acting_user=tree.superuser, user=tree.ward1_staff, role=tree.roles["administrator"],
+                         unit=tree.ward1, notify_user=False)
+    assert f'href="{people}"' in text(client_for(tree.ward1_staff).get(reverse("home")))
+    admin.cookies["django_language"] = "vi"
+    assert "Quản trị" in text(admin.get(reverse("home")))
+
+
 def every_page(tree, superuser):
     """Every GET page of the core's access matrix, with objects from the tree (the areas' pages are
     checked by their own tests)."""

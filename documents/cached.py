@@ -2,9 +2,10 @@
 
 Generations (``qms_portal/fragments.py``):
 
-* ``"register"``: every cached register table. Bumped by a change to a document, revision,
-  document type, unit, clause, a document's clauses, a single-object grant, and when a revision's
-  acknowledgements are assigned (its readers may now see the document).
+* ``"register"``: every cached register. Bumped by a change to a document, document type, unit,
+  clause, a document's clauses, and when a revision's acknowledgements are assigned (its readers
+  may now see the document). Not by a revision: the register shows only current revisions, which
+  change with their document. (A change to what its filters offer bumps ``"options"``.)
 * ``"document:<id>"``: a document page's lists (revisions, clauses, legal basis, proposed changes,
   periodic reviews). Bumped by a change to the document, its revisions, their legal basis, its
   change requests and periodic reviews.
@@ -148,11 +149,12 @@ def _legal_basis_changed(row):
 
 def track_changes():
     """Connect the generations above to the models (called once, from the app's ``ready``)."""
-    from guardian.models import UserObjectPermissionBase
-
     track = fragments.track
     track(Document._meta.label, lambda d: [REGISTER_GENERATION, document_generation(d.pk)])
-    track(Revision._meta.label, lambda r: [REGISTER_GENERATION, document_generation(r.document_id)])
+    # The register shows a revision only as its document's current one, which is immutable: a
+    # revision becomes or stops being current (published, withdrawn) with a save of its document.
+    # Work on drafts and reviews, all day long in a province, leaves every register cached.
+    track(Revision._meta.label, lambda r: [document_generation(r.document_id)])
     track(DocumentType._meta.label, (REGISTER_GENERATION,))
     track("qms_portal.Unit", (REGISTER_GENERATION,))
     track(Clause._meta.label, (REGISTER_GENERATION, "catalogue"))
@@ -161,6 +163,10 @@ def track_changes():
     track(LegalDocument._meta.label, ("legal",))
     track(ChangeRequest._meta.label, _of_document("document_id"))
     track(PeriodicReview._meta.label, _of_document("document_id"))
-    for table in UserObjectPermissionBase.__subclasses__():
-        if not table._meta.abstract:
-            track(table._meta.label, (REGISTER_GENERATION,))
+    # Documents have no single-object grants (``grant_model(Document)``): a named reviewer's grant
+    # on a revision changes no register. Were a table added, a grant in it would retire them all.
+    from qms_portal.permissions import grant_model
+
+    document_grants = grant_model(Document)
+    if document_grants is not None:
+        track(document_grants._meta.label, (REGISTER_GENERATION,))

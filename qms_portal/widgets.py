@@ -14,8 +14,8 @@ A list page's filters (``inline_options(form, cached=True)``) also keep the opti
 model choices in the cache: the units of a province scope, the clause catalogue and the document
 types are read and written once, not on every visit to the register. The cache key is the SQL of
 the field's queryset (so the reader's scope is part of it), the language and the field's class;
-saving or deleting a row of a model listed in ``OPTION_SOURCES``, or any single-object grant,
-retires every such entry at once (the ``"options"`` generation of ``fragments.py``), and entries
+saving or deleting a row of a model listed in ``OPTION_SOURCES``, or a single-object grant on
+one, retires every such entry at once (the ``"options"`` generation of ``fragments.py``), and entries
 expire after ``OPTION_CACHE_SECONDS`` in any case. Forms that change data always read their
 options afresh.
 """
@@ -105,7 +105,7 @@ def _option_lines(choices):
 
 
 # The models whose rows a list page's filters offer, by label. Saving or deleting one of their rows,
-# or a single-object grant (which can widen a scope), forgets every cached option list.
+# or a single-object grant on one (which can widen a scope), forgets every cached option list.
 OPTION_SOURCES = {"qms_portal.Unit", "qms_portal.Role", "documents.DocumentType", "documents.Clause"}
 
 
@@ -115,13 +115,18 @@ def forget_options():
 
 
 def track_option_sources():
-    """A change to a row the options list, or to a single-object grant (which can widen a
-    reader's units), retires every cached option list."""
-    from guardian.models import UserObjectPermissionBase
+    """A change to a row the options list, or to a single-object grant on such a row (a grant on a
+    unit widens a reader's units), retires every cached option list. Grants on other objects (a
+    named reviewer's on a revision) offer no new option."""
+    from django.apps import apps
 
-    grant_tables = [t._meta.label for t in UserObjectPermissionBase.__subclasses__() if not t._meta.abstract]
-    for label in (*OPTION_SOURCES, *grant_tables):
+    from .permissions import grant_model
+
+    for label in OPTION_SOURCES:
         fragments.track(label, (OPTIONS_GENERATION,))
+        grants = grant_model(apps.get_model(label))
+        if grants is not None:
+            fragments.track(grants._meta.label, (OPTIONS_GENERATION,))
 
 
 def _attributes(attrs):

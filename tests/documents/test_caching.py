@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from documents import services
-from documents.models import LegalDocument
-from tests.documents.factories import effective_document, legal, step
+from documents.models import LegalDocument, Revision
+from tests.documents.factories import accept_all, approve, effective_document, legal, save_draft, step, submit
 from tests.factories import make_superuser, make_unit
 from tests.helpers import listed_codes
 
@@ -128,6 +128,25 @@ def test_a_new_or_renamed_document_shows_at_once(ds, client_for):
     assert document.code not in before and document.code in after
     services.document_update(acting_user=ds.author, document=document, title="Quy trình đã đổi tên")
     assert "Quy trình đã đổi tên" in client.get(REGISTER, {"status": "all"}).content.decode()
+
+
+def test_work_on_a_draft_keeps_the_register_and_its_publication_shows_at_once(ds, client_for):
+    document = effective_document(ds)
+    client = client_for(ds.author)
+    listed(client)
+    draft = services.revision_create_draft(acting_user=ds.author, document=document, reason="Cập nhật lần hai")
+    save_draft(ds, draft, content="<p>Nội dung mới</p>", reason="Cập nhật lần hai")
+    reviewers = submit(ds, draft)  # named reviewers get single-object grants on the draft
+    codes, sql = listed(client)
+    assert document.code in codes
+    assert not any("documents_document" in q for q in sql)  # still the cached register
+    accept_all(ds, draft, reviewers)
+    approve(ds, draft)
+    if Revision.objects.get(pk=draft.pk).status != Revision.Status.EFFECTIVE:
+        services.publish(draft)
+    row = re.search(rf'<tr data-code="{re.escape(document.code)}".*?</tr>',
+                    client.get(REGISTER, {"status": "all"}).content.decode(), re.S).group(0)
+    assert ">02<" in row  # rev. 02 is the current one
 
 
 def test_a_reader_given_a_role_sees_the_documents_of_their_new_scope_at_once(ds, client_for):

@@ -13,9 +13,11 @@ Generations (``qms_portal/fragments.py``):
 * ``"acks:<revision id>"``: a revision's acknowledgement coverage and each reader's own
   acknowledgement. Bumped when acknowledgements are assigned or given.
 
-A document page's body (``page_piece``: its facts, the effective revision, the coverage and the
-lists, rendered) is the same for every reader and depends on all of the above; it is rendered
-again from the pieces below it, which are rebuilt only when their own generations moved.
+A document page's body is the same for every reader, in two rendered pieces: its facts, the
+effective revision and its lists (``page_piece``: the document's generations, ``"legal"``,
+``"catalogue"``), and its coverage (``coverage_page_piece``: the revision's acknowledgements). Each
+is rendered again from the pieces below it, which are rebuilt only when their own generations
+moved; an acknowledgement renders the coverage again, not the procedure.
 
 An effective revision's rendered body needs no generation: it never changes, and its key holds
 the revision's status, the document's ``updated_at`` and the language.
@@ -110,16 +112,19 @@ def my_acknowledgement_piece(revision, user):
     return fragments.Piece(key, (acks_generation(revision.pk),), build, COVERAGE_SECONDS)
 
 
-def page_piece(document, coverage_all, build):
-    """A document page's rendered body (``{"html", "open_revision"}``), per language and day (the
-    "review due" mark), with every unit's coverage or the first ones."""
-    revision_id = document.current_revision_id
-    key = fragments.entry_key("document-page", document.pk, revision_id, coverage_all, get_language(),
+def page_piece(document, build):
+    """A document page's facts, effective revision and lists, rendered (``{"facts", "lists",
+    "open_revision"}``), per language and day (the "review due" mark)."""
+    key = fragments.entry_key("document-page", document.pk, document.current_revision_id, get_language(),
                               timezone.localdate().isoformat())
-    generations = [document_generation(document.pk), "legal", "catalogue"]
-    if revision_id is not None:
-        generations.append(acks_generation(revision_id))
-    return fragments.Piece(key, generations, build, PAGE_SECONDS)
+    return fragments.Piece(key, (document_generation(document.pk), "legal", "catalogue"), build, PAGE_SECONDS)
+
+
+def coverage_page_piece(revision, coverage_all, build):
+    """The coverage section of a document page, rendered: every unit or the first ones. Kept apart
+    from the rest of the page, which an acknowledgement leaves as it is."""
+    key = fragments.entry_key("coverage-page", revision.pk, coverage_all, get_language())
+    return fragments.Piece(key, (acks_generation(revision.pk),), build, COVERAGE_SECONDS)
 
 
 def body_piece(revision, document, build):

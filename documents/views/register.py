@@ -106,7 +106,7 @@ class RegisterView(ScopedListView):
 
 
 class DocumentDetailView(ScopedDetailView):
-    """A document's page. Its body (facts, effective revision, coverage, lists) is the same for
+    """A document's page. Its body (facts, effective revision, lists; coverage) is the same for
     every reader and comes rendered from the cache while current (``documents/cached.py``), with
     the reader's own acknowledgement and unread count, in one round trip. The header (what this
     reader may do) and the acknowledgement form are rendered for each request."""
@@ -124,46 +124,52 @@ class DocumentDetailView(ScopedDetailView):
         ctx = super().get_context_data(**kwargs)
         document, user = self.object, self.request.user
         current = document.current_revision
-        coverage_all = self.request.GET.get("coverage") == "all"
         pieces = {
-            "page": cached.page_piece(document, coverage_all, partial(self.render_page, document, coverage_all)),
+            "page": cached.page_piece(document, partial(self.render_page, document)),
             "unread": unread_piece(user),
         }
         if current is not None:
+            coverage_all = self.request.GET.get("coverage") == "all"
+            pieces["coverage"] = cached.coverage_page_piece(current, coverage_all,
+                                                            partial(self.render_coverage, current, coverage_all))
             pieces["mine"] = cached.my_acknowledgement_piece(current, user)
         found = fragments.cached_many(pieces)  # one round trip to the cache
         remember_unread(self.request, found["unread"])
-        ctx["main"] = found["page"]["html"]
+        ctx["page"] = found["page"]
         ctx["open_revision"] = found["page"]["open_revision"]
         ctx["current"] = current
+        ctx["coverage"] = found.get("coverage", "")
         ctx["my_acknowledgement"] = found["mine"][0] if current is not None else None
         ctx["can_change"] = can(user, "change", document)
         ctx["can_revise"] = can(user, "documents.add_revision", document.unit) and not document.is_withdrawn
         ctx["can_review"] = can(user, "documents.review_document", document) and current is not None
         return ctx
 
-    def render_page(self, document, coverage_all):
-        """The page's body from its cached lists, coverage and revision text (one more round trip;
-        only the pieces whose generations moved are read from the database)."""
+    def render_page(self, document):
+        """The page's facts, effective revision and lists from their cached pieces (one more round
+        trip; only the pieces whose generations moved are read from the database)."""
         current = document.current_revision
         pieces = {"lists": cached.lists_piece(document)}
         if current is not None:
-            pieces["coverage"] = cached.coverage_piece(current)
             pieces["body"] = cached.body_piece(current, document, partial(self.render_body, current, document))
         found = fragments.cached_many(pieces)
-        context = {"object": document, "current": current, "today": timezone.localdate(), **found["lists"]}
-        if current is not None:
-            context["revision_body"] = found["body"]
-            rows = list(found["coverage"])
-            context["coverage_total"] = sum(r["total"] for r in rows)
-            context["coverage_done"] = sum(r["done"] for r in rows)
-            context["coverage_units"] = len(rows)
-            # The units furthest behind first; all of them only when asked (a province has hundreds).
-            rows.sort(key=lambda r: (r["done"] / r["total"] if r["total"] else 1, r["unit__code"] or ""))
-            context["coverage_all"] = coverage_all
-            context["coverage"] = rows if coverage_all else rows[:COVERAGE_ROWS]
+        context = {"object": document, "current": current, "today": timezone.localdate(),
+                   "revision_body": found.get("body", ""), **found["lists"]}
         open_revision = next((r for r in context["revisions"] if r.status in OPEN_REVISION_STATUSES), None)
-        return {"html": render_to_string("documents/document_main.html", context), "open_revision": open_revision}
+        return {"facts": render_to_string("documents/document_facts.html", context),
+                "lists": render_to_string("documents/document_lists.html", context), "open_revision": open_revision}
+
+    def render_coverage(self, revision, coverage_all):
+        """Per unit, how many have acknowledged the revision: the units furthest behind first, all
+        of them only when asked (a province has hundreds)."""
+        rows = list(cached.coverage(revision))
+        context = {
+            "coverage_total": sum(r["total"] for r in rows), "coverage_done": sum(r["done"] for r in rows),
+            "coverage_units": len(rows), "coverage_all": coverage_all,
+        }
+        rows.sort(key=lambda r: (r["done"] / r["total"] if r["total"] else 1, r["unit__code"] or ""))
+        context["coverage"] = rows if coverage_all else rows[:COVERAGE_ROWS]
+        return render_to_string("documents/document_coverage.html", context)
 
     def render_body(self, revision, document):
         """The effective revision's text, steps, flow and signatures (its long texts and steps are

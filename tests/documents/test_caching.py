@@ -76,14 +76,23 @@ def test_the_options_follow_the_language(ds, client_for):
 def test_coverage_counts_an_acknowledgement_given_after_the_page_was_cached(
     ds, client_for, django_capture_on_commit_callbacks
 ):
-    document = effective_document(ds)
+    document = effective_document(ds, steps=[step("Tiếp nhận", 3)])
     client = client_for(ds.author)
     client.get(document.get_absolute_url())
     with django_capture_on_commit_callbacks(execute=True):
         services.revision_acknowledge(acting_user=ds.staff, revision=document.current_revision)
-    response = client.get(document.get_absolute_url())
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(document.get_absolute_url())
     rows = {r["unit__code"]: (r["done"], r["total"]) for r in response.context["coverage"]}
     assert rows[ds.office.code] == (1, 1)
+    # Only the coverage was rendered again: not the procedure, its steps or its lists.
+    rendered = {t.name for t in response.templates}
+    assert "documents/document_coverage.html" in rendered
+    assert not rendered & {"documents/document_facts.html", "documents/document_lists.html",
+                           "documents/revision_body.html"}
+    read = " ".join(q["sql"] for q in queries)
+    for table in ("documents_procedurestep", "documents_changerequest", "documents_periodicreview"):
+        assert table not in read
 
 
 def test_the_revision_text_is_rendered_once_and_again_when_the_document_changes(ds, client_for):

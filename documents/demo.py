@@ -65,6 +65,11 @@ OPERATIONAL = [
     ("Commune-level civil servant management", "Quản lý cán bộ, công chức cấp xã", "乡镇公务员管理", 15),
     ("Retirement procedures", "Giải quyết chế độ nghỉ hưu", "退休办理", 10),
 ]
+# Procedures the department also sends to the district, its offices and wards (whose officers
+# apply them): each of their people gets a read-and-acknowledge task when a revision takes effect,
+# the one-stop-shop officer of Ward 1 (``staff``) among them.
+FOR_THE_DISTRICT = {"Commune-level civil servant management", "Retirement procedures"}
+DISTRICT = "DIST"
 SUPPORT = [
     ("7.4", "Internal communication", "Trao đổi thông tin nội bộ", "内部沟通程序"),
     ("7.1.3", "IT equipment and network", "Quản lý trang thiết bị và mạng", "信息设备与网络管理程序"),
@@ -151,6 +156,7 @@ def seed(language="en"):
     plan += [("QT", "mandatory", [cl], en, vi, zh, None) for cl, en, vi, zh in MANDATORY]
     plan += [("QT", "operational", ["8.1", "8.5"], en, vi, zh, days) for en, vi, zh, days in OPERATIONAL]
     plan += [("QT", "support", [cl], en, vi, zh, None) for cl, en, vi, zh in SUPPORT]
+    district = Unit.objects.filter(code=DISTRICT).first()
     created = 0
     author = people[0]
     with muted():
@@ -163,6 +169,9 @@ def seed(language="en"):
                     acting_user=author, unit=unit, doc_type=types[type_code], title=title, process_owner=author,
                     category=category, clauses=[clauses[n] for n in clause_numbers if n in clauses],
                     legal_time_limit_days=days)
+                if en in FOR_THE_DISTRICT and district is not None:
+                    for audience in (unit, district):  # the department's own people, and the district's
+                        services.distribution_add(acting_user=author, document=document, unit=audience)
                 steps = _steps(days, language) if days else None
                 refs = [legal[0], legal[3]] + ([legal[1]] if days else []) + ([legal[2]] if index % 5 == 0 else [])
                 first = document.revisions.get()

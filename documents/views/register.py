@@ -139,7 +139,8 @@ class DocumentDetailView(ScopedDetailView):
         ctx["open_revision"] = found["page"]["open_revision"]
         ctx["current"] = current
         ctx["coverage"] = found.get("coverage", "")
-        ctx["my_acknowledgement"] = found["mine"][0] if current is not None else None
+        ctx["my_acknowledgement"] = mine = found["mine"][0] if current is not None else None
+        ctx["to_acknowledge"] = mine is not None and mine.acknowledged_at is None and not document.is_withdrawn
         ctx["can_change"] = can(user, "change", document)
         ctx["can_revise"] = can(user, "documents.add_revision", document.unit) and not document.is_withdrawn
         ctx["can_review"] = can(user, "documents.review_document", document) and current is not None

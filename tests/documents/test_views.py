@@ -248,7 +248,10 @@ class TestDocumentPage:
         document = effective_document(ds)
         client = client_for(ds.staff)
         page = client.get(document.get_absolute_url()).content.decode()
-        assert reverse("documents:document_acknowledge", args=[document.pk]) in page
+        form = f'action="{reverse("documents:document_acknowledge", args=[document.pk])}"'
+        # Above the text, and again at its end (after the steps and signatures, before the coverage).
+        assert page.count(form) == 2
+        assert page.index("Signatures") < page.rindex(form) < page.index("Read and acknowledged")
         response = client.post(reverse("documents:document_acknowledge", args=[document.pk]), follow=True)
         assert response.redirect_chain[-1][0] == document.get_absolute_url()
         page = response.content.decode()

@@ -107,7 +107,11 @@ def test_a_procedure_is_drafted_reviewed_approved_published_and_acknowledged(ope
     phone.locator(f"main .card >> text={document.code}").first.tap()
     expect(phone.locator("main")).to_contain_text("Mục đích: quy định trình tự cấp phép thành lập hội.")
     assert_fits_the_screen(phone)
-    phone.get_by_role("button", name="I have read and understood it").tap()
+    # The form is above the text and again at its end, where the reader arrives: they tap that one.
+    acknowledge = phone.get_by_role("button", name="I have read and understood it")
+    expect(acknowledge).to_have_count(2)
+    acknowledge.last.scroll_into_view_if_needed()
+    acknowledge.last.tap()
     expect(phone.locator(".alert-success")).to_contain_text("acknowledgement was recorded")
     assert Acknowledgement.objects.get(revision=revision, user=s.staff).acknowledged_at is not None
     screenshot(phone, "documents-acknowledged-phone")

@@ -112,11 +112,13 @@ def my_acknowledgement_piece(revision, user):
     return fragments.Piece(key, (acks_generation(revision.pk),), build, COVERAGE_SECONDS)
 
 
-def page_piece(document, build):
+def page_piece(document, links, build):
     """A document page's facts, effective revision and lists, rendered (``{"facts", "lists",
-    "open_revision"}``), per language and day (the "review due" mark)."""
-    key = fragments.entry_key("document-page", document.pk, document.current_revision_id, get_language(),
-                              timezone.localdate().isoformat())
+    "open_revision"}``), per language and day (the "review due" mark), and per ``links``: which
+    of its revisions and proposed changes the reader may open (a reader the document was only
+    distributed to sees them listed, not linked)."""
+    key = fragments.entry_key("document-page", document.pk, document.current_revision_id, tuple(links),
+                              get_language(), timezone.localdate().isoformat())
     return fragments.Piece(key, (document_generation(document.pk), "legal", "catalogue"), build, PAGE_SECONDS)
 
 

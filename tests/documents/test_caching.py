@@ -274,6 +274,29 @@ def test_the_page_body_is_shared_but_each_reader_gets_their_own_actions(ds, clie
     assert "You acknowledged this revision" not in client_for(ds.author).get(url).content.decode()
 
 
+def test_a_reader_the_document_was_only_sent_to_sees_no_link_they_could_not_open(ds, client_for):
+    document = effective_document(ds)
+    services.distribution_add(acting_user=ds.author, document=document, person=ds.outsider)
+    services.assign_acknowledgements(document.current_revision, ds.author)
+    request = services.change_request_create(acting_user=ds.staff, document=document, reason="Thêm biểu mẫu")
+    draft = services.revision_create_draft(acting_user=ds.author, document=document, reason="Cập nhật")
+    url = document.get_absolute_url()
+    links = [draft.get_absolute_url(), document.current_revision.get_absolute_url(), request.get_absolute_url()]
+    colleague = client_for(ds.reviewer1).get(url).content.decode()  # a role on the document's unit
+    assert [link for link in links if f'href="{link}"' not in colleague] == []
+    outsider = client_for(ds.outsider)
+    page = outsider.get(url).content.decode()
+    assert "Thêm biểu mẫu" in page and "Cập nhật" in page  # listed
+    hidden = [draft.get_absolute_url(), request.get_absolute_url()]
+    assert not any(f'href="{link}"' in page for link in hidden)  # not linked
+    for link in hidden:  # and indeed not theirs to open
+        assert outsider.get(link).status_code == 404
+    assert f'href="{document.current_revision.get_absolute_url()}"' in page  # the one to read is
+    assert outsider.get(document.current_revision.get_absolute_url()).status_code == 200
+    again = client_for(ds.reviewer1).get(url).content.decode()  # after the outsider's visit: still theirs
+    assert [link for link in links if f'href="{link}"' not in again] == []
+
+
 def test_a_repealed_legal_basis_is_marked_at_once(ds, client_for):
     basis = legal()
     document = effective_document(ds, legal_refs=[basis])

@@ -117,7 +117,7 @@ def page_piece(document, links, build):
     "open_revision"}``), per language and day (the "review due" mark), and per ``links``: which
     of its revisions and proposed changes the reader may open (a reader the document was only
     distributed to sees them listed, not linked)."""
-    key = fragments.entry_key("document-page", document.pk, document.current_revision_id, tuple(links),
+    key = fragments.entry_key("document-page", document.pk, document.current_revision_id, sorted(links.items()),
                               get_language(), timezone.localdate().isoformat())
     return fragments.Piece(key, (document_generation(document.pk), "legal", "catalogue"), build, PAGE_SECONDS)
 

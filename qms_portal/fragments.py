@@ -90,7 +90,8 @@ def release():
     for root in roots:
         for path in sorted(root.rglob("*")):
             if path.suffix in (".py", ".html", ".txt", ".svg", ".mo") and path.is_file():
-                digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+                name = f"{root.name}/{path.relative_to(root)}"  # the same on every server
+                digest.update(name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]
 
 

@@ -127,8 +127,11 @@ class DocumentDetailView(ScopedDetailView):
         # A role on the document's unit opens its every revision and proposed change; someone it
         # was only distributed to opens the revision they must read, and sees the others listed.
         every_revision = can(user, "documents.view_revision", document.unit)
-        links = (every_revision, every_revision or (current is not None and can(user, "view", current)),
-                 can(user, "documents.view_changerequest", document.unit))
+        links = {
+            "revision_links": every_revision,
+            "current_link": every_revision or (current is not None and can(user, "view", current)),
+            "request_links": can(user, "documents.view_changerequest", document.unit),
+        }
         pieces = {
             "page": cached.page_piece(document, links, partial(self.render_page, document, links)),
             "unread": unread_piece(user),
@@ -141,7 +144,7 @@ class DocumentDetailView(ScopedDetailView):
         found = fragments.cached_many(pieces)  # one round trip to the cache
         remember_unread(self.request, found["unread"])
         ctx["page"] = found["page"]
-        ctx["open_revision"] = found["page"]["open_revision"] if links[0] else None
+        ctx["open_revision"] = found["page"]["open_revision"] if every_revision else None
         ctx["current"] = current
         ctx["coverage"] = found.get("coverage", "")
         ctx["my_acknowledgement"] = mine = found["mine"][0] if current is not None else None
@@ -160,8 +163,7 @@ class DocumentDetailView(ScopedDetailView):
             pieces["body"] = cached.body_piece(current, document, partial(self.render_body, current, document))
         found = fragments.cached_many(pieces)
         context = {"object": document, "current": current, "today": timezone.localdate(),
-                   "revision_body": found.get("body", ""), "revision_links": links[0], "current_link": links[1], "request_links": links[2],
-                   **found["lists"]}
+                   "revision_body": found.get("body", ""), **links, **found["lists"]}
         open_revision = next((r for r in context["revisions"] if r.status in OPEN_REVISION_STATUSES), None)
         return {"facts": render_to_string("documents/document_facts.html", context),
                 "lists": render_to_string("documents/document_lists.html", context), "open_revision": open_revision}

@@ -207,6 +207,11 @@ class TestDocumentPage:
         assert "The steps take longer than the legal time limit of 5 working days." in page
         assert "<svg" in page and "Thẩm định" in ctx["flow"] and "Giám đốc Sở" in ctx["flow"]
 
+    def test_a_total_in_days_alone_says_nothing_of_hours(self, ds, client_for):
+        document = effective_document(ds, steps=[step("Tiếp nhận", 3), step("Giải quyết", 6)])
+        page = client_for(ds.reviewer1).get(document.get_absolute_url()).content.decode()
+        assert "9 working days" in page and "working hours" not in page
+
     def test_step_text_is_escaped_in_the_table_and_the_flow(self, ds, client_for):
         evil = '<script>alert("x")</script><img src=x onerror=alert(1)>'
         document = effective_document(ds, steps=[step(evil, 1, responsible_position=evil, output=evil)])

@@ -1,5 +1,37 @@
+from celery.schedules import crontab
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+READ = ["documents.view_document", "documents.view_revision", "documents.view_legaldocument",
+        "documents.view_changerequest", "documents.add_changerequest"]
+WRITE = ["documents.add_document", "documents.change_document", "documents.add_revision",
+         "documents.change_revision", "documents.submit_revision"]
+
+# What the documents area gives each seeded role (the core's roles.py holds the core's part).
+ROLES = {
+    "administrator": ["documents.change_registersettings", "documents.add_legaldocument",
+                      "documents.change_legaldocument"],
+    "steering_committee": ["documents.export_document", *READ],
+    "management_representative": ["documents.approve_revision", "documents.decide_changerequest",
+                                  "documents.export_document", *READ],
+    "document_controller": [
+        *READ, *WRITE, "documents.withdraw_document", "documents.review_document", "documents.export_document",
+        "documents.decide_changerequest", "documents.change_registersettings", "documents.add_legaldocument",
+        "documents.change_legaldocument", "documents.add_distribution", "documents.delete_distribution",
+    ],
+    "department_head": ["documents.approve_revision", "documents.decide_changerequest", "documents.review_document",
+                        *READ, *WRITE],
+    "staff": READ,
+    "internal_auditor": [*READ, "documents.export_document"],
+    "training_coordinator": READ,
+}
+
+BEAT = {
+    "documents-publish-due": {"task": "documents.tasks.publish_due", "schedule": crontab(minute=5, hour="*")},
+    "documents-reminders": {"task": "documents.tasks.send_reminders", "schedule": crontab(minute=20, hour="*/6")},
+    "documents-purge-issued-copies": {"task": "documents.tasks.purge_issued_copies",
+                                      "schedule": crontab(minute=40, hour=3)},
+}
 
 
 class DocumentsConfig(AppConfig):
@@ -7,11 +39,26 @@ class DocumentsConfig(AppConfig):
     verbose_name = _("Documents")
 
     def ready(self):
-        from qms_portal.notifications import KINDS
+        from qms_portal import areas
 
-        from . import mywork, services  # noqa: F401 - registers the workflows and the My work sections
+        from .dashboard import FIGURES
+        from .mywork import document_work
+        from .notifications import KINDS
+
+        areas.register(
+            self.label,
+            roles=ROLES,
+            notification_kinds=KINDS,
+            my_work=[document_work],
+            dashboard=FIGURES,
+            beat=BEAT,
+            menu="documents/nav.html",
+            signature_meanings={"reviewed": _("Reviewed"), "approved": _("Approved")},
+            demo="documents.demo.seed",
+            scale="documents.scale.DocumentsScale",
+            bench="documents.bench.DocumentsBench",
+        )
+        from . import services  # noqa: F401 - registers the workflows
         from .cached import track_changes
-        from .notifications import KINDS as DOCUMENT_KINDS
 
-        KINDS.update(DOCUMENT_KINDS)
         track_changes()

@@ -156,6 +156,10 @@ def _legal_basis_changed(row):
 
 def track_changes():
     """Connect the generations above to the models (called once, from the app's ``ready``)."""
+    from qms_portal.widgets import option_source
+
+    option_source(DocumentType._meta.label)
+    option_source(Clause._meta.label)
     track = fragments.track
     track(Document._meta.label, lambda d: [REGISTER_GENERATION, document_generation(d.pk)])
     # The register shows a revision only as its document's current one, which is immutable: a

@@ -3,13 +3,12 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from qms_portal.mywork import Section, register
+from qms_portal.mywork import Section
 from qms_portal.permissions import restrict
 
 from .models import Acknowledgement, ReviewerAssignment, Revision
 
 
-@register
 def document_work(user):
     to_read = (
         Acknowledgement.objects.filter(user=user, acknowledged_at__isnull=True,

@@ -1,4 +1,6 @@
-"""The Celery app and the whole beat schedule, in one place."""
+"""The Celery app and the whole beat schedule, in one place: the core's scheduled tasks here, and
+each area's added when it registers (``areas.register(beat=…)``, from its ``AppConfig.ready()``,
+which runs before a worker or beat starts). ``manage.py beat_schedule`` prints the whole of it."""
 
 import os
 
@@ -17,18 +19,6 @@ app.conf.beat_schedule = {
     "remind-pending-transitions": {
         "task": "qms_portal.tasks.remind_pending_transitions",
         "schedule": crontab(minute="*/15"),
-    },
-    "documents-publish-due": {
-        "task": "documents.tasks.publish_due",
-        "schedule": crontab(minute=5, hour="*"),
-    },
-    "documents-reminders": {
-        "task": "documents.tasks.send_reminders",
-        "schedule": crontab(minute=20, hour="*/6"),
-    },
-    "documents-purge-issued-copies": {
-        "task": "documents.tasks.purge_issued_copies",
-        "schedule": crontab(minute=40, hour=3),
     },
     "daily-digests": {
         "task": "qms_portal.tasks.send_daily_digests",

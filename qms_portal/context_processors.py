@@ -3,7 +3,7 @@ import hashlib
 from django.conf import settings
 from django.utils.translation import get_language
 
-from . import fragments
+from . import areas, fragments
 from .permissions import held_permissions
 
 UNREAD_SECONDS = 300
@@ -54,4 +54,5 @@ def portal(request):
     unread = getattr(request, "qms_unread_count", None)
     if unread is None:
         unread = unread_count(user)
-    return {"unread_count": unread, "menu_key": menu_key(request, user), "portal_languages": settings.LANGUAGES}
+    return {"unread_count": unread, "menu_key": menu_key(request, user), "portal_languages": settings.LANGUAGES,
+            "area_menus": areas.menus()}

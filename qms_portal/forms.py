@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import AccessRequest, Role, RoleAssignment, Unit, User
 from .permissions import restrict
-from .services import assignable_permissions
+from .selectors import assignable_permissions
 
 
 class RichTextWidget(forms.Widget):

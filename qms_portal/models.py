@@ -293,14 +293,9 @@ class TransitionRecord(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("performed by"), on_delete=models.PROTECT)
     at = models.DateTimeField(_("time"), default=timezone.now)
     reason = models.TextField(_("reason"), blank=True)
-    class Meaning(models.TextChoices):
-        REVIEWED = "reviewed", _("Reviewed")
-        APPROVED = "approved", _("Approved")
-        VERIFIED = "verified", _("Verified")
-
-    signature_meaning = models.CharField(
-        _("signature meaning"), max_length=30, blank=True, choices=Meaning.choices
-    )
+    # A key the workflows declare ("approved", "reviewed", "closed"…; ``workflow.MEANINGS``), shown
+    # as its label in the reader's language (``meaning_label``).
+    signature_meaning = models.CharField(_("signature meaning"), max_length=30, blank=True)
     actor_name = models.CharField(max_length=200, blank=True)
 
     class Meta:
@@ -310,6 +305,12 @@ class TransitionRecord(models.Model):
 
     def __str__(self):
         return f"{self.transition}: {self.from_state} → {self.to_state}"
+
+    @property
+    def meaning_label(self):
+        from .workflow import meaning_label
+
+        return meaning_label(self.signature_meaning) if self.signature_meaning else ""
 
 
 class Notification(models.Model):

@@ -26,7 +26,8 @@ from .models import Notification, OutboxMessage, ReminderClaim
 
 log = logging.getLogger(__name__)
 
-# kind → the title shown in the inbox and as the e-mail subject ("%(name)s" placeholders).
+# kind → the title shown in the inbox and as the e-mail subject ("%(name)s" placeholders). The core's
+# kinds; each area adds its own (``areas.register(notification_kinds=…)`` → ``register_kinds``).
 KINDS = {
     "transition_waiting": _("Waiting for your decision for %(days)s days: %(object)s"),
     "accessrequest_submitted": _("New access request to decide: %(object)s"),
@@ -34,6 +35,14 @@ KINDS = {
     "accessrequest_rejected": _("Your access request was rejected: %(object)s"),
     "role_assigned": _("You were given the role %(role)s on %(unit)s"),
 }
+
+
+def register_kinds(kinds):
+    """Add an area's message kinds. A kind is registered once: two areas cannot claim one name."""
+    clash = set(kinds) & set(KINDS)
+    if clash:
+        raise ValueError(f"Notification kinds registered twice: {sorted(clash)}")
+    KINDS.update(kinds)
 
 
 def render_title(notification):

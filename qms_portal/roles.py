@@ -7,64 +7,61 @@ from django.db.models import Q
 from django.utils.translation import gettext_noop
 
 VIEW_CORE = ["qms_portal.view_unit", "qms_portal.view_user"]
-READ_DOCUMENTS = ["documents.view_document", "documents.view_revision", "documents.view_legaldocument",
-                  "documents.view_changerequest", "documents.add_changerequest"]
-WRITE_DOCUMENTS = ["documents.add_document", "documents.change_document", "documents.add_revision",
-                   "documents.change_revision", "documents.submit_revision"]
 
-# code → (name, description, permissions). Names are in the translation catalogue (gettext_noop).
+# code → (name, description, the core's permissions). Names are in the translation catalogue
+# (gettext_noop). Each area adds the permissions it gives these roles (``areas.register(roles=…)``).
 SYSTEM_ROLES = {
     "administrator": (
         gettext_noop("Administrator"),
         gettext_noop("Manages the unit tree, people and who holds which role where."),
-        ["qms_portal.*", "*.view_*", "documents.change_registersettings", "documents.add_legaldocument",
-         "documents.change_legaldocument"],
+        ["qms_portal.*", "*.view_*"],
     ),
     "steering_committee": (
         gettext_noop("Steering committee member"),
         gettext_noop("Reviews dashboards and progress across all units below."),
         VIEW_CORE + ["qms_portal.view_roster", "qms_portal.view_roleassignment", "qms_portal.view_accessrequest",
-                     "*.view_*", "documents.export_document"] + READ_DOCUMENTS,
+                     "*.view_*"],
     ),
     "management_representative": (
         gettext_noop("Management representative"),
         gettext_noop("Owns the QMS of an agency: audit programme, nonconformities, management review."),
         VIEW_CORE + ["qms_portal.view_roster", "qms_portal.view_roleassignment", "qms_portal.add_roleassignment",
                      "qms_portal.delete_roleassignment", "qms_portal.view_accessrequest",
-                     "qms_portal.decide_accessrequest", "documents.approve_revision", "documents.decide_changerequest",
-                     "documents.export_document"] + READ_DOCUMENTS,
+                     "qms_portal.decide_accessrequest"],
     ),
     "document_controller": (
         gettext_noop("Document controller"),
         gettext_noop("Keeps the document register: numbering, publishing, withdrawing, periodic review."),
-        VIEW_CORE + READ_DOCUMENTS + WRITE_DOCUMENTS + [
-            "documents.withdraw_document", "documents.review_document", "documents.export_document",
-            "documents.decide_changerequest", "documents.change_registersettings", "documents.add_legaldocument",
-            "documents.change_legaldocument", "documents.add_distribution", "documents.delete_distribution",
-        ],
+        VIEW_CORE,
     ),
     "department_head": (
         gettext_noop("Department head"),
         gettext_noop("Reviews and approves the procedures of the department; owns corrective actions."),
-        VIEW_CORE + ["qms_portal.view_roleassignment", "documents.approve_revision", "documents.decide_changerequest",
-                     "documents.review_document"] + READ_DOCUMENTS + WRITE_DOCUMENTS,
+        VIEW_CORE + ["qms_portal.view_roleassignment"],
     ),
     "staff": (
         gettext_noop("Staff member"),
         gettext_noop("Reads effective procedures, acknowledges revisions, raises nonconformities."),
-        ["qms_portal.view_unit"] + READ_DOCUMENTS,
+        ["qms_portal.view_unit"],
     ),
     "internal_auditor": (
         gettext_noop("Internal auditor"),
         gettext_noop("Plans audits and records findings."),
-        VIEW_CORE + READ_DOCUMENTS + ["documents.export_document"],
+        VIEW_CORE,
     ),
     "training_coordinator": (
         gettext_noop("Training coordinator"),
         gettext_noop("Plans training and keeps competence records."),
-        VIEW_CORE + READ_DOCUMENTS,
+        VIEW_CORE,
     ),
 }
+
+
+def role_patterns(code):
+    """Every permission pattern of a seeded role: the core's and those the areas registered."""
+    from . import areas
+
+    return SYSTEM_ROLES[code][2] + areas.role_permissions().get(code, [])
 
 
 def _permissions(patterns):
@@ -79,7 +76,7 @@ def _permissions(patterns):
         else:
             part &= Q(codename=codename)
         q |= part
-    from .services import assignable_permissions
+    from .selectors import assignable_permissions
 
     return assignable_permissions().filter(q)
 
@@ -89,7 +86,8 @@ def ensure_system_roles():
     from .models import Role
 
     roles = {}
-    for code, (name, description, patterns) in SYSTEM_ROLES.items():
+    for code, (name, description, _core) in SYSTEM_ROLES.items():
+        patterns = role_patterns(code)
         role, _created = Role.objects.get_or_create(
             code=code, defaults={"name": name, "description": description, "is_system": True}
         )

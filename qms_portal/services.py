@@ -5,7 +5,6 @@ through ``permissions.can`` and records history with that user as the author.
 """
 
 from django.contrib.auth.forms import PasswordResetForm
-from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import translation
@@ -217,14 +216,6 @@ def role_save(*, acting_user, role=None, code, name, description="", permissions
     save_tracked(role, acting_user)
     role.permissions.set(permissions)
     return role
-
-
-def assignable_permissions():
-    """The permissions a role may carry: the portal's own apps, not Django's internals."""
-    return Permission.objects.filter(
-        content_type__app_label__in=["qms_portal", "documents", "audits", "nonconformities", "objectives",
-                                     "training"]
-    ).exclude(content_type__model__startswith="historical").select_related("content_type")
 
 
 @transaction.atomic

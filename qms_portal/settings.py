@@ -66,12 +66,12 @@ INSTALLED_APPS = [
     "django_filters",
     "axes",
     "csp",
-    "documents",
-    "audits",
-    "nonconformities",
-    "objectives",
-    "training",
 ]
+# The areas of the portal, after the core: each is an app whose pages are mounted under /<label>/ and
+# which registers its parts (roles, messages, My work, menu, scheduled tasks, tools) from its
+# AppConfig.ready() through qms_portal.areas. Adding an area is adding it here.
+QMS_AREAS = ["documents", "audits", "nonconformities", "objectives", "training"]
+INSTALLED_APPS += QMS_AREAS
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

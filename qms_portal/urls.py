@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.http import HttpResponse
 from django.urls import include, path
@@ -84,9 +85,6 @@ urlpatterns = [
     path("access-requests/<int:pk>/<slug:transition>/", access.AccessRequestTransitionView.as_view(),
          name="accessrequest_transition"),
     path("admin/", include(admin_pages)),
-    path("documents/", include("documents.urls")),
-    path("audits/", include("audits.urls")),
-    path("nonconformities/", include("nonconformities.urls")),
-    path("objectives/", include("objectives.urls")),
-    path("training/", include("training.urls")),
+    # Each area's pages under /<area>/ (settings.QMS_AREAS), in its own URL namespace.
+    *(path(f"{area}/", include(f"{area}.urls")) for area in settings.QMS_AREAS),
 ]

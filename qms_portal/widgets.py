@@ -104,9 +104,10 @@ def _option_lines(choices):
     return lines
 
 
-# The models whose rows a list page's filters offer, by label. Saving or deleting one of their rows,
-# or a single-object grant on one (which can widen a scope), forgets every cached option list.
-OPTION_SOURCES = {"qms_portal.Unit", "qms_portal.Role", "documents.DocumentType", "documents.Clause"}
+# The models whose rows a list page's filters offer, by label: the core's here, an area's through
+# ``option_source`` (from its ``AppConfig.ready()``). Saving or deleting one of their rows, or a
+# single-object grant on one (which can widen a scope), forgets every cached option list.
+OPTION_SOURCES = set()
 
 
 def forget_options():
@@ -114,19 +115,28 @@ def forget_options():
     fragments.bump(OPTIONS_GENERATION)
 
 
-def track_option_sources():
-    """A change to a row the options list, or to a single-object grant on such a row (a grant on a
-    unit widens a reader's units), retires every cached option list. Grants on other objects (a
-    named reviewer's on a revision) offer no new option."""
+def option_source(label):
+    """Filters may offer rows of the model ``label``: a change to one of its rows, or to a
+    single-object grant on such a row (a grant on a unit widens a reader's units), retires every
+    cached option list. Grants on other objects (a named reviewer's on a revision) offer no new
+    option."""
     from django.apps import apps
 
     from .permissions import grant_model
 
-    for label in OPTION_SOURCES:
-        fragments.track(label, (OPTIONS_GENERATION,))
-        grants = grant_model(apps.get_model(label))
-        if grants is not None:
-            fragments.track(grants._meta.label, (OPTIONS_GENERATION,))
+    if label in OPTION_SOURCES:
+        return
+    OPTION_SOURCES.add(label)
+    fragments.track(label, (OPTIONS_GENERATION,))
+    grants = grant_model(apps.get_model(label))
+    if grants is not None:
+        fragments.track(grants._meta.label, (OPTIONS_GENERATION,))
+
+
+def track_option_sources():
+    """The core's own option sources (called once, from the core's ``ready``)."""
+    for label in ("qms_portal.Unit", "qms_portal.Role"):
+        option_source(label)
 
 
 def _attributes(attrs):

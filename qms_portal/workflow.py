@@ -67,9 +67,7 @@ class Transition:
 
     @property
     def signature_label(self):
-        from .models import TransitionRecord
-
-        return TransitionRecord.Meaning(self.signature).label if self.signature else ""
+        return meaning_label(self.signature) if self.signature else ""
 
 
 @dataclass
@@ -134,20 +132,21 @@ class Workflow:
 
 
 def record_transition(obj, t, from_state, user, reason):
+    record = transition_record(ContentType.objects.get_for_model(type(obj)), obj.pk, t, from_state=from_state,
+                               actor_id=user.pk, actor_name=user.full_name or user.username, at=timezone.now(),
+                               reason=reason)
+    record.save()
+    return record
+
+
+def transition_record(content_type, object_id, t, *, from_state, actor_id, actor_name, at, reason=""):
+    """The (unsaved) record of transition ``t`` taken from ``from_state``: what the engine writes,
+    and what bulk loaders (the benchmark's data) write for a history they make without the engine."""
     from .models import TransitionRecord
 
-    return TransitionRecord.objects.create(
-        content_type=ContentType.objects.get_for_model(type(obj)),
-        object_id=obj.pk,
-        transition=t.name,
-        from_state=from_state,
-        to_state=t.target,
-        actor=user,
-        actor_name=user.full_name or user.username,
-        at=timezone.now(),
-        reason=reason,
-        signature_meaning=t.signature or "",
-    )
+    return TransitionRecord(content_type=content_type, object_id=object_id, transition=t.name, from_state=from_state,
+                            to_state=t.target, actor_id=actor_id, actor_name=actor_name, at=at, reason=reason,
+                            signature_meaning=t.signature or "")
 
 
 def transitions_of(obj):
@@ -160,9 +159,30 @@ def transitions_of(obj):
 
 REGISTRY = {}
 
+# What a signature means ("reviewed", "approved", "closed", "verified", "chaired"…) → its label. The
+# core declares the meanings its own workflows use; each area declares its own
+# (``areas.register(signature_meanings=…)``). Stored as the key in ``TransitionRecord``, shown as
+# the label in the reader's language.
+MEANINGS = {"approved": _("Approved")}
+
+
+def register_meaning(meaning, label):
+    if meaning in MEANINGS and str(MEANINGS[meaning]) != str(label):
+        raise ValueError(f"The signature meaning {meaning!r} is already declared with another label.")
+    MEANINGS[meaning] = label
+
+
+def meaning_label(meaning):
+    """The label of a signature's meaning in the current language (the key itself if unknown)."""
+    return MEANINGS.get(meaning, meaning)
+
 
 def register(workflow):
-    """Each app registers its workflows here, so reminders and history can find them."""
+    """Each app registers its workflows here, so reminders and history can find them. A signing
+    transition's meaning must have been declared (``register_meaning``)."""
+    undeclared = sorted({t.signature for t in workflow.transitions if t.signature and t.signature not in MEANINGS})
+    if undeclared:
+        raise ValueError(f"Signature meanings nobody declared: {undeclared} (areas.register(signature_meanings=…))")
     REGISTRY[workflow.model._meta.label] = workflow
     workflow.model.workflow = workflow
     return workflow

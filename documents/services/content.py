@@ -48,9 +48,14 @@ def search_form(text):
     return unicodedata.normalize("NFC", text or "").casefold()
 
 
+def search_text_of(code, title, content, source_html=""):
+    """What a revision's ``search_text`` holds: the document's code and title and the revision's
+    text and source, as search matches them."""
+    return search_form(" ".join(
+        part for part in (code, title, plain_text(content), plain_text(source_html)) if part
+    ))[:200000]
+
+
 def refresh_search_text(revision):
     document = revision.document
-    revision.search_text = search_form(" ".join(
-        part for part in (document.code, document.title, plain_text(revision.content),
-                          plain_text(revision.source_html)) if part
-    ))[:200000]
+    revision.search_text = search_text_of(document.code, document.title, revision.content, revision.source_html)

@@ -227,15 +227,22 @@ def _on_publish(revision, user, reason):
     if previous is not None and previous.status == S.EFFECTIVE:
         WORKFLOW.perform(previous, "supersede", acting_user=user, reason=_("Replaced by revision %(label)s")
                          % {"label": revision.label})
-    document.current_revision = revision
-    document.effective_since = revision.effective_date
-    document.next_review_date = revision.effective_date + relativedelta(months=document.review_months)
-    document.review_required = False
+    for name, value in publication_fields(document, revision).items():
+        setattr(document, name, value)
     _save(document, user, reason=_("Revision %(label)s became effective") % {"label": revision.label})
     from .distribution import assign_acknowledgements
 
     assign_acknowledgements(revision, user)
     enqueue("documents.tasks.render_controlled_copy", revision_id=revision.pk, language=settings.LANGUAGE_CODE)
+
+
+def publication_fields(document, revision):
+    """What a revision's becoming effective sets on its document: the current revision, the date it
+    is effective since, the next periodic review (the review period after it) and no review
+    required. Publication applies it; the benchmark's bulk data applies the same."""
+    return {"current_revision_id": revision.pk, "effective_since": revision.effective_date,
+            "next_review_date": review_date_for(revision.effective_date, document.review_months),
+            "review_required": False}
 
 
 def _on_withdraw(revision, user, reason):

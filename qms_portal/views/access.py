@@ -1,12 +1,10 @@
 """Access requests: an official asks for a role; someone who manages the unit decides."""
 
-from django.db.models import Q
 from django.utils.translation import gettext_lazy
 
-from .. import services
+from .. import selectors, services
 from ..forms import AccessRequestForm
 from ..models import AccessRequest
-from ..permissions import scope_q
 from .filters import AccessRequestFilter
 from .generic import HistoryView, ScopedDetailView, ScopedListView, ServiceFormView, TransitionView
 
@@ -21,11 +19,7 @@ class AccessRequestListView(ScopedListView):
     login_only = True  # everyone lists their own requests; others' only within their scope
 
     def get_queryset(self):
-        user = self.request.user
-        if user.is_superuser:
-            return AccessRequest.objects.select_related(*self.related)
-        visible = scope_q(AccessRequest, user, "qms_portal.view_accessrequest") | Q(requester=user)
-        return AccessRequest.objects.filter(visible).select_related(*self.related)
+        return selectors.visible_access_requests(self.request.user).select_related(*self.related)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

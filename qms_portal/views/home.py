@@ -9,12 +9,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView, TemplateView
 
-from .. import services
+from .. import selectors, services
 from ..forms import PreferencesForm
-from ..models import AccessRequest, Notification
+from ..models import Notification
 from ..mywork import sections_for
 from ..notifications import render_title
-from ..permissions import restrict
 
 
 class MyWorkView(TemplateView):
@@ -25,17 +24,9 @@ class MyWorkView(TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
-        ctx["waiting"] = (
-            restrict(AccessRequest.objects.all(), user, "qms_portal.decide_accessrequest")
-            .filter(status=AccessRequest.Status.PENDING)
-            .exclude(requester=user)
-            .select_related("requester", "role", "unit")[:20]
-        )
-        ctx["my_requests"] = (
-            AccessRequest.objects.filter(requester=user, status=AccessRequest.Status.PENDING)
-            .select_related("role", "unit")[:20]
-        )
-        unread = list(user.notifications.filter(read_at__isnull=True)[:10])
+        ctx["waiting"] = selectors.access_requests_to_decide(user)
+        ctx["my_requests"] = selectors.my_open_access_requests(user)
+        unread = selectors.unread_notifications(user)
         ctx["reminders"] = [(n, render_title(n)) for n in unread]
         ctx["sections"] = sections_for(user)
         return ctx

@@ -25,7 +25,7 @@ from documents.models import (
 from documents.scale import SEARCH_VI, SEARCH_ZH, showcase_revision
 from documents.services import allocate_code
 from documents.services.content import plain_text, search_form
-from qms_portal.bench import BENCH_ADMIN
+from qms_portal.bench.scale import BENCH_ADMIN
 from qms_portal.models import TransitionRecord, Unit, User
 from qms_portal.pdf import weasyprint_problem
 from tests.helpers import listed_codes
@@ -203,7 +203,7 @@ def test_bench_answers_200_on_every_page_including_the_documents_ones_and_writes
     assert detail.context["steps"] and detail.context["coverage_units"] == 20
     assert len(detail.context["coverage"]) == 10  # the units furthest behind; the rest behind a link
 
-    pdf = report["pdf"]
+    pdf = report["extras"]["documents"]["pdf"]
     assert pdf["revision"] == showcase.pk
     table = out.getvalue()
     assert "50 documents, 180 revisions, 400 acknowledgements" in table and "controlled copy" in table

@@ -42,6 +42,7 @@ The data is built once per module inside an outer transaction; each case runs in
 import importlib
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import reverse
@@ -126,7 +127,7 @@ FIXED_KWARGS = {"uidb64": "MQ", "token": "invalid-token"}
 OBJECT_KWARGS = {"pk"}
 VARIANT_KWARGS = {"transition"}
 
-AREAS = ("documents", "audits", "nonconformities", "objectives", "training")
+AREAS = tuple(settings.QMS_AREAS)
 
 
 def load_areas():

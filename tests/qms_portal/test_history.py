@@ -66,7 +66,7 @@ def test_access_request_history_merges_transitions_with_field_changes(tree):
     assert str(t["kind"]) == "Transition"
     assert t["user"] == tree.ward1_mr
     assert (t["transition"].from_state, t["transition"].to_state) == ("pending", "approved")
-    assert t["transition"].get_signature_meaning_display() == "Approved"
+    assert t["transition"].meaning_label == "Approved"
     status_changes = [changes_of(e)["status"] for e in entries if "status" in changes_of(e)]
     assert ("Pending", "Approved") in status_changes
     created = next(e for e in entries if str(e["kind"]) == "Created")

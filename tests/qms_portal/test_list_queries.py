@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from qms_portal import services
-from qms_portal.bench import build_scale
+from qms_portal.bench.scale import build_scale
 from tests import factories
 
 pytestmark = pytest.mark.django_db

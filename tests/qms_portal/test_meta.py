@@ -7,6 +7,7 @@
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.db import models
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalChanges, registered_models
@@ -21,7 +22,7 @@ from tests.qms_portal.test_access_matrix import (
 )
 from tests.viewtests import walk_urls
 
-PROJECT_APPS = ("qms_portal", "documents", "audits", "nonconformities", "objectives", "training")
+PROJECT_APPS = ("qms_portal", *settings.QMS_AREAS)
 
 # Infrastructure, not business records: no history, no unit. Each entry says why.
 NOT_BUSINESS = {

@@ -97,7 +97,7 @@ class TestAccessRequestWorkflow:
         assert request.status == AccessRequest.Status.APPROVED
         record = TransitionRecord.objects.get(pk=record.pk)
         assert record.target == request
-        assert record.signature_meaning == TransitionRecord.Meaning.APPROVED == "approved"
+        assert record.signature_meaning == "approved" and record.meaning_label == "Approved"
         assert record.actor == tree.ward1_mr
         assert record.actor_name == tree.ward1_mr.full_name
         assert (record.transition, record.from_state, record.to_state) == ("approve", "pending", "approved")

@@ -1,8 +1,6 @@
-from importlib import import_module
-
-from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 
+from qms_portal import areas
 from qms_portal.demo import LANGUAGES, seed_demo
 
 
@@ -34,16 +32,9 @@ class Command(BaseCommand):
         if not any(summary[k] for k in ("units_created", "units_updated", "users_created", "users_updated",
                                          "assignments_created", "access_requests_created")):
             out.write("  Nothing to do: the demo was already in place.")
-        # Each area adds its own demo data (its ``demo.seed(language)``), after the people exist.
-        for config in apps.get_app_configs():
-            try:
-                module = import_module(f"{config.name}.demo")
-            except ModuleNotFoundError as error:
-                if error.name != f"{config.name}.demo":
-                    raise
-                continue
-            if config.name != "qms_portal" and hasattr(module, "seed"):
-                out.write(f"  {config.verbose_name}: {module.seed(language=options['language'])} created")
+        # Each area adds its own demo data (``areas.register(demo=…)``), after the people exist.
+        for area, seed in areas.tools("demo"):
+            out.write(f"  {area.verbose_name}: {seed(language=options['language'])} created")
         out.write("\nDemo logins (username / password — who):")
         for username, password, description in summary["logins"]:
             out.write(f"  {username:<14} {password:<16} {description}")

@@ -1,0 +1,43 @@
+"""The documents area's figures for the steering committee's view (``areas.Figure``): each counts
+rows the reader may see; the dashboard counts them per unit and rolls them up the unit tree."""
+
+from urllib.parse import urlencode
+
+from django.urls import reverse_lazy
+from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy as _
+
+from qms_portal.areas import Figure
+
+from .models import Document, Revision
+
+
+def _register(status):
+    return lazy(lambda: f"{reverse_lazy('documents:register')}?{urlencode({'status': status})}", str)()
+
+
+def effective_documents(user):
+    return Document.objects.restrict(user, "view").filter(is_withdrawn=False, current_revision__isnull=False)
+
+
+def reviews_overdue(user):
+    return Document.objects.restrict(user, "view").filter(is_withdrawn=False,
+                                                          next_review_date__lt=timezone.localdate())
+
+
+def review_required(user):
+    return Document.objects.restrict(user, "view").filter(is_withdrawn=False, review_required=True)
+
+
+def revisions_in_review(user):
+    return Revision.objects.restrict(user, "view").filter(status=Revision.Status.IN_REVIEW)
+
+
+FIGURES = [
+    Figure("documents.effective", _("Effective documents"), effective_documents, _register("effective"), "good"),
+    Figure("documents.review_overdue", _("Periodic reviews overdue"), reviews_overdue, _register("review_due")),
+    Figure("documents.review_required", _("Documents to review after a legal change"), review_required,
+           _register("review_required")),
+    Figure("documents.in_review", _("Revisions waiting for review or approval"), revisions_in_review),
+]

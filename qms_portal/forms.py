@@ -167,20 +167,30 @@ class AccessRequestForm(forms.ModelForm):
 
 
 class TransitionForm(forms.Form):
+    """The form of a workflow transition: the reason, the password when it is signed, and in a
+    subclass (``Transition.form_class``) whatever else the transition asks for; those extra fields
+    reach the service as ``data``. ``obj`` is the record, ``user`` the person acting."""
+
     reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     password = forms.CharField(
         label=_("Your password (to sign)"), required=False, strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
-    def __init__(self, *args, transition, **kwargs):
+    def __init__(self, *args, transition, obj=None, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.transition = transition
+        self.transition, self.obj, self.user = transition, obj, user
         self.fields["reason"].required = transition.reason_required
         if transition.needs_password:
             self.fields["password"].required = True
+            # The password field comes last, next to the button: what is signed is above it.
+            self.order_fields([name for name in self.fields if name != "password"] + ["password"])
         else:
             del self.fields["password"]
+
+    def extra_data(self):
+        """The cleaned fields beyond the reason and the password."""
+        return {k: v for k, v in self.cleaned_data.items() if k not in ("reason", "password")}
 
 
 class PreferencesForm(forms.Form):

@@ -277,7 +277,7 @@ def access_request_create(*, acting_user, role, unit, include_subunits, justific
     return request
 
 
-def _grant_requested_role(request, user, reason):
+def _grant_requested_role(request, user, reason, data):
     assignment = RoleAssignment.objects.filter(user=request.requester, role=request.role, unit=request.unit).first()
     if assignment is None:
         assignment = role_assign(acting_user=user, user=request.requester, role=request.role, unit=request.unit,
@@ -289,7 +289,7 @@ def _grant_requested_role(request, user, reason):
            url=request.get_absolute_url())
 
 
-def _tell_requester_rejected(request, user, reason):
+def _tell_requester_rejected(request, user, reason, data):
     notify([request.requester], "accessrequest_rejected", params={"object": request},
            url=request.get_absolute_url())
 
@@ -323,9 +323,9 @@ ACCESS_REQUEST_WORKFLOW = register(
 )
 
 
-def access_request_transition(*, acting_user, request, name, reason="", password=None):
-    return ACCESS_REQUEST_WORKFLOW.perform(request, name, acting_user=acting_user, reason=reason,
-                                           password=password)
+def access_request_transition(*, acting_user, access_request, name, reason="", password=None, data=None):
+    return ACCESS_REQUEST_WORKFLOW.perform(access_request, name, acting_user=acting_user, reason=reason,
+                                           password=password, data=data)
 
 
 # --- Inbox ----------------------------------------------------------------------------------

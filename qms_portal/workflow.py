@@ -57,7 +57,12 @@ class Transition:
     guards: tuple = ()
     reason_required: bool = False
     signature: object = None  # the meaning of the signature ("approved"), or None
-    effect: object = None  # effect(obj, user, reason) inside the transaction
+    # effect(obj, user, reason, data) inside the transaction; ``data`` holds the form's extra fields
+    effect: object = None
+    # A ``forms.TransitionForm`` subclass with the fields this transition asks for beyond the reason
+    # and the password (a root cause, the evidence of effectiveness…): its cleaned extra fields reach
+    # the effect as ``data``.
+    form_class: object = None
     button: str = "primary"
     system: bool = False  # done by the portal itself (scheduled publication…), never offered as a button
 
@@ -89,6 +94,14 @@ class Workflow:
         except KeyError:
             raise TransitionError(_("Unknown action."))
 
+    def get_manual(self, name):
+        """A transition a person may ask for by name: the portal's own (``system``) are, to a person,
+        as unknown as a name that does not exist."""
+        t = self.get(name)
+        if t.system:
+            raise TransitionError(_("Unknown action."))
+        return t
+
     def state(self, obj):
         return getattr(obj, self.field)
 
@@ -100,8 +113,10 @@ class Workflow:
             and all(g(obj, user) for g in t.guards)
         ]
 
-    def perform(self, obj, name, *, acting_user, reason="", password=None):
-        t = self.get(name)
+    def perform(self, obj, name, *, acting_user, reason="", password=None, data=None, system=False):
+        """Take transition ``name``. Only the portal's own code passes ``system=True`` (publishing on
+        the effective date…); for anyone else a system transition is an unknown action."""
+        t = self.get(name) if system else self.get_manual(name)
         reason = (reason or "").strip()
         with transaction.atomic():
             locked = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
@@ -118,15 +133,17 @@ class Workflow:
                     raise TransitionError(guard.message)
             if t.reason_required and not reason:
                 raise TransitionError(_("Please give a reason."))
-            if t.needs_password and not (password and acting_user.check_password(password)):
-                raise TransitionError(_("The password is not correct. Your signature was not recorded."))
+            if t.needs_password:
+                from .signatures import verify_signature
+
+                verify_signature(acting_user, password)
             setattr(locked, self.field, t.target)
             locked._history_user = acting_user
             locked._change_reason = reason  # the transition itself is in its TransitionRecord
             locked.save()
             record = record_transition(locked, t, current, acting_user, reason)
             if t.effect:
-                t.effect(locked, acting_user, reason)
+                t.effect(locked, acting_user, reason, data or {})
         obj.refresh_from_db()
         return record
 

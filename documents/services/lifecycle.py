@@ -43,7 +43,7 @@ def _may_open_draft(request, user):
     return can(user, "documents.add_revision", request.document.unit)
 
 
-def _on_accept_change(request, user, reason):
+def _on_accept_change(request, user, reason, data):
     draft = revision_create_draft(acting_user=user, document=request.document, reason=request.reason)
     request.new_revision = draft
     _save(request, user)
@@ -51,7 +51,7 @@ def _on_accept_change(request, user, reason):
            url=request.get_absolute_url())
 
 
-def _on_decline_change(request, user, reason):
+def _on_decline_change(request, user, reason, data):
     notify([request.requester], "changerequest_declined", params={"object": request.document, "reason": reason},
            url=request.get_absolute_url())
 
@@ -76,8 +76,9 @@ CHANGE_WORKFLOW = register(Workflow(
 ))
 
 
-def change_request_transition(*, acting_user, request, name, reason="", password=None):
-    return CHANGE_WORKFLOW.perform(request, name, acting_user=acting_user, reason=reason, password=password)
+def change_request_transition(*, acting_user, change_request, name, reason="", password=None, data=None):
+    return CHANGE_WORKFLOW.perform(change_request, name, acting_user=acting_user, reason=reason, password=password,
+                                   data=data)
 
 
 # --- Periodic review --------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from datetime import date
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -185,7 +185,7 @@ def _date_reached(revision, user):
     return revision.effective_date is not None and revision.effective_date <= today
 
 
-def _on_submit(revision, user, reason):
+def _on_submit(revision, user, reason, data):
     for assignment in revision.reviewers.all():
         assignment.decision, assignment.comment, assignment.decided_at = ReviewerAssignment.Decision.PENDING, "", None
         _save(assignment, user)
@@ -199,7 +199,7 @@ def _decide(revision, user, decision, comment):
     _save(assignment, user)
 
 
-def _on_accept(revision, user, reason):
+def _on_accept(revision, user, reason, data):
     _decide(revision, user, ReviewerAssignment.Decision.ACCEPTED, reason)
     if _all_accepted(revision, user):
         approvers = users_who_can("documents.approve_revision", revision).exclude(pk=revision.author_id)
@@ -207,13 +207,13 @@ def _on_accept(revision, user, reason):
                url=revision.get_absolute_url(), key=f"revision:{revision.pk}:ready:{revision.lock_version}")
 
 
-def _on_request_changes(revision, user, reason):
+def _on_request_changes(revision, user, reason, data):
     _decide(revision, user, ReviewerAssignment.Decision.CHANGES, reason)
     notify([revision.author], "revision_changes_requested", params={"object": revision, "reason": reason},
            url=revision.get_absolute_url())
 
 
-def _on_approve(revision, user, reason):
+def _on_approve(revision, user, reason, data):
     revision.approver = user
     _save(revision, user)
     notify([revision.author], "revision_approved", params={"object": revision}, url=revision.get_absolute_url())
@@ -221,12 +221,12 @@ def _on_approve(revision, user, reason):
         enqueue("documents.tasks.publish_revision", revision_id=revision.pk)
 
 
-def _on_publish(revision, user, reason):
+def _on_publish(revision, user, reason, data):
     document = Document.objects.select_for_update().get(pk=revision.document_id)
     previous = document.current_revision
     if previous is not None and previous.status == S.EFFECTIVE:
-        WORKFLOW.perform(previous, "supersede", acting_user=user, reason=_("Replaced by revision %(label)s")
-                         % {"label": revision.label})
+        WORKFLOW.perform(previous, "supersede", acting_user=user, system=True,
+                         reason=_("Replaced by revision %(label)s") % {"label": revision.label})
     for name, value in publication_fields(document, revision).items():
         setattr(document, name, value)
     _save(document, user, reason=_("Revision %(label)s became effective") % {"label": revision.label})
@@ -245,12 +245,12 @@ def publication_fields(document, revision):
             "review_required": False}
 
 
-def _on_withdraw(revision, user, reason):
+def _on_withdraw(revision, user, reason, data):
     document = Document.objects.select_for_update().get(pk=revision.document_id)
     document.is_withdrawn = True
     _save(document, user, reason=reason)
     for open_revision in document.revisions.filter(status__in=OPEN_REVISION_STATUSES):
-        WORKFLOW.perform(open_revision, "cancel", acting_user=user, reason=reason)
+        WORKFLOW.perform(open_revision, "cancel", acting_user=user, reason=reason, system=True)
     # The controlled copy is made again, with the OBSOLETE watermark.
     enqueue("documents.tasks.render_controlled_copy", revision_id=revision.pk, language=settings.LANGUAGE_CODE)
 
@@ -315,11 +315,10 @@ WORKFLOW = register(Workflow(
 ))
 
 
-def revision_transition(*, acting_user, revision, name, reason="", password=None):
-    transition = WORKFLOW.get(name)
-    if transition.system and not acting_user.is_superuser:
-        raise PermissionDenied
-    return WORKFLOW.perform(revision, name, acting_user=acting_user, reason=reason, password=password)
+def revision_transition(*, acting_user, revision, name, reason="", password=None, data=None):
+    """Take a transition of a revision by its name, as a person (``TransitionView`` calls this). The
+    portal's own transitions (publish, supersede, cancel) are not among them."""
+    return WORKFLOW.perform(revision, name, acting_user=acting_user, reason=reason, password=password, data=data)
 
 
 def publish_due(today=None):
@@ -339,7 +338,7 @@ def publish(revision, today=None):
 
     token = _sweep_day.set(today)
     try:
-        WORKFLOW.perform(revision, "publish", acting_user=system_user())
+        WORKFLOW.perform(revision, "publish", acting_user=system_user(), system=True)
     except TransitionError:
         return False
     finally:

@@ -106,6 +106,8 @@ class ChangeRequestHistoryView(HistoryView):
 
 class ChangeRequestTransitionView(TransitionView):
     model = ChangeRequest
+    service = services.change_request_transition
+    object_kwarg = "change_request"
 
 
 class MasterListView(View):

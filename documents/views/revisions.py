@@ -49,6 +49,8 @@ class RevisionHistoryView(HistoryView):
 class RevisionTransitionView(TransitionView):
     model = Revision
     related = RELATED
+    service = services.revision_transition
+    object_kwarg = "revision"
 
 
 class RevisionEditView(ObjectFormView):

@@ -52,3 +52,5 @@ class AccessRequestCreateView(ServiceFormView):
 
 class AccessRequestTransitionView(TransitionView):
     model = AccessRequest
+    service = services.access_request_transition
+    object_kwarg = "access_request"

@@ -193,50 +193,71 @@ class ObjectFormView(ObjectMixin, ServiceFormView):
 
 
 class TransitionView(ObjectMixin, FormView):
-    """Confirms and performs one workflow transition (POST only changes state)."""
+    """Confirms and performs one workflow transition through the area's service (POST only changes
+    state). ``service`` is the area's transition service, called as
+    ``service(acting_user=…, <object_kwarg>=obj, name=…, reason=…, password=…, data=…)`` where
+    ``data`` holds the extra fields of the transition's own form (``Transition.form_class``).
+
+    The page answers as the POST would: 404 for an unknown or a system transition, 403 when the
+    user may not take it on this record; a guard that stops it now (the author approving their own
+    revision…) is said on the page, and every error the service raises becomes a message on the
+    form, with what the user typed kept."""
 
     template_name = "generic/transition.html"
     action = "view"
+    service = None
+    object_kwarg = None  # default: the model's name ("revision", "accessrequest")
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.has_perm(self.get_permission()):
             raise PermissionDenied
         self.object = self.get_object()
         try:
-            self.transition = self.model.workflow.get(kwargs["transition"])
+            self.transition = self.model.workflow.get_manual(kwargs["transition"])
         except TransitionError:
-            raise Http404  # an unknown action in the URL is a page that does not exist, not a 500
-        if self.transition.system:
-            raise Http404  # done by the portal itself, never from a page
-        if not request.user.has_perm(self.transition.permission):
+            raise Http404  # unknown, or done by the portal itself: not a page that exists
+        if not can(request.user, self.transition.permission, self.object):
             raise PermissionDenied
         return super(ScopedMixin, self).dispatch(request, *args, **kwargs)
 
     def get_form_class(self):
         from ..forms import TransitionForm
 
-        return TransitionForm
+        return self.transition.form_class or TransitionForm
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
-        kwargs["transition"] = self.transition
+        kwargs.update(transition=self.transition, obj=self.object, user=self.request.user)
         return kwargs
+
+    def call_service(self, form):
+        kwargs = {self.object_kwarg or self.model._meta.model_name: self.object}
+        return type(self).service(
+            acting_user=self.request.user, name=self.transition.name, reason=form.cleaned_data.get("reason", ""),
+            password=form.cleaned_data.get("password"), data=form.extra_data(), **kwargs,
+        )
 
     def form_valid(self, form):
         try:
-            self.model.workflow.perform(
-                self.object, self.transition.name, acting_user=self.request.user,
-                reason=form.cleaned_data.get("reason", ""), password=form.cleaned_data.get("password"),
-            )
-        except TransitionError as error:
-            form.add_error(None, error.message)
+            self.call_service(form)
+        except ValidationError as error:  # a TransitionError, or any rule a service checks inside it
+            for message in error.messages:
+                form.add_error(None, message)
             return self.form_invalid(form)
         messages.success(self.request, _("Recorded: “%(action)s”.") % {"action": self.transition.label})
         return HttpResponseRedirect(self.object.get_absolute_url())
 
+    def blocked(self):
+        """Why the transition cannot be taken now (its state, a guard), said before anyone types."""
+        workflow, obj, user = self.model.workflow, self.object, self.request.user
+        if workflow.state(obj) not in self.transition.sources:
+            return [_("This cannot be done now: the record is “%(state)s”.") % {
+                "state": obj.get_status_display() if hasattr(obj, "get_status_display") else workflow.state(obj)}]
+        return [str(g.message) for g in self.transition.guards if not g(obj, user)]
+
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx.update(object=self.object, transition=self.transition)
+        ctx.update(object=self.object, transition=self.transition, blocked=self.blocked())
         return ctx
 
 

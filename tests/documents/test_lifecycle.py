@@ -78,7 +78,7 @@ class TestChangeRequests:
     def test_accepting_opens_a_draft_with_the_proposed_reason(self, ds):
         document = effective_document(ds)
         request = self.propose(ds, document)
-        services.change_request_transition(acting_user=ds.author, request=request, name="accept")
+        services.change_request_transition(acting_user=ds.author, change_request=request, name="accept")
         request.refresh_from_db()
         draft = request.new_revision
         assert request.status == "accepted"
@@ -91,7 +91,7 @@ class TestChangeRequests:
         services.revision_create_draft(acting_user=ds.author, document=document, reason="Đang sửa")
         request = self.propose(ds, document)
         with pytest.raises(ValidationError, match="in progress"):
-            services.change_request_transition(acting_user=ds.author, request=request, name="accept")
+            services.change_request_transition(acting_user=ds.author, change_request=request, name="accept")
         request.refresh_from_db()
         assert (request.status, request.new_revision) == ("open", None)
         assert document.revisions.count() == 2
@@ -99,10 +99,10 @@ class TestChangeRequests:
     def test_declining_needs_a_reason_and_tells_the_requester(self, ds):
         request = self.propose(ds, effective_document(ds))
         with pytest.raises(TransitionError, match="reason"):
-            services.change_request_transition(acting_user=ds.approver, request=request, name="decline")
+            services.change_request_transition(acting_user=ds.approver, change_request=request, name="decline")
         request.refresh_from_db()
         assert request.status == "open"
-        services.change_request_transition(acting_user=ds.approver, request=request, name="decline",
+        services.change_request_transition(acting_user=ds.approver, change_request=request, name="decline",
                                            reason="Đã có trong quy trình QT-03")
         request.refresh_from_db()
         assert request.status == "declined"
@@ -115,7 +115,7 @@ class TestChangeRequests:
         # (which opens a draft in their name) is refused with a clear message, not a 403
         request = self.propose(ds, effective_document(ds))
         with pytest.raises(TransitionError, match="document controller"):
-            services.change_request_transition(acting_user=ds.mr, request=request, name="accept")
+            services.change_request_transition(acting_user=ds.mr, change_request=request, name="accept")
         request.refresh_from_db()
         assert (request.status, request.new_revision) == ("open", None)
         offered = [t.name for t in ChangeRequest.workflow.available(request, ds.mr)]
@@ -123,14 +123,15 @@ class TestChangeRequests:
         response = client_for(ds.mr).post(
             reverse("documents:changerequest_transition", args=[request.pk, "accept"]), {})
         assert response.status_code == 200 and "document controller" in response.content.decode()
-        services.change_request_transition(acting_user=ds.mr, request=request, name="decline", reason="Chưa cần")
+        services.change_request_transition(acting_user=ds.mr, change_request=request, name="decline", reason="Chưa cần")
         assert ChangeRequest.objects.get(pk=request.pk).status == "declined"
 
     def test_staff_cannot_decide(self, ds):
         request = self.propose(ds, effective_document(ds), user=ds.staff)  # a reader of the office
         for name in ("accept", "decline"):
             with pytest.raises(PermissionDenied):
-                services.change_request_transition(acting_user=ds.reviewer2, request=request, name=name, reason="x")
+                services.change_request_transition(acting_user=ds.reviewer2, change_request=request, name=name,
+                                                   reason="x")
         request.refresh_from_db()
         assert request.status == "open"
 

@@ -57,7 +57,7 @@ def test_access_request_history_merges_transitions_with_field_changes(tree):
         acting_user=tree.ward1_staff, role=tree.roles["document_controller"], unit=tree.ward1,
         include_subunits=False, justification="Register keeper.",
     )
-    services.access_request_transition(acting_user=tree.ward1_mr, request=request, name="approve",
+    services.access_request_transition(acting_user=tree.ward1_mr, access_request=request, name="approve",
                                        password=factories.PASSWORD)
     entries = history_entries(request)
     transitions = [e for e in entries if "transition" in e]

@@ -74,7 +74,7 @@ class TestPendingReminders:
 
     def test_a_decided_request_is_not_reminded(self, tree, deciders):
         request = pending_request(tree)
-        services.access_request_transition(acting_user=tree.ward1_mr, request=request, name="reject",
+        services.access_request_transition(acting_user=tree.ward1_mr, access_request=request, name="reject",
                                            reason="Not needed.")
         assert remind_pending_transitions(now=timezone.now() + timedelta(days=DAYS + 5)) == 0
         assert not waiting().exists()

@@ -222,8 +222,8 @@ def test_only_the_requester_withdraws_an_access_request(tree):
     request = services.access_request_create(acting_user=tree.ward1_staff, role=roles["internal_auditor"],
                                              unit=tree.ward1, include_subunits=False, justification="audits")
     with pytest.raises((TransitionError, PermissionDenied)):
-        services.access_request_transition(acting_user=tree.admin, request=request, name="withdraw")
-    services.access_request_transition(acting_user=tree.ward1_staff, request=request, name="withdraw")
+        services.access_request_transition(acting_user=tree.admin, access_request=request, name="withdraw")
+    services.access_request_transition(acting_user=tree.ward1_staff, access_request=request, name="withdraw")
     request.refresh_from_db()
     assert request.status == "withdrawn"
 

@@ -461,7 +461,7 @@ def test_an_unknown_transition_is_404(tree, client_for):
 def test_the_history_tab_shows_the_signed_transition_with_the_signers_name(tree, client_for):
     request_role(client_for(tree.ward1_staff), tree)
     request = AccessRequest.objects.get(requester=tree.ward1_staff)
-    services.access_request_transition(acting_user=tree.ward1_mr, request=request, name="approve",
+    services.access_request_transition(acting_user=tree.ward1_mr, access_request=request, name="approve",
                                        reason="OK", password=tree.password)
     page = text(client_for(tree.ward1_mr).get(reverse("accessrequest_history", args=[request.pk])))
     assert f"Signed “Approved” by {tree.ward1_mr.full_name}" in page

@@ -26,7 +26,7 @@ def request_by(tree, requester=None, role="document_controller", unit=None):
 
 def approve(tree, request, user=None, password=PASSWORD):
     return services.access_request_transition(
-        acting_user=user or tree.ward1_mr, request=request, name="approve", password=password
+        acting_user=user or tree.ward1_mr, access_request=request, name="approve", password=password
     )
 
 
@@ -34,12 +34,12 @@ def approve(tree, request, user=None, password=PASSWORD):
 class TestAccessRequestWorkflow:
     def test_it_refuses_a_transition_from_the_wrong_state(self, tree):
         request = request_by(tree)
-        services.access_request_transition(acting_user=tree.ward1_staff, request=request, name="withdraw")
+        services.access_request_transition(acting_user=tree.ward1_staff, access_request=request, name="withdraw")
         assert request.status == AccessRequest.Status.WITHDRAWN
         with pytest.raises(TransitionError):
             approve(tree, request)
         with pytest.raises(TransitionError):
-            services.access_request_transition(acting_user=tree.ward1_mr, request=request, name="reject",
+            services.access_request_transition(acting_user=tree.ward1_mr, access_request=request, name="reject",
                                                reason="no")
         request.refresh_from_db()
         assert request.status == AccessRequest.Status.WITHDRAWN
@@ -47,7 +47,8 @@ class TestAccessRequestWorkflow:
 
     def test_it_refuses_an_unknown_transition(self, tree):
         with pytest.raises(TransitionError):
-            services.access_request_transition(acting_user=tree.ward1_mr, request=request_by(tree), name="publish")
+            services.access_request_transition(acting_user=tree.ward1_mr, access_request=request_by(tree),
+                                               name="publish")
 
     def test_it_rejects_approval_by_the_requester(self, tree):
         # the management representative may decide requests on ward 1 — but not their own
@@ -66,11 +67,11 @@ class TestAccessRequestWorkflow:
     def test_it_rejects_a_rejection_without_a_reason(self, tree):
         request = request_by(tree)
         with pytest.raises(TransitionError):
-            services.access_request_transition(acting_user=tree.ward1_mr, request=request, name="reject",
+            services.access_request_transition(acting_user=tree.ward1_mr, access_request=request, name="reject",
                                                reason="   ")
         request.refresh_from_db()
         assert request.status == AccessRequest.Status.PENDING
-        services.access_request_transition(acting_user=tree.ward1_mr, request=request, name="reject",
+        services.access_request_transition(acting_user=tree.ward1_mr, access_request=request, name="reject",
                                            reason="The ward already has a document controller.")
         record = TransitionRecord.objects.get()
         assert (record.transition, record.to_state, record.reason) == (
@@ -115,7 +116,7 @@ class TestAccessRequestWorkflow:
         with pytest.raises(PermissionDenied):
             approve(tree, request, user=getattr(tree, who))
         with pytest.raises(PermissionDenied):
-            services.access_request_transition(acting_user=getattr(tree, who), request=request, name="reject",
+            services.access_request_transition(acting_user=getattr(tree, who), access_request=request, name="reject",
                                                reason="no")
         request.refresh_from_db()
         assert request.status == AccessRequest.Status.PENDING
@@ -124,8 +125,8 @@ class TestAccessRequestWorkflow:
     def test_only_the_requester_may_withdraw(self, tree):
         request = request_by(tree)
         with pytest.raises(PermissionDenied):
-            services.access_request_transition(acting_user=tree.outsider, request=request, name="withdraw")
-        services.access_request_transition(acting_user=tree.ward1_staff, request=request, name="withdraw")
+            services.access_request_transition(acting_user=tree.outsider, access_request=request, name="withdraw")
+        services.access_request_transition(acting_user=tree.ward1_staff, access_request=request, name="withdraw")
         request.refresh_from_db()
         assert request.status == AccessRequest.Status.WITHDRAWN
 
@@ -158,7 +159,7 @@ def test_two_people_deciding_the_same_request_at_once_only_one_succeeds():
             own = AccessRequest.objects.get(pk=request.pk)  # each thread its own object
             actor = User.objects.get(pk=user.pk)
             barrier.wait()
-            services.access_request_transition(acting_user=actor, request=own, name=name, reason=reason,
+            services.access_request_transition(acting_user=actor, access_request=own, name=name, reason=reason,
                                                password=PASSWORD)
             outcomes[label] = "ok"
         except TransitionError:

@@ -3,24 +3,20 @@
 from decimal import Decimal
 from functools import partial
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.http import HttpResponseRedirect
+from django.http import Http404
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
-from django.utils.translation import gettext as _
-from django.views import View
 
 from qms_portal import fragments
 from qms_portal.context_processors import remember_unread, unread_piece
 from qms_portal.permissions import can, scope_fingerprint
 from qms_portal.views.generic import (
+    ActionView,
     HistoryView,
     ObjectFormView,
-    ObjectMixin,
     ScopedDetailView,
     ScopedListView,
     ServiceFormView,
@@ -234,21 +230,18 @@ class DocumentUpdateView(ObjectFormView):
         return services.document_update(acting_user=self.request.user, document=self.object, **form.cleaned_data)
 
 
-class NewRevisionView(ObjectMixin, View):
+class NewRevisionView(ActionView):
     """POST: open a new draft revision from the effective one."""
 
     model = Document
     action = "documents.add_revision"
 
-    def post(self, request, pk):
-        document = self.get_object()
-        try:
-            draft = services.revision_create_draft(acting_user=request.user, document=document,
-                                                   reason=request.POST.get("reason", ""))
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-            return HttpResponseRedirect(document.get_absolute_url())
-        return HttpResponseRedirect(draft.get_absolute_url() + "edit/")
+    def perform(self, document):
+        return services.revision_create_draft(acting_user=self.request.user, document=document,
+                                              reason=self.request.POST.get("reason", ""))
+
+    def get_success_url(self, document, draft):
+        return draft.get_absolute_url() + "edit/"
 
 
 class DistributionView(ObjectFormView):
@@ -272,17 +265,19 @@ class DistributionView(ObjectFormView):
         return self.request.path
 
 
-class DistributionRemoveView(ObjectMixin, View):
+class DistributionRemoveView(ActionView):
     model = Document
     action = "change"
+    success_message = gettext_lazy("Removed from the distribution list.")
 
-    def post(self, request, pk, entry):
-        document = self.get_object()
-        row = document.distribution.filter(pk=entry).first()
-        if row is not None:
-            services.distribution_remove(acting_user=request.user, entry=row)
-            messages.success(request, _("Removed from the distribution list."))
-        return HttpResponseRedirect(document.get_absolute_url() + "distribution/")
+    def perform(self, document):
+        row = document.distribution.filter(pk=self.kwargs["entry"]).first()
+        if row is None:
+            raise Http404
+        return services.distribution_remove(acting_user=self.request.user, entry=row)
+
+    def get_success_url(self, document, result):
+        return document.get_absolute_url() + "distribution/"
 
 
 class PeriodicReviewView(ObjectFormView):
@@ -297,16 +292,11 @@ class PeriodicReviewView(ObjectFormView):
         return Document.objects.get(pk=self.object.pk)
 
 
-class AcknowledgeView(ObjectMixin, View):
+class AcknowledgeView(ActionView):
     """POST: "I have read and understood the effective revision"."""
 
     model = Document
+    success_message = gettext_lazy("Thank you. Your acknowledgement was recorded.")
 
-    def post(self, request, pk):
-        document = self.get_object()
-        try:
-            services.revision_acknowledge(acting_user=request.user, revision=document.current_revision)
-            messages.success(request, _("Thank you. Your acknowledgement was recorded."))
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        return HttpResponseRedirect(document.get_absolute_url())
+    def perform(self, document):
+        return services.revision_acknowledge(acting_user=self.request.user, revision=document.current_revision)

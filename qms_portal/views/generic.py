@@ -11,7 +11,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views import View
 from django.views.generic import DetailView, FormView, TemplateView
 from django_filters.views import FilterView
 
@@ -20,6 +22,16 @@ from ..pagination import CappedPaginator
 from ..permissions import can, perm_name
 from ..widgets import inline_options
 from ..workflow import TransitionError
+
+
+def safe_url(request, url, default="/"):
+    """``url`` when it stays on this site (a path, or this host with the request's scheme), else
+    ``default``: a ``next`` parameter, or a link stored in a message, never sends anyone elsewhere
+    (``//evil.example/``, ``https://evil.example/``, ``javascript:``…)."""
+    if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()},
+                                               require_https=request.is_secure()):
+        return url
+    return default
 
 
 class ScopedMixin:
@@ -174,9 +186,8 @@ class ServiceFormView(ScopedMixin, FormView):
         ctx = super().get_context_data(**kwargs)
         ctx["title"] = self.title
         ctx["object"] = self.object
-        ctx["cancel_url"] = self.object.get_absolute_url() if self.object is not None else self.request.GET.get(
-            "next", ""
-        )
+        ctx["cancel_url"] = self.object.get_absolute_url() if self.object is not None else safe_url(
+            self.request, self.request.GET.get("next", ""), default="")
         return ctx
 
 
@@ -190,6 +201,37 @@ class ObjectFormView(ObjectMixin, ServiceFormView):
             raise PermissionDenied
         self.object = self.get_object()
         return super(ScopedMixin, self).dispatch(request, *args, **kwargs)
+
+
+class ActionView(ObjectMixin, View):
+    """POST only: one service call on one object (deactivate, acknowledge, open a draft…), a message,
+    and a redirect to a safe place: the ``next`` parameter when it stays on the site, else
+    ``get_success_url``. ``perform(obj)`` calls the service; a ``ValidationError`` it raises is
+    shown as an error message and nothing is saved (the call runs in a transaction)."""
+
+    http_method_names = ["post"]
+    success_message = ""
+
+    def perform(self, obj):
+        raise NotImplementedError
+
+    def get_success_url(self, obj, result):
+        return obj.get_absolute_url()
+
+    def get_failure_url(self, obj):
+        return obj.get_absolute_url()
+
+    def post(self, request, *args, **kwargs):
+        obj = self.get_object()
+        try:
+            with transaction.atomic():
+                result = self.perform(obj)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return HttpResponseRedirect(safe_url(request, request.POST.get("next"), self.get_failure_url(obj)))
+        if self.success_message:
+            messages.success(request, self.success_message)
+        return HttpResponseRedirect(safe_url(request, request.POST.get("next"), self.get_success_url(obj, result)))
 
 
 class TransitionView(ObjectMixin, FormView):

@@ -14,6 +14,7 @@ from ..forms import PreferencesForm
 from ..models import Notification
 from ..mywork import sections_for
 from ..notifications import render_title
+from .generic import safe_url
 
 
 class MyWorkView(TemplateView):
@@ -53,7 +54,7 @@ def inbox_read(request, pk=None):
         notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
     services.notification_mark_read(acting_user=request.user, notification=notification)
     if notification is not None and notification.url and request.POST.get("open"):
-        return HttpResponseRedirect(notification.url if notification.url.startswith("/") else "/")
+        return HttpResponseRedirect(safe_url(request, notification.url))
     return redirect("inbox")
 
 

@@ -1,20 +1,17 @@
 """Portal pages for people: list, create, edit, deactivate, passwords, import."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from django.views import View
 
 from .. import services
 from ..forms import ImportForm, SetPasswordForm, UserCreateForm, UserForm
 from ..imports import ImportRejected, import_users
 from ..models import RoleAssignment, User
 from .filters import UserFilter
-from .generic import HistoryView, ObjectFormView, ObjectMixin, ScopedDetailView, ScopedListView, ServiceFormView
+from .generic import ActionView, HistoryView, ObjectFormView, ScopedDetailView, ScopedListView, ServiceFormView
 
 
 class UserListView(ScopedListView):
@@ -94,19 +91,14 @@ class UserPasswordView(ObjectFormView):
         )
 
 
-class UserActivateView(ObjectMixin, View):
+class UserActivateView(ActionView):
     model = User
     action = "qms_portal.deactivate_user"
-    http_method_names = ["post"]
+    success_message = gettext_lazy("The person was updated.")
 
-    def post(self, request, *args, **kwargs):
-        person = self.get_object()
-        try:
-            services.user_set_active(acting_user=request.user, user=person, active=request.POST.get("active") == "1")
-            messages.success(request, _("The person was updated."))
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        return HttpResponseRedirect(person.get_absolute_url())
+    def perform(self, person):
+        return services.user_set_active(acting_user=self.request.user, user=person,
+                                        active=self.request.POST.get("active") == "1")
 
 
 class UserImportView(ServiceFormView):

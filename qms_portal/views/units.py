@@ -1,10 +1,8 @@
 """Portal pages for the unit tree and a unit's role roster."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
@@ -14,7 +12,15 @@ from ..models import RoleAssignment, Unit
 from ..pdf import PdfUnavailable, pdf_response
 from ..permissions import can
 from .filters import UnitFilter
-from .generic import HistoryView, ObjectFormView, ObjectMixin, ScopedDetailView, ScopedListView, ServiceFormView
+from .generic import (
+    ActionView,
+    HistoryView,
+    ObjectFormView,
+    ObjectMixin,
+    ScopedDetailView,
+    ScopedListView,
+    ServiceFormView,
+)
 
 
 class UnitListView(ScopedListView):
@@ -74,21 +80,16 @@ class UnitUpdateView(ObjectFormView):
         return services.unit_update(acting_user=self.request.user, unit=self.object, **form.cleaned_data)
 
 
-class UnitActivateView(ObjectMixin, View):
+class UnitActivateView(ActionView):
     """POST only: deactivate or reactivate."""
 
     model = Unit
     action = "change"
-    http_method_names = ["post"]
+    success_message = gettext_lazy("The unit was updated.")
 
-    def post(self, request, *args, **kwargs):
-        unit = self.get_object()
-        try:
-            services.unit_set_active(acting_user=request.user, unit=unit, active=request.POST.get("active") == "1")
-            messages.success(request, _("The unit was updated."))
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        return HttpResponseRedirect(unit.get_absolute_url())
+    def perform(self, unit):
+        return services.unit_set_active(acting_user=self.request.user, unit=unit,
+                                        active=self.request.POST.get("active") == "1")
 
 
 class UnitRosterPdfView(ObjectMixin, View):

@@ -21,6 +21,11 @@ from .workflow import Guard, Transition, Workflow, not_the_author, register
 ACTIVE_REASON = {True: gettext_noop("reactivated"), False: gettext_noop("deactivated")}
 
 
+class EditConflict(ValidationError):
+    """Someone else saved the record after this form was opened: nothing was written, and the form
+    keeps what the user typed (``ServiceFormView.on_conflict``)."""
+
+
 def require_can(user, action, obj):
     """Every service checks the acting user's permission through the one mechanism."""
     if not can(user, action, obj):

@@ -16,7 +16,7 @@ from qms_portal import permissions
 from qms_portal.notifications import enqueue, notify
 from qms_portal.permissions import can, users_who_can
 from qms_portal.sanitize import clean_html
-from qms_portal.services import system_user
+from qms_portal.services import EditConflict, system_user
 from qms_portal.workflow import Guard, Transition, Workflow, not_the_author, register
 
 from ..models import OPEN_REVISION_STATUSES, Document, ProcedureStep, ReviewerAssignment, Revision
@@ -28,10 +28,6 @@ S = Revision.Status
 # The day a publication sweep acts for (``publish_due(today=…)``); None means the real date. The
 # guard reads it, so a sweep and its guard agree on what "the effective date has come" means.
 _sweep_day = ContextVar("documents_sweep_day", default=None)
-
-
-class EditConflict(ValidationError):
-    """Someone else saved the draft after this form was opened."""
 
 
 def _lock(revision):

@@ -5,7 +5,6 @@ import difflib
 import re
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -54,13 +53,15 @@ class RevisionTransitionView(TransitionView):
 
 
 class RevisionEditView(ObjectFormView):
-    """The draft editor: content, source file, legal basis and the steps table, in one save. If
-    someone else saved meanwhile, the user is told and keeps what they typed."""
+    """The draft editor: content, source file, legal basis and the steps table (a formset), in one
+    save. If someone else saved meanwhile, the user is told and keeps what they typed."""
 
     model = Revision
     form_class = RevisionForm
+    formset_classes = {"steps": StepFormSet}
     template_name = "documents/revision_edit.html"
     title = gettext_lazy("Edit the draft")
+    success_message = gettext_lazy("The draft was saved.")
     related = RELATED
 
     def get_object(self, queryset=None):
@@ -79,51 +80,45 @@ class RevisionEditView(ObjectFormView):
         return {"lock_version": r.lock_version, "reason": r.reason, "content": r.content,
                 "effective_date": r.effective_date, "legal_refs": list(r.legal_refs.values_list("pk", flat=True))}
 
-    def get_steps(self):
-        kwargs = {"user": self.request.user, "unit": self.object.document.unit, "prefix": "steps"}
-        if self.request.method == "POST":
-            return StepFormSet(self.request.POST, **kwargs)
-        initial = [
+    def formset_in_use(self, name):
+        return self.object.document.doc_type.has_steps
+
+    def get_formset_kwargs(self, name):
+        return {**super().get_formset_kwargs(name), "user": self.request.user, "unit": self.object.document.unit}
+
+    def get_formset_initial(self, name):
+        return [
             {f: getattr(s, f) for f in ("title", "responsible_position", "time_limit", "time_unit", "output")}
             | {"responsible_unit": s.responsible_unit_id, "responsible_role": s.responsible_role_id,
                "output_form": s.output_form_id}
             for s in self.object.steps.all()
         ]
-        return StepFormSet(initial=initial, **kwargs)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx.setdefault("steps", self.get_steps())
-        ctx["has_steps"] = self.object.document.doc_type.has_steps
+        ctx["steps"] = self.get_formsets().get("steps")
+        ctx["has_steps"] = "steps" in self.get_formsets()
+        ctx["saved"] = getattr(self, "saved", None)
         return ctx
 
-    def post(self, request, *args, **kwargs):
-        form = self.get_form()
-        steps = self.get_steps()
-        has_steps = self.object.document.doc_type.has_steps
-        if not form.is_valid() or (has_steps and not steps.is_valid()):
-            return self.render_to_response(self.get_context_data(form=form, steps=steps))
+    def perform(self, form):
         data = form.cleaned_data
-        try:
-            services.revision_save_draft(
-                acting_user=request.user, revision=self.object, lock_version=data["lock_version"],
-                content=data["content"], reason=data["reason"], effective_date=data["effective_date"],
-                legal_refs=data["legal_refs"], upload=data.get("source"),
-                steps=steps.steps() if has_steps else None,
-            )
-        except services.EditConflict as conflict:
-            form.add_error(None, conflict.messages[0])
-            current = Revision.objects.get(pk=self.object.pk)
-            # Keep what was typed; take the new version number so the next save goes through.
-            form.data = form.data.copy()
-            form.data["lock_version"] = current.lock_version
-            return self.render_to_response(self.get_context_data(form=form, steps=steps, saved=current))
-        except ValidationError as error:
-            for message in error.messages:
-                form.add_error(None, message)
-            return self.render_to_response(self.get_context_data(form=form, steps=steps))
-        messages.success(request, _("The draft was saved."))
-        return HttpResponseRedirect(self.object.get_absolute_url())
+        steps = self.formsets.get("steps")
+        services.revision_save_draft(
+            acting_user=self.request.user, revision=self.object, lock_version=data["lock_version"],
+            content=data["content"], reason=data["reason"], effective_date=data["effective_date"],
+            legal_refs=data["legal_refs"], upload=data.get("source"),
+            steps=steps.steps() if steps is not None else None,
+        )
+        return self.object
+
+    def on_conflict(self, form, error):
+        # Keep what was typed; take the new version number so the next save goes through, and show
+        # what the other person saved beside it.
+        current = Revision.objects.get(pk=self.object.pk)
+        form.data = form.data.copy()
+        form.data["lock_version"] = current.lock_version
+        self.saved = current
 
 
 class ReviewersView(ObjectFormView):

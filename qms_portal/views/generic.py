@@ -20,6 +20,7 @@ from django_filters.views import FilterView
 from ..history import history_entries
 from ..pagination import CappedPaginator
 from ..permissions import can, perm_name
+from ..services import EditConflict
 from ..widgets import inline_options
 from ..workflow import TransitionError
 
@@ -136,12 +137,21 @@ class HistoryView(ScopedDetailView):
 
 
 class ServiceFormView(ScopedMixin, FormView):
-    """A form whose valid data goes to one service. ``perform(form)`` returns the saved object."""
+    """A form (and any formsets: ``formset_classes``) whose valid data goes to one service.
+    ``perform(form)`` calls it and returns the saved object; the formsets are in ``self.formsets``
+    (a checklist's answers, the corrective actions of a plan, a KPI grid, an attendance list).
+
+    The service runs in a transaction and the result is checked inside it: the user must still be
+    able to see what they saved. Any ``ValidationError`` becomes a message on the form, with what
+    the user typed kept (formsets included). An ``EditConflict`` (someone else saved the record
+    meanwhile) also calls ``on_conflict(form, error)``, where a view takes the new version so that
+    the next save goes through."""
 
     template_name = "generic/form.html"
     title = ""
     success_message = ""
     object = None
+    formset_classes = {}  # name → formset class
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
@@ -157,11 +167,46 @@ class ServiceFormView(ScopedMixin, FormView):
     def get_form(self, form_class=None):
         return inline_options(super().get_form(form_class))
 
+    # --- formsets ---------------------------------------------------------------------------------
+    def formset_in_use(self, name):
+        """Whether the formset ``name`` belongs to this form now (a procedure has steps, a manual
+        none): a formset not in use is neither shown, checked nor passed on."""
+        return True
+
+    def get_formset_kwargs(self, name):
+        kwargs = {"prefix": name}
+        if self.request.method in ("POST", "PUT"):
+            kwargs.update(data=self.request.POST, files=self.request.FILES)
+        else:
+            kwargs["initial"] = self.get_formset_initial(name)
+        return kwargs
+
+    def get_formset_initial(self, name):
+        return []
+
+    def get_formsets(self):
+        if not hasattr(self, "formsets"):
+            self.formsets = {name: inline_options_formset(cls(**self.get_formset_kwargs(name)))
+                             for name, cls in self.formset_classes.items() if self.formset_in_use(name)}
+        return self.formsets
+
+    def post(self, request, *args, **kwargs):
+        form = self.get_form()
+        formsets = self.get_formsets()
+        if form.is_valid() and all(f.is_valid() for f in formsets.values()):
+            return self.form_valid(form)
+        return self.form_invalid(form)
+
+    # --- the service ------------------------------------------------------------------------------
     def perform(self, form):
         raise NotImplementedError
 
     def get_success_url(self):
         return self.result.get_absolute_url()
+
+    def on_conflict(self, form, error):
+        """Someone else saved meanwhile (``EditConflict``): nothing was written; a view with a
+        version field takes the new version here so that saving again goes through."""
 
     def form_valid(self, form):
         try:
@@ -177,6 +222,8 @@ class ServiceFormView(ScopedMixin, FormView):
         except ValidationError as error:
             for message in error.messages:
                 form.add_error(None, message)
+            if isinstance(error, EditConflict):
+                self.on_conflict(form, error)
             return self.form_invalid(form)
         if self.success_message:
             messages.success(self.request, self.success_message)
@@ -186,9 +233,16 @@ class ServiceFormView(ScopedMixin, FormView):
         ctx = super().get_context_data(**kwargs)
         ctx["title"] = self.title
         ctx["object"] = self.object
+        ctx["formsets"] = self.get_formsets()
         ctx["cancel_url"] = self.object.get_absolute_url() if self.object is not None else safe_url(
             self.request, self.request.GET.get("next", ""), default="")
         return ctx
+
+
+def inline_options_formset(formset):
+    for form in formset.forms:
+        inline_options(form)
+    return formset
 
 
 class ObjectFormView(ObjectMixin, ServiceFormView):

@@ -5,7 +5,7 @@
 
 * documents owned by the agencies, offices and wards under ``root`` (an agency keeps about five times
   as many as a ward), each with the default code ``{unit code}-{type code}-{number:02d}``, unique per
-  unit, and a ``DocumentCounter`` row per (unit, type) at the highest number used — so the next
+  unit, and a ``NumberSequence`` row per (unit, type) at the highest number used — so the next
   ``allocate_code`` continues after them;
 * about four revisions per document: older ones superseded, the newest effective (the document's
   ``current_revision``, ``effective_since`` and ``next_review_date`` set as publication sets them),
@@ -42,7 +42,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from qms_portal import fragments
-from qms_portal.models import Role, TransitionRecord, Unit, User, nfc
+from qms_portal.models import NumberSequence, Role, TransitionRecord, Unit, User, nfc
 from qms_portal.permissions import ancestor_paths
 
 from .cached import REGISTER_GENERATION
@@ -51,7 +51,6 @@ from .models import (
     Clause,
     Distribution,
     Document,
-    DocumentCounter,
     LegalDocument,
     ProcedureStep,
     Revision,
@@ -68,7 +67,7 @@ from .scale_text import (
     _paragraphs,
 )
 from .services.content import plain_text, search_form
-from .services.register import ensure_clauses, ensure_system_types
+from .services.register import ensure_clauses, ensure_system_types, numbering_kind
 
 S = Revision.Status
 
@@ -127,7 +126,7 @@ def analyze_models():
     """The models whose tables ``build_documents`` fills (for ANALYZE)."""
     tracked = [Document, Revision, ProcedureStep, Acknowledgement, LegalDocument, Distribution]
     return tracked + [m.history.model for m in tracked] + [
-        DocumentCounter, Document.clauses.through, Revision.legal_refs.through, TransitionRecord,
+        NumberSequence, Document.clauses.through, Revision.legal_refs.through, TransitionRecord,
     ]
 
 
@@ -373,8 +372,8 @@ def build_documents(*, root, documents=10000, revisions=40000, acknowledgements=
             document.is_withdrawn = p["fate"] == "withdrawn"
     _set_current(docs)
     Document.history.bulk_history_create(docs, batch_size=500, **history)
-    DocumentCounter.objects.bulk_create(
-        [DocumentCounter(unit_id=unit_id, doc_type=types[code], last_number=last)
+    NumberSequence.objects.bulk_create(
+        [NumberSequence(unit_id=unit_id, kind=numbering_kind(types[code]), year=None, last_number=last)
          for (unit_id, code), last in counters.items()], batch_size=500)
     timings["current revisions"] = time.perf_counter() - tick
 

@@ -70,6 +70,23 @@ def test_a_pattern_with_unknown_fields_or_without_the_number_is_refused(ds, patt
     assert new_document(ds).code == f"{ds.dept.code}-QT-01"  # nothing was saved
 
 
+def test_a_new_pattern_or_prefix_goes_on_from_the_last_number_given(ds):
+    assert new_document(ds).code == f"{ds.dept.code}-QT-01"
+    services.register_settings_save(acting_user=ds.author, unit=ds.dept, prefix="SNV",
+                                    pattern="{unit}/{prefix}-{type}-{number:03d}")
+    assert new_document(ds).code == f"{ds.dept.code}/SNV-QT-002"  # never 01 again, whatever it looks like
+
+
+def test_a_pattern_saved_unchecked_that_gives_too_long_a_code_is_refused_at_numbering(ds):
+    from documents.models import RegisterSettings
+
+    RegisterSettings.objects.create(unit=ds.dept, prefix="P" * 20, pattern="{prefix}{prefix}-{type}-{number}")
+    with pytest.raises(ValidationError) as error:
+        new_document(ds)
+    assert "longer than 40 characters" in error.value.message_dict["code"][0]
+    assert last_number(unit=ds.dept, kind="documents:QT") == 0  # the failed creation gave its number back
+
+
 def test_only_a_document_controller_of_the_unit_sets_its_pattern(ds):
     for user, unit in ((ds.staff, ds.office), (ds.author, ds.other)):
         with pytest.raises(PermissionDenied):

@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from qms_portal.forms import RichTextWidget, ScopedModelForm, ServiceForm
@@ -15,6 +16,7 @@ from .models import (
     ProcedureStep,
     RegisterSettings,
 )
+from .services.register import validate_code_pattern
 
 
 class DocumentForm(ScopedModelForm):
@@ -177,6 +179,29 @@ class LegalDocumentForm(forms.ModelForm):
 
 
 class RegisterSettingsForm(forms.ModelForm):
+    """A unit's code prefix and numbering pattern (the numbering page). The pattern is checked as the
+    service checks it, so the message appears beside the field."""
+
     class Meta:
         model = RegisterSettings
         fields = ["prefix", "pattern"]
+        help_texts = {
+            "prefix": _("Put in front of every code through {prefix}, e.g. SNV."),
+            "pattern": _("Fields: {prefix}, {type} (the document type's code), {number} (add :03d for three "
+                         "digits: 005), {unit} (the unit's code). Example: {prefix}-{type}-{number:02d} gives "
+                         "SNV-QT-05."),
+        }
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["pattern"].widget.attrs["spellcheck"] = "false"
+
+    def clean(self):
+        data = super().clean()
+        if data.get("prefix") and data.get("pattern"):
+            unit = self.instance.unit if self.instance.unit_id else None
+            try:
+                validate_code_pattern(data["pattern"], prefix=data["prefix"], unit=unit)
+            except ValidationError as error:
+                self.add_error("pattern", error)
+        return data

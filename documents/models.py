@@ -88,20 +88,6 @@ class RegisterSettings(BaseModel):
         return f"{self.unit.code}: {self.pattern}"
 
 
-class DocumentCounter(models.Model):
-    """The last number given per unit and type. It only grows, so a withdrawn code is never reused."""
-
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT)
-    doc_type = models.ForeignKey(DocumentType, on_delete=models.PROTECT)
-    last_number = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["unit", "doc_type"], name="unique_document_counter")]
-
-    def __str__(self):
-        return f"{self.unit_id}/{self.doc_type_id}: {self.last_number}"
-
-
 class LegalDocument(BaseModel):
     """A law, decree, decision or standard that documents rest on (e.g. 19/2014/QĐ-TTg)."""
 

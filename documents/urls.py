@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import legal, register, revisions
+from .views import legal, numbering, register, revisions
 
 app_name = "documents"
 urlpatterns = [
@@ -37,4 +37,7 @@ urlpatterns = [
     path("legal/<int:pk>/", legal.LegalDetailView.as_view(), name="legal_detail"),
     path("legal/<int:pk>/edit/", legal.LegalFormView.as_view(), name="legal_edit"),
     path("legal/<int:pk>/history/", legal.LegalHistoryView.as_view(), name="legal_history"),
+    path("numbering/", numbering.NumberingListView.as_view(), name="numbering"),
+    path("numbering/<int:pk>/", numbering.NumberingView.as_view(), name="numbering_edit"),
+    path("numbering/<int:pk>/history/", numbering.NumberingHistoryView.as_view(), name="numbering_history"),
 ]

@@ -365,6 +365,30 @@ class ReminderClaim(models.Model):
         return self.key
 
 
+
+class NumberSequence(models.Model):
+    """The last number given for one kind of record in one unit (and one year, for numbering that
+    starts again each year): ``qms_portal.numbering.next_number`` locks this row and adds one. It
+    only grows, so a number is never given twice, even when its record is later withdrawn."""
+
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("kind"), max_length=60)
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    last_number = models.PositiveIntegerField(_("last number"), default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "kind", "year"], name="unique_number_sequence"),
+            # NULL is distinct from NULL in a unique index: sequences without a year need their own.
+            models.UniqueConstraint(fields=["unit", "kind"], condition=models.Q(year__isnull=True),
+                                    name="unique_number_sequence_without_year"),
+        ]
+        verbose_name = _("number sequence")
+
+    def __str__(self):
+        year = f"/{self.year}" if self.year is not None else ""
+        return f"{self.unit_id}/{self.kind}{year}: {self.last_number}"
+
 # django-guardian grants on single objects, in direct-FK tables (fast joins, real foreign keys).
 class UnitUserObjectPermission(UserObjectPermissionBase):
     content_object = models.ForeignKey(Unit, on_delete=models.CASCADE)

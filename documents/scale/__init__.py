@@ -12,7 +12,7 @@ documents area's scale builder (``areas.register(scale="documents.scale.Document
 2. ``build.py`` — documents, then about four revisions each (older ones superseded, the newest
    effective, ~2 % withdrawn, as the revision workflow's transitions leave them), the documents'
    current revision (the fields publication sets, ``services.revisions.publication_fields``), the
-   numbering counters at the highest number used (so the next code continues after them);
+   numbering sequences at the highest number used (so the next code continues after them);
 3. procedures' steps (copied to an open draft as ``revision_create_draft`` copies them), ISO clauses,
    legal references (``legal.py`` makes the legal register), and the review and approval
    signatures of the current revisions, written by the workflow engine's own record builder
@@ -35,9 +35,9 @@ import random
 from django.db.models import Count
 
 from qms_portal.bench.tools import ScaleBuilder
-from qms_portal.models import TransitionRecord
+from qms_portal.models import NumberSequence, TransitionRecord
 
-from ..models import Acknowledgement, Distribution, Document, DocumentCounter, LegalDocument, ProcedureStep, Revision
+from ..models import Acknowledgement, Distribution, Document, LegalDocument, ProcedureStep, Revision
 from .build import build_documents
 from .plan import SEARCH_VI, SEARCH_ZH
 
@@ -49,7 +49,7 @@ def analyze_models():
     """The models whose tables ``build_documents`` fills (for ANALYZE)."""
     tracked = [Document, Revision, ProcedureStep, Acknowledgement, LegalDocument, Distribution]
     return tracked + [m.history.model for m in tracked] + [
-        DocumentCounter, Document.clauses.through, Revision.legal_refs.through, TransitionRecord,
+        NumberSequence, Document.clauses.through, Revision.legal_refs.through, TransitionRecord,
     ]
 
 

@@ -10,12 +10,13 @@ from django.db import connection, transaction
 from simple_history.utils import bulk_create_with_history
 
 from qms_portal import fragments
-from qms_portal.models import TransitionRecord, User
+from qms_portal.models import NumberSequence, TransitionRecord, User
 from qms_portal.workflow import transition_record
 
 from ..cached import REGISTER_GENERATION
-from ..models import Acknowledgement, Distribution, Document, DocumentCounter, ProcedureStep, Revision
+from ..models import Acknowledgement, Distribution, Document, ProcedureStep, Revision
 from ..services.content import search_text_of
+from ..services.register import numbering_kind
 from ..services.revisions import WORKFLOW, publication_fields
 from .acks import acknowledgements as plan_acknowledgements
 from .plan import CLAUSE_SHARE, LEGAL_SHARE, S, aware, plan_documents, prepare
@@ -150,8 +151,8 @@ def set_current_revisions(s, plans, docs, counters):
             document.is_withdrawn = p["fate"] == "withdrawn"
     _write_current(docs)
     Document.history.bulk_history_create(docs, batch_size=500, **s.history)
-    DocumentCounter.objects.bulk_create(
-        [DocumentCounter(unit_id=unit_id, doc_type=s.types[code], last_number=last)
+    NumberSequence.objects.bulk_create(
+        [NumberSequence(unit_id=unit_id, kind=numbering_kind(s.types[code]), year=None, last_number=last)
          for (unit_id, code), last in counters.items()], batch_size=500)
 
 

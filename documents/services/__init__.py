@@ -26,7 +26,9 @@ from .register import (  # noqa: F401
     document_update,
     ensure_clauses,
     ensure_system_types,
+    next_codes,
     register_settings_save,
+    validate_code_pattern,
 )
 from .revisions import (  # noqa: F401
     WORKFLOW,

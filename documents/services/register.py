@@ -1,20 +1,18 @@
 """The document register: types, numbering, documents."""
 
-import string
-
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from qms_portal import numbering
 from qms_portal.services import require_can as _require
 from qms_portal.services import save_tracked as _save
 
 from ..models import (
     Clause,
     Document,
-    DocumentCounter,
     DocumentType,
     PeriodicReview,
     RegisterSettings,
@@ -61,45 +59,80 @@ def _review_base(document):
     return max(d for d in (last, document.effective_since) if d is not None)
 
 
+DEFAULT_PATTERN = "{prefix}-{type}-{number:02d}"
+CODE_LENGTH = Document._meta.get_field("code").max_length
+
+
 def register_prefix(unit):
     settings_row = RegisterSettings.objects.filter(unit=unit).first()
     if settings_row is not None:
         return settings_row.prefix, settings_row.pattern
-    return unit.code, "{prefix}-{type}-{number:02d}"
+    return unit.code, DEFAULT_PATTERN
 
 
-PATTERN_FIELDS = {"prefix", "type", "number"}
+def numbering_kind(doc_type):
+    """The kind of the unit's number sequence for this document type (``qms_portal.numbering``)."""
+    return f"documents:{doc_type.code}"
 
 
-def pattern_problem(pattern):
-    """True when ``pattern`` cannot number documents: a field other than {prefix}, {type} and
-    {number} (attribute and index lookups included), a broken brace, or no {number} at all, which
-    would give every document the same code."""
-    try:
-        fields = [name for _text, name, _spec, _conv in string.Formatter().parse(pattern) if name is not None]
-        pattern.format(prefix="X", type="QT", number=1)
-    except (KeyError, IndexError, ValueError, AttributeError, TypeError):
-        return True
-    return not set(fields) <= PATTERN_FIELDS or "number" not in fields
+def code_fields(prefix, doc_type_code):
+    return {"prefix": prefix, "type": doc_type_code}
+
+
+def validate_code_pattern(pattern, *, prefix="X", unit=None):
+    """Raise ``ValidationError`` (the message says what is wrong) unless ``pattern`` can number
+    documents: the fields {prefix}, {type}, {number} (or {n}) and {unit}, with the number present,
+    so that no two documents get the same code, and a first code that fits the code field."""
+    longest_type = max(DocumentType.objects.values_list("code", flat=True), key=len, default="QT")
+    numbering.validate_pattern(pattern, code_fields(prefix, longest_type))
+    sample = pattern.format(prefix=prefix, type=longest_type, unit=unit.code if unit else "X", n=1, number=1)
+    if len(sample) > CODE_LENGTH:
+        raise ValidationError(_("The codes this pattern gives would be longer than %(max)d characters."),
+                              params={"max": CODE_LENGTH})
+
+
+def _code_taken(unit):
+    return lambda code: Document.objects.filter(unit=unit, code=code).exists()
 
 
 def allocate_code(unit, doc_type):
-    """The next code for this unit and type. The counter row is locked, and it only ever grows:
-    a withdrawn document's code is never given again."""
-    counter, _created = DocumentCounter.objects.select_for_update().get_or_create(unit=unit, doc_type=doc_type)
+    """The next code for this unit and type, from the unit's number sequence for the type
+    (``qms_portal.numbering``): the sequence is locked until the caller's transaction ends, and it
+    only ever grows, so a withdrawn document's code is never given again. Codes already typed by
+    hand are passed over."""
     prefix, pattern = register_prefix(unit)
-    if pattern_problem(pattern):
+    fields = code_fields(prefix, doc_type.code)
+    try:
+        numbering.validate_pattern(pattern, fields)
+    except ValidationError:
         # A pattern saved before it was checked (or without {number}) would give the same code for
-        # every number, and the loop below would never end.
+        # every number.
         raise ValidationError({"code": _("The numbering pattern of this unit is not valid; type the code by hand "
-                                         "or ask the document controller to correct it.")})
-    while True:
-        counter.last_number += 1
-        code = pattern.format(prefix=prefix, type=doc_type.code, number=counter.last_number)
-        if not Document.objects.filter(unit=unit, code=code).exists():
-            break
-    counter.save(update_fields=["last_number"])
+                                         "or ask the document controller to correct it.")}) from None
+    code = numbering.next_number(unit=unit, kind=numbering_kind(doc_type), pattern=pattern, fields=fields,
+                                 taken=_code_taken(unit))
+    if len(code) > CODE_LENGTH:
+        raise ValidationError({"code": _("The next code, %(code)s, is longer than %(max)d characters; type the "
+                                         "code by hand or ask the document controller to shorten the pattern.")
+                                       % {"code": code, "max": CODE_LENGTH}})
     return code
+
+
+def next_codes(unit, doc_types, prefix=None, pattern=None):
+    """``[(document type, the code the next document of that type will get)]`` without consuming any
+    number (for the numbering page); the unit's saved prefix and pattern unless others are given.
+    The code is None where the pattern cannot number documents."""
+    saved_prefix, saved_pattern = register_prefix(unit)
+    prefix, pattern = prefix or saved_prefix, pattern or saved_pattern
+    rows = []
+    for doc_type in doc_types:
+        try:
+            code = numbering.peek_next(unit=unit, kind=numbering_kind(doc_type), pattern=pattern,
+                                       fields=code_fields(prefix, doc_type.code), taken=_code_taken(unit))
+        except ValidationError:
+            code = None
+        rows.append((doc_type, code))
+    return rows
 
 
 @transaction.atomic
@@ -147,9 +180,10 @@ def document_update(*, acting_user, document, **fields):
 @transaction.atomic
 def register_settings_save(*, acting_user, unit, prefix, pattern):
     _require(acting_user, "documents.change_registersettings", unit)
-    if pattern_problem(pattern):
-        raise ValidationError({"pattern": _("Use only {prefix}, {type} and {number} in the pattern, and "
-                                            "include {number}.")})
+    try:
+        validate_code_pattern(pattern, prefix=prefix, unit=unit)
+    except ValidationError as error:
+        raise ValidationError({"pattern": error.messages}) from None
     row = RegisterSettings.objects.filter(unit=unit).first() or RegisterSettings(unit=unit)
     row.prefix, row.pattern = prefix, pattern
     return _save(row, acting_user)

@@ -3,7 +3,8 @@ who may open each page, in and out of scope, for every seeded role.
 
 Objects, placed on the unit the matrix asks for (ward1 in scope, division out of scope): an
 effective procedure with a distribution entry and a source file, its effective revision, the open
-draft of its next revision, an open change request; the legal document is global.
+draft of its next revision, an open change request; the legal document is global. The numbering
+pages are about a unit: the core's own "unit" object of the matrix.
 """
 
 from documents import services
@@ -15,6 +16,7 @@ VIEW_DOC = "documents.view_document"
 VIEW_REV = "documents.view_revision"
 VIEW_CR = "documents.view_changerequest"
 DECIDE = "documents.decide_changerequest"
+NUMBERING = "documents.change_registersettings"
 
 ROWS = {
     "documents:register": P(VIEW_DOC),
@@ -54,6 +56,10 @@ ROWS = {
     "documents:legal_detail": P("documents.view_legaldocument", "legal", scoped=False),
     "documents:legal_edit": P("documents.change_legaldocument", "legal", scoped=False),
     "documents:legal_history": P("documents.view_legaldocument", "legal", scoped=False),
+    # the numbering page of a unit (the matrix's own unit: ward1 in scope, division out of scope)
+    "documents:numbering": P(NUMBERING),
+    "documents:numbering_edit": P(NUMBERING, "unit"),
+    "documents:numbering_history": P(NUMBERING, "unit"),
 }
 
 POST_DATA = {

@@ -6,7 +6,8 @@ from django.utils import translation
 
 from documents import services
 from documents.forms import DocumentForm
-from documents.models import Clause, Document, DocumentCounter, DocumentType
+from documents.models import Clause, Document, DocumentType
+from qms_portal.numbering import last_number
 from tests.documents.factories import doc_type, effective_document, new_document
 from tests.factories import make_superuser
 
@@ -51,7 +52,7 @@ def test_numbers_run_per_unit_and_per_type(ds):
     assert procedures == ["SNV-QT-01", "SNV-QT-02", "SNV-QT-03"]
     assert (instruction, form) == ("SNV-HD-01", "SNV-BM-01")
     assert in_office == f"{ds.office.code}-QT-01"  # the office has its own register, no settings
-    assert DocumentCounter.objects.get(unit=ds.dept, doc_type=doc_type("QT")).last_number == 3
+    assert last_number(unit=ds.dept, kind="documents:QT") == 3
 
 
 def test_the_register_settings_pattern_shapes_the_code(ds):
@@ -67,6 +68,23 @@ def test_a_pattern_with_unknown_fields_or_without_the_number_is_refused(ds, patt
         services.register_settings_save(acting_user=ds.author, unit=ds.dept, prefix="SNV", pattern=pattern)
     assert "pattern" in error.value.message_dict
     assert new_document(ds).code == f"{ds.dept.code}-QT-01"  # nothing was saved
+
+
+def test_a_new_pattern_or_prefix_goes_on_from_the_last_number_given(ds):
+    assert new_document(ds).code == f"{ds.dept.code}-QT-01"
+    services.register_settings_save(acting_user=ds.author, unit=ds.dept, prefix="SNV",
+                                    pattern="{unit}/{prefix}-{type}-{number:03d}")
+    assert new_document(ds).code == f"{ds.dept.code}/SNV-QT-002"  # never 01 again, whatever it looks like
+
+
+def test_a_pattern_saved_unchecked_that_gives_too_long_a_code_is_refused_at_numbering(ds):
+    from documents.models import RegisterSettings
+
+    RegisterSettings.objects.create(unit=ds.dept, prefix="P" * 20, pattern="{prefix}{prefix}-{type}-{number}")
+    with pytest.raises(ValidationError) as error:
+        new_document(ds)
+    assert "longer than 40 characters" in error.value.message_dict["code"][0]
+    assert last_number(unit=ds.dept, kind="documents:QT") == 0  # the failed creation gave its number back
 
 
 def test_only_a_document_controller_of_the_unit_sets_its_pattern(ds):
@@ -134,7 +152,7 @@ def test_a_procedure_needs_a_category(ds):
         new_document(ds, category="")
     assert "category" in error.value.message_dict
     assert not Document.objects.filter(unit=ds.dept).exists()
-    assert not DocumentCounter.objects.filter(unit=ds.dept, last_number__gt=0).exists()
+    assert last_number(unit=ds.dept, kind="documents:QT") == 0
 
 
 @pytest.mark.parametrize("category", ["mandatory", "operational", "support"])

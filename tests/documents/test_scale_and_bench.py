@@ -16,7 +16,6 @@ from documents.filters import DocumentFilter
 from documents.models import (
     Acknowledgement,
     Document,
-    DocumentCounter,
     DocumentType,
     LegalDocument,
     ProcedureStep,
@@ -26,7 +25,7 @@ from documents.scale import SEARCH_VI, SEARCH_ZH, showcase_revision
 from documents.services import allocate_code
 from documents.services.content import plain_text, search_form
 from qms_portal.bench.scale import BENCH_ADMIN
-from qms_portal.models import TransitionRecord, Unit, User
+from qms_portal.models import NumberSequence, TransitionRecord, Unit, User
 from qms_portal.pdf import weasyprint_problem
 from tests.helpers import listed_codes
 
@@ -68,13 +67,13 @@ def test_codes_follow_the_default_pattern_unique_per_unit_and_the_counters_conti
     for d in documents:
         found = re.fullmatch(rf"{re.escape(d.unit.code)}-{d.doc_type.code}-(\d{{2,}})", d.code)
         assert found, d.code
-        key = (d.unit_id, d.doc_type_id)
+        key = (d.unit_id, f"documents:{d.doc_type.code}")
         highest[key] = max(highest.get(key, 0), int(found.group(1)))
     assert len({(d.unit_id, d.code) for d in documents}) == len(documents)
-    assert {(c.unit_id, c.doc_type_id): c.last_number for c in DocumentCounter.objects.all()} == highest
+    assert {(s.unit_id, s.kind): s.last_number for s in NumberSequence.objects.filter(year=None)} == highest
     # The register goes on numbering after the generated documents.
-    (unit_id, type_id), last = next(iter(highest.items()))
-    unit, doc_type = Unit.objects.get(pk=unit_id), DocumentType.objects.get(pk=type_id)
+    (unit_id, kind), last = next(iter(highest.items()))
+    unit, doc_type = Unit.objects.get(pk=unit_id), DocumentType.objects.get(code=kind.split(":")[1])
     with transaction.atomic():
         assert allocate_code(unit, doc_type) == f"{unit.code}-{doc_type.code}-{last + 1:02d}"
 

@@ -30,8 +30,9 @@ NOT_BUSINESS = {
     "qms_portal.Notification": "a message to one person, scoped by recipient",
     "qms_portal.OutboxMessage": "a queued task",
     "qms_portal.ReminderClaim": "an idempotency key",
+    "qms_portal.NumberSequence": "a counter (last number per unit, kind and year) locked to give numbers; it only "
+                                 "grows, and the records it numbers keep their own history",
     "documents.Clause": "the ISO 9001 clause catalogue: fixed reference data, not edited in the portal",
-    "documents.DocumentCounter": "a number sequence per unit and type (it only grows)",
     "documents.ControlledCopy": "a rendered PDF of a revision: a cache, remade from the revision",
 }
 # Business models that are deliberately not scoped to a unit (history still required).

@@ -130,7 +130,7 @@ def _through_workflow(document, revision, people, content, effective, steps=None
         return revision
     services.revision_transition(acting_user=reviewer, revision=revision, name="accept", password=PASSWORD)
     services.revision_transition(acting_user=approver, revision=revision, name="approve", password=PASSWORD)
-    services.publish(revision)
+    services.revision_publish(revision=revision)
     return revision
 
 

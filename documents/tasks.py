@@ -7,7 +7,7 @@ from . import services
 
 @shared_task(name="documents.tasks.publish_due")
 def publish_due():
-    return services.publish_due()
+    return services.revision_publish_due()
 
 
 @shared_task(name="documents.tasks.publish_revision")
@@ -15,7 +15,7 @@ def publish_revision(revision_id):
     from .models import Revision
 
     revision = Revision.objects.filter(pk=revision_id).first()
-    return bool(revision and services.publish(revision))
+    return bool(revision and services.revision_publish(revision=revision))
 
 
 @shared_task(name="documents.tasks.send_reminders")

@@ -123,7 +123,7 @@ def user_create(*, acting_user, username, full_name, email, primary_unit, positi
         user.set_unusable_password()
     save_tracked(user, acting_user)
     if send_set_password_link and user.email:
-        transaction.on_commit(lambda: send_password_link(user, request=request))
+        transaction.on_commit(lambda: user_send_password_link(acting_user=acting_user, user=user, request=request))
     return user
 
 
@@ -139,7 +139,7 @@ class _PasswordLinkForm(PasswordResetForm):
         return [self.user] if self.user.is_active and self.user.email else []
 
 
-def send_password_link(user, request=None):
+def user_send_password_link(*, acting_user, user, request=None):
     """E-mail the user Django's own password-setting link (the same as "forgot password")."""
     form = _PasswordLinkForm(user)
     if not form.is_valid():

@@ -2,7 +2,7 @@
 
 from .content import docx_to_html, plain_text  # noqa: F401
 from .distribution import (  # noqa: F401
-    assign_acknowledgements,
+    acknowledgements_assign,
     coverage,
     distribution_add,
     distribution_remove,
@@ -15,13 +15,13 @@ from .lifecycle import (  # noqa: F401
     affected_documents,
     change_request_create,
     change_request_transition,
-    flag_citing_documents,
+    legal_document_flag_citing,
     legal_document_save,
     periodic_review_record,
     remind_periodic_reviews,
 )
 from .register import (  # noqa: F401
-    allocate_code,
+    document_allocate_code,
     document_create,
     document_update,
     ensure_clauses,
@@ -33,9 +33,9 @@ from .register import (  # noqa: F401
 from .revisions import (  # noqa: F401
     WORKFLOW,
     EditConflict,
-    publish,
-    publish_due,
     revision_create_draft,
+    revision_publish,
+    revision_publish_due,
     revision_save_draft,
     revision_set_reviewers,
     revision_transition,

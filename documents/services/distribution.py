@@ -44,7 +44,7 @@ def recipients(document):
     return User.objects.filter(is_active=True).filter(q).distinct()
 
 
-def assign_acknowledgements(revision, acting_user):
+def acknowledgements_assign(*, acting_user, revision):
     """A read-and-acknowledge task for every recipient of a newly effective revision."""
     people = list(recipients(revision.document).exclude(pk__in=revision.acknowledgements.values("user_id"))
                   .only("pk", "primary_unit_id", "is_active", "notification_mode", "email", "language"))

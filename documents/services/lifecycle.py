@@ -149,7 +149,7 @@ def legal_document_save(*, acting_user, legal=None, **fields):
         setattr(legal, name, value)
     _save(legal, acting_user)
     if status_before is not None and status_before != legal.status:
-        flag_citing_documents(legal, acting_user)
+        legal_document_flag_citing(acting_user=acting_user, legal=legal)
     return legal
 
 
@@ -160,7 +160,7 @@ def affected_documents(legal):
     ).select_related("unit", "process_owner")
 
 
-def flag_citing_documents(legal, acting_user):
+def legal_document_flag_citing(*, acting_user, legal):
     """A change of a legal document's status marks every effective document citing it "review
     required" and tells the owners."""
     count = 0

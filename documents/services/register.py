@@ -95,7 +95,7 @@ def _code_taken(unit):
     return lambda code: Document.objects.filter(unit=unit, code=code).exists()
 
 
-def allocate_code(unit, doc_type):
+def document_allocate_code(*, unit, doc_type):
     """The next code for this unit and type, from the unit's number sequence for the type
     (``qms_portal.numbering``): the sequence is locked until the caller's transaction ends, and it
     only ever grows, so a withdrawn document's code is never given again. Codes already typed by
@@ -142,7 +142,7 @@ def document_create(*, acting_user, unit, doc_type, title, process_owner, catego
     _require(acting_user, "documents.add_document", unit)
     if doc_type.needs_category and not category:
         raise ValidationError({"category": _("Choose the category of this procedure.")})
-    code = code.strip() or allocate_code(unit, doc_type)
+    code = code.strip() or document_allocate_code(unit=unit, doc_type=doc_type)
     if Document.objects.filter(unit=unit, code=code).exists():
         raise ValidationError({"code": _("The code %(code)s is already used in this unit.") % {"code": code}})
     document = _save(

@@ -25,7 +25,7 @@ from .register import _require, _save
 
 S = Revision.Status
 
-# The day a publication sweep acts for (``publish_due(today=…)``); None means the real date. The
+# The day a publication sweep acts for (``revision_publish_due(today=…)``); None means the real date. The
 # guard reads it, so a sweep and its guard agree on what "the effective date has come" means.
 _sweep_day = ContextVar("documents_sweep_day", default=None)
 
@@ -226,9 +226,9 @@ def _on_publish(revision, user, reason, data):
     for name, value in publication_fields(document, revision).items():
         setattr(document, name, value)
     _save(document, user, reason=_("Revision %(label)s became effective") % {"label": revision.label})
-    from .distribution import assign_acknowledgements
+    from .distribution import acknowledgements_assign
 
-    assign_acknowledgements(revision, user)
+    acknowledgements_assign(acting_user=user, revision=revision)
     enqueue("documents.tasks.render_controlled_copy", revision_id=revision.pk, language=settings.LANGUAGE_CODE)
 
 
@@ -317,24 +317,26 @@ def revision_transition(*, acting_user, revision, name, reason="", password=None
     return WORKFLOW.perform(revision, name, acting_user=acting_user, reason=reason, password=password, data=data)
 
 
-def publish_due(today=None):
-    """Publish every approved revision whose effective date has come (the daily task)."""
+def revision_publish_due(*, acting_user=None, today=None):
+    """Publish every approved revision whose effective date has come (the hourly task), as the
+    portal itself unless ``acting_user`` is given. Returns how many were published."""
     today = today or timezone.localdate()
     published = 0
     for revision in Revision.objects.filter(status=S.APPROVED, effective_date__lte=today):
-        if publish(revision, today=today):
+        if revision_publish(acting_user=acting_user, revision=revision, today=today):
             published += 1
     return published
 
 
-def publish(revision, today=None):
-    """Publish one approved revision as the portal itself; False if it is not due or already done.
-    ``today`` is the day the sweep acts for (default: the real date)."""
+def revision_publish(*, revision, acting_user=None, today=None):
+    """Publish one approved revision (a system transition: the portal's own account by default);
+    False if it is not due or already done. ``today`` is the day the sweep acts for (default: the
+    real date)."""
     from qms_portal.workflow import TransitionError
 
     token = _sweep_day.set(today)
     try:
-        WORKFLOW.perform(revision, "publish", acting_user=system_user(), system=True)
+        WORKFLOW.perform(revision, "publish", acting_user=acting_user or system_user(), system=True)
     except TransitionError:
         return False
     finally:

@@ -113,7 +113,7 @@ def drive_to_effective(s, revision, *, reviewers=None, approver=None, **draft):
     # Outside a test transaction (the browser tests) the approval's on-commit hook has already
     # published a revision that takes effect today.
     if revision.status != Revision.Status.EFFECTIVE:
-        assert services.publish(revision), "the revision could not be published"
+        assert services.revision_publish(revision=revision), "the revision could not be published"
         revision.refresh_from_db()
     return revision
 
@@ -212,7 +212,7 @@ def document_in(unit, *, author, reviewer, approver, title=None, type_code="QT",
     services.revision_transition(acting_user=author, revision=revision, name="submit")
     services.revision_transition(acting_user=reviewer, revision=revision, name="accept", password=PASSWORD)
     services.revision_transition(acting_user=approver, revision=revision, name="approve", password=PASSWORD)
-    services.publish(Revision.objects.get(pk=revision.pk))
+    services.revision_publish(revision=Revision.objects.get(pk=revision.pk))
     return Document.objects.get(pk=document.pk)
 
 

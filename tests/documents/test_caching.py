@@ -152,7 +152,7 @@ def test_work_on_a_draft_keeps_the_register_and_its_publication_shows_at_once(ds
     accept_all(ds, draft, reviewers)
     approve(ds, draft)
     if Revision.objects.get(pk=draft.pk).status != Revision.Status.EFFECTIVE:
-        services.publish(draft)
+        services.revision_publish(revision=draft)
     row = re.search(rf'<tr data-code="{re.escape(document.code)}".*?</tr>',
                     client.get(REGISTER, {"status": "all"}).content.decode(), re.S).group(0)
     assert ">02<" in row  # rev. 02 is the current one
@@ -173,7 +173,7 @@ def test_someone_a_document_is_distributed_to_finds_it_in_their_register_at_once
     document = effective_document(ds)
     assert listed(client)[0] == set()
     services.distribution_add(acting_user=ds.author, document=document, person=ds.outsider)
-    services.assign_acknowledgements(document.current_revision, ds.author)
+    services.acknowledgements_assign(acting_user=ds.author, revision=document.current_revision)
     assert listed(client_for(ds.outsider))[0] == {document.code}
 
 
@@ -277,7 +277,7 @@ def test_the_page_body_is_shared_but_each_reader_gets_their_own_actions(ds, clie
 def test_a_reader_the_document_was_only_sent_to_sees_no_link_they_could_not_open(ds, client_for):
     document = effective_document(ds)
     services.distribution_add(acting_user=ds.author, document=document, person=ds.outsider)
-    services.assign_acknowledgements(document.current_revision, ds.author)
+    services.acknowledgements_assign(acting_user=ds.author, revision=document.current_revision)
     request = services.change_request_create(acting_user=ds.staff, document=document, reason="Thêm biểu mẫu")
     draft = services.revision_create_draft(acting_user=ds.author, document=document, reason="Cập nhật")
     url = document.get_absolute_url()

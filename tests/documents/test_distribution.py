@@ -136,7 +136,7 @@ def test_publication_gives_each_recipient_a_task_a_message_and_an_email(ds, djan
     revision = approved_with_list(ds)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.publish(revision)
+        assert services.revision_publish(revision=revision)
     acks = Acknowledgement.objects.filter(revision=revision)
     assert {a.user for a in acks} == dept_members(ds)
     assert all(a.acknowledged_at is None for a in acks)

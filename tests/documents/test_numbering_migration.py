@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from documents.services import allocate_code, ensure_system_types
+from documents.services import document_allocate_code, ensure_system_types
 from qms_portal.models import NumberSequence
 from tests import factories
 
@@ -69,8 +69,9 @@ def test_the_counters_become_number_sequences_with_the_same_last_numbers_and_bac
             (ward.pk, "documents:BM", None): 9,
             (ward.pk, "NC", 2026): 4,
         }
-        assert allocate_code(dept, types["QT"]) == "MIGSNV-QT-08"  # numbering goes on after the counter
-        assert allocate_code(ward, types["BM"]) == "MIGW1-BM-10"
+        # numbering goes on after the counter
+        assert document_allocate_code(unit=dept, doc_type=types["QT"]) == "MIGSNV-QT-08"
+        assert document_allocate_code(unit=ward, doc_type=types["BM"]) == "MIGW1-BM-10"
 
         # Backwards: the counters come back from the sequences (with what was given meanwhile).
         executor = _migrate([before])
@@ -81,4 +82,5 @@ def test_the_counters_become_number_sequences_with_the_same_last_numbers_and_bac
     finally:
         _migrate(_latest())
     assert not NumberSequence.objects.filter(last_number__lt=0).exists()
-    assert allocate_code(dept, types["QT"]) == "MIGSNV-QT-09"  # forward again: nothing lost, nothing twice
+    # forward again: nothing lost, nothing twice
+    assert document_allocate_code(unit=dept, doc_type=types["QT"]) == "MIGSNV-QT-09"

@@ -22,7 +22,7 @@ from documents.models import (
     Revision,
 )
 from documents.scale import SEARCH_VI, SEARCH_ZH, showcase_revision
-from documents.services import allocate_code
+from documents.services import document_allocate_code
 from documents.services.content import plain_text, search_form
 from qms_portal.bench.scale import BENCH_ADMIN
 from qms_portal.models import NumberSequence, TransitionRecord, Unit, User
@@ -75,7 +75,7 @@ def test_codes_follow_the_default_pattern_unique_per_unit_and_the_counters_conti
     (unit_id, kind), last = next(iter(highest.items()))
     unit, doc_type = Unit.objects.get(pk=unit_id), DocumentType.objects.get(code=kind.split(":")[1])
     with transaction.atomic():
-        assert allocate_code(unit, doc_type) == f"{unit.code}-{doc_type.code}-{last + 1:02d}"
+        assert document_allocate_code(unit=unit, doc_type=doc_type) == f"{unit.code}-{doc_type.code}-{last + 1:02d}"
 
 
 def test_every_current_revision_is_the_documents_own_effective_one_with_superseded_ones_before_it():

@@ -298,18 +298,18 @@ class TestPublication:
     def test_it_waits_for_the_effective_date(self, ds):
         today = timezone.localdate()
         revision = self.approved(ds, today + timedelta(days=10))
-        assert services.publish(revision) is False
-        assert services.publish_due() == 0
-        assert services.publish_due(today=today + timedelta(days=9)) == 0
+        assert services.revision_publish(revision=revision) is False
+        assert services.revision_publish_due() == 0
+        assert services.revision_publish_due(today=today + timedelta(days=9)) == 0
         assert fresh(revision).status == S.APPROVED
-        assert services.publish_due(today=today + timedelta(days=10)) == 1
+        assert services.revision_publish_due(today=today + timedelta(days=10)) == 1
         assert fresh(revision).status == S.EFFECTIVE
-        assert services.publish_due(today=today + timedelta(days=11)) == 0  # once
+        assert services.revision_publish_due(today=today + timedelta(days=11)) == 0  # once
 
     def test_a_late_sweep_still_publishes(self, ds):
         today = timezone.localdate()
         revision = self.approved(ds, today + timedelta(days=3))
-        assert services.publish_due(today=today + timedelta(days=40)) == 1
+        assert services.revision_publish_due(today=today + timedelta(days=40)) == 1
         revision = fresh(revision)
         assert revision.status == S.EFFECTIVE
         document = revision.document

@@ -36,9 +36,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 # Categorical colours (darkened Okabe–Ito hues), each ≥ 4.5:1 against white.
-PALETTE = ("#0b62a4", "#c2410c", "#0f7a5c", "#a3427a", "#8a6100", "#6d28d9", "#4b5563", "#2f6b8a")
+PALETTE = ("#0b62a4", "#c2410c", "#0f7a5c", "#a3427a", "#8a6100", "#6d28d9", "#4b5563", "#9f1239")
 # Heat-map tones, light to dark (viridis-like: they differ in lightness, not only in hue), ≥ 4.5:1.
-HEAT_TONES = ("#1d7f6e", "#2f6b8a", "#3b4a8c", "#482878", "#440154")
+HEAT_TONES = ("#1d7f6e", "#1a6e8c", "#33508f", "#482878", "#2e1a47")
 TEXT, MUTED, AXIS, GRID, WHITE = "#212529", "#495057", "#6c757d", "#dee2e6", "#ffffff"
 
 WIDTH = 400  # viewBox units; on a 390 px phone one unit is about 0.9 px
@@ -179,7 +179,7 @@ def _series(series, count, default_name):
         pairs = list(series.items())
     else:
         series = list(series)
-        if series and all(v is None or isinstance(v, int | float | Decimal) for v in series):
+        if not any(isinstance(item, tuple | list) for item in series):
             pairs = [(default_name, series)]
         else:
             pairs = [tuple(pair) for pair in series]

@@ -661,7 +661,7 @@ def _tones(count):
 
 
 def _heat_summary(title, rows, columns, cells, levels):
-    text = _("%(title)s: %(rows)s rows by %(columns)s columns") % {
+    text = _("%(title)s: a grid of %(rows)s × %(columns)s") % {
         "title": _label(title), "rows": len(rows), "columns": len(columns)}
     counts = {key: 0 for key, _l, _m in levels}
     for r, _lr in rows:

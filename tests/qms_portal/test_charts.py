@@ -158,6 +158,9 @@ def test_a_legend_wraps_onto_more_lines_when_its_entries_do_not_fit():
     chart = charts.bar(["A", "B"], series, title="Legend")
     legend_lines = {t.get("y") for t in parse(chart).iter(SVG + "text") if (t.text or "").startswith("A rather")}
     assert len(legend_lines) >= 3
+    # and the plot starts below the legend's last line
+    tallest = min(float(b.get("y")) for b in elements(chart, "rect", "qms-chart-bar"))
+    assert tallest > max(float(y) for y in legend_lines)
 
 
 def test_empty_data_says_no_data():

@@ -1,0 +1,148 @@
+"""Roll-ups up the unit tree: rows counted per unit and summed upwards (a district = itself + its
+offices + its wards), for dashboards and reports of every area.
+
+    nodes = rollup(Nonconformity.objects.restrict(user, "view"), by="status")
+    drill = rollup_children(Nonconformity.objects.restrict(user, "view"), parent=district)
+
+Any queryset of a scoped model (one that declares ``unit_field``): the caller restricts it first
+(``.restrict(user, action)``), so rows the reader may not see are never counted. Two queries
+whatever the amount of data: one GROUP BY over the queryset on its unit (following ``unit_field``,
+e.g. ``revision__document__unit``) and one for the units reported on; the sums are made in Python
+with the units' materialised paths (each count is added to the unit and to each unit above it).
+Rows without a unit (a nullable ``unit_field``) are not counted.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db.models import Count
+
+from .models import Unit
+from .permissions import ancestor_paths
+
+UNIT_COLUMNS = ("id", "code", "name", "kind", "path", "depth", "parent_id", "is_active")
+
+
+@dataclass(frozen=True)
+class UnitRef:
+    """The few columns of a unit a dashboard shows (no model instance, no further query)."""
+
+    id: int
+    code: str
+    name: str
+    kind: str
+    path: str
+    depth: int
+    parent_id: int | None
+    is_active: bool
+
+    def __str__(self):
+        return f"{self.code} · {self.name}"
+
+
+@dataclass
+class Node:
+    """One unit's figures: ``own`` rows on the unit itself, ``total`` on it and every unit below;
+    with ``by=``, the same split per value of that field (values without rows are absent: read
+    them with ``.get(value, 0)``)."""
+
+    unit: UnitRef
+    own: int = 0
+    total: int = 0
+    own_by: dict = field(default_factory=dict)
+    total_by: dict = field(default_factory=dict)
+
+
+@dataclass
+class Drilldown:
+    """What a drill-down dashboard shows for ``parent``: its own rows (``parent.own``), everything
+    in its subtree (``parent.total``), and each direct child with its subtree (``children``,
+    children without rows included with zeros)."""
+
+    parent: Node
+    children: list
+
+
+def _lookups(model):
+    unit_field = getattr(model, "unit_field", None)
+    if unit_field is None:
+        raise ValueError(f"{model.__name__} has no unit_field: it is not scoped to units")
+    if unit_field == "":
+        return "pk", "path"
+    return unit_field, f"{unit_field}__path"
+
+
+def _counts(queryset, by, root):
+    """``{(unit id, unit path): Counter({by value: rows})}`` in one GROUP BY query (the by value is
+    None without ``by``)."""
+    unit_key, path_key = _lookups(queryset.model)
+    if root is not None:
+        queryset = queryset.filter(**{f"{path_key}__startswith": root.path})
+    columns = [unit_key, path_key] + ([by] if by else [])
+    counts = {}
+    # COUNT(DISTINCT pk): a filter across a many-valued relation must not count a row twice.
+    for row in queryset.order_by().values(*columns).annotate(rows=Count("pk", distinct=True)):
+        if row[unit_key] is None:
+            continue
+        key = (row[unit_key], row[path_key])
+        counts.setdefault(key, Counter())[row[by] if by else None] += row["rows"]
+    return counts
+
+
+def _root(root):
+    if root is None or isinstance(root, Unit):
+        return root
+    return Unit.objects.only("id", "path").get(pk=root)
+
+
+def rollup(queryset, *, units=None, by=None, root=None):
+    """Rows of ``queryset`` per unit, summed up the tree: a list of ``Node`` in tree order (by
+    path). ``units`` is what to report on (Units, unit ids or a Unit queryset); by default the
+    units that have rows and every unit above them (up to ``root``). ``root`` (a Unit) limits
+    the count and the report to its subtree. ``by`` names a field of the model (``"status"``,
+    ``"document__doc_type"``) to split each figure by its values."""
+    root = _root(root)
+    counts = _counts(queryset, by, root)
+    return _nodes(counts, _units(units, counts, root), by)
+
+
+def rollup_children(queryset, *, parent, by=None):
+    """The figures of ``parent`` (a Unit) and of each of its direct children with their
+    subtrees, as a ``Drilldown``."""
+    counts = _counts(queryset, by, parent)
+    unit_rows = Unit.objects.filter(pk=parent.pk) | Unit.objects.filter(parent_id=parent.pk)
+    nodes = _nodes(counts, unit_rows, by)
+    top = next(n for n in nodes if n.unit.id == parent.pk)
+    return Drilldown(parent=top, children=[n for n in nodes if n.unit.id != parent.pk])
+
+
+def _units(units, counts, root):
+    """The Unit queryset to report on (not yet evaluated)."""
+    if units is not None:
+        if hasattr(units, "model") and units.model is Unit:
+            selected = units
+        else:
+            ids = [u.pk if isinstance(u, Unit) else u for u in units]
+            selected = Unit.objects.filter(pk__in=ids)
+        return selected.filter(path__startswith=root.path) if root is not None else selected
+    paths = {p for _id, path in counts for p in ancestor_paths(path)}
+    if root is not None:
+        paths = {p for p in paths if p.startswith(root.path)} | {root.path}
+    return Unit.objects.filter(path__in=sorted(paths))
+
+
+def _nodes(counts, unit_queryset, by):
+    own, total = {}, {}
+    for (_unit_id, path), split in counts.items():
+        own[path] = split
+        for ancestor in ancestor_paths(path):
+            total.setdefault(ancestor, Counter()).update(split)
+    nodes = []
+    for values in unit_queryset.order_by("path").values(*UNIT_COLUMNS):
+        unit = UnitRef(**values)
+        mine, below = own.get(unit.path, Counter()), total.get(unit.path, Counter())
+        node = Node(unit=unit, own=sum(mine.values()), total=sum(below.values()))
+        if by:
+            node.own_by, node.total_by = dict(mine), dict(below)
+        nodes.append(node)
+    return nodes

@@ -3,6 +3,7 @@ transaction, withdrawal) and the rights, which are the record's. The record here
 core's attachable record); the documents area tests its change requests in
 ``tests/documents/test_attachments.py``."""
 
+import gc
 import io
 import re
 import unicodedata
@@ -24,7 +25,7 @@ from qms_portal.attachments import (
 )
 from qms_portal.models import Attachment, Unit
 from tests import factories
-from tests.qms_portal.images import claimed_png, phone_jpeg, photo_upload, png_with_text, upload, webp_bytes
+from tests.qms_portal.images import claimed_png, phone_jpeg, png_with_text, upload, webp_bytes
 from tests.qms_portal.test_uploads import EXE, PDF, docx_bytes
 
 pytestmark = pytest.mark.django_db
@@ -97,7 +98,7 @@ def test_a_png_keeps_its_transparency_and_loses_its_text_chunks(tree):
     image = Image.open(io.BytesIO(data))
     assert image.format == "PNG" and image.mode == "RGBA" and attachment.mime_type == "image/png"
     assert "Author" not in image.info and "Location" not in image.info
-    assert "Nguy".encode() not in data
+    assert b"Nguy" not in data
 
 
 def test_a_webp_image_is_accepted(tree):
@@ -186,23 +187,19 @@ def test_a_rolled_back_transaction_removes_the_files_it_stored(tree):
     class Boom(Exception):
         pass
 
-    with pytest.raises(Boom):
-        with transaction.atomic():
-            attachment = add(tree, phone_jpeg(width=400, height=300))
-            names = [attachment.file.name, attachment.thumbnail.name]
-            assert all(default_storage.exists(name) for name in names)
-            raise Boom
+    with pytest.raises(Boom), transaction.atomic():
+        attachment = add(tree, phone_jpeg(width=400, height=300))
+        names = [attachment.file.name, attachment.thumbnail.name]
+        assert all(default_storage.exists(name) for name in names)
+        raise Boom
     assert not any(default_storage.exists(name) for name in names)
     assert not Attachment.objects.filter(pk=attachment.pk).exists()
 
 
 def test_a_committed_attachment_keeps_its_files(tree, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        with transaction.atomic():
-            attachment = add(tree)
-    import gc
-
-    gc.collect()
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        attachment = add(tree)
+    gc.collect()  # the callback is let go of after it ran: its finalizer must find the commit noted
     assert default_storage.exists(attachment.file.name) and default_storage.exists(attachment.thumbnail.name)
 
 

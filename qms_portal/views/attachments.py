@@ -39,9 +39,10 @@ class AttachmentAddView(View):
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         parent = attachments.record(model, pk)
-        if parent is None or not attachments.rights(request.user, parent).view:
+        granted = attachments.rights(request.user, parent) if parent is not None else None
+        if granted is None or not granted.view:
             raise Http404
-        if not attachments.rights(request.user, parent).add:
+        if not granted.add:
             raise PermissionDenied
         form = AttachmentForm(request.POST, request.FILES)
         if not form.is_valid():

@@ -77,6 +77,7 @@ def moderator_permissions(model):
 
 
 def _people(parent):
+    """The ids of the people named in the record's ``attachment_people`` (foreign keys to users)."""
     return {getattr(parent, f"{field}_id", None) for field in getattr(type(parent), "attachment_people", ())} - {None}
 
 
@@ -88,10 +89,9 @@ def is_locked(parent):
 def may_try(user, model, purpose="view"):
     """Does ``user`` hold, anywhere, what ``purpose`` ("view" or "add") needs on ``model`` records?
     False answers 403 before any record is looked at (as the generic views do)."""
-    if purpose == "view" or getattr(model, "attachment_people", ()):
-        needed = (perm_name(model, "view"),)
-    else:
-        needed = add_permissions(model)
+    needed = [perm_name(model, "view")]
+    if purpose != "view":  # the people named on a record need no more than to see it
+        needed = [*add_permissions(model), *(needed if getattr(model, "attachment_people", ()) else [])]
     return any(user.has_perm(perm) for perm in needed)
 
 

@@ -428,6 +428,12 @@ class ChangeRequest(BaseModel):
                                      editable=False)
 
     unit_field = "document__unit"
+    # Attachments (qms_portal.attachments): a photo or scan of the marked-up page, the proposed
+    # wording as a Word file. Added by the person who proposed the change and by those who may
+    # decide it, while it is open; once decided, what the decision rested on stays as it was.
+    attachment_types = ("jpg", "jpeg", "png", "webp", "pdf", "docx", "xlsx")
+    attachment_action = "documents.decide_changerequest"
+    attachment_people = ("requester",)
 
     class Meta:
         ordering = ["-created_at"]
@@ -455,6 +461,9 @@ class ChangeRequest(BaseModel):
 
     def get_absolute_url(self):
         return reverse("documents:changerequest_detail", args=[self.pk])
+
+    def attachments_locked(self):
+        return self.status != self.Status.OPEN
 
 
 class PeriodicReview(BaseModel):

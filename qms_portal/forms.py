@@ -197,3 +197,44 @@ class PreferencesForm(forms.Form):
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
     notification_mode = forms.ChoiceField(label=_("E-mail notifications"), choices=User.NotificationMode.choices)
     phone = forms.CharField(label=_("Phone"), required=False, max_length=32)
+
+
+# --- Attachments ------------------------------------------------------------------------------
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files under one name (``<input type="file" multiple>``), cleaned one by one."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        return [super(MultipleFileField, self).clean(item, initial) for item in files]
+
+
+class AttachmentForm(forms.Form):
+    """The upload form of the attachments panel: a photo from the camera and/or chosen files, with
+    one caption for them. The files themselves are checked by the service."""
+
+    photo = MultipleFileField(label=_("Take a photo"), required=False)
+    files = MultipleFileField(label=_("Choose files"), required=False)
+    caption = forms.CharField(label=_("Caption"), max_length=300, required=False)
+
+    def clean(self):
+        data = super().clean()
+        chosen = [*data.get("photo", []), *data.get("files", [])]
+        if not chosen:
+            raise forms.ValidationError(_("Choose a file or take a photo to attach."))
+        if len(chosen) > settings.ATTACHMENT_MAX_FILES:
+            raise forms.ValidationError(
+                _("At most %(count)d files can be attached at once.") % {"count": settings.ATTACHMENT_MAX_FILES})
+        data["uploads"] = chosen
+        return data
+
+
+class AttachmentWithdrawForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for withdrawing"), max_length=1000)

@@ -98,6 +98,9 @@ class Unit(BaseModel):
     )
 
     unit_field = ""
+    # Attachments (qms_portal.attachments): the unit's decisions — establishing the ISO steering
+    # committee, announcing the QMS conformant — and its certificate, added by who may edit the unit.
+    attachment_types = ("pdf", "docx", "jpg", "jpeg", "png", "webp")
 
     class Meta:
         ordering = ["path"]
@@ -279,6 +282,63 @@ class AccessRequest(BaseModel):
         from django.urls import reverse
 
         return reverse("accessrequest_detail", args=[self.pk])
+
+
+class Attachment(BaseModel):
+    """A file or a photo attached to a record: a scan of a marked-up page on a proposed change, a
+    photo taken on site as evidence of a finding. Rights come from the record
+    (``qms_portal.attachments``); the record's unit is copied here when the file is added, so lists
+    of attachments across records are scoped in SQL without a join. Never deleted: withdrawn."""
+
+    class Kind(models.TextChoices):
+        FILE = "file", _("File")
+        IMAGE = "image", _("Image")
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    target = GenericForeignKey("content_type", "object_id")
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="+", help_text=_("The record's unit when the file was added."))
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.FILE)
+    file = models.FileField(_("file"), max_length=255)
+    original_name = models.CharField(_("file name"), max_length=255)
+    mime_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    caption = models.CharField(_("caption"), max_length=300, blank=True)
+    thumbnail = models.FileField(_("thumbnail"), max_length=255, blank=True)
+    width = models.PositiveIntegerField(_("width (pixels)"), null=True, blank=True)
+    height = models.PositiveIntegerField(_("height (pixels)"), null=True, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("added by"), on_delete=models.PROTECT,
+                                    related_name="+")
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("withdrawn by"), null=True,
+                                     blank=True, on_delete=models.PROTECT, related_name="+")
+    withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True)
+
+    unit_field = "unit"
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        # Every right comes from the record the file is attached to: no permissions of its own.
+        default_permissions = ()
+        indexes = [models.Index(fields=["content_type", "object_id", "created_at"], name="attachment_target")]
+
+    def __str__(self):
+        return self.original_name
+
+    @property
+    def is_image(self):
+        return self.kind == self.Kind.IMAGE
+
+    @property
+    def is_withdrawn(self):
+        return self.withdrawn_at is not None
+
+    @property
+    def alt_text(self):
+        return self.caption or self.original_name
 
 
 class TransitionRecord(models.Model):

@@ -265,6 +265,12 @@ STORAGES = {
     },
 }
 UPLOAD_MAX_BYTES = int(env("UPLOAD_MAX_BYTES", 20 * 1024 * 1024))
+# Photos and scans (JPEG, PNG, WebP): their own size limit, and a pixel limit checked before any
+# pixel is decoded (a small file can claim a huge picture: a "decompression bomb").
+UPLOAD_IMAGE_MAX_BYTES = int(env("UPLOAD_IMAGE_MAX_BYTES", 15 * 1024 * 1024))
+UPLOAD_IMAGE_MAX_PIXELS = int(env("UPLOAD_IMAGE_MAX_PIXELS", 40_000_000))
+# Files one upload form may carry at once (each is checked and stored in the same request).
+ATTACHMENT_MAX_FILES = int(env("ATTACHMENT_MAX_FILES", 10))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640
 

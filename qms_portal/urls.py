@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.http import HttpResponse
 from django.urls import include, path
 
-from .views import access, home, people, roles, units
+from .views import access, attachments, home, people, roles, units
 
 handler400 = "qms_portal.views.errors.bad_request"
 handler403 = "qms_portal.views.errors.permission_denied"
@@ -84,6 +84,11 @@ urlpatterns = [
          name="accessrequest_history"),
     path("access-requests/<int:pk>/<slug:transition>/", access.AccessRequestTransitionView.as_view(),
          name="accessrequest_transition"),
+    path("attachments/add/<str:target>/<int:pk>/", attachments.AttachmentAddView.as_view(), name="attachment_add"),
+    path("attachments/<int:pk>/", attachments.AttachmentFileView.as_view(), name="attachment_download"),
+    path("attachments/<int:pk>/thumbnail/", attachments.AttachmentFileView.as_view(thumbnail=True),
+         name="attachment_thumbnail"),
+    path("attachments/<int:pk>/withdraw/", attachments.AttachmentWithdrawView.as_view(), name="attachment_withdraw"),
     path("admin/", include(admin_pages)),
     # Each area's pages under /<area>/ (settings.QMS_AREAS), in its own URL namespace.
     *(path(f"{area}/", include(f"{area}.urls")) for area in settings.QMS_AREAS),

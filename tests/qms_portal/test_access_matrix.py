@@ -18,7 +18,8 @@ Scope (``tests.factories.small_tree``)::
 
     unit → ward1 / division; user → ward1_staff / outsider (agency); role assignment → ward1_staff's
     on ward1 / outsider's on agency; access request → ward1_staff's on ward1 / outsider's on agency;
-    notification → the identity's own / someone else's; role → global (no unit).
+    attachment → a photo on ward1 / on division; notification → the identity's own / someone
+    else's; role → global (no unit).
 
 Expected status: ``tests.viewtests.expected_status`` — derived from the permissions the identity's
 role really holds in the database (403 held nowhere, 405 GET on a POST-only URL, 404 out of scope,
@@ -48,10 +49,12 @@ from django.test import Client
 from django.urls import reverse
 
 from qms_portal import notifications, services
+from qms_portal.attachments import attachment_add
 from qms_portal.models import RoleAssignment
 from qms_portal.roles import SYSTEM_ROLES
 from tests import factories
 from tests.helpers import built_once
+from tests.qms_portal.images import photo_upload
 from tests.viewtests import LOGIN, PUBLIC, P, Row, expected_status, walk_urls
 
 # WhiteNoise warns once per request that STATIC_ROOT was not collected (tests serve from finders).
@@ -115,15 +118,23 @@ CORE = {
     "assignment_list": P("qms_portal.view_roleassignment"),
     "assignment_create": P("qms_portal.add_roleassignment"),
     "assignment_delete": P("qms_portal.delete_roleassignment", "assignment", post_only=True),
+    # attachments: the rights are the record's — here a unit's (view the unit: see and download;
+    # change the unit: add and withdraw). The attachment is a photo on ward1 / on division; adding
+    # targets the unit itself (``target`` below). An empty POST to "add" is sent back with a message.
+    "attachment_add": P("qms_portal.change_unit", "unit", post_only=True),
+    "attachment_download": P("qms_portal.view_unit", "attachment"),
+    "attachment_thumbnail": P("qms_portal.view_unit", "attachment"),
+    "attachment_withdraw": P("qms_portal.change_unit", "attachment", post_only=True),
 }
 CORE_POST_DATA = {
     "unit_activate": {"active": "0"},
     "user_activate": {"active": "0"},
     "switch_language": {"language": "vi", "next": "/"},
+    "attachment_withdraw": {"reason": "Ảnh chụp nhầm"},
 }
 
 # URL arguments that do not name an object, and those the matrix fills in itself.
-FIXED_KWARGS = {"uidb64": "MQ", "token": "invalid-token"}
+FIXED_KWARGS = {"uidb64": "MQ", "token": "invalid-token", "target": "qms_portal.unit"}
 OBJECT_KWARGS = {"pk"}
 VARIANT_KWARGS = {"transition"}
 
@@ -217,18 +228,23 @@ def build_world():
             justification="Needed for the audit programme.",
         )
 
+    def photo_on(unit):
+        return attachment_add(acting_user=tree.superuser, target=unit, upload=photo_upload(), caption="Quyết định")
+
     objects = {
         "in": {
             "unit": tree.ward1,
             "user": tree.ward1_staff,
             "assignment": RoleAssignment.objects.get(user=tree.ward1_staff, unit=tree.ward1),
             "accessrequest": request_on(tree.ward1_staff, tree.ward1),
+            "attachment": photo_on(tree.ward1),
         },
         "out": {
             "unit": tree.division,
             "user": tree.outsider,
             "assignment": RoleAssignment.objects.get(user=tree.outsider, unit=tree.agency),
             "accessrequest": request_on(tree.outsider, tree.agency),
+            "attachment": photo_on(tree.division),
         },
         "global": {"role": roles["staff"]},
     }
@@ -325,6 +341,14 @@ SPOT_CHECKS = {
     ("switch_language", "anonymous", "-", "GET", None): 405,
     ("healthz", "anonymous", "-", "GET", None): 200,
     ("home", "anonymous", "-", "GET", None): 302,
+    ("attachment_download", "staff", "in", "GET", None): 200,
+    ("attachment_download", "staff", "out", "GET", None): 404,
+    ("attachment_download", "no_role", "in", "GET", None): 403,
+    ("attachment_add", "administrator", "in", "POST", None): 302,
+    ("attachment_add", "administrator", "in", "GET", None): 405,
+    ("attachment_add", "staff", "in", "POST", None): 403,
+    ("attachment_withdraw", "administrator", "out", "POST", None): 404,
+    ("attachment_withdraw", "management_representative", "in", "POST", None): 403,
 }
 
 

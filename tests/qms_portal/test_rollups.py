@@ -24,7 +24,7 @@ def requests(tree):
     The requesters are people of the agency and of the wards (each request under its own role)."""
     asker = factories.make_user(f"{tree.prefix}asker", tree.agency)
     withdrawn = _request(tree, asker, tree.ward1, "staff")
-    services.access_request_transition(acting_user=asker, request=withdrawn, name="withdraw")
+    services.access_request_transition(acting_user=asker, access_request=withdrawn, name="withdraw")
     _request(tree, asker, tree.ward1, "document_controller")
     _request(tree, asker, tree.ward1, "department_head")
     _request(tree, asker, tree.ward2)

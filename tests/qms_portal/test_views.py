@@ -626,8 +626,9 @@ def every_page(tree, superuser):
                "assignment": RoleAssignment.objects.filter(unit=tree.ward1).first()}
     for name, _route, kwarg_names in walk_urls():
         row = CORE.get(name)
-        if row is None or row.post_only or name in ("unit_roster_pdf", "healthz", "floor"):
-            continue
+        if row is None or row.post_only or name in ("unit_roster_pdf", "healthz", "floor", "attachment_download",
+                                                     "attachment_thumbnail"):
+            continue  # not HTML pages (a PDF, plain text, files)
         kwargs = {k: FIXED_KWARGS[k] for k in kwarg_names if k in FIXED_KWARGS}
         if "pk" in kwarg_names:
             kwargs["pk"] = objects[row.obj].pk

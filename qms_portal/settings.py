@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "qms_portal.signatures.CurrentRequestMiddleware",
     "qms_portal.middleware.SessionTimeoutMiddleware",
     "qms_portal.middleware.UserLanguageMiddleware",
     "qms_portal.middleware.LoginRequiredMiddleware",
@@ -194,14 +195,21 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_FAILURE_VIEW = "qms_portal.views.errors.csrf_failure"
 
-SECURE = not DEBUG and not TESTING
+# With DEBUG off the portal is served over HTTPS: secure cookies, HSTS and the redirect to https.
+# HTTPS=0 turns those off, only to try a production configuration over plain HTTP on loopback
+# (README, "Trying production settings locally"); `check --deploy` then warns, as it should.
+HTTPS = env_bool("HTTPS", True)
+SECURE = not DEBUG and not TESTING and HTTPS
 SESSION_COOKIE_SECURE = SECURE
 CSRF_COOKIE_SECURE = SECURE
 SECURE_SSL_REDIRECT = SECURE and env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", 31536000)) if SECURE else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE
 SECURE_HSTS_PRELOAD = SECURE
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY", True) else None
+# Trust X-Forwarded-Proto only when a reverse proxy sets it (and replaces whatever a client sent):
+# opt-in with BEHIND_PROXY=1. Trusted by default, any client could claim https and pass as secure.
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -327,7 +335,11 @@ ANONYMOUS_USER_NAME = None  # guardian: no anonymous user, every page needs a lo
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    # A page refused (403), not found (404) or asked with the wrong method (405) is an ordinary event:
+    # one line in the log, not a traceback.
+    "filters": {"quiet_client_errors": {"()": "qms_portal.logfilters.QuietClientErrors"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"django.request": {"filters": ["quiet_client_errors"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
 }
 

@@ -101,8 +101,12 @@ def _check_office_zip(upload, ext, head):
             compressed = sum(entry.compress_size for entry in entries) or 1
             if unzipped > MAX_UNZIPPED_BYTES or unzipped / compressed > MAX_ZIP_RATIO:
                 raise ValidationError(_("The document expands to an unsafe size (a “zip bomb”) and was refused."))
-            if OFFICE_MARKERS[ext] not in archive.namelist():
+            names = archive.namelist()
+            if OFFICE_MARKERS[ext] not in names:
                 raise broken
+            if _has_macros(archive, names):
+                raise ValidationError(_("The document contains macros, which are refused. Save it without macros "
+                                        "(as a plain .%(ext)s document) and try again.") % {"ext": ext})
             if archive.testzip() is not None:
                 raise broken
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError):
@@ -110,6 +114,24 @@ def _check_office_zip(upload, ext, head):
         raise broken
     finally:
         upload.seek(0)
+
+
+# Where an Office document carries code: a VBA project (Word, Excel, PowerPoint), an Excel 4 macro
+# sheet, ActiveX controls, or a content type that declares the document macro-enabled.
+MACRO_PARTS = ("vbaproject.bin", "vbadata.xml", "/macrosheets/", "/activex/")
+MACRO_CONTENT_TYPES = (b"macroenabled", b"vbaproject", b"ms-office.activex", b"ms-excel.intl-macrosheet",
+                       b"ms-excel.macrosheet")
+
+
+def _has_macros(archive, names):
+    """True when the Office zip carries macros or code (whatever its extension says)."""
+    lowered = [name.lower() for name in names]
+    if any(part in name for name in lowered for part in MACRO_PARTS):
+        return True
+    if "[Content_Types].xml" in names:
+        declared = archive.read("[Content_Types].xml")[:1_000_000].lower()
+        return any(marker in declared for marker in MACRO_CONTENT_TYPES)
+    return False
 
 
 def _check_text(upload):

@@ -118,6 +118,12 @@ class Workflow:
         the effective date…); for anyone else a system transition is an unknown action."""
         t = self.get(name) if system else self.get_manual(name)
         reason = (reason or "").strip()
+        if t.needs_password:
+            # Before the transaction: a wrong password is counted as a failed sign-in
+            # (``signatures.py``), and that count must not be rolled back with the transition.
+            from .signatures import verify_signature
+
+            verify_signature(acting_user, password)
         with transaction.atomic():
             locked = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
             current = self.state(locked)
@@ -133,10 +139,6 @@ class Workflow:
                     raise TransitionError(guard.message)
             if t.reason_required and not reason:
                 raise TransitionError(_("Please give a reason."))
-            if t.needs_password:
-                from .signatures import verify_signature
-
-                verify_signature(acting_user, password)
             setattr(locked, self.field, t.target)
             locked._history_user = acting_user
             locked._change_reason = reason  # the transition itself is in its TransitionRecord

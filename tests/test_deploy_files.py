@@ -160,3 +160,36 @@ def test_offline_commands_run_without_a_secret_key():
     result = _manage("makemigrations", "--check", "--dry-run")
     assert result.returncode == 0, result.stderr
     assert "No changes detected" in result.stdout
+
+
+def _settings(env, code):
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    base = {k: v for k, v in os.environ.items()
+            if k not in {"SECRET_KEY", "DEBUG", "PYTEST_VERSION", "QMS_TESTING", "ALLOWED_HOSTS",
+                         "QMS_OFFLINE_COMMAND", "BEHIND_PROXY", "HTTPS"}}
+    program = "import django; django.setup(); from django.conf import settings as s; " + code
+    return subprocess.run([sys.executable, "-c", program], cwd=root, capture_output=True, text=True, timeout=60,
+                          env={**base, "DJANGO_SETTINGS_MODULE": "qms_portal.settings", "SECRET_KEY": "x" * 60,
+                               "ALLOWED_HOSTS": "qms.example.org", **env}, check=False)
+
+
+def test_forwarded_proto_is_trusted_only_when_a_proxy_is_declared():
+    """A client's own X-Forwarded-Proto must not make a plain HTTP request count as secure."""
+    plain = _settings({}, "print(s.SECURE_PROXY_SSL_HEADER)")
+    assert plain.returncode == 0, plain.stderr
+    assert plain.stdout.strip() == "None"
+    proxied = _settings({"BEHIND_PROXY": "1"}, "print(s.SECURE_PROXY_SSL_HEADER)")
+    assert proxied.stdout.strip() == "('HTTP_X_FORWARDED_PROTO', 'https')"
+
+
+def test_production_settings_can_be_tried_over_plain_http_on_loopback():
+    code = "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS)"
+    assert _settings({}, code).stdout.strip() == "True True True 31536000"
+    assert _settings({"HTTPS": "0"}, code).stdout.strip() == "False False False 0"
+
+
+def test_the_compose_web_service_is_declared_behind_its_proxy(services):
+    assert services["web"]["environment"]["BEHIND_PROXY"] == "1"

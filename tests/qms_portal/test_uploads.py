@@ -170,3 +170,43 @@ def test_read_rows_reads_csv_and_xlsx_alike():
     header, rows = read_rows(upload("c.xlsx", xlsx_bytes()))
     assert header == ["code", "name"]
     assert rows == [(2, {"code": "QT-01", "name": "Kiểm soát tài liệu"})]
+
+
+# --- Office documents with macros ------------------------------------------------------------------
+
+
+def _with_entries(data, entries, content_types=None):
+    """``data`` (an Office zip) with ``entries`` added and, if given, its content types replaced."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            body = source.read(item.filename)
+            if item.filename == "[Content_Types].xml" and content_types is not None:
+                body = content_types
+            target.writestr(item.filename, body)
+        for name, body in entries.items():
+            target.writestr(name, body)
+    return out.getvalue()
+
+
+MACRO_TYPES = (b'<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+               b'<Override PartName="/word/document.xml" ContentType="application/vnd.ms-word.document.macroEnabled'
+               b'.main+xml"/></Types>')
+
+
+@pytest.mark.parametrize(("name", "data"), [
+    ("quy-trinh.docx", _with_entries(docx_bytes(), {"word/vbaProject.bin": b"\xd0\xcf\x11\xe0VBA"})),
+    ("bang-tinh.xlsx", _with_entries(xlsx_bytes(), {"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0VBA"})),
+    ("bang-tinh.xlsx", _with_entries(xlsx_bytes(), {"xl/macrosheets/sheet1.xml": b"<xm:macrosheet/>"})),
+    ("quy-trinh.docx", _with_entries(docx_bytes(), {"word/activeX/activeX1.xml": b"<ax:ocx/>"})),
+    ("quy-trinh.docx", _with_entries(docx_bytes(), {}, content_types=MACRO_TYPES)),  # a .docm renamed
+], ids=["docx-vba", "xlsx-vba", "xlsx-macrosheet", "docx-activex", "docm-renamed"])
+def test_it_refuses_an_office_document_that_carries_macros(name, data):
+    with pytest.raises(ValidationError, match="macros"):
+        validate_upload(upload(name, data), allowed=("docx", "xlsx"))
+
+
+def test_it_accepts_the_same_documents_without_macros():
+    validate_upload(upload("quy-trinh.docx", docx_bytes()), allowed=("docx",))
+    validate_upload(upload("bang-tinh.xlsx", xlsx_bytes()), allowed=("xlsx",))

@@ -4,7 +4,9 @@ from django.core.cache import cache, caches
 from django.test import Client, override_settings
 from django.utils import translation
 
-from tests import factories
+from tests import factories, public_purpose
+
+assert public_purpose.NAME  # imported for its side effect: registers the token-page purpose the tests use
 
 
 @pytest.fixture(autouse=True)

@@ -4,9 +4,7 @@ from django.core.cache import cache, caches
 from django.test import Client, override_settings
 from django.utils import translation
 
-from tests import factories, public_purpose
-
-assert public_purpose.NAME  # imported for its side effect: registers the token-page purpose the tests use
+from tests import factories, public_purpose  # noqa: F401 - public_purpose registers the tests' token-page purpose
 
 
 @pytest.fixture(autouse=True)

@@ -72,16 +72,17 @@ class Purpose:
 PURPOSES = {}
 
 
-def register_purpose(name, *, title, form_class, handle, template="public/form.html",
-                     done_message=THANK_YOU, permission=DEFAULT_PERMISSION,
-                     intro=""):
-    """Say what a kind of link shows and does. ``title``, ``done_message`` and ``intro`` are
-    ``gettext_lazy`` strings (shown in the visitor's language; ``done_message`` may also be a
-    function ``(link, result) → str``, given what the handler returned, e.g. to quote a reference
-    number); ``handle(link, cleaned_data)`` runs
-    inside the transaction that consumes the use, so what it writes and the use stand or fall
-    together. ``permission`` is what an official needs on the link's unit (and target) to create
-    or revoke such links."""
+def register_purpose(name, *, title, form_class, handle, template="public/form.html", done_message=THANK_YOU,
+                     permission=DEFAULT_PERMISSION, intro=""):
+    """Say what a kind of link shows and does.
+
+    ``title``, ``done_message`` and ``intro`` are ``gettext_lazy`` strings, shown in the visitor's
+    language; ``done_message`` may also be a function ``(link, result) → str`` given what the
+    handler returned (to quote a reference number, say). ``handle(link, cleaned_data)`` runs inside
+    the transaction that consumes the use, so what it writes and the use stand or fall together;
+    it may raise ``ValidationError`` to refuse the answer (shown on the form, nothing consumed).
+    ``template`` extends ``public/base.html``. ``permission`` is what an official needs on the
+    link's unit (and target) to create or revoke such links."""
     if name in PURPOSES:
         raise ImproperlyConfigured(f"The public link purpose {name!r} is registered twice.")
     if len(name) > PublicLink._meta.get_field("purpose").max_length:

@@ -1,4 +1,4 @@
-"""Login required everywhere, session time limits, the person's own language."""
+"""A temporary password changed first, session time limits, the person's own language."""
 
 import time
 
@@ -9,27 +9,33 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
 
-PUBLIC_PREFIXES = ("/accounts/login/", "/accounts/password-reset/", "/accounts/reset/", "/static/", "/healthz",
-                   "/i18n/")
+# Every page needs a login: Django's ``LoginRequiredMiddleware`` (settings.MIDDLEWARE) sends an
+# anonymous visitor to the sign-in page unless the view is marked ``@login_not_required`` (the
+# sign-in and password-reset pages, the health check, the language switch, token pages). Static
+# files never get this far: WhiteNoise answers them first.
+
+# What a person who must change their password may still open (besides the public pages).
+PASSWORD_CHANGE_PAGES = frozenset({"password_change", "password_change_done", "logout"})
 
 
-class LoginRequiredMiddleware:
-    """Every page needs a login except the login and password-reset pages, static files and the
-    health check. A person flagged to change their password is sent to do so first."""
+class ForcePasswordChangeMiddleware:
+    """A person whose password was set by an administrator changes it before anything else."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        path = request.path_info
-        if not path.startswith(PUBLIC_PREFIXES):
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            if request.user.must_change_password and not path.startswith(
-                ("/accounts/password-change/", "/accounts/logout/")
-            ):
-                return redirect("password_change")
         return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        user = request.user
+        if not user.is_authenticated or not user.must_change_password:
+            return None
+        if not getattr(view_func, "login_required", True):  # a public page: nothing to protect
+            return None
+        if request.resolver_match.view_name in PASSWORD_CHANGE_PAGES:
+            return None
+        return redirect("password_change")
 
 
 class SessionTimeoutMiddleware:

@@ -1,5 +1,5 @@
 """The shared core: the unit tree, people, roles and who holds which role where, the
-workflow trail, notifications, the outbox and reminder claims."""
+workflow trail, notifications, the outbox, reminder claims and links for people without an account."""
 
 import unicodedata
 import uuid
@@ -448,6 +448,55 @@ class NumberSequence(models.Model):
     def __str__(self):
         year = f"/{self.year}" if self.year is not None else ""
         return f"{self.unit_id}/{self.kind}{year}: {self.last_number}"
+
+
+class PublicLink(BaseModel):
+    """A link with a token for a person without an account (a citizen rating a service, an external
+    auditor confirming a report): it opens one page, whose form a registered purpose handles
+    (``qms_portal.public_links``). Only the SHA-256 of the token is stored. History records who
+    created and revoked the link and each use, as an auditor would ask."""
+
+    purpose = models.CharField(_("purpose"), max_length=50, db_index=True)
+    content_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT,
+                                     verbose_name=_("kind of record"))
+    object_id = models.PositiveBigIntegerField(_("record"), null=True, blank=True)
+    target = GenericForeignKey("content_type", "object_id")
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="public_links")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    expires_at = models.DateTimeField(_("expires"))
+    max_uses = models.PositiveIntegerField(_("uses allowed"), default=1)
+    uses = models.PositiveIntegerField(_("times used"), default=0)
+    used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"),
+                                   on_delete=models.PROTECT, related_name="+")
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("revoked by"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+
+    unit_field = "unit"
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("public link")
+        verbose_name_plural = _("public links")
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(max_uses__gte=1), name="public_link_max_uses_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.purpose} #{self.pk}"
+
+    def refusal(self, now=None):
+        """Why the link can no longer be used ("revoked", "used", "expired"), or "" while it can."""
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.uses >= self.max_uses:
+            return "used"
+        if (now or timezone.now()) >= self.expires_at:
+            return "expired"
+        return ""
+
 
 # django-guardian grants on single objects, in direct-FK tables (fast joins, real foreign keys).
 class UnitUserObjectPermission(UserObjectPermissionBase):

@@ -84,7 +84,10 @@ MIDDLEWARE = [
     "qms_portal.signatures.CurrentRequestMiddleware",
     "qms_portal.middleware.SessionTimeoutMiddleware",
     "qms_portal.middleware.UserLanguageMiddleware",
-    "qms_portal.middleware.LoginRequiredMiddleware",
+    # Every page needs a login, except views marked @login_not_required (the sign-in and
+    # password-reset pages, the health check, the language switch, token pages).
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "qms_portal.middleware.ForcePasswordChangeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -327,6 +330,10 @@ QMS_ACK_REMINDER_DAYS = int(env("QMS_ACK_REMINDER_DAYS", 7))
 QMS_DIGEST_HOUR = int(env("QMS_DIGEST_HOUR", 7))
 QMS_SITE_URL = env("QMS_SITE_URL", "http://127.0.0.1:8000")
 QMS_PAGE_SIZE = 25
+# Token pages for people without an account (/p/<token>/): requests per minute allowed from one
+# client address and for one token (bad tokens count too) before the page answers 429.
+QMS_PUBLIC_LINK_RATE_PER_IP = int(env("QMS_PUBLIC_LINK_RATE_PER_IP", 30))
+QMS_PUBLIC_LINK_RATE_PER_LINK = int(env("QMS_PUBLIC_LINK_RATE_PER_LINK", 10))
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 GUARDIAN_RAISE_403 = False

@@ -1,9 +1,10 @@
 from django.conf import settings
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponse
 from django.urls import include, path
 
-from .views import access, attachments, home, people, roles, units
+from .views import access, attachments, home, people, public, roles, units
 
 handler400 = "qms_portal.views.errors.bad_request"
 handler403 = "qms_portal.views.errors.permission_denied"
@@ -11,6 +12,7 @@ handler404 = "qms_portal.views.errors.page_not_found"
 handler500 = "qms_portal.views.errors.server_error"
 
 
+@login_not_required
 def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
 
@@ -77,6 +79,8 @@ urlpatterns = [
     path("inbox/<int:pk>/read/", home.inbox_read, name="inbox_read"),
     path("preferences/", home.PreferencesView.as_view(), name="preferences"),
     path("i18n/language/", home.switch_language, name="switch_language"),
+    # A page for a person without an account, opened by the token in its address (public_links.py).
+    path("p/<str:token>/", public.public_link, name="public_link"),
     path("access-requests/", access.AccessRequestListView.as_view(), name="accessrequest_list"),
     path("access-requests/new/", access.AccessRequestCreateView.as_view(), name="accessrequest_create"),
     path("access-requests/<int:pk>/", access.AccessRequestDetailView.as_view(), name="accessrequest_detail"),

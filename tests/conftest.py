@@ -4,7 +4,7 @@ from django.core.cache import cache, caches
 from django.test import Client, override_settings
 from django.utils import translation
 
-from tests import factories
+from tests import factories, public_purpose  # noqa: F401 - public_purpose registers the tests' token-page purpose
 
 
 @pytest.fixture(autouse=True)

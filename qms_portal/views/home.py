@@ -1,6 +1,7 @@
 """My work, the inbox, preferences and the framework floor."""
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
@@ -81,6 +82,7 @@ def floor(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
+@login_not_required  # on the sign-in page and on token pages too
 @require_POST
 def switch_language(request):
     """The language switcher: remembers the choice in a cookie and on the person's profile."""

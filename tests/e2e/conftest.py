@@ -174,3 +174,17 @@ def assert_assets_loaded(page):
         htmx: typeof window.htmx === 'object',
     })""")
     assert loaded == {"css": "#0d6efd", "bootstrap": True, "htmx": True}, loaded
+
+
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def assert_accessible(page):
+    """axe-core's WCAG 2.0 and 2.1 level A and AA rules on the page as it is now: no violation.
+    axe comes with the axe-playwright-python package (a dev dependency), never from the network."""
+    try:
+        from axe_playwright_python.sync_playwright import Axe
+    except ImportError:  # pragma: no cover - the dev extras install it
+        need(False, "the axe-playwright-python package is not installed", "QMS_REQUIRE_BROWSER")
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_AA}, "resultTypes": ["violations"]})
+    assert results.violations_count == 0, results.generate_report()

@@ -48,11 +48,11 @@ from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import reverse
 
-from qms_portal import notifications, services
+from qms_portal import notifications, public_links, services
 from qms_portal.attachments import attachment_add
 from qms_portal.models import RoleAssignment
 from qms_portal.roles import SYSTEM_ROLES
-from tests import factories
+from tests import factories, public_purpose
 from tests.helpers import built_once
 from tests.qms_portal.images import photo_upload
 from tests.viewtests import LOGIN, PUBLIC, P, Row, expected_status, walk_urls
@@ -76,6 +76,7 @@ CORE = {
     "preferences": LOGIN,
     "switch_language": Row("public", post_only=True),
     "healthz": PUBLIC,
+    "public_link": PUBLIC,  # a token page: the same form for everyone, signed in or not (valid token)
     # accounts
     "login": Row("anonymous_only"),
     "logout": Row("login", post_only=True),
@@ -135,6 +136,8 @@ CORE_POST_DATA = {
 
 # URL arguments that do not name an object, and those the matrix fills in itself.
 FIXED_KWARGS = {"uidb64": "MQ", "token": "invalid-token", "target": "qms_portal.unit"}
+# The core's URLs whose arguments come from the data built for the matrix: world → kwargs.
+CORE_URL_KWARGS = {"public_link": lambda world: {"token": world["public_token"]}}
 OBJECT_KWARGS = {"pk"}
 VARIANT_KWARGS = {"transition"}
 
@@ -252,11 +255,14 @@ def build_world():
         objects["in"].update(module.make_objects(tree, tree.ward1))
         objects["out"].update(module.make_objects(tree, tree.division))
         objects["global"].update(getattr(module, "make_global_objects", lambda tree: {})(tree))
+    _link, url = public_links.public_link_create(acting_user=people["superuser"], purpose=public_purpose.NAME,
+                                                 unit=tree.ward1)
     mine = {}
     for who, person in people.items():
         [mine[who]] = notifications.notify([person], "role_assigned", params={"role": "r", "unit": "u"})
     [others] = notifications.notify([tree.outsider], "role_assigned", params={"role": "r", "unit": "u"})
-    return {"tree": tree, "people": people, "held": held, "objects": objects, "mine": mine, "others": others}
+    return {"tree": tree, "people": people, "held": held, "objects": objects, "mine": mine, "others": others,
+            "public_token": url.rstrip("/").rsplit("/", 1)[1]}
 
 
 def build_url(name, case, world):
@@ -269,7 +275,10 @@ def build_url(name, case, world):
     elif row.obj:
         obj = world["objects"][case.scope][row.obj]
     area = area_of(name)
-    extra = area.url_kwargs(name, obj) if area is not None and hasattr(area, "url_kwargs") else {}
+    if area is not None:
+        extra = area.url_kwargs(name, obj) if hasattr(area, "url_kwargs") else {}
+    else:
+        extra = CORE_URL_KWARGS[name](world) if name in CORE_URL_KWARGS else {}
     kwargs = {}
     for kwarg in kwarg_names:
         if kwarg in extra:
@@ -340,6 +349,8 @@ SPOT_CHECKS = {
     ("logout", "anonymous", "-", "POST", None): 302,
     ("switch_language", "anonymous", "-", "GET", None): 405,
     ("healthz", "anonymous", "-", "GET", None): 200,
+    ("public_link", "anonymous", "-", "GET", None): 200,
+    ("public_link", "staff", "-", "GET", None): 200,
     ("home", "anonymous", "-", "GET", None): 302,
     ("attachment_download", "staff", "in", "GET", None): 200,
     ("attachment_download", "staff", "out", "GET", None): 404,

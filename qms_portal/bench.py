@@ -385,7 +385,7 @@ def data_size():
     return {
         "units": Unit.objects.count(),
         "users": User.objects.count(),
-        "assignments": RoleAssignment.objects.count(),
+        "assignments": RoleAssignment.objects.current().count(),
         "access_requests_pending": AccessRequest.objects.filter(status=AccessRequest.Status.PENDING).count(),
         "notifications": Notification.objects.count(),
         **documents_size(),

@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.http import HttpResponse
 from django.urls import include, path
 
-from .views import access, home, people, roles, units
+from .views import access, history, home, people, roles, units
 
 handler400 = "qms_portal.views.errors.bad_request"
 handler403 = "qms_portal.views.errors.permission_denied"
@@ -61,9 +61,10 @@ admin_pages = [
     path("roles/", roles.RoleListView.as_view(), name="role_list"),
     path("roles/new/", roles.RoleFormView.as_view(action="add"), name="role_create"),
     path("roles/<int:pk>/", roles.RoleFormView.as_view(), name="role_edit"),
+    path("roles/<int:pk>/history/", roles.RoleHistoryView.as_view(), name="role_history"),
     path("assignments/", roles.RoleAssignmentListView.as_view(), name="assignment_list"),
     path("assignments/new/", roles.RoleAssignmentCreateView.as_view(), name="assignment_create"),
-    path("assignments/<int:pk>/end/", roles.RoleAssignmentDeleteView.as_view(), name="assignment_delete"),
+    path("assignments/<int:pk>/end/", roles.RoleAssignmentEndView.as_view(), name="assignment_end"),
 ]
 
 urlpatterns = [
@@ -84,6 +85,9 @@ urlpatterns = [
     path("access-requests/<int:pk>/<slug:transition>/", access.AccessRequestTransitionView.as_view(),
          name="accessrequest_transition"),
     path("admin/", include(admin_pages)),
+    # Two versions of one field of any history-tracked record (linked from its History tab).
+    path("history/<str:app_label>/<str:model>/<int:pk>/<int:history_id>/<str:field>/",
+         history.HistoryCompareView.as_view(), name="history_compare"),
     path("documents/", include("documents.urls")),
     path("audits/", include("audits.urls")),
     path("nonconformities/", include("nonconformities.urls")),

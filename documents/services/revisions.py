@@ -10,9 +10,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from qms_portal import permissions
+from qms_portal.history import reason as reason_for
 from qms_portal.notifications import enqueue, notify
 from qms_portal.permissions import can, users_who_can
 from qms_portal.sanitize import clean_html
@@ -56,9 +57,8 @@ def revision_create_draft(*, acting_user, document, reason=""):
     if base is not None:
         draft.content, draft.source_file, draft.source_name = base.content, base.source_file, base.source_name
         draft.source_html, draft.search_text = base.source_html, base.search_text
-    _save(draft, acting_user)
+    _save(draft, acting_user, m2m={"legal_refs": list(base.legal_refs.all())} if base is not None else None)
     if base is not None:
-        draft.legal_refs.set(base.legal_refs.all())
         for step in base.steps.all():
             step.pk, step.id, step.revision = None, None, draft
             _save(step, acting_user)
@@ -88,9 +88,7 @@ def revision_save_draft(*, acting_user, revision, lock_version, content="", reas
     refresh_search_text(revision)
     revision.lock_version += 1
     try:
-        _save(revision, acting_user)
-        if legal_refs is not None:
-            revision.legal_refs.set(legal_refs)
+        _save(revision, acting_user, m2m={"legal_refs": legal_refs} if legal_refs is not None else None)
         if checked_steps is not None:
             _replace_steps(revision, checked_steps, acting_user)
     except Exception:
@@ -225,13 +223,14 @@ def _on_publish(revision, user, reason):
     document = Document.objects.select_for_update().get(pk=revision.document_id)
     previous = document.current_revision
     if previous is not None and previous.status == S.EFFECTIVE:
-        WORKFLOW.perform(previous, "supersede", acting_user=user, reason=_("Replaced by revision %(label)s")
-                         % {"label": revision.label})
+        WORKFLOW.perform(previous, "supersede", acting_user=user,
+                         reason=reason_for(gettext_noop("Replaced by revision %(label)s"), label=revision.label))
     document.current_revision = revision
     document.effective_since = revision.effective_date
     document.next_review_date = revision.effective_date + relativedelta(months=document.review_months)
     document.review_required = False
-    _save(document, user, reason=_("Revision %(label)s became effective") % {"label": revision.label})
+    _save(document, user,
+          reason=reason_for(gettext_noop("Revision %(label)s became effective"), label=revision.label))
     from .distribution import assign_acknowledgements
 
     assign_acknowledgements(revision, user)

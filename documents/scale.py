@@ -42,6 +42,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from qms_portal import fragments
+from qms_portal.history import record_current_sets
 from qms_portal.models import Role, TransitionRecord, Unit, User, nfc
 from qms_portal.permissions import ancestor_paths
 
@@ -428,6 +429,9 @@ def build_documents(*, root, documents=10000, revisions=40000, acknowledgements=
             for revision in (r for r in (p["current"], p["open"]) if r is not None):
                 cited += [refs(revision_id=revision.pk, legaldocument_id=x.pk) for x in chosen_legal]
     refs.objects.bulk_create(cited, batch_size=1000)
+    # The history rows written above keep these sets too (the History tab compares sets).
+    record_current_sets(Document, "clauses", [link.document_id for link in links])
+    record_current_sets(Revision, "legal_refs", [ref.revision_id for ref in cited])
     records = []
     revision_type = ContentType.objects.get_for_model(Revision)
     for p in plans:

@@ -158,6 +158,34 @@ def display(f, value, names):
     return value
 
 
+def record_current_sets(model, field_name, object_ids, batch_size=500):
+    """For bulk loads that fill a tracked set's table directly (scale builders): keep each object's
+    set as it is now with the object's latest historical record, as ``save_tracked(m2m=...)`` would
+    have, so the next change reads as that change and not as every member added."""
+    f = model._meta.get_field(field_name)
+    sets_model = HistoricalRecords.m2m_models[f]
+    through = f.remote_field.through
+    owner = through._meta.get_field(f.m2m_field_name()).attname
+    member = through._meta.get_field(f.m2m_reverse_field_name()).attname
+    history = model.history.model._default_manager
+    ids = sorted(set(object_ids))
+    written = 0
+    for start in range(0, len(ids), batch_size):
+        chunk = ids[start:start + batch_size]
+        latest = {}
+        for object_id, history_id in history.filter(id__in=chunk).order_by("id", "history_date", "history_id") \
+                .values_list("id", "history_id"):
+            latest[object_id] = history_id
+        rows = [
+            sets_model(history_id=latest[row[1]], id=row[0], **{owner: row[1], member: row[2]})
+            for row in through.objects.filter(**{f"{owner}__in": chunk}).values_list("id", owner, member)
+            if row[1] in latest
+        ]
+        sets_model.objects.bulk_create(rows, batch_size=1000)
+        written += len(rows)
+    return written
+
+
 # --- The page --------------------------------------------------------------------------------------
 
 

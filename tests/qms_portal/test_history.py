@@ -193,3 +193,34 @@ def test_the_transition_record_keeps_a_portal_reason_structured(tree):
     with translation.override("vi"):
         entry = next(e for e in history_entries(request) if "transition" in e)
         assert entry["reason"] == "Được thay thế bằng lần ban hành 02"
+
+
+def _migration(package, suffix):
+    import importlib
+    import pkgutil
+
+    module = importlib.import_module(package)
+    [name] = [m.name for m in pkgutil.iter_modules(module.__path__) if m.name.endswith(suffix)]
+    return importlib.import_module(f"{package}.{name}")
+
+
+def test_the_migration_keeps_each_roles_permissions_with_its_latest_history_record(tree):
+    """Roles recorded before their permissions were tracked: after the migration the first change
+    reads as that change, not as every permission added."""
+    from django.apps import apps
+    from simple_history.models import HistoricalRecords
+
+    from qms_portal.models import Role
+
+    sets = HistoricalRecords.m2m_models[Role._meta.get_field("permissions")]
+    role = tree.roles["staff"]
+    sets.objects.all().delete()  # as before the migration: no set kept with any record
+    _migration("qms_portal.migrations", "_role_assignment_end_and_m2m_history").snapshot_role_permissions(apps, None)
+    latest = role.history.order_by("-history_date", "-history_id").first()
+    assert set(sets.objects.filter(history_id=latest.history_id).values_list("permission_id", flat=True)) == set(
+        role.permissions.values_list("pk", flat=True))
+    kept = [p for p in role.permissions.all() if p.codename != "view_unit"]
+    services.role_save(acting_user=tree.admin, role=role, code=role.code, name=role.name,
+                       description=role.description, permissions=kept)
+    [change] = history_entries(role)[0]["changes"]
+    assert change["added"] == [] and change["removed"] == ["qms_portal · Can view unit"]

@@ -17,7 +17,7 @@ from django.urls import reverse
 from qms_portal import notifications, services
 from qms_portal.models import AccessRequest, Notification, RoleAssignment, TransitionRecord, Unit, User
 from tests import factories
-from tests.qms_portal.test_access_matrix import CORE, FIXED_KWARGS
+from tests.qms_portal.test_access_matrix import CORE, CORE_URL_KWARGS, FIXED_KWARGS, core_url_kwargs
 from tests.viewtests import PermissionCases, holder, walk_urls
 
 pytestmark = [pytest.mark.django_db, pytest.mark.filterwarnings("ignore:No directory at:UserWarning")]
@@ -656,6 +656,8 @@ def every_page(tree, superuser):
         kwargs = {k: FIXED_KWARGS[k] for k in kwarg_names if k in FIXED_KWARGS}
         if "pk" in kwarg_names:
             kwargs["pk"] = objects[row.obj].pk
+        if name in CORE_URL_KWARGS:
+            kwargs.update(core_url_kwargs(name, objects[row.obj]))
         for variant in row.variants or (None,):
             if variant:
                 kwargs["transition"] = variant

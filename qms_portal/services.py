@@ -44,6 +44,11 @@ def save_tracked(obj, acting_user, reason="", m2m=None):
         obj.save()
         return obj
     history = getattr(type(obj), "_portal_history", None)
+    if history is None:  # not a BaseModel: simple-history records the save and each change of a set
+        obj.save()
+        for name, values in m2m.items():
+            getattr(obj, name).set(values)
+        return obj
     created = obj._state.adding
     obj.skip_history_when_saving = True  # neither the save nor each set writes its own record
     try:
@@ -52,8 +57,7 @@ def save_tracked(obj, acting_user, reason="", m2m=None):
             getattr(obj, name).set(values)
     finally:
         del obj.skip_history_when_saving
-    if history is not None:
-        history.record(obj, created)
+    history.record(obj, created)
     return obj
 
 

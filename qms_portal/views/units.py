@@ -42,6 +42,10 @@ class UnitDetailView(ScopedDetailView):
         ctx["member_count"] = unit.members.filter(is_active=True).count()
         # Every row is on this unit: one check answers for all of them (no query per row).
         ctx["can_end_roles"] = can(self.request.user, "qms_portal.delete_roleassignment", unit)
+        # Ended assignments and the roster on a date, for those who may see who holds roles here.
+        ctx["can_see_roles"] = can(self.request.user, "qms_portal.view_roleassignment", unit)
+        if not ctx["can_see_roles"]:
+            return ctx
         ctx["show_ended"] = self.request.GET.get("ended") == "1"
         if ctx["show_ended"]:
             ctx["ended_assignments"] = visible.ended().select_related("user", "role", "ended_by").order_by(

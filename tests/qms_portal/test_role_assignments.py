@@ -239,3 +239,14 @@ def test_permissions_named_in_role_history_are_in_the_readers_words(tree):
     assert change["added"] == ["qms_portal · Can view and print the role roster"]
     assert change["removed"] == ["qms_portal · Can view unit"]
     assert User.objects.filter(pk=tree.admin.pk).exists()
+
+
+def test_the_role_history_of_a_unit_is_offered_only_to_those_who_may_see_its_roles(tree, client_for):
+    end(tree)
+    url = reverse("unit_detail", args=[tree.ward1.pk])
+    staff_page = client_for(tree.outsider).get(reverse("unit_detail", args=[tree.agency.pk]), {"ended": "1",
+                                                                                               "on": "2025-03-03"})
+    assert staff_page.status_code == 200
+    assert 'id="on-date"' not in staff_page.content.decode() and "ended_assignments" not in staff_page.context
+    steering = client_for(tree.district_steering).get(url, {"ended": "1"}).content.decode()
+    assert 'id="on-date"' in steering and "Chuyển công tác sang phường 2." in steering

@@ -206,7 +206,8 @@ def history_page(obj, *, limit=PAGE_SIZE, before=None):
     id; None: the newest), with the transitions made meanwhile. Each entry:
     ``{"at", "user", "kind", "changes", "reason"}``, and for a transition also ``"transition"``,
     ``"from_label"``, ``"to_label"``. A change is ``{"field", "label", "old", "new", "long",
-    "compare_url", "added", "removed"}``. A fixed number of queries, whatever the length of the history."""
+    "compare_url", "added", "removed", "created"}``. A fixed number of queries, whatever the length of the
+    history."""
     model = type(obj)
     fields = shown_fields(model)
     sets = m2m_fields(model)

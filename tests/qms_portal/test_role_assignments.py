@@ -250,3 +250,12 @@ def test_the_role_history_of_a_unit_is_offered_only_to_those_who_may_see_its_rol
     assert 'id="on-date"' not in staff_page.content.decode() and "ended_assignments" not in staff_page.context
     steering = client_for(tree.district_steering).get(url, {"ended": "1"}).content.decode()
     assert 'id="on-date"' in steering and "Chuyển công tác sang phường 2." in steering
+
+
+def test_the_roster_template_of_a_date_names_the_date_and_the_end(tree):
+    from django.template.loader import render_to_string
+
+    ended = end(tree)
+    html = render_to_string("pdf/roster.html", {"unit": tree.ward1, "rows": [ended], "on": timezone.localdate(),
+                                                "printed_by": tree.admin, "printed_at": timezone.now()})
+    assert "Role roster on" in html and "<th>Ended</th>" in html and tree.ward1_staff.full_name in html

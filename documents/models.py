@@ -139,8 +139,8 @@ class Document(BaseModel):
         help_text=_("For a procedure: the time limit the law sets for the whole procedure."),
     )
     # Denormalised from the revisions by the services, so the register filters without joins.
-    current_revision = models.ForeignKey("Revision", null=True, blank=True, on_delete=models.SET_NULL,
-                                         related_name="+", editable=False)
+    current_revision = models.ForeignKey("Revision", verbose_name=_("current revision"), null=True, blank=True,
+                                         on_delete=models.SET_NULL, related_name="+", editable=False)
     effective_since = models.DateField(_("effective since"), null=True, blank=True, editable=False)
     next_review_date = models.DateField(_("next review"), null=True, blank=True, editable=False)
     is_withdrawn = models.BooleanField(_("withdrawn"), default=False, editable=False)
@@ -152,6 +152,7 @@ class Document(BaseModel):
     search_key = models.CharField(max_length=400, blank=True, editable=False)
 
     unit_field = "unit"
+    history_m2m_fields = ("clauses",)
 
     class Meta:
         # Codes are unique per unit only: the id keeps the order total, so pages never overlap.
@@ -248,6 +249,7 @@ class Revision(BaseModel):
     lock_version = models.PositiveIntegerField(default=0, editable=False)
 
     unit_field = "document__unit"
+    history_m2m_fields = ("legal_refs",)
 
     class Meta:
         ordering = ["document", "-number"]
@@ -424,8 +426,8 @@ class ChangeRequest(BaseModel):
                                   on_delete=models.PROTECT, related_name="+")
     reason = models.TextField(_("proposed change and reason"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
-    new_revision = models.ForeignKey(Revision, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-                                     editable=False)
+    new_revision = models.ForeignKey(Revision, verbose_name=_("new revision"), null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+", editable=False)
 
     unit_field = "document__unit"
     # Attachments (qms_portal.attachments): a photo or scan of the marked-up page, the proposed

@@ -222,7 +222,7 @@ def _people(admin, units, language, roles, summary):
                 user = services.user_update(acting_user=admin, user=user, **changes)
                 summary["users_updated"].append(username)
         role, unit = roles[role_code], units[role_unit]
-        if not RoleAssignment.objects.filter(user=user, role=role, unit=unit).exists():
+        if not RoleAssignment.objects.current().filter(user=user, role=role, unit=unit).exists():
             services.role_assign(acting_user=admin, user=user, role=role, unit=unit, include_subunits=subunits)
             summary["assignments_created"].append(f"{username}: {role_code} @ {role_unit}")
         people[username] = user

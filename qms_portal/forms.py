@@ -155,6 +155,18 @@ class RoleAssignmentForm(ScopedModelForm):
         fields = ["user", "role", "unit", "include_subunits"]
 
 
+class EndAssignmentForm(ServiceForm):
+    reason = forms.CharField(
+        label=_("Reason for ending"), required=False, max_length=500,
+        help_text=_("Kept with the assignment and shown in its history (for example: moved to another post)."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class RosterDateForm(forms.Form):
+    on = forms.DateField(label=_("Who held which role on"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
 class AccessRequestForm(forms.ModelForm):
     class Meta:
         model = AccessRequest

@@ -27,12 +27,48 @@ def new_unit_key():
     return uuid.uuid4().hex[:8]
 
 
+class PortalHistory(HistoricalRecords):
+    """django-simple-history, as every business model uses it. Two additions:
+
+    * a model lists the many-to-many fields whose changes are recorded in ``history_m2m_fields``
+      (each historical record then keeps the set as it was, in a table of its own);
+    * the model class keeps a reference to its ``PortalHistory`` (``_portal_history``), so that
+      ``services.save_tracked(..., m2m=...)`` can write ONE historical record for a save that also
+      sets many-to-many fields (simple-history alone writes one per ``add``/``remove``/``clear``).
+    """
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("m2m_fields_model_field_name", "history_m2m_fields")
+        super().__init__(*args, **kwargs)
+
+    def finalize(self, sender, **kwargs):
+        registered = getattr(sender._meta, "simple_history_manager_attribute", None)
+        super().finalize(sender, **kwargs)
+        if registered is None and getattr(sender._meta, "simple_history_manager_attribute", None):
+            sender._portal_history = self
+
+    def record(self, instance, created):
+        """Write one historical record of ``instance`` as it is now (fields and tracked sets)."""
+        self.create_historical_record(instance, "+" if created else "~")
+
+
 class BaseModel(models.Model):
-    """Every business model: timestamps, NFC-normalised text and history."""
+    """Every business model: timestamps, NFC-normalised text and history.
+
+    What the History tab shows (``qms_portal.history``) can be tuned per model:
+
+    * ``history_hidden``: fields never shown (internal bookkeeping). Fields with ``editable=False``
+      and no translated label are hidden anyway; so are the timestamps.
+    * ``history_m2m_fields``: many-to-many fields whose changes are recorded and shown
+      ("Clauses: added 7.5; removed 8.2"). Set them through ``services.save_tracked(m2m=...)``.
+    """
 
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    history = HistoricalRecords(inherit=True)
+    history = PortalHistory(inherit=True)
+
+    history_hidden = ()
+    history_m2m_fields = ()
 
     # How a row reaches its unit, as a lookup path ("" means the row is a unit itself).
     unit_field = None
@@ -191,6 +227,8 @@ class Role(BaseModel):
     permissions = models.ManyToManyField(Permission, verbose_name=_("permissions"), blank=True)
     is_system = models.BooleanField(_("seeded role"), default=False, editable=False)
 
+    history_m2m_fields = ("permissions",)
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("role")
@@ -206,7 +244,32 @@ class Role(BaseModel):
         return reverse("role_edit", args=[self.pk])
 
 
+class RoleAssignmentQuerySet(ScopedQuerySet):
+    def current(self):
+        """The assignments that grant their role now (not ended)."""
+        return self.filter(ended_at__isnull=True)
+
+    def ended(self):
+        return self.filter(ended_at__isnull=False)
+
+    def held_during(self, start, end):
+        """The assignments held at some moment between ``start`` and ``end`` (datetimes): begun by
+        ``end`` and not ended by ``start``. ``held_during(at, at)`` is "held at ``at``"."""
+        return self.filter(created_at__lte=end).filter(models.Q(ended_at__isnull=True) | models.Q(ended_at__gt=start))
+
+    def held_at(self, at):
+        return self.held_during(at, at)
+
+
+class RoleAssignmentManager(models.Manager.from_queryset(RoleAssignmentQuerySet)):
+    pass
+
+
 class RoleAssignment(BaseModel):
+    """A person holds a role on a unit (and, if asked, on every unit below it) from ``created_at``
+    until it is ended (``ended_at``, ``ended_by``, ``end_reason``). An assignment is never deleted:
+    "who could approve on 3 March" keeps an answer. Only current assignments grant anything."""
+
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT, related_name="assignments"
     )
@@ -220,15 +283,27 @@ class RoleAssignment(BaseModel):
         settings.AUTH_USER_MODEL, verbose_name=_("granted by"), null=True, blank=True,
         on_delete=models.PROTECT, related_name="+",
     )
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True, editable=False)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("ended by"), null=True, blank=True, editable=False,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    end_reason = models.TextField(_("reason for ending"), blank=True, editable=False)
 
     unit_field = "unit"
+    # The reason for ending is the history entry's reason: not shown twice.
+    history_hidden = ("end_reason",)
+
+    objects = RoleAssignmentManager()
 
     class Meta:
         ordering = ["unit__path", "role__name"]
         verbose_name = _("role assignment")
         verbose_name_plural = _("role assignments")
         constraints = [
-            models.UniqueConstraint(fields=["user", "role", "unit"], name="unique_role_assignment"),
+            # One current assignment per person, role and unit; ended ones stay beside it.
+            models.UniqueConstraint(fields=["user", "role", "unit"], condition=models.Q(ended_at__isnull=True),
+                                    name="unique_current_role_assignment"),
         ]
 
     def __str__(self):
@@ -238,6 +313,10 @@ class RoleAssignment(BaseModel):
         from django.urls import reverse
 
         return reverse("unit_detail", args=[self.unit_id]) + "#roles"
+
+    @property
+    def is_current(self):
+        return self.ended_at is None
 
 
 class AccessRequest(BaseModel):

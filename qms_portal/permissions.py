@@ -102,7 +102,7 @@ def _grants_sql(tables):
         f"SELECT ra.unit_id, u.path, ra.include_subunits, rp.permission_id FROM {roles} ra"  # noqa: S608
         f" INNER JOIN {units} u ON u.id = ra.unit_id"
         f" LEFT JOIN {role_perms} rp ON rp.role_id = ra.role_id"
-        " WHERE ra.user_id = %s AND u.is_active"
+        " WHERE ra.user_id = %s AND ra.ended_at IS NULL AND u.is_active"  # ended assignments grant nothing
     )
     for table in tables:
         sql += f" UNION ALL SELECT NULL, NULL, NULL, permission_id FROM {table} WHERE user_id = %s"  # noqa: S608
@@ -336,7 +336,7 @@ def users_who_can(action, obj):
     model = type(obj)
     app_label, codename = _split(perm_name(model, action))
     unit = unit_of(obj)
-    by_role = RoleAssignment.objects.filter(
+    by_role = RoleAssignment.objects.current().filter(
         user=OuterRef("pk"),
         unit__is_active=True,
         role__permissions__codename=codename,

@@ -7,18 +7,19 @@ through ``permissions.can`` and records history with that user as the author.
 from django.contrib.auth.forms import PasswordResetForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
 from . import permissions
+from .history import reason as fixed_reason
 from .models import AccessRequest, Notification, Role, RoleAssignment, Unit, User
 from .notifications import notify
 from .permissions import can, users_who_can
 from .workflow import Guard, Transition, Workflow, not_the_author, register
 
 # Reasons are stored untranslated and shown in the reader's language (qms_portal.history).
-ACTIVE_REASON = {True: gettext_noop("reactivated"), False: gettext_noop("deactivated")}
+ACTIVE_REASON = {True: fixed_reason(gettext_noop("reactivated")), False: fixed_reason(gettext_noop("deactivated"))}
 
 
 class EditConflict(ValidationError):
@@ -32,13 +33,35 @@ def require_can(user, action, obj):
         raise PermissionDenied
 
 
-def save_tracked(obj, acting_user, reason=""):
-    """Validate and save a history-tracked record in the acting user's name."""
+def save_tracked(obj, acting_user, reason="", m2m=None):
+    """Validate and save a history-tracked record in the acting user's name.
+
+    ``reason`` is shown on the History tab in the reader's language: a fixed text through
+    ``history.reason(msgid, **params)`` (or ``gettext_noop``), or what a person typed, as typed.
+    ``m2m`` sets many-to-many fields in the same step (``{"clauses": [...]}``): the model lists them
+    in ``history_m2m_fields``, and the save and the new sets make ONE historical record."""
     obj._history_user = acting_user
     if reason:
         obj._change_reason = reason
     obj.full_clean()
-    obj.save()
+    if not m2m:
+        obj.save()
+        return obj
+    history = getattr(type(obj), "_portal_history", None)
+    if history is None:  # not a BaseModel: simple-history records the save and each change of a set
+        obj.save()
+        for name, values in m2m.items():
+            getattr(obj, name).set(values)
+        return obj
+    created = obj._state.adding
+    obj.skip_history_when_saving = True  # neither the save nor each set writes its own record
+    try:
+        obj.save()
+        for name, values in m2m.items():
+            getattr(obj, name).set(values)
+    finally:
+        del obj.skip_history_when_saving
+    history.record(obj, created)
     return obj
 
 
@@ -87,11 +110,11 @@ def unit_move(*, acting_user, unit, parent):
     old_path = unit.path
     unit.parent = parent
     unit.compute_path()
-    save_tracked(unit, acting_user, reason=gettext_noop("moved"))
+    save_tracked(unit, acting_user, reason=fixed_reason(gettext_noop("moved")))
     for child in Unit.objects.filter(path__startswith=old_path).exclude(pk=unit.pk).order_by("depth"):
         child.path = unit.path + child.path[len(old_path):]
         child.depth = child.path.count("/") - 2
-        save_tracked(child, acting_user, reason=gettext_noop("moved with its parent unit"))
+        save_tracked(child, acting_user, reason=fixed_reason(gettext_noop("moved with its parent unit")))
     return unit
 
 
@@ -195,7 +218,7 @@ def user_set_password(*, acting_user, user, password, temporary=True):
         require_can(acting_user, "qms_portal.deactivate_user", user)
     user.set_password(password)
     user.must_change_password = temporary and user.pk != acting_user.pk
-    return save_tracked(user, acting_user, reason=gettext_noop("password set"))
+    return save_tracked(user, acting_user, reason=fixed_reason(gettext_noop("password set")))
 
 
 @transaction.atomic
@@ -218,9 +241,7 @@ def role_save(*, acting_user, role=None, code, name, description="", permissions
     _portal_admin(acting_user)
     role = role or Role()
     role.code, role.name, role.description = code, name, description
-    save_tracked(role, acting_user)
-    role.permissions.set(permissions)
-    return role
+    return save_tracked(role, acting_user, m2m={"permissions": permissions})
 
 
 @transaction.atomic
@@ -241,7 +262,7 @@ def role_assign(*, acting_user, user, role, unit, include_subunits=True, notify_
         raise ValidationError(_("This unit is deactivated: a role on it would grant nothing."))
     if not user.is_active:
         raise ValidationError(_("This person is deactivated."))
-    if RoleAssignment.objects.filter(user=user, role=role, unit=unit).exists():
+    if RoleAssignment.objects.current().filter(user=user, role=role, unit=unit).exists():
         raise ValidationError(_("This person already holds this role on this unit."))
     assignment = RoleAssignment(user=user, role=role, unit=unit, include_subunits=include_subunits,
                                 granted_by=acting_user)
@@ -253,12 +274,20 @@ def role_assign(*, acting_user, user, role, unit, include_subunits=True, notify_
 
 
 @transaction.atomic
-def role_unassign(*, acting_user, assignment):
-    assignment = RoleAssignment.objects.select_for_update().get(pk=assignment.pk)
+def role_assignment_end(*, acting_user, assignment, reason=""):
+    """End a role assignment now. It is kept (with who ended it, when and why) and grants nothing
+    from now on; the person may be given the same role again later (a new assignment)."""
+    assignment = RoleAssignment.objects.select_for_update().select_related("unit").get(pk=assignment.pk)
     require_can(acting_user, "delete", assignment)
-    assignment._history_user = acting_user
-    assignment.delete()
+    if assignment.ended_at is not None:
+        raise ValidationError(_("This role assignment has already ended."))
+    assignment.ended_at = timezone.now()
+    assignment.ended_by = acting_user
+    assignment.end_reason = reason.strip()
+    save_tracked(assignment, acting_user,
+                 reason=assignment.end_reason or fixed_reason(gettext_noop("role assignment ended")))
     permissions.forget(assignment.user)
+    return assignment
 
 
 # --- Access requests (the core's own workflow) -------------------------------------------------
@@ -283,7 +312,8 @@ def access_request_create(*, acting_user, role, unit, include_subunits, justific
 
 
 def _grant_requested_role(request, user, reason, data):
-    assignment = RoleAssignment.objects.filter(user=request.requester, role=request.role, unit=request.unit).first()
+    assignment = RoleAssignment.objects.current().filter(user=request.requester, role=request.role,
+                                                         unit=request.unit).first()
     if assignment is None:
         assignment = role_assign(acting_user=user, user=request.requester, role=request.role, unit=request.unit,
                                  include_subunits=request.include_subunits, notify_user=False)

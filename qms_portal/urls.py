@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponse
 from django.urls import include, path
 
-from .views import access, attachments, home, people, public, roles, units
+from .views import access, attachments, history, home, people, public, roles, units
 
 handler400 = "qms_portal.views.errors.bad_request"
 handler403 = "qms_portal.views.errors.permission_denied"
@@ -64,9 +64,10 @@ admin_pages = [
     path("roles/", roles.RoleListView.as_view(), name="role_list"),
     path("roles/new/", roles.RoleFormView.as_view(action="add"), name="role_create"),
     path("roles/<int:pk>/", roles.RoleFormView.as_view(), name="role_edit"),
+    path("roles/<int:pk>/history/", roles.RoleHistoryView.as_view(), name="role_history"),
     path("assignments/", roles.RoleAssignmentListView.as_view(), name="assignment_list"),
     path("assignments/new/", roles.RoleAssignmentCreateView.as_view(), name="assignment_create"),
-    path("assignments/<int:pk>/end/", roles.RoleAssignmentDeleteView.as_view(), name="assignment_delete"),
+    path("assignments/<int:pk>/end/", roles.RoleAssignmentEndView.as_view(), name="assignment_end"),
 ]
 
 urlpatterns = [
@@ -94,6 +95,9 @@ urlpatterns = [
          name="attachment_thumbnail"),
     path("attachments/<int:pk>/withdraw/", attachments.AttachmentWithdrawView.as_view(), name="attachment_withdraw"),
     path("admin/", include(admin_pages)),
+    # Two versions of one field of any history-tracked record (linked from its History tab).
+    path("history/<str:app_label>/<str:model>/<int:pk>/<int:history_id>/<str:field>/",
+         history.HistoryCompareView.as_view(), name="history_compare"),
     # Each area's pages under /<area>/ (settings.QMS_AREAS), in its own URL namespace.
     *(path(f"{area}/", include(f"{area}.urls")) for area in settings.QMS_AREAS),
 ]

@@ -10,6 +10,7 @@ from django.db import connection, transaction
 from simple_history.utils import bulk_create_with_history
 
 from qms_portal import fragments
+from qms_portal.history import record_current_sets
 from qms_portal.models import NumberSequence, TransitionRecord, User
 from qms_portal.workflow import transition_record
 
@@ -217,6 +218,8 @@ def link_clauses(s, plans, showcase):
             for clause in s.rng.sample(s.clauses, min(len(s.clauses), s.rng.randint(1, 3))):
                 links.append(through(document_id=p["document"].pk, clause_id=clause.pk))
     through.objects.bulk_create(links, batch_size=1000)
+    # The history rows written before keep this set too (the History tab compares sets).
+    record_current_sets(Document, "clauses", [link.document_id for link in links])
 
 
 def cite_legal_basis(s, plans, showcase):
@@ -229,6 +232,7 @@ def cite_legal_basis(s, plans, showcase):
             for revision in (r for r in (p["current"], p["open"]) if r is not None):
                 cited += [refs(revision_id=revision.pk, legaldocument_id=x.pk) for x in chosen]
     refs.objects.bulk_create(cited, batch_size=1000)
+    record_current_sets(Revision, "legal_refs", [ref.revision_id for ref in cited])
 
 
 def sign_current_revisions(s, plans):

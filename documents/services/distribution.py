@@ -36,7 +36,7 @@ def recipients(document):
     if role_ids:
         # Holders of the role in the owning unit or below, and above it only where the role covers
         # the sub-units.
-        holders = RoleAssignment.objects.filter(role_id__in=role_ids, unit__is_active=True).filter(
+        holders = RoleAssignment.objects.current().filter(role_id__in=role_ids, unit__is_active=True).filter(
             Q(unit__path__startswith=unit.path)
             | Q(unit__path__in=ancestor_paths(unit.path)[:-1], include_subunits=True)
         ).values("user_id")

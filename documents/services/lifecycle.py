@@ -6,8 +6,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
+from qms_portal.history import reason as reason_for
 from qms_portal.notifications import claim, notify
 from qms_portal.permissions import can, users_who_can
 from qms_portal.workflow import Guard, Transition, Workflow, register
@@ -101,7 +102,7 @@ def periodic_review_record(*, acting_user, document, outcome, notes=""):
 
         document.next_review_date = timezone.localdate() + relativedelta(months=document.review_months)
         document.review_required = False
-        _save(document, acting_user, reason=_("Periodic review: still valid"))
+        _save(document, acting_user, reason=reason_for(gettext_noop("Periodic review: still valid")))
     elif outcome == PeriodicReview.Outcome.REVISE:
         revision_create_draft(acting_user=acting_user, document=document, reason=notes)
     else:
@@ -167,7 +168,8 @@ def legal_document_flag_citing(*, acting_user, legal):
     for document in affected_documents(legal):
         if not document.review_required:
             document.review_required = True
-            _save(document, acting_user, reason=_("Legal basis changed: %(number)s") % {"number": legal.number})
+            _save(document, acting_user,
+                  reason=reason_for(gettext_noop("Legal basis changed: %(number)s"), number=legal.number))
         notify([document.process_owner], "legal_changed", params={"object": document, "legal": legal.number},
                url=document.get_absolute_url(),
                key=f"legal:{legal.pk}:{legal.status}:{legal.updated_at.isoformat()}:{document.pk}")

@@ -149,9 +149,8 @@ def document_create(*, acting_user, unit, doc_type, title, process_owner, catego
         Document(unit=unit, code=code, title=title, doc_type=doc_type, category=category, process_owner=process_owner,
                  review_months=review_months or doc_type.default_review_months,
                  legal_time_limit_days=legal_time_limit_days),
-        acting_user,
+        acting_user, m2m={"clauses": clauses},
     )
-    document.clauses.set(clauses)
     _save(Revision(document=document, number=1, author=acting_user), acting_user)
     return document
 
@@ -171,9 +170,7 @@ def document_update(*, acting_user, document, **fields):
     if document.review_months != months_before and document.next_review_date and not document.is_withdrawn:
         # The next review follows the new period, counted from the last review (or the effective date).
         document.next_review_date = _review_base(document) + relativedelta(months=document.review_months)
-    _save(document, acting_user)
-    if clauses is not None:
-        document.clauses.set(clauses)
+    _save(document, acting_user, m2m={"clauses": clauses} if clauses is not None else None)
     return document
 
 

@@ -10,9 +10,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from qms_portal import permissions
+from qms_portal.history import reason as reason_for
 from qms_portal.notifications import enqueue, notify
 from qms_portal.permissions import can, users_who_can
 from qms_portal.sanitize import clean_html
@@ -52,9 +53,8 @@ def revision_create_draft(*, acting_user, document, reason=""):
     if base is not None:
         draft.content, draft.source_file, draft.source_name = base.content, base.source_file, base.source_name
         draft.source_html, draft.search_text = base.source_html, base.search_text
-    _save(draft, acting_user)
+    _save(draft, acting_user, m2m={"legal_refs": list(base.legal_refs.all())} if base is not None else None)
     if base is not None:
-        draft.legal_refs.set(base.legal_refs.all())
         for step in base.steps.all():
             step.pk, step.id, step.revision = None, None, draft
             _save(step, acting_user)
@@ -84,9 +84,7 @@ def revision_save_draft(*, acting_user, revision, lock_version, content="", reas
     refresh_search_text(revision)
     revision.lock_version += 1
     try:
-        _save(revision, acting_user)
-        if legal_refs is not None:
-            revision.legal_refs.set(legal_refs)
+        _save(revision, acting_user, m2m={"legal_refs": legal_refs} if legal_refs is not None else None)
         if checked_steps is not None:
             _replace_steps(revision, checked_steps, acting_user)
     except Exception:
@@ -222,10 +220,11 @@ def _on_publish(revision, user, reason, data):
     previous = document.current_revision
     if previous is not None and previous.status == S.EFFECTIVE:
         WORKFLOW.perform(previous, "supersede", acting_user=user, system=True,
-                         reason=_("Replaced by revision %(label)s") % {"label": revision.label})
+                         reason=reason_for(gettext_noop("Replaced by revision %(label)s"), label=revision.label))
     for name, value in publication_fields(document, revision).items():
         setattr(document, name, value)
-    _save(document, user, reason=_("Revision %(label)s became effective") % {"label": revision.label})
+    _save(document, user,
+          reason=reason_for(gettext_noop("Revision %(label)s became effective"), label=revision.label))
     from .distribution import acknowledgements_assign
 
     acknowledgements_assign(acting_user=user, revision=revision)

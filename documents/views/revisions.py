@@ -1,9 +1,6 @@
 """A revision: its page, editing the draft (with its steps), reviewers, workflow, comparison,
 the source file and the controlled-copy PDF."""
 
-import difflib
-import re
-
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -11,13 +8,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from qms_portal.diff import changed, fold, side_by_side, text_lines
 from qms_portal.permissions import can
 from qms_portal.views.generic import HistoryView, ObjectFormView, ObjectMixin, ScopedDetailView, TransitionView
 
 from .. import services
 from ..forms import ReviewersForm, RevisionForm, StepFormSet
 from ..models import Revision
-from ..services.content import plain_text
 from .register import steps_context
 
 RELATED = ("document__unit", "document__doc_type", "author", "approver")
@@ -161,21 +158,19 @@ class CompareView(ObjectMixin, View):
             return HttpResponseRedirect(new.get_absolute_url())
         if old.number > new.number:
             old, new = new, old
-        text_diff = _side_by_side(_lines(old), _lines(new))
+        text_diff = side_by_side(_lines(old), _lines(new))
         full = request.GET.get("full") == "1"
         return render(request, "documents/compare.html", {
             "object": new, "old": old, "new": new, "choices": others.order_by("-number").only("pk", "number", "status"),
-            "text_diff": text_diff if full else _fold(text_diff),
-            "text_changed": any(kind != "equal" for kind, _left, _right in text_diff),
+            "text_diff": text_diff if full else fold(text_diff),
+            "text_changed": changed(text_diff),
             "full": full,
-            "step_diff": _side_by_side(_step_lines(old), _step_lines(new)),
+            "step_diff": side_by_side(_step_lines(old), _step_lines(new)),
         })
 
 
 def _lines(revision):
-    body = "\n".join(x for x in (revision.content, revision.source_html) if x)
-    body = re.sub(r"</(p|li|h\d|tr|div|blockquote)>|<br\s*/?>", "\n", body)
-    return [line for line in (plain_text(chunk) for chunk in body.split("\n")) if line]
+    return text_lines(revision.content, revision.source_html)
 
 
 def _step_lines(revision):
@@ -184,52 +179,6 @@ def _step_lines(revision):
         + (f" — {s.output}" if s.output else "")
         for s in revision.steps.select_related("responsible_unit", "responsible_role")
     ]
-
-
-DIFF_CONTEXT = 3  # unchanged lines kept around each change; longer unchanged runs fold into one row
-
-
-def _fold(rows, context=DIFF_CONTEXT):
-    """Rows as ``_side_by_side`` gives them, with each run of unchanged lines longer than the context
-    around the changes folded into one ("skip", number of lines, "") row: a 20-page procedure with
-    two changed paragraphs reads as those paragraphs, not as 20 pages."""
-    folded, i = [], 0
-    while i < len(rows):
-        if rows[i][0] != "equal":
-            folded.append(rows[i])
-            i += 1
-            continue
-        j = i
-        while j < len(rows) and rows[j][0] == "equal":
-            j += 1
-        head = context if i > 0 else 0  # context after the change above
-        tail = context if j < len(rows) else 0  # context before the change below
-        run = rows[i:j]
-        if len(run) > head + tail + 1:
-            folded += run[:head]
-            folded.append(("skip", len(run) - head - tail, ""))
-            folded += run[len(run) - tail:]
-        else:
-            folded += run
-        i = j
-    return folded
-
-
-def _side_by_side(old, new):
-    """Rows of (kind, old line, new line) with kind in equal / changed / removed / added."""
-    rows = []
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes():
-        if tag == "equal":
-            rows += [("equal", a, b) for a, b in zip(old[i1:i2], new[j1:j2], strict=True)]
-        elif tag == "replace":
-            left, right = old[i1:i2], new[j1:j2]
-            for k in range(max(len(left), len(right))):
-                rows.append(("changed", left[k] if k < len(left) else "", right[k] if k < len(right) else ""))
-        elif tag == "delete":
-            rows += [("removed", a, "") for a in old[i1:i2]]
-        else:
-            rows += [("added", "", b) for b in new[j1:j2]]
-    return rows
 
 
 class SourceFileView(ObjectMixin, View):

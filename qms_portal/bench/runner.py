@@ -88,7 +88,7 @@ def data_size():
     sizes = {
         "units": Unit.objects.count(),
         "users": User.objects.count(),
-        "assignments": RoleAssignment.objects.count(),
+        "assignments": RoleAssignment.objects.current().count(),
         "access_requests_pending": AccessRequest.objects.filter(status=AccessRequest.Status.PENDING).count(),
         "notifications": Notification.objects.count(),
     }

@@ -39,10 +39,28 @@ class UserFilter(SearchFilter):
 
 class RoleAssignmentFilter(SearchFilter):
     search_fields = ("user__full_name", "user__username", "unit__code", "unit__name")
+    # Current assignments unless asked otherwise (ended ones are kept, and grant nothing).
+    state = django_filters.ChoiceFilter(
+        label=_("Assignments"), choices=[("ended", _("Ended")), ("all", _("Current and ended"))],
+        empty_label=_("Current"), method="by_state",
+    )
 
     class Meta:
         model = RoleAssignment
-        fields = ["q", "role"]
+        fields = ["q", "role", "state"]
+
+    def by_state(self, queryset, name, value):
+        return queryset  # applied in filter_queryset, which also sees the empty choice
+
+    @property
+    def qs(self):
+        queryset = super().qs
+        state = self.form.cleaned_data.get("state") if self.is_bound and self.form.is_valid() else ""
+        if state == "ended":
+            return queryset.ended()
+        if state == "all":
+            return queryset
+        return queryset.current()
 
 
 class AccessRequestFilter(SearchFilter):

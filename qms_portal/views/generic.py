@@ -17,7 +17,7 @@ from django.views import View
 from django.views.generic import DetailView, FormView, TemplateView
 from django_filters.views import FilterView
 
-from ..history import history_entries
+from ..history import PAGE_SIZE, history_page
 from ..pagination import CappedPaginator
 from ..permissions import can, perm_name
 from ..services import EditConflict
@@ -123,16 +123,23 @@ class ScopedDetailView(ObjectMixin, DetailView):
 
 
 class HistoryView(ScopedDetailView):
-    """The History tab: readable field changes and workflow transitions, newest first."""
+    """The History tab: readable field changes and workflow transitions, newest first, a page at a
+    time (``?before=<history id>`` pages on to older changes)."""
 
     tab = "history"
+    page_size = PAGE_SIZE
 
     def get_template_names(self):
         return [f"{self.model._meta.app_label}/{self.model._meta.model_name}_history.html", "generic/history.html"]
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["entries"] = history_entries(self.object)
+        before = self.request.GET.get("before", "")
+        page = history_page(self.object, limit=self.page_size, before=int(before) if before.isdigit() else None)
+        ctx["entries"] = page.entries
+        ctx["history_page"] = page
+        ctx["older_url"] = f"{self.request.path}?before={page.older}" if page.older else ""
+        ctx["newest_url"] = "" if page.newest else self.request.path
         return ctx
 
 

@@ -33,13 +33,17 @@ class UserDetailView(ScopedDetailView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
-        ctx["assignments"] = RoleAssignment.objects.restrict(user, "view").filter(
-            user=self.object
-        ).select_related("role", "unit", "granted_by")
+        visible = RoleAssignment.objects.restrict(user, "view").filter(user=self.object)
+        ctx["assignments"] = visible.current().select_related("role", "unit", "granted_by")
         # Which of them this user may end: one query, not one per row.
         ctx["endable"] = set(
-            RoleAssignment.objects.restrict(user, "delete").filter(user=self.object).values_list("pk", flat=True)
+            RoleAssignment.objects.restrict(user, "delete").current().filter(user=self.object)
+            .values_list("pk", flat=True)
         )
+        ctx["show_ended"] = self.request.GET.get("ended") == "1"
+        if ctx["show_ended"]:
+            ctx["ended_assignments"] = visible.ended().select_related("role", "unit", "ended_by").order_by(
+                "-ended_at", "-pk")
         return ctx
 
 

@@ -1,19 +1,16 @@
 """Portal pages for roles and role assignments."""
 
-from django.contrib import messages
-from django.http import HttpResponseRedirect
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views import View
 
 from .. import services
-from ..forms import RoleAssignmentForm, RoleForm
+from ..forms import EndAssignmentForm, RoleAssignmentForm, RoleForm
 from ..models import Role, RoleAssignment, Unit
 from ..permissions import restrict
 from .filters import RoleAssignmentFilter
-from .generic import ObjectMixin, ScopedListView, ServiceFormView
+from .generic import HistoryView, ObjectFormView, ScopedListView, ServiceFormView, safe_url
 
 
 class RoleListView(ScopedListView):
@@ -45,6 +42,12 @@ class RoleFormView(ServiceFormView):
 
     def get_success_url(self):
         return reverse("role_list")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        if self.object is not None:
+            ctx["history_url"] = reverse("role_history", args=[self.object.pk])
+        return ctx
 
 
 class RoleAssignmentListView(ScopedListView):
@@ -88,15 +91,48 @@ class RoleAssignmentCreateView(ServiceFormView):
         return self.result.get_absolute_url()
 
 
-class RoleAssignmentDeleteView(ObjectMixin, View):
-    """POST only: end a role assignment (history keeps the record of it)."""
+class RoleAssignmentEndView(ObjectFormView):
+    """End a role assignment, with a reason: it is kept (with who ended it, when and why) and grants
+    nothing from then on."""
 
     model = RoleAssignment
     action = "delete"
+    related = ("user", "role", "unit")
+    form_class = EndAssignmentForm
+    template_name = "qms_portal/assignment_end.html"
+    title = gettext_lazy("End a role assignment")
+    success_message = gettext_lazy("The role assignment was ended.")
 
-    def post(self, request, pk):
-        assignment = self.get_object()
-        services.role_unassign(acting_user=request.user, assignment=assignment)
-        messages.success(request, _("The role assignment was ended."))
-        target = request.POST.get("next") or reverse("unit_detail", args=[assignment.unit_id])
-        return HttpResponseRedirect(target if target.startswith("/") else "/")
+    def get_object(self, queryset=None):
+        assignment = super().get_object(queryset)
+        if assignment.ended_at is not None:
+            raise Http404  # already ended: there is nothing left to end
+        return assignment
+
+    def perform(self, form):
+        return services.role_assignment_end(acting_user=self.request.user, assignment=self.object,
+                                            reason=form.cleaned_data["reason"])
+
+    def next_url(self):
+        return safe_url(self.request, self.request.POST.get("next") or self.request.GET.get("next"), default="")
+
+    def get_success_url(self):
+        return self.next_url() or reverse("unit_detail", args=[self.object.unit_id]) + "#roles"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["next"] = self.next_url()
+        ctx["cancel_url"] = ctx["next"] or self.object.get_absolute_url()
+        return ctx
+
+
+class RoleHistoryView(HistoryView):
+    """A role's history: its name, description and which permissions it gave, change by change."""
+
+    model = Role
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        if not self.request.user.has_perm("qms_portal.change_role"):
+            ctx["details_url"] = reverse("role_list")  # the role's own page is its edit form
+        return ctx

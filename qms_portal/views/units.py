@@ -7,10 +7,11 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from .. import services
-from ..forms import UnitForm
+from ..forms import RosterDateForm, UnitForm
 from ..models import RoleAssignment, Unit
 from ..pdf import PdfUnavailable, pdf_response
 from ..permissions import can
+from ..selectors import assignments_held
 from .filters import UnitFilter
 from .generic import (
     ActionView,
@@ -42,12 +43,26 @@ class UnitDetailView(ScopedDetailView):
         unit = self.object
         ctx["children"] = unit.children.all()
         ctx["ancestors"] = unit.ancestors()
-        ctx["assignments"] = RoleAssignment.objects.restrict(self.request.user, "view").filter(
-            unit=unit
-        ).select_related("user", "role", "granted_by")
+        visible = RoleAssignment.objects.restrict(self.request.user, "view").filter(unit=unit)
+        ctx["assignments"] = visible.current().select_related("user", "role", "granted_by")
         ctx["member_count"] = unit.members.filter(is_active=True).count()
         # Every row is on this unit: one check answers for all of them (no query per row).
         ctx["can_end_roles"] = can(self.request.user, "qms_portal.delete_roleassignment", unit)
+        # Ended assignments and the roster on a date, for those who may see who holds roles here.
+        ctx["can_see_roles"] = can(self.request.user, "qms_portal.view_roleassignment", unit)
+        if not ctx["can_see_roles"]:
+            return ctx
+        ctx["show_ended"] = self.request.GET.get("ended") == "1"
+        if ctx["show_ended"]:
+            ctx["ended_assignments"] = visible.ended().select_related("user", "role", "ended_by").order_by(
+                "-ended_at", "-pk")
+        # "Who held which role here on a date": the roster as it was that day.
+        form = RosterDateForm(self.request.GET if "on" in self.request.GET else None)
+        ctx["roster_form"] = form
+        if form.is_valid():
+            ctx["held_on"] = form.cleaned_data["on"]
+            ctx["held"] = assignments_held(visible, form.cleaned_data["on"]).select_related(
+                "user", "role", "ended_by").order_by("role__name", "user__full_name", "created_at")
         return ctx
 
 
@@ -93,22 +108,28 @@ class UnitActivateView(ActionView):
 
 
 class UnitRosterPdfView(ObjectMixin, View):
-    """The role roster of a unit (who holds which role, since when), as a signed-off PDF."""
+    """The role roster of a unit (who holds which role, since when), as a signed-off PDF; with
+    ``?on=YYYY-MM-DD``, the roster as it was on that day."""
 
     model = Unit
     action = "qms_portal.view_roster"
 
     def get(self, request, *args, **kwargs):
         unit = self.get_object()
-        rows = (
-            RoleAssignment.objects.filter(unit__path__startswith=unit.path, unit__is_active=True,
-                                          user__is_active=True)
-            .select_related("user", "role", "unit", "granted_by")
-            .order_by("unit__path", "role__name", "user__full_name")
-        )
-        context = {"unit": unit, "rows": rows, "printed_by": request.user, "printed_at": timezone.now()}
+        rows = RoleAssignment.objects.filter(unit__path__startswith=unit.path)
+        form = RosterDateForm(request.GET if request.GET.get("on") else None)
+        on = form.cleaned_data["on"] if form.is_valid() else None
+        if on is None:
+            rows = rows.current().filter(unit__is_active=True, user__is_active=True)
+        else:
+            # As it was that day: whoever held a role at some moment of it, even if ended since.
+            rows = assignments_held(rows, on)
+        rows = rows.select_related("user", "role", "unit", "granted_by").order_by(
+            "unit__path", "role__name", "user__full_name", "created_at")
+        context = {"unit": unit, "rows": rows, "on": on, "printed_by": request.user, "printed_at": timezone.now()}
         try:
-            return pdf_response("pdf/roster.html", context, filename=f"roster-{unit.code}.pdf")
+            suffix = f"-{on.isoformat()}" if on else ""
+            return pdf_response("pdf/roster.html", context, filename=f"roster-{unit.code}{suffix}.pdf")
         except PdfUnavailable as error:
             messages.error(request, str(error))
             return HttpResponseRedirect(unit.get_absolute_url())

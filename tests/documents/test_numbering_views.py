@@ -160,7 +160,7 @@ def test_the_history_tab_lists_each_change_of_the_settings(tree, controller):
     assert response.status_code == 200
     entries = response.context["entries"]
     assert len(entries) == 2 and entries[0]["user"] == controller
-    assert ("code prefix", "PX", "PY") in [(str(label), old, new) for label, old, new in entries[0]["changes"]]
+    assert ("Code prefix", "PX", "PY") in [(str(c["label"]), c["old"], c["new"]) for c in entries[0]["changes"]]
     assert "{prefix}/{type}/{number:03d}" in html
     assert f'href="{url}"' in html  # the Details tab leads back to the settings
 

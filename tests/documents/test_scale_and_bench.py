@@ -119,6 +119,11 @@ def test_history_rows_exist_for_every_generated_row():
     # The review and approval signatures of the current revisions.
     assert TransitionRecord.objects.filter(signature_meaning="approved").count() == \
         Document.objects.filter(current_revision__isnull=False).count()
+    # The documents' clauses and the revisions' legal basis are kept with their history rows too.
+    for model, field in ((Document, "clauses"), (Revision, "legal_refs")):
+        sets = getattr(model.history.model, field).model
+        linked = getattr(model, field).through.objects.count()
+        assert linked > 0 and sets.objects.count() == linked
 
 
 def test_content_is_vietnamese_or_chinese_and_search_text_is_filled_as_the_services_fill_it():

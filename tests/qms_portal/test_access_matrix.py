@@ -116,9 +116,13 @@ CORE = {
     "role_list": P("qms_portal.view_role"),
     "role_create": P("qms_portal.add_role"),
     "role_edit": P("qms_portal.change_role", "role", scoped=False),
+    "role_history": P("qms_portal.view_role", "role", scoped=False),
     "assignment_list": P("qms_portal.view_roleassignment"),
     "assignment_create": P("qms_portal.add_roleassignment"),
-    "assignment_delete": P("qms_portal.delete_roleassignment", "assignment", post_only=True),
+    # GET: the form asking for the reason; POST (tests/qms_portal/test_views.py) ends the assignment
+    "assignment_end": P("qms_portal.delete_roleassignment", "assignment"),
+    # two versions of one field of any tracked record, checked as the record's own page: here a unit
+    "history_compare": P("qms_portal.view_unit", "unit"),
     # attachments: the rights are the record's — here a unit's (view the unit: see and download;
     # change the unit: add and withdraw). The attachment is a photo on ward1 / on division; adding
     # targets the unit itself (``target`` below). An empty POST to "add" is sent back with a message.
@@ -137,9 +141,26 @@ CORE_POST_DATA = {
 # URL arguments that do not name an object, and those the matrix fills in itself.
 FIXED_KWARGS = {"uidb64": "MQ", "token": "invalid-token", "target": "qms_portal.unit"}
 # The core's URLs whose arguments come from the data built for the matrix: world → kwargs.
-CORE_URL_KWARGS = {"public_link": lambda world: {"token": world["public_token"]}}
 OBJECT_KWARGS = {"pk"}
 VARIANT_KWARGS = {"transition"}
+
+
+def _history_compare(world, obj):
+    """The object's latest history record, compared on its name."""
+    latest = obj.history.order_by("-history_date", "-history_id").first()
+    return {"app_label": obj._meta.app_label, "model": obj._meta.model_name, "history_id": latest.history_id,
+            "field": "name"}
+
+
+# The core's URLs whose other arguments come from the data built for the matrix: (world, object) → kwargs.
+CORE_URL_KWARGS = {
+    "public_link": lambda world, obj: {"token": world["public_token"]},
+    "history_compare": _history_compare,
+}
+
+
+def core_url_kwargs(name, world, obj):
+    return CORE_URL_KWARGS[name](world, obj) if name in CORE_URL_KWARGS else {}
 
 AREAS = tuple(settings.QMS_AREAS)
 
@@ -278,7 +299,7 @@ def build_url(name, case, world):
     if area is not None:
         extra = area.url_kwargs(name, obj) if hasattr(area, "url_kwargs") else {}
     else:
-        extra = CORE_URL_KWARGS[name](world) if name in CORE_URL_KWARGS else {}
+        extra = core_url_kwargs(name, world, obj)
     kwargs = {}
     for kwarg in kwarg_names:
         if kwarg in extra:
@@ -335,8 +356,14 @@ SPOT_CHECKS = {
     ("user_list", "internal_auditor", "-", "GET", None): 200,
     ("role_list", "steering_committee", "-", "GET", None): 200,
     ("role_edit", "steering_committee", "global", "GET", None): 403,
-    ("assignment_delete", "management_representative", "in", "POST", None): 302,
-    ("assignment_delete", "department_head", "in", "POST", None): 403,
+    ("assignment_end", "management_representative", "in", "GET", None): 200,
+    ("assignment_end", "department_head", "in", "GET", None): 403,
+    ("assignment_end", "administrator", "out", "GET", None): 404,
+    ("role_history", "staff", "global", "GET", None): 403,
+    ("role_history", "steering_committee", "global", "GET", None): 200,
+    ("history_compare", "staff", "in", "GET", None): 200,
+    ("history_compare", "staff", "out", "GET", None): 404,
+    ("history_compare", "no_role", "in", "GET", None): 403,
     ("accessrequest_transition", "management_representative", "in", "GET", "approve"): 200,
     ("accessrequest_transition", "management_representative", "in", "GET", "withdraw"): 403,
     ("accessrequest_transition", "steering_committee", "in", "GET", "approve"): 403,

@@ -53,3 +53,15 @@ def test_a_form_page_offers_no_cancel_link_to_another_site(tree, client_for):
     assert response.context["cancel_url"] == ""
     response = client_for(tree.admin).get(reverse("unit_create") + "?next=/admin/units/")
     assert response.context["cancel_url"] == "/admin/units/"
+
+
+@pytest.mark.parametrize("target", EVIL)
+def test_ending_a_role_assignment_does_not_follow_next_to_another_site(tree, client_for, target):
+    """Before: ``next`` was followed whenever it started with "/" — ``//evil.example/`` did."""
+    from qms_portal.models import RoleAssignment
+
+    assignment = RoleAssignment.objects.get(user=tree.ward1_staff, unit=tree.ward1)
+    response = client_for(tree.admin).post(reverse("assignment_end", args=[assignment.pk]),
+                                           {"reason": "Moved to another post.", "next": target})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("unit_detail", args=[tree.ward1.pk]) + "#roles"

@@ -17,7 +17,7 @@ from django.urls import reverse
 from qms_portal import notifications, services
 from qms_portal.models import AccessRequest, Notification, RoleAssignment, TransitionRecord, Unit, User
 from tests import factories
-from tests.qms_portal.test_access_matrix import CORE, FIXED_KWARGS
+from tests.qms_portal.test_access_matrix import CORE, FIXED_KWARGS, core_url_kwargs
 from tests.viewtests import PermissionCases, holder, walk_urls
 
 pytestmark = [pytest.mark.django_db, pytest.mark.filterwarnings("ignore:No directory at:UserWarning")]
@@ -96,10 +96,11 @@ class TestUserDeactivateAccess(TestUserDetailAccess):
 
 
 class TestEndAssignmentAccess(PermissionCases):
-    url_name = "assignment_delete"
+    url_name = "assignment_end"
     role = "management_representative"
     visible_only_role = "department_head"
     method = "post"
+    data = {"reason": "Moved to another post."}
     ok_status = 302
 
     def make_object(self, tree, unit):
@@ -204,8 +205,10 @@ def test_the_history_tab_shows_field_changes_with_who_made_them(tree, client_for
         "phase": "training",
     })
     page = text(client.get(reverse("unit_history", args=[tree.ward2.pk])))
-    assert re.search(r"<td>Name</td><td>Ward 2 [^<]*</td><td>Phường Tân Định</td>", page)
-    assert re.search(r"<td>Rollout phase</td><td>Organisational preparation</td><td>Training</td>", page)
+    arrow = r'\s*<span aria-hidden="true">→</span><span class="visually-hidden">changed to</span>\s*'
+    assert re.search(r'<span class="fw-semibold">Name</span>:\s*Ward 2 [^<]*' + arrow + "Phường Tân Định", page)
+    phase = r'<span class="fw-semibold">Rollout phase</span>:\s*Organisational preparation'
+    assert re.search(phase + arrow + "Training", page)
     assert tree.admin.full_name in page
 
 
@@ -366,22 +369,37 @@ def test_assigning_to_a_person_out_of_scope_by_user_name_is_refused(tree, client
     assert not RoleAssignment.objects.filter(user=tree.outsider, unit=tree.ward1).exists()
 
 
-def test_ending_an_assignment_writes_history(tree, client_for):
+def test_ending_an_assignment_asks_for_a_reason_keeps_it_and_writes_history(tree, client_for):
     assignment = RoleAssignment.objects.get(user=tree.ward1_staff, unit=tree.ward1)
     page = reverse("unit_detail", args=[tree.ward1.pk])
-    response = client_for(tree.ward1_mr).post(reverse("assignment_delete", args=[assignment.pk]), {"next": page})
+    client = client_for(tree.ward1_mr)
+    form = client.get(reverse("assignment_end", args=[assignment.pk]) + f"?next={page}")
+    assert form.status_code == 200
+    assert 'name="reason"' in text(form) and f'name="next" value="{page}"' in text(form)
+    response = client.post(reverse("assignment_end", args=[assignment.pk]),
+                           {"next": page, "reason": "Chuyển công tác."})
     assert response.status_code == 302 and response["Location"] == page
-    assert not RoleAssignment.objects.filter(pk=assignment.pk).exists()
+    assignment.refresh_from_db()  # kept, with who ended it, when and why
+    assert assignment.ended_at is not None and assignment.ended_by == tree.ward1_mr
+    assert assignment.end_reason == "Chuyển công tác."
     last = RoleAssignment.history.filter(id=assignment.pk).order_by("-history_date", "-history_id").first()
-    assert last.history_type == "-" and last.history_user == tree.ward1_mr
-    assert last.user_id == tree.ward1_staff.pk and last.role_id == tree.roles["staff"].pk
+    assert last.history_type == "~" and last.history_user == tree.ward1_mr
+    assert last.history_change_reason == "Chuyển công tác."
+    # an ended assignment cannot be ended again: its page is gone
+    assert client.get(reverse("assignment_end", args=[assignment.pk])).status_code == 404
+    # the unit page lists it no more among the current ones, and shows it, with the reason, on request
+    current = text(client.get(page))
+    assert reverse("assignment_end", args=[assignment.pk]) not in current
+    assert "Chuyển công tác." not in current
+    ended = text(client.get(page + "?ended=1"))
+    assert "Chuyển công tác." in ended and tree.ward1_mr.full_name in ended
 
 
 def test_ending_an_assignment_refuses_a_foreign_next_url(tree, client_for):
     assignment = RoleAssignment.objects.get(user=tree.ward1_staff, unit=tree.ward1)
-    response = client_for(tree.admin).post(reverse("assignment_delete", args=[assignment.pk]),
+    response = client_for(tree.admin).post(reverse("assignment_end", args=[assignment.pk]),
                                            {"next": "https://evil.example/"})
-    assert response["Location"] == "/"
+    assert response["Location"] == reverse("unit_detail", args=[tree.ward1.pk]) + "#roles"
 
 
 # ---- access requests ------------------------------------------------------------------------------
@@ -465,8 +483,15 @@ def test_the_history_tab_shows_the_signed_transition_with_the_signers_name(tree,
                                        reason="OK", password=tree.password)
     page = text(client_for(tree.ward1_mr).get(reverse("accessrequest_history", args=[request.pk])))
     assert f"Signed “Approved” by {tree.ward1_mr.full_name}" in page
-    assert "pending → approved" in page
-    assert re.search(r"<td>Status</td><td>Pending</td><td>Approved</td>", page)
+    # the transition by its label and its states' labels, never the codes
+    assert "<strong>Approve</strong>" in page
+    assert re.search(r'Pending\s*<span aria-hidden="true">→</span><span class="visually-hidden">to</span>\s*Approved',
+                     page)
+    assert "pending" not in page and "approved →" not in page
+    assert "Reason: OK" in page
+    # the engine's save of the new state is the same event, not listed a second time
+    assert not re.search(r'Status</span>:\s*Pending\s*<span aria-hidden', page)
+    assert re.search(r'Status</span>:\s*Pending\s*</li>', page)  # as it was created
     record = TransitionRecord.objects.get(object_id=request.pk, transition="approve")
     assert record.actor_name == tree.ward1_mr.full_name and record.signature_meaning == "approved"
 
@@ -632,6 +657,8 @@ def every_page(tree, superuser):
         kwargs = {k: FIXED_KWARGS[k] for k in kwarg_names if k in FIXED_KWARGS}
         if "pk" in kwarg_names:
             kwargs["pk"] = objects[row.obj].pk
+        if name == "history_compare":  # (a token page is walked with the invalid token: its own 404 page)
+            kwargs.update(core_url_kwargs(name, {}, objects[row.obj]))
         for variant in row.variants or (None,):
             if variant:
                 kwargs["transition"] = variant

@@ -305,6 +305,8 @@ class RoleAssignment(BaseModel):
             models.UniqueConstraint(fields=["user", "role", "unit"], condition=models.Q(ended_at__isnull=True),
                                     name="unique_current_role_assignment"),
         ]
+        # Without it, a role is given only by someone who holds every permission it carries there.
+        permissions = [("assign_any_role", _("Can give any role within their units (never to themselves)"))]
 
     def __str__(self):
         return f"{self.user} — {self.role} @ {self.unit.code}"

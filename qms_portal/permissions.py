@@ -271,6 +271,37 @@ def _grants_cover(user, perm, unit):
     )
 
 
+def holds_over(user, perm, unit, subunits=False):
+    """Whether ``user`` holds ``perm`` on ``unit`` — and, with ``subunits``, on every unit below it
+    too (through a role held with sub-units on the unit or above it). Superusers hold everything."""
+    if not _active(user):
+        return False
+    if user.is_superuser:
+        return True
+    if not subunits:
+        return can(user, perm, unit)
+    return any(with_subunits and unit.path.startswith(path)
+               for _unit_id, path, with_subunits in role_grants(user).get(perm, ()))
+
+
+def administers_whole_tree(user, perm):
+    """Whether ``user`` holds ``perm`` on the whole unit tree: on every active top unit, with its
+    sub-units. What is global (what a role grants, the same in every unit) is changed only by them
+    (and superusers), never by the administrator of one branch."""
+    if not _active(user):
+        return False
+    if user.is_superuser:
+        return True
+    from .models import Unit
+
+    user = _real(user)
+    cache = user.__dict__.setdefault("_qms_whole_tree", {})
+    if perm not in cache:
+        tops = list(Unit.objects.filter(parent__isnull=True, is_active=True).only("pk", "path", "is_active"))
+        cache[perm] = bool(tops) and all(holds_over(user, perm, top, subunits=True) for top in tops)
+    return cache[perm]
+
+
 def held_permissions(user):
     """Every permission ``user`` holds somewhere (a role on an active unit, or a single-object
     grant), as ``{"app_label.codename"}``: read with the role grants in one query per request at
@@ -309,6 +340,7 @@ def forget(user):
     user.__dict__.pop("_qms_single_grants", None)
     user.__dict__.pop("_qms_perm_cache", None)
     user.__dict__.pop("_qms_obj_perm_cache", None)
+    user.__dict__.pop("_qms_whole_tree", None)
 
 
 def grant(user, perm, obj):

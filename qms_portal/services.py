@@ -8,8 +8,8 @@ from django.contrib.auth.forms import PasswordResetForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, gettext_noop
 
 from . import permissions
 from .history import reason as fixed_reason
@@ -231,33 +231,45 @@ def user_set_preferences(*, acting_user, language, notification_mode, phone):
 # --- Roles ----------------------------------------------------------------------------------
 
 
-def _portal_admin(user):
-    if not (user.is_superuser or user.has_perm("qms_portal.change_role")):
-        raise PermissionDenied
+def may_edit_roles(user, role=None):
+    """What a role grants is the same in every unit: only those who administer the whole tree (or
+    superusers) change it; the administrator of one branch assigns roles, never rewrites them."""
+    return permissions.administers_whole_tree(user, "qms_portal.change_role" if role else "qms_portal.add_role")
 
 
 @transaction.atomic
 def role_save(*, acting_user, role=None, code, name, description="", permissions=()):
-    _portal_admin(acting_user)
+    if not may_edit_roles(acting_user, role):
+        raise PermissionDenied
     role = role or Role()
     role.code, role.name, role.description = code, name, description
     return save_tracked(role, acting_user, m2m={"permissions": permissions})
+
+
+def _check_separation_of_duties(acting_user, user, role, unit, include_subunits):
+    """Nobody gives a role to themselves; and only someone who may give any role there (an
+    administrator of that branch: ``assign_any_role``) gives a role carrying permissions they do not
+    hold themselves on that unit (and below it, when the role reaches the sub-units). A management
+    representative may appoint an internal auditor, not a document controller with rights they lack."""
+    if user.pk == acting_user.pk:
+        raise ValidationError(_("You cannot give a role to yourself: ask another person who manages roles here."))
+    if permissions.holds_over(acting_user, "qms_portal.assign_any_role", unit, include_subunits):
+        return
+    missing = [p for p in role.permissions.select_related("content_type")
+               if not permissions.holds_over(acting_user, f"{p.content_type.app_label}.{p.codename}", unit,
+                                             include_subunits)]
+    if missing:
+        names = ", ".join(sorted({gettext(p.name) for p in missing})[:5]) + ("…" if len(missing) > 5 else "")
+        raise ValidationError(
+            _("You cannot give the role “%(role)s” on this unit: it carries permissions you do not hold there "
+              "yourself (%(missing)s). Ask an administrator.") % {"role": role, "missing": names})
 
 
 @transaction.atomic
 def role_assign(*, acting_user, user, role, unit, include_subunits=True, notify_user=True):
     require_can(acting_user, "qms_portal.add_roleassignment", unit)
     if not acting_user.is_superuser:
-        # No escalation: administrative permissions (units, people, roles) can be given only by
-        # someone who holds them on that unit — a management representative appoints a document
-        # controller, but cannot make anyone (themselves included) an administrator.
-        administrative = role.permissions.filter(content_type__app_label="qms_portal").select_related("content_type")
-        missing = next((p for p in administrative
-                        if not permissions.can(acting_user, f"qms_portal.{p.codename}", unit)), None)
-        if missing is not None:
-            raise ValidationError(
-                _("You cannot give the role “%(role)s” on this unit: it carries administrative permissions you "
-                  "do not hold there yourself.") % {"role": role})
+        _check_separation_of_duties(acting_user, user, role, unit, include_subunits)
     if not unit.is_active:
         raise ValidationError(_("This unit is deactivated: a role on it would grant nothing."))
     if not user.is_active:

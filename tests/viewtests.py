@@ -135,6 +135,8 @@ class Row:
     post_only  GET answers 405 (after the permission check); POST is checked too
     variants   value of the ``transition`` URL argument → the second permission it needs
     ok         the status on success, per method
+    whole_tree the permission must be held on the whole unit tree (what a role grants is global):
+               the matrix's identities hold their role on the district, so only a superuser passes
     """
 
     access: str
@@ -144,6 +146,7 @@ class Row:
     post_only: bool = False
     variants: dict = field(default_factory=dict)
     ok: dict = field(default_factory=lambda: {"GET": 200, "POST": 302})
+    whole_tree: bool = False
 
     @property
     def methods(self):
@@ -190,7 +193,7 @@ def expected_status(row, who, scope, method, held, variant=None):
             return 404  # someone else's message, even for a superuser
         return ok
     superuser = who == "superuser"
-    if not superuser and row.perm not in held:
+    if not superuser and (row.perm not in held or row.whole_tree):
         return 403
     if ok == 405:
         return 405

@@ -1,5 +1,6 @@
 """Portal pages for roles and role assignments."""
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -25,6 +26,13 @@ class RoleListView(ScopedListView):
     def get_queryset(self):
         return Role.objects.prefetch_related("permissions__content_type")
 
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["may_edit_roles"] = services.may_edit_roles(self.request.user, role=True)
+        if not services.may_edit_roles(self.request.user):
+            ctx.pop("create_url", None)
+        return ctx
+
 
 class RoleFormView(ServiceFormView):
     model = Role
@@ -35,6 +43,8 @@ class RoleFormView(ServiceFormView):
 
     def dispatch(self, request, *args, **kwargs):
         self.object = get_object_or_404(Role, pk=kwargs["pk"]) if "pk" in kwargs else None
+        if request.user.is_authenticated and not services.may_edit_roles(request.user, self.object):
+            raise PermissionDenied  # roles are global: changed only by those who administer the whole tree
         return super().dispatch(request, *args, **kwargs)
 
     def perform(self, form):

@@ -114,8 +114,8 @@ CORE = {
     "user_history": P("qms_portal.view_user", "user"),
     # roles (global) and role assignments
     "role_list": P("qms_portal.view_role"),
-    "role_create": P("qms_portal.add_role"),
-    "role_edit": P("qms_portal.change_role", "role", scoped=False),
+    "role_create": P("qms_portal.add_role", whole_tree=True),
+    "role_edit": P("qms_portal.change_role", "role", scoped=False, whole_tree=True),
     "role_history": P("qms_portal.view_role", "role", scoped=False),
     "assignment_list": P("qms_portal.view_roleassignment"),
     "assignment_create": P("qms_portal.add_roleassignment"),
@@ -356,6 +356,8 @@ SPOT_CHECKS = {
     ("user_list", "internal_auditor", "-", "GET", None): 200,
     ("role_list", "steering_committee", "-", "GET", None): 200,
     ("role_edit", "steering_committee", "global", "GET", None): 403,
+    ("role_edit", "administrator", "global", "GET", None): 403,  # administers the district, not the whole tree
+    ("role_edit", "superuser", "global", "GET", None): 200,
     ("assignment_end", "management_representative", "in", "GET", None): 200,
     ("assignment_end", "department_head", "in", "GET", None): 403,
     ("assignment_end", "administrator", "out", "GET", None): 404,

@@ -179,18 +179,25 @@ def test_the_set_password_link_goes_only_to_that_person(tree, django_capture_on_
 
 def test_a_management_representative_cannot_make_anyone_an_administrator(tree):
     roles = factories.roles()
-    for person in (tree.ward1_mr, tree.ward1_staff):
-        with pytest.raises(ValidationError, match="administrative permissions"):
-            services.role_assign(acting_user=tree.ward1_mr, user=person, role=roles["administrator"],
-                                 unit=tree.ward1)
+    with pytest.raises(ValidationError, match="permissions you do not hold"):
+        services.role_assign(acting_user=tree.ward1_mr, user=tree.ward1_staff, role=roles["administrator"],
+                             unit=tree.ward1)
+    with pytest.raises(ValidationError, match="yourself"):
+        services.role_assign(acting_user=tree.ward1_mr, user=tree.ward1_mr, role=roles["administrator"],
+                             unit=tree.ward1)
     assert not RoleAssignment.objects.filter(role=roles["administrator"], unit=tree.ward1).exists()
 
 
-def test_a_management_representative_can_appoint_a_document_controller(tree):
+def test_a_management_representative_appoints_an_internal_auditor_not_a_document_controller(tree):
+    """Separation of duties: the document controller's documents rights (edit, withdraw) are not the
+    management representative's own, so an administrator appoints a document controller."""
     roles = factories.roles()
     assignment = services.role_assign(acting_user=tree.ward1_mr, user=tree.ward1_staff,
-                                      role=roles["document_controller"], unit=tree.ward1)
+                                      role=roles["internal_auditor"], unit=tree.ward1, include_subunits=False)
     assert assignment.granted_by == tree.ward1_mr
+    with pytest.raises(ValidationError, match="permissions you do not hold"):
+        services.role_assign(acting_user=tree.ward1_mr, user=tree.ward1_staff, role=roles["document_controller"],
+                             unit=tree.ward1)
 
 
 def test_an_administrator_grants_administration_where_they_hold_it(tree):

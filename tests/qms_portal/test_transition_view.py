@@ -66,7 +66,7 @@ def test_approving_a_request_for_a_role_the_approver_cannot_give_is_a_message_no
     url = reverse("accessrequest_transition", args=[request.pk, "approve"])
     response = client_for(tree.ward1_mr).post(url, {"password": PASSWORD})
     assert response.status_code == 200
-    assert "administrative permissions you do not hold" in response.content.decode()
+    assert "permissions you do not hold" in response.content.decode()
     request.refresh_from_db()
     assert request.status == AccessRequest.Status.PENDING and request.assignment is None
     assert not transitions_of(request).exists()

@@ -17,7 +17,7 @@ def fresh(user):
     return User.objects.get(pk=user.pk)
 
 
-def request_by(tree, requester=None, role="document_controller", unit=None):
+def request_by(tree, requester=None, role="internal_auditor", unit=None):
     return services.access_request_create(
         acting_user=requester or tree.ward1_staff, role=tree.roles[role], unit=unit or tree.ward1,
         include_subunits=False, justification="I keep the document register of the ward.",
@@ -88,7 +88,7 @@ class TestAccessRequestWorkflow:
         assert request.status == AccessRequest.Status.PENDING
         assert request.assignment is None
         assert not TransitionRecord.objects.exists()
-        assert not RoleAssignment.objects.filter(user=tree.ward1_staff, role=tree.roles["document_controller"]).exists()
+        assert not RoleAssignment.objects.filter(user=tree.ward1_staff, role=tree.roles["internal_auditor"]).exists()
         assert request.history.count() == history_before
 
     def test_an_approval_with_the_password_is_signed_and_grants_the_role(self, tree):
@@ -102,7 +102,7 @@ class TestAccessRequestWorkflow:
         assert record.actor == tree.ward1_mr
         assert record.actor_name == tree.ward1_mr.full_name
         assert (record.transition, record.from_state, record.to_state) == ("approve", "pending", "approved")
-        assignment = RoleAssignment.objects.get(user=tree.ward1_staff, role=tree.roles["document_controller"],
+        assignment = RoleAssignment.objects.get(user=tree.ward1_staff, role=tree.roles["internal_auditor"],
                                                 unit=tree.ward1)
         assert assignment.include_subunits is False
         assert assignment.granted_by == tree.ward1_mr
@@ -140,7 +140,7 @@ class TestAccessRequestWorkflow:
         assert approved
         assert all(r.history_user == tree.ward1_mr for r in approved)
         assert all(r.history_user_id is not None for r in rows)
-        assignment = RoleAssignment.objects.get(user=tree.ward1_staff, role=tree.roles["document_controller"])
+        assignment = RoleAssignment.objects.get(user=tree.ward1_staff, role=tree.roles["internal_auditor"])
         assert assignment.history.get().history_user == tree.ward1_mr
 
 
@@ -183,6 +183,6 @@ def test_two_people_deciding_the_same_request_at_once_only_one_succeeds():
     winner = TransitionRecord.objects.get(object_id=request.pk)
     assert request.status == winner.to_state
     assert (outcomes["approve"] == "ok") == (request.status == AccessRequest.Status.APPROVED)
-    assert RoleAssignment.objects.filter(user=tree.ward1_staff, role=tree.roles["document_controller"]).count() == (
+    assert RoleAssignment.objects.filter(user=tree.ward1_staff, role=tree.roles["internal_auditor"]).count() == (
         1 if request.status == AccessRequest.Status.APPROVED else 0)
 

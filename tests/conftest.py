@@ -1,6 +1,6 @@
 import pytest
 from django.conf import settings
-from django.core.cache import cache, caches
+from django.core.cache import cache
 from django.test import Client, override_settings
 from django.utils import translation
 
@@ -23,7 +23,6 @@ def _process_cache():
     one worker read another's cached coverage or options, or empty them in the middle of a test."""
     with override_settings(CACHES={
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "qms-tests"},
-        "layout": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "qms-tests-layout"},
     }):
         yield
 
@@ -33,7 +32,6 @@ def _empty_cache(_process_cache):
     """Each test starts with an empty cache: row ids repeat from one test to the next, and cached
     filter options, coverage counts or page fragments must not outlive their test."""
     cache.clear()
-    caches["layout"].clear()
     yield
 
 

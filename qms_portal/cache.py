@@ -73,8 +73,9 @@ def _guarded(name, fallback):
         except self._errors as error:
             self._failed(error, write=name in _WRITES)
             return fallback(*args, **kwargs)
-        if state.down_since is not None:
-            self._recovered()
+        if state.down_since is not None and self._recovered() and name not in _WRITES:
+            # What was just read may be a piece a lost bump should have retired: a miss instead.
+            return fallback(*args, **kwargs)
         return result
 
     call.__name__ = name
@@ -119,10 +120,11 @@ class PortalRedisCache(RedisCache):
                         "%g s.", _public(self._location), type(error).__name__, error, self.retry_after)
 
     def _recovered(self):
+        """Redis answers again: True when a write was lost meanwhile (every piece is then retired)."""
         state = self._state
         with _LOCK:
             if state.down_since is None:
-                return
+                return False
             seconds = time.monotonic() - state.down_since
             lost, state.lost_write = state.lost_write, False
             state.down_since, state.down_until, state.warned_at = None, 0.0, None
@@ -132,6 +134,7 @@ class PortalRedisCache(RedisCache):
             from . import fragments
 
             fragments.forget_all()
+        return lost
 
     get = _guarded("get", lambda key, default=None, version=None: default)
     get_many = _guarded("get_many", lambda keys, version=None: {})

@@ -30,9 +30,31 @@ def _process_cache():
 @pytest.fixture(autouse=True)
 def _empty_cache(_process_cache):
     """Each test starts with an empty cache: row ids repeat from one test to the next, and cached
-    filter options, coverage counts or page fragments must not outlive their test."""
+    coverage counts or page fragments must not outlive their test. Outages a test caused (of the
+    cache, of the broker) are forgotten too."""
+    from qms_portal import cache as portal_cache
+    from qms_portal import notifications
+
     cache.clear()
+    portal_cache.reset()
+    notifications._broker.down_until = 0.0
     yield
+
+
+@pytest.fixture
+def redis_server(tmp_path):
+    """A throwaway ``redis-server`` of the test's own on a free port: ``.url(db)``, ``.stop()``,
+    ``.start()`` (the same port again)."""
+    import shutil
+
+    from tests.helpers import ThrowawayRedis, need
+
+    binary = shutil.which("redis-server")
+    need(binary is not None, "redis-server is not installed", "QMS_REQUIRE_REDIS")
+    server = ThrowawayRedis(binary, tmp_path)
+    server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture

@@ -340,14 +340,15 @@ def test_a_document_pages_lists_round_trip_through_redis(ds):
     import os
     import uuid
 
-    from django.core.cache.backends.redis import RedisCache
-
     from documents import cached
     from qms_portal import fragments
+    from qms_portal.cache import PortalRedisCache as RedisCache
+    from qms_portal.settings import cache_url
     from tests.helpers import need
 
     url = os.environ.get("REDIS_URL")
     need(bool(url), "REDIS_URL is not set", "QMS_REQUIRE_REDIS")
+    url = os.environ.get("CACHE_URL") or cache_url(url)  # the cache's database, not the broker's
     document = effective_document(ds, legal_refs=[legal()])
     services.change_request_create(acting_user=ds.staff, document=document, reason="Thêm bước kiểm tra")
     lists = fragments.cached_many({"lists": cached.lists_piece(document)})["lists"]

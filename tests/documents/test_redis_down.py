@@ -7,6 +7,7 @@ import time
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -27,8 +28,8 @@ def use_cache(settings, url):
 
 
 def every_page(ds, client_for, document):
-    """The register, a document's page, My work, the inbox and an access request decided: each
-    answers, and how many queries each made."""
+    """The register, a document's page, My work, the inbox, an access request decided and a
+    sign-in: each answers, and how many queries each page made."""
     reader = client_for(ds.author)
     answers, queries = {}, {}
     for name, url in (("register", REGISTER), ("document", document.get_absolute_url()), ("my work", "/"),
@@ -44,10 +45,15 @@ def every_page(ds, client_for, document):
                                      {"reason": "Đồng ý", "password": PASSWORD})
     answers["access request"] = decided.status_code
     assert AccessRequest.objects.get(pk=request.pk).status == AccessRequest.Status.APPROVED
+    signing_in = Client()  # sessions and sign-in lockouts (django-axes) live in the database
+    answers["sign in"] = signing_in.post(reverse("login"), {"username": ds.staff.username,
+                                                            "password": PASSWORD}).status_code
+    answers["after sign in"] = signing_in.get(REGISTER).status_code
     return answers, queries
 
 
-EVERY_PAGE_ANSWERS = {"register": 200, "document": 200, "my work": 200, "inbox": 200, "access request": 302}
+EVERY_PAGE_ANSWERS = {"register": 200, "document": 200, "my work": 200, "inbox": 200, "access request": 302,
+                      "sign in": 302, "after sign in": 200}
 
 
 def cache_warnings(caplog):

@@ -1,28 +1,29 @@
 """What the register and a document's page keep in the cache, and what retires it.
 
-Generations (``qms_portal/fragments.py``):
+Generations (``qms_portal/fragments.py``), each bumped by the rows named:
 
-* ``"register"``: every cached register. Bumped by a change to a document, document type, unit,
-  clause, a document's clauses, and when a revision's acknowledgements are assigned (its readers
-  may now see the document). Not by a revision: the register shows only current revisions, which
-  change with their document. (A change to what its filters offer bumps ``"options"``.)
-* ``"document:<id>"``: a document page's lists (revisions, clauses, legal basis, proposed changes,
-  periodic reviews). Bumped by a change to the document, its revisions, their legal basis, its
-  change requests and periodic reviews.
-* ``"legal"`` (any legal document) and ``"catalogue"`` (any clause): shown on every document page.
-* ``"acks:<revision id>"``: a revision's acknowledgement coverage and each reader's own
-  acknowledgement. Bumped when acknowledgements are assigned or given.
+* ``"register"``: a document, a document's clauses, a revision the register can show (effective
+  or past: drafts and reviews, worked on all day long in a province, retire no register), and
+  acknowledgements assigned (a distributed document joins its readers' registers).
+* ``"document:<id>"``: the document, its revisions, their legal basis, its clauses, change
+  requests and periodic reviews.
+* ``"revision:<id>"``: the revision and its steps.
+* ``"legal"`` (any legal document), ``"catalogue"`` (any clause), ``"document-types"`` (any
+  type), ``"document-codes"`` (a document's code: the forms a procedure's steps name), and the
+  core's ``"units"``, ``"people"`` (a name) and ``"roles"``.
+* ``"acks:<revision id>"``: a revision's acknowledgements, assigned or given.
+
+Each piece depends on the generations of every kind of row it shows: a rename of a unit, a type or
+a process owner shows at once on the register and the document page.
+``tests/documents/test_cache_tracking.py`` records the fields each piece shows while it is built
+and fails when a change to one would not retire it.
 
 A document page's body is the same for every reader, in two rendered pieces: its facts, the
-effective revision and its lists (``page_piece``: the document's generations, ``"legal"``,
-``"catalogue"``), and its coverage (``coverage_page_piece``: the revision's acknowledgements). Each
-is rendered again from the pieces below it, which are rebuilt only when their own generations
-moved; an acknowledgement renders the coverage again, not the procedure.
-
-An effective revision's rendered body needs no generation: it never changes, and its key holds
-the revision's status, the document's ``updated_at`` and the language.
-
-Names of people and units inside cached lists follow a rename after ``*_SECONDS`` at the latest.
+effective revision and its lists (``page_piece``), and its coverage (``coverage_page_piece``: the
+revision's acknowledgements). Each is rendered again from the pieces below it, which are rebuilt
+only when their own generations moved; an acknowledgement renders the coverage again, not the
+procedure. An effective revision's rendered body (``body_piece``) changes only with its own rows,
+the names it shows and its document's own fields (their ``updated_at`` is in its key).
 """
 
 from django.db.models import Count, Q
@@ -32,6 +33,7 @@ from django.utils.translation import get_language
 from qms_portal import fragments
 
 from .models import (
+    OPEN_REVISION_STATUSES,
     Acknowledgement,
     ChangeRequest,
     Clause,
@@ -39,10 +41,18 @@ from .models import (
     DocumentType,
     LegalDocument,
     PeriodicReview,
+    ProcedureStep,
     Revision,
 )
 
 REGISTER_GENERATION = "register"
+DOCUMENT_TYPES = "document-types"
+DOCUMENT_CODES = "document-codes"
+LEGAL = "legal"
+CATALOGUE = "catalogue"
+# What the register shows besides its documents: their units and types, and in its filters the
+# units, types and clauses.
+REGISTER_GENERATIONS = (REGISTER_GENERATION, fragments.UNITS, DOCUMENT_TYPES, CATALOGUE)
 REGISTER_SECONDS = 600
 DOCUMENT_SECONDS = 600
 COVERAGE_SECONDS = 300
@@ -52,6 +62,10 @@ BODY_SECONDS = 3600
 
 def document_generation(document_id):
     return f"document:{document_id}"
+
+
+def revision_generation(revision_id):
+    return f"revision:{revision_id}"
 
 
 def acks_generation(revision_id):
@@ -77,7 +91,8 @@ def lists_piece(document):
         }
 
     key = fragments.entry_key("document", document.pk, document.current_revision_id)
-    return fragments.Piece(key, (document_generation(document.pk), "legal", "catalogue"), build, DOCUMENT_SECONDS)
+    generations = (document_generation(document.pk), LEGAL, CATALOGUE, fragments.PEOPLE)
+    return fragments.Piece(key, generations, build, DOCUMENT_SECONDS)
 
 
 def coverage_piece(revision):
@@ -95,7 +110,7 @@ def coverage_piece(revision):
         )
 
     key = fragments.entry_key("coverage", revision.pk)
-    return fragments.Piece(key, (acks_generation(revision.pk),), build, COVERAGE_SECONDS)
+    return fragments.Piece(key, (acks_generation(revision.pk), fragments.UNITS), build, COVERAGE_SECONDS)
 
 
 def coverage(revision):
@@ -119,22 +134,28 @@ def page_piece(document, links, build):
     distributed to sees them listed, not linked)."""
     key = fragments.entry_key("document-page", document.pk, document.current_revision_id, sorted(links.items()),
                               get_language(), timezone.localdate().isoformat())
-    return fragments.Piece(key, (document_generation(document.pk), "legal", "catalogue"), build, PAGE_SECONDS)
+    generations = [document_generation(document.pk), LEGAL, CATALOGUE, DOCUMENT_TYPES, fragments.UNITS,
+                   fragments.PEOPLE]
+    if document.current_revision_id is not None:  # its body is part of the page
+        generations += [revision_generation(document.current_revision_id), fragments.ROLES, DOCUMENT_CODES]
+    return fragments.Piece(key, generations, build, PAGE_SECONDS)
 
 
 def coverage_page_piece(revision, coverage_all, build):
     """The coverage section of a document page, rendered: every unit or the first ones. Kept apart
     from the rest of the page, which an acknowledgement leaves as it is."""
     key = fragments.entry_key("coverage-page", revision.pk, coverage_all, get_language())
-    return fragments.Piece(key, (acks_generation(revision.pk),), build, COVERAGE_SECONDS)
+    return fragments.Piece(key, (acks_generation(revision.pk), fragments.UNITS), build, COVERAGE_SECONDS)
 
 
 def body_piece(revision, document, build):
     """The rendered text, steps, flow and signatures of an effective revision, per language: they
-    never change, but the document's own fields (its legal time limit) are part of the steps."""
+    change with the revision's own rows, the units, roles and forms its steps name, and the
+    document's own fields (its legal time limit, compared with the steps: in the key)."""
     key = fragments.entry_key("revision-body", revision.pk, revision.status, document.updated_at.isoformat(),
                               get_language())
-    return fragments.Piece(key, (), build, BODY_SECONDS)
+    generations = (revision_generation(revision.pk), fragments.UNITS, fragments.ROLES, DOCUMENT_CODES)
+    return fragments.Piece(key, generations, build, BODY_SECONDS)
 
 
 def _of_document(attribute):
@@ -145,35 +166,41 @@ def _clauses_changed(row):
     # ``document.clauses.add(…)`` sends the document; ``clause.document_set.add(…)`` the clause.
     if isinstance(row, Document):
         return [REGISTER_GENERATION, document_generation(row.pk)]
-    return [REGISTER_GENERATION, "catalogue"]
+    return [REGISTER_GENERATION, CATALOGUE]
 
 
 def _legal_basis_changed(row):
     if isinstance(row, Revision):
         return [document_generation(row.document_id)]
-    return ["legal"]
+    return [LEGAL]
+
+
+def _revision_changed(revision):
+    names = [document_generation(revision.document_id), revision_generation(revision.pk)]
+    # The register shows a document's current revision (effective; or a past one, the document
+    # withdrawn). Work on drafts and reviews, all day long in a province, leaves every register
+    # cached: a draft becomes current with a save of its document, which bumps the register too.
+    if revision.status not in OPEN_REVISION_STATUSES:
+        names.append(REGISTER_GENERATION)
+    return names
 
 
 def track_changes():
     """Connect the generations above to the models (called once, from the app's ``ready``)."""
-    from qms_portal.widgets import option_source
-
-    option_source(DocumentType._meta.label)
-    option_source(Clause._meta.label)
     track = fragments.track
     track(Document._meta.label, lambda d: [REGISTER_GENERATION, document_generation(d.pk)])
-    # The register shows a revision only as its document's current one, which is immutable: a
-    # revision becomes or stops being current (published, withdrawn) with a save of its document.
-    # Work on drafts and reviews, all day long in a province, leaves every register cached.
-    track(Revision._meta.label, lambda r: [document_generation(r.document_id)])
-    track(DocumentType._meta.label, (REGISTER_GENERATION,))
-    track("qms_portal.Unit", (REGISTER_GENERATION,))
-    track(Clause._meta.label, (REGISTER_GENERATION, "catalogue"))
+    track(Document._meta.label, (DOCUMENT_CODES,), fields=("code",))
+    track(Revision._meta.label, _revision_changed)
+    track(ProcedureStep._meta.label, lambda s: [revision_generation(s.revision_id)])
+    track(DocumentType._meta.label, (DOCUMENT_TYPES,))
+    track(Clause._meta.label, (CATALOGUE,))
     track(Document.clauses.through._meta.label, _clauses_changed)
     track(Revision.legal_refs.through._meta.label, _legal_basis_changed)
-    track(LegalDocument._meta.label, ("legal",))
+    track(LegalDocument._meta.label, (LEGAL,))
     track(ChangeRequest._meta.label, _of_document("document_id"))
     track(PeriodicReview._meta.label, _of_document("document_id"))
+    # Given one by one (``revision_acknowledge`` bumps it too; assigned in bulk: ``forget_acknowledgements``).
+    track(Acknowledgement._meta.label, lambda a: [acks_generation(a.revision_id)])
     # Documents have no single-object grants (``grant_model(Document)``): a named reviewer's grant
     # on a revision changes no register. Were a table added, a grant in it would retire them all.
     from qms_portal.permissions import grant_model

@@ -8,21 +8,29 @@ class QmsPortalConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
+        from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save, pre_save
 
         from . import fragments, services  # noqa: F401 - services registers the core's workflows
-        from .context_processors import unread_generation
+        from .context_processors import request_unread_piece, unread_generation
         from .permissions import forget_permission_names
-        from .widgets import track_option_sources
 
         # Permission ids are read once per process; migrations (and a test database's flush) renew them.
         post_migrate.connect(forget_permission_names, dispatch_uid="qms-permission-names")
         # Cached pieces of pages (fragments.py) are retired when the rows they show change.
+        pre_save.connect(fragments.row_saving, dispatch_uid="qms-fragments-saving")
         post_save.connect(fragments.row_changed, dispatch_uid="qms-fragments-saved")
         post_delete.connect(fragments.row_changed, dispatch_uid="qms-fragments-deleted")
         m2m_changed.connect(fragments.relation_changed, dispatch_uid="qms-fragments-related")
-        # A list page's filter options (widgets.py): a change to a row they list, or to a
-        # single-object grant (which can widen someone's units), makes them stale.
-        track_option_sources()
-        # The unread count in the navigation (context_processors.py).
+        # The core's rows that cached pieces show, each with its generation: a piece that shows a
+        # unit, a person or a role depends on it. Renames are rare; a person's sign-in (which
+        # saves their last_login) or preferences retire nothing.
+        fragments.track("qms_portal.Unit", (fragments.UNITS,))
+        # A single-object grant on a unit widens the units its holder is offered (in filters).
+        fragments.track("qms_portal.UnitUserObjectPermission", (fragments.UNITS,))
+        fragments.track("qms_portal.User", (fragments.PEOPLE,), fields=("full_name", "username"))
+        fragments.track("qms_portal.Role", (fragments.ROLES,))
+        # A signature is written once; its signer's name is kept as it was when they signed.
+        fragments.immutable("qms_portal.TransitionRecord")
+        # The unread count in the navigation (context_processors.py), read with a view's pieces.
         fragments.track("qms_portal.Notification", lambda n: [unread_generation(n.recipient_id)])
+        fragments.request_piece("unread", request_unread_piece)

@@ -1,10 +1,9 @@
-import hashlib
+"""What every page's layout shows: the unread count in the navigation, the languages, the areas'
+menus."""
 
 from django.conf import settings
-from django.utils.translation import get_language
 
 from . import areas, fragments
-from .permissions import held_permissions
 
 UNREAD_SECONDS = 300
 
@@ -21,38 +20,29 @@ def forget_unread(user_ids):
 
 def unread_piece(user):
     """How many of ``user``'s notifications are unread: a COUNT kept in the cache until one arrives
-    or is read. A view that reads pieces of its own adds this one to the same round trip and hands
-    the figure to the navigation with ``remember_unread``."""
+    or is read."""
     return fragments.Piece(
         fragments.entry_key("unread", user.pk), (unread_generation(user.pk),),
         lambda: user.notifications.filter(read_at__isnull=True).count(), UNREAD_SECONDS,
     )
 
 
+def request_unread_piece(request):
+    """The signed-in reader's unread count, as a request piece (``fragments.request_piece``,
+    registered from the core's ``ready``): read with the first pieces a view reads, in the same
+    round trip, or alone on a page that reads none."""
+    user = getattr(request, "user", None)
+    return unread_piece(user) if user is not None and user.is_authenticated else None
+
+
 def unread_count(user):
     return fragments.cached_many({"unread": unread_piece(user)})["unread"]
 
 
-def remember_unread(request, count):
-    request.qms_unread_count = count
-
-
-def menu_key(request, user):
-    """What the main menu depends on: the permissions held (what it offers), the language and the
-    area of the site the page is in (which entry is active)."""
-    held = "*" if user.is_superuser else ",".join(sorted(held_permissions(user)))
-    area = request.path.split("/", 2)[1]
-    return hashlib.sha256(f"{held}|{get_language()}|{area}".encode()).hexdigest()
-
-
 def portal(request):
-    """The unread count and the key of the main menu for the navigation, and the languages for the
-    switcher."""
+    """The unread count for the navigation, the languages for the switcher, the areas' menus."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"unread_count": 0, "portal_languages": settings.LANGUAGES}
-    unread = getattr(request, "qms_unread_count", None)
-    if unread is None:
-        unread = unread_count(user)
-    return {"unread_count": unread, "menu_key": menu_key(request, user), "portal_languages": settings.LANGUAGES,
-            "area_menus": areas.menus()}
+    return {"unread_count": fragments.request_value(request, "unread") or 0,
+            "portal_languages": settings.LANGUAGES, "area_menus": areas.menus()}

@@ -1,6 +1,7 @@
-"""Cached pieces of pages, retired by *generations* when what they show changes.
+"""Cached pieces of pages, retired by *generations* when what they show changes: the portal's one
+caching mechanism.
 
-A generation is a token kept in the cache under a name: ``"options"``, ``"register"``,
+A generation is a token kept in the cache under a name: ``"register"``, ``"units"``,
 ``"document:902"``. A cached piece is stored with the tokens of the generations it depends on and
 is used only while they are all still current; ``bump(name)`` gives a generation a new token, so
 every piece stored under the old one is never used again (and expires on its own).
@@ -9,11 +10,22 @@ every piece stored under the old one is never used again (and expires on its own
   trip to the cache (``get_many``) and calls ``build()`` only when the piece is missing or stale;
   ``cached_many({name: Piece(…)})`` does the same for several pieces in one round trip (a page
   that needs four pieces pays for one trip to Redis, not four).
-* ``track(model label, names)`` bumps generations whenever a row of that model is saved or deleted
-  (or a many-to-many relation through that table changes). ``names`` is a tuple of names, or a
-  function of the row that returns them (``lambda r: [f"document:{r.document_id}"]``).
-  ``QuerySet.update()`` and ``bulk_create()`` send no signals: the services that use them call
-  ``bump`` themselves.
+* ``track(model label, names, fields=None)`` bumps generations whenever a row of that model is
+  saved or deleted (or a many-to-many relation through that table changes). ``names`` is a tuple
+  of names, or a function of the row that returns them (``lambda r: [f"document:{r.document_id}"]``).
+  With ``fields``, only a change to one of those fields bumps them (a person's name, not their last
+  sign-in). ``QuerySet.update()`` and ``bulk_create()`` send no signals: the services that use them
+  call ``bump`` themselves. ``immutable(label)`` says a model's rows never change once written
+  (signatures): pieces may show them without a generation. A test
+  (``tests/fragment_check.py``) records every model field a cached piece shows and fails when a
+  change to it would not retire the piece.
+* Every piece also depends on the generation ``EVERYTHING``: ``forget_all()`` retires every piece
+  at once without emptying the cache, which may be shared (the benchmark's first visits, a bulk
+  load, the cache coming back after an outage).
+* ``request_piece(name, make)``: a piece every page may show (the navigation's unread count),
+  read in the same round trip as the first pieces a view reads during the request
+  (``RequestPiecesMiddleware``); ``request_value(request, name)`` hands it to the template, and
+  reads it alone on a page that read no piece. Views do not know about it.
 * A generation is bumped at once and again when the transaction commits: a reader in another
   process that read the old rows before the commit may store its piece under the first new token,
   never under the final one.
@@ -21,8 +33,11 @@ every piece stored under the old one is never used again (and expires on its own
   never a default that an old piece could still match.
 * A piece's key holds the *release* (``release()``): HTML rendered by other templates or
   translations, or rows pickled from other models, are never read after a deployment.
+* When the cache is down (``qms_portal/cache.py``) every read is a miss and every write is
+  dropped: pages are built each time, slower, and nothing fails.
 """
 
+import contextvars
 import functools
 import hashlib
 import platform
@@ -36,7 +51,15 @@ from django.core.cache import cache
 from django.db import transaction
 
 _PREFIX = "qms:gen:"
-_TRACKED = defaultdict(list)  # model label → [names or function(row) → names]
+EVERYTHING = "*"  # every piece depends on it (``forget_all``)
+# The core's generations, bumped by any change to a unit (or a grant on one), to a person's name,
+# to a role (``apps.py``): a piece that shows one of them depends on its generation.
+UNITS, PEOPLE, ROLES = "units", "people", "roles"
+_TRACKED = defaultdict(list)  # model label → [(names or function(row) → names, fields or None)]
+_WATCHED = defaultdict(set)  # model label → the fields some of its ``track`` calls are limited to
+_IMMUTABLE = set()
+_REQUEST_PIECES = {}  # name → function(request) → Piece or None
+_request = contextvars.ContextVar("qms_fragments_request", default=None)
 
 
 def _token():
@@ -59,6 +82,12 @@ def bump(*names):
 
     renew()
     transaction.on_commit(renew)
+
+
+def forget_all():
+    """Every cached piece is stale from now on: the cache itself is left as it is (it may hold
+    other things, or be shared with something that must not be emptied)."""
+    bump(EVERYTHING)
 
 
 def _current(found, keys):
@@ -101,21 +130,10 @@ def entry_key(*parts):
     return "qms:frag:" + hashlib.sha256(repr((release(), parts)).encode()).hexdigest()
 
 
-def lookup(key, generations):
-    """``(value or None, tokens)``: the piece under ``key`` if its generations are still current."""
-    gen_keys = [_gen_key(n) for n in generations]
-    found = cache.get_many([key, *gen_keys])
-    return _valid(found.get(key), _current(found, gen_keys))
-
-
 def _valid(entry, tokens):
     if entry is not None and entry[0] == tokens:
-        return entry[1], tokens
-    return None, tokens
-
-
-def store(key, tokens, value, timeout):
-    cache.set(key, (tokens, value), timeout)
+        return entry[1]
+    return None
 
 
 class Piece:
@@ -125,20 +143,47 @@ class Piece:
         self.key, self.generations, self.build, self.timeout = key, tuple(generations), build, timeout
 
 
+def _build(piece):
+    return piece.build()
+
+
+def _with_request_pieces(pieces):
+    """``pieces`` and, the first time in a request, the pieces every page may show (and the request)."""
+    request = _request.get()
+    if request is None or getattr(request, "_qms_pieces_claimed", False):
+        return pieces, {}, None
+    request._qms_pieces_claimed = True
+    extra = {}
+    for name, make in _REQUEST_PIECES.items():
+        piece = make(request)
+        if piece is not None:
+            extra[("request", name)] = piece
+    return {**pieces, **extra}, extra, request
+
+
 def cached_many(pieces):
     """``{name: value}`` for ``{name: Piece}``: every piece and generation read in one round trip
-    to the cache, the missing ones built and written back (one more round trip per timeout)."""
-    gen_keys = {name: [_gen_key(g) for g in piece.generations] for name, piece in pieces.items()}
+    to the cache, the missing ones built and written back (one more round trip per timeout). The
+    first call in a request also reads the request's own pieces (``request_piece``)."""
+    pieces, extra, request = _with_request_pieces(pieces)
+    if not pieces:
+        if request is not None:
+            request._qms_pieces = {}
+        return {}
+    gen_keys = {name: [_gen_key(g) for g in (EVERYTHING, *piece.generations)] for name, piece in pieces.items()}
     found = cache.get_many([*(p.key for p in pieces.values()), *{k for keys in gen_keys.values() for k in keys}])
     values, writes = {}, defaultdict(dict)
     for name, piece in pieces.items():
-        value, tokens = _valid(found.get(piece.key), _current(found, gen_keys[name]))
+        tokens = _current(found, gen_keys[name])
+        value = _valid(found.get(piece.key), tokens)
         if value is None:
-            value = piece.build()
+            value = _build(piece)
             writes[piece.timeout][piece.key] = (tokens, value)
         values[name] = value
     for timeout, entries in writes.items():
         cache.set_many(entries, timeout)
+    if request is not None:
+        request._qms_pieces = {key[1]: values.pop(key) for key in extra}
     return values
 
 
@@ -148,22 +193,98 @@ def cached(key, generations, build, timeout):
     return cached_many({"piece": Piece(key, generations, build, timeout)})["piece"]
 
 
-def track(label, names):
-    """Bump ``names`` (a tuple, or a function of the changed row) when a row of ``label`` changes."""
-    _TRACKED[label].append(names)
+# --- Pieces every page may show ------------------------------------------------------------------
 
 
-def _names(sender, instance):
+def request_piece(name, make):
+    """``make(request)`` → a ``Piece`` (or None) that any page may show: read with the first pieces
+    a view reads during the request, in the same round trip. Registered once, from ``ready``."""
+    _REQUEST_PIECES[name] = make
+
+
+def request_value(request, name):
+    """The value of the request piece ``name``: from the round trip a view already made, or read
+    now (the page read no piece of its own)."""
+    found = getattr(request, "_qms_pieces", None)
+    if found is None or name not in found:
+        token = _request.set(request)
+        try:
+            request._qms_pieces_claimed = False  # (claimed by a read that has not finished: read again)
+            cached_many({})
+        finally:
+            _request.reset(token)
+        found = request._qms_pieces
+    return found.get(name)
+
+
+class RequestPiecesMiddleware:
+    """Lets ``cached_many`` know the request it serves (for ``request_piece``)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _request.set(request)
+        try:
+            return self.get_response(request)
+        finally:
+            _request.reset(token)
+
+
+# --- What retires what ---------------------------------------------------------------------------
+
+
+def track(label, names, fields=None):
+    """Bump ``names`` (a tuple, or a function of the changed row) when a row of ``label`` changes
+    (with ``fields``: when one of those fields changes, or the row is created or deleted)."""
+    fields = frozenset(fields) if fields else None
+    _TRACKED[label].append((names, fields))
+    if fields:
+        _WATCHED[label] |= fields
+
+
+def immutable(label):
+    """Rows of ``label`` never change once written: a piece may show them without a generation."""
+    _IMMUTABLE.add(label)
+
+
+def tracked_names(label, instance, field=None):
+    """The generations a change to ``instance`` (to its ``field``, if given) bumps."""
     names = set()
-    for spec in _TRACKED.get(sender._meta.label, ()):
-        names.update(spec(instance) if callable(spec) else spec)
+    for spec, fields in _TRACKED.get(label, ()):
+        if field is None or fields is None or field in fields:
+            names.update(spec(instance) if callable(spec) else spec)
     return names
+
+
+def _names(sender, instance, changed=None):
+    """``changed``: the watched fields that changed (None: the row is new or gone, or unknown)."""
+    names = set()
+    for spec, fields in _TRACKED.get(sender._meta.label, ()):
+        if fields is None or changed is None or fields & changed:
+            names.update(spec(instance) if callable(spec) else spec)
+    return names
+
+
+def row_saving(sender, instance=None, update_fields=None, raw=False, **kwargs):
+    """``pre_save``: which of the watched fields of an existing row this save changes."""
+    watched = _WATCHED.get(sender._meta.label)
+    if not watched or raw or instance._state.adding or instance.pk is None:
+        return
+    if update_fields is not None:
+        instance._qms_changed = watched & set(update_fields)
+        return
+    stored = sender._base_manager.filter(pk=instance.pk).values(*watched).first()
+    if stored is not None:
+        instance._qms_changed = {name for name in watched
+                                 if stored[name] != getattr(instance, sender._meta.get_field(name).attname)}
 
 
 def row_changed(sender, instance=None, **kwargs):
     """``post_save`` / ``post_delete`` of any model."""
     if sender._meta.label in _TRACKED:
-        bump(*_names(sender, instance))
+        changed = instance.__dict__.pop("_qms_changed", None) if "created" in kwargs else None
+        bump(*_names(sender, instance, changed))
 
 
 def relation_changed(sender, instance=None, action="", **kwargs):

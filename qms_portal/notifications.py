@@ -11,8 +11,10 @@
 
 import logging
 import threading
+import time
 from contextlib import contextmanager
 from datetime import timedelta
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -76,13 +78,27 @@ def enqueue(task, **kwargs):
     return message
 
 
+# After the broker failed, messages wait in the outbox this many seconds before a request tries
+# it again: a request that queues fifty e-mails while Redis is down waits for one attempt, not fifty.
+BROKER_RETRY_AFTER = 10.0
+_broker = SimpleNamespace(down_until=0.0)  # for the whole process
+
+
 def dispatch(message_id):
-    """Send one outbox row to the broker. A broker that is down leaves the row for ``outbox_flush``."""
+    """Send one outbox row to the broker. A broker that is down leaves the row for ``outbox_flush``
+    (and every row dispatched in the next ``BROKER_RETRY_AFTER`` seconds, without trying)."""
+    if time.monotonic() < _broker.down_until:
+        return False
+    return bool(_dispatch(message_id))
+
+
+def _dispatch(message_id):
+    """True: sent; False: the broker failed; None: nothing to send (already sent)."""
     from .celery import app
 
     message = OutboxMessage.objects.filter(pk=message_id, dispatched_at__isnull=True).first()
     if message is None:
-        return False
+        return None
     try:
         task = app.tasks.get(message.task)
         if task is None:
@@ -96,18 +112,27 @@ def dispatch(message_id):
         else:
             app.send_task(message.task, kwargs=message.kwargs, task_id=str(message.pk))
     except Exception:  # noqa: BLE001 - any broker failure: keep the row, try again later
+        _broker.down_until = time.monotonic() + BROKER_RETRY_AFTER
         log.warning("broker unavailable; outbox message %s kept for retry", message_id, exc_info=True)
         OutboxMessage.objects.filter(pk=message_id).update(attempts=message.attempts + 1)
         return False
+    _broker.down_until = 0.0
     OutboxMessage.objects.filter(pk=message_id).update(dispatched_at=timezone.now(), attempts=message.attempts + 1)
     return True
 
 
 def flush_outbox(older_than_seconds=30):
-    """Dispatch outbox rows that were not sent right after their commit."""
+    """Dispatch outbox rows that were not sent right after their commit (the broker is tried
+    whatever ``dispatch`` last saw, and the flush stops at its first failure)."""
     cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
     pending = OutboxMessage.objects.filter(dispatched_at__isnull=True, created_at__lte=cutoff)
-    return sum(dispatch(pk) for pk in pending.values_list("pk", flat=True)[:500])
+    sent = 0
+    for pk in pending.values_list("pk", flat=True)[:500]:
+        result = _dispatch(pk)
+        if result is False:
+            break
+        sent += bool(result)
+    return sent
 
 
 _muted = threading.local()

@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "qms_portal.signatures.CurrentRequestMiddleware",
+    "qms_portal.fragments.RequestPiecesMiddleware",
     "qms_portal.middleware.SessionTimeoutMiddleware",
     "qms_portal.middleware.UserLanguageMiddleware",
     # Every page needs a login, except views marked @login_not_required (the sign-in and
@@ -145,8 +146,28 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------------------------
 REDIS_URL = env("REDIS_URL")
-if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+
+
+def cache_url(redis_url):
+    """The cache's own Redis database: the broker's database number + 1 (``redis://host:6379/0``
+    → ``/1``). The broker's queued tasks and the cache never share a database, so nothing done to
+    the cache (an eviction, an emptied database) can lose a task."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(redis_url)
+    number = parts.path.strip("/") or "0"
+    if parts.scheme not in ("redis", "rediss") or "db=" in parts.query or not number.isdigit() or int(number) >= 15:
+        raise ImproperlyConfigured(
+            f"Cannot derive the cache's Redis database from REDIS_URL (database {number!r}): set CACHE_URL."
+        )
+    return urlunsplit(parts._replace(path=f"/{int(number) + 1}"))
+
+
+CACHE_URL = env("CACHE_URL") or (cache_url(REDIS_URL) if REDIS_URL else "")
+if CACHE_URL:
+    # A cache that is down is a cache that misses (qms_portal/cache.py): pages are built from the
+    # database, slower, and a warning is logged.
+    CACHES = {"default": {"BACKEND": "qms_portal.cache.PortalRedisCache", "LOCATION": CACHE_URL}}
 else:
     # Without Redis (``make run``): files under var/, which the web server and the Celery worker
     # share. What one process retires in the cache (fragments.py) must be retired for the others:
@@ -157,15 +178,6 @@ else:
         "LOCATION": env("CACHE_DIR", str(VAR_DIR / "cache")),
         "OPTIONS": {"MAX_ENTRIES": 20000},
     }}
-
-# The main menu (base.html), the same for everyone with the same permissions, language and area,
-# kept in each process's memory: it changes only with the code. Not kept in development, where
-# templates change while the server runs.
-CACHES["layout"] = {
-    "BACKEND": "django.core.cache.backends.dummy.DummyCache" if DEBUG else
-    "django.core.cache.backends.locmem.LocMemCache",
-    "LOCATION": "qms-layout", "OPTIONS": {"MAX_ENTRIES": 2000},
-}
 
 # What names this code in the keys of cached pages (fragments.release): empty, a digest of the
 # source, templates and translations; a deployment may set it (a git commit, an image tag).
@@ -303,7 +315,8 @@ else:
 # --- Celery ---------------------------------------------------------------------------------
 CELERY_BROKER_URL = REDIS_URL or "filesystem://localhost//"
 CELERY_BROKER_TRANSPORT_OPTIONS = (
-    {}
+    # A broker that does not answer is given up quickly: the outbox keeps the message.
+    {"socket_connect_timeout": 2}
     if REDIS_URL
     else {
         "data_folder_in": str(VAR_DIR / "celery" / "queue"),
@@ -314,6 +327,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
         "store_processed": False,
     }
 )
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+# Publishing (from a request, through notifications.dispatch): one retry at once, then the message
+# waits in the outbox for outbox_flush. Celery's default (three retries) would hold the request.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", TESTING)
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True

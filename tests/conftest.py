@@ -1,6 +1,6 @@
 import pytest
 from django.conf import settings
-from django.core.cache import cache, caches
+from django.core.cache import cache
 from django.test import Client, override_settings
 from django.utils import translation
 
@@ -23,7 +23,6 @@ def _process_cache():
     one worker read another's cached coverage or options, or empty them in the middle of a test."""
     with override_settings(CACHES={
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "qms-tests"},
-        "layout": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "qms-tests-layout"},
     }):
         yield
 
@@ -31,10 +30,31 @@ def _process_cache():
 @pytest.fixture(autouse=True)
 def _empty_cache(_process_cache):
     """Each test starts with an empty cache: row ids repeat from one test to the next, and cached
-    filter options, coverage counts or page fragments must not outlive their test."""
+    coverage counts or page fragments must not outlive their test. Outages a test caused (of the
+    cache, of the broker) are forgotten too."""
+    from qms_portal import cache as portal_cache
+    from qms_portal import notifications
+
     cache.clear()
-    caches["layout"].clear()
+    portal_cache.reset()
+    notifications._broker.down_until = 0.0
     yield
+
+
+@pytest.fixture
+def redis_server(tmp_path):
+    """A throwaway ``redis-server`` of the test's own on a free port: ``.url(db)``, ``.stop()``,
+    ``.start()`` (the same port again)."""
+    import shutil
+
+    from tests.helpers import ThrowawayRedis, need
+
+    binary = shutil.which("redis-server")
+    need(binary is not None, "redis-server is not installed", "QMS_REQUIRE_REDIS")
+    server = ThrowawayRedis(binary, tmp_path)
+    server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture

@@ -2,6 +2,9 @@
 
 import os
 import re
+import socket
+import subprocess
+import time
 from contextlib import contextmanager
 from html import unescape
 
@@ -50,3 +53,47 @@ def listed_codes(response):
     fragment: a second visit has no documents in its context)."""
     assert response.status_code == 200, response.status_code
     return [unescape(code) for code in re.findall(r'<tr data-code="([^"]*)"', response.content.decode())]
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class ThrowawayRedis:
+    """A ``redis-server`` on a free port, nothing saved to disk; stopped and started again on the
+    same port as a test needs (a Redis outage, then Redis back)."""
+
+    def __init__(self, binary, directory):
+        self.binary, self.directory, self.port, self.process = binary, directory, free_port(), None
+
+    def url(self, db=0):
+        return f"redis://127.0.0.1:{self.port}/{db}"
+
+    def client(self, db=0):
+        import redis
+
+        return redis.Redis(host="127.0.0.1", port=self.port, db=db, socket_timeout=2)
+
+    def start(self):
+        self.process = subprocess.Popen(  # noqa: S603 - the installed redis-server, arguments of our own
+            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+             "--daemonize", "no", "--dir", str(self.directory)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 15
+        while True:
+            try:
+                if self.client().ping():
+                    return
+            except Exception:  # noqa: BLE001 - not up yet
+                if self.process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"redis-server did not start on port {self.port}") from None
+                time.sleep(0.05)
+
+    def stop(self):
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+        self.process = None

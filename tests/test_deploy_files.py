@@ -54,6 +54,8 @@ def test_it_gives_every_app_service_the_database_redis_and_secret(services, name
     assert env["DATABASE_URL"].startswith("postgres://")
     assert "@db:5432/" in env["DATABASE_URL"]
     assert env["REDIS_URL"].startswith("redis://redis:6379")
+    # the cache in a database of its own: emptying or evicting it never touches a queued task
+    assert env["CACHE_URL"].startswith("redis://redis:6379/") and env["CACHE_URL"] != env["REDIS_URL"]
     assert env["SECRET_KEY"].startswith("${SECRET_KEY:?"), "SECRET_KEY must be required, not defaulted"
     assert str(env["DEBUG"]) == "0"
     assert "ALLOWED_HOSTS" in env
@@ -134,7 +136,8 @@ def test_it_runs_make_test_from_an_executable_ci_script():
     text = script.read_text(encoding="utf-8")
     assert text.startswith("#!/usr/bin/env bash") and "set -euo pipefail" in text
     assert re.search(r"^make test\b", text, re.M)
-    for flag in ("DATABASE_URL=postgres://", "REDIS_URL=redis://", "QMS_REQUIRE_BROWSER=1"):
+    for flag in ("DATABASE_URL=postgres://", "REDIS_URL=redis://", "CACHE_URL=redis://", "QMS_REQUIRE_BROWSER=1",
+                 "QMS_REQUIRE_REDIS=1"):
         assert flag in text
 
 

@@ -9,12 +9,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from simple_history.utils import bulk_create_with_history
 
-from qms_portal import fragments
 from qms_portal.history import record_current_sets
 from qms_portal.models import NumberSequence, TransitionRecord, User
 from qms_portal.workflow import transition_record
 
-from ..cached import REGISTER_GENERATION
 from ..models import Acknowledgement, Distribution, Document, ProcedureStep, Revision
 from ..services.content import search_text_of
 from ..services.register import numbering_kind
@@ -60,8 +58,6 @@ def build_documents(*, root, documents=10000, revisions=40000, acknowledgements=
     stage("steps, clauses, legal basis, signatures", cite_legal_basis, s, plans, showcase)
     stage("steps, clauses, legal basis, signatures", sign_current_revisions, s, plans)
     acks = stage("acknowledgements", insert_acknowledgements, s, plans, showcase, acknowledgements)
-    # Bulk inserts send no signals: a shared cache (Redis) would keep registers read before this.
-    fragments.bump(REGISTER_GENERATION)
 
     summary.update({
         "documents": len(docs), "revisions": len(rows), "acknowledgements": len(acks), "steps": len(steps),

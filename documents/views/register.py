@@ -11,7 +11,6 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 
 from qms_portal import fragments
-from qms_portal.context_processors import remember_unread, unread_piece
 from qms_portal.permissions import can, scope_fingerprint
 from qms_portal.views.generic import (
     ActionView,
@@ -21,7 +20,6 @@ from qms_portal.views.generic import (
     ScopedListView,
     ServiceFormView,
 )
-from qms_portal.widgets import OPTIONS_GENERATION
 
 from .. import cached, services
 from ..filters import DocumentFilter
@@ -37,11 +35,11 @@ class RegisterView(ScopedListView):
 
     The page's content (filters, table, pages) is a cached fragment (``fragments.py``), one per
     reader, filter, page, language and day: officials go back to the same register again and
-    again, and a province has 10,000 documents to count and sort. Any change to a document,
-    revision, type, unit or clause, or a new distribution, retires every such fragment (the
-    ``"register"`` generation), as does a change to what the filters offer (``"options"``); a
-    change to the reader's roles changes their key. On a cached visit the filters are not built,
-    the documents are neither counted nor read, and a search reads no text.
+    again, and a province has 10,000 documents to count and sort. Any change to a document, a
+    revision it can show, a type, unit or clause, or a new distribution, retires every such
+    fragment (``cached.REGISTER_GENERATIONS``); a change to the reader's roles (the documents and
+    the units they may see) changes their key. On a cached visit the filters are not built, the
+    documents are neither counted nor read, and a search reads no text.
     """
 
     model = Document
@@ -65,17 +63,14 @@ class RegisterView(ScopedListView):
         return fragments.entry_key(
             "register", user.pk, user.is_superuser, self.writer(), user.has_perm("documents.export_document"),
             user.has_perm("documents.add_document"), scope_fingerprint(user, "documents.view_document"),
+            scope_fingerprint(user, "qms_portal.view_unit"),  # the units its filter offers
             get_language(), timezone.localdate().isoformat(), sorted(self.request.GET.lists()),
         )
 
     def get(self, request, *args, **kwargs):
-        generations = (cached.REGISTER_GENERATION, OPTIONS_GENERATION)
-        found = fragments.cached_many({  # one round trip to the cache, the navigation's unread count with it
-            "content": fragments.Piece(self.content_key(), generations, self.render_content, cached.REGISTER_SECONDS),
-            "unread": unread_piece(request.user),
-        })
-        remember_unread(request, found["unread"])
-        return TemplateResponse(request, self.template_name, {"content": found["content"], "title": self.title})
+        content = fragments.cached(self.content_key(), cached.REGISTER_GENERATIONS, self.render_content,
+                                   cached.REGISTER_SECONDS)
+        return TemplateResponse(request, self.template_name, {"content": content, "title": self.title})
 
     def render_content(self):
         """The filters, the table and its pages (the rows are read here only)."""
@@ -104,8 +99,9 @@ class RegisterView(ScopedListView):
 class DocumentDetailView(ScopedDetailView):
     """A document's page. Its body (facts, effective revision, lists; coverage) is the same for
     every reader and comes rendered from the cache while current (``documents/cached.py``), with
-    the reader's own acknowledgement and unread count, in one round trip. The header (what this
-    reader may do) and the acknowledgement form are rendered for each request."""
+    the reader's own acknowledgement, in one round trip (the navigation's unread count comes with
+    it). The header (what this reader may do) and the acknowledgement form are rendered for each
+    request."""
 
     model = Document
     template_name = "documents/document_detail.html"
@@ -130,7 +126,6 @@ class DocumentDetailView(ScopedDetailView):
         }
         pieces = {
             "page": cached.page_piece(document, links, partial(self.render_page, document, links)),
-            "unread": unread_piece(user),
         }
         if current is not None:
             coverage_all = self.request.GET.get("coverage") == "all"
@@ -138,7 +133,6 @@ class DocumentDetailView(ScopedDetailView):
                                                             partial(self.render_coverage, current, coverage_all))
             pieces["mine"] = cached.my_acknowledgement_piece(current, user)
         found = fragments.cached_many(pieces)  # one round trip to the cache
-        remember_unread(self.request, found["unread"])
         ctx["page"] = found["page"]
         ctx["open_revision"] = found["page"]["open_revision"] if every_revision else None
         ctx["current"] = current

@@ -8,7 +8,7 @@ def format_table(report, goal=4.0, tools=()):
         "data: " + ", ".join(f"{count} {name.replace('_', ' ')}" for name, count in d.items()),
         f"as {report['user']}; {report['runs']} timed runs per page, round robin, after {report['warmup']} warm-ups; "
         f"goal ≤ {goal:g}× floor",
-        f"first visit: {report.get('cold_runs', '—')} more runs per page, each with the cache emptied before it "
+        f"first visit: {report.get('cold_runs', '—')} more runs per page, each after every cached piece was retired "
         "(a first visit, or the first after a change)",
         "",
         f"{'page':<18} {'status':>6} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8} {'×floor p50':>10} "

@@ -1,6 +1,8 @@
 """The benchmark: each main page requested in-process through the whole middleware stack with
 ``django.test.Client``, beside the framework floor (``/floor/``), p50/p95 and the SQL queries of
-each page, with the cache warm and (a second pass) emptied before each request. The core's pages
+each page, with the cache warm and (a second pass) with every cached piece retired before each
+request (``fragments.forget_all``: the cache itself is never emptied, as it may share its Redis
+with the Celery broker's queued tasks). The core's pages
 are listed here; each area adds its own and anything it measures apart through the bench tool it
 registers (``areas.register(bench=…)``, see ``tools.BenchPages``)."""
 
@@ -12,14 +14,13 @@ from contextlib import nullcontext
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from .. import areas
+from .. import areas, fragments
 from ..models import AccessRequest, Notification, RoleAssignment, Unit, User
 
 
@@ -98,8 +99,9 @@ def data_size():
 
 
 def _rounds(pages, user, runs, warmup, secure, samples, errors, cold=False):
-    """With ``cold``, the cache is emptied before each request: a first visit, or the first one
-    after a change retired the page's cached pieces."""
+    """With ``cold``, every cached piece is retired before each request: a first visit, or the
+    first one after a change retired the page's cached pieces. (Retired, not deleted: emptying
+    the cache would also empty anything else kept in its Redis database.)"""
     client = Client(raise_request_exception=True)
     client.force_login(user)
     # Round robin: run r of every page, then run r + 1 of every page, so that a burst of load on
@@ -109,7 +111,7 @@ def _rounds(pages, user, runs, warmup, secure, samples, errors, cold=False):
             if name in errors:
                 continue
             if cold:
-                cache.clear()
+                fragments.forget_all()
             try:
                 elapsed, count, response = _one(client, url, secure)
             except Exception as error:  # noqa: BLE001 - reported per page; the command exits non-zero

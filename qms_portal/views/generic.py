@@ -89,7 +89,7 @@ class ScopedListView(ScopedMixin, FilterView):
 
     def get_filterset(self, filterset_class):
         filterset = super().get_filterset(filterset_class)
-        inline_options(filterset.form, cached=True)
+        inline_options(filterset.form)
         return filterset
 
     def get_context_data(self, **kwargs):

@@ -1,7 +1,9 @@
-"""What the register and a document's page keep in the cache between requests: filter options (per
-scope, forgotten when a unit changes), acknowledgement coverage (forgotten when someone
-acknowledges) and an effective revision's text, steps and signatures (rendered again when the
-document changes). Each is checked for the answer a reader must get, not only for fewer queries."""
+"""What the register and a document's page keep in the cache between requests: the register's
+content with its filters (per reader and scope, retired when a document, unit, type or clause
+changes), acknowledgement coverage (retired when someone acknowledges) and an effective revision's
+text, steps and signatures (rendered again when the document changes). Each is checked for the
+answer a reader must get, not only for fewer queries. (What retires each piece: also
+test_cache_tracking.py.)"""
 
 import re
 
@@ -34,11 +36,11 @@ def get(client, url, params=None):
     return response.content.decode(), len(queries)
 
 
-def test_each_reader_gets_the_units_of_their_own_scope_from_the_cache(ds, client_for):
+def test_each_reader_gets_the_units_of_their_own_scope(ds, client_for):
     author_page, cold = get(client_for(ds.author), REGISTER)
     again, warm = get(client_for(ds.author), REGISTER)
     assert unit_options(author_page) == unit_options(again) == {str(ds.dept.pk), str(ds.office.pk)}
-    assert warm < cold  # the options came from the cache
+    assert warm < cold  # the page came from the cache
     # Someone with a narrower scope, right after: their own units, never the author's cached list.
     staff_page, _ = get(client_for(ds.staff), REGISTER)
     assert unit_options(staff_page) == {str(ds.office.pk)}
@@ -46,7 +48,24 @@ def test_each_reader_gets_the_units_of_their_own_scope_from_the_cache(ds, client
     assert unit_options(outsider_page) == {str(ds.other.pk)}
 
 
-def test_a_chosen_unit_stays_selected_when_the_options_come_from_the_cache(ds, client_for):
+def test_a_reader_who_may_see_more_units_is_offered_them_at_once(ds, client_for):
+    """The unit filter offers the units the reader may see, which a role can widen without
+    changing which documents they may read."""
+    from django.contrib.auth.models import Permission
+
+    from qms_portal import services as core
+    from tests.factories import make_superuser
+
+    client = client_for(ds.staff)
+    assert unit_options(get(client, REGISTER)[0]) == {str(ds.office.pk)}
+    admin = make_superuser("caching-root")
+    viewer = core.role_save(acting_user=admin, code="unit_viewer", name="Unit viewer",
+                            permissions=[Permission.objects.get(codename="view_unit")])
+    core.role_assign(acting_user=admin, user=ds.staff, role=viewer, unit=ds.other, notify_user=False)
+    assert unit_options(get(client_for(ds.staff), REGISTER)[0]) == {str(ds.office.pk), str(ds.other.pk)}
+
+
+def test_a_chosen_unit_stays_selected(ds, client_for):
     client = client_for(ds.author)
     get(client, REGISTER)
     page, _ = get(client, REGISTER, {"unit": ds.office.pk})
@@ -215,9 +234,8 @@ class CacheReads:
 
 
 def test_a_cached_register_or_document_page_reads_the_cache_once(ds, client_for, monkeypatch):
-    """Content, the reader's own pieces and the navigation's unread count: one round trip to the
-    cache on a repeat visit (a cached register does not build its filters, whose option lists
-    would each be a trip of their own)."""
+    """Content, the reader's own pieces and the navigation's unread count (which the view does not
+    name: a request piece): one round trip to the cache on a repeat visit."""
     document = effective_document(ds, steps=[step("Tiếp nhận", 3)])
     client = client_for(ds.author)  # whose role on the unit decides without a query
     for url in (REGISTER, document.get_absolute_url()):
@@ -322,14 +340,15 @@ def test_a_document_pages_lists_round_trip_through_redis(ds):
     import os
     import uuid
 
-    from django.core.cache.backends.redis import RedisCache
-
     from documents import cached
     from qms_portal import fragments
+    from qms_portal.cache import PortalRedisCache as RedisCache
+    from qms_portal.settings import cache_url
     from tests.helpers import need
 
     url = os.environ.get("REDIS_URL")
     need(bool(url), "REDIS_URL is not set", "QMS_REQUIRE_REDIS")
+    url = os.environ.get("CACHE_URL") or cache_url(url)  # the cache's database, not the broker's
     document = effective_document(ds, legal_refs=[legal()])
     services.change_request_create(acting_user=ds.staff, document=document, reason="Thêm bước kiểm tra")
     lists = fragments.cached_many({"lists": cached.lists_piece(document)})["lists"]

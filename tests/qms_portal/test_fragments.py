@@ -1,5 +1,6 @@
 """Cached pieces of pages and the generations that retire them (qms_portal/fragments.py), the unread
-count in the navigation, and the permission checks that need no query."""
+count in the navigation (a request piece: read with a view's own pieces), and the permission checks
+that need no query."""
 
 import pytest
 from django.core.cache import cache
@@ -86,6 +87,29 @@ def test_a_bump_inside_a_transaction_is_renewed_after_the_commit(django_capture_
     assert during is not None and cache.get("qms:gen:tx") != during
 
 
+def test_forget_all_retires_every_piece_and_leaves_the_rest_of_the_cache(tree):
+    calls, build = build_counter()
+    key = fragments.entry_key("test", 4)
+    cache.set("not-a-piece", "kept", None)
+    fragments.cached(key, ("g1",), build, 60)
+    fragments.forget_all()
+    assert fragments.cached(key, ("g1",), build, 60) == "piece 2"
+    assert cache.get("not-a-piece") == "kept"
+
+
+def test_a_change_to_a_watched_field_bumps_and_a_change_to_another_does_not(tree):
+    from qms_portal import services
+
+    person = tree.ward1_staff
+    before = cache.get("qms:gen:people")
+    services.user_update(acting_user=tree.admin, user=person, phone="0912345678")  # a full save, no name change
+    person.last_login = None
+    person.save(update_fields=["last_login"])  # a sign-in: no query to tell
+    assert cache.get("qms:gen:people") == before
+    services.user_update(acting_user=tree.admin, user=person, full_name="Nguyễn Văn Đổi Tên")
+    assert cache.get("qms:gen:people") != before
+
+
 def test_saving_or_deleting_a_tracked_row_bumps_its_generations(tree):
     fragments.track("qms_portal.Unit", lambda unit: [f"test-unit:{unit.pk}"])
     try:
@@ -97,6 +121,46 @@ def test_saving_or_deleting_a_tracked_row_bumps_its_generations(tree):
         assert fragments.cached(key, (name,), build, 60) == "piece 2"
     finally:
         fragments._TRACKED["qms_portal.Unit"].pop()
+
+
+class _Request:
+    """Enough of a request for a request piece."""
+
+    def __init__(self, user):
+        self.user = user
+
+
+def test_the_unread_count_comes_with_the_first_pieces_a_view_reads(tree, monkeypatch):
+    """One round trip for a view's pieces and the navigation's count: the view names only its own."""
+    from qms_portal.context_processors import portal
+
+    reads = []
+    original = cache.get_many
+    monkeypatch.setattr(cache, "get_many", lambda keys: reads.append(list(keys)) or original(keys))
+    calls, build = build_counter()
+    request = _Request(tree.ward1_staff)
+
+    def view(request):
+        fragments.cached(fragments.entry_key("test", 5), ("g",), build, 60)
+        return portal(request)["unread_count"]
+
+    assert fragments.RequestPiecesMiddleware(view)(request) == 0
+    assert len(reads) == 1 and any(key.startswith("qms:frag:") for key in reads[0])
+    notify([tree.ward1_staff], "role_assigned", params={"role": "Staff member", "unit": "W1"})
+    reads.clear()
+    assert fragments.RequestPiecesMiddleware(view)(_Request(tree.ward1_staff)) == 1
+    assert len(reads) == 1
+
+
+def test_a_page_that_reads_no_piece_reads_the_unread_count_alone(tree, monkeypatch):
+    from qms_portal.context_processors import portal
+
+    reads = []
+    original = cache.get_many
+    monkeypatch.setattr(cache, "get_many", lambda keys: reads.append(list(keys)) or original(keys))
+    notify([tree.ward1_staff], "role_assigned", params={"role": "Staff member", "unit": "W1"})
+    response = fragments.RequestPiecesMiddleware(lambda request: portal(request))(_Request(tree.ward1_staff))
+    assert response["unread_count"] == 1 and len(reads) == 1
 
 
 def test_the_unread_count_is_kept_until_a_notification_arrives_or_is_read(tree):

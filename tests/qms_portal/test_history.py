@@ -59,7 +59,7 @@ def test_user_history_names_the_primary_unit_and_hides_the_password(tree):
 
 def test_access_request_history_shows_the_transition_by_its_label_and_state_labels(tree):
     request = services.access_request_create(
-        acting_user=tree.ward1_staff, role=tree.roles["document_controller"], unit=tree.ward1,
+        acting_user=tree.ward1_staff, role=tree.roles["internal_auditor"], unit=tree.ward1,
         include_subunits=False, justification="Register keeper.",
     )
     services.access_request_transition(acting_user=tree.ward1_mr, access_request=request, name="approve",

@@ -160,6 +160,9 @@ def test_a_message_survives_a_broker_outage_and_the_flush_delivers_it(tree, brok
     message = OutboxMessage.objects.get()
     assert message.dispatched_at is None
     assert message.attempts == 1
+    assert notifications.dispatch(message.pk) is False  # within BROKER_RETRY_AFTER: not even tried
+    assert OutboxMessage.objects.get().attempts == 1
+    notifications._broker.down_until = 0.0  # … and once it has passed, tried again
     assert notifications.dispatch(message.pk) is False
     assert time.monotonic() - started < 10  # a dead broker must not hang the request
     message.refresh_from_db()
@@ -177,6 +180,44 @@ def test_a_message_survives_a_broker_outage_and_the_flush_delivers_it(tree, brok
     assert Notification.objects.get(pk=notification.pk).emailed_at is not None
     assert flush_outbox(older_than_seconds=0) == 0
     assert len(mail.outbox) == 1
+
+
+@pytest.fixture
+def broker_closed(settings):
+    """The Celery app pointed at a closed port, eager mode off, and otherwise the portal's own
+    settings (its connection timeout and publish retry policy)."""
+    saved = {key: app.conf[key] for key in ("broker_url", "task_always_eager")}
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    app.conf.task_always_eager = False
+    app.conf.broker_url = "redis://127.0.0.1:1/0"
+    _reset_pool()
+    yield
+    for key, value in saved.items():
+        app.conf[key] = value
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    _reset_pool()
+
+
+def test_a_request_that_queues_many_emails_while_the_broker_is_down_waits_for_one_attempt(
+    tree, broker_closed, caplog, django_capture_on_commit_callbacks
+):
+    caplog.set_level("WARNING", logger="qms_portal.notifications")
+    people = [factories.make_user(f"mail-{i}", tree.ward1) for i in range(20)]
+    started = time.monotonic()
+    with django_capture_on_commit_callbacks(execute=True):
+        tell(people, tree.ward1.code)
+    assert time.monotonic() - started < 3
+    assert OutboxMessage.objects.filter(dispatched_at__isnull=True).count() == 20  # all kept for the flush
+    assert sum("broker unavailable" in r.getMessage() for r in caplog.records) == 1
+
+
+def test_the_flush_stops_at_the_first_broker_failure(tree, broker_closed):
+    people = [factories.make_user(f"flush-{i}", tree.ward1) for i in range(5)]
+    tell(people, tree.ward1.code)  # (no commit in the test: nothing dispatched yet)
+    started = time.monotonic()
+    assert flush_outbox(older_than_seconds=0) == 0
+    assert time.monotonic() - started < 3
+    assert sorted(OutboxMessage.objects.values_list("attempts", flat=True)) == [0, 0, 0, 0, 1]
 
 
 def test_the_flush_leaves_recent_messages_to_the_commit_hook(tree):

@@ -12,8 +12,9 @@ class Command(BaseCommand):
     help = (
         "Measure each main page in-process (django.test.Client, whole middleware stack) beside the "
         "framework floor: p50/p95 wall time, SQL queries and the ratio to the floor; a second, shorter pass "
-        "with the cache emptied before each request (first visits: it empties the configured cache, so give "
-        "it a cache of its own); then, apart, what each area measures on its own (the documents area: the "
+        "with every cached piece retired before each request (first visits; the cache is never emptied, so "
+        "queued tasks in a Redis it shares with the broker are safe); then, apart, what each area "
+        "measures on its own (the documents area: the "
         "controlled-copy PDF of the showcase procedure, first render and cached download). Exits non-zero "
         "only when a page does not answer 200 or something an area measures fails."
     )

@@ -77,7 +77,7 @@ def test_access_request_history_shows_the_transition_by_its_label_and_state_labe
                    for e in entries)
     created = next(e for e in entries if str(e["kind"]) == "Created")
     assert changes_of(created)["Requested by"] == ("", str(tree.ward1_staff))
-    assert changes_of(created)["Role"] == ("", str(tree.roles["document_controller"]))
+    assert changes_of(created)["Role"] == ("", str(tree.roles["internal_auditor"]))
     assert changes_of(created)["Status"] == ("", "Pending")
     assert [e["at"] for e in entries] == sorted((e["at"] for e in entries), reverse=True)
 

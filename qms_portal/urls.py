@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.http import HttpResponse
 from django.urls import include, path
 
-from .views import access, attachments, home, people, roles, units
+from .views import access, attachments, home, jobs, people, roles, units
 
 handler400 = "qms_portal.views.errors.bad_request"
 handler403 = "qms_portal.views.errors.permission_denied"
@@ -89,6 +89,10 @@ urlpatterns = [
     path("attachments/<int:pk>/thumbnail/", attachments.AttachmentFileView.as_view(thumbnail=True),
          name="attachment_thumbnail"),
     path("attachments/<int:pk>/withdraw/", attachments.AttachmentWithdrawView.as_view(), name="attachment_withdraw"),
+    path("jobs/", jobs.JobListView.as_view(), name="job_list"),
+    path("jobs/<int:pk>/", jobs.JobDetailView.as_view(), name="job_detail"),
+    path("jobs/<int:pk>/status/", jobs.JobStatusView.as_view(), name="job_status"),
+    path("jobs/<int:pk>/download/", jobs.JobDownloadView.as_view(), name="job_download"),
     path("admin/", include(admin_pages)),
     # Each area's pages under /<area>/ (settings.QMS_AREAS), in its own URL namespace.
     *(path(f"{area}/", include(f"{area}.urls")) for area in settings.QMS_AREAS),

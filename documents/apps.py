@@ -34,6 +34,18 @@ BEAT = {
 }
 
 
+def job_kinds():
+    """The master list as background jobs, one kind per format (documents/exports.py)."""
+    from qms_portal.jobs import JobKind
+
+    return [
+        JobKind(f"documents.master_list_{fmt}", title, run=f"documents.exports.master_list_{fmt}",
+                permission="documents.export_document", describe="documents.exports.describe_master_list")
+        for fmt, title in (("xlsx", _("Master list (XLSX)")), ("csv", _("Master list (CSV)")),
+                           ("pdf", _("Master list (PDF)")))
+    ]
+
+
 class DocumentsConfig(AppConfig):
     name = "documents"
     verbose_name = _("Documents")
@@ -53,6 +65,7 @@ class DocumentsConfig(AppConfig):
             dashboard=FIGURES,
             beat=BEAT,
             menu="documents/nav.html",
+            jobs=job_kinds(),
             signature_meanings={"reviewed": _("Reviewed"), "approved": _("Approved")},
             demo="documents.demo.seed",
             scale="documents.scale.DocumentsScale",

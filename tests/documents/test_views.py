@@ -1,7 +1,6 @@
 """The documents pages: the register and its filters and search, a document's page, the draft
 editor, comparison, exports and controlled copies, acknowledging, My work, and who may open what."""
 
-import io
 import re
 import shutil
 import subprocess
@@ -471,43 +470,7 @@ def test_comparing_the_first_revision_says_there_is_nothing_to_compare(ds, clien
     assert "nothing to compare" in response.content.decode()
 
 
-# --- Master list --------------------------------------------------------------------------------
-
-
-def test_the_master_list_xlsx_lists_effective_documents_and_neutralises_formulas(ds, client_for):
-    from openpyxl import load_workbook
-
-    evil = effective_document(ds, title='=HYPERLINK("http://evil.example","bấm")')
-    plain = effective_document(ds, title="Quy trình kiểm soát tài liệu")
-    pending = new_document(ds)
-    response = client_for(ds.author).get(reverse("documents:master_list", args=["xlsx"]))
-    assert response.status_code == 200
-    assert response["Content-Disposition"].startswith('attachment; filename="master-list-')
-    sheet = load_workbook(io.BytesIO(response.content)).active
-    rows = [[c.value for c in row] for row in sheet.iter_rows()]
-    assert rows[0][:3] == ["Code", "Title", "Type"]
-    by_code = {row[0]: row for row in rows[1:]}
-    assert set(by_code) == {evil.code, plain.code}  # effective only, by default
-    assert by_code[evil.code][1] == '\'=HYPERLINK("http://evil.example","bấm")'
-    assert by_code[plain.code][1] == "Quy trình kiểm soát tài liệu"
-    assert by_code[plain.code][4] == "01"
-    every = client_for(ds.author).get(reverse("documents:master_list", args=["xlsx"]), {"status": "all"})
-    assert pending.code in {row[0].value for row in load_workbook(io.BytesIO(every.content)).active.iter_rows()}
-
-
-def test_the_master_list_needs_the_export_permission(ds, client_for):
-    assert client_for(ds.reviewer1).get(reverse("documents:master_list", args=["xlsx"])).status_code == 403
-    assert client_for(ds.author).get(reverse("documents:master_list", args=["docx"])).status_code == 404
-
-
-def test_the_master_list_pdf(ds, client_for):
-    needs_pdf()
-    document = effective_document(ds, title="Quy trình kiểm soát tài liệu")
-    response = client_for(ds.author).get(reverse("documents:master_list", args=["pdf"]))
-    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-    assert response.content.startswith(b"%PDF-")
-    text = pdf_text(response.content)
-    assert document.code in text and "Quy trình kiểm soát tài liệu" in text
+# --- Master list: tests/documents/test_master_list.py ------------------------------------------
 
 
 # --- Controlled copies --------------------------------------------------------------------------

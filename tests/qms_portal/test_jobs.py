@@ -44,7 +44,8 @@ def read(job):
 # --- The lifecycle ------------------------------------------------------------------------------------
 
 
-def test_starting_a_job_writes_it_queued_and_sends_the_task_after_the_commit(person, django_capture_on_commit_callbacks):
+def test_starting_a_job_writes_it_queued_and_sends_the_task_after_the_commit(person,
+                                                                             django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         job = jobs.job_start(acting_user=person, kind=SAMPLE, params={"items": 4})
     assert (job.state, job.attempts, job.requested_by, job.params) == ("queued", 1, person, {"items": 4})
@@ -52,7 +53,8 @@ def test_starting_a_job_writes_it_queued_and_sends_the_task_after_the_commit(per
     assert len(callbacks) == 1  # dispatched to the broker only once the row is committed
 
 
-def test_a_job_runs_from_queued_to_done_with_its_file_progress_and_a_message(person, django_capture_on_commit_callbacks):
+def test_a_job_runs_from_queued_to_done_with_its_file_progress_and_a_message(person,
+                                                                             django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         job = jobs.job_start(acting_user=person, kind=SAMPLE, params={"items": 4})  # eager in tests: it runs
     job.refresh_from_db()

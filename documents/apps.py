@@ -31,6 +31,8 @@ BEAT = {
     "documents-reminders": {"task": "documents.tasks.send_reminders", "schedule": crontab(minute=20, hour="*/6")},
     "documents-purge-issued-copies": {"task": "documents.tasks.purge_issued_copies",
                                       "schedule": crontab(minute=40, hour=3)},
+    "documents-recover-stalled-copies": {"task": "documents.tasks.recover_stalled_copies",
+                                         "schedule": crontab(minute="*/5")},
 }
 
 

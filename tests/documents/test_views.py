@@ -732,3 +732,40 @@ def test_a_stalled_rendering_is_queued_again(ds, monkeypatch, no_pdf):
         state="rendering", updated_at=timezone.now() - STALLED_AFTER - timedelta(seconds=1))
     ensure_rendering(revision, "en")
     assert len(queued) == 2
+
+
+def test_beat_queues_a_stalled_rendering_again_without_waiting_for_a_request(ds, monkeypatch, no_pdf, settings):
+    """A worker killed while rendering left the copy at "rendering 5%": the beat task queues it again
+    (a bounded number of times, then marks it failed) instead of leaving it until someone asks."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from documents.pdf import STALLED_AFTER, ensure_rendering, recover_stalled_copies, render_controlled_copy
+    from qms_portal.celery import app
+
+    beat = app.conf.beat_schedule["documents-recover-stalled-copies"]
+    assert beat["task"] == "documents.tasks.recover_stalled_copies"
+    queued = []
+    monkeypatch.setattr("documents.pdf.enqueue", lambda task, **kw: queued.append(kw))
+    revision = effective_document(ds).current_revision
+    other = effective_document(ds).current_revision
+    ensure_rendering(revision, "en")
+    ensure_rendering(other, "en")
+    long_ago = timezone.now() - STALLED_AFTER - timedelta(seconds=1)
+    ControlledCopy.objects.filter(revision=revision).update(state="rendering", progress=5, updated_at=long_ago)
+    assert recover_stalled_copies() == {"requeued": 1, "failed": 0}  # the other one is still fresh
+    copy = ControlledCopy.objects.get(revision=revision)
+    assert (copy.state, copy.progress, copy.attempts) == ("queued", 0, 2)
+    assert queued[-1] == {"revision_id": revision.pk, "language": "en"} and len(queued) == 3
+
+    for _attempt in range(2, settings.QMS_JOB_MAX_ATTEMPTS):
+        ControlledCopy.objects.filter(revision=revision).update(state="rendering", updated_at=long_ago)
+        assert recover_stalled_copies()["requeued"] == 1
+    ControlledCopy.objects.filter(revision=revision).update(state="rendering", updated_at=long_ago)
+    assert recover_stalled_copies() == {"requeued": 0, "failed": 1}
+    assert ControlledCopy.objects.get(revision=revision).state == "failed"
+    ensure_rendering(revision, "en")  # someone asks again: a fresh start
+    assert ControlledCopy.objects.get(revision=revision).attempts == 1
+    assert render_controlled_copy(revision.pk, "en")
+    assert ControlledCopy.objects.get(revision=revision).attempts == 0

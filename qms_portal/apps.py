@@ -10,7 +10,7 @@ class QmsPortalConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 
-        from . import fragments, services  # noqa: F401 - services registers the core's workflows
+        from . import fragments, jobs, rosters, services  # noqa: F401 - services registers the core's workflows
         from .context_processors import unread_generation
         from .permissions import forget_permission_names
         from .widgets import track_option_sources
@@ -24,5 +24,7 @@ class QmsPortalConfig(AppConfig):
         # A list page's filter options (widgets.py): a change to a row they list, or to a
         # single-object grant (which can widen someone's units), makes them stale.
         track_option_sources()
+        # The core's own background jobs (the areas register theirs through areas.register).
+        jobs.register_kinds(self.label, rosters.job_kinds())
         # The unread count in the navigation (context_processors.py).
         fragments.track("qms_portal.Notification", lambda n: [unread_generation(n.recipient_id)])

@@ -1,22 +1,17 @@
 """Portal pages for the unit tree and a unit's role roster."""
 
-from django.contrib import messages
-from django.http import HttpResponseRedirect
-from django.utils import timezone
 from django.utils.translation import gettext_lazy
-from django.views import View
 
-from .. import services
+from .. import rosters, services
 from ..forms import UnitForm
+from ..jobs import job_start
 from ..models import RoleAssignment, Unit
-from ..pdf import PdfUnavailable, pdf_response
 from ..permissions import can
 from .filters import UnitFilter
 from .generic import (
     ActionView,
     HistoryView,
     ObjectFormView,
-    ObjectMixin,
     ScopedDetailView,
     ScopedListView,
     ServiceFormView,
@@ -92,23 +87,15 @@ class UnitActivateView(ActionView):
                                         active=self.request.POST.get("active") == "1")
 
 
-class UnitRosterPdfView(ObjectMixin, View):
-    """The role roster of a unit (who holds which role, since when), as a signed-off PDF."""
+class UnitRosterPdfView(ActionView):
+    """POST only: prepare the role roster of a unit and everything below it as a PDF, in the
+    background (qms_portal/rosters.py); the person follows it on the job's page."""
 
     model = Unit
     action = "qms_portal.view_roster"
 
-    def get(self, request, *args, **kwargs):
-        unit = self.get_object()
-        rows = (
-            RoleAssignment.objects.filter(unit__path__startswith=unit.path, unit__is_active=True,
-                                          user__is_active=True)
-            .select_related("user", "role", "unit", "granted_by")
-            .order_by("unit__path", "role__name", "user__full_name")
-        )
-        context = {"unit": unit, "rows": rows, "printed_by": request.user, "printed_at": timezone.now()}
-        try:
-            return pdf_response("pdf/roster.html", context, filename=f"roster-{unit.code}.pdf")
-        except PdfUnavailable as error:
-            messages.error(request, str(error))
-            return HttpResponseRedirect(unit.get_absolute_url())
+    def perform(self, unit):
+        return job_start(acting_user=self.request.user, kind=rosters.KIND, params={"unit": unit.pk})
+
+    def get_success_url(self, unit, job):
+        return job.get_absolute_url()

@@ -102,7 +102,7 @@ CORE = {
     "unit_edit": P("qms_portal.change_unit", "unit"),
     "unit_activate": P("qms_portal.change_unit", "unit", post_only=True),
     "unit_history": P("qms_portal.view_unit", "unit"),
-    "unit_roster_pdf": P("qms_portal.view_roster", "unit"),
+    "unit_roster_pdf": P("qms_portal.view_roster", "unit", post_only=True),  # queues a background job
     # people
     "user_list": P("qms_portal.view_user"),
     "user_create": P("qms_portal.add_user"),
@@ -332,8 +332,10 @@ SPOT_CHECKS = {
     ("unit_activate", "administrator", "in", "GET", None): 405,
     ("unit_activate", "staff", "in", "GET", None): 403,
     ("unit_activate", "administrator", "out", "POST", None): 404,
-    ("unit_roster_pdf", "management_representative", "in", "GET", None): 200,
-    ("unit_roster_pdf", "department_head", "in", "GET", None): 403,
+    ("unit_roster_pdf", "management_representative", "in", "POST", None): 302,
+    ("unit_roster_pdf", "management_representative", "in", "GET", None): 405,
+    ("unit_roster_pdf", "management_representative", "out", "POST", None): 404,
+    ("unit_roster_pdf", "department_head", "in", "POST", None): 403,
     ("user_list", "staff", "-", "GET", None): 403,
     ("user_list", "internal_auditor", "-", "GET", None): 200,
     ("role_list", "steering_committee", "-", "GET", None): 200,

@@ -315,3 +315,24 @@ def test_a_file_not_made_yet_or_gone_is_not_found(person, client_for):
 def test_a_job_of_a_kind_no_longer_offered_is_not_found(person, client_for):
     job = done_job(person, kind="tests.retired")
     assert client_for(person).get(reverse("job_detail", args=[job.pk])).status_code == 404
+
+
+def test_the_broker_delivers_long_work_deliberately(settings):
+    """Acknowledged when done; a task whose pool process was killed is not handed straight to
+    another (beat recovers it, bounded); with Redis, a message comes back only after the longest
+    job could have finished, and sooner than Redis's default hour."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    assert app.conf.task_acks_late is True and app.conf.task_reject_on_worker_lost is False
+    assert app.conf.worker_prefetch_multiplier == 1 and app.conf.worker_max_memory_per_child > 0
+    code = ("import django, json; django.setup(); from django.conf import settings; "
+            "print(json.dumps([settings.CELERY_BROKER_TRANSPORT_OPTIONS, settings.QMS_JOB_TIME_LIMIT]))")
+    env = {**os.environ, "REDIS_URL": "redis://127.0.0.1:6379/9", "DEBUG": "1",
+           "DJANGO_SETTINGS_MODULE": "qms_portal.settings"}
+    out = subprocess.run([sys.executable, "-c", code], cwd=settings.BASE_DIR, env=env, capture_output=True, text=True,
+                         check=True, timeout=60).stdout
+    options, limit = json.loads(out.strip().splitlines()[-1])
+    assert limit + 60 < options["visibility_timeout"] < 3600

@@ -18,7 +18,7 @@ from django.urls import reverse
 from qms_portal.bench.runner import _percentile
 from qms_portal.bench.tools import BenchPages
 
-from .models import ControlledCopy
+from .models import ControlledCopy, Document
 from .pdf import ISSUED, PdfUnavailable, render_controlled_copy
 from .scale import SEARCH_VI, SEARCH_ZH, showcase_revision
 
@@ -61,7 +61,7 @@ class DocumentsBench(BenchPages):
         if renders > 0 and showcase is not None:
             result["pdf"] = measure_pdf(user=user, revision=showcase, runs=runs, warmup=warmup, secure=secure,
                                         renders=renders)
-        if not options.get("skip_exports"):
+        if not options.get("skip_exports") and Document.objects.exists():  # no documents: nothing to list
             from .bench_exports import measure_exports
 
             result["exports"] = measure_exports(user=user)

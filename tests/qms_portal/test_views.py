@@ -627,13 +627,16 @@ def every_page(tree, superuser):
         acting_user=tree.ward1_staff, role=tree.roles["staff"], unit=tree.ward1, include_subunits=False,
         justification="x",
     )
+    from tests.qms_portal.jobkinds import done_job
+
     objects = {"unit": tree.ward1, "user": tree.ward1_staff, "role": tree.roles["staff"], "accessrequest": request,
-               "assignment": RoleAssignment.objects.filter(unit=tree.ward1).first()}
+               "assignment": RoleAssignment.objects.filter(unit=tree.ward1).first(),
+               "job": done_job(superuser, kind="qms_portal.unit_roster_pdf")}
     for name, _route, kwarg_names in walk_urls():
         row = CORE.get(name)
         if row is None or row.post_only or name in ("unit_roster_pdf", "healthz", "floor", "attachment_download",
-                                                     "attachment_thumbnail"):
-            continue  # not HTML pages (a PDF, plain text, files)
+                                                     "attachment_thumbnail", "job_status", "job_download"):
+            continue  # not HTML pages (a PDF, plain text, files, a fragment polled by a page)
         kwargs = {k: FIXED_KWARGS[k] for k in kwarg_names if k in FIXED_KWARGS}
         if "pk" in kwarg_names:
             kwargs["pk"] = objects[row.obj].pk

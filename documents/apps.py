@@ -31,7 +31,21 @@ BEAT = {
     "documents-reminders": {"task": "documents.tasks.send_reminders", "schedule": crontab(minute=20, hour="*/6")},
     "documents-purge-issued-copies": {"task": "documents.tasks.purge_issued_copies",
                                       "schedule": crontab(minute=40, hour=3)},
+    "documents-recover-stalled-copies": {"task": "documents.tasks.recover_stalled_copies",
+                                         "schedule": crontab(minute="*/5")},
 }
+
+
+def job_kinds():
+    """The master list as background jobs, one kind per format (documents/exports.py)."""
+    from qms_portal.jobs import JobKind
+
+    return [
+        JobKind(f"documents.master_list_{fmt}", title, run=f"documents.exports.master_list_{fmt}",
+                permission="documents.export_document", describe="documents.exports.describe_master_list")
+        for fmt, title in (("xlsx", _("Master list (XLSX)")), ("csv", _("Master list (CSV)")),
+                           ("pdf", _("Master list (PDF)")))
+    ]
 
 
 class DocumentsConfig(AppConfig):
@@ -53,6 +67,7 @@ class DocumentsConfig(AppConfig):
             dashboard=FIGURES,
             beat=BEAT,
             menu="documents/nav.html",
+            jobs=job_kinds(),
             signature_meanings={"reviewed": _("Reviewed"), "approved": _("Approved")},
             demo="documents.demo.seed",
             scale="documents.scale.DocumentsScale",

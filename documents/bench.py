@@ -1,7 +1,8 @@
 """The documents area's part of ``manage.py bench`` (registered as ``areas.register(bench=…)``):
 the register (plain, a level filter, searched in Vietnamese and Chinese), the showcase procedure's
 page and compare page, the legal register; and apart from the round robin, the showcase's
-controlled copy: its first render and its cached download."""
+controlled copy (its first render and its cached download) and the master list exports of every
+document (``bench_exports.py``: each a background job in a process of its own)."""
 
 import statistics
 import time
@@ -17,7 +18,7 @@ from django.urls import reverse
 from qms_portal.bench.runner import _percentile
 from qms_portal.bench.tools import BenchPages
 
-from .models import ControlledCopy
+from .models import ControlledCopy, Document
 from .pdf import ISSUED, PdfUnavailable, render_controlled_copy
 from .scale import SEARCH_VI, SEARCH_ZH, showcase_revision
 
@@ -29,6 +30,8 @@ class DocumentsBench(BenchPages):
         parser.add_argument("--pdf-renders", type=int, default=2,
                             help="Renders of the controlled copy from scratch (default 2: the first in this "
                                  "process, and one more); 0 skips the PDF.")
+        parser.add_argument("--skip-exports", action="store_true",
+                            help="Do not measure the master list exports (XLSX, CSV, PDF of every document).")
 
     def pages(self, user, options):
         """The register, the page and compare page of the showcase procedure (the effective
@@ -52,23 +55,33 @@ class DocumentsBench(BenchPages):
         return pages
 
     def measure(self, *, user, options, runs, warmup, secure):
+        result = {}
         renders = options.get("pdf_renders", 2)
         showcase = getattr(self, "showcase", None) or showcase_revision(user)
-        if renders <= 0 or showcase is None:
-            return None
-        return {"pdf": measure_pdf(user=user, revision=showcase, runs=runs, warmup=warmup, secure=secure,
-                                   renders=renders)}
+        if renders > 0 and showcase is not None:
+            result["pdf"] = measure_pdf(user=user, revision=showcase, runs=runs, warmup=warmup, secure=secure,
+                                        renders=renders)
+        if not options.get("skip_exports") and Document.objects.exists():  # no documents: nothing to list
+            from .bench_exports import measure_exports
+
+            result["exports"] = measure_exports(user=user)
+        return result or None
 
     def format(self, result):
-        return format_pdf(result.get("pdf"))
+        from .bench_exports import format_exports
+
+        return format_pdf(result.get("pdf")) + format_exports(result.get("exports"))
 
     def problems(self, result):
+        from .bench_exports import export_problems
+
+        problems = export_problems(result.get("exports"))
         pdf = result.get("pdf") or {}
         if pdf.get("error") and not pdf.get("unavailable"):
-            return [f"controlled copy ({pdf['error']})"]
+            return [f"controlled copy ({pdf['error']})", *problems]
         if pdf and not pdf.get("unavailable") and "error" in (pdf.get("download") or {}):
-            return [f"controlled copy download ({pdf['download']['error']})"]
-        return []
+            return [f"controlled copy download ({pdf['download']['error']})", *problems]
+        return problems
 
 
 PDF_RENDER_GOAL_S = 3.0

@@ -507,7 +507,9 @@ class ControlledCopy(models.Model):
     file = models.FileField(upload_to="controlled-copies/", blank=True)
     revision_status = models.CharField(max_length=12, blank=True)  # the status the copy was rendered for
     rendered_at = models.DateTimeField(null=True, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True)  # the heartbeat while it renders
+    # Renderings queued since someone last asked: beat queues a stalled one again, a bounded number of times.
+    attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["revision", "language"], name="one_copy_per_language")]

@@ -5,6 +5,7 @@ progress) and served from storage after that; each download carries "printed on 
 page, laid over the stored copy (kept for that person and day)."""
 
 import io
+import logging
 from datetime import timedelta
 
 from django.conf import settings
@@ -21,7 +22,11 @@ from qms_portal.workflow import transitions_of
 from .flow import flow_svg
 from .models import ControlledCopy, Revision
 
-# A rendering that has not moved for this long (a lost task, a worker that died) is queued again.
+log = logging.getLogger(__name__)
+
+# A rendering that has not moved for this long (a lost task, a worker that died) is queued again: by
+# beat (``recover_stalled_copies``, every five minutes, at most QMS_JOB_MAX_ATTEMPTS times, then
+# failed), or by the next request for it.
 STALLED_AFTER = timedelta(minutes=5)
 CACHED_STATES = (Revision.Status.EFFECTIVE, Revision.Status.SUPERSEDED, Revision.Status.OBSOLETE)
 
@@ -85,9 +90,38 @@ def ensure_rendering(revision, language=None):
                 and not stalled:
             return copy
         copy.state, copy.progress, copy.revision_status = copy.State.QUEUED, 0, revision.status
+        copy.attempts = 1
         copy.save()
         enqueue("documents.tasks.render_controlled_copy", revision_id=revision.pk, language=language)
     return copy
+
+
+def recover_stalled_copies(now=None):
+    """Queue again each rendering that stopped moving (its worker was killed, its message lost),
+    instead of leaving the copy at "rendering 5%" until someone asks again; after
+    ``QMS_JOB_MAX_ATTEMPTS`` attempts the copy is marked failed (the progress page says so, and the
+    next request starts afresh). Returns ``{"requeued": n, "failed": n}``."""
+    now = now or timezone.now()
+    active = [ControlledCopy.State.QUEUED, ControlledCopy.State.RENDERING]
+    stalled = ControlledCopy.objects.filter(state__in=active, updated_at__lt=now - STALLED_AFTER)
+    counts = {"requeued": 0, "failed": 0}
+    for pk in list(stalled.order_by("pk").values_list("pk", flat=True)[:500]):
+        with transaction.atomic():
+            copy = stalled.select_for_update().filter(pk=pk).first()
+            if copy is None:
+                continue
+            if copy.attempts >= settings.QMS_JOB_MAX_ATTEMPTS:
+                copy.state, copy.progress = copy.State.FAILED, 0
+                copy.save()
+                counts["failed"] += 1
+                log.warning("Controlled copy %s stalled %s times: marked failed", copy, copy.attempts)
+            else:
+                copy.state, copy.progress, copy.attempts = copy.State.QUEUED, 0, copy.attempts + 1
+                copy.save()
+                enqueue("documents.tasks.render_controlled_copy", revision_id=copy.revision_id, language=copy.language)
+                counts["requeued"] += 1
+                log.warning("Controlled copy %s stalled: queued again (attempt %s)", copy, copy.attempts)
+    return counts
 
 
 def _progress(revision_id, language, percent, state="rendering"):
@@ -114,7 +148,7 @@ def render_controlled_copy(revision_id, language=None):
     copy.file.save(f"{revision.document_id}-{revision.pk}-{revision.status}-{language}.pdf", ContentFile(data),
                    save=False)
     copy.state, copy.progress, copy.revision_status = copy.State.READY, 100, revision.status
-    copy.rendered_at = timezone.now()
+    copy.rendered_at, copy.attempts = timezone.now(), 0
     copy.save()
     return True
 

@@ -35,3 +35,10 @@ def purge_issued_copies():
     from .pdf import purge_issued_copies as purge
 
     return purge()
+
+
+@shared_task(name="documents.tasks.recover_stalled_copies")
+def recover_stalled_copies():
+    from .pdf import recover_stalled_copies as recover
+
+    return recover()

@@ -10,7 +10,7 @@ class QmsPortalConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save, pre_save
 
-        from . import fragments, services  # noqa: F401 - services registers the core's workflows
+        from . import fragments, jobs, rosters, services  # noqa: F401 - services registers the core's workflows
         from .context_processors import request_unread_piece, unread_generation
         from .permissions import forget_permission_names
 
@@ -31,6 +31,8 @@ class QmsPortalConfig(AppConfig):
         fragments.track("qms_portal.Role", (fragments.ROLES,))
         # A signature is written once; its signer's name is kept as it was when they signed.
         fragments.immutable("qms_portal.TransitionRecord")
+        # The core's own background jobs (the areas register theirs through areas.register).
+        jobs.register_kinds(self.label, rosters.job_kinds())
         # The unread count in the navigation (context_processors.py), read with a view's pieces.
         fragments.track("qms_portal.Notification", lambda n: [unread_generation(n.recipient_id)])
         fragments.request_piece("unread", request_unread_piece)

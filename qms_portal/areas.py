@@ -14,6 +14,7 @@ parts from its ``AppConfig.ready()``::
         dashboard=[Figure(...), ...],             # figures for the steering committee's view
         beat={"documents-publish-due": {"task": "documents.tasks.publish_due", "schedule": ...}},
         menu="documents/nav.html",                # its entry in the main menu
+        jobs=[JobKind("documents.master_list_xlsx", …)],   # background jobs (see ``jobs.py``)
         signature_meanings={"approved": _("Approved")},
         demo="documents.demo.seed",               # tools: dotted paths, imported only by the
         scale="documents.scale.DocumentsScale",   # management commands (seed_demo, seed_scale,
@@ -59,6 +60,8 @@ class Area:
     demo: str = ""
     scale: str = ""
     bench: str = ""
+    # Kinds of background job (``qms_portal.jobs.JobKind``): exports and other long work.
+    jobs: list = field(default_factory=list)
 
     @property
     def verbose_name(self):
@@ -75,10 +78,11 @@ def register(label, **parts):
         raise ValueError(f"The area {label!r} registered twice.")
     area = Area(label=label, **parts)
     _AREAS[label] = area
-    from . import mywork, notifications, workflow
+    from . import jobs, mywork, notifications, workflow
     from .celery import app
 
     notifications.register_kinds(area.notification_kinds)
+    jobs.register_kinds(label, area.jobs)
     for provider in area.my_work:
         mywork.register(provider)
     for meaning, label_ in area.signature_meanings.items():

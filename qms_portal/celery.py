@@ -20,6 +20,9 @@ app.conf.beat_schedule = {
         "task": "qms_portal.tasks.remind_pending_transitions",
         "schedule": crontab(minute="*/15"),
     },
+    # Background jobs (exports): stalled ones queued again (bounded), old files deleted at night.
+    "jobs-recover-stalled": {"task": "qms_portal.tasks.recover_stalled_jobs", "schedule": crontab(minute="*/5")},
+    "jobs-purge": {"task": "qms_portal.tasks.purge_jobs", "schedule": crontab(minute=50, hour=3)},
     "daily-digests": {
         "task": "qms_portal.tasks.send_daily_digests",
         "schedule": crontab(minute=0, hour=int(os.environ.get("QMS_DIGEST_HOUR", 7))),

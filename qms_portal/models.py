@@ -1,5 +1,6 @@
 """The shared core: the unit tree, people, roles and who holds which role where, the
-workflow trail, notifications, the outbox, reminder claims and links for people without an account."""
+workflow trail, notifications, the outbox, reminder claims, links for people without an account and
+background jobs."""
 
 import unicodedata
 import uuid
@@ -494,6 +495,79 @@ class OutboxMessage(models.Model):
 
     def __str__(self):
         return f"{self.task} {self.kwargs}"
+
+
+class Job(models.Model):
+    """Long work a Celery worker does for one person (an export that grows with the data), with its
+    progress for the progress page and the file it made, kept for ``QMS_JOB_KEEP_DAYS`` days. The
+    kinds are registered by the areas (``qms_portal.jobs``). Bookkeeping, not a business record: no
+    history; only the person who asked sees it."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Waiting")
+        RUNNING = "running", _("In progress")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    ACTIVE = (State.QUEUED, State.RUNNING)
+
+    kind = models.CharField(_("kind"), max_length=100)
+    params = models.JSONField(default=dict, blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("requested by"),
+                                     on_delete=models.PROTECT, related_name="jobs")
+    # The requester's language when they asked: the file is made in it.
+    language = models.CharField(max_length=10, default=settings.LANGUAGE_CODE)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
+    # Items done out of ``total`` (None while the total is not known yet).
+    progress = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(null=True, blank=True)
+    file = models.FileField(upload_to="jobs/%Y/%m/%d/", max_length=255, blank=True)
+    filename = models.CharField(max_length=200, blank=True)  # the name the download gets
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    error = models.TextField(blank=True)  # what the requester is told when it failed
+    # Each (re)queueing is one attempt; only the task sent for the current attempt may run the job.
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(_("requested"), default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    # Moved forward while the job is queued or runs: a job whose heartbeat stops is recovered.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["requested_by", "-created_at"], name="job_requester_recent"),
+            models.Index(fields=["state", "heartbeat_at"], name="job_state_heartbeat"),
+        ]
+        verbose_name = _("job")
+        verbose_name_plural = _("jobs")
+
+    def __str__(self):
+        return f"{self.kind} #{self.pk} ({self.state})"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("job_detail", args=[self.pk])
+
+    @property
+    def is_active(self):
+        return self.state in self.ACTIVE
+
+    @property
+    def percent(self):
+        if self.state == self.State.DONE:
+            return 100
+        if not self.total:
+            return 0
+        return min(99, self.progress * 100 // self.total)
+
+    @property
+    def title(self):
+        from .jobs import title_of
+
+        return title_of(self.kind)
 
 
 class ReminderClaim(models.Model):

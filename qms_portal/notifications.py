@@ -36,6 +36,8 @@ KINDS = {
     "accessrequest_approved": _("Your access request was approved: %(object)s"),
     "accessrequest_rejected": _("Your access request was rejected: %(object)s"),
     "role_assigned": _("You were given the role %(role)s on %(unit)s"),
+    "job_done": _("Ready to download: %(title)s"),
+    "job_failed": _("Could not be made: %(title)s"),
 }
 
 

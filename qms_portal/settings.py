@@ -313,10 +313,38 @@ else:
     EMAIL_FILE_PATH = str(VAR_DIR / "mail")
 
 # --- Celery ---------------------------------------------------------------------------------
+# Long work (exports, large PDFs) runs as jobs in the worker, never in a request (qms_portal/jobs.py).
+# Delivery is chosen for them:
+# * acks_late: a task is acknowledged when it has finished, not when it is taken, so a worker that
+#   is stopped or dies while working does not lose the message.
+# * reject_on_worker_lost stays off (Celery's default): when a pool process is killed mid-task
+#   (out of memory, SIGKILL), the message is acknowledged and dropped rather than handed straight to
+#   another process. A message that kills its worker would otherwise kill them all in turn; the
+#   job is instead recovered by beat (jobs_recover_stalled, every five minutes): queued again as a
+#   new attempt after QMS_JOB_STALLED_MINUTES without a heartbeat, at most QMS_JOB_MAX_ATTEMPTS
+#   times, then failed with a message. Controlled copies are recovered the same way.
+# * visibility_timeout (Redis): a message taken by a worker that vanished as a whole (its container
+#   was stopped) is handed out again after this long. It must exceed the longest task (a job stops
+#   at QMS_JOB_TIME_LIMIT) and the longest retry countdown (e-mail retries back off up to ten
+#   minutes), or Redis hands a message to a second worker while the first still runs it; a
+#   duplicate would do no harm (a job runs only for its current attempt) but would waste a worker.
+#   So: the job time limit plus ten minutes (40 minutes), set here rather than left at Redis's
+#   default hour. Beat recovers a stalled job long before; the timeout brings back other tasks.
+#   (The embedded filesystem broker deletes a message when a worker takes it: there, beat's
+#   recovery is the only way back for a job whose worker died.)
+# * prefetch multiplier 1: a worker does not reserve a second long task behind the one it runs.
+# * max memory per child: a pool process that grew past this (in KB) after a task (a large PDF)
+#   is replaced, so the memory it took is given back to the system.
+QMS_JOB_TIME_LIMIT = int(env("QMS_JOB_TIME_LIMIT", 30 * 60))  # seconds; soft limit, the task then fails
+QMS_JOB_STALLED_MINUTES = int(env("QMS_JOB_STALLED_MINUTES", 10))
+QMS_JOB_MAX_ATTEMPTS = int(env("QMS_JOB_MAX_ATTEMPTS", 3))
+QMS_JOB_KEEP_DAYS = int(env("QMS_JOB_KEEP_DAYS", 7))  # finished jobs and their files, then purged
 CELERY_BROKER_URL = REDIS_URL or "filesystem://localhost//"
 CELERY_BROKER_TRANSPORT_OPTIONS = (
-    # A broker that does not answer is given up quickly: the outbox keeps the message.
-    {"socket_connect_timeout": 2}
+    # A broker that does not answer is given up quickly: the outbox keeps the message. Messages not
+    # acknowledged within the visibility timeout (a job's time limit and a margin) are redelivered.
+    {"socket_connect_timeout": 2,
+     "visibility_timeout": int(env("CELERY_VISIBILITY_TIMEOUT", QMS_JOB_TIME_LIMIT + 10 * 60))}
     if REDIS_URL
     else {
         "data_folder_in": str(VAR_DIR / "celery" / "queue"),
@@ -334,7 +362,9 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "inte
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", TESTING)
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = False
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = int(env("CELERY_WORKER_MAX_MEMORY_PER_CHILD", 400_000))
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 CELERY_TIMEZONE = TIME_ZONE
 

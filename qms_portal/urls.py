@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponse
 from django.urls import include, path
 
-from .views import access, attachments, history, home, people, public, roles, units
+from .views import access, attachments, history, home, jobs, people, public, roles, units
 
 handler400 = "qms_portal.views.errors.bad_request"
 handler403 = "qms_portal.views.errors.permission_denied"
@@ -94,6 +94,10 @@ urlpatterns = [
     path("attachments/<int:pk>/thumbnail/", attachments.AttachmentFileView.as_view(thumbnail=True),
          name="attachment_thumbnail"),
     path("attachments/<int:pk>/withdraw/", attachments.AttachmentWithdrawView.as_view(), name="attachment_withdraw"),
+    path("jobs/", jobs.JobListView.as_view(), name="job_list"),
+    path("jobs/<int:pk>/", jobs.JobDetailView.as_view(), name="job_detail"),
+    path("jobs/<int:pk>/status/", jobs.JobStatusView.as_view(), name="job_status"),
+    path("jobs/<int:pk>/download/", jobs.JobDownloadView.as_view(), name="job_download"),
     path("admin/", include(admin_pages)),
     # Two versions of one field of any history-tracked record (linked from its History tab).
     path("history/<str:app_label>/<str:model>/<int:pk>/<int:history_id>/<str:field>/",

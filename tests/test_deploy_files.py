@@ -114,7 +114,7 @@ def test_it_migrates_only_from_the_web_service(services):
 def test_it_builds_an_image_that_can_render_pdfs_in_every_language():
     dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
     assert "FROM python:3.11-slim-bookworm" in dockerfile
-    for package in ("libpango-1.0-0", "libpangoft2-1.0-0", "fonts-noto-cjk", "gettext"):
+    for package in ("libpango-1.0-0", "libpangoft2-1.0-0", "libharfbuzz-subset0", "fonts-noto-cjk", "gettext"):
         assert package in dockerfile
     assert "-c constraints.txt" in dockerfile
     assert re.search(r"^USER (?!root)\S+", dockerfile, re.M), "the image must run as a non-root user"
@@ -196,3 +196,22 @@ def test_production_settings_can_be_tried_over_plain_http_on_loopback():
 
 def test_the_compose_web_service_is_declared_behind_its_proxy(services):
     assert services["web"]["environment"]["BEHIND_PROXY"] == "1"
+
+
+def _gunicorn_flags(text):
+    flags = re.findall(r'"(--[a-z-]+)",\s*(?:\\\s*)?"([^"]*)"', text)
+    return dict(flags)
+
+
+def test_gunicorn_runs_short_requests_only_with_the_same_flags_in_the_image_and_compose(services):
+    """Long work runs as background jobs: a request that runs 30 s is killed, workers are recycled,
+    and the Dockerfile's CMD and the web service agree."""
+    dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    cmd = dockerfile[dockerfile.index("CMD ["):]
+    compose_flags = _gunicorn_flags(str(services["web"]["command"]).replace("'", '"'))
+    image_flags = _gunicorn_flags(cmd)
+    assert compose_flags == image_flags
+    assert int(image_flags["--timeout"]) <= 30 and int(image_flags["--graceful-timeout"]) <= 30
+    assert int(image_flags["--max-requests"]) > 0 and int(image_flags["--max-requests-jitter"]) > 0
+    assert image_flags["--worker-tmp-dir"] == "/dev/shm"
+    assert "--timeout" in (ROOT / "README.md").read_text(encoding="utf-8")

@@ -167,6 +167,8 @@ def P(perm, obj=None, **kw):  # noqa: N802 - reads like a table
 
 
 PUBLIC = Row("public")
+# Objects that belong to one person, not to a unit: "out of scope" is someone else's.
+OWN_OBJECTS = ("notification", "job")
 LOGIN = Row("login")
 
 
@@ -189,8 +191,8 @@ def expected_status(row, who, scope, method, held, variant=None):
     if row.access == "anonymous_only":
         return 302
     if row.access in ("public", "login"):
-        if row.obj == "notification" and ok != 405 and scope == "out":
-            return 404  # someone else's message, even for a superuser
+        if row.obj in OWN_OBJECTS and ok != 405 and scope == "out":
+            return 404  # someone else's message or job, even for a superuser
         return ok
     superuser = who == "superuser"
     if not superuser and (row.perm not in held or row.whole_tree):

@@ -1,16 +1,13 @@
-"""The legal register, change requests, and the master list exports."""
+"""The legal register, change requests, and the master list (prepared in the background)."""
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
-from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.shortcuts import get_object_or_404, render
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from qms_portal.exports import export_response
-from qms_portal.pdf import PdfUnavailable, pdf_response
+from qms_portal.jobs import job_start
 from qms_portal.views.generic import (
     HistoryView,
     ObjectMixin,
@@ -21,7 +18,7 @@ from qms_portal.views.generic import (
 )
 
 from .. import services
-from ..filters import DocumentFilter
+from ..exports import describe_master_list, master_list_filter, master_list_params
 from ..forms import ChangeRequestForm, LegalDocumentForm
 from ..models import ChangeRequest, Document, LegalDocument
 
@@ -111,34 +108,31 @@ class ChangeRequestTransitionView(TransitionView):
 
 
 class MasterListView(View):
-    """The master list of documents (what auditors ask for first), as XLSX or PDF, with the filters
-    of the register."""
+    """The master list of documents (what auditors ask for first), with the register's filters, as
+    XLSX, CSV or PDF. The page says what it will list; asking for it (POST) queues a background job
+    (documents/exports.py) and opens its progress page, where the file is downloaded when ready."""
 
-    def get(self, request, fmt):
-        if fmt not in ("xlsx", "csv", "pdf"):
+    FORMATS = ("xlsx", "csv", "pdf")
+
+    def dispatch(self, request, fmt):
+        if fmt not in self.FORMATS:
             raise Http404
         if not request.user.has_perm("documents.export_document"):
             raise PermissionDenied
-        documents = DocumentFilter(
-            request.GET, queryset=Document.objects.restrict(request.user, "view").select_related(
-                "unit", "doc_type", "current_revision", "process_owner"),
-            request=request, default_status="effective",
-        ).qs.order_by("unit__path", "code")
-        stamp = timezone.localdate().isoformat()
-        if fmt == "pdf":
-            try:
-                return pdf_response("pdf/master_list.html", {"documents": documents, "printed_by": request.user,
-                                                             "printed_at": timezone.now()},
-                                    filename=f"master-list-{stamp}.pdf")
-            except PdfUnavailable as error:
-                messages.error(request, str(error))
-                return HttpResponseRedirect("/documents/")
-        headers = [_("Code"), _("Title"), _("Type"), _("Unit"), _("Revision"), _("Effective since"),
-                   _("Next review"), _("Status"), _("Process owner")]
-        rows = (
-            [d.code, d.title, str(d.doc_type), d.unit.code,
-             d.current_revision.label if d.current_revision else "", d.effective_since, d.next_review_date,
-             str(d.status_label), str(d.process_owner)]
-            for d in documents
-        )
-        return export_response(fmt, f"master-list-{stamp}", headers, rows, title=_("Master list"))
+        return super().dispatch(request, fmt)
+
+    def get(self, request, fmt, status=200):
+        params = master_list_params(request.GET)
+        documents = master_list_filter(request.user, params)
+        return render(request, "documents/master_list.html", {
+            "fmt": fmt, "formats": self.FORMATS, "query": urlencode(params),
+            "errors": None if documents.is_valid() else documents.form.errors,
+            "details": describe_master_list(params, request.user),
+        }, status=status)
+
+    def post(self, request, fmt):
+        params = master_list_params(request.GET)
+        if not master_list_filter(request.user, params).is_valid():
+            return self.get(request, fmt, status=400)
+        job = job_start(acting_user=request.user, kind=f"documents.master_list_{fmt}", params=params)
+        return HttpResponseRedirect(job.get_absolute_url())

@@ -1,15 +1,11 @@
 """Portal pages for the unit tree and a unit's role roster."""
 
-from django.contrib import messages
-from django.http import HttpResponseRedirect
-from django.utils import timezone
 from django.utils.translation import gettext_lazy
-from django.views import View
 
-from .. import services
+from .. import rosters, services
 from ..forms import RosterDateForm, UnitForm
+from ..jobs import job_start
 from ..models import RoleAssignment, Unit
-from ..pdf import PdfUnavailable, pdf_response
 from ..permissions import can
 from ..selectors import assignments_held
 from .filters import UnitFilter
@@ -17,7 +13,6 @@ from .generic import (
     ActionView,
     HistoryView,
     ObjectFormView,
-    ObjectMixin,
     ScopedDetailView,
     ScopedListView,
     ServiceFormView,
@@ -107,29 +102,19 @@ class UnitActivateView(ActionView):
                                         active=self.request.POST.get("active") == "1")
 
 
-class UnitRosterPdfView(ObjectMixin, View):
-    """The role roster of a unit (who holds which role, since when), as a signed-off PDF; with
-    ``?on=YYYY-MM-DD``, the roster as it was on that day."""
+class UnitRosterPdfView(ActionView):
+    """POST only: prepare the role roster of a unit and everything below it as a PDF, in the
+    background (qms_portal/rosters.py); the person follows it on the job's page. With a date
+    (``on``), the roster as it was on that day."""
 
     model = Unit
     action = "qms_portal.view_roster"
 
-    def get(self, request, *args, **kwargs):
-        unit = self.get_object()
-        rows = RoleAssignment.objects.filter(unit__path__startswith=unit.path)
-        form = RosterDateForm(request.GET if request.GET.get("on") else None)
+    def perform(self, unit):
+        form = RosterDateForm(self.request.POST if self.request.POST.get("on") else None)
         on = form.cleaned_data["on"] if form.is_valid() else None
-        if on is None:
-            rows = rows.current().filter(unit__is_active=True, user__is_active=True)
-        else:
-            # As it was that day: whoever held a role at some moment of it, even if ended since.
-            rows = assignments_held(rows, on)
-        rows = rows.select_related("user", "role", "unit", "granted_by").order_by(
-            "unit__path", "role__name", "user__full_name", "created_at")
-        context = {"unit": unit, "rows": rows, "on": on, "printed_by": request.user, "printed_at": timezone.now()}
-        try:
-            suffix = f"-{on.isoformat()}" if on else ""
-            return pdf_response("pdf/roster.html", context, filename=f"roster-{unit.code}{suffix}.pdf")
-        except PdfUnavailable as error:
-            messages.error(request, str(error))
-            return HttpResponseRedirect(unit.get_absolute_url())
+        params = {"unit": unit.pk} | ({"on": on.isoformat()} if on else {})
+        return job_start(acting_user=self.request.user, kind=rosters.KIND, params=params)
+
+    def get_success_url(self, unit, job):
+        return job.get_absolute_url()

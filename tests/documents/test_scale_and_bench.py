@@ -25,7 +25,7 @@ from documents.scale import SEARCH_VI, SEARCH_ZH, showcase_revision
 from documents.services import document_allocate_code
 from documents.services.content import plain_text, search_form
 from qms_portal.bench.scale import BENCH_ADMIN
-from qms_portal.models import NumberSequence, TransitionRecord, Unit, User
+from qms_portal.models import Job, NumberSequence, TransitionRecord, Unit, User
 from qms_portal.pdf import weasyprint_problem
 from tests.helpers import listed_codes
 
@@ -207,9 +207,21 @@ def test_bench_answers_200_on_every_page_including_the_documents_ones_and_writes
     assert detail.context["steps"] and detail.context["coverage_units"] == 20
     assert len(detail.context["coverage"]) == 10  # the units furthest behind; the rest behind a link
 
+    # The master list of all 50 documents, as background jobs, and a web worker asking for one.
+    exports = report["extras"]["documents"]["exports"]
+    assert exports["documents"] == 50 and exports["in_process"]  # the tests' database: measured in process
+    for fmt in ("xlsx", "csv", "pdf"):
+        assert exports[fmt]["rows"] == 50 and exports[fmt]["seconds"] > 0 and exports[fmt]["kb"] > 0, fmt
+    assert exports["pdf"]["pages"] >= 2
+    statuses = [(r["method"], r["status"]) for r in exports["web"]["requests"]]
+    assert statuses == [("GET", 200), ("GET", 200), ("POST", 302), ("GET", 200), ("GET", 200)]
+    assert round(exports["web"]["requests"][-1]["bytes"] / 1024, 1) == exports["xlsx"]["kb"]  # the file downloaded
+    assert not Job.objects.exists()  # the bench leaves no job behind
+    table = out.getvalue()
+    assert "master list exports of 50 documents" in table and "web worker" in table
+
     pdf = report["extras"]["documents"]["pdf"]
     assert pdf["revision"] == showcase.pk
-    table = out.getvalue()
     assert "50 documents, 180 revisions, 400 acknowledgements" in table and "controlled copy" in table
     if weasyprint_problem():
         assert pdf.get("unavailable")

@@ -1,7 +1,6 @@
 """The documents pages: the register and its filters and search, a document's page, the draft
 editor, comparison, exports and controlled copies, acknowledging, My work, and who may open what."""
 
-import io
 import re
 import shutil
 import subprocess
@@ -471,43 +470,7 @@ def test_comparing_the_first_revision_says_there_is_nothing_to_compare(ds, clien
     assert "nothing to compare" in response.content.decode()
 
 
-# --- Master list --------------------------------------------------------------------------------
-
-
-def test_the_master_list_xlsx_lists_effective_documents_and_neutralises_formulas(ds, client_for):
-    from openpyxl import load_workbook
-
-    evil = effective_document(ds, title='=HYPERLINK("http://evil.example","bấm")')
-    plain = effective_document(ds, title="Quy trình kiểm soát tài liệu")
-    pending = new_document(ds)
-    response = client_for(ds.author).get(reverse("documents:master_list", args=["xlsx"]))
-    assert response.status_code == 200
-    assert response["Content-Disposition"].startswith('attachment; filename="master-list-')
-    sheet = load_workbook(io.BytesIO(response.content)).active
-    rows = [[c.value for c in row] for row in sheet.iter_rows()]
-    assert rows[0][:3] == ["Code", "Title", "Type"]
-    by_code = {row[0]: row for row in rows[1:]}
-    assert set(by_code) == {evil.code, plain.code}  # effective only, by default
-    assert by_code[evil.code][1] == '\'=HYPERLINK("http://evil.example","bấm")'
-    assert by_code[plain.code][1] == "Quy trình kiểm soát tài liệu"
-    assert by_code[plain.code][4] == "01"
-    every = client_for(ds.author).get(reverse("documents:master_list", args=["xlsx"]), {"status": "all"})
-    assert pending.code in {row[0].value for row in load_workbook(io.BytesIO(every.content)).active.iter_rows()}
-
-
-def test_the_master_list_needs_the_export_permission(ds, client_for):
-    assert client_for(ds.reviewer1).get(reverse("documents:master_list", args=["xlsx"])).status_code == 403
-    assert client_for(ds.author).get(reverse("documents:master_list", args=["docx"])).status_code == 404
-
-
-def test_the_master_list_pdf(ds, client_for):
-    needs_pdf()
-    document = effective_document(ds, title="Quy trình kiểm soát tài liệu")
-    response = client_for(ds.author).get(reverse("documents:master_list", args=["pdf"]))
-    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-    assert response.content.startswith(b"%PDF-")
-    text = pdf_text(response.content)
-    assert document.code in text and "Quy trình kiểm soát tài liệu" in text
+# --- Master list: tests/documents/test_master_list.py ------------------------------------------
 
 
 # --- Controlled copies --------------------------------------------------------------------------
@@ -769,3 +732,40 @@ def test_a_stalled_rendering_is_queued_again(ds, monkeypatch, no_pdf):
         state="rendering", updated_at=timezone.now() - STALLED_AFTER - timedelta(seconds=1))
     ensure_rendering(revision, "en")
     assert len(queued) == 2
+
+
+def test_beat_queues_a_stalled_rendering_again_without_waiting_for_a_request(ds, monkeypatch, no_pdf, settings):
+    """A worker killed while rendering left the copy at "rendering 5%": the beat task queues it again
+    (a bounded number of times, then marks it failed) instead of leaving it until someone asks."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from documents.pdf import STALLED_AFTER, ensure_rendering, recover_stalled_copies, render_controlled_copy
+    from qms_portal.celery import app
+
+    beat = app.conf.beat_schedule["documents-recover-stalled-copies"]
+    assert beat["task"] == "documents.tasks.recover_stalled_copies"
+    queued = []
+    monkeypatch.setattr("documents.pdf.enqueue", lambda task, **kw: queued.append(kw))
+    revision = effective_document(ds).current_revision
+    other = effective_document(ds).current_revision
+    ensure_rendering(revision, "en")
+    ensure_rendering(other, "en")
+    long_ago = timezone.now() - STALLED_AFTER - timedelta(seconds=1)
+    ControlledCopy.objects.filter(revision=revision).update(state="rendering", progress=5, updated_at=long_ago)
+    assert recover_stalled_copies() == {"requeued": 1, "failed": 0}  # the other one is still fresh
+    copy = ControlledCopy.objects.get(revision=revision)
+    assert (copy.state, copy.progress, copy.attempts) == ("queued", 0, 2)
+    assert queued[-1] == {"revision_id": revision.pk, "language": "en"} and len(queued) == 3
+
+    for _attempt in range(2, settings.QMS_JOB_MAX_ATTEMPTS):
+        ControlledCopy.objects.filter(revision=revision).update(state="rendering", updated_at=long_ago)
+        assert recover_stalled_copies()["requeued"] == 1
+    ControlledCopy.objects.filter(revision=revision).update(state="rendering", updated_at=long_ago)
+    assert recover_stalled_copies() == {"requeued": 0, "failed": 1}
+    assert ControlledCopy.objects.get(revision=revision).state == "failed"
+    ensure_rendering(revision, "en")  # someone asks again: a fresh start
+    assert ControlledCopy.objects.get(revision=revision).attempts == 1
+    assert render_controlled_copy(revision.pk, "en")
+    assert ControlledCopy.objects.get(revision=revision).attempts == 0

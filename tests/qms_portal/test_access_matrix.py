@@ -18,8 +18,8 @@ Scope (``tests.factories.small_tree``)::
 
     unit → ward1 / division; user → ward1_staff / outsider (agency); role assignment → ward1_staff's
     on ward1 / outsider's on agency; access request → ward1_staff's on ward1 / outsider's on agency;
-    attachment → a photo on ward1 / on division; notification → the identity's own / someone
-    else's; role → global (no unit).
+    attachment → a photo on ward1 / on division; notification and job (a finished export) → the
+    identity's own / someone else's; role → global (no unit).
 
 Expected status: ``tests.viewtests.expected_status`` — derived from the permissions the identity's
 role really holds in the database (403 held nowhere, 405 GET on a POST-only URL, 404 out of scope,
@@ -54,6 +54,7 @@ from qms_portal.models import RoleAssignment
 from qms_portal.roles import SYSTEM_ROLES
 from tests import factories, public_purpose
 from tests.helpers import built_once
+from tests.qms_portal import jobkinds
 from tests.qms_portal.images import photo_upload
 from tests.viewtests import LOGIN, PUBLIC, P, Row, expected_status, walk_urls
 
@@ -102,7 +103,7 @@ CORE = {
     "unit_edit": P("qms_portal.change_unit", "unit"),
     "unit_activate": P("qms_portal.change_unit", "unit", post_only=True),
     "unit_history": P("qms_portal.view_unit", "unit"),
-    "unit_roster_pdf": P("qms_portal.view_roster", "unit"),
+    "unit_roster_pdf": P("qms_portal.view_roster", "unit", post_only=True),  # queues a background job
     # people
     "user_list": P("qms_portal.view_user"),
     "user_create": P("qms_portal.add_user"),
@@ -130,6 +131,12 @@ CORE = {
     "attachment_download": P("qms_portal.view_unit", "attachment"),
     "attachment_thumbnail": P("qms_portal.view_unit", "attachment"),
     "attachment_withdraw": P("qms_portal.change_unit", "attachment", post_only=True),
+    # background jobs (exports): the list is everyone's own; a job is seen by whoever asked for it
+    # only — "in" is the identity's own finished job, "out" someone else's (404, superuser included)
+    "job_list": LOGIN,
+    "job_detail": Row("login", obj="job"),
+    "job_status": Row("login", obj="job"),
+    "job_download": Row("login", obj="job"),
 }
 CORE_POST_DATA = {
     "unit_activate": {"active": "0"},
@@ -222,7 +229,7 @@ def all_cases():
 def world(django_db_setup, django_db_blocker):
     """One tree, one person per identity and the objects in / out of scope, built once per module
     inside a transaction that is rolled back at the end; each case runs in a savepoint inside it."""
-    with built_once(django_db_blocker, build_world) as world:
+    with jobkinds.registered(), built_once(django_db_blocker, build_world) as world:
         yield world
 
 
@@ -282,8 +289,10 @@ def build_world():
     for who, person in people.items():
         [mine[who]] = notifications.notify([person], "role_assigned", params={"role": "r", "unit": "u"})
     [others] = notifications.notify([tree.outsider], "role_assigned", params={"role": "r", "unit": "u"})
+    jobs = {who: jobkinds.done_job(person) for who, person in people.items()}
     return {"tree": tree, "people": people, "held": held, "objects": objects, "mine": mine, "others": others,
-            "public_token": url.rstrip("/").rsplit("/", 1)[1]}
+            "public_token": url.rstrip("/").rsplit("/", 1)[1], "jobs": jobs,
+            "others_job": jobkinds.done_job(tree.outsider)}
 
 
 def build_url(name, case, world):
@@ -293,6 +302,9 @@ def build_url(name, case, world):
     if row.obj == "notification":
         who = case.who if case.who != "anonymous" else "superuser"
         obj = world["mine"][who] if case.scope == "in" else world["others"]
+    elif row.obj == "job":
+        who = case.who if case.who != "anonymous" else "superuser"
+        obj = world["jobs"][who] if case.scope == "in" else world["others_job"]
     elif row.obj:
         obj = world["objects"][case.scope][row.obj]
     area = area_of(name)
@@ -350,8 +362,10 @@ SPOT_CHECKS = {
     ("unit_activate", "administrator", "in", "GET", None): 405,
     ("unit_activate", "staff", "in", "GET", None): 403,
     ("unit_activate", "administrator", "out", "POST", None): 404,
-    ("unit_roster_pdf", "management_representative", "in", "GET", None): 200,
-    ("unit_roster_pdf", "department_head", "in", "GET", None): 403,
+    ("unit_roster_pdf", "management_representative", "in", "POST", None): 302,
+    ("unit_roster_pdf", "management_representative", "in", "GET", None): 405,
+    ("unit_roster_pdf", "management_representative", "out", "POST", None): 404,
+    ("unit_roster_pdf", "department_head", "in", "POST", None): 403,
     ("user_list", "staff", "-", "GET", None): 403,
     ("user_list", "internal_auditor", "-", "GET", None): 200,
     ("role_list", "steering_committee", "-", "GET", None): 200,
@@ -389,6 +403,10 @@ SPOT_CHECKS = {
     ("attachment_add", "staff", "in", "POST", None): 403,
     ("attachment_withdraw", "administrator", "out", "POST", None): 404,
     ("attachment_withdraw", "management_representative", "in", "POST", None): 403,
+    ("job_download", "staff", "in", "GET", None): 200,
+    ("job_download", "superuser", "out", "GET", None): 404,
+    ("job_status", "no_role", "out", "GET", None): 404,
+    ("job_list", "anonymous", "-", "GET", None): 302,
 }
 
 

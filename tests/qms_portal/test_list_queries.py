@@ -94,3 +94,20 @@ def test_the_unit_page_makes_as_many_queries_with_many_role_holders_as_with_one(
     with CaptureQueriesContext(connection) as big:
         client.get(url)
     assert len(big) == len(small)
+
+
+def test_my_exports_makes_as_many_queries_with_30_jobs_as_with_one(client_for):
+    """The list of a person's background jobs: titles come from the registry, not from a query."""
+    from tests.qms_portal.jobkinds import done_job, registered
+
+    tree = _small("JL-")
+    client = client_for(tree.admin)
+    with registered():
+        done_job(tree.admin)
+        client.get(reverse("job_list"))
+        small_response, small, _sql = _get(client, "job_list", {})
+        for _n in range(30):
+            done_job(tree.admin)
+        big_response, big, big_sql = _get(client, "job_list", {})
+    assert len(small_response.context["jobs"]) == 1 and len(big_response.context["jobs"]) == 25
+    assert big == small, "\n".join(["queries at the larger size:", *big_sql])

@@ -31,6 +31,8 @@ NOT_BUSINESS = {
     "qms_portal.Notification": "a message to one person, scoped by recipient",
     "qms_portal.OutboxMessage": "a queued task",
     "qms_portal.ReminderClaim": "an idempotency key",
+    "qms_portal.Job": "a background job (an export) and the file it made for one person, scoped by requester; "
+                      "deleted after QMS_JOB_KEEP_DAYS with its file: a cache of what the records say, not a record",
     "qms_portal.NumberSequence": "a counter (last number per unit, kind and year) locked to give numbers; it only "
                                  "grows, and the records it numbers keep their own history",
     "documents.Clause": "the ISO 9001 clause catalogue: fixed reference data, not edited in the portal",

@@ -98,34 +98,61 @@ def test_the_pdf_renderer_serves_the_portals_own_static_files(weasyprint_ready, 
 def test_an_unavailable_renderer_says_what_to_install(monkeypatch):
     monkeypatch.setattr(pdf, "weasyprint_problem", lambda: "PDF output is unavailable: no pango")
     with pytest.raises(pdf.PdfUnavailable, match="libpango"):
-        pdf.render_pdf("pdf/roster.html", {})
+        pdf.render_pdf("pdf/base.html", {})
+
+
+def made_by_a_worker(response):
+    """The job a POST queued (its page is where the response sends the person), run as a Celery
+    worker runs it; its file."""
+    from qms_portal.jobs import job_run
+    from qms_portal.models import Job
+
+    assert response.status_code == 302
+    job = Job.objects.get(pk=int(response["Location"].rstrip("/").rsplit("/", 1)[1]))
+    assert response["Location"] == reverse("job_detail", args=[job.pk])
+    assert job_run(job_id=job.pk, attempt=job.attempts), Job.objects.get(pk=job.pk).error
+    job.refresh_from_db()
+    return job
 
 
 @pytest.mark.django_db
-def test_the_roster_pdf_prints_chinese_and_vietnamese_names(weasyprint_ready, client_for, tmp_path):
+def test_the_roster_pdf_prints_chinese_and_vietnamese_names(client_for, tmp_path, settings):
     need(not pdf.cjk_fonts_missing(), "Noto Sans CJK fonts are not installed", "QMS_REQUIRE_BROWSER")
+    settings.MEDIA_ROOT = tmp_path / "media"
     tree = factories.small_tree()
     bureau = factories.make_unit(tree.city, f"{tree.prefix}DL", kind="agency", name="大连市城建局")
     anh = factories.make_user(f"{tree.prefix}anh", bureau,
                               full_name=unicodedata.normalize("NFD", "Nguyễn Văn Ánh"), position="Chuyên viên")
     factories.assign(anh, "document_controller", bureau)
-    response = client_for(tree.admin).get(reverse("unit_roster_pdf", args=[bureau.pk]))
-    assert response.status_code == 200
-    assert response["Content-Type"] == "application/pdf"
-    assert "attachment" in response["Content-Disposition"]
-    text = pdftotext(response.content, tmp_path)
+    job = made_by_a_worker(client_for(tree.admin).post(reverse("unit_roster_pdf", args=[bureau.pk])))
+    assert (job.kind, job.params, job.filename) == ("qms_portal.unit_roster_pdf", {"unit": bureau.pk},
+                                                    f"roster-{bureau.code}.pdf")
+    with job.file.open("rb") as handle:
+        text = pdftotext(handle.read(), tmp_path)
     assert "大连市城建局" in text
     assert "Nguyễn Văn Ánh" in text
-    assert bureau.code in text
+    assert bureau.code in text and "Page 1 of 1" in text
 
 
 @pytest.mark.django_db
 def test_the_roster_pdf_is_refused_outside_ones_scope(tree, client_for):
     # the district steering member may print the district's roster, not the agency's
-    response = client_for(tree.district_steering).get(reverse("unit_roster_pdf", args=[tree.agency.pk]))
+    response = client_for(tree.district_steering).post(reverse("unit_roster_pdf", args=[tree.agency.pk]))
     assert response.status_code == 404
-    response = client_for(tree.ward1_staff).get(reverse("unit_roster_pdf", args=[tree.ward1.pk]))
+    response = client_for(tree.ward1_staff).post(reverse("unit_roster_pdf", args=[tree.ward1.pk]))
     assert response.status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_roster_job_refuses_a_unit_the_requester_no_longer_sees(tree, settings, tmp_path):
+    from qms_portal.jobs import job_run, job_start
+    from qms_portal.models import Job
+
+    settings.MEDIA_ROOT = tmp_path
+    job = job_start(acting_user=tree.district_steering, kind="qms_portal.unit_roster_pdf",
+                    params={"unit": tree.agency.pk}, queue=False)  # outside their district
+    assert job_run(job_id=job.pk, attempt=1) is False
+    assert Job.objects.get(pk=job.pk).error == "You may no longer see the roster of this unit."
 
 
 def test_the_fetcher_serves_collected_static_files_by_their_hashed_names(tmp_path, monkeypatch):

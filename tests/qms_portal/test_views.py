@@ -212,13 +212,18 @@ def test_the_history_tab_shows_field_changes_with_who_made_them(tree, client_for
     assert tree.admin.full_name in page
 
 
-def test_the_roster_pdf_downloads_and_holds_chinese_and_vietnamese_text(tree, client_for):
+def test_the_roster_pdf_downloads_and_holds_chinese_and_vietnamese_text(tree, client_for, settings, tmp_path):
     if not shutil.which("pdftotext"):
         pytest.skip("pdftotext is not installed")
+    settings.MEDIA_ROOT = tmp_path
     unit = factories.make_unit(tree.city, f"{tree.prefix}YX", kind="district", name="越秀区人民政府")
     person = factories.make_user(f"{tree.prefix}huong", unit, full_name="Nguyễn Thị Hương", position="Chuyên viên")
     factories.assign(person, "staff", unit)
-    response = client_for(tree.admin).get(reverse("unit_roster_pdf", args=[unit.pk]))
+    from tests.qms_portal.test_pdf import made_by_a_worker
+
+    client = client_for(tree.admin)
+    job = made_by_a_worker(client.post(reverse("unit_roster_pdf", args=[unit.pk])))
+    response = client.get(reverse("job_download", args=[job.pk]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("attachment;")
@@ -647,13 +652,16 @@ def every_page(tree, superuser):
         acting_user=tree.ward1_staff, role=tree.roles["staff"], unit=tree.ward1, include_subunits=False,
         justification="x",
     )
+    from tests.qms_portal.jobkinds import done_job
+
     objects = {"unit": tree.ward1, "user": tree.ward1_staff, "role": tree.roles["staff"], "accessrequest": request,
-               "assignment": RoleAssignment.objects.filter(unit=tree.ward1).first()}
+               "assignment": RoleAssignment.objects.filter(unit=tree.ward1).first(),
+               "job": done_job(superuser, kind="qms_portal.unit_roster_pdf")}
     for name, _route, kwarg_names in walk_urls():
         row = CORE.get(name)
         if row is None or row.post_only or name in ("unit_roster_pdf", "healthz", "floor", "attachment_download",
-                                                     "attachment_thumbnail"):
-            continue  # not HTML pages (a PDF, plain text, files)
+                                                     "attachment_thumbnail", "job_status", "job_download"):
+            continue  # not HTML pages (a PDF, plain text, files, a fragment polled by a page)
         kwargs = {k: FIXED_KWARGS[k] for k in kwarg_names if k in FIXED_KWARGS}
         if "pk" in kwarg_names:
             kwargs["pk"] = objects[row.obj].pk

@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from qms_portal import permissions
-from qms_portal.notifications import enqueue, notify
+from qms_portal.notifications import notify
+from qms_portal.outbox import enqueue
 from qms_portal.permissions import can, users_who_can
 from qms_portal.sanitize import clean_html
 from qms_portal.services import EditConflict, system_user

@@ -12,6 +12,7 @@ from documents import services
 from documents.models import Acknowledgement, Document, Revision
 from qms_portal import services as core
 from qms_portal.models import Notification
+from qms_portal.notifications import render
 from qms_portal.permissions import can
 from tests.documents.factories import (
     accept_all,
@@ -198,13 +199,34 @@ def test_reminders_go_once_to_those_who_have_not_acknowledged(ds):
     revision = document.current_revision
     services.revision_acknowledge(acting_user=ds.staff, revision=revision)
     now = timezone.now()
-    assert services.remind_unacknowledged(now=now + timedelta(days=6), days=7) == 0
-    assert services.remind_unacknowledged(now=now + timedelta(days=8), days=7) == len(dept_members(ds)) - 1
-    assert services.remind_unacknowledged(now=now + timedelta(days=8), days=7) == 0
-    assert services.remind_unacknowledged(now=now + timedelta(days=30), days=7) == 0
-    reminded = Notification.objects.filter(kind="acknowledge_overdue")
+    remind = services.acknowledgements_remind
+    assert remind(now=now + timedelta(days=6), days=7).messages == 0
+    assert remind(now=now + timedelta(days=8), days=7).messages == len(dept_members(ds)) - 1
+    assert remind(now=now + timedelta(days=8), days=7).messages == 0
+    assert remind(now=now + timedelta(days=30), days=7).messages == 0
+    reminded = Notification.objects.filter(kind="acknowledgements_overdue")
     assert set(reminded.values_list("recipient", flat=True)) == {u.pk for u in dept_members(ds) - {ds.staff}}
-    assert reminded.first().params["days"] == "7"
+    message = reminded.first()
+    assert message.params["days"] == 7
+    assert [ref["pk"] for ref in message.params["objects"]["$list"]] == [revision.pk]
+    assert render(message).title == "1 revision still to read and acknowledge"
+
+
+def test_each_person_gets_one_reminder_listing_every_revision_to_read(ds):
+    documents = [effective_document(ds, title=f"Quy trình {n}") for n in range(3)]
+    services.revision_acknowledge(acting_user=ds.staff, revision=documents[0].current_revision)
+    result = services.acknowledgements_remind(now=timezone.now() + timedelta(days=8), days=7)
+    members = dept_members(ds)
+    assert result.claimed == 3 * len(members) - 1
+    assert result.messages == len(members)
+    staff = Notification.objects.get(kind="acknowledgements_overdue", recipient=ds.staff)
+    assert staff.params["count"] == 2
+    rendered = render(staff)
+    assert rendered.title == "2 revisions still to read and acknowledge"
+    assert sorted(label for label, _url, _note in rendered.items) == sorted(
+        str(d.current_revision) for d in documents[1:])
+    other = Notification.objects.get(kind="acknowledgements_overdue", recipient=ds.reviewer1)
+    assert render(other).title == "3 revisions still to read and acknowledge"
 
 
 def test_no_reminder_for_a_superseded_revision(ds):
@@ -212,9 +234,10 @@ def test_no_reminder_for_a_superseded_revision(ds):
     next_revision(ds, document)
     later = timezone.now() + timedelta(days=8)
     # only the acknowledgements of the new, effective revision are reminded
-    assert services.remind_unacknowledged(now=later, days=7) == len(dept_members(ds))
-    objects = {n.params["object"] for n in Notification.objects.filter(kind="acknowledge_overdue")}
-    assert objects == {f"{document.code} rev. 02"}
+    assert services.acknowledgements_remind(now=later, days=7).messages == len(dept_members(ds))
+    titles = {label for n in Notification.objects.filter(kind="acknowledgements_overdue")
+              for label, _url, _note in render(n).items}
+    assert titles == {f"{document.code} rev. 02"}
 
 
 # --- A recipient from another unit --------------------------------------------------------------

@@ -74,6 +74,7 @@ class SweepResult:
     messages: int = 0  # messages written: at most one per person
     emails: int = 0  # of which queued for e-mail at once
     batches: int = 0
+    run: object = None  # the run's id (its claims carry it)
 
     def __int__(self):
         return self.messages
@@ -93,7 +94,7 @@ class Sweep:
         self.kinds = set()
         self.people = {}  # user pk → [user, [stored references]]
         self.refs = {}  # (model, pk, note) → the stored reference, shared by everyone who gets it
-        self.result = SweepResult()
+        self.result = SweepResult(run=self.run)
 
     def collect(self, queryset, *, kind, stage, due, recipients, item=None, related=()):
         """Claim the due rows of ``queryset`` not claimed before and note who is told about them.

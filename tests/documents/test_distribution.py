@@ -298,3 +298,31 @@ def test_a_recipient_without_any_role_can_still_read_and_acknowledge(ds, client_
     listed = client.get("/documents/", {"status": "all"})
     assert listed.status_code == 200
     assert listed_codes(listed) == [document.code]
+
+
+def _sweep_queries(ds, now):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        result = services.acknowledgements_remind(now=now, days=7)
+    return result, [q["sql"] for q in captured.captured_queries]
+
+
+def test_the_acknowledgement_sweep_makes_as_many_queries_for_many_due_rows_as_for_a_few(ds):
+    """The sweep's queries do not grow with the rows due (one batch here): 2 documents, then 6."""
+    now = timezone.now() + timedelta(days=8)
+    for n in range(2):
+        effective_document(ds, title=f"Quy trình A{n}")
+    few, few_sql = _sweep_queries(ds, now)
+    Notification.objects.all().delete()
+    from qms_portal.models import ReminderClaim
+
+    ReminderClaim.objects.all().delete()
+    for n in range(4):
+        effective_document(ds, title=f"Quy trình B{n}")
+    many, many_sql = _sweep_queries(ds, now)
+    members = len(dept_members(ds))
+    assert (few.claimed, many.claimed) == (2 * members, 6 * members)
+    assert few.messages == many.messages == members
+    assert len(many_sql) == len(few_sql), "\n".join(many_sql)

@@ -13,10 +13,21 @@ def unread_generation(user_id):
     return f"unread:{user_id}"
 
 
+# Everyone's unread count at once: renewed instead of one generation per person when a bulk write
+# (a reminder sweep, a message to a whole province) tells more people than this.
+UNREAD_ALL = "unread:all"
+BULK_UNREAD = 200
+
+
 def forget_unread(user_ids):
     """The unread counts of these people changed (``notify`` and ``notification_mark_read`` write
-    in bulk, so they say so themselves; a single notification saved or deleted is tracked)."""
-    fragments.bump(*(unread_generation(pk) for pk in user_ids))
+    in bulk, so they say so themselves; a single notification saved or deleted is tracked). For
+    more than ``BULK_UNREAD`` people one shared generation is renewed, not thousands of keys."""
+    user_ids = list(user_ids)
+    if len(user_ids) > BULK_UNREAD:
+        fragments.bump(UNREAD_ALL)
+    else:
+        fragments.bump(*(unread_generation(pk) for pk in user_ids))
 
 
 def unread_piece(user):
@@ -24,7 +35,7 @@ def unread_piece(user):
     or is read. A view that reads pieces of its own adds this one to the same round trip and hands
     the figure to the navigation with ``remember_unread``."""
     return fragments.Piece(
-        fragments.entry_key("unread", user.pk), (unread_generation(user.pk),),
+        fragments.entry_key("unread", user.pk), (unread_generation(user.pk), UNREAD_ALL),
         lambda: user.notifications.filter(read_at__isnull=True).count(), UNREAD_SECONDS,
     )
 

@@ -106,6 +106,19 @@ class Item:
     note: object = None
 
 
+@dataclass(frozen=True)
+class Ref:
+    """A row named by its model and primary key, without loading it: ``Ref(Revision, row.revision_id)``.
+    The reminder sweep fills in its fallback text in bulk; elsewhere it is stored without one."""
+
+    model: object
+    pk: object
+
+    @property
+    def label(self):
+        return self.model._meta.label_lower
+
+
 def store(value):
     """A parameter as JSON that can be rendered later in any language."""
     if value is None or isinstance(value, bool | str):
@@ -126,6 +139,8 @@ def store(value):
         return {**stored, "note": store(value.note)}
     if isinstance(value, models.Model):
         return {"$ref": value._meta.label_lower, "pk": value.pk, "text": str(value)}
+    if isinstance(value, Ref):
+        return {"$ref": value.label, "pk": value.pk, "text": ""}
     if isinstance(value, list | tuple | set | frozenset):
         return {"$list": [store(v) for v in value]}
     return str(value)
@@ -312,11 +327,12 @@ def display_queryset(model):
         related = [f.name for f in model._meta.concrete_fields if f.many_to_one and not f.null]
     deferred = [f.name for f in model._meta.concrete_fields if isinstance(f, models.TextField)]
     for path in related:
-        target = model
-        for part in path.split("__"):
-            target = target._meta.get_field(part).related_model
-        deferred += [f"{path}__{f.name}" for f in target._meta.concrete_fields if isinstance(f, models.TextField)]
-    return model._base_manager.select_related(*related).defer(*deferred)
+        target, prefix = model, ""
+        for part in path.split("__"):  # every model along the path
+            target, prefix = target._meta.get_field(part).related_model, f"{prefix}{part}__"
+            deferred += [f"{prefix}{f.name}" for f in target._meta.concrete_fields if isinstance(f, models.TextField)]
+    rows = model._base_manager.defer(*deferred)
+    return rows.select_related(*related) if related else rows  # (no arguments would follow every key)
 
 
 def _load(refs):

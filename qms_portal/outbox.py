@@ -273,7 +273,9 @@ def _delete(queryset, chunk):
         if not ids:
             return deleted
         with transaction.atomic():
-            deleted += queryset.model.objects.filter(pk__in=ids).delete()[0]
+            # A plain DELETE: nothing refers to these rows, so no instance needs loading.
+            rows = queryset.model.objects.filter(pk__in=ids)
+            deleted += rows._raw_delete(rows.db)
         if len(ids) < chunk:
             return deleted
 

@@ -80,6 +80,10 @@ class SweepResult:
         return self.messages
 
 
+# What a message's recipient is loaded with when ``recipients`` answers with user ids.
+PERSON_FIELDS = ("id", "is_active", "email", "notification_mode", "language", "full_name", "username")
+
+
 def bulky_fields(model, prefix=""):
     return [f"{prefix}{f.name}" for f in model._meta.concrete_fields if isinstance(f, models.TextField)]
 
@@ -94,6 +98,8 @@ class Sweep:
         self.kinds = set()
         self.people = {}  # user pk → [user, [stored references]]
         self.refs = {}  # (model, pk, note) → the stored reference, shared by everyone who gets it
+        self.unnamed = {}  # model → {pk: [references made from a ``Ref``, whose text is still to fill]}
+        self.loaded = {}  # user pk → user, for ``recipients`` that answer with ids
         self.result = SweepResult(run=self.run)
 
     def collect(self, queryset, *, kind, stage, due, recipients, item=None, related=()):
@@ -102,9 +108,12 @@ class Sweep:
         ``kind``: the claims' name (a short text, the same at every run). ``stage``: an expression
         (or a text) giving each row's stage, NULL where the row is not due. ``due``: an expression
         or a field name giving the due date the stage belongs to (a date). ``recipients(rows)``:
-        ``{row.pk: [user, …]}`` for a batch of won rows. ``item(row)``: what the message lists
-        (the row itself by default; an ``notifications.Item(obj, note=…)`` adds a note).
-        ``related``: ``select_related`` paths that ``recipients`` and ``item`` read."""
+        ``{row.pk: [user or user id, …]}`` for a batch of won rows (ids are loaded in bulk).
+        ``item(row)``: what the message lists — the row itself by default, another object, a
+        ``notifications.Ref(Model, pk)`` (nothing loaded per row: the texts are read in bulk), or
+        a ``notifications.Item(…, note=…)`` with a note. ``related``: ``select_related`` paths that
+        ``recipients`` and ``item`` read. Restrict the columns with ``queryset.only(…)`` for speed:
+        the large text columns are deferred in any case."""
         self.kinds.add(kind)
         model = queryset.model
         stale = self.now - timedelta(seconds=settings.QMS_SWEEP_STALE_SECONDS)
@@ -115,15 +124,17 @@ class Sweep:
         due = models.F(due) if isinstance(due, str) else due
         claimed = ReminderClaim.objects.filter(kind=kind, object_id=OuterRef("pk"), stage=OuterRef("_sweep_stage"),
                                                due=OuterRef("_sweep_due")).exclude(run=self.run, sent_at__isnull=True)
-        deferred = bulky_fields(model)
+        deferred = set(bulky_fields(model))
         for path in related:
-            target = model
-            for part in path.split("__"):
-                target = target._meta.get_field(part).related_model
-            deferred += bulky_fields(target, f"{path}__")
+            target, prefix = model, ""
+            for part in path.split("__"):  # every model along the path: revision, then its document
+                target, prefix = target._meta.get_field(part).related_model, f"{prefix}{part}__"
+                deferred.update(bulky_fields(target, prefix))
         rows = (queryset.annotate(_sweep_stage=stage, _sweep_due=due)
                 .filter(_sweep_stage__isnull=False, _sweep_due__isnull=False).filter(~Exists(claimed))
-                .select_related(*related).defer(*deferred).order_by("pk"))
+                .select_related(None).defer(*deferred).order_by("pk"))
+        if related:  # (no arguments would follow every foreign key)
+            rows = rows.select_related(*related)
         last = None
         while True:
             batch = list((rows.filter(pk__gt=last) if last is not None else rows)[:self.batch_size])
@@ -137,15 +148,30 @@ class Sweep:
             if not mine:
                 continue
             told = recipients(mine)
+            self._load_people({pk for users in told.values() for pk in users if isinstance(pk, int)})
             for row in mine:
                 users = told.get(row.pk, ())
                 if not users:
                     continue
                 ref = self._ref(item(row) if item else row)
                 for user in users:
-                    self.people.setdefault(user.pk, [user, []])[1].append(ref)
+                    user = self.loaded.get(user) if isinstance(user, int) else user
+                    if user is not None:
+                        self.people.setdefault(user.pk, [user, []])[1].append(ref)
+            self._resolve()
             del batch, mine, told
         return self
+
+    def _load_people(self, ids):
+        """The people ``recipients`` named by id, loaded once each (only what a message needs)."""
+        from .models import User
+
+        wanted = [pk for pk in ids if pk not in self.loaded and pk not in self.people]
+        if wanted:
+            self.loaded.update(User.objects.filter(pk__in=wanted).only(*PERSON_FIELDS).in_bulk())
+        for pk in ids:
+            if pk in self.people:
+                self.loaded.setdefault(pk, self.people[pk][0])
 
     def _claim(self, kind, batch):
         """Insert this batch's claims (conflicts ignored) and commit; the claims this run won."""
@@ -162,12 +188,25 @@ class Sweep:
     def _ref(self, obj):
         note = obj.note if isinstance(obj, notifications.Item) else None
         target = obj.obj if isinstance(obj, notifications.Item) else obj
-        key = (target._meta.label_lower, target.pk, str(note)) if isinstance(target, models.Model) else (
-            None, str(target), str(note))
+        if isinstance(target, models.Model | notifications.Ref):
+            label = target._meta.label_lower if isinstance(target, models.Model) else target.label
+            key = (label, target.pk, str(note))
+        else:
+            key = (None, str(target), str(note))
         ref = self.refs.get(key)
         if ref is None:
             ref = self.refs[key] = notifications.store(obj)
+            if isinstance(target, notifications.Ref):
+                self.unnamed.setdefault(target.model, {}).setdefault(target.pk, []).append(ref)
         return ref
+
+    def _resolve(self):
+        """The fallback texts of the rows named by ``Ref``: one query per model and batch."""
+        for model, refs in self.unnamed.items():
+            for obj in notifications.display_queryset(model).filter(pk__in=list(refs)):
+                for ref in refs.get(obj.pk, ()):
+                    ref["text"] = str(obj)
+        self.unnamed = {}
 
     def send(self):
         """ONE message per person listing everything this run claimed for them; the claims are
@@ -187,7 +226,7 @@ class Sweep:
         self.result.messages = len(created)
         self.result.emails = sum(1 for n in created if n.recipient.email
                                  and n.recipient.notification_mode == User.NotificationMode.IMMEDIATE)
-        self.people, self.refs = {}, {}
+        self.people, self.refs, self.loaded = {}, {}, {}
         return self.result
 
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from qms_portal.models import RoleAssignment
-from qms_portal.notifications import notify
+from qms_portal.notifications import Ref, notify
 from qms_portal.permissions import ancestor_paths
 from qms_portal.reminders import sweep
 
@@ -101,11 +101,11 @@ def acknowledgements_remind(*, now=None, days=None, batch_size=1000):
     rows = Acknowledgement.objects.filter(
         acknowledged_at__isnull=True, created_at__lte=now - timedelta(days=days), user__is_active=True,
         revision__status=Revision.Status.EFFECTIVE,
-    )
+    ).only("pk", "user_id", "revision_id", "created_at")
     return sweep(
         rows, kind="acknowledgement_overdue", stage="overdue", due=TruncDate("created_at"),
-        recipients=lambda batch: {row.pk: [row.user] for row in batch},
-        item=lambda row: row.revision, related=("user", "revision__document"),
+        recipients=lambda batch: {row.pk: [row.user_id] for row in batch},
+        item=lambda row: Ref(Revision, row.revision_id),
         message="acknowledgements_overdue", params={"days": days}, url=reverse("home"), now=now,
         batch_size=batch_size,
     )

@@ -71,7 +71,8 @@ class Command(BaseCommand):
             "due_rows": due, "claimed": result.claimed, "batches": result.batches, "messages": result.messages,
             "emails_queued": result.emails, "emails_sent": mail.SENT["count"],
             "email_kb": round(mail.SENT["bytes"] / 1024, 1), "sweep_s": round(sweep_s, 2),
-            "emails_s": round(emails_s, 2), "count_s": round(count_s, 2), "rss_start_mb": rss_before, "rss_after_sweep_mb": rss_sweep,
+            "emails_s": round(emails_s, 2), "count_s": round(count_s, 2), "rss_start_mb": rss_before,
+            "rss_after_sweep_mb": rss_sweep,
             "peak_rss_mb": peak_rss_mb(), "database": settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1],
         }
         if not options["keep"]:  # plain DELETEs: nothing refers to these rows, no instance is loaded

@@ -190,3 +190,13 @@ def test_rendering_loads_the_rows_grouped_by_model(tree):
     # access requests (with their role, unit and requester), roles, units: one query each
     assert len(captured) == 3
     assert all("%(" not in t for t in titles)
+
+
+def test_a_bulk_message_renews_everyones_cached_unread_count(tree, monkeypatch):
+    from qms_portal import context_processors
+
+    people = [reader(tree, "bulk1", "en"), reader(tree, "bulk2", "vi")]
+    before = [context_processors.unread_count(p) for p in people]  # now cached
+    monkeypatch.setattr(context_processors, "BULK_UNREAD", 1)  # two people count as "many" here
+    notify(people, "role_assigned", params={"role": Role.objects.get(code="staff"), "unit": tree.ward1})
+    assert [context_processors.unread_count(p) for p in people] == [n + 1 for n in before]

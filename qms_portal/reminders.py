@@ -46,7 +46,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import DateTimeField, Exists, Max, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
@@ -101,6 +101,7 @@ class Sweep:
         self.unnamed = {}  # model → {pk: [references made from a ``Ref``, whose text is still to fill]}
         self.loaded = {}  # user pk → user, for ``recipients`` that answer with ids
         self.result = SweepResult(run=self.run)
+        self.adopted = 0  # claims taken over from a run that died
 
     def collect(self, queryset, *, kind, stage, due, recipients, item=None, related=()):
         """Claim the due rows of ``queryset`` not claimed before and note who is told about them.
@@ -118,8 +119,8 @@ class Sweep:
         model = queryset.model
         stale = self.now - timedelta(seconds=settings.QMS_SWEEP_STALE_SECONDS)
         # Claims of a run that died before writing its messages: this run sends them.
-        ReminderClaim.objects.filter(kind=kind, run__isnull=False, sent_at__isnull=True,
-                                     created_at__lt=stale).update(run=self.run, created_at=self.now)
+        self.adopted += ReminderClaim.objects.filter(kind=kind, run__isnull=False, sent_at__isnull=True,
+                                                     created_at__lt=stale).update(run=self.run, created_at=self.now)
         stage = Value(stage) if isinstance(stage, str) else stage
         due = models.F(due) if isinstance(due, str) else due
         claimed = ReminderClaim.objects.filter(kind=kind, object_id=OuterRef("pk"), stage=OuterRef("_sweep_stage"),
@@ -175,15 +176,35 @@ class Sweep:
 
     def _claim(self, kind, batch):
         """Insert this batch's claims (conflicts ignored) and commit; the claims this run won."""
-        with transaction.atomic():
-            ReminderClaim.objects.bulk_create(
-                [ReminderClaim(kind=kind, object_id=row.pk, stage=row._sweep_stage, due=row._sweep_due,
-                               run=self.run, created_at=self.now) for row in batch],
-                ignore_conflicts=True,
-            )
+        if connection.vendor == "postgresql":
+            won = self._claim_returning(kind, batch)
+            if not self.adopted:
+                return won
+        else:
+            with transaction.atomic():
+                ReminderClaim.objects.bulk_create(
+                    [ReminderClaim(kind=kind, object_id=row.pk, stage=row._sweep_stage, due=row._sweep_due,
+                                   run=self.run, created_at=self.now) for row in batch],
+                    ignore_conflicts=True,
+                )
+        # (also the claims this run took over from one that died: they conflict, so are not returned)
         return set(ReminderClaim.objects.filter(kind=kind, run=self.run, sent_at__isnull=True,
                                                 object_id__in=[row.pk for row in batch])
                    .values_list("object_id", "stage", "due"))
+
+    def _claim_returning(self, kind, batch):
+        """PostgreSQL: one INSERT … ON CONFLICT DO NOTHING RETURNING for the batch — the rows it
+        returns are exactly the claims this run won."""
+        table = connection.ops.quote_name(ReminderClaim._meta.db_table)
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (kind, object_id, stage, due, run, created_at) "  # noqa: S608 - our table
+                "SELECT %s, unnest(%s::bigint[]), unnest(%s::varchar[]), unnest(%s::date[]), %s::uuid, %s "
+                "ON CONFLICT DO NOTHING RETURNING object_id, stage, due",
+                [kind, [row.pk for row in batch], [row._sweep_stage for row in batch],
+                 [row._sweep_due for row in batch], str(self.run), self.now],
+            )
+            return set(cursor.fetchall())
 
     def _ref(self, obj):
         note = obj.note if isinstance(obj, notifications.Item) else None

@@ -131,7 +131,8 @@ def format_sweep(sweep):
     flag = "  > goal" if sweep["sweep_s"] > sweep["goal_s"] or peak > sweep["goal_mb"] else ""
     lines.append(f"  {sweep['due_rows']} rows due, {sweep['claimed']} claimed in {sweep['batches']} batches: "
                  f"{sweep['messages']} messages (one per person), {sweep['emails_queued']} e-mails queued")
-    lines.append(f"  sweep {sweep['sweep_s']:.1f} s, peak memory {peak:.0f} MB (after the sweep "
+    lines.append(f"  sweep {sweep['sweep_s']:.1f} s ({sweep.get('sweep_cpu_s', 0):.1f} s of CPU in this process), "
+                 f"peak memory {peak:.0f} MB (after the sweep "
                  f"{sweep['rss_after_sweep_mb']:.0f} MB; at start {sweep['rss_start_mb']:.0f} MB); goal ≤ "
                  f"{sweep['goal_s']:g} s and ≤ {sweep['goal_mb']:g} MB{flag}")
     lines.append(f"  then {sweep['emails_sent']} e-mails rendered and sent (not delivered) in "

@@ -18,7 +18,7 @@ from django.urls import reverse
 from qms_portal.bench.runner import _percentile
 from qms_portal.bench.tools import BenchPages
 
-from .models import ControlledCopy, Document
+from .models import Acknowledgement, ControlledCopy, Document
 from .pdf import ISSUED, PdfUnavailable, render_controlled_copy
 from .scale import SEARCH_VI, SEARCH_ZH, showcase_revision
 
@@ -27,6 +27,8 @@ class DocumentsBench(BenchPages):
     def add_arguments(self, parser):
         parser.add_argument("--doc-q-vi", default=SEARCH_VI, help="Vietnamese search term for the register.")
         parser.add_argument("--doc-q-zh", default=SEARCH_ZH, help="Chinese search term for the register.")
+        parser.add_argument("--no-sweep", action="store_true",
+                            help="Skip the acknowledgement reminder sweep (run in a process of its own).")
         parser.add_argument("--pdf-renders", type=int, default=2,
                             help="Renders of the controlled copy from scratch (default 2: the first in this "
                                  "process, and one more); 0 skips the PDF.")
@@ -56,6 +58,8 @@ class DocumentsBench(BenchPages):
 
     def measure(self, *, user, options, runs, warmup, secure):
         result = {}
+        if not options.get("no_sweep") and Acknowledgement.objects.exists():
+            result["sweep"] = measure_sweep()
         renders = options.get("pdf_renders", 2)
         showcase = getattr(self, "showcase", None) or showcase_revision(user)
         if renders > 0 and showcase is not None:
@@ -70,18 +74,82 @@ class DocumentsBench(BenchPages):
     def format(self, result):
         from .bench_exports import format_exports
 
-        return format_pdf(result.get("pdf")) + format_exports(result.get("exports"))
+        return format_sweep(result.get("sweep")) + format_pdf(result.get("pdf")) + format_exports(result.get("exports"))
 
     def problems(self, result):
         from .bench_exports import export_problems
 
         problems = export_problems(result.get("exports"))
+        sweep = result.get("sweep") or {}
+        if sweep.get("error"):
+            problems.append(f"acknowledgement sweep ({sweep['error']})")
         pdf = result.get("pdf") or {}
         if pdf.get("error") and not pdf.get("unavailable"):
             return [f"controlled copy ({pdf['error']})", *problems]
         if pdf and not pdf.get("unavailable") and "error" in (pdf.get("download") or {}):
             return [f"controlled copy download ({pdf['download']['error']})", *problems]
         return problems
+
+
+SWEEP_GOAL_S = 60.0
+SWEEP_GOAL_MB = 200.0
+
+
+def measure_sweep():
+    """The acknowledgement reminder sweep over the data as it is, in a process of its own
+    (``manage.py bench_acknowledgement_sweep``): its peak memory is read from the operating system
+    (``os.wait4``: the resources of that one child), beside the time, the messages and the e-mails
+    the command reports. A test database in memory cannot be shared with another process: there it
+    runs in this one (``isolated`` false, its memory figure is this process's)."""
+    import json
+    import os
+    import subprocess
+    import sys
+    import tempfile
+
+    from django.core.management import call_command
+
+    goals = {"goal_s": SWEEP_GOAL_S, "goal_mb": SWEEP_GOAL_MB}
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        from io import StringIO
+
+        out = StringIO()
+        call_command("bench_acknowledgement_sweep", "--json", stdout=out)
+        return json.loads(out.getvalue().strip().splitlines()[-1]) | goals | {"isolated": False}
+    manage = str(settings.BASE_DIR / "manage.py")
+    with tempfile.TemporaryFile() as errors, subprocess.Popen(  # noqa: S603 - our own manage.py
+        [sys.executable, manage, "bench_acknowledgement_sweep", "--json"], stdout=subprocess.PIPE, stderr=errors,
+        env=os.environ.copy(),
+    ) as child:
+        stdout = child.stdout.read()
+        _pid, status, usage = os.wait4(child.pid, 0)  # this child's own resources
+        child.returncode = os.waitstatus_to_exitcode(status)
+        errors.seek(0)
+        stderr = errors.read()
+    if child.returncode != 0:
+        return goals | {"error": f"exit {child.returncode}: {stderr.decode(errors='replace')[-400:]}"}
+    report = json.loads(stdout.decode().strip().splitlines()[-1])
+    return report | goals | {"isolated": True, "child_peak_rss_mb": round(usage.ru_maxrss / 1024, 1)}
+
+
+def format_sweep(sweep):
+    if not sweep:
+        return []
+    lines = ["", "acknowledgement reminder sweep (manage.py bench_acknowledgement_sweep"
+                 + (", a process of its own)" if sweep.get("isolated") else ", in this process)")]
+    if sweep.get("error"):
+        return [*lines, f"  {sweep['error']}"]
+    peak = sweep.get("child_peak_rss_mb", sweep["peak_rss_mb"])
+    flag = "  > goal" if sweep["sweep_s"] > sweep["goal_s"] or peak > sweep["goal_mb"] else ""
+    lines.append(f"  {sweep['due_rows']} rows due, {sweep['claimed']} claimed in {sweep['batches']} batches: "
+                 f"{sweep['messages']} messages (one per person), {sweep['emails_queued']} e-mails queued")
+    lines.append(f"  sweep {sweep['sweep_s']:.1f} s ({sweep.get('sweep_cpu_s', 0):.1f} s of CPU in this process), "
+                 f"peak memory {peak:.0f} MB (after the sweep "
+                 f"{sweep['rss_after_sweep_mb']:.0f} MB; at start {sweep['rss_start_mb']:.0f} MB); goal ≤ "
+                 f"{sweep['goal_s']:g} s and ≤ {sweep['goal_mb']:g} MB{flag}")
+    lines.append(f"  then {sweep['emails_sent']} e-mails rendered and sent (not delivered) in "
+                 f"{sweep['emails_s']:.1f} s, {sweep['email_kb']:.0f} KB")
+    return lines
 
 
 PDF_RENDER_GOAL_S = 3.0

@@ -106,6 +106,9 @@ class LegalDocument(BaseModel):
     replaced_by = models.ForeignKey("self", verbose_name=_("replaced by"), null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="replaces")
 
+    # What ``__str__`` reads, loaded with the row when a message shows it (qms_portal.notifications).
+    display_related = ()
+
     class Meta:
         ordering = ["-issue_date", "number"]
         verbose_name = _("legal document")
@@ -153,6 +156,9 @@ class Document(BaseModel):
 
     unit_field = "unit"
     history_m2m_fields = ("clauses",)
+
+    # What ``__str__`` reads, loaded with the row when a message shows it (qms_portal.notifications).
+    display_related = ()
 
     class Meta:
         # Codes are unique per unit only: the id keeps the order total, so pages never overlap.
@@ -250,6 +256,9 @@ class Revision(BaseModel):
 
     unit_field = "document__unit"
     history_m2m_fields = ("legal_refs",)
+
+    # What ``__str__`` reads, loaded with the row when a message shows it (qms_portal.notifications).
+    display_related = ("document",)
 
     class Meta:
         ordering = ["document", "-number"]
@@ -405,6 +414,9 @@ class Acknowledgement(BaseModel):
 
     unit_field = "revision__document__unit"
 
+    # What ``__str__`` reads, loaded with the row when a message shows it (qms_portal.notifications).
+    display_related = ("user", "revision__document")
+
     class Meta:
         ordering = ["-created_at"]
         constraints = [models.UniqueConstraint(fields=["revision", "user"], name="unique_acknowledgement")]
@@ -436,6 +448,9 @@ class ChangeRequest(BaseModel):
     attachment_types = ("jpg", "jpeg", "png", "webp", "pdf", "docx", "xlsx")
     attachment_action = "documents.decide_changerequest"
     attachment_people = ("requester",)
+
+    # What ``__str__`` reads, loaded with the row when a message shows it (qms_portal.notifications).
+    display_related = ("document",)
 
     class Meta:
         ordering = ["-created_at"]
@@ -481,6 +496,9 @@ class PeriodicReview(BaseModel):
     reviewed_on = models.DateField(default=timezone.localdate)
 
     unit_field = "document__unit"
+
+    # What ``__str__`` reads, loaded with the row when a message shows it (qms_portal.notifications).
+    display_related = ("document",)
 
     class Meta:
         ordering = ["-reviewed_on", "-pk"]

@@ -20,7 +20,8 @@ def publish_revision(revision_id):
 
 @shared_task(name="documents.tasks.send_reminders")
 def send_reminders():
-    return {"reviews": services.remind_periodic_reviews(), "acknowledgements": services.remind_unacknowledged()}
+    return {"reviews": services.documents_remind_reviews().messages,
+            "acknowledgements": services.acknowledgements_remind().messages}
 
 
 @shared_task(name="documents.tasks.render_controlled_copy")

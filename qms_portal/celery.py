@@ -27,4 +27,6 @@ app.conf.beat_schedule = {
         "task": "qms_portal.tasks.send_daily_digests",
         "schedule": crontab(minute=0, hour=int(os.environ.get("QMS_DIGEST_HOUR", 7))),
     },
+    # Old reminder claims, dispatched outbox rows and read notifications (QMS_RETENTION_DAYS…).
+    "purge": {"task": "qms_portal.tasks.purge", "schedule": crontab(minute=30, hour=2)},
 }

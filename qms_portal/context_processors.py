@@ -12,17 +12,28 @@ def unread_generation(user_id):
     return f"unread:{user_id}"
 
 
+# Everyone's unread count at once: renewed instead of one generation per person when a bulk write
+# (a reminder sweep, a message to a whole province) tells more people than this.
+UNREAD_ALL = "unread:all"
+BULK_UNREAD = 200
+
+
 def forget_unread(user_ids):
     """The unread counts of these people changed (``notify`` and ``notification_mark_read`` write
-    in bulk, so they say so themselves; a single notification saved or deleted is tracked)."""
-    fragments.bump(*(unread_generation(pk) for pk in user_ids))
+    in bulk, so they say so themselves; a single notification saved or deleted is tracked). For
+    more than ``BULK_UNREAD`` people one shared generation is renewed, not thousands of keys."""
+    user_ids = list(user_ids)
+    if len(user_ids) > BULK_UNREAD:
+        fragments.bump(UNREAD_ALL)
+    else:
+        fragments.bump(*(unread_generation(pk) for pk in user_ids))
 
 
 def unread_piece(user):
     """How many of ``user``'s notifications are unread: a COUNT kept in the cache until one arrives
     or is read."""
     return fragments.Piece(
-        fragments.entry_key("unread", user.pk), (unread_generation(user.pk),),
+        fragments.entry_key("unread", user.pk), (unread_generation(user.pk), UNREAD_ALL),
         lambda: user.notifications.filter(read_at__isnull=True).count(), UNREAD_SECONDS,
     )
 

@@ -3,6 +3,7 @@
 from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
+from django.contrib.auth.forms import PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
 from .models import AccessRequest, Role, RoleAssignment, Unit, User
@@ -250,3 +251,27 @@ class AttachmentForm(forms.Form):
 
 class AttachmentWithdrawForm(forms.Form):
     reason = forms.CharField(label=_("Reason for withdrawing"), max_length=1000)
+
+
+class QueuedPasswordResetForm(PasswordResetForm):
+    """Django's "forgot password" form whose e-mail goes through the outbox: the request writes one
+    outbox row — the same work for a known and an unknown address, no lookup of the account and no
+    SMTP — and a task finds the accounts, makes Django's token and sends the link in each person's
+    language after the commit (``outbox.send_password_email``)."""
+
+    def save(self, domain_override=None, subject_template_name=None, email_template_name=None, use_https=False,
+             token_generator=None, from_email=None, request=None, html_email_template_name=None,
+             extra_email_context=None):
+        from django.contrib.sites.shortcuts import get_current_site
+        from django.db import transaction
+
+        from .outbox import queue_password_email
+
+        if domain_override:
+            domain = site_name = domain_override
+        else:
+            site = get_current_site(request)
+            domain, site_name = site.domain, site.name
+        with transaction.atomic():
+            queue_password_email(email=self.cleaned_data["email"], domain=domain, site_name=site_name,
+                                 use_https=use_https)

@@ -139,6 +139,9 @@ class Unit(BaseModel):
     # committee, announcing the QMS conformant — and its certificate, added by who may edit the unit.
     attachment_types = ("pdf", "docx", "jpg", "jpeg", "png", "webp")
 
+    # What ``__str__`` reads, loaded with the row when a message shows it (qms_portal.notifications).
+    display_related = ()
+
     class Meta:
         ordering = ["path"]
         verbose_name = _("unit")
@@ -229,6 +232,8 @@ class Role(BaseModel):
     is_system = models.BooleanField(_("seeded role"), default=False, editable=False)
 
     history_m2m_fields = ("permissions",)
+    # What ``__str__`` reads, loaded with the row when a message shows it (qms_portal.notifications).
+    display_related = ()
 
     class Meta:
         ordering = ["name"]
@@ -297,6 +302,9 @@ class RoleAssignment(BaseModel):
 
     objects = RoleAssignmentManager()
 
+    # What ``__str__`` reads, loaded with the row when a message shows it (qms_portal.notifications).
+    display_related = ("user", "role", "unit")
+
     class Meta:
         ordering = ["unit__path", "role__name"]
         verbose_name = _("role assignment")
@@ -345,6 +353,9 @@ class AccessRequest(BaseModel):
     )
 
     unit_field = "unit"
+
+    # What ``__str__`` reads, loaded with the row when a message shows it (qms_portal.notifications).
+    display_related = ("role", "unit", "requester")
 
     class Meta:
         ordering = ["-created_at"]
@@ -467,6 +478,10 @@ class Notification(models.Model):
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
+    # Set while a worker sends this message's e-mail (``outbox.send_notification_email``): claimed
+    # in a short transaction, sent after the commit, then stamped ``emailed_at``; a failed send
+    # clears it again.
+    email_claimed_at = models.DateTimeField(null=True, blank=True)
     # Idempotency key: the same event never makes two notifications for one person.
     key = models.CharField(max_length=200, unique=True, null=True, blank=True)
 
@@ -571,14 +586,30 @@ class Job(models.Model):
 
 
 class ReminderClaim(models.Model):
-    """The unique row a reminder claims before it is sent: the same key is never sent twice."""
+    """One reminder, claimed before it is sent (``qms_portal.reminders.sweep``): the reminder
+    ``kind`` of the record ``object_id`` at ``stage`` ("30", "7", "overdue"…) for the ``due`` date.
+    The sweep inserts claims in bulk, ignoring conflicts, and reads back those that carry its own
+    ``run``; ``sent_at`` is set in the transaction that writes the messages, so claims of a run that
+    died before it are taken over by a later run. Purged after ``QMS_CLAIM_RETENTION_DAYS``."""
 
-    key = models.CharField(max_length=200, unique=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    kind = models.CharField(max_length=60, default="")
+    object_id = models.PositiveBigIntegerField(null=True)
+    stage = models.CharField(max_length=30, default="", blank=True)
+    due = models.DateField(null=True)
+    run = models.UUIDField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # Claims written before the columns above (free text, one per reminder): kept until purged.
+    key = models.CharField(max_length=200, unique=True, null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id", "stage", "due"], name="unique_reminder_claim"),
+        ]
+        indexes = [models.Index(fields=["kind", "run"], name="reminder_claim_run")]
 
     def __str__(self):
-        return self.key
-
+        return self.key or f"{self.kind}:{self.object_id}:{self.stage}:{self.due}"
 
 
 class NumberSequence(models.Model):

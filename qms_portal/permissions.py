@@ -388,6 +388,51 @@ def users_who_can(action, obj):
     return User.objects.filter(is_active=True).filter(q)
 
 
+def users_who_can_each(action, objects):
+    """``users_who_can`` for many objects of one model at once, in a bounded number of queries
+    whatever their number (for reminder sweeps): ``{obj.pk: [user, …]}``. The objects' units
+    (their ``unit_field``) should be loaded with them (``select_related``)."""
+    from collections import defaultdict
+
+    from django.contrib.auth import get_user_model
+
+    from .models import RoleAssignment
+
+    objects = list(objects)
+    if not objects:
+        return {}
+    User = get_user_model()
+    model = type(objects[0])
+    app_label, codename = _split(perm_name(model, action))
+    units = {obj.pk: unit_of(obj) for obj in objects}
+    paths = {path for unit in units.values() for path in ancestor_paths(unit.path)}
+    holders = defaultdict(set)  # unit path → {(user id, include_subunits, unit id)}
+    for user_id, path, unit_id, below in (
+        RoleAssignment.objects.filter(unit__is_active=True, unit__path__in=paths, user__is_active=True,
+                                      role__permissions__codename=codename,
+                                      role__permissions__content_type__app_label=app_label)
+        .values_list("user_id", "unit__path", "unit_id", "include_subunits").distinct()
+    ):
+        holders[path].add((user_id, below, unit_id))
+    granted = defaultdict(set)
+    table = grant_model(model)
+    if table is not None:
+        for obj_id, user_id in table.objects.filter(
+            content_object__in=[obj.pk for obj in objects], permission__codename=codename,
+            permission__content_type__app_label=app_label,
+        ).values_list("content_object_id", "user_id"):
+            granted[obj_id].add(user_id)
+    wanted = {}
+    for obj in objects:
+        unit = units[obj.pk]
+        ids = set(granted[obj.pk])
+        for path in ancestor_paths(unit.path):
+            ids |= {user_id for user_id, below, unit_id in holders[path] if below or unit_id == unit.pk}
+        wanted[obj.pk] = ids
+    people = User.objects.filter(is_active=True).in_bulk({pk for ids in wanted.values() for pk in ids})
+    return {pk: [people[user_id] for user_id in sorted(ids) if user_id in people] for pk, ids in wanted.items()}
+
+
 def unit_of(obj):
     """The unit a scoped object belongs to, following its ``unit_field``."""
     target = obj

@@ -4,14 +4,13 @@ Each service takes keyword-only arguments and an ``acting_user``, checks that us
 through ``permissions.can`` and records history with that user as the author.
 """
 
-from django.contrib.auth.forms import PasswordResetForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy, gettext_noop
 from django.utils.translation import gettext as _
 
-from . import permissions
+from . import outbox, permissions
 from .history import reason as fixed_reason
 from .models import AccessRequest, Notification, Role, RoleAssignment, Unit, User
 from .notifications import notify
@@ -146,36 +145,22 @@ def user_create(*, acting_user, username, full_name, email, primary_unit, positi
         user.set_unusable_password()
     save_tracked(user, acting_user)
     if send_set_password_link and user.email:
-        transaction.on_commit(lambda: user_send_password_link(acting_user=acting_user, user=user, request=request))
+        user_send_password_link(acting_user=acting_user, user=user, request=request)
     return user
 
 
-class _PasswordLinkForm(PasswordResetForm):
-    """Django's reset form mails every active user with that address *and a usable password* — so a new
-    person (no password yet) would get nothing. This one mails exactly the given person."""
-
-    def __init__(self, user):
-        super().__init__({"email": user.email})
-        self.user = user
-
-    def get_users(self, email):
-        return [self.user] if self.user.is_active and self.user.email else []
-
-
 def user_send_password_link(*, acting_user, user, request=None):
-    """E-mail the user Django's own password-setting link (the same as "forgot password")."""
-    form = _PasswordLinkForm(user)
-    if not form.is_valid():
-        return
-    with translation.override(user.language or None):  # the e-mail in the recipient's language
-        form.save(
-            request=request,
-            domain_override=None if request else _site_domain(),
-            # without a request (imports, commands, tasks) the site address says which scheme to use
-            use_https=request.is_secure() if request else _site_url().startswith("https://"),
-            email_template_name="registration/password_reset_email.txt",
-            subject_template_name="registration/password_reset_subject.txt",
-        )
+    """E-mail the user Django's own password-setting link (the same as "forgot password"), in their
+    language. Only an outbox row is written here; the e-mail is built and sent by a task after the
+    commit (``outbox.send_password_email``)."""
+    if not (user.is_active and user.email):
+        return None
+    return outbox.queue_password_email(
+        user_id=user.pk,
+        domain=request.get_host() if request else _site_domain(),
+        # without a request (imports, commands, tasks) the site address says which scheme to use
+        use_https=request.is_secure() if request else _site_url().startswith("https://"),
+    )
 
 
 def _site_url():

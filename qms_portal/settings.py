@@ -308,6 +308,8 @@ if env("EMAIL_HOST"):
     EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
     EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+    # A mail server that hangs must not hold a worker (nor an e-mail claim) forever.
+    EMAIL_TIMEOUT = int(env("EMAIL_TIMEOUT", 30))
 else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = str(VAR_DIR / "mail")
@@ -375,6 +377,15 @@ QMS_PENDING_REMINDER_DAYS = int(env("QMS_PENDING_REMINDER_DAYS", 3))
 QMS_ACK_REMINDER_DAYS = int(env("QMS_ACK_REMINDER_DAYS", 7))
 # The hour (local time) when daily digests go out.
 QMS_DIGEST_HOUR = int(env("QMS_DIGEST_HOUR", 7))
+# Retention: dispatched outbox rows and notifications read more than this many days ago are
+# deleted by the nightly purge (qms_portal.outbox.purge); unread notifications are kept.
+QMS_RETENTION_DAYS = int(env("QMS_RETENTION_DAYS", 90))
+# Reminder claims are kept this long: a record still due after it is reminded once more.
+QMS_CLAIM_RETENTION_DAYS = int(env("QMS_CLAIM_RETENTION_DAYS", 365))
+# A reminder sweep's claims left unsent this long (the worker died) are taken over by the next run.
+QMS_SWEEP_STALE_SECONDS = int(env("QMS_SWEEP_STALE_SECONDS", 3600))
+# An e-mail claimed by a worker and not sent after this long (the worker died) is queued again.
+QMS_EMAIL_CLAIM_SECONDS = int(env("QMS_EMAIL_CLAIM_SECONDS", 900))
 QMS_SITE_URL = env("QMS_SITE_URL", "http://127.0.0.1:8000")
 QMS_PAGE_SIZE = 25
 # Token pages for people without an account (/p/<token>/): requests per minute allowed from one

@@ -3,28 +3,35 @@
 from celery import shared_task
 from django.conf import settings
 
-from . import jobs, notifications, reminders
+from . import jobs, outbox, reminders
 
 
 @shared_task(name="qms_portal.tasks.send_notification_email", autoretry_for=(OSError,), retry_backoff=True,
              max_retries=5)
 def send_notification_email(notification_id):
-    return notifications.send_notification_email(notification_id)
+    return outbox.send_notification_email(notification_id)
 
 
-@shared_task(name="qms_portal.tasks.send_daily_digests")
+@shared_task(name="qms_portal.tasks.send_password_email", autoretry_for=(OSError,), retry_backoff=True,
+             max_retries=5)
+def send_password_email(**kwargs):
+    return outbox.send_password_email(**kwargs)
+
+
+@shared_task(name="qms_portal.tasks.send_daily_digests", autoretry_for=(OSError,), retry_backoff=True,
+             max_retries=5)
 def send_daily_digests():
-    return notifications.send_daily_digests()
+    return outbox.send_daily_digests()
 
 
 @shared_task(name="qms_portal.tasks.remind_pending_transitions")
 def remind_pending_transitions():
-    return reminders.remind_pending_transitions()
+    return reminders.remind_pending_transitions().messages
 
 
 @shared_task(name="qms_portal.tasks.outbox_flush")
 def outbox_flush():
-    return notifications.flush_outbox()
+    return outbox.flush_outbox()
 
 
 # A job stops (and fails with a message) after QMS_JOB_TIME_LIMIT seconds; a minute later the pool
@@ -43,3 +50,8 @@ def recover_stalled_jobs():
 @shared_task(name="qms_portal.tasks.purge_jobs")
 def purge_jobs():
     return jobs.jobs_purge()
+
+
+@shared_task(name="qms_portal.tasks.purge")
+def purge():
+    return outbox.purge()

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponse
 from django.urls import include, path
 
+from .forms import QueuedPasswordResetForm
 from .views import access, attachments, history, home, jobs, people, public, roles, units
 
 handler400 = "qms_portal.views.errors.bad_request"
@@ -38,7 +39,7 @@ accounts = [
     path("password-change/", PasswordChangeView.as_view(), name="password_change"),
     path("password-change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("password-reset/", auth_views.PasswordResetView.as_view(
-        email_template_name="registration/password_reset_email.txt",
+        form_class=QueuedPasswordResetForm, email_template_name="registration/password_reset_email.txt",
         subject_template_name="registration/password_reset_subject.txt"), name="password_reset"),
     path("password-reset/done/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path("reset/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),

@@ -33,11 +33,11 @@ def _empty_cache(_process_cache):
     coverage counts or page fragments must not outlive their test. Outages a test caused (of the
     cache, of the broker) are forgotten too."""
     from qms_portal import cache as portal_cache
-    from qms_portal import notifications
+    from qms_portal import outbox
 
     cache.clear()
     portal_cache.reset()
-    notifications._broker.down_until = 0.0
+    outbox._broker.down_until = 0.0
     yield
 
 

@@ -87,11 +87,18 @@ class DocumentsScale(ScaleBuilder):
                             help="Revisions in all, at least one per document (default 40000).")
         parser.add_argument("--acknowledgements", type=int, default=100000,
                             help="Read-and-acknowledge rows over the effective revisions (default 100000; 0: none).")
+        parser.add_argument("--due-acknowledgements", type=int, default=None,
+                            help="About how many of them are left unacknowledged, for the acknowledgement "
+                                 "reminder's sweep (default: 30 %%). E.g. --acknowledgements 150000 "
+                                 "--due-acknowledgements 100000 for the bench's sweep at 100k due rows.")
 
     def check(self, options):
         documents, revisions, acks = options["documents"], options["revisions"], options["acknowledgements"]
         if min(documents, revisions, acks) < 0:
             raise ValueError("--documents, --revisions and --acknowledgements cannot be negative.")
+        due = options.get("due_acknowledgements")
+        if due is not None and not 0 <= due <= acks:
+            raise ValueError("--due-acknowledgements must be between 0 and --acknowledgements.")
         if documents and revisions < documents:
             raise ValueError("--revisions must be at least --documents: every document has a first revision.")
         if documents and not options["users"]:
@@ -100,7 +107,7 @@ class DocumentsScale(ScaleBuilder):
     def build(self, *, root, options, acting_user):
         return build_documents(root=root, documents=options["documents"], revisions=options["revisions"],
                                acknowledgements=options["acknowledgements"], rng=random.Random(2027),
-                               acting_user=acting_user)
+                               acting_user=acting_user, due_acknowledgements=options.get("due_acknowledgements"))
 
     def describe(self, summary):
         if not summary["documents"]:

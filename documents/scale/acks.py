@@ -8,12 +8,15 @@ from .plan import ACKNOWLEDGED_SHARE, aware
 S = Revision.Status
 
 
-def acknowledgements(plans, showcase, total, people, subtree, everyone, rng, now):
+def acknowledgements(plans, showcase, total, people, subtree, everyone, rng, now, due=None):
     """``total`` rows over the effective revisions: the showcase's to the whole province (up to a
     quarter of ``total``), the others to people of the owning unit and below, in proportion to how
-    many work there. Exactly ``total`` unless there are not that many (revision, person) pairs."""
+    many work there. Exactly ``total`` unless there are not that many (revision, person) pairs.
+    About 70 % are acknowledged; with ``due``, about ``due`` rows are not (the acknowledgement
+    reminder's sweep finds those assigned more than a week ago)."""
     if total <= 0:
         return []
+    acknowledged_share = ACKNOWLEDGED_SHARE if due is None else max(0.0, 1.0 - due / total)
     effective = [p for p in plans if p["current"] is not None and p["current"].status == S.EFFECTIVE]
     if not effective:
         return []
@@ -70,7 +73,7 @@ def acknowledgements(plans, showcase, total, people, subtree, everyone, rng, now
         for index in indices:
             pk, unit_id, _name = people[index]
             done = None
-            if rng.random() < ACKNOWLEDGED_SHARE:
+            if rng.random() < acknowledged_share:
                 done = assigned + timedelta(seconds=rng.randint(3600, min(span, 60 * 86400)) if span > 3600 else 60)
             row = Acknowledgement(revision_id=revision.pk, user_id=pk, unit_id=unit_id, acknowledged_at=done,
                                   created_at=assigned)

@@ -28,7 +28,7 @@ SIGNED_PATH = ("submit", "accept", "approve")
 
 @transaction.atomic
 def build_documents(*, root, documents=10000, revisions=40000, acknowledgements=100000, rng=None, acting_user=None,
-                    legal_documents=None, showcase_sections=SHOWCASE_SECTIONS):
+                    legal_documents=None, showcase_sections=SHOWCASE_SECTIONS, due_acknowledgements=None):
     """Fill the documents area under ``root`` (see the package docstring). Returns a summary with the
     counts, the showcase document and revision, and the time taken per stage."""
     started = time.perf_counter()
@@ -57,7 +57,8 @@ def build_documents(*, root, documents=10000, revisions=40000, acknowledgements=
     stage("steps, clauses, legal basis, signatures", link_clauses, s, plans, showcase)
     stage("steps, clauses, legal basis, signatures", cite_legal_basis, s, plans, showcase)
     stage("steps, clauses, legal basis, signatures", sign_current_revisions, s, plans)
-    acks = stage("acknowledgements", insert_acknowledgements, s, plans, showcase, acknowledgements)
+    acks = stage("acknowledgements", insert_acknowledgements, s, plans, showcase, acknowledgements,
+                 due=due_acknowledgements)
 
     summary.update({
         "documents": len(docs), "revisions": len(rows), "acknowledgements": len(acks), "steps": len(steps),
@@ -257,9 +258,10 @@ def sign_current_revisions(s, plans):
     TransitionRecord.objects.bulk_create(records, batch_size=1000)
 
 
-def insert_acknowledgements(s, plans, showcase, total):
-    """The acknowledgements (``acks.py``); the showcase is distributed to the whole tree."""
-    acks = plan_acknowledgements(plans, showcase, total, s.people, s.subtree, s.everyone, s.rng, s.now)
+def insert_acknowledgements(s, plans, showcase, total, due=None):
+    """The acknowledgements (``acks.py``); the showcase is distributed to the whole tree. ``due``:
+    about how many stay unacknowledged (by default 30 %)."""
+    acks = plan_acknowledgements(plans, showcase, total, s.people, s.subtree, s.everyone, s.rng, s.now, due=due)
     if showcase["current"] is not None:
         bulk_create_with_history([Distribution(document_id=showcase["document"].pk, unit_id=s.root.pk,
                                                created_at=showcase["current"].created_at)],

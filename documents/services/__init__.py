@@ -3,11 +3,11 @@
 from .content import docx_to_html, plain_text  # noqa: F401
 from .distribution import (  # noqa: F401
     acknowledgements_assign,
+    acknowledgements_remind,
     coverage,
     distribution_add,
     distribution_remove,
     recipients,
-    remind_unacknowledged,
     revision_acknowledge,
 )
 from .lifecycle import (  # noqa: F401
@@ -15,10 +15,10 @@ from .lifecycle import (  # noqa: F401
     affected_documents,
     change_request_create,
     change_request_transition,
+    documents_remind_reviews,
     legal_document_flag_citing,
     legal_document_save,
     periodic_review_record,
-    remind_periodic_reviews,
 )
 from .register import (  # noqa: F401
     document_allocate_code,

@@ -7,13 +7,16 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.db.models.functions import TruncDate
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from qms_portal.models import RoleAssignment
-from qms_portal.notifications import claim, notify
+from qms_portal.notifications import Ref, notify
 from qms_portal.permissions import ancestor_paths
+from qms_portal.reminders import sweep
 
 from ..cached import coverage, forget_acknowledgements  # noqa: F401 - coverage is a service too
 from ..models import Acknowledgement, Distribution, Revision
@@ -88,23 +91,21 @@ def distribution_remove(*, acting_user, entry):
     entry.delete()
 
 
-def remind_unacknowledged(now=None, days=None):
-    """Once, N days after a revision became effective, remind those who have not acknowledged it."""
+def acknowledgements_remind(*, now=None, days=None, batch_size=1000):
+    """``days`` after a revision was distributed to someone who has not acknowledged it yet, ONE
+    message to each such person listing every revision they still have to read (the core's
+    ``sweep``): once per acknowledgement, nothing twice when the task runs twice. Returns the
+    sweep's ``SweepResult`` (``.messages``, ``.claimed``…)."""
     now = now or timezone.now()
     days = settings.QMS_ACK_REMINDER_DAYS if days is None else days
-    sent = 0
     rows = Acknowledgement.objects.filter(
         acknowledged_at__isnull=True, created_at__lte=now - timedelta(days=days), user__is_active=True,
         revision__status=Revision.Status.EFFECTIVE,
-    ).select_related("user", "revision__document")
-    for row in rows.iterator(chunk_size=500):
-        key = f"ack-reminder:{row.pk}"
-        with transaction.atomic():
-            if not claim(key):
-                continue
-            notify([row.user], "acknowledge_overdue", params={"object": row.revision, "days": days},
-                   url=row.revision.document.get_absolute_url(), key=key)
-        sent += 1
-    return sent
-
-
+    ).only("pk", "user_id", "revision_id", "created_at")
+    return sweep(
+        rows, kind="acknowledgement_overdue", stage="overdue", due=TruncDate("created_at"),
+        recipients=lambda batch: {row.pk: [row.user_id] for row in batch},
+        item=lambda row: Ref(Revision, row.revision_id),
+        message="acknowledgements_overdue", params={"days": days}, url=reverse("home"), now=now,
+        batch_size=batch_size,
+    )

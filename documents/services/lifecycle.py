@@ -4,13 +4,16 @@ from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Case, Value, When
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
 from qms_portal.history import reason as reason_for
-from qms_portal.notifications import claim, notify
-from qms_portal.permissions import can, users_who_can
+from qms_portal.notifications import Item, notify, notify_grouped
+from qms_portal.permissions import can, users_who_can, users_who_can_each
+from qms_portal.reminders import sweep
 from qms_portal.workflow import Guard, Transition, Workflow, register
 
 from ..models import ChangeRequest, Document, LegalDocument, PeriodicReview, Revision
@@ -110,27 +113,26 @@ def periodic_review_record(*, acting_user, document, outcome, notes=""):
     return review
 
 
-def remind_periodic_reviews(today=None):
-    """30 and 7 days before the next review date, and when overdue: once each per review date."""
+def documents_remind_reviews(*, today=None, batch_size=1000):
+    """30 and 7 days before a document's next review date, and when it is overdue: once each per
+    review date, ONE message to each owner and reviewer listing every document due (the core's
+    ``sweep``). Returns the sweep's ``SweepResult``."""
     today = today or timezone.localdate()
-    sent = 0
-    due = Document.objects.filter(is_withdrawn=False, next_review_date__lte=today + timedelta(days=30)).select_related(
-        "process_owner")
-    for document in due.iterator(chunk_size=200):
-        left = (document.next_review_date - today).days
-        stage = "overdue" if left < 0 else ("7" if left <= 7 else "30")
-        key = f"review:{document.pk}:{document.next_review_date.isoformat()}:{stage}"
-        people = {document.process_owner_id: document.process_owner}
-        for user in users_who_can("documents.review_document", document):
-            people[user.pk] = user
-        with transaction.atomic():
-            if not claim(key):
-                continue
-            kind = "review_overdue" if stage == "overdue" else "review_due"
-            notify(people.values(), kind, params={"object": document, "date": document.next_review_date},
-                   url=document.get_absolute_url(), key=key)
-        sent += 1
-    return sent
+    due = Document.objects.filter(is_withdrawn=False, next_review_date__lte=today + timedelta(days=30))
+    stage = Case(When(next_review_date__lt=today, then=Value("overdue")),
+                 When(next_review_date__lte=today + timedelta(days=7), then=Value("7")), default=Value("30"))
+
+    def recipients(batch):
+        people = users_who_can_each("documents.review_document", batch)
+        return {d.pk: [d.process_owner, *(u for u in people.get(d.pk, ()) if u.pk != d.process_owner_id)]
+                for d in batch}
+
+    return sweep(
+        due, kind="review_due", stage=stage, due="next_review_date", recipients=recipients,
+        item=lambda d: Item(d, note=d.next_review_date), related=("unit", "process_owner"),
+        message="reviews_due", url=reverse("documents:register") + "?status=review_due",
+        now=timezone.now(), batch_size=batch_size,
+    )
 
 
 # --- Legal register ---------------------------------------------------------------------------
@@ -163,15 +165,20 @@ def affected_documents(legal):
 
 def legal_document_flag_citing(*, acting_user, legal):
     """A change of a legal document's status marks every effective document citing it "review
-    required" and tells the owners."""
+    required" and tells each owner ONCE, listing their documents ("36 documents need review")."""
+    owners = {}
     count = 0
     for document in affected_documents(legal):
         if not document.review_required:
             document.review_required = True
             _save(document, acting_user,
                   reason=reason_for(gettext_noop("Legal basis changed: %(number)s"), number=legal.number))
-        notify([document.process_owner], "legal_changed", params={"object": document, "legal": legal.number},
-               url=document.get_absolute_url(),
-               key=f"legal:{legal.pk}:{legal.status}:{legal.updated_at.isoformat()}:{document.pk}")
+        owners.setdefault(document.process_owner_id, (document.process_owner, []))[1].append(document)
         count += 1
+    notify_grouped(
+        "legal_review_required", {owner: documents for owner, documents in owners.values()},
+        params={"legal": legal.number, "status": LegalDocument.Status(legal.status).label},
+        url=reverse("documents:register") + "?status=review_required",
+        key=f"legal:{legal.pk}:{legal.status}:{legal.updated_at.isoformat()}",
+    )
     return count

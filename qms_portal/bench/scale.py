@@ -28,6 +28,7 @@ from ..models import (
     new_unit_key,
     nfc,
 )
+from ..notifications import stored_params
 from ..roles import ensure_system_roles
 
 BENCH_PASSWORD = "bench-pass-2026"
@@ -256,16 +257,16 @@ def build_scale(*, units=250, users=5000, prefix="PROV", parent=None, admin_user
     if reader is not None and notifications:
         for n in range(notifications):
             at = now - timedelta(hours=n * 5)
+            # Stored as the portal stores them (typed parameters, rendered for the reader).
             if requests and n % 3 == 0:
                 r = requests[n % len(requests)]
-                kind, params, url = "accessrequest_submitted", {"object": str(r)}, r.get_absolute_url()
+                kind, params, url = "accessrequest_submitted", {"object": r}, r.get_absolute_url()
             elif n % 3 == 1 and created_units:
                 unit = created_units[n % len(created_units)]
-                kind, params, url = "role_assigned", {"role": str(roles["staff"]), "unit": str(unit)}, \
-                    unit.get_absolute_url()
+                kind, params, url = "role_assigned", {"role": roles["staff"], "unit": unit}, unit.get_absolute_url()
             else:
                 kind, params, url = "transition_waiting", {"days": 3 + n % 9, "object": f"QT-{n:03d}"}, ""
-            messages.append(Notification(recipient=reader, kind=kind, params={k: str(v) for k, v in params.items()},
+            messages.append(Notification(recipient=reader, kind=kind, params=stored_params(params),
                                          url=url, created_at=at, read_at=None if n % 4 == 0 else at,
                                          emailed_at=at))
         Notification.objects.bulk_create(messages, batch_size=500)

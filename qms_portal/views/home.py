@@ -14,7 +14,7 @@ from .. import selectors, services
 from ..forms import PreferencesForm
 from ..models import Notification
 from ..mywork import sections_for
-from ..notifications import render_title
+from ..notifications import render_many
 from .generic import safe_url
 
 
@@ -29,7 +29,7 @@ class MyWorkView(TemplateView):
         ctx["waiting"] = selectors.access_requests_to_decide(user)
         ctx["my_requests"] = selectors.my_open_access_requests(user)
         unread = selectors.unread_notifications(user)
-        ctx["reminders"] = [(n, render_title(n)) for n in unread]
+        ctx["reminders"] = render_many(unread)
         ctx["sections"] = sections_for(user)
         return ctx
 
@@ -44,7 +44,7 @@ class InboxView(TemplateView):
             rows = rows.filter(read_at__isnull=True)
         page = Paginator(rows, 25).get_page(self.request.GET.get("page"))
         ctx["page_obj"] = page
-        ctx["items"] = [(n, render_title(n)) for n in page.object_list]
+        ctx["items"] = render_many(page.object_list)
         return ctx
 
 

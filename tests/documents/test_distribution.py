@@ -12,6 +12,7 @@ from documents import services
 from documents.models import Acknowledgement, Document, Revision
 from qms_portal import services as core
 from qms_portal.models import Notification
+from qms_portal.notifications import render
 from qms_portal.permissions import can
 from tests.documents.factories import (
     accept_all,
@@ -198,13 +199,34 @@ def test_reminders_go_once_to_those_who_have_not_acknowledged(ds):
     revision = document.current_revision
     services.revision_acknowledge(acting_user=ds.staff, revision=revision)
     now = timezone.now()
-    assert services.remind_unacknowledged(now=now + timedelta(days=6), days=7) == 0
-    assert services.remind_unacknowledged(now=now + timedelta(days=8), days=7) == len(dept_members(ds)) - 1
-    assert services.remind_unacknowledged(now=now + timedelta(days=8), days=7) == 0
-    assert services.remind_unacknowledged(now=now + timedelta(days=30), days=7) == 0
-    reminded = Notification.objects.filter(kind="acknowledge_overdue")
+    remind = services.acknowledgements_remind
+    assert remind(now=now + timedelta(days=6), days=7).messages == 0
+    assert remind(now=now + timedelta(days=8), days=7).messages == len(dept_members(ds)) - 1
+    assert remind(now=now + timedelta(days=8), days=7).messages == 0
+    assert remind(now=now + timedelta(days=30), days=7).messages == 0
+    reminded = Notification.objects.filter(kind="acknowledgements_overdue")
     assert set(reminded.values_list("recipient", flat=True)) == {u.pk for u in dept_members(ds) - {ds.staff}}
-    assert reminded.first().params["days"] == "7"
+    message = reminded.first()
+    assert message.params["days"] == 7
+    assert [ref["pk"] for ref in message.params["objects"]["$list"]] == [revision.pk]
+    assert render(message).title == "1 revision still to read and acknowledge"
+
+
+def test_each_person_gets_one_reminder_listing_every_revision_to_read(ds):
+    documents = [effective_document(ds, title=f"Quy trình {n}") for n in range(3)]
+    services.revision_acknowledge(acting_user=ds.staff, revision=documents[0].current_revision)
+    result = services.acknowledgements_remind(now=timezone.now() + timedelta(days=8), days=7)
+    members = dept_members(ds)
+    assert result.claimed == 3 * len(members) - 1
+    assert result.messages == len(members)
+    staff = Notification.objects.get(kind="acknowledgements_overdue", recipient=ds.staff)
+    assert staff.params["count"] == 2
+    rendered = render(staff)
+    assert rendered.title == "2 revisions still to read and acknowledge"
+    assert sorted(label for label, _url, _note in rendered.items) == sorted(
+        str(d.current_revision) for d in documents[1:])
+    other = Notification.objects.get(kind="acknowledgements_overdue", recipient=ds.reviewer1)
+    assert render(other).title == "3 revisions still to read and acknowledge"
 
 
 def test_no_reminder_for_a_superseded_revision(ds):
@@ -212,9 +234,10 @@ def test_no_reminder_for_a_superseded_revision(ds):
     next_revision(ds, document)
     later = timezone.now() + timedelta(days=8)
     # only the acknowledgements of the new, effective revision are reminded
-    assert services.remind_unacknowledged(now=later, days=7) == len(dept_members(ds))
-    objects = {n.params["object"] for n in Notification.objects.filter(kind="acknowledge_overdue")}
-    assert objects == {f"{document.code} rev. 02"}
+    assert services.acknowledgements_remind(now=later, days=7).messages == len(dept_members(ds))
+    titles = {label for n in Notification.objects.filter(kind="acknowledgements_overdue")
+              for label, _url, _note in render(n).items}
+    assert titles == {f"{document.code} rev. 02"}
 
 
 # --- A recipient from another unit --------------------------------------------------------------
@@ -275,3 +298,34 @@ def test_a_recipient_without_any_role_can_still_read_and_acknowledge(ds, client_
     listed = client.get("/documents/", {"status": "all"})
     assert listed.status_code == 200
     assert listed_codes(listed) == [document.code]
+
+
+def _sweep_queries(ds, now):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        result = services.acknowledgements_remind(now=now, days=7)
+    return result, [q["sql"] for q in captured.captured_queries]
+
+
+def test_the_acknowledgement_sweep_makes_as_many_queries_for_many_due_rows_as_for_a_few(ds):
+    """The sweep's queries do not grow with the rows due (one batch here): 2 documents, then 6."""
+    now = timezone.now() + timedelta(days=8)
+    for n in range(2):
+        effective_document(ds, title=f"Quy trình A{n}")
+    few, few_sql = _sweep_queries(ds, now)
+    Notification.objects.all().delete()
+    from qms_portal.models import ReminderClaim
+
+    ReminderClaim.objects.all().delete()
+    for n in range(4):
+        effective_document(ds, title=f"Quy trình B{n}")
+    many, many_sql = _sweep_queries(ds, now)
+    members = len(dept_members(ds))
+    assert (few.claimed, many.claimed) == (2 * members, 6 * members)
+    assert few.messages == many.messages == members
+    assert len(many_sql) == len(few_sql), "\n".join(many_sql)
+    # the rows are read without the revisions' long texts (a 20-page procedure weighs 100 KB or more)
+    reads = [sql for sql in many_sql if sql.startswith("SELECT") and "documents_acknowledgement" in sql]
+    assert reads and not any('"documents_revision"."content"' in sql for sql in reads), reads

@@ -5,13 +5,17 @@ from datetime import timedelta
 
 import pytest
 from dateutil.relativedelta import relativedelta
+from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from documents import services
 from documents.models import ChangeRequest, Document, LegalDocument, PeriodicReview, Revision
 from qms_portal.models import Notification
+from qms_portal.notifications import render
+from qms_portal.outbox import send_notification_email
 from qms_portal.permissions import can
 from qms_portal.workflow import TransitionError
 from tests.documents.factories import (
@@ -189,7 +193,10 @@ class TestPeriodicReviewReminders:
     def test_reminders_at_30_and_7_days_and_when_overdue_once_each(self, ds):
         document = effective_document(ds)
         due = document.next_review_date
-        sweep = services.remind_periodic_reviews
+
+        def sweep(today):
+            return services.documents_remind_reviews(today=today).claimed
+
         assert sweep(today=due - timedelta(days=31)) == 0
         assert sweep(today=due - timedelta(days=30)) == 1
         assert sweep(today=due - timedelta(days=30)) == 0  # beat fired twice
@@ -200,31 +207,46 @@ class TestPeriodicReviewReminders:
         assert sweep(today=due + timedelta(days=1)) == 1
         assert sweep(today=due + timedelta(days=9)) == 0
         people = {ds.approver.pk, ds.author.pk}  # the process owner and who may record the review
-        assert Notification.objects.filter(kind="review_due").count() == 2 * len(people)
-        assert recipients_of("review_due") == people
-        assert Notification.objects.filter(kind="review_overdue").count() == len(people)
-        assert recipients_of("review_overdue") == people
+        assert Notification.objects.filter(kind="reviews_due").count() == 3 * len(people)
+        assert recipients_of("reviews_due") == people
+        message = Notification.objects.filter(kind="reviews_due").first()
+        rendered = render(message)
+        assert rendered.title == "Periodic review due for 1 document"
+        assert rendered.items == [(str(document), document.get_absolute_url(), date_format(due, "DATE_FORMAT"))]
+        assert message.url == reverse("documents:register") + "?status=review_due"
+
+    def test_an_owner_of_many_documents_gets_one_message_listing_them(self, ds):
+        documents = [effective_document(ds, title=f"Quy trình {n}") for n in range(4)]
+        due = max(d.next_review_date for d in documents)
+        result = services.documents_remind_reviews(today=due + timedelta(days=1))
+        assert (result.claimed, result.messages) == (4, 2)
+        for user in (ds.approver, ds.author):
+            [message] = Notification.objects.filter(kind="reviews_due", recipient=user)
+            assert render(message).title == "Periodic review due for 4 documents"
+            assert sorted(ref["pk"] for ref in message.params["objects"]["$list"]) == sorted(d.pk for d in documents)
 
     def test_a_late_first_sweep_sends_the_stage_it_finds(self, ds):
+        from qms_portal.models import ReminderClaim
+
         document = effective_document(ds)
-        assert services.remind_periodic_reviews(today=document.next_review_date + timedelta(days=100)) == 1
-        assert not Notification.objects.filter(kind="review_due").exists()
-        assert Notification.objects.filter(kind="review_overdue").exists()
+        assert services.documents_remind_reviews(today=document.next_review_date + timedelta(days=100)).claimed == 1
+        assert list(ReminderClaim.objects.values_list("kind", "object_id", "stage", "due")) == [
+            ("review_due", document.pk, "overdue", document.next_review_date)]
 
     def test_a_new_review_date_starts_a_new_round(self, ds):
         document = effective_document(ds, review_months=1, effective_date=timezone.localdate() - timedelta(days=20))
         due = document.next_review_date
-        assert services.remind_periodic_reviews(today=due - timedelta(days=7)) == 1
+        assert services.documents_remind_reviews(today=due - timedelta(days=7)).claimed == 1
         services.periodic_review_record(acting_user=ds.approver, document=document, outcome="valid")
         new_due = Document.objects.get(pk=document.pk).next_review_date
         assert new_due != due
-        assert services.remind_periodic_reviews(today=new_due - timedelta(days=7)) == 1
+        assert services.documents_remind_reviews(today=new_due - timedelta(days=7)).claimed == 1
 
     def test_withdrawn_documents_are_not_reminded(self, ds):
         document = effective_document(ds)
         services.revision_transition(acting_user=ds.author, revision=document.current_revision, name="withdraw",
                                      reason="Bãi bỏ")
-        assert services.remind_periodic_reviews(today=document.next_review_date + timedelta(days=1)) == 0
+        assert services.documents_remind_reviews(today=document.next_review_date + timedelta(days=1)).claimed == 0
 
 
 # --- Legal register -----------------------------------------------------------------------------
@@ -244,17 +266,39 @@ class TestLegalRegister:
                                      replaced_by=legal(number="25/2025/QĐ-TTg"))
         flagged = set(Document.objects.filter(review_required=True).values_list("pk", flat=True))
         assert flagged == {citing.pk}
-        message = Notification.objects.get(kind="legal_changed")
+        message = Notification.objects.get(kind="legal_review_required")
         assert (message.recipient, message.params["legal"]) == (citing.process_owner, "19/2014/QĐ-TTg")
-        assert message.url == citing.get_absolute_url()
+        assert message.url == reverse("documents:register") + "?status=review_required"
+        assert render(message).title == "1 document needs review: 19/2014/QĐ-TTg is now Replaced"
+        assert render(message).items == [(str(citing), citing.get_absolute_url(), "")]
         assert not_citing.pk not in flagged and draft_citing.pk not in flagged
+
+    def test_an_owner_citing_it_in_many_documents_gets_one_message_listing_them(self, ds):
+        law = legal(number="19/2014/QĐ-TTg")
+        citing = [effective_document(ds, legal_refs=[law], title=f"Quy trình {n}") for n in range(5)]
+        mail.outbox.clear()
+        services.legal_document_save(acting_user=make_superuser(), legal=law, status=LegalDocument.Status.REPLACED)
+        [message] = Notification.objects.filter(kind="legal_review_required")
+        assert message.recipient == citing[0].process_owner
+        rendered = render(message)
+        assert rendered.title == "5 documents need review: 19/2014/QĐ-TTg is now Replaced"
+        assert sorted(label for label, _url, _note in rendered.items) == sorted(str(d) for d in citing)
+        # the e-mail lists them too, once
+        send_notification_email(message.pk)
+        [email] = mail.outbox
+        assert email.subject == rendered.title
+        assert all(str(d) in email.body for d in citing)
+        # saving the same status again flags nothing new and sends nothing new
+        services.legal_document_save(acting_user=make_superuser(), legal=LegalDocument.objects.get(pk=law.pk),
+                                     title="Quyết định đã được thay thế")
+        assert Notification.objects.filter(kind="legal_review_required").count() == 1
 
     def test_saving_without_a_status_change_flags_nothing(self, ds):
         law = legal()
         document = effective_document(ds, legal_refs=[law])
         services.legal_document_save(acting_user=make_superuser(), legal=law, title="Tên mới của quyết định")
         assert not Document.objects.get(pk=document.pk).review_required
-        assert not Notification.objects.filter(kind="legal_changed").exists()
+        assert not Notification.objects.filter(kind="legal_review_required").exists()
 
     def test_a_superseded_revision_citing_it_does_not_count(self, ds):
         law = legal()

@@ -230,3 +230,34 @@ def test_bench_answers_200_on_every_page_including_the_documents_ones_and_writes
     download = pdf["download"]
     assert download["status"] == 200 and download["p95_ms"] >= download["p50_ms"] > 0 and download["queries"] > 0
     assert "first render" in table and "cached download" in table
+
+
+def test_seed_scale_leaves_as_many_acknowledgements_due_as_asked_and_the_bench_sweeps_them(tmp_path):
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    from qms_portal.models import Notification, ReminderClaim
+
+    _seed(acknowledgements=400, **{"due-acknowledgements": 300})
+    unread = Acknowledgement.objects.filter(acknowledged_at__isnull=True).count()
+    assert 240 <= unread <= 360  # about 300
+    due = Acknowledgement.objects.filter(
+        acknowledged_at__isnull=True, user__is_active=True, revision__status=S.EFFECTIVE,
+        created_at__lte=timezone.now() - timedelta(days=settings.QMS_ACK_REMINDER_DAYS)).count()
+
+    target = tmp_path / "bench.json"
+    out = io.StringIO()
+    call_command("bench", "--runs", "1", "--warmup", "0", "--pdf-renders", "0", "--output", str(target), stdout=out)
+    sweep = json.loads(target.read_text(encoding="utf-8"))["extras"]["documents"]["sweep"]
+    assert sweep["due_rows"] == due > 0
+    assert sweep["claimed"] == due
+    people = Acknowledgement.objects.filter(acknowledged_at__isnull=True).values("user").distinct().count()
+    assert 0 < sweep["messages"] <= people  # one message per person, whatever their number of rows
+    assert sweep["emails_sent"] == sweep["emails_queued"] > 0
+    assert sweep["sweep_s"] > 0 and sweep["peak_rss_mb"] > 0
+    assert "acknowledgement reminder sweep" in out.getvalue() and "messages (one per person)" in out.getvalue()
+    # the bench cleans up after itself: the next run finds the same rows due
+    assert not ReminderClaim.objects.exists()
+    assert not Notification.objects.filter(kind="acknowledgements_overdue").exists()

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from qms_portal import services
 from qms_portal.bench.scale import build_scale
+from qms_portal.notifications import notify
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -43,6 +44,9 @@ def _small(prefix):
         acting_user=tree.ward1_staff, role=tree.roles["document_controller"], unit=tree.ward1,
         include_subunits=False, justification="ISO secretary of the ward",
     )
+    # A message of each kind the grown inbox holds: a page of messages loads the rows they refer to
+    # with one query per model, so the same models must be on the page at both sizes.
+    notify([tree.admin], "role_assigned", params={"role": tree.roles["staff"], "unit": tree.ward1})
     return tree
 
 

@@ -5,7 +5,7 @@ import pytest
 from django.core import mail
 from django.utils import translation
 
-from qms_portal import notifications, services
+from qms_portal import notifications, outbox, services
 from qms_portal.celery import app
 from qms_portal.models import Notification, OutboxMessage, User
 from qms_portal.notifications import KINDS, flush_outbox, notify, send_daily_digests, send_notification_email
@@ -20,8 +20,10 @@ def set_mode(user, mode, **fields):
 
 
 def tell(users, unit, key=None):
-    return notify(users, "role_assigned", params={"role": "Staff member", "unit": unit}, url="/admin/units/1/",
-                  key=key)
+    from qms_portal.models import Role
+
+    return notify(users, "role_assigned", params={"role": Role.objects.get(code="staff"), "unit": unit},
+                  url="/admin/units/1/", key=key)
 
 
 def test_notify_writes_inbox_rows_and_one_outbox_message_per_immediate_recipient(tree):
@@ -57,7 +59,7 @@ def test_the_email_goes_out_after_the_commit_in_the_recipients_language(tree, dj
         [notification] = tell([staff], tree.ward1.code)
         assert mail.outbox == []  # not before the commit
     # the e-mail's dispatch (the others renew the recipient's cached unread count)
-    assert [c for c in callbacks if c.__qualname__.startswith("notify.")]
+    assert [c for c in callbacks if c.__qualname__.startswith("write.")]
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == [staff.email]
@@ -162,7 +164,7 @@ def test_a_message_survives_a_broker_outage_and_the_flush_delivers_it(tree, brok
     assert message.attempts == 1
     assert notifications.dispatch(message.pk) is False  # within BROKER_RETRY_AFTER: not even tried
     assert OutboxMessage.objects.get().attempts == 1
-    notifications._broker.down_until = 0.0  # … and once it has passed, tried again
+    outbox._broker.down_until = 0.0  # … and once it has passed, tried again
     assert notifications.dispatch(message.pk) is False
     assert time.monotonic() - started < 10  # a dead broker must not hang the request
     message.refresh_from_db()

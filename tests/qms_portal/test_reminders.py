@@ -11,10 +11,12 @@ from urllib.parse import quote
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.urls import reverse
 from django.utils import timezone
 
 from qms_portal import services
 from qms_portal.models import Notification, ReminderClaim
+from qms_portal.notifications import render
 from qms_portal.reminders import remind_pending_transitions
 from tests import factories
 from tests.helpers import need
@@ -31,7 +33,12 @@ def pending_request(tree, requester=None):
 
 
 def waiting(**filters):
-    return Notification.objects.filter(kind="transition_waiting", **filters)
+    return Notification.objects.filter(kind="transitions_waiting", **filters)
+
+
+def listed(notification):
+    """The (model, pk) of the records a grouped message lists."""
+    return [(ref["$ref"], ref["pk"]) for ref in notification.params["objects"]["$list"]]
 
 
 @pytest.fixture
@@ -48,27 +55,44 @@ class TestPendingReminders:
     def test_each_decider_gets_one_reminder_and_the_requester_none(self, tree, deciders):
         request = pending_request(tree, requester=tree.ward1_mr)
         later = timezone.now() + timedelta(days=DAYS, hours=1)
-        assert remind_pending_transitions(now=later) == 2
+        result = remind_pending_transitions(now=later)
+        assert (result.claimed, result.messages) == (1, 2)
         assert sorted(n.recipient_id for n in waiting()) == sorted(u.pk for u in deciders)
         assert not waiting(recipient=tree.ward1_mr).exists()
         assert not waiting(recipient=tree.ward1_staff).exists()
         n = waiting().first()
-        assert n.url == request.get_absolute_url()
-        assert n.params["days"] == str(DAYS)
+        assert n.url == reverse("home")
+        assert n.params["days"] == DAYS and n.params["count"] == 1
+        assert listed(n) == [("qms_portal.accessrequest", request.pk)]
+        rendered = render(n)
+        assert rendered.title == "1 record waits for your decision"
+        assert rendered.items[0][1] == request.get_absolute_url()
+
+    def test_every_waiting_record_is_listed_in_one_message_per_person(self, tree, deciders):
+        first = pending_request(tree, requester=tree.ward1_mr)
+        second = services.access_request_create(
+            acting_user=tree.ward1_mr, role=tree.roles["internal_auditor"], unit=tree.ward1, include_subunits=False,
+            justification="I audit the ward.")
+        result = remind_pending_transitions(now=timezone.now() + timedelta(days=DAYS, hours=1))
+        assert (result.claimed, result.messages) == (2, 2)
+        for user in deciders:
+            [n] = waiting(recipient=user)
+            assert sorted(pk for _, pk in listed(n)) == sorted([first.pk, second.pk])
+            assert render(n).title == "2 records wait for your decision"
 
     def test_a_second_sweep_and_a_late_sweep_send_nothing_new(self, tree, deciders):
         pending_request(tree, requester=tree.ward1_mr)
         later = timezone.now() + timedelta(days=DAYS, hours=1)
-        assert remind_pending_transitions(now=later) == 2
-        assert remind_pending_transitions(now=later) == 0
-        assert remind_pending_transitions(now=later + timedelta(days=10)) == 0
+        assert remind_pending_transitions(now=later).messages == 2
+        assert remind_pending_transitions(now=later).messages == 0
+        assert remind_pending_transitions(now=later + timedelta(days=10)).messages == 0
         assert waiting().count() == 2
         for user in deciders:
             assert waiting(recipient=user).count() == 1
 
     def test_a_request_newer_than_the_window_is_not_reminded(self, tree, deciders):
         pending_request(tree, requester=tree.ward1_mr)
-        assert remind_pending_transitions(now=timezone.now() + timedelta(days=DAYS) - timedelta(hours=1)) == 0
+        assert remind_pending_transitions(now=timezone.now() + timedelta(days=DAYS) - timedelta(hours=1)).messages == 0
         assert not waiting().exists()
         assert not ReminderClaim.objects.exists()
 
@@ -76,21 +100,33 @@ class TestPendingReminders:
         request = pending_request(tree)
         services.access_request_transition(acting_user=tree.ward1_mr, access_request=request, name="reject",
                                            reason="Not needed.")
-        assert remind_pending_transitions(now=timezone.now() + timedelta(days=DAYS + 5)) == 0
+        assert remind_pending_transitions(now=timezone.now() + timedelta(days=DAYS + 5)).messages == 0
         assert not waiting().exists()
 
-    def test_each_reminder_is_claimed_with_a_key_naming_record_state_and_person(self, tree, deciders):
+    def test_the_claim_names_record_state_and_the_day_it_entered_the_state(self, tree, deciders):
         request = pending_request(tree, requester=tree.ward1_mr)
         remind_pending_transitions(now=timezone.now() + timedelta(days=DAYS, hours=1))
-        keys = set(ReminderClaim.objects.values_list("key", flat=True))
-        assert len(keys) == 2
-        prefix = f"waiting:qms_portal.accessrequest:{request.pk}:pending:"
-        assert all(k.startswith(prefix) for k in keys)
-        assert {k.rsplit(":", 1)[1] for k in keys} == {str(u.pk) for u in deciders}
-        # a reminder already claimed (a sweep that died after claiming) is not sent again
-        ReminderClaim.objects.filter(key__endswith=f":{deciders[0].pk}").delete()
-        Notification.objects.filter(kind="transition_waiting").delete()
-        assert remind_pending_transitions(now=timezone.now() + timedelta(days=DAYS, hours=2)) == 1
+        [claim] = ReminderClaim.objects.all()
+        assert (claim.kind, claim.object_id, claim.stage, claim.due) == (
+            "waiting:qms_portal.accessrequest", request.pk, "pending", timezone.localdate(request.created_at))
+        assert claim.sent_at is not None
+
+    def test_claims_of_a_run_that_died_are_sent_by_a_later_run_once(self, tree, deciders):
+        pending_request(tree, requester=tree.ward1_mr)
+        later = timezone.now() + timedelta(days=DAYS, hours=1)
+        remind_pending_transitions(now=later)
+        # as if the run had died after claiming, before writing its messages
+        Notification.objects.filter(kind="transitions_waiting").delete()
+        ReminderClaim.objects.update(run=uuid.uuid4(), sent_at=None, created_at=later)
+        # a run started while the other may still be running leaves its claims alone
+        soon = later + timedelta(seconds=settings.QMS_SWEEP_STALE_SECONDS - 60)
+        assert remind_pending_transitions(now=soon).messages == 0
+        # a run after the claims went stale sends them, once
+        late = later + timedelta(seconds=settings.QMS_SWEEP_STALE_SECONDS + 60)
+        assert remind_pending_transitions(now=late).messages == 2
+        assert remind_pending_transitions(now=late).messages == 0
+        assert waiting().count() == 2
+        assert ReminderClaim.objects.get().sent_at is not None
 
 
 def _database_url(settings_dict):
@@ -159,7 +195,7 @@ def test_a_real_worker_sends_the_reminder_and_its_email(tmp_path):
     assert done, f"no e-mailed reminder within 30 s; worker output:\n{output[-4000:]}"
     rows = list(waiting())
     assert len(rows) == 2
-    assert all(n.url == request.get_absolute_url() for n in rows)
+    assert all(n.params["objects"]["$list"][0]["pk"] == request.pk for n in rows)
     assert not waiting(recipient=tree.ward1_staff).exists()
     mails = list((tmp_path / "mail").glob("*.log"))
     assert mails, "the worker wrote no e-mail file"

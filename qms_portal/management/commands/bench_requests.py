@@ -8,7 +8,7 @@ from django.test import Client
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from qms_portal import notifications
+from qms_portal import notifications, outbox
 from qms_portal.models import Job, OutboxMessage, User
 
 
@@ -38,8 +38,8 @@ class Command(BaseCommand):
         hosts = list(settings.ALLOWED_HOSTS)
         test_host = nullcontext() if "testserver" in hosts else override_settings(ALLOWED_HOSTS=[*hosts, "testserver"])
         results = []
-        original = notifications.dispatch
-        notifications.dispatch = lambda message_id: False  # queued, never sent
+        original = outbox.dispatch, notifications.dispatch
+        outbox.dispatch = notifications.dispatch = lambda message_id: False  # queued, never sent
         try:
             with test_host:
                 client = Client()
@@ -55,7 +55,7 @@ class Command(BaseCommand):
                     if method == "POST" and response.status_code == 302:
                         pending.insert(0, ("GET", response["Location"]))
         finally:
-            notifications.dispatch = original
+            outbox.dispatch, notifications.dispatch = original
             queued = Job.objects.filter(requested_by=person, created_at__gte=started, state=Job.State.QUEUED)
             ids = list(queued.values_list("pk", flat=True))
             OutboxMessage.objects.filter(task="qms_portal.tasks.run_job", kwargs__job_id__in=ids).delete()

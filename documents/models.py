@@ -293,9 +293,10 @@ class Revision(BaseModel):
 
     def total_time(self):
         """Total of the steps' time limits: (working days, hours)."""
-        days = sum(s.time_limit for s in self.steps.all() if s.time_unit == ProcedureStep.TimeUnit.DAYS)
-        hours = sum(s.time_limit for s in self.steps.all() if s.time_unit == ProcedureStep.TimeUnit.HOURS)
-        return days, hours
+        from .time_limits import step_total
+
+        total = step_total(self.steps.all())
+        return total.days, total.hours
 
 
 class ReviewerAssignment(BaseModel):

@@ -10,21 +10,23 @@
 """
 
 import logging
+import re
 import threading
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from .models import Notification, OutboxMessage, ReminderClaim
 
 log = logging.getLogger(__name__)
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")  # a date parameter, as ``_plain`` stores it
 
 # kind → the title shown in the inbox and as the e-mail subject ("%(name)s" placeholders). The core's
 # kinds; each area adds its own (``areas.register(notification_kinds=…)`` → ``register_kinds``).
@@ -50,13 +52,24 @@ def render_title(notification):
     if template is None:
         return notification.kind
     # Values were stored as text when the message was made; seeded names (roles, document types)
-    # are catalogue entries, so they are shown in the reader's language too.
-    params = {key: gettext(value) if isinstance(value, str) and value else value
-              for key, value in notification.params.items()}
+    # are catalogue entries, so they are shown in the reader's language too, and dates (stored
+    # ISO: 2026-12-04) as the reader's language writes them (4 Dec 2026, 04/12/2026, 2026年12月4日).
+    params = {key: _shown(value) for key, value in notification.params.items()}
     try:
         return str(template) % params
     except (KeyError, TypeError, ValueError):
         return str(template)
+
+
+def _shown(value):
+    if not isinstance(value, str) or not value:
+        return value
+    if ISO_DATE.fullmatch(value):
+        try:
+            return formats.date_format(date.fromisoformat(value), "SHORT_DATE_FORMAT")
+        except ValueError:
+            return value
+    return gettext(value)
 
 
 def claim(key):

@@ -22,6 +22,14 @@ def number(value):
     return floatformat(value, -1)
 
 
+def plain(value):
+    """A stored time limit (Decimal("8.0")) as a form shows it: 8; 2.5 stays 2.5."""
+    if value is None:
+        return None
+    value = Decimal(value)
+    return int(value) if value == value.to_integral_value() else value
+
+
 def _count(value):
     """The number ngettext chooses the form by: a whole number as itself; a fraction takes the
     plural ("1.5 working days", "0.5 working days")."""

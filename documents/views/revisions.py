@@ -15,7 +15,7 @@ from qms_portal.views.generic import HistoryView, ObjectFormView, ObjectMixin, S
 from .. import services
 from ..forms import ReviewersForm, RevisionForm, StepFormSet
 from ..models import Revision
-from ..time_limits import step_time, step_total, steps_typed
+from ..time_limits import plain, step_time, step_total, steps_typed
 from .register import steps_context
 
 RELATED = ("document__unit", "document__doc_type", "author", "approver")
@@ -86,9 +86,9 @@ class RevisionEditView(ObjectFormView):
 
     def get_formset_initial(self, name):
         return [
-            {f: getattr(s, f) for f in ("title", "responsible_position", "time_limit", "time_unit", "output")}
-            | {"responsible_unit": s.responsible_unit_id, "responsible_role": s.responsible_role_id,
-               "output_form": s.output_form_id}
+            {f: getattr(s, f) for f in ("title", "responsible_position", "time_unit", "output")}
+            | {"time_limit": plain(s.time_limit), "responsible_unit": s.responsible_unit_id,
+               "responsible_role": s.responsible_role_id, "output_form": s.output_form_id}
             for s in self.object.steps.all()
         ]
 

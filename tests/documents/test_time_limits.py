@@ -116,6 +116,13 @@ class TestTheDraftEditor:
         assert ("The steps take 12 working days, 4 working hours, longer than the legal time limit of "
                 "10 working days.") in total
 
+    def test_saved_time_limits_are_offered_as_whole_numbers(self, ds, client_for):
+        draft = save_draft(ds, draft_of(new_document(ds)),
+                           steps=[step("Tiếp nhận", 8), step("Ký", Decimal("2.5"), "hours")])
+        page = client_for(ds.author).get(reverse("documents:revision_edit", args=[draft.pk])).content.decode()
+        assert re.search(r'name="steps-0-time_limit" value="8"', page)
+        assert re.search(r'name="steps-1-time_limit" value="2.5"', page)
+
     def test_while_the_steps_are_typed_the_page_asks_for_the_total_without_a_script_of_its_own(self, ds, client_for):
         draft = draft_of(new_document(ds, legal_time_limit_days=10))
         page = client_for(ds.author).get(reverse("documents:revision_edit", args=[draft.pk])).content.decode()

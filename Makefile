@@ -1,6 +1,7 @@
 # QMS Portal — developer and CI entry points.
 #
 #   make run       migrate, seed the demo data and start the portal + a Celery worker with beat
+#                  (PORT=8101 HOST=0.0.0.0 to serve elsewhere: e-mail links follow, unless QMS_SITE_URL is set)
 #   make test      lint + checks + the whole pytest suite (unit and e2e), all reported
 #   make bench     build the province-sized dataset and time the main pages
 #   make messages  extract and compile translations (vi, zh_Hans, zh_Hant)

@@ -5,9 +5,9 @@ from django.utils.translation import gettext_lazy as _
 
 from qms_portal.models import Unit
 from qms_portal.permissions import restrict
+from qms_portal.search import matches
 
 from .models import Clause, Document, DocumentType, Revision
-from .services.content import search_form
 
 SEARCH_IDS_INLINE = 500  # matching revisions passed as a list of ids; more stay a subquery
 
@@ -49,10 +49,12 @@ class DocumentFilter(django_filters.FilterSet):
         super().__init__(data, *args, **kwargs)
 
     def search(self, queryset, name, value):
-        # Stored text is NFC and case-folded (services.content.search_form); the query is made the
-        # same way, so accents typed as combining marks and capitals match on every database.
-        value = search_form(value).strip()
-        if not value:
+        # Stored text is folded, then followed by its words that carry marks (qms_portal.search):
+        # "thu tuc" and "thủ tục" both find "Thủ tục", and "bản" does not find "ban". The query is
+        # made the same way (NFC, case-folded), so accents typed as combining marks and capitals
+        # match on every database.
+        in_key = matches("search_key", value)
+        if in_key is None:
             return queryset
         if connection.vendor == "postgresql":
             # The revisions whose text matches, through the trigram index on current revisions
@@ -64,12 +66,12 @@ class DocumentFilter(django_filters.FilterSet):
             # Status first: where no index serves (a one- or two-character word), PostgreSQL tests
             # the conditions in this order, and the long texts of past revisions are never read.
             current = Revision.objects.filter(status__in=[Revision.Status.EFFECTIVE, Revision.Status.OBSOLETE])
-            matching = current.filter(search_text__contains=value).order_by().values_list("pk", flat=True)
+            matching = current.filter(matches("search_text", value)).order_by().values_list("pk", flat=True)
             ids = list(matching[:SEARCH_IDS_INLINE + 1])
             in_text = Q(current_revision__in=ids if len(ids) <= SEARCH_IDS_INLINE else matching)
         else:
-            in_text = Q(current_revision__search_text__contains=value)
-        return queryset.filter(Q(search_key__contains=value) | in_text)
+            in_text = matches("current_revision__search_text", value)
+        return queryset.filter(in_key | in_text)
 
     def in_unit(self, queryset, name, unit):
         return queryset.filter(unit__path__startswith=unit.path)

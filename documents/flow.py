@@ -1,9 +1,10 @@
 """The flow diagram of a procedure's steps, as SVG made on the server: the same picture on the
 page and in the PDF."""
 
-from django.utils import formats
 from django.utils.html import escape
 from django.utils.translation import gettext as _
+
+from .time_limits import step_time
 
 BOX_W, BOX_H, GAP, PAD = 460, 62, 26, 10
 
@@ -11,13 +12,6 @@ BOX_W, BOX_H, GAP, PAD = 460, 62, 26, 10
 def _clip(text, limit):
     text = " ".join(str(text or "").split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _duration(step):
-    value = formats.number_format(step.time_limit.normalize() if hasattr(step.time_limit, "normalize")
-                                  else step.time_limit)
-    return _("%(value)s working days") % {"value": value} if step.time_unit == "days" else \
-        _("%(value)s working hours") % {"value": value}
 
 
 def flow_svg(steps):
@@ -41,7 +35,7 @@ def flow_svg(steps):
                      f'fill="#fff" font-weight="bold">{step.order}</text>')
         parts.append(f'<text x="{PAD + 46}" y="{y + 24}" font-size="14" fill="#212529" font-weight="bold">'
                      f'{escape(_clip(step.title, 44))}</text>')
-        detail = " · ".join(x for x in (_clip(step.responsible, 30), _duration(step)) if x)
+        detail = " · ".join(x for x in (_clip(step.responsible, 30), step_time(step)) if x)
         parts.append(f'<text x="{PAD + 46}" y="{y + 46}" font-size="12" fill="#495057">{escape(detail)}</text>')
         if index < len(steps) - 1:
             x = PAD + BOX_W / 2

@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from qms_portal.forms import RichTextWidget, ScopedModelForm, ServiceForm
+from qms_portal.forms import DatePicker, RichTextWidget, ScopedModelForm, ServiceForm
 from qms_portal.models import Role, Unit
 from qms_portal.permissions import restrict
 from qms_portal.widgets import inline_options
@@ -57,7 +57,7 @@ class RevisionForm(ServiceForm):
     )
     source = forms.FileField(label=_("Source file (DOCX, XLSX or PDF)"), required=False)
     effective_date = forms.DateField(label=_("Effective date"), required=False,
-                                     widget=forms.DateInput(attrs={"type": "date"}))
+                                     widget=DatePicker)
     legal_refs = forms.ModelMultipleChoiceField(label=_("Legal basis"), queryset=LegalDocument.objects.all(),
                                                 required=False, widget=forms.SelectMultiple(attrs={"size": 5}))
 
@@ -163,8 +163,7 @@ class LegalDocumentForm(forms.ModelForm):
     class Meta:
         model = LegalDocument
         fields = ["number", "title", "issuer", "issue_date", "effective_date", "status", "replaced_by"]
-        widgets = {"issue_date": forms.DateInput(attrs={"type": "date"}),
-                   "effective_date": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"issue_date": DatePicker, "effective_date": DatePicker}
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)

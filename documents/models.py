@@ -151,8 +151,9 @@ class Document(BaseModel):
         _("review required"), default=False, editable=False,
         help_text=_("Set when a legal document it cites changes status."),
     )
-    # Code and title as the register search matches them (NFC, case-folded), kept with every save.
-    search_key = models.CharField(max_length=400, blank=True, editable=False)
+    # Code and title as the register search matches them (qms_portal.search.searchable: folded, then
+    # the words that carry marks), kept with every save.
+    search_key = models.CharField(max_length=800, blank=True, editable=False)
 
     unit_field = "unit"
     history_m2m_fields = ("clauses",)
@@ -189,9 +190,9 @@ class Document(BaseModel):
 
     def normalise_text(self):
         super().normalise_text()
-        from .services.content import search_form
+        from .services.content import search_key_of
 
-        self.search_key = search_form(f"{self.code} {self.title}")[:400]
+        self.search_key = search_key_of(self.code, self.title)[:800]
 
     @classmethod
     def widened_permissions(cls, user, held):
@@ -247,7 +248,7 @@ class Revision(BaseModel):
     source_file = models.FileField(_("source file"), upload_to="documents/", blank=True)
     source_name = models.CharField(_("original file name"), max_length=255, blank=True)
     source_html = models.TextField(blank=True, editable=False)  # a DOCX shown as HTML (mammoth), sanitised
-    # Plain text of the code, title, content and source, NFC and case-folded (services.content.search_form).
+    # Plain text of the code, title, content and source as search matches it (services.content.search_text_of).
     search_text = models.TextField(blank=True, editable=False)
     effective_date = models.DateField(_("effective date"), null=True, blank=True)
     legal_refs = models.ManyToManyField(LegalDocument, verbose_name=_("legal basis"), blank=True,
@@ -301,9 +302,10 @@ class Revision(BaseModel):
 
     def total_time(self):
         """Total of the steps' time limits: (working days, hours)."""
-        days = sum(s.time_limit for s in self.steps.all() if s.time_unit == ProcedureStep.TimeUnit.DAYS)
-        hours = sum(s.time_limit for s in self.steps.all() if s.time_unit == ProcedureStep.TimeUnit.HOURS)
-        return days, hours
+        from .time_limits import step_total
+
+        total = step_total(self.steps.all())
+        return total.days, total.hours
 
 
 class ReviewerAssignment(BaseModel):

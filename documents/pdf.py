@@ -21,6 +21,7 @@ from qms_portal.workflow import transitions_of
 
 from .flow import flow_svg
 from .models import ControlledCopy, Revision
+from .time_limits import step_total
 
 log = logging.getLogger(__name__)
 
@@ -49,8 +50,11 @@ def pdf_context(revision, user=None):
         "revision": revision, "document": document, "steps": steps, "flow": flow_svg(steps),
         "signatures": signatures, "history": history, "watermark": watermark,
         "printed_by": user, "printed_at": timezone.now(), "legal_refs": revision.legal_refs.all(),
-        "total_days": sum(s.time_limit for s in steps if s.time_unit == "days"),
-        "total_hours": sum(s.time_limit for s in steps if s.time_unit == "hours"),
+        "total": step_total(steps, document.legal_time_limit_days),
+        # A draft's copy (rendered on request) prints the legal time limit and, when the steps take
+        # longer, the warning: reviewers read them on paper. A stored copy of an effective revision
+        # is the revision as published and does not follow later changes to the document's limit.
+        "shows_legal_limit": revision.status not in CACHED_STATES,
     }
 
 

@@ -19,6 +19,7 @@ urlpatterns = [
     path("<int:pk>/propose-change/", legal.ChangeRequestCreateView.as_view(), name="changerequest_create"),
     path("revisions/<int:pk>/", revisions.RevisionDetailView.as_view(), name="revision_detail"),
     path("revisions/<int:pk>/edit/", revisions.RevisionEditView.as_view(), name="revision_edit"),
+    path("revisions/<int:pk>/steps-total/", revisions.StepsTotalView.as_view(), name="revision_steps_total"),
     path("revisions/<int:pk>/reviewers/", revisions.ReviewersView.as_view(), name="revision_reviewers"),
     path("revisions/<int:pk>/history/", revisions.RevisionHistoryView.as_view(), name="revision_history"),
     path("revisions/<int:pk>/compare/", revisions.CompareView.as_view(), name="revision_compare"),

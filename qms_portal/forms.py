@@ -22,6 +22,17 @@ class RichTextWidget(forms.Widget):
         js = ["vendor/trix/trix.umd.min.js"]
 
 
+class DatePicker(forms.DateInput):
+    """The browser's date picker (``type="date"``). Its value is ISO (2026-12-04) in every language
+    (the browser shows it the reader's way); typed dates are read as the language's
+    ``DATE_INPUT_FORMATS`` say, ISO first (qms_portal/formats/)."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
 class ScopedModelForm(forms.ModelForm):
     """Every choice of a scoped related model is narrowed to what the user may see, or, for the
     fields named in ``scope_actions``, to where the user may do that action."""
@@ -165,7 +176,7 @@ class EndAssignmentForm(ServiceForm):
 
 
 class RosterDateForm(forms.Form):
-    on = forms.DateField(label=_("Who held which role on"), widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(label=_("Who held which role on"), widget=DatePicker)
 
 
 class AccessRequestForm(forms.ModelForm):

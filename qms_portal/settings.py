@@ -272,6 +272,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = env("TIME_ZONE", "Asia/Ho_Chi_Minh")
 USE_TZ = True
+# Dates per language (qms_portal/formats/): 4 Dec 2026, 04/12/2026, 2026年12月4日; ISO read first.
+FORMAT_MODULE_PATH = ["qms_portal.formats"]
 
 # --- Static and media -----------------------------------------------------------------------
 STATIC_URL = "/static/"

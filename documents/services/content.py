@@ -9,9 +9,11 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from qms_portal.sanitize import clean_html
+from qms_portal.search import searchable
 from qms_portal.uploads import extension, storage_name, validate_upload
 
 SOURCE_TYPES = ("docx", "xlsx", "pdf")
+SEARCH_TEXT_CHARS = 200000  # of a revision's text, for search
 
 
 def plain_text(markup):
@@ -42,18 +44,18 @@ def accept_source_file(revision, upload):
     revision.source_file = upload
 
 
-def search_form(text):
-    """How text is stored for search and how a query is matched against it: NFC and case-folded, so
-    "KIỂM SOÁT" and "kiểm soát" are the same on every database, whatever its collation."""
-    return unicodedata.normalize("NFC", text or "").casefold()
-
-
 def search_text_of(code, title, content, source_html=""):
     """What a revision's ``search_text`` holds: the document's code and title and the revision's
-    text and source, as search matches them."""
-    return search_form(" ".join(
+    text and source, as search matches them (``qms_portal.search.searchable``: folded, so that a
+    query without tone marks finds it, then the words that carry marks)."""
+    return searchable(" ".join(
         part for part in (code, title, plain_text(content), plain_text(source_html)) if part
-    ))[:200000]
+    )[:SEARCH_TEXT_CHARS])
+
+
+def search_key_of(code, title):
+    """What a document's ``search_key`` holds: its code and title, as search matches them."""
+    return searchable(f"{code} {title}")
 
 
 def refresh_search_text(revision):

@@ -1,6 +1,5 @@
 """The register, a document's page and its administration (edit, distribution, periodic review)."""
 
-from decimal import Decimal
 from functools import partial
 
 from django.db.models import Prefetch
@@ -26,6 +25,7 @@ from ..filters import DocumentFilter
 from ..flow import flow_svg
 from ..forms import DistributionForm, DocumentForm, PeriodicReviewForm
 from ..models import OPEN_REVISION_STATUSES, Document, Revision
+from ..time_limits import step_total
 
 COVERAGE_ROWS = 10  # units shown on a document page before "show every unit"
 
@@ -181,16 +181,14 @@ class DocumentDetailView(ScopedDetailView):
 
 def steps_context(revision, steps, document):
     """The steps table, its total, the legal-limit warning and the flow diagram."""
-    days = sum(s.time_limit for s in steps if s.time_unit == "days")
-    hours = sum(s.time_limit for s in steps if s.time_unit == "hours")
-    limit = document.legal_time_limit_days
-    total_days = days + hours / Decimal(8)  # a working day is eight working hours
+    total = step_total(steps, document.legal_time_limit_days)
     return {
         "steps": steps,
-        "total_days": days,
-        "total_hours": hours,
-        "over_limit": bool(limit) and total_days > limit,
-        "legal_limit": limit,
+        "total": total,
+        "total_days": total.days,
+        "total_hours": total.hours,
+        "over_limit": total.over_limit,
+        "legal_limit": total.limit,
         "flow": flow_svg(steps),
     }
 

@@ -15,6 +15,7 @@ from qms_portal.views.generic import HistoryView, ObjectFormView, ObjectMixin, S
 from .. import services
 from ..forms import ReviewersForm, RevisionForm, StepFormSet
 from ..models import Revision
+from ..time_limits import plain, step_time, step_total, steps_typed
 from .register import steps_context
 
 RELATED = ("document__unit", "document__doc_type", "author", "approver")
@@ -85,17 +86,23 @@ class RevisionEditView(ObjectFormView):
 
     def get_formset_initial(self, name):
         return [
-            {f: getattr(s, f) for f in ("title", "responsible_position", "time_limit", "time_unit", "output")}
-            | {"responsible_unit": s.responsible_unit_id, "responsible_role": s.responsible_role_id,
-               "output_form": s.output_form_id}
+            {f: getattr(s, f) for f in ("title", "responsible_position", "time_unit", "output")}
+            | {"time_limit": plain(s.time_limit), "responsible_unit": s.responsible_unit_id,
+               "responsible_role": s.responsible_role_id, "output_form": s.output_form_id}
             for s in self.object.steps.all()
         ]
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["steps"] = self.get_formsets().get("steps")
-        ctx["has_steps"] = "steps" in self.get_formsets()
+        steps = self.get_formsets().get("steps")
+        ctx["steps"] = steps
+        ctx["has_steps"] = steps is not None
         ctx["saved"] = getattr(self, "saved", None)
+        if steps is not None:
+            # The total as typed (a form sent back with errors) or as saved; the page asks for it
+            # again while the steps are typed (StepsTotalView).
+            typed = steps_typed(steps.data, steps.prefix) if steps.is_bound else self.object.steps.all()
+            ctx["total"] = step_total(typed, self.object.document.legal_time_limit_days)
         return ctx
 
     def perform(self, form):
@@ -116,6 +123,22 @@ class RevisionEditView(ObjectFormView):
         form.data = form.data.copy()
         form.data["lock_version"] = current.lock_version
         self.saved = current
+
+
+class StepsTotalView(ObjectMixin, View):
+    """GET, from the draft editor while the steps are typed (htmx): the steps' total, the legal
+    time limit and, when the steps take longer, the warning — before anything is saved."""
+
+    model = Revision
+    action = "change"
+    related = ("document__unit",)
+
+    def get(self, request, pk):
+        revision = self.get_object()
+        if revision.status != Revision.Status.DRAFT:
+            raise Http404
+        total = step_total(steps_typed(request.GET), revision.document.legal_time_limit_days)
+        return render(request, "documents/steps_total.html", {"total": total})
 
 
 class ReviewersView(ObjectFormView):
@@ -175,7 +198,7 @@ def _lines(revision):
 
 def _step_lines(revision):
     return [
-        f"{s.order}. {s.title} — {s.responsible} — {s.time_limit} {s.get_time_unit_display()}"
+        f"{s.order}. {s.title} — {s.responsible} — {step_time(s)}"
         + (f" — {s.output}" if s.output else "")
         for s in revision.steps.select_related("responsible_unit", "responsible_role")
     ]

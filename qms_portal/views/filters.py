@@ -5,16 +5,23 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ..models import AccessRequest, RoleAssignment, Unit, User
+from ..search import field_matches
 
 
 class SearchFilter(django_filters.FilterSet):
+    """``q`` searches ``search_fields`` with or without tone marks ("Nguyen" finds "Nguyễn"; see
+    ``qms_portal.search``): one condition in the list's query, computed by the database."""
+
     q = django_filters.CharFilter(label=_("Search"), method="search")
     search_fields = ()
 
     def search(self, queryset, name, value):
         q = Q()
         for field in self.search_fields:
-            q |= Q(**{f"{field}__icontains": value.strip()})
+            condition = field_matches(field, value)
+            if condition is None:
+                return queryset
+            q |= condition
         return queryset.filter(q)
 
 

@@ -34,6 +34,7 @@ ROWS = {
     "documents:revision_detail": P(VIEW_REV, "revision"),
     "documents:revision_edit": P("documents.change_revision", "draft"),
     "documents:revision_reviewers": P("documents.change_revision", "draft"),
+    "documents:revision_steps_total": P("documents.change_revision", "draft"),
     "documents:revision_history": P(VIEW_REV, "revision"),
     "documents:revision_compare": P(VIEW_REV, "draft"),
     "documents:revision_source": P(VIEW_REV, "revision"),

@@ -120,11 +120,11 @@ def test_the_revision_text_is_rendered_once_and_again_when_the_document_changes(
     first, cold = get(client, document.get_absolute_url())
     second, warm = get(client, document.get_absolute_url())
     assert warm < cold  # no steps, no signatures read
-    assert "Giải quyết" in second and "legal time limit" not in second
+    assert "Giải quyết" in second and "longer than the legal time limit" not in second
     assert first.count("Giải quyết") == second.count("Giải quyết")
     services.document_update(acting_user=ds.author, document=document, legal_time_limit_days=5)
     third, _ = get(client, document.get_absolute_url())
-    assert "The steps take longer than the legal time limit of 5 working days." in third
+    assert "The steps take 9 working days, longer than the legal time limit of 5 working days." in third
 
 
 # --- The register's table, kept per reader ------------------------------------------------------

@@ -15,7 +15,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -210,7 +210,7 @@ def test_the_pdf_has_the_counts_the_list_in_order_the_process_owner_and_page_num
     codes = [doc_set[k].code for k in ("manual", "policy", "objectives", "mandatory", "support", "instruction")]
     positions = [text.index(code + " ") for code in codes]
     assert positions == sorted(positions)
-    assert ds.approver.full_name in text and date.today().strftime("%m/%d/%Y") in text
+    assert ds.approver.full_name in text and formats.date_format(date.today(), "SHORT_DATE_FORMAT") in text
     assert doc_set["pending"].code not in text
     for number, page in enumerate(pages, start=1):
         assert f"Page {number} of {len(pages)}" in page

@@ -203,7 +203,10 @@ class TestDocumentPage:
         assert (ctx["total_days"], ctx["total_hours"], ctx["over_limit"], ctx["legal_limit"]) == (5, 16, True, 5)
         page = response.content.decode()
         assert "5 working days, 16 working hours" in page
-        assert "The steps take longer than the legal time limit of 5 working days." in page
+        # the warning names both totals; the limit is among the document's facts
+        assert ("The steps take 5 working days, 16 working hours, longer than the legal time limit of "
+                "5 working days.") in page
+        assert re.search(r"Legal time limit</dt>\s*<dd[^>]*>5 working days</dd>", page)
         assert "<svg" in page and "Thẩm định" in ctx["flow"] and "Giám đốc Sở" in ctx["flow"]
 
     def test_a_total_in_days_alone_says_nothing_of_hours(self, ds, client_for):

@@ -52,10 +52,14 @@ def test_a_procedure_is_drafted_reviewed_approved_published_and_acknowledged(ope
     page.fill("#id_steps-0-time_limit", "1")
     page.fill("#id_steps-1-title", "Thẩm định hồ sơ")
     page.fill("#id_steps-1-time_limit", "-2")  # a mistake: refused, nothing saved, the rest kept
+    # While the steps are typed, their total and the legal time limit show below them (not yet saved).
+    expect(page.locator("#steps-total")).to_contain_text("Total of the steps: 1 working day · Legal time limit: 10")
     page.get_by_role("button", name="Save the draft").click()
     expect(page.locator(".invalid-feedback")).to_contain_text("cannot be negative")
     expect(page.locator("#id_steps-0-title")).to_have_value("Tiếp nhận hồ sơ")
     page.fill("#id_steps-1-time_limit", "12")
+    expect(page.locator("#steps-total .alert-warning")).to_have_text(
+        "The steps take 13 working days, longer than the legal time limit of 10 working days.")
     page.set_input_files("#id_source", str(docx))  # a browser never re-sends a file: choose it again
     page.get_by_role("button", name="Save the draft").click()
     expect(page.locator(".alert-success")).to_contain_text("The draft was saved.")

@@ -2,6 +2,11 @@
 
 Both run as child processes, each in its own session, so that Ctrl-C reaches this command only and
 it stops them in order. When either child dies, the other is stopped and the command fails.
+
+Links in e-mails and token pages use ``QMS_SITE_URL``. Unless it is set, both children get it from
+the address the portal listens on (``--host``/``--port``: ``make run PORT=8101`` writes
+``http://127.0.0.1:8101/…`` links); listening on every address (0.0.0.0, ::), the links name this
+machine (its host name), which the people receiving them must be able to reach.
 """
 
 import contextlib
@@ -46,6 +51,26 @@ def _format_login(entry):
     return "  ".join(cell.ljust(14) for cell in cells[:2]) + "".join(f"  {cell}" for cell in cells[2:])
 
 
+WILDCARD_HOSTS = {"0.0.0.0", "::", ""}  # noqa: S104 - hosts compared with, not bound to
+
+
+def site_url_for(host, port):
+    """The address e-mail links use when the portal listens on ``host``:``port``."""
+    if host in WILDCARD_HOSTS:
+        host = socket.getfqdn() or "localhost"
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
+def child_environment(host, port, environ=None):
+    """The environment of the web server and the worker: this one, with ``QMS_SITE_URL`` set from
+    the address listened on unless it was given."""
+    env = dict(os.environ if environ is None else environ)
+    if not env.get("QMS_SITE_URL", "").strip():
+        env["QMS_SITE_URL"] = site_url_for(host, port)
+    env["QMS_SITE_URL"] = env["QMS_SITE_URL"].rstrip("/")
+    return env
+
+
 class Command(BaseCommand):
     help = "Run the development web server and a Celery worker with embedded beat, and stop both together."
     requires_system_checks = []
@@ -63,7 +88,8 @@ class Command(BaseCommand):
 
         addr = f"[{host}]" if ":" in host else host
         url = f"http://{addr}:{port}/"
-        self._print_banner(url)
+        env = child_environment(host, port)
+        self._print_banner(url, env["QMS_SITE_URL"])
 
         base = Path(settings.BASE_DIR)
         web_cmd = [sys.executable, str(base / "manage.py"), "runserver", f"{addr}:{port}"]
@@ -78,8 +104,8 @@ class Command(BaseCommand):
         previous = {sig: signal.signal(sig, self._on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
         children = {}
         try:
-            children["web server"] = self._spawn(web_cmd, base)
-            children["celery worker"] = self._spawn(worker_cmd, base)
+            children["web server"] = self._spawn(web_cmd, base, env)
+            children["celery worker"] = self._spawn(worker_cmd, base, env)
             dead = self._wait(children)
         finally:
             self._stop_all(children)
@@ -92,8 +118,9 @@ class Command(BaseCommand):
         self.stdout.write("Portal stopped.")
 
     # --- children ----------------------------------------------------------------------------
-    def _spawn(self, cmd, cwd):
-        return subprocess.Popen(cmd, cwd=cwd, start_new_session=True, preexec_fn=_die_with_parent)  # noqa: S603
+    def _spawn(self, cmd, cwd, env):
+        return subprocess.Popen(cmd, cwd=cwd, env=env, start_new_session=True,  # noqa: S603
+                                preexec_fn=_die_with_parent)
 
     def _on_signal(self, signum, frame):
         self._stop_signal = signum
@@ -141,10 +168,11 @@ class Command(BaseCommand):
             except OSError as error:
                 raise CommandError(f"Cannot listen on {host}:{port} ({error.strerror}). Use --port.")
 
-    def _print_banner(self, url):
+    def _print_banner(self, url, site_url):
         write = self.stdout.write
         write("")
         write(self.style.SUCCESS(f"QMS Portal: {url}"))
+        write(f"Links in e-mails: {site_url}/ (set QMS_SITE_URL to change)")
         logins = self._demo_logins()
         if logins:
             write("Demo logins:")

@@ -1,0 +1,118 @@
+"""Searching with or without Vietnamese tone marks (qms_portal.search): the folded form, the
+marked words an accented query must find, and the core's list filters (people, units)."""
+
+import unicodedata
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from qms_portal.models import Unit, User
+from qms_portal.search import field_matches, fold, marked_words, query_terms, searchable
+from tests import factories
+from tests.helpers import need
+
+# --- The folded form ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "folded"), [
+    ("Thủ tục đăng ký hộ tịch", "thu tuc dang ky ho tich"),
+    ("Quy trình kiểm soát tài liệu", "quy trinh kiem soat tai lieu"),
+    ("Đánh giá nội bộ", "danh gia noi bo"),
+    ("NGUYỄN THỊ ƯỚC MƠ", "nguyen thi uoc mo"),
+    ("Ăn ở, ân ơn, ưng ý", "an o, an on, ung y"),
+    ("Ðơn đề nghị", "don de nghi"),  # Ð (U+00D0), as converted old encodings hold it
+])
+def test_folding_removes_vietnamese_tone_and_vowel_marks_and_reads_d_for_dj(text, folded):
+    assert fold(text) == folded
+    assert fold(unicodedata.normalize("NFD", text)) == folded  # typed with combining marks
+
+
+@pytest.mark.parametrize("text", [
+    "文件控制程序", "內部稽核與管理審查", "がぎぐげご パピプ", "한국어 문서", "ＡＢＣ１２３",
+])
+def test_folding_leaves_chinese_japanese_and_korean_text_as_it_is(text):
+    assert fold(text) == unicodedata.normalize("NFC", text).casefold()
+    assert marked_words(text) == []
+    assert searchable(text) == fold(text)
+
+
+def test_a_stored_search_text_is_folded_then_lists_the_words_that_carry_marks_once():
+    stored = searchable("Thủ tục đăng ký hộ tịch. THỦ TỤC 文件")
+    assert stored == "thu tuc dang ky ho tich. thu tuc 文件\nthủ tục đăng ký hộ tịch"
+
+
+def test_a_query_is_folded_and_keeps_the_words_typed_with_marks():
+    assert query_terms("  Thủ   tục  ") == ("thu tuc", ["thủ", "tục"])
+    assert query_terms("thủ tuc") == ("thu tuc", ["thủ"])
+    assert query_terms("thu tuc") == ("thu tuc", [])
+    assert query_terms("文件控制") == ("文件控制", [])
+    assert query_terms("   ") == ("", [])
+    assert field_matches("full_name", " ") is None
+
+
+# --- People and units -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def people(tree):
+    return {
+        "nguyen-x": factories.make_user("nvan", tree.ward1, full_name="Nguyễn Văn Đức", position="Chuyên viên"),
+        "nguyen-e": factories.make_user("nthi", tree.ward1, full_name="Nguyên Thị Hoa"),
+        "tran": factories.make_user("tran", tree.ward1, full_name="Trần Đăng Khoa"),
+        "chen": factories.make_user("chen", tree.ward1, full_name="陈文件"),
+    }
+
+
+def _found(client, name, query):
+    response = client.get(reverse(name), {"q": query})
+    assert response.status_code == 200
+    return set(response.context["object_list"])
+
+
+def test_the_people_list_finds_vietnamese_names_typed_without_marks(tree, people, client_for):
+    client = client_for(tree.admin)
+
+    def found(query):
+        return {key for key, user in people.items() if user in _found(client, "user_list", query)}
+
+    assert found("Nguyen") == {"nguyen-x", "nguyen-e"}  # without marks: both spellings
+    assert found("NGUYEN VAN DUC") == {"nguyen-x"}
+    assert found("Nguyễn") == {"nguyen-x"}  # with marks: that spelling only
+    assert found("nguyên") == {"nguyen-e"}
+    assert found("dang khoa") == {"tran"}  # đ typed as d
+    assert found("Đăng") == {"tran"}
+    assert found("chuyen vien") == {"nguyen-x"}  # the position too
+    assert found("文件") == {"chen"}
+    assert found(unicodedata.normalize("NFD", "Nguyễn")) == {"nguyen-x"}
+
+
+def test_the_unit_list_finds_unit_names_typed_without_marks(tree, client_for):
+    ward = factories.make_unit(tree.district, "SEARCH-PHUONG", kind="ward", name="Phường Bến Thành")
+    office = factories.make_unit(tree.district, "SEARCH-SO", kind="agency", name="Sở Tư pháp")
+    client = client_for(tree.admin)
+    assert ward in _found(client, "unit_list", "ben thanh")
+    assert _found(client, "unit_list", "phuong ben") == {ward}
+    assert _found(client, "unit_list", "Sở tư") == {office}
+    assert _found(client, "unit_list", "bẹn") == set()  # a different mark: not that word
+
+
+def test_role_assignments_are_found_by_a_name_typed_without_marks(tree, people, client_for):
+    factories.assign(people["tran"], "staff", tree.ward2)
+    response = client_for(tree.admin).get(reverse("assignment_list"), {"q": "tran dang"})
+    assert {a.user for a in response.context["object_list"]} == {people["tran"]}
+
+
+@pytest.mark.postgres
+def test_on_postgresql_the_folding_does_not_depend_on_the_collation(tree, people):
+    need(connection.vendor == "postgresql", "the PostgreSQL translate() path", "QMS_REQUIRE_POSTGRES")
+    # Under the "C" collation lower() changes ASCII letters only: the letters with marks are mapped
+    # by translate() first, so capitals with marks fold all the same.
+    from django.db.models import CharField, Value
+    from django.db.models.functions import Collate, Lower
+
+    capitals = Collate(Value("NGUYỄN ĐẶNG ƯỚC", output_field=CharField()), "C")
+    units = Unit.objects.annotate(probe=capitals, lowered=Lower(capitals))
+    assert units.filter(lowered="nguyỄn ĐẶng ƯỚc").exists()  # what lower() alone does there
+    assert units.filter(probe__folded="nguyen dang uoc", probe__casefolded="nguyễn đặng ước").exists()
+    assert User.objects.filter(field_matches("full_name", "nguyen")).count() == 2

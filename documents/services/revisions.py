@@ -15,8 +15,8 @@ from django.utils.translation import gettext_lazy, gettext_noop
 
 from qms_portal import permissions
 from qms_portal.history import reason as reason_for
-from qms_portal.notifications import enqueue, notify
 from qms_portal.models import RoleAssignment, User
+from qms_portal.notifications import enqueue, notify
 from qms_portal.permissions import ancestor_paths, can, users_who_can
 from qms_portal.sanitize import clean_html
 from qms_portal.services import EditConflict, system_user

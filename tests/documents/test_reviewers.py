@@ -18,7 +18,7 @@ from qms_portal.demo import DEMO_PASSWORD, seed_demo
 from qms_portal.models import Unit, User
 from qms_portal.services import system_user
 from tests.documents.factories import draft_of, new_document, save_draft
-from tests.factories import PASSWORD, assign, make_superuser, make_user
+from tests.factories import assign, make_superuser, make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -322,7 +322,7 @@ def _seed_district(today):
         legal = _legal([row for row in vi.LEGAL if row[0] in {vi.QMS_DECISION, vi.ISO, vi.ONE_STOP, vi.CIVIL_STATUS,
                                                                vi.CERTIFICATION}], story.author)
     created = 0
-    for index, (key, type_code, category, title, days, numbers, rows) in enumerate(vi.DISTRICT):
+    for index, (_key, type_code, category, title, days, numbers, rows) in enumerate(vi.DISTRICT):
         if story.exists(title):
             continue
         with transaction.atomic():

@@ -84,7 +84,8 @@ OPERATIONAL = [
 # (key, clause, title, what it lays down)
 SUPPORT = [
     ("Internal communication", "7.4", "Trao đổi thông tin nội bộ",
-     "cách trao đổi thông tin giữa lãnh đạo Sở, các phòng và công chức: giao ban, văn bản điện tử, thư điện tử công vụ"),
+     "cách trao đổi thông tin giữa lãnh đạo Sở, các phòng và công chức: giao ban, văn bản điện tử, "
+     "thư điện tử công vụ"),
     ("IT equipment and network", "7.1.3", "Quản lý trang thiết bị và mạng",
      "việc cấp phát, bảo trì, sao lưu dữ liệu và bảo đảm an toàn thông tin của trang thiết bị và mạng nội bộ"),
     ("Procurement", "8.4", "Mua sắm tài sản, hàng hóa, dịch vụ",

@@ -110,14 +110,67 @@ class BaseStepFormSet(forms.BaseFormSet):
 StepFormSet = forms.formset_factory(StepForm, formset=BaseStepFormSet, extra=2, can_delete=True)
 
 
+class PeopleListInput(forms.Widget):
+    """Several text boxes under one name, one person's user name each, suggested from a
+    ``<datalist>`` of ``options`` (``[(username, label)]``) that the browser filters as one types: usable
+    with hundreds of people, where a multiple select is not. Shows the chosen people and ``extra``
+    empty boxes (at least ``minimum`` boxes in all)."""
+
+    template_name = "widgets/people_list.html"
+    extra = 2
+    minimum = 3
+
+    def __init__(self, attrs=None, options=(), item_label=""):
+        super().__init__(attrs)
+        self.options, self.item_label = list(options), item_label
+
+    def value_from_datadict(self, data, files, name):
+        seen = []
+        for value in data.getlist(name) if hasattr(data, "getlist") else data.get(name) or []:
+            value = (value or "").strip()
+            if value and value not in seen:
+                seen.append(value)
+        return seen
+
+    def value_omitted_from_data(self, data, files, name):
+        return False
+
+    def format_value(self, value):
+        return [str(v) for v in value or [] if v not in (None, "")]
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        values = context["widget"]["value"]
+        boxes = values + [""] * max(self.extra, self.minimum - len(values))
+        context["widget"].update(boxes=boxes, options=self.options, item_label=self.item_label,
+                                 list_id=f"{context['widget']['attrs'].get('id', name)}-people")
+        return context
+
+
 class ReviewersForm(ServiceForm):
-    reviewers = forms.ModelMultipleChoiceField(label=_("Reviewers"), queryset=None,
-                                               widget=forms.SelectMultiple(attrs={"size": 6}))
+    """The reviewers of a draft, by user name, from ``reviewer_candidates``: the people who read the
+    unit's revisions through a role on it or on a unit above it (never the author, never the
+    portal's own account)."""
+
+    reviewers = forms.ModelMultipleChoiceField(
+        label=_("Reviewers"), queryset=None, to_field_name="username",
+        help_text=_("Type a name or a user name and choose from the list: colleagues of the unit and people of "
+                    "the units above it who read its documents. Empty a box to remove someone."),
+        error_messages={"invalid_choice": _("%(value)s may not review documents of this unit."),
+                        "required": _("Name at least one reviewer.")},
+    )
 
     def __init__(self, *args, revision, **kwargs):
         super().__init__(*args, **kwargs)
-        people = restrict(get_user_model().objects.filter(is_active=True), self.user, "view")
-        self.fields["reviewers"].queryset = people.exclude(pk=revision.author_id).select_related("primary_unit")
+        from .services.revisions import reviewer_candidates
+
+        field = self.fields["reviewers"]
+        field.queryset = reviewer_candidates(revision)
+        field.widget = PeopleListInput(item_label=_("Reviewer"), options=[
+            (person.username, " · ".join(str(x) for x in (person.full_name or person.username, person.position,
+                                                          person.primary_unit and person.primary_unit.name) if x))
+            for person in field.queryset
+        ])
 
 
 class DistributionForm(ServiceForm):

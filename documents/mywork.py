@@ -1,12 +1,22 @@
-"""The documents area's part of "My work": what to read, review and approve."""
+"""The documents area's part of "My work": what to read, review and approve, the documents whose
+legal basis changed ("review required") and the periodic reviews that are due."""
 
+from datetime import timedelta
+
+from django.db.models import Q
 from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from qms_portal.mywork import Section
 from qms_portal.permissions import restrict
 
-from .models import Acknowledgement, ReviewerAssignment, Revision
+from .models import Acknowledgement, Document, ReviewerAssignment, Revision
+
+# A periodic review is listed from this many days before its date (and for as long as it is overdue),
+# as the reminders begin (``services.remind_periodic_reviews``).
+REVIEW_DUE_DAYS = 30
+SHOWN = 10
 
 
 def document_work(user):
@@ -14,12 +24,12 @@ def document_work(user):
         Acknowledgement.objects.filter(user=user, acknowledged_at__isnull=True,
                                        revision__status=Revision.Status.EFFECTIVE)
         .select_related("revision__document")
-        .order_by("created_at")[:10]
+        .order_by("created_at")[:SHOWN]
     )
     to_review = (
         ReviewerAssignment.objects.filter(reviewer=user, decision=ReviewerAssignment.Decision.PENDING,
                                           revision__status=Revision.Status.IN_REVIEW)
-        .select_related("revision__document")[:10]
+        .select_related("revision__document")[:SHOWN]
     )
     sections = [
         Section(_("To read and acknowledge"),
@@ -37,9 +47,63 @@ def document_work(user):
             .exclude(reviewers__decision__in=[ReviewerAssignment.Decision.PENDING, ReviewerAssignment.Decision.CHANGES])
             .filter(reviewers__isnull=False)
             .select_related("document")
-            .distinct()[:10]
+            .distinct()[:SHOWN]
         )
         sections.append(Section(_("Waiting for my approval"),
                                 [(str(r), r.get_absolute_url(), r.document.title) for r in ready],
                                 _("No revision waits for your approval.")))
+    sections.extend(_owner_sections(user))
     return sections
+
+
+def _owned(user, may_review):
+    """The effective documents ``user`` answers for: those they own as process owner, and, when they
+    may record periodic reviews somewhere, those of the units where they may."""
+    mine = Q(process_owner=user)
+    if may_review:
+        mine |= Q(pk__in=restrict(Document.objects.all(), user, "documents.review_document").values("pk"))
+    return Document.objects.filter(mine, is_withdrawn=False, current_revision__isnull=False)
+
+
+def _owner_sections(user):
+    """"Review required" (a legal document the effective revision cites changed) and "Periodic
+    reviews due" (the next review within ``REVIEW_DUE_DAYS`` days, or overdue), for the process
+    owner and those who may review the unit's documents: three queries whatever the number of
+    documents (the two lists, and which of the listed documents the user may review)."""
+    may_review = user.has_perm("documents.review_document")
+    today = timezone.localdate()
+    owned = _owned(user, may_review).only("pk", "code", "title", "next_review_date", "review_required")
+    flagged = list(owned.filter(review_required=True).order_by("next_review_date", "code", "pk")[:SHOWN])
+    due = list(owned.filter(next_review_date__lte=today + timedelta(days=REVIEW_DUE_DAYS))
+               .order_by("next_review_date", "code", "pk")[:SHOWN])
+    if not (may_review or flagged or due):
+        return []
+    reviewable = set()
+    listed = {d.pk for d in flagged + due}
+    if may_review and listed:
+        reviewable = set(restrict(Document.objects.filter(pk__in=listed), user, "documents.review_document")
+                         .values_list("pk", flat=True))
+
+    def review_url(document):
+        # The periodic review is where the decision is recorded (still valid, revise, withdraw);
+        # a process owner who may not record it opens the document.
+        if document.pk in reviewable:
+            return reverse("documents:document_periodic_review", args=[document.pk])
+        return document.get_absolute_url()
+
+    def when(document):
+        date = formats.date_format(document.next_review_date, "SHORT_DATE_FORMAT")
+        if document.next_review_date < today:
+            return _("Overdue since %(date)s") % {"date": date}
+        return _("Due on %(date)s") % {"date": date}
+
+    return [
+        Section(_("Review required: legal basis changed"),
+                [(f"{d.code} · {d.title}", review_url(d), _("A legal document it cites changed status."))
+                 for d in flagged],
+                _("No document waits for a review after a change of its legal basis."),
+                reverse("documents:register") + "?status=review_required" if flagged else ""),
+        Section(_("Periodic reviews due"),
+                [(f"{d.code} · {d.title}", review_url(d), when(d)) for d in due],
+                _("No periodic review is due in the next 30 days.")),
+    ]

@@ -6,9 +6,21 @@ its code and every person by username before anything is created, so a second ru
 changes nothing and writes no history. Codes and usernames are the same in every language; names,
 positions and the people's preferred language follow ``language`` (a later run in another language
 renames what differs, through the same services, and so leaves a history row for each rename).
+
+The demo tells a story that happened over time: the units and people were set up when the quality
+project started (``PROJECT_START_MONTHS`` before the day of seeding), documents were written, signed
+and published months before today. ``demo_clock(moment)`` lets a demo builder run the ordinary
+services as of that moment, so that every record, history row, transition record and signature
+carries the time the story says, and the roster on a past date answers as it should.
 """
 
+from contextlib import contextmanager
+from datetime import UTC, timedelta
+from datetime import datetime as _real_datetime
+
+from dateutil.relativedelta import relativedelta
 from django.db import transaction
+from django.utils import timezone
 
 from . import services
 from .models import AccessRequest, RoleAssignment, Unit, User, nfc
@@ -28,6 +40,62 @@ DEMO_LOGINS = [
     ("auditor", DEMO_PASSWORD, "Internal auditor of the district and its offices and wards"),
     ("trainer", DEMO_PASSWORD, "Training coordinator of the construction bureau"),
 ]
+
+# --- The demo's clock ---------------------------------------------------------------------------
+
+# The quality project started this many months before the demo is seeded: units, people and roles
+# date from then, so that everything signed later was signed by someone who held the role.
+PROJECT_START_MONTHS = 30
+
+
+class _AnyDatetime(type):
+    """Keeps ``isinstance(value, datetime)`` true for every real datetime while the clock is set."""
+
+    def __instancecheck__(cls, obj):
+        return isinstance(obj, _real_datetime)
+
+    def __subclasscheck__(cls, sub):
+        return issubclass(sub, _real_datetime)
+
+
+@contextmanager
+def demo_clock(moment):
+    """Demo builders only (never services, views or tasks): inside the block the portal's clock —
+    ``django.utils.timezone.now()`` and ``localdate()``, and so every default and history row built
+    on them (``created_at``, simple-history's ``history_date``, ``TransitionRecord.at``, a
+    reviewer's ``decided_at``, a periodic review's date) — reads ``moment`` (a datetime, or a date:
+    09:00 local time), moving on with real time from there. The services run unchanged, with all
+    their checks; only the time they record is the story's. Blocks may nest; the clock is restored
+    on leaving."""
+    if not isinstance(moment, _real_datetime):
+        moment = _real_datetime.combine(moment, _real_datetime.min.time()).replace(hour=9)
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    started = _real_datetime.now(tz=UTC)
+
+    class _Clock(_real_datetime, metaclass=_AnyDatetime):
+        @classmethod
+        def now(cls, tz=None):
+            at = moment + (_real_datetime.now(tz=UTC) - started)
+            return at.astimezone(tz) if tz is not None else timezone.make_naive(at)
+
+    import django.utils.timezone as clock_module
+
+    previous = clock_module.datetime
+    clock_module.datetime = _Clock
+    try:
+        yield
+    finally:
+        clock_module.datetime = previous
+
+
+def project_start(today=None):
+    """When the demo's quality project started: the first of the month ``PROJECT_START_MONTHS``
+    before ``today``, at 08:30 local time."""
+    today = today or timezone.localdate()
+    start = today.replace(day=1) - relativedelta(months=PROJECT_START_MONTHS)
+    return timezone.make_aware(_real_datetime.combine(start, _real_datetime.min.time()).replace(hour=8, minute=30))
+
 
 # --- Units ----------------------------------------------------------------------------------------
 
@@ -146,6 +214,44 @@ _PEOPLE = [
      ("Training coordinator", "Chuyên viên đào tạo", "培训专员")),
 ]
 
+# The colleagues who write, review and approve with them (they sign in with the same password, but
+# the logins above are the ones the README introduces): the department's office chief (who reviews
+# its procedures), a deputy in the department head's division, the construction bureau's quality
+# team, and the district's.
+_COLLEAGUES = [
+    ("doha-office", "staff", "DOHA", True, "DOHA-D01",
+     ("James Hoang", "Vũ Đình Khoa", "吴国栋"),
+     ("Chief of the Department Office", "Chánh Văn phòng Sở", "办公室主任")),
+    ("d03-deputy", "department_head", "DOHA-D03", True, "DOHA-D03",
+     ("Anna Pham", "Ngô Thị Mai", "孙敏"),
+     ("Deputy head of the Administrative Reform Division", "Phó Trưởng phòng Cải cách hành chính",
+      "行政改革处副处长")),
+    ("cb-mr", "management_representative", "CB", True, "CB",
+     ("Zhou Jianhua", "Đỗ Minh Tuấn", "周建华"),
+     ("Deputy director, management representative", "Phó Giám đốc Sở, đại diện lãnh đạo", "副局长、管理者代表")),
+    ("cb-doccontrol", "document_controller", "CB", True, "CB",
+     ("Sun Li", "Trịnh Thu Hà", "孙丽"),
+     ("Document controller, ISO promotion office", "Thư ký ISO, Tổ giúp việc ISO", "推进办文件管理员")),
+    ("cb-promotion", "staff", "CB", True, "CB",
+     ("Zheng Kai", "Lý Quang Vinh", "郑凯"),
+     ("Deputy head of the ISO promotion office", "Tổ phó Tổ giúp việc ISO", "推进办副主任")),
+    ("cb-approvals", "department_head", "CB-D16", True, "CB-D16",
+     ("Wu Haitao", "Phan Văn Hải", "吴海涛"),
+     ("Head of the Administrative Approval Division", "Trưởng Bộ phận tiếp nhận và trả kết quả", "行政审批处处长")),
+    ("dist-mr", "management_representative", "DIST", True, "DIST",
+     ("Helen Vo", "Nguyễn Thị Thanh", "林静"),
+     ("Vice-chair of the district, management representative", "Phó Chủ tịch UBND quận, đại diện lãnh đạo",
+      "副区长、管理者代表")),
+    ("dist-iso", "document_controller", "DIST", True, "DIST-O02",
+     ("Mark Le", "Trần Quang Minh", "高峰"),
+     ("ISO officer of the district, Home Affairs Office", "Chuyên viên Phòng Nội vụ, thư ký ISO của quận",
+      "内务科ISO专员")),
+    ("dist-office", "staff", "DIST", True, "DIST-O01",
+     ("Grace Bui", "Lê Thị Hương", "何丽娟"),
+     ("Chief of the district office", "Chánh Văn phòng HĐND và UBND quận", "区政府办公室主任")),
+]
+COLLEAGUES = [row[0] for row in _COLLEAGUES]
+
 _SUPERUSER_NAME = {"en": "System Administrator", "vi": "Quản trị hệ thống", "zh-hans": "系统管理员"}
 
 _REQUEST = {
@@ -165,14 +271,15 @@ def _email(username):
     return f"{username}@demo.example.org"
 
 
-def _superuser(language, summary):
+def _superuser(language, summary, start):
     admin = User.objects.filter(username="admin").first()
     if admin is None:
         # No service may create the first superuser: Django's own manager does, as createsuperuser would.
-        admin = User.objects.create_superuser(
-            username="admin", email=_email("admin"), password=DEMO_PASSWORD,
-            full_name=_SUPERUSER_NAME[language], language=language,
-        )
+        with demo_clock(start):
+            admin = User.objects.create_superuser(
+                username="admin", email=_email("admin"), password=DEMO_PASSWORD,
+                full_name=_SUPERUSER_NAME[language], language=language,
+            )
         summary["users_created"].append("admin")
     elif not admin.is_superuser:
         raise ValueError("A user named 'admin' exists and is not a superuser; the demo needs it to be one.")
@@ -185,15 +292,16 @@ def _superuser(language, summary):
     return admin
 
 
-def _units(admin, language, summary):
+def _units(admin, language, summary, start):
     existing = {u.code: u for u in Unit.objects.filter(code__in=[row[0] for row in demo_units(language)])}
     for code, name, kind, parent_code, own_qms, phase in demo_units(language):
         unit = existing.get(code)
         if unit is None:
-            existing[code] = services.unit_create(
-                acting_user=admin, code=code, name=name, kind=kind,
-                parent=existing[parent_code] if parent_code else None, runs_own_qms=own_qms, phase=phase,
-            )
+            with demo_clock(start):
+                existing[code] = services.unit_create(
+                    acting_user=admin, code=code, name=name, kind=kind,
+                    parent=existing[parent_code] if parent_code else None, runs_own_qms=own_qms, phase=phase,
+                )
             summary["units_created"].append(code)
         elif unit.name != nfc(name):
             existing[code] = services.unit_update(acting_user=admin, unit=unit, name=name)
@@ -201,19 +309,21 @@ def _units(admin, language, summary):
     return existing
 
 
-def _people(admin, units, language, roles, summary):
+def _people(admin, units, language, roles, summary, start):
     people = {}
     index = LANGUAGES.index(language)
-    for username, role_code, role_unit, subunits, primary, names, positions in _PEOPLE:
+    for username, role_code, role_unit, subunits, primary, names, positions in _PEOPLE + _COLLEAGUES:
         full_name, position = names[index], positions[index]
         user = User.objects.filter(username=username).first()
         if user is None:
-            user = services.user_create(
-                acting_user=admin, username=username, full_name=full_name, email=_email(username),
-                primary_unit=units[primary], position=position, language=language, password=DEMO_PASSWORD,
-            )
-            # The demo logins work at once: the person "chooses" the demo password themselves.
-            user = services.user_set_password(acting_user=user, user=user, password=DEMO_PASSWORD, temporary=False)
+            with demo_clock(start):
+                user = services.user_create(
+                    acting_user=admin, username=username, full_name=full_name, email=_email(username),
+                    primary_unit=units[primary], position=position, language=language, password=DEMO_PASSWORD,
+                )
+                # The demo logins work at once: the person "chooses" the demo password themselves.
+                user = services.user_set_password(acting_user=user, user=user, password=DEMO_PASSWORD,
+                                                  temporary=False)
             summary["users_created"].append(username)
         else:
             wanted = {"full_name": nfc(full_name), "position": nfc(position), "language": language}
@@ -223,7 +333,9 @@ def _people(admin, units, language, roles, summary):
                 summary["users_updated"].append(username)
         role, unit = roles[role_code], units[role_unit]
         if not RoleAssignment.objects.current().filter(user=user, role=role, unit=unit).exists():
-            services.role_assign(acting_user=admin, user=user, role=role, unit=unit, include_subunits=subunits)
+            with demo_clock(start + timedelta(days=1)):
+                services.role_assign(acting_user=admin, user=user, role=role, unit=unit,
+                                     include_subunits=subunits)
             summary["assignments_created"].append(f"{username}: {role_code} @ {role_unit}")
         people[username] = user
     return people
@@ -251,10 +363,14 @@ def seed_demo(language="en"):
         "users_updated": [], "assignments_created": [], "access_requests_created": [],
     }
     roles = ensure_system_roles()
-    admin = _superuser(language, summary)
-    units = _units(admin, language, summary)
-    people = _people(admin, units, language, roles, summary)
-    _access_request(people, units, language, roles, summary)
+    # The units, the people and their roles date from the start of the quality project (a second
+    # run creates nothing, so the clock changes nothing then); the access request is two days old.
+    start = project_start()
+    admin = _superuser(language, summary, start)
+    units = _units(admin, language, summary, start)
+    people = _people(admin, units, language, roles, summary, start)
+    with demo_clock(timezone.now() - timedelta(days=2, hours=3)):
+        _access_request(people, units, language, roles, summary)
     summary["units_total"] = Unit.objects.filter(path__startswith=units["CITY"].path).count()
     summary["logins"] = DEMO_LOGINS
     return summary

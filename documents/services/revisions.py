@@ -8,15 +8,17 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
 from qms_portal import permissions
 from qms_portal.history import reason as reason_for
+from qms_portal.models import RoleAssignment, User
 from qms_portal.notifications import notify
 from qms_portal.outbox import enqueue
-from qms_portal.permissions import can, users_who_can
+from qms_portal.permissions import ancestor_paths, can, users_who_can
 from qms_portal.sanitize import clean_html
 from qms_portal.services import EditConflict, system_user
 from qms_portal.workflow import Guard, Transition, Workflow, not_the_author, register
@@ -122,9 +124,39 @@ def _replace_steps(revision, rows, user):
         _save(row, user)
 
 
+# The portal's own account (``qms_portal.services.system_user``) acts for scheduled tasks; it never
+# reviews anything.
+SYSTEM_USERNAME = "system"
+READ_REVISIONS = ("documents", "view_revision")
+
+
+def reviewer_candidates(revision):
+    """The people who may be named reviewers of ``revision``: the active people who read the
+    revisions of its unit through a current role held on that unit, or on a unit above it with its
+    sub-units (its colleagues, the division and agency above, the document controller and the
+    management representative), never its author and never the portal's own account. Colleagues
+    of the unit itself come first, then the units above, nearest first. One query, whatever the
+    number of people."""
+    unit = revision.document.unit
+    app_label, codename = READ_REVISIONS
+    holds = RoleAssignment.objects.current().filter(
+        user=OuterRef("pk"), unit__is_active=True,
+        role__permissions__codename=codename, role__permissions__content_type__app_label=app_label,
+    ).filter(Q(unit_id=unit.pk) | Q(include_subunits=True, unit__path__in=ancestor_paths(unit.path)[:-1]))
+    return (
+        User.objects.filter(is_active=True).filter(Exists(holds))
+        .exclude(pk=revision.author_id).exclude(username=SYSTEM_USERNAME)
+        .select_related("primary_unit")
+        .annotate(_here=Case(When(primary_unit_id=unit.pk, then=Value(0)), default=Value(1),
+                             output_field=IntegerField()))
+        .order_by("_here", "-primary_unit__depth", "full_name", "username")
+    )
+
+
 @transaction.atomic
 def revision_set_reviewers(*, acting_user, revision, reviewers):
-    """Name the reviewers of a draft. Each gets a single-object grant to see and review it."""
+    """Name the reviewers of a draft, from ``reviewer_candidates`` (a superuser other than the
+    portal's own account may be named too). Each gets a single-object grant to see and review it."""
     revision = _lock(revision)
     _require(acting_user, "change", revision)
     if revision.status != S.DRAFT:
@@ -132,6 +164,16 @@ def revision_set_reviewers(*, acting_user, revision, reviewers):
     reviewers = list(reviewers)
     if any(r.pk == revision.author_id for r in reviewers):
         raise ValidationError(_("The author cannot review their own revision."))
+    if any(r.username == SYSTEM_USERNAME for r in reviewers):
+        raise ValidationError(_("The portal's own account cannot review a revision."))
+    eligible = set(reviewer_candidates(revision).filter(pk__in=[r.pk for r in reviewers])
+                   .values_list("pk", flat=True))
+    refused = [r for r in reviewers if r.pk not in eligible and not (r.is_superuser and r.is_active)]
+    if refused:
+        raise ValidationError(
+            _("%(names)s may not review documents of %(unit)s: a reviewer reads this unit's documents through "
+              "a role on it or on a unit above it.")
+            % {"names": ", ".join(str(r) for r in refused), "unit": revision.document.unit})
     current = {a.reviewer_id: a for a in revision.reviewers.all()}
     for reviewer in reviewers:
         if reviewer.pk not in current:

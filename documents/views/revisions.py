@@ -154,7 +154,7 @@ class ReviewersView(ObjectFormView):
         return kwargs
 
     def get_initial(self):
-        return {"reviewers": list(self.object.reviewers.values_list("reviewer_id", flat=True))}
+        return {"reviewers": list(self.object.reviewers.values_list("reviewer__username", flat=True))}
 
     def perform(self, form):
         return services.revision_set_reviewers(acting_user=self.request.user, revision=self.object,

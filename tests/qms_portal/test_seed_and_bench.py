@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from qms_portal.bench.scale import BENCH_ADMIN, BENCH_PASSWORD, BENCH_WARD
-from qms_portal.demo import DEMO_LOGINS, DEMO_PASSWORD, seed_demo
+from qms_portal.demo import COLLEAGUES, DEMO_LOGINS, DEMO_PASSWORD, seed_demo
 from qms_portal.models import AccessRequest, AccessRequestUserObjectPermission, Notification, RoleAssignment, Unit, User
 
 pytestmark = pytest.mark.django_db
@@ -76,13 +76,20 @@ def test_each_role_has_one_demo_person_on_a_sensible_unit():
         ("mr", "management_representative", "DOHA"), ("doccontrol", "document_controller", "DOHA"),
         ("depthead", "department_head", "DOHA-D03"), ("staff", "staff", "DIST-W01"),
         ("auditor", "internal_auditor", "DIST"), ("trainer", "training_coordinator", "CB"),
+        # The colleagues who review and approve with them.
+        ("doha-office", "staff", "DOHA"), ("d03-deputy", "department_head", "DOHA-D03"),
+        ("cb-mr", "management_representative", "CB"), ("cb-doccontrol", "document_controller", "CB"),
+        ("cb-promotion", "staff", "CB"), ("cb-approvals", "department_head", "CB-D16"),
+        ("dist-mr", "management_representative", "DIST"), ("dist-iso", "document_controller", "DIST"),
+        ("dist-office", "staff", "DIST"),
     }
     assert User.objects.get(username="admin").is_superuser
 
 
 def test_every_demo_login_signs_in_on_the_login_page_and_opens_my_work():
     seed_demo()
-    assert {username for username, _, _ in DEMO_LOGINS} == set(User.objects.values_list("username", flat=True))
+    assert {username for username, _, _ in DEMO_LOGINS} | set(COLLEAGUES) == set(
+        User.objects.values_list("username", flat=True))
     for username, password, _description in DEMO_LOGINS:
         assert password == DEMO_PASSWORD
         client = Client()
@@ -229,3 +236,22 @@ def test_bench_refuses_without_the_benchmark_user(tmp_path):
 
     with pytest.raises(CommandError, match="seed_scale"):
         call_command("bench", "--runs", "1", "--output", str(tmp_path / "x.json"), stdout=io.StringIO())
+
+
+def test_the_demo_clock_dates_records_and_history_then_gives_the_time_back():
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    from qms_portal import services
+    from qms_portal.demo import demo_clock
+
+    admin = User.objects.create_superuser(username="clock-root", email="c@example.org", password=DEMO_PASSWORD)
+    past = timezone.make_aware(datetime(2024, 3, 4, 10, 30))
+    with demo_clock(past):
+        assert abs(timezone.now() - past).total_seconds() < 5 and timezone.localdate() == past.date()
+        assert isinstance(timezone.now(), datetime)
+        unit = services.unit_create(acting_user=admin, code="CLOCK", name="Clock", kind=Unit.Kind.CITY)
+    assert timezone.localdate(unit.created_at) == past.date()
+    assert timezone.localdate(unit.history.get().history_date) == past.date()
+    assert abs((timezone.now() - datetime.now(tz=timezone.get_current_timezone())).total_seconds()) < 5

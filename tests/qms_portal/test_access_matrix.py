@@ -582,12 +582,13 @@ def list_cases():
 @pytest.mark.parametrize(("name", "who"), list_cases())
 def test_a_list_page_lists_what_is_within_reach_and_leaves_out_the_rest(name, who, world, db):
     listing, row = LISTS[name], MATRIX[name]
-    if expected(row, Case(name, who, "-", "GET"), world) != 200:
-        pytest.skip(f"{who} may not open {name} (the matrix checks that)")
     client = Client()
     client.force_login(world["people"][who])
     response = client.get(reverse(name, kwargs=listing.kwargs), listing.query)
-    assert response.status_code == 200
+    want = expected(row, Case(name, who, "-", "GET"), world)
+    assert response.status_code == want
+    if want != 200:
+        return  # may not open the list at all
     page = page_text(response)
     on = world["perms_on"][who]
     for scope in UNIT_SCOPES:

@@ -128,6 +128,7 @@ class DocumentDetailView(ScopedDetailView):
             "revision_links": every_revision,
             "current_link": every_revision or (current is not None and can(user, "view", current)),
             "request_links": can(user, "documents.view_changerequest", document.unit),
+            "legal_links": user.has_perm("documents.view_legaldocument"),  # global: held anywhere
         }
         pieces = {
             "page": cached.page_piece(document, links, partial(self.render_page, document, links)),

@@ -32,6 +32,7 @@ class RevisionDetailView(ScopedDetailView):
         ctx.update(steps_context(revision, steps, revision.document))
         ctx["reviewers"] = revision.reviewers.select_related("reviewer")
         ctx["legal_refs"] = revision.legal_refs.all()
+        ctx["legal_links"] = self.request.user.has_perm("documents.view_legaldocument")
         ctx["can_edit"] = revision.status == Revision.Status.DRAFT and can(self.request.user, "change", revision)
         # The revisions this reader may open besides this one (the Compare button): none for a
         # reader the document was only distributed to.

@@ -11,7 +11,15 @@ from django.urls import reverse
 from documents import services
 from documents.models import Acknowledgement, Document, Revision
 from qms_portal.permissions import can
-from tests.documents.factories import draft_of, drive_to_effective, new_document, next_revision, small_pdf
+from tests.documents.factories import (
+    draft_of,
+    drive_to_effective,
+    effective_document,
+    legal,
+    new_document,
+    next_revision,
+    small_pdf,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -131,3 +139,15 @@ def test_a_recipient_who_proposed_a_change_follows_it_without_a_link_to_the_draf
     assert draft.get_absolute_url() not in page.content.decode()  # not linked: not theirs to open
     assert client_for(ds.outsider).get(draft.get_absolute_url()).status_code == 404
     assert draft.get_absolute_url() in client_for(ds.author).get(request.get_absolute_url()).content.decode()
+
+
+def test_a_reader_without_a_role_sees_the_legal_basis_named_not_linked(ds, client_for):
+    basis = legal(number="19/2014/QĐ-TTg")
+    document = effective_document(ds, legal_refs=[basis])  # distributed to its unit: ds.nobody too
+    link = f'href="{basis.get_absolute_url()}"'
+    reader = client_for(ds.nobody)  # a member of the unit without any role
+    for url in (document.get_absolute_url(), document.current_revision.get_absolute_url()):
+        page = reader.get(url).content.decode()
+        assert "19/2014/QĐ-TTg" in page and link not in page, url
+        assert link in client_for(ds.reviewer1).get(url).content.decode(), url
+    assert reader.get(basis.get_absolute_url()).status_code == 403

@@ -131,7 +131,8 @@ def page_piece(document, links, build):
     """A document page's facts, effective revision and lists, rendered (``{"facts", "lists",
     "open_revision"}``), per language and day (the "review due" mark), and per ``links``: which
     of its revisions and proposed changes the reader may open (a reader the document was only
-    distributed to sees them listed, not linked)."""
+    distributed to sees them listed, not linked, and the current revision's text only while it is
+    the effective one they received: ``current_link``)."""
     key = fragments.entry_key("document-page", document.pk, document.current_revision_id, sorted(links.items()),
                               get_language(), timezone.localdate().isoformat())
     generations = [document_generation(document.pk), LEGAL, CATALOGUE, DOCUMENT_TYPES, fragments.UNITS,

@@ -196,7 +196,8 @@ class Document(BaseModel):
 
     @classmethod
     def widened_permissions(cls, user, held):
-        """Someone a document was distributed to reads it (and its revision), even without a role."""
+        """Someone a document was distributed to reads it (and its effective revision: see
+        ``Revision.scope_extra``), even without a role."""
         wanted = {"documents.view_document", "documents.view_revision"}
         if wanted <= held or not Acknowledgement.objects.filter(user=user).exists():
             return set()
@@ -291,9 +292,14 @@ class Revision(BaseModel):
 
     @classmethod
     def scope_extra(cls, user, perm):
-        """Whoever must acknowledge a revision may read it (and print it)."""
+        """Whoever a revision was distributed to may read it (and print it) while it is effective,
+        and only then (ISO 9001 7.5.3: the reader gets the version in force). Their
+        acknowledgements of earlier revisions stay, as the record of who read what, but open
+        nothing: superseded and withdrawn revisions are for those who hold the permission through
+        a role on the document's unit."""
         if perm == "documents.view_revision":
-            return models.Q(pk__in=Acknowledgement.objects.filter(user=user).values("revision_id"))
+            return models.Q(status=cls.Status.EFFECTIVE,
+                            pk__in=Acknowledgement.objects.filter(user=user).values("revision_id"))
         return None
 
     @property

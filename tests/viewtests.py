@@ -137,6 +137,10 @@ class Row:
     ok         the status on success, per method
     whole_tree the permission must be held on the whole unit tree (what a role grants is global):
                the matrix's identities hold their role on the district, so only a superuser passes
+    also       more kinds of object the same URL is checked with (a revision's page: also with a
+               superseded revision, also with a draft), each a case of its own
+    beside     kind → the kind of a second object the page opens with it, named in the query string
+               (``?with=``: two revisions compared); that one out of reach is 404 as well
     """
 
     access: str
@@ -147,10 +151,17 @@ class Row:
     variants: dict = field(default_factory=dict)
     ok: dict = field(default_factory=lambda: {"GET": 200, "POST": 302})
     whole_tree: bool = False
+    also: tuple = ()
+    beside: dict = field(default_factory=dict)
 
     @property
     def methods(self):
         return ("GET", "POST") if self.post_only else ("GET",)
+
+    @property
+    def kinds(self):
+        """The kinds of object the URL is checked with (``(None,)`` for a page without one)."""
+        return (self.obj, *self.also)
 
     @property
     def scopes(self):
@@ -172,19 +183,47 @@ OWN_OBJECTS = ("notification", "job")
 LOGIN = Row("login")
 
 
-def expected_status(row, who, scope, method, held, variant=None):
+@dataclass(frozen=True)
+class Listing:
+    """What a list page of the matrix must list and leave out.
+
+    kind   the kind of object it lists (the matrix places one in every scope)
+    perm   the permission that puts an object on the list (the identity's reach of it decides)
+    shows  object → the text that marks it on the page (its link, usually)
+    query  the query string (a search that keeps the list to one page)
+    kwargs URL arguments (an export's format)
+    job    the page queues a background job (an export): the list is the file the job makes
+    """
+
+    kind: str
+    perm: str
+    shows: object
+    query: dict = field(default_factory=dict)
+    kwargs: dict = field(default_factory=dict)
+    job: bool = False
+
+
+def expected_status(row, who, scope, method, held, variant=None, kind=None, reach=None):
     """The status a request should get.
 
-    ``who``: "anonymous", "superuser" or anyone else; ``scope``: "in", "out", "global" or "-";
-    ``held``: the permissions the identity holds somewhere.
+    ``who``: "anonymous", "superuser" or anyone else; ``scope``: where the object lives ("in",
+    "out", "district"), or "global" / "-"; ``held``: the permissions the identity holds somewhere;
+    ``kind``: the kind of object (default: the row's own); ``reach(kind, scope, perm)``: whether the
+    identity holds ``perm`` on *that* object — through a role on its unit (or above it, with
+    sub-units), a single-object grant, or a document it received. Without ``reach``: a permission
+    held reaches everything but "out" (a role on the district with sub-units).
 
         anonymous: a public page → its success status, anything else → 302 to the login page
         403  the row's permission is held nowhere
         405  GET on a POST-only URL (checked after the permission: no hint to people without it)
-        404  the object is out of scope
-        403  the second permission (the transition's) is held nowhere
+        404  the object (or the one beside it, ``?with=``) is out of the identity's reach
+        403  the second permission (the transition's) is not held on the object
         else the row's success status
     """
+    kind = kind or row.obj
+    if reach is None:
+        def reach(kind, scope, perm):
+            return perm in held and scope != "out"
     ok = 405 if (row.post_only and method == "GET") else row.ok[method]
     if who == "anonymous":
         return ok if row.access in ("public", "anonymous_only") else 302
@@ -194,15 +233,19 @@ def expected_status(row, who, scope, method, held, variant=None):
         if row.obj in OWN_OBJECTS and ok != 405 and scope == "out":
             return 404  # someone else's message or job, even for a superuser
         return ok
-    superuser = who == "superuser"
-    if not superuser and (row.perm not in held or row.whole_tree):
+    if who == "superuser":
+        return ok
+    if row.perm not in held or row.whole_tree:
         return 403
     if ok == 405:
         return 405
-    if scope == "out" and not superuser:
-        return 404
+    if kind is not None and row.scoped:
+        if not reach(kind, scope, row.perm):
+            return 404
+        if kind in row.beside and not reach(row.beside[kind], scope, row.perm):
+            return 404
     second = row.variants.get(variant) if variant else None
-    if second and not superuser and second not in held:
+    if second and (second not in held or (kind is not None and row.scoped and not reach(kind, scope, second))):
         return 403
     return ok
 

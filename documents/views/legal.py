@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from qms_portal.jobs import job_start
+from qms_portal.permissions import can
 from qms_portal.views.generic import (
     HistoryView,
     ObjectMixin,
@@ -95,6 +96,14 @@ class ChangeRequestDetailView(ScopedDetailView):
     model = ChangeRequest
     template_name = "documents/changerequest_detail.html"
     related = ("document", "requester", "new_revision")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        # The draft opened from the request is linked only for who may open it (not for someone
+        # who proposed a change to a document that was only distributed to them).
+        new = self.object.new_revision
+        ctx["new_revision_link"] = new is not None and can(self.request.user, "view", new)
+        return ctx
 
 
 class ChangeRequestHistoryView(HistoryView):

@@ -117,12 +117,14 @@ class DocumentDetailView(ScopedDetailView):
         document, user = self.object, self.request.user
         current = document.current_revision
         # A role on the document's unit opens its every revision and proposed change; someone it
-        # was only distributed to opens the revision they must read, and sees the others listed.
+        # was only distributed to opens the effective revision they received (its text, its PDF),
+        # and sees the others listed, not linked.
         every_revision = can(user, "documents.view_revision", document.unit)
         links = {
             "revision_links": every_revision,
             "current_link": every_revision or (current is not None and can(user, "view", current)),
             "request_links": can(user, "documents.view_changerequest", document.unit),
+            "legal_links": user.has_perm("documents.view_legaldocument"),  # global: held anywhere
         }
         pieces = {
             "page": cached.page_piece(document, links, partial(self.render_page, document, links)),
@@ -136,6 +138,7 @@ class DocumentDetailView(ScopedDetailView):
         ctx["page"] = found["page"]
         ctx["open_revision"] = found["page"]["open_revision"] if every_revision else None
         ctx["current"] = current
+        ctx["current_link"] = links["current_link"]
         ctx["coverage"] = found.get("coverage", "")
         ctx["my_acknowledgement"] = mine = found["mine"][0] if current is not None else None
         ctx["to_acknowledge"] = mine is not None and mine.acknowledged_at is None and not document.is_withdrawn
@@ -146,10 +149,11 @@ class DocumentDetailView(ScopedDetailView):
 
     def render_page(self, document, links):
         """The page's facts, effective revision and lists from their cached pieces (one more round
-        trip; only the pieces whose generations moved are read from the database)."""
+        trip; only the pieces whose generations moved are read from the database). The revision's
+        text only for a reader who may open it (not a withdrawn one for a reader it was sent to)."""
         current = document.current_revision
         pieces = {"lists": cached.lists_piece(document)}
-        if current is not None:
+        if current is not None and links["current_link"]:
             pieces["body"] = cached.body_piece(current, document, partial(self.render_body, current, document))
         found = fragments.cached_many(pieces)
         context = {"object": document, "current": current, "today": timezone.localdate(),

@@ -33,8 +33,13 @@ class RevisionDetailView(ScopedDetailView):
         ctx.update(steps_context(revision, steps, revision.document))
         ctx["reviewers"] = revision.reviewers.select_related("reviewer")
         ctx["legal_refs"] = revision.legal_refs.all()
+        ctx["legal_links"] = self.request.user.has_perm("documents.view_legaldocument")
         ctx["can_edit"] = revision.status == Revision.Status.DRAFT and can(self.request.user, "change", revision)
-        ctx["other_revisions"] = revision.document.revisions.exclude(pk=revision.pk).order_by("-number")
+        # The revisions this reader may open besides this one (the Compare button): none for a
+        # reader the document was only distributed to.
+        ctx["other_revisions"] = (Revision.objects.restrict(self.request.user, "view")
+                                  .filter(document=revision.document_id).exclude(pk=revision.pk)
+                                  .defer(*Revision.BULKY).order_by("-number"))
         return ctx
 
 
@@ -162,7 +167,8 @@ class ReviewersView(ObjectFormView):
 
 
 class CompareView(ObjectMixin, View):
-    """Two revisions of a document side by side: the text and the steps table."""
+    """Two revisions of a document side by side: the text and the steps table. Both must be
+    revisions the reader may open: ``?with=`` naming one they may not is 404, as its own page is."""
 
     model = Revision
     related = RELATED
@@ -173,11 +179,19 @@ class CompareView(ObjectMixin, View):
     def get(self, request, pk):
         new = self.get_object()
         others = Revision.objects.restrict(request.user, "view").filter(document=new.document_id).defer("search_text")
-        old = others.filter(pk=request.GET.get("with")).first() if request.GET.get("with", "").isdigit() else None
-        if old is None:
+        wanted = request.GET.get("with", "")
+        if wanted:
+            old = others.filter(pk=wanted).first() if wanted.isdigit() else None
+            if old is None:
+                raise Http404
+        else:
             old = others.filter(number__lt=new.number).order_by("-number").first()
         if old is None:
-            messages.info(request, _("This is the first revision: there is nothing to compare it with."))
+            if new.number > 1:
+                messages.info(request, _("There is no other revision of this document that you may open to "
+                                         "compare it with."))
+            else:
+                messages.info(request, _("This is the first revision: there is nothing to compare it with."))
             return HttpResponseRedirect(new.get_absolute_url())
         if old.number > new.number:
             old, new = new, old

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from qms_portal import areas, jobs, services
+from qms_portal import tasks as _tasks  # noqa: F401 - registers the core's tasks with the Celery app
 from qms_portal.celery import app
 from qms_portal.models import Job, Notification, OutboxMessage, RoleAssignment
 from tests import factories

@@ -8,8 +8,8 @@
 ``PageChecker.watch(page)`` with ``checking_before_actions()`` makes this automatic: before each
 action the test takes on a page (a click, a tap, filling a field, ``goto`` …) the page is checked as
 it is then — htmx swaps and open menus included — and at the end of the test, the page it ends on.
-The same markup at the same width is checked once. ``assert_accessible(page)`` checks a page at once
-and fails there.
+The same markup at the same width is checked once; what fails is listed at the end of the test
+(``report()``: page, width, rule, impact, selectors).
 """
 
 import functools
@@ -182,13 +182,6 @@ def report(failures):
     for path, name, text in dict.fromkeys(failures):
         out.append(f"{path} at the {name} width ({WIDTHS[name]['width']}px):\n{text}")
     return "\n".join(out)
-
-
-def assert_accessible(page):
-    """Check the page now, at both widths, and fail at once with the list of what it breaks."""
-    checker = PageChecker(re.match(r"^https?://[^/]+", page.url).group(0))
-    checker.check(page)
-    assert not checker.failures, checker.report()
 
 
 # The actions before which the page is checked: everything that can leave a page or change it.

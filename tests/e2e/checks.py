@@ -3,7 +3,9 @@
 - axe-core's WCAG 2.1 AA rules (tags ``wcag2a, wcag2aa, wcag21a, wcag21aa``), through
   ``axe-playwright-python``, which bundles axe-core and injects it with ``page.evaluate`` (the CDP
   evaluates it beside the page: the Content-Security-Policy does not apply);
-- at 390 px, the page never scrolls sideways (``scrollWidth <= clientWidth`` of the document).
+- at 390 px, the page never scrolls sideways (``scrollWidth <= clientWidth`` of the document);
+- every id its ``aria-describedby`` and ``aria-labelledby`` name is on the page (axe-core only
+  lists a missing one "to review").
 
 ``PageChecker.watch(page)`` with ``checking_before_actions()`` makes this automatic: before each
 action the test takes on a page (a click, a tap, filling a field, ``goto`` …) the page is checked as
@@ -84,6 +86,20 @@ OVERFLOWING = """() => {
   }
   return out.slice(0, 8);
 }"""
+# axe-core leaves a reference to a missing element "to review" (the element might come later); here a
+# help text or an error that a field points at must be on the page.
+BROKEN_REFERENCES = """() => {
+  const out = [];
+  for (const name of ['aria-describedby', 'aria-labelledby']) {
+    for (const el of document.querySelectorAll(`[${name}]`)) {
+      for (const id of el.getAttribute(name).split(/\\s+/).filter(Boolean)) {
+        const who = el.tagName.toLowerCase() + (el.id ? '#' + el.id : '');
+        if (!document.getElementById(id)) out.push(`${who} ${name}="${id}"`);
+      }
+    }
+  }
+  return out;
+}"""
 SCRIPTS = re.compile(r"<script\b.*?</script>", re.S | re.I)
 
 
@@ -161,13 +177,15 @@ class PageChecker:
 
     def _check_one(self, page, path, name):
         overflow = sideways_overflow(page) if name == "phone" else 0
+        broken = page.evaluate(BROKEN_REFERENCES) if name == "desktop" else []  # the same markup at both
         violations = axe_violations(page)
-        if overflow or violations:
-            text = describe(violations)
+        if overflow or broken or violations:
+            lines = []
             if overflow:
                 where = ", ".join(page.evaluate(OVERFLOWING)) or "?"
-                text = f"  scrolls sideways: {overflow}px wider than the screen; from: {where}\n{text}".rstrip()
-            self.failures.append((path, name, text))
+                lines.append(f"  scrolls sideways: {overflow}px wider than the screen; from: {where}")
+            lines += [f"  refers to an element that is not on the page: {ref}" for ref in broken]
+            self.failures.append((path, name, "\n".join(lines + [describe(violations)]).rstrip()))
 
     def report(self):
         return report(self.failures)

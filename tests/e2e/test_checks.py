@@ -1,5 +1,6 @@
 """The page checks themselves (checks.py) catch what they are there for: a WCAG 2.1 AA violation
-at either width, a page that scrolls sideways at 390 px, and they say where."""
+at either width, a page that scrolls sideways at 390 px, a field described by a text that is not
+there, and they say where."""
 
 import pytest
 
@@ -11,6 +12,7 @@ FAULTY = """<!doctype html><html lang="en"><head><meta name="viewport" content="
 <style>.faint { color: #aaa; background: #fff; } .wide { width: 600px; }</style></head>
 <body><main><h1>A page</h1><p class="faint" id="faint">Hard to read</p>
 <img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" id="no-alt">
+<label for="name">Name</label><input id="name" aria-describedby="name_helptext">
 <div class="wide" id="wide">Wider than a phone</div></main></body></html>"""
 
 
@@ -32,6 +34,7 @@ def test_it_reports_violations_and_sideways_scrolling_at_each_width(bare_page):
     for text in by_width.values():
         assert "color-contrast (serious)" in text and "#faint" in text
         assert "image-alt (critical)" in text and "#no-alt" in text
+    assert 'input#name aria-describedby="name_helptext"' in by_width["desktop"]
     assert "scrolls sideways" not in by_width["desktop"]
     assert "scrolls sideways" in by_width["phone"] and "div#wide" in by_width["phone"]
     assert bare_page.viewport_size == {"width": 1280, "height": 800}  # put back as it was

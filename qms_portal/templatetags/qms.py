@@ -1,10 +1,27 @@
 """Template helpers. ``{% if user|may:"change"|on:obj %}`` asks the one permission mechanism."""
 
 from django import template
+from django.urls import reverse
+from django.utils.translation import gettext_lazy
 
 from ..permissions import can
 
 register = template.Library()
+
+# The Administration menu: (URL name, label, the permission its page needs, and — when the page
+# alone is not worth a place in the menu — what else must be allowed for it to be of use).
+# Units: the ``staff`` role holds ``view_unit`` so that units can be named and chosen on other pages
+# (a request for a role, a document's owner); the unit list would show such a reader their own unit
+# and a page whose role table stays empty for them. It is of use to whoever changes the tree, or sees
+# who holds which role on a unit (role assignments, the roster PDF). The page itself stays open to
+# every holder of ``view_unit``: this only decides what the menu offers.
+ADMINISTRATION = (
+    ("unit_list", gettext_lazy("Units"), "qms_portal.view_unit",
+     ("qms_portal.add_unit", "qms_portal.change_unit", "qms_portal.view_roleassignment", "qms_portal.view_roster")),
+    ("user_list", gettext_lazy("People"), "qms_portal.view_user", ()),
+    ("assignment_list", gettext_lazy("Role assignments"), "qms_portal.view_roleassignment", ()),
+    ("role_list", gettext_lazy("Roles"), "qms_portal.view_role", ()),
+)
 
 
 class _Ask:
@@ -26,6 +43,18 @@ def on(ask, obj):
 def has_perm(user, perm):
     """Held anywhere (for navigation)."""
     return user.has_perm(perm)
+
+
+@register.simple_tag
+def administration_menu(user):
+    """The entries of the Administration menu this user has a use for: ``[(url, label), …]``, empty
+    when there is none (and then no menu). Decided on permissions held anywhere, like the rest of
+    the menu (its cache key is the set of permissions held)."""
+    return [
+        (reverse(name), label)
+        for name, label, needed, useful in ADMINISTRATION
+        if user.has_perm(needed) and (not useful or any(user.has_perm(perm) for perm in useful))
+    ]
 
 
 @register.simple_tag(takes_context=True)

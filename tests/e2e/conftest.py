@@ -6,8 +6,10 @@ No browser is ever downloaded. Without /usr/bin/chromium (or without the playwri
 tests are skipped — unless ``QMS_REQUIRE_BROWSER=1`` (CI), which turns the skip into a failure.
 
 Every page opened through ``open_page`` is watched: a Content-Security-Policy violation, a
-JavaScript error or a static file that fails to load fails the test. Screenshots go to
-``test-results/`` (git-ignored).
+JavaScript error or a static file that fails to load fails the test. So does a page it visits that
+breaks axe-core's WCAG 2.1 AA rules at the desktop width or at 390 px, or that scrolls sideways at
+390 px (``checks.py``: each page is checked before the test acts on it, and the last one at the end).
+Screenshots go to ``test-results/`` (git-ignored).
 """
 
 import os
@@ -18,6 +20,7 @@ import pytest
 from django.core.servers.basehttp import WSGIServer
 from django.test.testcases import LiveServerThread
 
+from tests.e2e.checks import PageChecker, checking_before_actions
 from tests.helpers import need
 
 # Playwright's sync API runs an asyncio event loop in this thread; Django's ORM would otherwise refuse
@@ -65,6 +68,12 @@ def _serial_live_server():
     LiveServerThread.server_class = original
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _check_pages_before_actions():
+    with checking_before_actions():
+        yield
+
+
 @pytest.fixture(scope="session")
 def chromium():
     need(os.path.exists(CHROMIUM), f"no system Chromium at {CHROMIUM}", "QMS_REQUIRE_BROWSER")
@@ -99,7 +108,7 @@ def pytest_runtest_makereport(item, call):
 def open_page(chromium, live_server, request):
     """``open_page("desktop" | "phone", javascript=True)`` → a Playwright page in a fresh context
     (its own cookies), watched for problems that fail the test at teardown."""
-    contexts, problems = [], PageProblems()
+    contexts, problems, checker = [], PageProblems(), PageChecker(live_server.url)
 
     def make(kind="desktop", javascript=True):
         context = chromium.new_context(
@@ -114,20 +123,28 @@ def open_page(chromium, live_server, request):
         page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
         page.on("response", lambda r: problems.append(f"{r.status} {r.url}")
                 if "/static/" in r.url and r.status >= 400 else None)
+        checker.watch(page, javascript)
         return page
 
     yield make
-    if getattr(request.node, "e2e_failed", False):  # what the browser showed when it failed
+    failed = getattr(request.node, "e2e_failed", False)
+    if failed:  # what the browser showed when it failed
         name = re.sub(r"[^\w.-]+", "_", request.node.name)
         for number, context in enumerate(contexts):
             for page in context.pages:
                 screenshot(page, f"FAILED-{name}-{number}")
     for context in contexts:
+        if not failed:  # the pages the test ends on
+            for page in context.pages:
+                checker.check(page)
         context.close()
+    checker.close()
     # A 403/404 page the test opened on purpose logs "Failed to load resource" for the page itself.
     real = [p for p in problems if not re.search(r"Failed to load resource: the server responded with a status "
                                                  r"of (403|404|429)", p)]
     assert not real, "The browser reported problems:\n" + "\n".join(real)
+    if checker.failures:
+        pytest.fail(checker.report(), pytrace=False)
 
 
 def screenshot(page, name):

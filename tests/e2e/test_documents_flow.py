@@ -14,6 +14,8 @@ from playwright.sync_api import expect
 
 from documents import services
 from documents.models import Acknowledgement, Document, Revision
+from qms_portal import services as core_services
+from tests import factories
 from tests.documents.factories import doc_setup, docx_bytes, step
 from tests.e2e.conftest import assert_fits_the_screen, screenshot, sign_in, sign_out
 from tests.helpers import need
@@ -24,6 +26,9 @@ TITLE = "Quy trình cấp phép thành lập hội"
 
 def test_a_procedure_is_drafted_reviewed_approved_published_and_acknowledged(open_page, tmp_path):
     s = doc_setup()
+    # The reader's office has a long English name, as in the demo: the table of who has read the
+    # procedure must still fit a phone.
+    core_services.unit_update(acting_user=factories._acting(), unit=s.office, name="Administrative Reform Division")
     page = open_page("desktop")
 
     # The author creates the procedure: its code comes from the unit's numbering.
@@ -121,6 +126,17 @@ def test_a_procedure_is_drafted_reviewed_approved_published_and_acknowledged(ope
     expect(phone.locator(".alert-success")).to_contain_text("acknowledgement was recorded")
     assert Acknowledgement.objects.get(revision=revision, user=s.staff).acknowledged_at is not None
     screenshot(phone, "documents-acknowledged-phone")
+
+    # The document controller sees on a phone who has read it: the table of units fits the screen,
+    # its bars included (no sideways scrolling inside the table's box either).
+    controller = open_page("phone")
+    sign_in(controller, s.author.username, s.password)
+    controller.goto(f"/documents/{document.pk}/")
+    coverage = controller.locator(".coverage-table")
+    expect(coverage).to_contain_text(s.office.code)
+    box = coverage.evaluate("table => [table.parentElement.scrollWidth, table.parentElement.clientWidth]")
+    assert box[0] <= box[1], f"the table of units is {box[0] - box[1]}px wider than the screen"
+    assert_fits_the_screen(controller)
 
     # The next revision changes a step; the compare page shows it side by side.
     second = services.revision_create_draft(acting_user=s.author, document=document, reason="Luật mới")

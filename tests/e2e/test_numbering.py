@@ -29,7 +29,7 @@ def test_a_document_controller_sets_the_numbering_of_a_unit(open_page):
     page.fill("#id_prefix", "SNV")
     page.fill("#id_pattern", "{prefix}-{loai}-{number:03d}")
     page.locator("main form button[type=submit]").click()
-    expect(page.locator("#id_pattern-err")).to_contain_text("unknown field {loai}")
+    expect(page.locator("#id_pattern_error")).to_contain_text("unknown field {loai}")
     expect(page.locator("#id_pattern")).to_have_value("{prefix}-{loai}-{number:03d}")
     expect(page.locator("#id_prefix")).to_have_value("SNV")
     assert not RegisterSettings.objects.filter(unit=s.dept).exists()

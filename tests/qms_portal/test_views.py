@@ -31,7 +31,7 @@ def text(response):
 
 def field_error(response, field):
     """The error shown next to a form field (the div the field's aria-describedby points at)."""
-    match = re.search(rf'<div class="invalid-feedback d-block" id="id_{field}-err">(.*?)</div>', text(response), re.S)
+    match = re.search(rf'<div class="invalid-feedback d-block" id="id_{field}_error">(.*?)</div>', text(response), re.S)
     return match.group(1).strip() if match else None
 
 

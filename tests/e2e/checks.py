@@ -1,0 +1,235 @@
+"""What every page a browser test visits must pass, at the desktop width AND at 390 px:
+
+- axe-core's WCAG 2.1 AA rules (tags ``wcag2a, wcag2aa, wcag21a, wcag21aa``), through
+  ``axe-playwright-python``, which bundles axe-core and injects it with ``page.evaluate`` (the CDP
+  evaluates it beside the page: the Content-Security-Policy does not apply);
+- at 390 px, the page never scrolls sideways (``scrollWidth <= clientWidth`` of the document);
+- every id its ``aria-describedby`` and ``aria-labelledby`` name is on the page (axe-core only
+  lists a missing one "to review").
+
+``PageChecker.watch(page)`` with ``checking_before_actions()`` makes this automatic: before each
+action the test takes on a page (a click, a tap, filling a field, ``goto`` …) the page is checked as
+it is then — htmx swaps and open menus included — and at the end of the test, the page it ends on.
+The same markup at the same width is checked once; what fails is listed at the end of the test
+(``report()``: page, width, rule, impact, selectors).
+"""
+
+import functools
+import hashlib
+import re
+from contextlib import contextmanager
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Locator, Page
+
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
+WIDTHS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
+MAX_NODES = 8  # per rule in a report; the rest are counted
+
+_axe = Axe()
+MARKUP = "() => document.contentType === 'text/html' ? document.documentElement.outerHTML : null"
+# Transitions running (a button just tapped fades to its hover colours) finish first — axe would
+# measure the colours half-way — then two frames let the layout settle.
+SETTLE = """async () => {
+  const ending = document.getAnimations().filter(a => a.effect && a.effect.getComputedTiming().endTime !== Infinity);
+  const running = Promise.all(ending.map(a => a.finished.catch(() => null)));
+  await Promise.race([running, new Promise(done => setTimeout(done, 2000))]);
+  await new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
+}"""
+
+
+def axe_violations(page):
+    """axe-core's WCAG 2.1 AA violations on the page as it is now (a list of axe's result dicts)."""
+    return _axe.run(page, options=AXE_OPTIONS).response["violations"]
+
+
+def sideways_overflow(page):
+    """How many pixels the document is wider than its viewport (0 when it does not scroll sideways)."""
+    return page.evaluate("() => Math.max(0, document.documentElement.scrollWidth"
+                         " - document.documentElement.clientWidth)")
+
+
+def describe(violations):
+    """A readable list: each rule with its impact and the selectors of the offending elements."""
+    lines = []
+    for rule in violations:
+        lines.append(f"  {rule['id']} ({rule.get('impact') or 'no impact'}): {rule['help']} [{len(rule['nodes'])}]")
+        for node in rule["nodes"][:MAX_NODES]:
+            target = " ".join(" >> ".join(t) if isinstance(t, list) else t for t in node["target"])
+            why = next((c["message"] for part in ("any", "all", "none") for c in node.get(part, [])), "")
+            lines.append(f"    - {target}" + (f" — {why}" if why else ""))
+        if len(rule["nodes"]) > MAX_NODES:
+            lines.append(f"    … and {len(rule['nodes']) - MAX_NODES} more")
+    return "\n".join(lines)
+
+
+OVERFLOWING = """() => {
+  const limit = document.documentElement.clientWidth + 0.5;
+  const clipped = el => {
+    for (let up = el.parentElement; up && up !== document.body; up = up.parentElement)
+      if (getComputedStyle(up).overflowX !== 'visible') return true;  // scrolls (or clips) in its own box
+    return false;
+  };
+  const out = [];
+  for (const el of document.body.querySelectorAll('*')) {
+    const box = el.getBoundingClientRect();
+    const parent = el.parentElement.getBoundingClientRect();
+    if (box.width > 0 && box.right > limit && parent.right <= limit && !clipped(el)) {  // where it starts
+      let name = el.tagName.toLowerCase();
+      if (el.id) name += '#' + el.id;
+      else if (el.classList.length) name += '.' + [...el.classList].join('.');
+      out.push(`${name} (to ${Math.round(box.right)}px)`);
+    }
+  }
+  return out.slice(0, 8);
+}"""
+# axe-core leaves a reference to a missing element "to review" (the element might come later); here a
+# help text or an error that a field points at must be on the page.
+BROKEN_REFERENCES = """() => {
+  const out = [];
+  for (const name of ['aria-describedby', 'aria-labelledby']) {
+    for (const el of document.querySelectorAll(`[${name}]`)) {
+      for (const id of el.getAttribute(name).split(/\\s+/).filter(Boolean)) {
+        const who = el.tagName.toLowerCase() + (el.id ? '#' + el.id : '');
+        if (!document.getElementById(id)) out.push(`${who} ${name}="${id}"`);
+      }
+    }
+  }
+  return out;
+}"""
+SCRIPTS = re.compile(r"<script\b.*?</script>", re.S | re.I)
+
+
+class PageChecker:
+    """Checks the pages of one test and collects what they fail, per page and width; ``report()``
+    lists it all."""
+
+    def __init__(self, origin):
+        self.origin = origin
+        self.failures = []  # (path, width name, text)
+        self.checked = set()  # (markup digest, width name)
+        self.busy = False
+        self.copy = None  # a page with JavaScript on, for the markup of pages without it
+
+    def watch(self, page, javascript=True):
+        """Check ``page`` before each action the test takes on it (see ``checking_before_actions``)."""
+        page.portal_checker = self
+        page.portal_javascript = javascript
+
+    def close(self):
+        if self.copy is not None:
+            self.copy.context.close()
+
+    def check(self, page):
+        """Check the page as it is now at both widths, unless this very markup was checked already;
+        the viewport is restored afterwards."""
+        if self.busy or page.is_closed() or not page.url.startswith(self.origin):
+            return
+        self.busy = True
+        try:
+            self._check(page)
+        finally:
+            self.busy = False
+
+    def _check(self, page):
+        for attempt in (1, 2):
+            page.wait_for_load_state("load")  # its stylesheets applied
+            try:
+                markup = page.evaluate(MARKUP)
+                break
+            except PlaywrightError:  # a navigation the page started itself replaced the document: wait for it
+                if attempt == 2:
+                    raise
+        if markup is None:  # an image or a PDF opened in the tab
+            return
+        digest = hashlib.sha256(markup.encode()).hexdigest()
+        path = page.url[len(self.origin):] or "/"
+        target = page if getattr(page, "portal_javascript", True) else self._copy_of(page, markup)
+        original = target.viewport_size
+        first = "phone" if original["width"] <= WIDTHS["phone"]["width"] else "desktop"
+        try:
+            for name in (first, "desktop" if first == "phone" else "phone"):
+                if (digest, name) in self.checked:
+                    continue
+                self.checked.add((digest, name))
+                if name != first:
+                    target.set_viewport_size(WIDTHS[name])
+                target.evaluate(SETTLE)
+                self._check_one(target, path, name)
+        finally:
+            if target.viewport_size != original:
+                target.set_viewport_size(original)
+                target.evaluate(SETTLE)
+
+    def _copy_of(self, page, markup):
+        """axe-core is a script: in a page with JavaScript off its timers never fire. Such a page is
+        checked as a copy — its markup without scripts, its styles loaded from the live server — in a
+        page with JavaScript on."""
+        if self.copy is None:
+            self.copy = page.context.browser.new_context(viewport=page.viewport_size).new_page()
+        self.copy.set_viewport_size(page.viewport_size)
+        html = SCRIPTS.sub("", markup).replace("<head>", f'<head><base href="{page.url}">', 1)
+        self.copy.set_content("<!doctype html>" + html, wait_until="load")
+        return self.copy
+
+    def _check_one(self, page, path, name):
+        overflow = sideways_overflow(page) if name == "phone" else 0
+        broken = page.evaluate(BROKEN_REFERENCES) if name == "desktop" else []  # the same markup at both
+        violations = axe_violations(page)
+        if overflow or broken or violations:
+            lines = []
+            if overflow:
+                where = ", ".join(page.evaluate(OVERFLOWING)) or "?"
+                lines.append(f"  scrolls sideways: {overflow}px wider than the screen; from: {where}")
+            lines += [f"  refers to an element that is not on the page: {ref}" for ref in broken]
+            self.failures.append((path, name, "\n".join(lines + [describe(violations)]).rstrip()))
+
+    def report(self):
+        return report(self.failures)
+
+
+def report(failures):
+    """Each page and width once (a page checked in several states — a menu open, a form filled —
+    that fails the same way is listed once)."""
+    if not failures:
+        return ""
+    out = ["Pages that fail axe-core's WCAG 2.1 AA rules or scroll sideways at 390 px:"]
+    for path, name, text in dict.fromkeys(failures):
+        out.append(f"{path} at the {name} width ({WIDTHS[name]['width']}px):\n{text}")
+    return "\n".join(out)
+
+
+# The actions before which the page is checked: everything that can leave a page or change it.
+ACTIONS = ("goto", "reload", "go_back", "go_forward", "click", "dblclick", "tap", "fill", "type", "press",
+           "press_sequentially", "check", "uncheck", "set_checked", "select_option", "set_input_files",
+           "dispatch_event")
+
+
+def _checked_first(action):
+    @functools.wraps(action)
+    def run(self, *args, **kwargs):
+        page = self if isinstance(self, Page) else self.page
+        checker = getattr(page, "portal_checker", None)
+        if checker is not None:
+            checker.check(page)
+        return action(self, *args, **kwargs)
+
+    return run
+
+
+@contextmanager
+def checking_before_actions():
+    """While it lasts, every action a test takes on a watched page (``Page`` or ``Locator``: click,
+    tap, fill, goto, …) first checks the page as it is (``PageChecker.check``). Playwright cannot
+    look at a page while it is being left (an intercepted navigation freezes it), so the page is
+    checked when the test is about to act on it — which every page a flow visits is, but the last,
+    checked at the end of the test."""
+    with pytest.MonkeyPatch.context() as patch:
+        for cls in (Page, Locator):
+            for name in ACTIONS:
+                if hasattr(cls, name):
+                    patch.setattr(cls, name, _checked_first(getattr(cls, name)))
+        yield

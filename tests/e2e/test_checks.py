@@ -1,0 +1,62 @@
+"""The page checks themselves (checks.py) catch what they are there for: a WCAG 2.1 AA violation
+at either width, a page that scrolls sideways at 390 px, a field described by a text that is not
+there, and they say where."""
+
+import pytest
+
+from tests.e2e.checks import PageChecker
+
+pytestmark = pytest.mark.e2e
+
+FAULTY = """<!doctype html><html lang="en"><head><meta name="viewport" content="width=device-width">
+<style>.faint { color: #aaa; background: #fff; } .wide { width: 600px; }</style></head>
+<body><main><h1>A page</h1><p class="faint" id="faint">Hard to read</p>
+<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" id="no-alt">
+<label for="name">Name</label><input id="name" aria-describedby="name_helptext">
+<div class="wide" id="wide">Wider than a phone</div></main></body></html>"""
+
+
+@pytest.fixture
+def bare_page(chromium):
+    context = chromium.new_context(viewport={"width": 1280, "height": 800})
+    yield context.new_page()
+    context.close()
+
+
+def test_it_reports_violations_and_sideways_scrolling_at_each_width(bare_page):
+    bare_page.set_content(FAULTY)
+    checker = PageChecker(origin="about:")
+
+    checker.check(bare_page)
+
+    by_width = {name: text for _path, name, text in checker.failures}
+    assert set(by_width) == {"desktop", "phone"}
+    for text in by_width.values():
+        assert "color-contrast (serious)" in text and "#faint" in text
+        assert "image-alt (critical)" in text and "#no-alt" in text
+    assert 'input#name aria-describedby="name_helptext"' in by_width["desktop"]
+    assert "scrolls sideways" not in by_width["desktop"]
+    assert "scrolls sideways" in by_width["phone"] and "div#wide" in by_width["phone"]
+    assert bare_page.viewport_size == {"width": 1280, "height": 800}  # put back as it was
+    assert "at the phone width (390px)" in checker.report()
+
+
+def test_it_checks_the_same_markup_once_and_a_changed_page_again(bare_page):
+    bare_page.set_content(FAULTY)
+    checker = PageChecker(origin="about:")
+    checker.check(bare_page)
+    checker.check(bare_page)
+    assert len(checker.failures) == 2  # desktop and phone, once
+
+    bare_page.evaluate("document.getElementById('faint').className = ''")
+    checker.check(bare_page)
+    assert len(checker.failures) == 4
+    assert "color-contrast" not in checker.failures[-1][2]
+
+
+def test_a_page_that_passes_reports_nothing(bare_page):
+    bare_page.set_content('<!doctype html><html lang="en"><head><title>Fine</title></head>'
+                          "<body><main><h1>Fine</h1><p>Easy to read.</p></main></body></html>")
+    checker = PageChecker(origin="about:")
+    checker.check(bare_page)
+    assert checker.failures == [] and checker.report() == ""

@@ -24,6 +24,7 @@ def worker(monkeypatch, settings, tmp_path):
     """No broker: the job stays queued until the test runs it, as a Celery worker would, between two
     requests of the live server (which shares the test's database connection)."""
     settings.MEDIA_ROOT = tmp_path
+    monkeypatch.setattr("qms_portal.outbox.dispatch", lambda message_id: False)
     monkeypatch.setattr("qms_portal.notifications.dispatch", lambda message_id: False)
     lock = threading.Lock()
     serve = WSGIHandler.__call__

@@ -81,3 +81,43 @@ def test_the_portal_answers_in_each_language(client, django_user_model):
         page = client.get("/").content.decode()
         assert f'lang="{code}"' in page
         assert text in page, code
+
+
+# Mainland forms that read as foreign to a Taiwan reader (see locale/zh_Hant/GLOSSARY.md, "(test)").
+MAINLAND_FORMS = {
+    "質量": "品質", "體系": "系統", "門戶": "入口網站", "審核": "稽核 / 審查 / 核准", "評審": "審查",
+    "批准": "核准", "審批": "簽核", "用戶": "使用者", "信息": "資訊 / 訊息", "數據": "資料", "文檔": "文件",
+    "默認": "預設", "登錄": "登入", "賬號": "帳號", "導出": "匯出", "導入": "匯入", "打印": "列印",
+    "搜索": "搜尋", "設置": "設定", "鏈接": "連結", "郵箱": "信箱", "收件箱": "收件匣", "保存": "儲存",
+    "創建": "建立", "激活": "啟用", "菜單": "選單", "刷新": "重新整理",
+}
+# Longer words in which a listed form is legitimate Taiwan usage (documented in GLOSSARY.md).
+TAIWAN_EXCEPTIONS = ["保存期限", "保存年限", "品質"]
+
+
+def _zh_hant_msgstrs():
+    po = LOCALE / "zh_Hant" / "LC_MESSAGES" / "django.po"
+    return [(msgid, s) for _flags, msgid, strs in _entries(po.read_text(encoding="utf-8")) for s in strs]
+
+
+def _mainland_forms_in(text):
+    for allowed in TAIWAN_EXCEPTIONS:
+        text = text.replace(allowed, "·")
+    return [form for form in MAINLAND_FORMS if form in text]
+
+
+def test_zh_hant_uses_taiwan_terms():
+    found = [(msgid, translated, [f"{form} → {MAINLAND_FORMS[form]}" for form in forms])
+             for msgid, translated in _zh_hant_msgstrs() if (forms := _mainland_forms_in(translated))]
+    assert not found, f"mainland terms in zh_Hant (see locale/zh_Hant/GLOSSARY.md): {found[:10]}"
+
+
+def test_the_taiwan_term_check_spares_its_exceptions_only():
+    assert _mainland_forms_in("紀錄保存期限為 3 年；品質量測") == []
+    assert _mainland_forms_in("請保存草稿") == ["保存"]
+    assert _mainland_forms_in("質量管理體系") == ["質量", "體系"]
+
+
+def test_zh_hant_quotes_labels_with_corner_brackets():
+    curly = [(msgid, s) for msgid, s in _zh_hant_msgstrs() if "“" in s or "”" in s]
+    assert not curly, f"use 「」 rather than “” in zh_Hant: {curly[:10]}"

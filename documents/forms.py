@@ -162,7 +162,7 @@ class ReviewersForm(ServiceForm):
 
     def __init__(self, *args, revision, **kwargs):
         super().__init__(*args, **kwargs)
-        from .services.revisions import reviewer_candidates
+        from .selectors import reviewer_candidates
 
         field = self.fields["reviewers"]
         field.queryset = reviewer_candidates(revision)

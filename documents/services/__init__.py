@@ -4,15 +4,12 @@ from .content import docx_to_html, plain_text  # noqa: F401
 from .distribution import (  # noqa: F401
     acknowledgements_assign,
     acknowledgements_remind,
-    coverage,
     distribution_add,
     distribution_remove,
-    recipients,
     revision_acknowledge,
 )
 from .lifecycle import (  # noqa: F401
     CHANGE_WORKFLOW,
-    affected_documents,
     change_request_create,
     change_request_transition,
     documents_remind_reviews,

@@ -3,48 +3,21 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from qms_portal.models import RoleAssignment
 from qms_portal.notifications import Ref, notify
-from qms_portal.permissions import ancestor_paths
 from qms_portal.reminders import sweep
+from qms_portal.services import require_can, save_tracked
 
-from ..cached import coverage, forget_acknowledgements  # noqa: F401 - coverage is a service too
+from ..cached import forget_acknowledgements
 from ..models import Acknowledgement, Distribution, Revision
-from .register import _require, _save
-
-
-def recipients(document):
-    """The active people a document is distributed to. Without a list: the members of the owning
-    unit and every unit below it."""
-    User = get_user_model()
-    entries = list(document.distribution.select_related("unit"))
-    unit = document.unit
-    if not entries:
-        return User.objects.filter(is_active=True, primary_unit__path__startswith=unit.path)
-    q = Q(pk__in=[e.person_id for e in entries if e.person_id])
-    for entry in entries:
-        if entry.unit_id:
-            q |= Q(primary_unit__path__startswith=entry.unit.path)
-    role_ids = [e.role_id for e in entries if e.role_id]
-    if role_ids:
-        # Holders of the role in the owning unit or below, and above it only where the role covers
-        # the sub-units.
-        holders = RoleAssignment.objects.current().filter(role_id__in=role_ids, unit__is_active=True).filter(
-            Q(unit__path__startswith=unit.path)
-            | Q(unit__path__in=ancestor_paths(unit.path)[:-1], include_subunits=True)
-        ).values("user_id")
-        q |= Q(pk__in=holders)
-    return User.objects.filter(is_active=True).filter(q).distinct()
+from ..selectors import recipients
 
 
 def acknowledgements_assign(*, acting_user, revision):
@@ -71,22 +44,22 @@ def revision_acknowledge(*, acting_user, revision):
         raise ValidationError(_("Only the effective revision can be acknowledged."))
     if row.acknowledged_at is None:
         row.acknowledged_at = timezone.now()
-        _save(row, acting_user)
+        save_tracked(row, acting_user)
         forget_acknowledgements(revision.pk)
     return row
 
 
 @transaction.atomic
 def distribution_add(*, acting_user, document, unit=None, role=None, person=None):
-    _require(acting_user, "change", document)
+    require_can(acting_user, "change", document)
     if sum(x is not None for x in (unit, role, person)) != 1:
         raise ValidationError(_("Choose one unit, one role or one person."))
-    return _save(Distribution(document=document, unit=unit, role=role, person=person), acting_user)
+    return save_tracked(Distribution(document=document, unit=unit, role=role, person=person), acting_user)
 
 
 @transaction.atomic
 def distribution_remove(*, acting_user, entry):
-    _require(acting_user, "change", entry.document)
+    require_can(acting_user, "change", entry.document)
     entry._history_user = acting_user
     entry.delete()
 

@@ -14,10 +14,11 @@ from qms_portal.history import reason as reason_for
 from qms_portal.notifications import Item, notify, notify_grouped
 from qms_portal.permissions import can, users_who_can, users_who_can_each
 from qms_portal.reminders import sweep
+from qms_portal.services import require_can, save_tracked
 from qms_portal.workflow import Guard, Transition, Workflow, register
 
-from ..models import ChangeRequest, Document, LegalDocument, PeriodicReview, Revision
-from .register import _require, _save
+from ..models import ChangeRequest, Document, LegalDocument, PeriodicReview
+from ..selectors import affected_documents
 from .revisions import WORKFLOW as REVISION_WORKFLOW
 from .revisions import revision_create_draft
 
@@ -33,7 +34,7 @@ def change_request_create(*, acting_user, document, reason):
         raise ValidationError(_("Changes can be proposed only for an effective document."))
     # The requester follows their request through ChangeRequest.scope_extra (a guardian grant would
     # land in guardian's generic table, which the permission mechanism does not read).
-    request = _save(ChangeRequest(document=document, requester=acting_user, reason=reason), acting_user)
+    request = save_tracked(ChangeRequest(document=document, requester=acting_user, reason=reason), acting_user)
     owners = {document.process_owner_id: document.process_owner}
     for user in users_who_can("documents.decide_changerequest", request):
         owners[user.pk] = user
@@ -50,7 +51,7 @@ def _may_open_draft(request, user):
 def _on_accept_change(request, user, reason, data):
     draft = revision_create_draft(acting_user=user, document=request.document, reason=request.reason)
     request.new_revision = draft
-    _save(request, user)
+    save_tracked(request, user)
     notify([request.requester], "changerequest_accepted", params={"object": request.document},
            url=request.get_absolute_url())
 
@@ -92,20 +93,20 @@ def change_request_transition(*, acting_user, change_request, name, reason="", p
 def periodic_review_record(*, acting_user, document, outcome, notes=""):
     """Still valid → the next review date moves on; revise → a new draft; withdraw → withdrawn."""
     document = Document.objects.select_for_update().get(pk=document.pk)
-    _require(acting_user, "documents.review_document", document)
+    require_can(acting_user, "documents.review_document", document)
     current = document.current_revision
     if current is None or document.is_withdrawn:
         raise ValidationError(_("Only an effective document has a periodic review."))
     if outcome == PeriodicReview.Outcome.WITHDRAW and not notes.strip():
         raise ValidationError({"notes": _("Give the reason for withdrawing the document.")})
-    review = _save(PeriodicReview(document=document, outcome=outcome, notes=notes, reviewed_by=acting_user),
+    review = save_tracked(PeriodicReview(document=document, outcome=outcome, notes=notes, reviewed_by=acting_user),
                    acting_user)
     if outcome == PeriodicReview.Outcome.VALID:
         from dateutil.relativedelta import relativedelta
 
         document.next_review_date = timezone.localdate() + relativedelta(months=document.review_months)
         document.review_required = False
-        _save(document, acting_user, reason=reason_for(gettext_noop("Periodic review: still valid")))
+        save_tracked(document, acting_user, reason=reason_for(gettext_noop("Periodic review: still valid")))
     elif outcome == PeriodicReview.Outcome.REVISE:
         revision_create_draft(acting_user=acting_user, document=document, reason=notes)
     else:
@@ -150,17 +151,10 @@ def legal_document_save(*, acting_user, legal=None, **fields):
     status_before = legal.status if legal.pk else None
     for name, value in fields.items():
         setattr(legal, name, value)
-    _save(legal, acting_user)
+    save_tracked(legal, acting_user)
     if status_before is not None and status_before != legal.status:
         legal_document_flag_citing(acting_user=acting_user, legal=legal)
     return legal
-
-
-def affected_documents(legal):
-    """Documents whose effective revision cites this legal document."""
-    return Document.objects.filter(
-        current_revision__legal_refs=legal, current_revision__status=Revision.Status.EFFECTIVE, is_withdrawn=False
-    ).select_related("unit", "process_owner")
 
 
 def legal_document_flag_citing(*, acting_user, legal):
@@ -171,7 +165,7 @@ def legal_document_flag_citing(*, acting_user, legal):
     for document in affected_documents(legal):
         if not document.review_required:
             document.review_required = True
-            _save(document, acting_user,
+            save_tracked(document, acting_user,
                   reason=reason_for(gettext_noop("Legal basis changed: %(number)s"), number=legal.number))
         owners.setdefault(document.process_owner_id, (document.process_owner, []))[1].append(document)
         count += 1

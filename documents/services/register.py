@@ -7,8 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from qms_portal import numbering
-from qms_portal.services import require_can as _require
-from qms_portal.services import save_tracked as _save
+from qms_portal.services import require_can, save_tracked
 
 from ..models import (
     Clause,
@@ -139,26 +138,26 @@ def next_codes(unit, doc_types, prefix=None, pattern=None):
 def document_create(*, acting_user, unit, doc_type, title, process_owner, category="", clauses=(),
                     review_months=None, legal_time_limit_days=None, code=""):
     """A new document with its first draft revision (rev. 01) by the acting user."""
-    _require(acting_user, "documents.add_document", unit)
+    require_can(acting_user, "documents.add_document", unit)
     if doc_type.needs_category and not category:
         raise ValidationError({"category": _("Choose the category of this procedure.")})
     code = code.strip() or document_allocate_code(unit=unit, doc_type=doc_type)
     if Document.objects.filter(unit=unit, code=code).exists():
         raise ValidationError({"code": _("The code %(code)s is already used in this unit.") % {"code": code}})
-    document = _save(
+    document = save_tracked(
         Document(unit=unit, code=code, title=title, doc_type=doc_type, category=category, process_owner=process_owner,
                  review_months=review_months or doc_type.default_review_months,
                  legal_time_limit_days=legal_time_limit_days),
         acting_user, m2m={"clauses": clauses},
     )
-    _save(Revision(document=document, number=1, author=acting_user), acting_user)
+    save_tracked(Revision(document=document, number=1, author=acting_user), acting_user)
     return document
 
 
 @transaction.atomic
 def document_update(*, acting_user, document, **fields):
     document = Document.objects.select_for_update().get(pk=document.pk)
-    _require(acting_user, "change", document)
+    require_can(acting_user, "change", document)
     clauses = fields.pop("clauses", None)
     if fields.get("review_months") is None:
         fields.pop("review_months", None)  # left empty on the form: the period stays as it was
@@ -170,17 +169,17 @@ def document_update(*, acting_user, document, **fields):
     if document.review_months != months_before and document.next_review_date and not document.is_withdrawn:
         # The next review follows the new period, counted from the last review (or the effective date).
         document.next_review_date = _review_base(document) + relativedelta(months=document.review_months)
-    _save(document, acting_user, m2m={"clauses": clauses} if clauses is not None else None)
+    save_tracked(document, acting_user, m2m={"clauses": clauses} if clauses is not None else None)
     return document
 
 
 @transaction.atomic
 def register_settings_save(*, acting_user, unit, prefix, pattern):
-    _require(acting_user, "documents.change_registersettings", unit)
+    require_can(acting_user, "documents.change_registersettings", unit)
     try:
         validate_code_pattern(pattern, prefix=prefix, unit=unit)
     except ValidationError as error:
         raise ValidationError({"pattern": error.messages}) from None
     row = RegisterSettings.objects.filter(unit=unit).first() or RegisterSettings(unit=unit)
     row.prefix, row.pattern = prefix, pattern
-    return _save(row, acting_user)
+    return save_tracked(row, acting_user)

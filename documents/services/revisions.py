@@ -8,24 +8,22 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
 from qms_portal import permissions
 from qms_portal.history import reason as reason_for
-from qms_portal.models import RoleAssignment, User
 from qms_portal.notifications import notify
 from qms_portal.outbox import enqueue
-from qms_portal.permissions import ancestor_paths, can, users_who_can
+from qms_portal.permissions import users_who_can
 from qms_portal.sanitize import clean_html
-from qms_portal.services import EditConflict, system_user
+from qms_portal.services import EditConflict, require_can, save_tracked, system_user
 from qms_portal.workflow import Guard, Transition, Workflow, not_the_author, register
 
 from ..models import OPEN_REVISION_STATUSES, Document, ProcedureStep, ReviewerAssignment, Revision
+from ..selectors import SYSTEM_USERNAME, reviewer_candidates
 from .content import accept_source_file, refresh_search_text
-from .register import _require, _save
 
 S = Revision.Status
 
@@ -45,7 +43,7 @@ def _lock(revision):
 def revision_create_draft(*, acting_user, document, reason=""):
     """A new draft from the current effective revision (content, steps and legal basis copied)."""
     document = Document.objects.select_for_update().get(pk=document.pk)
-    _require(acting_user, "documents.add_revision", document.unit)
+    require_can(acting_user, "documents.add_revision", document.unit)
     if document.is_withdrawn:
         raise ValidationError(_("This document is withdrawn; it cannot be revised."))
     if document.revisions.filter(status__in=OPEN_REVISION_STATUSES).exists():
@@ -56,11 +54,11 @@ def revision_create_draft(*, acting_user, document, reason=""):
     if base is not None:
         draft.content, draft.source_file, draft.source_name = base.content, base.source_file, base.source_name
         draft.source_html, draft.search_text = base.source_html, base.search_text
-    _save(draft, acting_user, m2m={"legal_refs": list(base.legal_refs.all())} if base is not None else None)
+    save_tracked(draft, acting_user, m2m={"legal_refs": list(base.legal_refs.all())} if base is not None else None)
     if base is not None:
         for step in base.steps.all():
             step.pk, step.id, step.revision = None, None, draft
-            _save(step, acting_user)
+            save_tracked(step, acting_user)
     return draft
 
 
@@ -70,7 +68,7 @@ def revision_save_draft(*, acting_user, revision, lock_version, content="", reas
     """Save a draft. ``lock_version`` is the version the form was opened on: if someone saved since,
     ``EditConflict`` is raised and nothing is written (the view keeps what the user typed)."""
     revision = _lock(revision)
-    _require(acting_user, "change", revision)
+    require_can(acting_user, "change", revision)
     if revision.status != S.DRAFT:
         raise ValidationError(_("Only a draft can be edited."))
     if int(lock_version) != revision.lock_version:
@@ -87,7 +85,7 @@ def revision_save_draft(*, acting_user, revision, lock_version, content="", reas
     refresh_search_text(revision)
     revision.lock_version += 1
     try:
-        _save(revision, acting_user, m2m={"legal_refs": legal_refs} if legal_refs is not None else None)
+        save_tracked(revision, acting_user, m2m={"legal_refs": legal_refs} if legal_refs is not None else None)
         if checked_steps is not None:
             _replace_steps(revision, checked_steps, acting_user)
     except Exception:
@@ -121,44 +119,17 @@ def _replace_steps(revision, rows, user):
         old.delete()
     for row in rows:
         row.revision = revision
-        _save(row, user)
+        save_tracked(row, user)
 
 
 # The portal's own account (``qms_portal.services.system_user``) acts for scheduled tasks; it never
 # reviews anything.
-SYSTEM_USERNAME = "system"
-READ_REVISIONS = ("documents", "view_revision")
-
-
-def reviewer_candidates(revision):
-    """The people who may be named reviewers of ``revision``: the active people who read the
-    revisions of its unit through a current role held on that unit, or on a unit above it with its
-    sub-units (its colleagues, the division and agency above, the document controller and the
-    management representative), never its author and never the portal's own account. Colleagues
-    of the unit itself come first, then the units above, nearest first. One query, whatever the
-    number of people."""
-    unit = revision.document.unit
-    app_label, codename = READ_REVISIONS
-    holds = RoleAssignment.objects.current().filter(
-        user=OuterRef("pk"), unit__is_active=True,
-        role__permissions__codename=codename, role__permissions__content_type__app_label=app_label,
-    ).filter(Q(unit_id=unit.pk) | Q(include_subunits=True, unit__path__in=ancestor_paths(unit.path)[:-1]))
-    return (
-        User.objects.filter(is_active=True).filter(Exists(holds))
-        .exclude(pk=revision.author_id).exclude(username=SYSTEM_USERNAME)
-        .select_related("primary_unit")
-        .annotate(_here=Case(When(primary_unit_id=unit.pk, then=Value(0)), default=Value(1),
-                             output_field=IntegerField()))
-        .order_by("_here", "-primary_unit__depth", "full_name", "username")
-    )
-
-
 @transaction.atomic
 def revision_set_reviewers(*, acting_user, revision, reviewers):
     """Name the reviewers of a draft, from ``reviewer_candidates`` (a superuser other than the
     portal's own account may be named too). Each gets a single-object grant to see and review it."""
     revision = _lock(revision)
-    _require(acting_user, "change", revision)
+    require_can(acting_user, "change", revision)
     if revision.status != S.DRAFT:
         raise ValidationError(_("Reviewers can be changed only while the revision is a draft."))
     reviewers = list(reviewers)
@@ -177,7 +148,7 @@ def revision_set_reviewers(*, acting_user, revision, reviewers):
     current = {a.reviewer_id: a for a in revision.reviewers.all()}
     for reviewer in reviewers:
         if reviewer.pk not in current:
-            _save(ReviewerAssignment(revision=revision, reviewer=reviewer), acting_user)
+            save_tracked(ReviewerAssignment(revision=revision, reviewer=reviewer), acting_user)
             permissions.grant(reviewer, "view", revision)
             permissions.grant(reviewer, "documents.review_revision", revision)
     for reviewer_id, assignment in current.items():
@@ -225,7 +196,7 @@ def _date_reached(revision, user):
 def _on_submit(revision, user, reason, data):
     for assignment in revision.reviewers.all():
         assignment.decision, assignment.comment, assignment.decided_at = ReviewerAssignment.Decision.PENDING, "", None
-        _save(assignment, user)
+        save_tracked(assignment, user)
     notify([a.reviewer for a in revision.reviewers.select_related("reviewer")], "revision_review_requested",
            params={"object": revision}, url=revision.get_absolute_url())
 
@@ -233,7 +204,7 @@ def _on_submit(revision, user, reason, data):
 def _decide(revision, user, decision, comment):
     assignment = revision.reviewers.get(reviewer=user)
     assignment.decision, assignment.comment, assignment.decided_at = decision, comment, timezone.now()
-    _save(assignment, user)
+    save_tracked(assignment, user)
 
 
 def _on_accept(revision, user, reason, data):
@@ -252,7 +223,7 @@ def _on_request_changes(revision, user, reason, data):
 
 def _on_approve(revision, user, reason, data):
     revision.approver = user
-    _save(revision, user)
+    save_tracked(revision, user)
     notify([revision.author], "revision_approved", params={"object": revision}, url=revision.get_absolute_url())
     if _date_reached(revision, user):
         enqueue("documents.tasks.publish_revision", revision_id=revision.pk)
@@ -266,7 +237,7 @@ def _on_publish(revision, user, reason, data):
                          reason=reason_for(gettext_noop("Replaced by revision %(label)s"), label=revision.label))
     for name, value in publication_fields(document, revision).items():
         setattr(document, name, value)
-    _save(document, user,
+    save_tracked(document, user,
           reason=reason_for(gettext_noop("Revision %(label)s became effective"), label=revision.label))
     from .distribution import acknowledgements_assign
 
@@ -286,7 +257,7 @@ def publication_fields(document, revision):
 def _on_withdraw(revision, user, reason, data):
     document = Document.objects.select_for_update().get(pk=revision.document_id)
     document.is_withdrawn = True
-    _save(document, user, reason=reason)
+    save_tracked(document, user, reason=reason)
     for open_revision in document.revisions.filter(status__in=OPEN_REVISION_STATUSES):
         WORKFLOW.perform(open_revision, "cancel", acting_user=user, reason=reason, system=True)
     # The controlled copy is made again, with the OBSOLETE watermark.
@@ -388,7 +359,3 @@ def revision_publish(*, revision, acting_user=None, today=None):
 
 def review_date_for(effective: date, months: int):
     return effective + relativedelta(months=months)
-
-
-def can_edit(user, revision):
-    return revision.status == S.DRAFT and can(user, "change", revision)

@@ -18,7 +18,7 @@ from qms_portal.views.generic import (
     TransitionView,
 )
 
-from .. import services
+from .. import selectors, services
 from ..exports import describe_master_list, master_list_filter, master_list_params
 from ..forms import ChangeRequestForm, LegalDocumentForm
 from ..models import ChangeRequest, Document, LegalDocument
@@ -40,7 +40,7 @@ class LegalDetailView(ScopedDetailView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["affected"] = services.affected_documents(self.object).filter(
+        ctx["affected"] = selectors.affected_documents(self.object).filter(
             pk__in=Document.objects.restrict(self.request.user, "view").values("pk"))
         ctx["replaces"] = self.object.replaces.all()
         return ctx

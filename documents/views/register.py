@@ -20,7 +20,7 @@ from qms_portal.views.generic import (
     ServiceFormView,
 )
 
-from .. import cached, services
+from .. import cached, selectors, services
 from ..filters import DocumentFilter
 from ..flow import flow_svg
 from ..forms import DistributionForm, DocumentForm, PeriodicReviewForm
@@ -250,7 +250,7 @@ class DistributionView(ObjectFormView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["entries"] = self.object.distribution.select_related("unit", "role", "person")
-        ctx["recipient_count"] = services.recipients(self.object).count()
+        ctx["recipient_count"] = selectors.recipients(self.object).count()
         return ctx
 
     def perform(self, form):

@@ -8,7 +8,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from documents import services
+from documents import cached, selectors, services
 from documents.models import Acknowledgement, Document, Revision
 from qms_portal import services as core
 from qms_portal.models import Notification
@@ -31,7 +31,7 @@ pytestmark = pytest.mark.django_db
 
 
 def recipients(document):
-    return set(services.recipients(document))
+    return set(selectors.recipients(document))
 
 
 def dept_members(ds):
@@ -190,7 +190,7 @@ def test_coverage_counts_per_unit(ds):
     revision = document.current_revision
     for user in (ds.staff, ds.reviewer1, ds.reviewer2):
         services.revision_acknowledge(acting_user=user, revision=revision)
-    rows = {r["unit__code"]: (r["done"], r["total"]) for r in services.coverage(revision)}
+    rows = {r["unit__code"]: (r["done"], r["total"]) for r in cached.coverage(revision)}
     assert rows == {ds.dept.code: (2, 6), ds.office.code: (1, 1)}
 
 

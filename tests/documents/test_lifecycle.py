@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from documents import services
+from documents import selectors, services
 from documents.models import ChangeRequest, Document, LegalDocument, PeriodicReview, Revision
 from qms_portal.models import Notification
 from qms_portal.notifications import render
@@ -260,7 +260,7 @@ class TestLegalRegister:
         draft_citing = new_document(ds)
         services.revision_save_draft(acting_user=ds.author, revision=draft_of(draft_citing), lock_version=0,
                                      content="<p>x</p>", legal_refs=[law])
-        assert list(services.affected_documents(law)) == [citing]
+        assert list(selectors.affected_documents(law)) == [citing]
 
         services.legal_document_save(acting_user=make_superuser(), legal=law, status=LegalDocument.Status.REPLACED,
                                      replaced_by=legal(number="25/2025/QĐ-TTg"))
@@ -304,7 +304,7 @@ class TestLegalRegister:
         law = legal()
         document = effective_document(ds, legal_refs=[law])
         next_revision(ds, document, legal_refs=[])
-        assert not services.affected_documents(law).exists()
+        assert not selectors.affected_documents(law).exists()
         services.legal_document_save(acting_user=make_superuser(), legal=law, status=LegalDocument.Status.REPEALED)
         assert not Document.objects.get(pk=document.pk).review_required
 

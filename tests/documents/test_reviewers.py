@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from documents import services
 from documents.models import DocumentType, Revision
-from documents.services.revisions import reviewer_candidates
+from documents.selectors import reviewer_candidates
 from qms_portal.demo import DEMO_PASSWORD, seed_demo
 from qms_portal.models import Unit, User
 from qms_portal.services import system_user

@@ -213,7 +213,8 @@ def test_the_assignment_list_shows_current_ones_unless_asked(tree, client_for):
 
 
 def test_distribution_to_a_role_leaves_out_people_whose_assignment_ended(tree):
-    from documents.services import distribution_add, document_create, recipients
+    from documents.selectors import recipients
+    from documents.services import distribution_add, document_create
     from tests.documents.factories import doc_type
 
     boss = factories.make_superuser()

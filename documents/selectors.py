@@ -1,0 +1,75 @@
+"""Reads of the documents area that several views, services and tasks share (services write;
+selectors read): who a document is distributed to, which documents a legal change concerns, who
+may be named a reviewer."""
+
+from django.contrib.auth import get_user_model
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
+
+from qms_portal.models import RoleAssignment, User
+from qms_portal.permissions import ancestor_paths, can
+
+from .models import Document, Revision
+
+S = Revision.Status
+
+
+def recipients(document):
+    """The active people a document is distributed to. Without a list: the members of the owning
+    unit and every unit below it."""
+    User = get_user_model()
+    entries = list(document.distribution.select_related("unit"))
+    unit = document.unit
+    if not entries:
+        return User.objects.filter(is_active=True, primary_unit__path__startswith=unit.path)
+    q = Q(pk__in=[e.person_id for e in entries if e.person_id])
+    for entry in entries:
+        if entry.unit_id:
+            q |= Q(primary_unit__path__startswith=entry.unit.path)
+    role_ids = [e.role_id for e in entries if e.role_id]
+    if role_ids:
+        # Holders of the role in the owning unit or below, and above it only where the role covers
+        # the sub-units.
+        holders = RoleAssignment.objects.current().filter(role_id__in=role_ids, unit__is_active=True).filter(
+            Q(unit__path__startswith=unit.path)
+            | Q(unit__path__in=ancestor_paths(unit.path)[:-1], include_subunits=True)
+        ).values("user_id")
+        q |= Q(pk__in=holders)
+    return User.objects.filter(is_active=True).filter(q).distinct()
+
+
+def affected_documents(legal):
+    """Documents whose effective revision cites this legal document."""
+    return Document.objects.filter(
+        current_revision__legal_refs=legal, current_revision__status=Revision.Status.EFFECTIVE, is_withdrawn=False
+    ).select_related("unit", "process_owner")
+
+
+SYSTEM_USERNAME = "system"
+READ_REVISIONS = ("documents", "view_revision")
+
+
+def reviewer_candidates(revision):
+    """The people who may be named reviewers of ``revision``: the active people who read the
+    revisions of its unit through a current role held on that unit, or on a unit above it with its
+    sub-units (its colleagues, the division and agency above, the document controller and the
+    management representative), never its author and never the portal's own account. Colleagues
+    of the unit itself come first, then the units above, nearest first. One query, whatever the
+    number of people."""
+    unit = revision.document.unit
+    app_label, codename = READ_REVISIONS
+    holds = RoleAssignment.objects.current().filter(
+        user=OuterRef("pk"), unit__is_active=True,
+        role__permissions__codename=codename, role__permissions__content_type__app_label=app_label,
+    ).filter(Q(unit_id=unit.pk) | Q(include_subunits=True, unit__path__in=ancestor_paths(unit.path)[:-1]))
+    return (
+        User.objects.filter(is_active=True).filter(Exists(holds))
+        .exclude(pk=revision.author_id).exclude(username=SYSTEM_USERNAME)
+        .select_related("primary_unit")
+        .annotate(_here=Case(When(primary_unit_id=unit.pk, then=Value(0)), default=Value(1),
+                             output_field=IntegerField()))
+        .order_by("_here", "-primary_unit__depth", "full_name", "username")
+    )
+
+
+def can_edit(user, revision):
+    return revision.status == S.DRAFT and can(user, "change", revision)

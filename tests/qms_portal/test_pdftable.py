@@ -1,6 +1,7 @@
-"""Long tables as PDF (qms_portal/pdftable.py): the header on every page, "Page X of Y" right on
-every page, text wrapped in its column, Vietnamese and Chinese text that can be searched, and the
-rows read as they are drawn."""
+"""Long tables as PDF (qms_portal/pdftable.py, fpdf2): the header on every page, "Page X of Y" right
+on every page and translated, text wrapped in its column, Vietnamese and Chinese text that can be
+searched (Chinese in the Simplified or Traditional face of Noto Sans CJK by language), and the rows
+read as they are drawn."""
 
 import io
 import shutil
@@ -8,6 +9,7 @@ import subprocess
 import unicodedata
 
 import pytest
+from django.utils import translation
 from pypdf import PdfReader
 
 from qms_portal.pdftable import A4, Column, TablePdf, font_files
@@ -41,7 +43,7 @@ def make(rows, language="en", **kwargs):
 def test_every_page_carries_the_header_row_and_page_x_of_y():
     needs_fonts()
     data, pages = make([f"QT-{n:03d}", f"Quy trình số {n}", 2, "Nguyễn Văn An"] for n in range(1, 301))
-    assert data.startswith(b"%PDF-1.7") and data.rstrip().endswith(b"%%EOF")
+    assert data.startswith(b"%PDF-1.") and data.rstrip().endswith(b"%%EOF")
     reader = PdfReader(io.BytesIO(data))
     assert len(reader.pages) == pages > 3
     texts = pages_text(data)
@@ -68,12 +70,13 @@ def test_long_text_wraps_in_its_column_and_ends_with_an_ellipsis_beyond_the_line
     out = io.BytesIO()
     pdf = TablePdf(out, page_size=A4)
     lines = pdf.wrap("Quy trình giải quyết thủ tục hành chính về cấp giấy phép xây dựng", 60, 8)
-    assert len(lines) > 2 and all(sum(g[2] for g in line) * 8 / 1000 <= 60 for line in lines)
-    assert "".join(g[3] for g in lines[0]).startswith("Quy trình")
+    assert len(lines) > 2 and all(pdf.measure(line, 8) <= 60 for line in lines)
+    assert lines[0].startswith("Quy trình")
     long_code = pdf.wrap("SNV" * 12, 50, 8)  # no space: broken between characters
-    assert len(long_code) > 1 and "".join(g[3] for line in long_code for g in line) == "SNV" * 12
+    assert len(long_code) > 1 and "".join(long_code) == "SNV" * 12
     cut = pdf.wrap("từ " * 200, 50, 8, max_lines=3)
-    assert len(cut) == 3 and cut[-1][-1][3] == "…"
+    assert len(cut) == 3 and cut[-1].endswith("…") and pdf.measure(cut[-1], 8) <= 50
+    assert pdf.wrap("QT-01", 50, 8) == ["QT-01"] and pdf.wrap(None, 50, 8) == []
 
 
 def test_chinese_text_falls_back_to_the_cjk_font_and_can_be_searched():
@@ -83,28 +86,56 @@ def test_chinese_text_falls_back_to_the_cjk_font_and_can_be_searched():
     data, _pages = make([["QT-01", "文件控制程序 và Kiểm soát hồ sơ", 2, "王小明"]])
     text = pages_text(data)[0]
     assert "文件控制程序 và Kiểm soát hồ sơ" in text and "王小明" in text
-    fonts = {font["/BaseFont"] for page in PdfReader(io.BytesIO(data)).pages
-             for font in page["/Resources"]["/Font"].values()}
-    assert any("CJK" in str(name) for name in fonts) and len(fonts) == 2
+    fonts = fonts_of(data)
+    assert any("CJK" in name for name in fonts) and len(fonts) == 2
     chinese, _pages = make([["QT-01", "文件控制程序", 2, "王小明"]], language="zh-hans")
     assert "文件控制程序" in pages_text(chinese)[0]
 
 
 def test_rows_are_drawn_as_they_are_read():
     needs_fonts()
-    out = io.BytesIO()
-    pdf = TablePdf(out)
-    written = []
+    pdf = TablePdf(io.BytesIO())
+    pages_when_read = []
 
     def rows():
         for n in range(400):
-            written.append(out.tell())
+            pages_when_read.append(pdf.pages)
             yield [f"QT-{n}", "Tiêu đề", 2, "An"]
 
     pdf.table(COLUMNS, rows())
-    pdf.close()
-    # Full pages went to the output while later rows were still being read.
-    assert written[0] < written[200] < written[399]
+    assert pdf.close() > 3
+    # Pages were laid out while later rows were still being read (never a list of every row first).
+    assert pages_when_read[0] < pages_when_read[200] < pages_when_read[399]
+
+
+def fonts_of(data):
+    return {str(font["/BaseFont"]) for page in PdfReader(io.BytesIO(data)).pages
+            for font in page["/Resources"]["/Font"].values()}
+
+
+@pytest.mark.parametrize(("language", "face", "page_label"), [
+    ("zh-hans", "CJKSC", "第 1 页，共 1 页"), ("zh-hant", "CJKTC", "第 1 頁，共 1 頁")])
+def test_chinese_prints_in_the_simplified_or_traditional_face_with_translated_page_numbers(language, face,
+                                                                                           page_label):
+    needs_fonts()
+    need(any("CJK" in path for path, _index in font_files(("Noto Sans CJK SC",))), "Noto Sans CJK is not installed",
+         "QMS_REQUIRE_BROWSER")
+    with translation.override(language):
+        data, pages = make([["QT-01", "文件控制程序 品質手冊", 2, "王小明"]], language=language)
+    text = pages_text(data)[0]
+    assert pages == 1 and "文件控制程序 品質手冊" in text and page_label in text
+    fonts = fonts_of(data)
+    assert any(face in name for name in fonts), fonts
+    assert not any(other in name for name in fonts for other in {"CJKSC", "CJKTC", "CJKJP"} - {face}), fonts
+
+
+def test_vietnamese_keeps_its_marks_and_the_page_numbers_are_translated():
+    needs_fonts()
+    with translation.override("vi"):
+        data, pages = make([["QT-01", "Quy trình kiểm soát hồ sơ ưu tiên Đặng Thị Hường", 2, "Nguyễn Văn An"]],
+                           language="vi")
+    text = pages_text(data)[0]
+    assert "Quy trình kiểm soát hồ sơ ưu tiên Đặng Thị Hường" in text and "Trang 1/1" in text
 
 
 def test_progress_is_reported_as_rows_are_drawn():

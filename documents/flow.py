@@ -14,7 +14,8 @@ def _clip(text, limit):
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def flow_svg(steps):
+def flow_svg(steps, font_family=None):
+    """The diagram; ``font_family`` (a CSS list) for its text where no page style reaches it (the PDF)."""
     steps = list(steps)
     if not steps:
         return ""
@@ -22,7 +23,8 @@ def flow_svg(steps):
     width = BOX_W + PAD * 2
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
-        f'role="img" aria-label="{escape(_("Flow of the procedure"))}" class="procedure-flow">',
+        f'role="img" aria-label="{escape(_("Flow of the procedure"))}" class="procedure-flow"'
+        + (f' font-family="{escape(font_family)}"' if font_family else "") + ">",
         '<defs><marker id="arrow" markerWidth="10" markerHeight="10" refX="5" refY="5" orient="auto">'
         '<path d="M0,0 L10,5 L0,10 z" fill="#495057"/></marker></defs>',
     ]

@@ -1,8 +1,10 @@
 """Controlled copies: header (unit, code, title, revision, effective date, page X of Y), signature
-block, revision history, steps table and flow, DRAFT / OBSOLETE watermark, "uncontrolled when
-printed" footer. An effective revision is rendered once per language (a Celery task, with
-progress) and served from storage after that; each download carries "printed on … by …" on every
-page, laid over the stored copy (kept for that person and day)."""
+block, revision history, steps table and flow, DRAFT / SUPERSEDED / OBSOLETE watermark (the status's
+label in the printing language, in capitals), "uncontrolled when printed" footer on one line. Chinese
+text prints in the Simplified or Traditional face by how the document is written (``han_variant``).
+An effective revision is rendered once per language (a Celery task, with progress) and served from
+storage after that; each download carries "printed on … by …" on every page, laid over the stored
+copy (kept for that person and day)."""
 
 import io
 import logging
@@ -16,7 +18,7 @@ from django.http import FileResponse, HttpResponse
 from django.utils import timezone, translation
 
 from qms_portal.notifications import enqueue
-from qms_portal.pdf import PdfUnavailable, render_pdf  # noqa: F401 - PdfUnavailable is re-exported
+from qms_portal.pdf import CHINESE, PdfUnavailable, han_variant, render_pdf  # noqa: F401 - PdfUnavailable is re-exported
 from qms_portal.workflow import transitions_of
 
 from .flow import flow_svg
@@ -43,12 +45,13 @@ def pdf_context(revision, user=None):
         .defer(*Revision.BULKY)
         .order_by("number")
     )
-    watermark = {Revision.Status.OBSOLETE: "OBSOLETE", Revision.Status.SUPERSEDED: "SUPERSEDED"}.get(
-        revision.status, "" if revision.status == Revision.Status.EFFECTIVE else "DRAFT"
-    )
+    # Which Chinese the document is written in, if any: by its characters, else the printing language.
+    han = han_variant(document.title, document.unit.name, revision.content, revision.source_html,
+                      *(f"{s.title} {s.responsible} {s.output}" for s in steps))
     return {
-        "revision": revision, "document": document, "steps": steps, "flow": flow_svg(steps),
-        "signatures": signatures, "history": history, "watermark": watermark,
+        "revision": revision, "document": document, "steps": steps,
+        "flow": flow_svg(steps, font_family=_flow_fonts(han)),
+        "signatures": signatures, "history": history, "watermark": watermark(revision), "han": han,
         "printed_by": user, "printed_at": timezone.now(), "legal_refs": revision.legal_refs.all(),
         "total": step_total(steps, document.legal_time_limit_days),
         # A draft's copy (rendered on request) prints the legal time limit and, when the steps take
@@ -56,6 +59,26 @@ def pdf_context(revision, user=None):
         # is the revision as published and does not follow later changes to the document's limit.
         "shows_legal_limit": revision.status not in CACHED_STATES,
     }
+
+
+def watermark(revision):
+    """DRAFT (a revision not yet in force), SUPERSEDED or OBSOLETE, in the active language: the
+    status's own label, in capitals; nothing on an effective revision."""
+    status = revision.status
+    if status == Revision.Status.EFFECTIVE:
+        return ""
+    label = Revision.Status(status).label if status in CACHED_STATES else Revision.Status.DRAFT.label
+    return str(label).upper()
+
+
+def _flow_fonts(han):
+    """The fonts of the flow diagram (an SVG, which the page's CSS does not reach): Latin first, then
+    the Chinese face of the printing language (its time limits are in it), else of the document;
+    never fontconfig's choice (Japanese)."""
+    first = CHINESE.get((translation.get_language() or "").lower()) or han or "zh-Hans"
+    faces = {"zh-Hans": "Noto Sans CJK SC", "zh-Hant": "Noto Sans CJK TC"}
+    return ", ".join(["Noto Sans", "DejaVu Sans", faces[first], *(f for k, f in faces.items() if k != first),
+                      "sans-serif"])
 
 
 def filename(revision):

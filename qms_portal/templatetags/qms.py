@@ -69,3 +69,12 @@ def signatures(obj):
     from ..workflow import transitions_of
 
     return transitions_of(obj).exclude(signature_meaning="")
+
+
+@register.filter
+def han(value, variant=None):
+    """``{{ document.title|han:han }}``: the text escaped, its Chinese runs in ``<span lang="zh-Hans">``
+    or ``zh-Hant`` (``variant``, else as the text's own characters say), for the PDFs' fonts."""
+    from ..pdf import mark_han
+
+    return mark_han(value, variant or None)

@@ -168,3 +168,32 @@ def test_the_fetcher_serves_collected_static_files_by_their_hashed_names(tmp_pat
                         StaticFilesStorage(location=str(tmp_path)))
     response = _fetcher_class()().fetch(BASE_URL + "static/css/pdf.0242aefa18fb.css")
     assert response.read() == b"body { color: red }"
+
+
+def test_chinese_is_found_by_script_and_told_simplified_or_traditional_by_its_characters():
+    from django.utils import translation
+
+    assert pdf.han_variant("Quy trình kiểm soát", "ISO 9001") is None
+    assert pdf.han_variant("品質管理系統") == "zh-Hant"  # 質, 統: Traditional only
+    assert pdf.han_variant("质量管理体系") == "zh-Hans"  # 质, 体, 系: Simplified only
+    # Characters common to both: the printing language when it is Chinese, else Simplified.
+    assert pdf.han_variant("文件控制程序", language="zh-hant") == "zh-Hant"
+    assert pdf.han_variant("文件控制程序", language="en") == "zh-Hans"
+    with translation.override("zh-hant"):
+        assert pdf.han_variant("文件控制程序") == "zh-Hant"
+
+
+def test_chinese_runs_are_marked_with_their_language_and_everything_is_escaped():
+    marked = pdf.mark_han("Quy trình <b> 品質手冊，第一版 & more")
+    assert marked == ('Quy trình &lt;b&gt; <span lang="zh-Hant">品質手冊，第一版</span> &amp; more')
+    assert pdf.mark_han("文件", "zh-Hans") == '<span lang="zh-Hans">文件</span>'
+    assert pdf.mark_han("<i>Plain</i>") == "&lt;i&gt;Plain&lt;/i&gt;" and pdf.mark_han(None) == ""
+
+
+def test_the_page_counter_is_the_catalogues_page_x_of_y():
+    from django.utils import translation
+
+    with translation.override("en"):
+        assert pdf.page_counter_css() == '"Page " counter(page) " of " counter(pages)'
+    with translation.override("zh-hant"):
+        assert pdf.page_counter_css() == '"第 " counter(page) " 頁，共 " counter(pages) " 頁"'

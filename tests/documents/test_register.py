@@ -192,7 +192,7 @@ def test_the_clause_catalogue_holds_the_51_clauses_in_numeric_order():
     ("vi", "7.5", "Thông tin dạng văn bản"),
     ("zh-hans", "7.5", "成文信息"),
     ("zh-hans", "9.2", "内部审核"),
-    ("zh-hant", "9.2", "內部審核"),
+    ("zh-hant", "9.2", "內部稽核"),
     ("vi", "8.7", "Kiểm soát đầu ra không phù hợp"),
 ])
 def test_a_clause_title_follows_the_active_language(language, number, title):

@@ -17,11 +17,19 @@ from guardian.models import UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
 from .querysets import ScopedManager, ScopedQuerySet
+from .search import searchable
 
 
 def nfc(value):
     """Vietnamese text is stored NFC-normalised, so search and sorting see one spelling."""
     return unicodedata.normalize("NFC", value) if isinstance(value, str) else value
+
+
+def refresh_search_key(instance):
+    """Write ``instance.search_key`` from its ``search_from`` fields, as searches match it (with or
+    without tone marks: ``qms_portal.search``). Called by ``save()``; bulk builders call it on each
+    row before ``bulk_create``, which calls no ``save()``."""
+    instance.search_key = searchable(" ".join(nfc(str(getattr(instance, f) or "")) for f in instance.search_from))
 
 
 def new_unit_key():
@@ -133,6 +141,10 @@ class Unit(BaseModel):
     phase = models.CharField(
         _("rollout phase"), max_length=20, choices=Phase.choices, default=Phase.PREPARATION
     )
+    # The code and name as searches match them (qms_portal.search.searchable): written on save,
+    # served by a trigram index on PostgreSQL.
+    search_key = models.TextField(blank=True, editable=False, default="")
+    search_from = ("code", "name")
 
     unit_field = ""
     # Attachments (qms_portal.attachments): the unit's decisions — establishing the ISO steering
@@ -150,6 +162,11 @@ class Unit(BaseModel):
 
     def __str__(self):
         return f"{self.code} · {self.name}"
+
+    def save(self, *args, **kwargs):
+        self.normalise_text()
+        refresh_search_key(self)
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         from django.urls import reverse
@@ -195,7 +212,10 @@ class User(AbstractUser):
         _("e-mail notifications"), max_length=10, choices=NotificationMode.choices,
         default=NotificationMode.IMMEDIATE,
     )
-    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    # The user name, name, e-mail and position as searches match them (see Unit.search_key).
+    search_key = models.TextField(blank=True, editable=False, default="")
+    search_from = ("username", "full_name", "email", "position")
+    history = HistoricalRecords(excluded_fields=["password", "last_login", "search_key"])
 
     unit_field = "primary_unit"
     objects = PortalUserManager()
@@ -214,6 +234,7 @@ class User(AbstractUser):
     def save(self, *args, **kwargs):
         self.full_name = nfc(self.full_name)
         self.position = nfc(self.position)
+        refresh_search_key(self)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

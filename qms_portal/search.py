@@ -18,10 +18,12 @@ only by a query without marks.
 
 Two ways to use it:
 
-* a stored search column (the documents' register, whose trigram index on PostgreSQL serves the
-  folded text as before): ``searchable(text)`` writes the folded text followed by the distinct
-  words that carry marks, and ``matches(field, query)`` filters on it;
-* columns stored as typed (people, units): the ``folded`` and ``casefolded`` transforms,
+* a stored search column (the documents' register; people and units, whose ``search_key`` their
+  ``save()`` writes from the fields they name in ``search_from``; trigram indexes on PostgreSQL
+  serve them): ``searchable(text)`` writes the folded text followed by the distinct words that
+  carry marks, and ``matches(field, query)`` filters on it. The lists use this;
+* columns stored as typed, for a rare or small search: the ``folded`` and ``casefolded`` transforms
+  (slow over many rows: PostgreSQL's ``translate`` with the long mapping took 1 s over 5,000 people),
   ``User.objects.filter(full_name__folded__contains="nguyen")``, computed by the database
   (PostgreSQL's ``translate`` and ``lower``; on SQLite, functions this module registers on every
   connection). ``field_matches(field, query)`` builds the filter.

@@ -27,6 +27,7 @@ from ..models import (
     User,
     new_unit_key,
     nfc,
+    refresh_search_key,
 )
 from ..notifications import stored_params
 from ..roles import ensure_system_roles
@@ -79,6 +80,7 @@ def _unit(code, name, kind, parent, phase):
     # The same format as Unit.compute_path, without reading the parent again.
     unit.path = (parent.path if parent is not None else "/") + unit.key + "/"
     unit.depth = unit.path.count("/") - 2
+    refresh_search_key(unit)  # bulk_create calls no save()
     return unit
 
 
@@ -187,6 +189,8 @@ def build_scale(*, units=250, users=5000, prefix="PROV", parent=None, admin_user
                            primary_unit=created_units[n % len(created_units)] if created_units else top,
                            position=rng.choice(_POSITIONS), language="vi", password=hashed, date_joined=now,
                            phone=f"09{rng.randrange(10**8):08d}"))
+    for person in people:
+        refresh_search_key(person)  # bulk_create calls no save()
     people = bulk_create_with_history(people, User, batch_size=500, **history)
     by_name = {p.username: p for p in people}
     timings["users"] = time.perf_counter() - tick

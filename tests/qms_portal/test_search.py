@@ -116,3 +116,64 @@ def test_on_postgresql_the_folding_does_not_depend_on_the_collation(tree, people
     assert units.filter(lowered="nguyỄn ĐẶng ƯỚc").exists()  # what lower() alone does there
     assert units.filter(probe__folded="nguyen dang uoc", probe__casefolded="nguyễn đặng ước").exists()
     assert User.objects.filter(field_matches("full_name", "nguyen")).count() == 2
+
+
+# --- Stored search keys (people and units) --------------------------------------------------------
+
+
+def test_a_person_and_a_unit_keep_a_search_key_written_on_every_save(tree, people):
+    person = people["nguyen-x"]
+    assert person.search_key == searchable("nvan Nguyễn Văn Đức " + person.email + " Chuyên viên")
+    person.full_name = "Lê Thị Mơ"
+    person.save()
+    person.refresh_from_db()
+    assert "le thi mo" in person.search_key and "Đức".casefold() not in person.search_key
+    tree.ward1.name = "Phường Đa Kao"
+    tree.ward1.save()
+    tree.ward1.refresh_from_db()
+    assert tree.ward1.search_key.startswith(fold(f"{tree.ward1.code} Phường Đa Kao"))
+
+
+def test_a_renamed_person_is_found_by_the_new_name_and_not_the_old(tree, people, client_for):
+    client = client_for(tree.admin)
+    person = people["tran"]
+    person.full_name = "Phạm Minh Châu"
+    person.save()
+    assert person in _found(client, "user_list", "pham minh chau")
+    assert person not in _found(client, "user_list", "tran dang")
+
+
+def test_the_migration_fills_the_search_key_of_existing_rows(tree, people):
+    import importlib
+
+    from django.apps import apps
+
+    User.objects.update(search_key="")
+    Unit.objects.update(search_key="")
+    migration = importlib.import_module("qms_portal.migrations.0010_people_and_units_search_key")
+    migration.fill(apps, None)
+    assert not User.objects.filter(search_key="").exists()
+    assert not Unit.objects.filter(search_key="").exists()
+    assert User.objects.get(pk=people["nguyen-x"].pk).search_key == people["nguyen-x"].search_key
+
+
+def test_the_search_key_is_not_shown_in_the_history():
+    from qms_portal.history import shown_fields
+
+    for model in (Unit, User):
+        assert "search_key" not in {f.name for f in shown_fields(model)}
+
+
+@pytest.mark.postgres
+def test_on_postgresql_people_and_unit_searches_are_served_by_their_trigram_indexes(tree, people):
+    from qms_portal.views.filters import UnitFilter, UserFilter
+
+    need(connection.vendor == "postgresql", "the trigram indexes exist on PostgreSQL only", "QMS_REQUIRE_POSTGRES")
+    for filterset, model, index in ((UserFilter, User, "qms_portal_user_search_trgm"),
+                                    (UnitFilter, Unit, "qms_portal_unit_search_trgm")):
+        sql, params = filterset({"q": "Nguyễn"}, queryset=model.objects.all()).qs.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("EXPLAIN " + sql, params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        assert f"Bitmap Index Scan on {index}" in plan, plan

@@ -8,37 +8,26 @@ first ("3 + 6 + 22 + 4 = 35") with the total. The spreadsheets are streamed (``q
 the PDF drawn page by page (``qms_portal.pdftable``)."""
 
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import date
 from types import SimpleNamespace
 
-from django.db.models import Count
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from qms_portal.exports import write_table
 from qms_portal.jobs import JobError, Output
 from qms_portal.pdftable import Column, TablePdf
 
 from .filters import DocumentFilter
-from .models import Document, DocumentType
+from .models import Document
+from .selectors import counts, equation
 
 BATCH = 500
-FILTER_FIELDS = ("q", "level", "doc_type", "unit", "clause", "status")
+FILTER_FIELDS = ("q", "level", "category", "doc_type", "unit", "clause", "status")
 ORDER = ("doc_type__level", "doc_type_id", "code", "unit__path", "pk")
 FIELDS = ("pk", "code", "title", "doc_type__level", "category", "doc_type__name", "doc_type__is_system",
           "unit__name", "current_revision__number", "process_owner__full_name", "process_owner__username",
           "effective_since", "next_review_date", "is_withdrawn", "current_revision_id")
-
-# The procedures of level 2, by category, in this order (ISO 9001:2008's six mandatory ones first).
-CATEGORIES = {
-    Document.Category.MANDATORY: gettext_lazy("Mandatory procedures"),
-    Document.Category.OPERATIONAL: gettext_lazy("Operational procedures"),
-    Document.Category.SUPPORT: gettext_lazy("Support procedures"),
-}
-CATEGORY_ORDER = [*CATEGORIES, ""]
-
 
 def master_list_params(data):
     """The register's filters from a query string, as a job's parameters (strings, known keys)."""
@@ -73,35 +62,6 @@ def master_list_documents(user, params):
     if not documents.is_valid():
         raise JobError(_("The filters of this list are no longer valid: ask for it again from the register."))
     return documents.qs
-
-
-@dataclass
-class Group:
-    level: int
-    category: str
-    count: int
-
-    @property
-    def label(self):
-        if self.level == DocumentType.Level.PROCEDURE and self.category:
-            return str(CATEGORIES.get(self.category, self.category))
-        return str(DocumentType.Level(self.level).label) if self.level in DocumentType.Level.values else str(self.level)
-
-
-def counts(documents):
-    """The documents by level, and the procedures by category: ``([Group…], total)``."""
-    rows = documents.order_by().values_list("doc_type__level", "category").annotate(n=Count("pk"))
-    merged = defaultdict(int)
-    for level, category, n in rows:
-        merged[(level, category if level == DocumentType.Level.PROCEDURE else "")] += n
-    groups = [Group(level, category, n) for (level, category), n in merged.items()]
-    groups.sort(key=lambda g: (g.level, CATEGORY_ORDER.index(g.category) if g.category in CATEGORY_ORDER else 9))
-    return groups, sum(g.count for g in groups)
-
-
-def equation(groups, total):
-    """"3 + 6 + 22 + 4 = 35"."""
-    return " + ".join(str(g.count) for g in groups) + f" = {total}" if groups else "0"
 
 
 def headers():

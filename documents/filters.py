@@ -32,6 +32,8 @@ class DocumentFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search code, title, content"), method="search")
     level = django_filters.ChoiceFilter(label=_("Level"), field_name="doc_type__level",
                                         choices=DocumentType.Level.choices)
+    # Procedures only (``DocumentType.needs_category``): mandatory, operational or support.
+    category = django_filters.ChoiceFilter(label=_("Category"), choices=Document.Category.choices)
     doc_type = django_filters.ModelChoiceFilter(label=_("Type"), queryset=DocumentType.objects.all())
     unit = django_filters.ModelChoiceFilter(label=_("Unit"), queryset=_units, method="in_unit")
     clause = django_filters.ModelChoiceFilter(label=_("ISO 9001 clause"), queryset=Clause.objects.all(),
@@ -40,7 +42,7 @@ class DocumentFilter(django_filters.FilterSet):
 
     class Meta:
         model = Document
-        fields = ["q", "level", "doc_type", "unit", "clause", "status"]
+        fields = ["q", "level", "category", "doc_type", "unit", "clause", "status"]
 
     def __init__(self, data=None, *args, default_status="effective", **kwargs):
         data = data.copy() if data is not None else {}

@@ -1,14 +1,18 @@
 """Reads of the documents area that several views, services and tasks share (services write;
 selectors read): who a document is distributed to, which documents a legal change concerns, who
-may be named a reviewer."""
+may be named a reviewer; the register's order and its counts by level and category."""
+
+from collections import defaultdict
+from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Value, When
+from django.utils.translation import gettext_lazy
 
 from qms_portal.models import RoleAssignment, User
 from qms_portal.permissions import ancestor_paths, can
 
-from .models import Document, Revision
+from .models import Document, DocumentType, Revision
 
 S = Revision.Status
 
@@ -73,3 +77,49 @@ def reviewer_candidates(revision):
 
 def can_edit(user, revision):
     return revision.status == S.DRAFT and can(user, "change", revision)
+
+
+# --- The register -------------------------------------------------------------------------------
+
+# The register's order, declared here only: by level (the quality manual, policy and objectives
+# first), then code; the id keeps it total (codes are unique per unit only), so pages never overlap.
+REGISTER_ORDER = ("doc_type__level", "code", "pk")
+
+# The procedures of level 2, by category, in this order (ISO 9001:2008's six mandatory ones first).
+CATEGORIES = {
+    Document.Category.MANDATORY: gettext_lazy("Mandatory procedures"),
+    Document.Category.OPERATIONAL: gettext_lazy("Operational procedures"),
+    Document.Category.SUPPORT: gettext_lazy("Support procedures"),
+}
+CATEGORY_ORDER = [*CATEGORIES, ""]
+
+
+@dataclass
+class Group:
+    level: int
+    category: str
+    count: int
+
+    @property
+    def label(self):
+        if self.level == DocumentType.Level.PROCEDURE and self.category:
+            return str(CATEGORIES.get(self.category, self.category))
+        return str(DocumentType.Level(self.level).label) if self.level in DocumentType.Level.values else str(self.level)
+
+
+def counts(documents):
+    """The documents by level, and the procedures by category: ``([Group…], total)``. One GROUP BY
+    query over ``documents`` as given (already narrowed to the reader's scope and filters), however
+    many there are: the register shows it above its list, the master list at its head."""
+    rows = documents.order_by().values_list("doc_type__level", "category").annotate(n=Count("pk"))
+    merged = defaultdict(int)
+    for level, category, n in rows:
+        merged[(level, category if level == DocumentType.Level.PROCEDURE else "")] += n
+    groups = [Group(level, category, n) for (level, category), n in merged.items()]
+    groups.sort(key=lambda g: (g.level, CATEGORY_ORDER.index(g.category) if g.category in CATEGORY_ORDER else 9))
+    return groups, sum(g.count for g in groups)
+
+
+def equation(groups, total):
+    """"3 + 6 + 22 + 4 = 35"."""
+    return " + ".join(str(g.count) for g in groups) + f" = {total}" if groups else "0"

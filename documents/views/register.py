@@ -31,7 +31,10 @@ COVERAGE_ROWS = 10  # units shown on a document page before "show every unit"
 
 
 class RegisterView(ScopedListView):
-    """Browse by level, type, unit, clause and status; staff see effective documents by default.
+    """Browse by level, category, type, unit, clause and status; staff see effective documents by
+    default. Sorted by level then code (``selectors.REGISTER_ORDER``); above the list, how many
+    documents the filters select by level and category of procedure, with the total
+    ("3 + 6 + 22 + 4 = 35"), counted in one GROUP BY query within the reader's scope.
 
     The page's content (filters, table, pages) is a cached fragment (``fragments.py``), one per
     reader, filter, page, language and day: officials go back to the same register again and
@@ -49,6 +52,7 @@ class RegisterView(ScopedListView):
     title = gettext_lazy("Documents")
     create_url = "documents:document_create"
     related = ("unit", "doc_type")
+    ordering = selectors.REGISTER_ORDER
 
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)
@@ -73,11 +77,13 @@ class RegisterView(ScopedListView):
         return TemplateResponse(request, self.template_name, {"content": content, "title": self.title})
 
     def render_content(self):
-        """The filters, the table and its pages (the rows are read here only)."""
+        """The filters, the counts, the table and its pages (the rows are read here only)."""
         self.filterset = self.get_filterset(self.get_filterset_class())
         valid = self.filterset.is_valid()
         self.object_list = self.filterset.qs if valid else self.filterset.queryset.none()
         context = self.get_context_data(filter=self.filterset, object_list=self.object_list)
+        groups, total = selectors.counts(self.object_list) if valid else ([], 0)
+        context.update(groups=groups, total=total, equation=selectors.equation(groups, total))
         return render_to_string(self.content_template, {**context, "request": self.request})
 
     def get_queryset(self):
@@ -87,7 +93,8 @@ class RegisterView(ScopedListView):
             "pk", "code", "title", "category", "is_withdrawn", "review_required", "effective_since",
             "next_review_date", "current_revision_id", "unit__code", "unit__name", "doc_type__code",
             "doc_type__name", "doc_type__level", "doc_type__is_system",
-        ).prefetch_related(Prefetch("current_revision", queryset=Revision.objects.only("pk", "number")))
+        ).order_by(*self.get_ordering()).prefetch_related(
+            Prefetch("current_revision", queryset=Revision.objects.only("pk", "number")))
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

@@ -60,6 +60,7 @@ VIEWS = [
     ("author", {}),  # a writer: effective and in preparation
     ("author", {"status": "all"}),
     ("author", {"level": "2", "unit": "dept"}),
+    ("author", {"category": "operational", "status": "all"}),
     ("reviewer1", {}),  # staff: effective only
     ("staff", {"status": "all", "q": "Tài liệu"}),  # a reader of a sub-unit (sees through distribution)
 ]
@@ -79,6 +80,8 @@ def test_the_register_does_not_grow_with_the_documents(ds, client_for):
     large = measure()
     for (who, params), before, after in zip(VIEWS, small, large, strict=True):
         assert len(after[2].context["object_list"]) > len(before[2].context["object_list"]), (who, params)
+        # The counts by level and category above the list: one GROUP BY, whatever the documents.
+        assert after[2].context["total"] > before[2].context["total"] > 0, (who, params)
         assert_same(before, after, f"the register as {who} {params}")
 
 

@@ -116,16 +116,20 @@ def page_counter_css():
 
 
 def _static_path(relative):
-    """A static file by the name templates give it: in production a hashed name from the manifest
-    (collected into STATIC_ROOT), in development the source file found by the finders."""
+    """A static file by the name templates give it: the source file the finders find (the same
+    content ``collectstatic`` copies, so a STATIC_ROOT left from an older checkout never styles a
+    PDF), else the collected copy in STATIC_ROOT (a deployment shipping collected files only)."""
     from django.contrib.staticfiles.storage import staticfiles_storage
 
+    found = finders.find(relative)
+    if found:
+        return found
     try:
         if staticfiles_storage.exists(relative):
             return staticfiles_storage.path(relative)
     except NotImplementedError:  # a storage without local paths
         pass
-    return finders.find(relative)
+    return None
 
 
 def _fetcher_class():

@@ -197,3 +197,17 @@ def test_the_page_counter_is_the_catalogues_page_x_of_y():
         assert pdf.page_counter_css() == '"Page " counter(page) " of " counter(pages)'
     with translation.override("zh-hant"):
         assert pdf.page_counter_css() == '"第 " counter(page) " 頁，共 " counter(pages) " 頁"'
+
+
+def test_a_stale_collected_stylesheet_never_styles_a_pdf(tmp_path, settings):
+    """A STATIC_ROOT left from an older checkout (an old pdf.css collected there) is not read: the
+    source file is."""
+    from qms_portal.pdf import _static_path
+
+    stale = tmp_path / "css" / "pdf.css"
+    stale.parent.mkdir()
+    stale.write_text("/* old */")
+    settings.STATIC_ROOT = str(tmp_path)
+    found = _static_path("css/pdf.css")
+    assert found and not found.startswith(str(tmp_path))
+    assert "@page" in open(found, encoding="utf-8").read()

@@ -49,6 +49,7 @@ class RegisterView(ScopedListView):
     title = gettext_lazy("Documents")
     create_url = "documents:document_create"
     related = ("unit", "doc_type")
+    keyset = ("code", "pk")  # paged by cursor, through the index document_code_order
 
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)

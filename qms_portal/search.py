@@ -114,6 +114,14 @@ def _translation(convert):
 
 FOLD_FROM, FOLD_TO = _translation(fold)
 CASE_FROM, CASE_TO = _translation(search_form)
+# The same fold in fewer steps, for PostgreSQL (``Folded.as_postgresql``): decompose, drop the
+# combining marks, map the letters that do not decompose (Đ đ ð Ø Æ ſ … and the other capitals) by a
+# short table, compose again, then ``lower``. ``translate`` reads its whole table for every character,
+# so the short table (about 80 letters instead of about 600) makes the search of 5,000 people about
+# four times faster; the result is the same (a test on PostgreSQL compares both with ``fold``).
+_BASE = [(a, b) for a, b in zip(FOLD_FROM, FOLD_TO, strict=True) if unicodedata.normalize("NFD", a) == a]
+BASE_FROM, BASE_TO = "".join(a for a, _b in _BASE), "".join(b for _a, b in _BASE)
+MARKS_PATTERN = "[\u0300-\u036f]+"
 
 
 class Folded(Transform):
@@ -124,6 +132,11 @@ class Folded(Transform):
 
     def as_sql(self, compiler, connection):
         return compiler.compile(Lower(_Translate(self.lhs, FOLD_FROM, FOLD_TO)))
+
+    def as_postgresql(self, compiler, connection):
+        sql, params = compiler.compile(self.lhs)
+        return (f"lower(normalize(translate(regexp_replace(normalize(({sql})::text, NFD), %s, '', 'g'), %s, %s), NFC))",
+                (*params, MARKS_PATTERN, BASE_FROM, BASE_TO))
 
     def as_sqlite(self, compiler, connection):
         sql, params = compiler.compile(self.lhs)

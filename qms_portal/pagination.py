@@ -77,8 +77,6 @@ KEYSET_PARAM = "cursor"
 SALT = "qms_portal.keyset:"
 
 
-
-
 def keyset_columns(model, ordering):
     """The ordering as ``(path, descending)`` pairs, ending with the primary key (added when the
     ordering does not end with it, so that rows with equal names keep a fixed order)."""
@@ -106,6 +104,7 @@ def _seek(columns, values, forward):
     """The rows after (``forward``) or before the row whose key is ``values``, in the list's order:
     ``c0 > v0 OR (c0 = v0 AND c1 > v1) OR …`` (``<`` for a descending column, and reversed going
     back), with ``c0 >= v0`` beside it so that an index on the columns starts at the right row."""
+
     def lookup(descending):
         return "lt" if descending == forward else "gt"
 

@@ -224,6 +224,9 @@ class User(AbstractUser):
 
     class Meta:
         ordering = ["full_name", "username"]
+        # The people list is paged by (full_name, username, id) (keyset pages): its first page is
+        # read in index order instead of sorting everyone in the reader's scope.
+        indexes = [models.Index(fields=["full_name", "username", "id"], name="user_name_order")]
         verbose_name = _("user")
         verbose_name_plural = _("users")
         permissions = [("deactivate_user", _("Can deactivate users and reset passwords"))]
@@ -508,7 +511,11 @@ class Notification(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["recipient", "read_at"])]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"]),
+            # The inbox, newest first and a page at a time (keyset pages): read in index order.
+            models.Index(fields=["recipient", "-created_at", "-id"], name="notification_inbox"),
+        ]
 
     def __str__(self):
         from .notifications import render_title

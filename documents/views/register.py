@@ -53,6 +53,7 @@ class RegisterView(ScopedListView):
     create_url = "documents:document_create"
     related = ("unit", "doc_type")
     ordering = selectors.REGISTER_ORDER
+    keyset = selectors.REGISTER_ORDER  # paged by cursor in the register's order
 
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)

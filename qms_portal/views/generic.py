@@ -18,7 +18,7 @@ from django.views.generic import DetailView, FormView, TemplateView
 from django_filters.views import FilterView
 
 from ..history import PAGE_SIZE, history_page
-from ..pagination import CappedPaginator
+from ..pagination import CappedPaginator, KeysetPaginationMixin
 from ..permissions import can, perm_name
 from ..services import EditConflict
 from ..widgets import inline_options
@@ -78,7 +78,11 @@ class ObjectMixin(ScopedMixin):
         return obj
 
 
-class ScopedListView(ScopedMixin, FilterView):
+class ScopedListView(ScopedMixin, KeysetPaginationMixin, FilterView):
+    """A filtered list of the rows in the reader's scope, 25 a page. A list that can be long
+    declares ``keyset`` (its ordering, served by an index where possible) and is paged by cursor
+    (``qms_portal.pagination``); the others by page number, counted no further than needed."""
+
     template_name = "generic/list.html"
     paginate_by = 25
     paginator_class = CappedPaginator

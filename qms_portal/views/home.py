@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -15,6 +14,7 @@ from ..forms import PreferencesForm
 from ..models import Notification
 from ..mywork import sections_for
 from ..notifications import render_many
+from ..pagination import keyset_page
 from .generic import safe_url
 
 
@@ -42,7 +42,8 @@ class InboxView(TemplateView):
         rows = self.request.user.notifications.all()
         if self.request.GET.get("unread"):
             rows = rows.filter(read_at__isnull=True)
-        page = Paginator(rows, 25).get_page(self.request.GET.get("page"))
+        # By cursor, newest first through the index notification_inbox; nothing is counted.
+        page = keyset_page(rows, ("-created_at", "-pk"), 25, self.request.GET, salt="inbox")
         ctx["page_obj"] = page
         ctx["items"] = render_many(page.object_list)
         return ctx

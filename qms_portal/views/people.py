@@ -22,6 +22,7 @@ class UserListView(ScopedListView):
     title = gettext_lazy("People")
     create_url = "user_create"
     related = ("primary_unit",)
+    keyset = ("full_name", "username", "pk")  # the index user_name_order serves it
 
 
 class UserDetailView(ScopedDetailView):

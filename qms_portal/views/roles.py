@@ -67,6 +67,7 @@ class RoleAssignmentListView(ScopedListView):
     title = gettext_lazy("Role assignments")
     create_url = "assignment_create"
     related = ("user", "role", "unit", "granted_by")
+    keyset = ("unit__path", "role__name", "pk")
 
 
 class RoleAssignmentCreateView(ServiceFormView):

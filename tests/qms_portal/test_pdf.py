@@ -3,6 +3,7 @@ import copy
 import shutil
 import subprocess
 import unicodedata
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -210,4 +211,4 @@ def test_a_stale_collected_stylesheet_never_styles_a_pdf(tmp_path, settings):
     settings.STATIC_ROOT = str(tmp_path)
     found = _static_path("css/pdf.css")
     assert found and not found.startswith(str(tmp_path))
-    assert "@page" in open(found, encoding="utf-8").read()
+    assert "@page" in Path(found).read_text(encoding="utf-8")

@@ -177,3 +177,28 @@ def test_on_postgresql_people_and_unit_searches_are_served_by_their_trigram_inde
             cursor.execute("EXPLAIN " + sql, params)
             plan = "\n".join(row[0] for row in cursor.fetchall())
         assert f"Bitmap Index Scan on {index}" in plan, plan
+
+
+@pytest.mark.postgres
+def test_on_postgresql_the_short_fold_gives_what_fold_gives_for_every_latin_letter(tree):
+    """``Folded.as_postgresql`` (decompose, drop the marks, a short table, compose) folds every
+    character of the Latin blocks, and mixed text, as ``fold`` does in Python — except the few
+    letters that Python makes two of (ß → ss), which the database keeps, as it did before; and the
+    case-folded form as ``search_form``."""
+    need(connection.vendor == "postgresql", "the PostgreSQL fold", "QMS_REQUIRE_POSTGRES")
+    from django.db.models import CharField, Value
+
+    from qms_portal.search import _LATIN, Casefolded, Folded, fold, search_form
+
+    samples = [chr(c) for c in [*range(0x20, 0x7F), *_LATIN]] + [
+        "Nguyễn Văn Đức", "ĐẶNG THỊ THU HƯƠNG", "Phường Bến Nghé", "档案管理 Hồ sơ", "Ø Æ Œ ſ ẛ", "Ca\u0301ch",
+    ]
+    probes = {f"p{i}": Folded(Value(text, output_field=CharField())) for i, text in enumerate(samples)}
+    folded = Unit.objects.annotate(**probes).values(*probes).first()
+    different = {samples[int(k[1:])]: v for k, v in folded.items() if v != fold(samples[int(k[1:])])}
+    assert different == {"ß": "ß", "ẞ": "ß", "ŉ": "ŉ", "ẚ": "ẚ"}
+    # The same for the case-folded form (search_form), which keeps the marks.
+    probes = {f"p{i}": Casefolded(Value(text, output_field=CharField())) for i, text in enumerate(samples)}
+    casefolded = Unit.objects.annotate(**probes).values(*probes).first()
+    different = {samples[int(k[1:])]: v for k, v in casefolded.items() if v != search_form(samples[int(k[1:])])}
+    assert different and all(len(search_form(c)) > 1 for c in different)  # ß → ss, ǰ → ǰ…: kept, as before

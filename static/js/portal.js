@@ -75,10 +75,18 @@ const unitPickers = {
         option: (d, escape) => `<div><span class="d-block">${escape(d.label)}</span>${
           d.path ? `<small class="d-block text-body-secondary">${escape(d.path)}</small>` : ""}</div>`,
         item: (d, escape) => `<div>${escape(d.label)}</div>`,
-        no_results: () => `<div class="no-results">${text(box.dataset.noResults)}</div>`,
-        loading: () => `<div class="spinner-border spinner-border-sm m-2" role="status"><span class="visually-hidden">${text(box.dataset.loading)}</span></div>`,
+        // Messages in the list are options that cannot be chosen (a listbox holds options only).
+        no_results: () => `<div class="no-results" role="option" aria-disabled="true">${text(box.dataset.noResults)}</div>`,
+        loading: () => `<div class="no-results" role="option" aria-disabled="true">${text(box.dataset.loading)}</div>`,
       },
     });
+    const typing = (on) => picker.wrapper.classList.toggle("typing", on);
+    picker.on("type", (query) => typing(query !== ""));
+    picker.on("item_add", () => typing(false));
+    picker.on("blur", () => typing(false));
+    // The hidden select keeps the label's name (Tom Select points the label at the box one types in).
+    const label = document.querySelector(`label[for="${picker.control_input.id}"]`);
+    if (label && label.id) select.setAttribute("aria-labelledby", label.id);
     // What the field's help text and error say is read with the box the person types in.
     for (const name of ["aria-describedby", "aria-invalid", "aria-required"]) {
       if (select.hasAttribute(name)) picker.control_input.setAttribute(name, select.getAttribute(name));

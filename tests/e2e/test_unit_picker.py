@@ -71,7 +71,7 @@ def test_a_long_list_is_cut_and_the_register_is_filtered_with_the_picker(open_pa
     page.locator("main form[role=search] button[type=submit]:visible").click()
     page.wait_for_url(f"**unit={tree.ward2.pk}**")
     expect(page.locator("#id_unit-ts-control")).to_be_attached()
-    expect(page.locator(".ts-control .item")).to_have_text(str(tree.ward2))
+    expect(page.locator(".ts-control .item")).to_have_text(f"{tree.ward2.code} · Phường Đông Ba")
 
 
 def test_without_javascript_the_typed_name_is_found_by_the_server(open_page):

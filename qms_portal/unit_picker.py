@@ -203,6 +203,9 @@ class UnitChoiceField(forms.ModelChoiceField):
         unit = units.filter(code__iexact=code).first() if code else None
         if unit is not None:
             return unit
+        if text.isdigit():  # a number is an id or a code, never part of a name: no guessing
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice",
+                                  params={"value": text})
         found = list(search_units(units, text)[:CANDIDATES + 1])
         if len(found) == 1:
             return found[0]

@@ -179,9 +179,9 @@ def sign_out(page):
 def pick_unit(page, field_id, typed, unit):
     """Choose ``unit`` with the unit picker as a person does: type ``typed`` (part of its name or
     code) into the box and pick the unit from the options the server sends."""
-    box = page.locator(f"#{field_id}-ts-control")
-    box.tap() if getattr(page, "portal_kind", "") == "phone" else box.click()
-    box.press_sequentially(typed, delay=30)
+    control = page.locator(f".ts-control:has(#{field_id}-ts-control)")  # the box, with or without a unit in it
+    control.tap() if getattr(page, "portal_kind", "") == "phone" else control.click()
+    page.locator(f"#{field_id}-ts-control").press_sequentially(typed, delay=30)
     choice = page.locator(f"#{field_id}-ts-dropdown [data-value='{unit.pk}']")
     choice.tap() if getattr(page, "portal_kind", "") == "phone" else choice.click()
     assert page.locator(f"select#{field_id}").input_value() == str(unit.pk)

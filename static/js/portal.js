@@ -48,6 +48,7 @@ const unitPickers = {
     for (const name of ["name", "id", "required", "disabled", "aria-describedby", "aria-invalid"]) {
       if (input.hasAttribute(name)) select.setAttribute(name, input.getAttribute(name));
     }
+    select.className = "form-select";
     const selected = box.dataset.selected ? JSON.parse(box.dataset.selected) : null;
     select.add(new Option("", ""));
     if (selected) select.add(new Option(selected.label, selected.value, true, true));
@@ -64,6 +65,9 @@ const unitPickers = {
               {headers: {Accept: "application/json"}, credentials: "same-origin"})
           .then((response) => (response.ok ? response.json() : Promise.reject(response.status)))
           .then((data) => {
+            // An answer to an earlier query (the first letters, or the list shown on focus) that
+            // arrives after the one for what is now typed must not replace it.
+            if (query !== this.control_input.value) return done();
             this.clearOptions();
             const results = data.results;
             if (data.more) results.push({value: "-more", label: box.dataset.more, path: "", disabled: true});
@@ -92,12 +96,16 @@ const unitPickers = {
       if (select.hasAttribute(name)) picker.control_input.setAttribute(name, select.getAttribute(name));
     }
     if (select.required) picker.control_input.setAttribute("aria-required", "true");
-    if (!select.required) {
+    if (!select.required) {  // an optional unit can be emptied: a button over the box, while it holds one
       const clear = document.createElement("button");
       clear.type = "button";
-      clear.className = "btn btn-link btn-sm p-0 unit-picker-clear";
-      clear.textContent = box.dataset.clear;
+      clear.className = "btn btn-sm unit-picker-clear";
+      clear.setAttribute("aria-label", box.dataset.clear);
+      clear.title = box.dataset.clear;
+      clear.textContent = "\u00d7";
+      clear.hidden = !picker.getValue();
       clear.addEventListener("click", () => { picker.clear(); picker.focus(); });
+      picker.on("change", (value) => { clear.hidden = !value; });
       box.appendChild(clear);
     }
   },

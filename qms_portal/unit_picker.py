@@ -146,10 +146,7 @@ class UnitPicker(forms.TextInput):
         unit = self.chosen(value)
         context = super().get_context(name, str(unit) if unit is not None else value, attrs)
         selected = option(unit, "") if unit is not None else None
-        context["widget"].update(
-            search_url=self.search_url, selected=json.dumps(selected) if selected else "",
-            typed="" if unit is not None or value in (None, "") else str(value),
-        )
+        context["widget"].update(search_url=self.search_url, selected=json.dumps(selected) if selected else "")
         return context
 
 
@@ -158,7 +155,8 @@ class UnitChoiceField(forms.ModelChoiceField):
 
     widget = UnitPicker
     default_error_messages = {
-        "invalid_choice": _("No unit you may choose here matches “%(value)s”."),
+        # An id or a code outside the scope gets ModelChoiceField's own "invalid_choice" message.
+        "no_match": _("No unit you may choose here matches “%(value)s”."),
         "ambiguous": _("Several units match “%(value)s”: %(units)s. Type more of the name, or the code."),
     }
 
@@ -210,8 +208,7 @@ class UnitChoiceField(forms.ModelChoiceField):
         if len(found) == 1:
             return found[0]
         if not found:
-            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice",
-                                  params={"value": text})
+            raise ValidationError(self.error_messages["no_match"], code="invalid_choice", params={"value": text})
         named = ", ".join(str(u) for u in found[:CANDIDATES]) + ("…" if len(found) > CANDIDATES else "")
         raise ValidationError(self.error_messages["ambiguous"], code="ambiguous",
                               params={"value": text, "units": named})

@@ -77,6 +77,10 @@ def test_a_unit_outside_the_scope_is_refused_and_never_named(tree):
             field.clean(value)
         assert error.value.code == "invalid_choice"
         assert tree.ward2.name not in " ".join(error.value.messages)
+    # an id from outside: the form's usual message
+    with pytest.raises(Exception) as error:
+        field.clean(str(tree.ward2.pk))
+    assert error.value.messages == ["Select a valid choice. That choice is not one of the available choices."]
 
 
 def test_an_inactive_unit_is_not_offered(tree):

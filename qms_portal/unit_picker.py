@@ -123,14 +123,18 @@ class UnitPicker(forms.TextInput):
 
     template_name = "widgets/unit_picker.html"
 
+    # A list page shows no field errors: its filter's picker says itself why it was not applied.
+    show_problem = False
+
     def __init__(self, attrs=None):
         super().__init__({"autocomplete": "off", "spellcheck": "false", **(attrs or {})})
         self.search_url = ""
         self.units = Unit.objects.none()
+        self.problem = ""
 
     def __deepcopy__(self, memo):
         copy = super().__deepcopy__(memo)
-        copy.search_url, copy.units = self.search_url, self.units
+        copy.search_url, copy.units, copy.show_problem = self.search_url, self.units, self.show_problem
         return copy
 
     def chosen(self, value):
@@ -146,7 +150,12 @@ class UnitPicker(forms.TextInput):
         unit = self.chosen(value)
         context = super().get_context(name, str(unit) if unit is not None else value, attrs)
         selected = option(unit, "") if unit is not None else None
-        context["widget"].update(search_url=self.search_url, selected=json.dumps(selected) if selected else "")
+        problem = self.problem if self.show_problem else ""
+        if problem:
+            context["widget"]["attrs"].update({"aria-invalid": "true",
+                                               "aria-describedby": f"{context['widget']['attrs'].get('id')}_problem"})
+        context["widget"].update(search_url=self.search_url, selected=json.dumps(selected) if selected else "",
+                                 problem=problem)
         return context
 
 
@@ -213,6 +222,13 @@ class UnitChoiceField(forms.ModelChoiceField):
         raise ValidationError(self.error_messages["ambiguous"], code="ambiguous",
                               params={"value": text, "units": named})
 
+    def clean(self, value):
+        try:
+            return super().clean(value)
+        except ValidationError as error:
+            self.widget.problem = " ".join(error.messages)
+            raise
+
     def validate(self, value):
         forms.Field.validate(self, value)
 
@@ -248,5 +264,6 @@ class UnitChoiceFilter(django_filters.Filter):
             field = super().field
             request = getattr(self.parent, "request", None)
             field.bind(getattr(request, "user", None), self.scope)
+            field.widget.show_problem = True
         return self._field
 

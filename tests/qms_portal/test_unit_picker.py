@@ -234,6 +234,13 @@ def test_the_register_filter_uses_the_picker_on_the_readers_units(tree):
     assert not outside.is_valid()
     typed = DocumentFilter({"unit": "thuan hoa"}, queryset=Document.objects.none(), request=request)
     assert typed.is_valid() and typed.form.cleaned_data["unit"] == tree.ward1
+    # typed text the filter cannot apply: the picker itself says why (a list page shows no errors)
+    admin = SimpleNamespace(user=tree.admin)
+    wide = DocumentFilter({"unit": "phuong"}, queryset=Document.objects.none(), request=admin)
+    assert not wide.is_valid()
+    html = str(wide.form["unit"])
+    assert 'aria-describedby="id_unit_problem"' in html and 'id="id_unit_problem"' in html
+    assert "Several units match" in html and 'value="phuong"' in html
 
 
 def test_the_register_page_holds_no_unit_list(tree):

@@ -3,20 +3,12 @@ from django.db import connection
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from qms_portal.models import Unit
-from qms_portal.permissions import restrict
 from qms_portal.search import matches
+from qms_portal.unit_picker import UnitChoiceFilter
 
 from .models import Clause, Document, DocumentType, Revision
 
 SEARCH_IDS_INLINE = 500  # matching revisions passed as a list of ids; more stay a subquery
-
-
-def _units(request):
-    if request is None:
-        return Unit.objects.none()
-    # Only what the option labels need: the list has every unit in scope (hundreds at a province).
-    return restrict(Unit.objects.filter(is_active=True), request.user, "view").only("pk", "code", "name")
 
 
 class DocumentFilter(django_filters.FilterSet):
@@ -35,7 +27,7 @@ class DocumentFilter(django_filters.FilterSet):
     # Procedures only (``DocumentType.needs_category``): mandatory, operational or support.
     category = django_filters.ChoiceFilter(label=_("Category"), choices=Document.Category.choices)
     doc_type = django_filters.ModelChoiceFilter(label=_("Type"), queryset=DocumentType.objects.all())
-    unit = django_filters.ModelChoiceFilter(label=_("Unit"), queryset=_units, method="in_unit")
+    unit = UnitChoiceFilter(label=_("Unit"), method="in_unit")  # the units the reader may view
     clause = django_filters.ModelChoiceFilter(label=_("ISO 9001 clause"), queryset=Clause.objects.all(),
                                               field_name="clauses")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=STATUS, method="by_status", empty_label=None)

@@ -4,8 +4,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from qms_portal.forms import DatePicker, RichTextWidget, ScopedModelForm, ServiceForm
-from qms_portal.models import Role, Unit
+from qms_portal.models import Role
 from qms_portal.permissions import restrict
+from qms_portal.unit_picker import UnitChoiceField, UnitScope, unit_field_from
 from qms_portal.widgets import inline_options
 
 from .models import (
@@ -78,8 +79,10 @@ class StepForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["time_limit"].widget.attrs.update({"min": "0", "step": "0.5"})
         self.fields["responsible_role"].queryset = Role.objects.all()
+        # The unit picker, without a help text: the step rows show none.
+        self.fields["responsible_unit"] = unit_field_from(self.fields["responsible_unit"], help_text="").bind(
+            user, UnitScope("view"))
         if user is not None:
-            self.fields["responsible_unit"].queryset = restrict(Unit.objects.filter(is_active=True), user, "view")
             forms_qs = Document.objects.restrict(user, "view").filter(doc_type__is_form=True)
             self.fields["output_form"].queryset = forms_qs.select_related("doc_type")
         inline_options(self)
@@ -174,15 +177,15 @@ class ReviewersForm(ServiceForm):
 
 
 class DistributionForm(ServiceForm):
-    unit = forms.ModelChoiceField(label=_("Unit (its people and sub-units)"), queryset=None, required=False)
+    # A procedure may be sent to any unit (a sibling agency, the wards of another district): the
+    # recipients then read it through the distribution, whatever their own scope.
+    unit = UnitChoiceField(label=_("Unit (its people and sub-units)"), required=False, scope=UnitScope(action=None))
     role = forms.ModelChoiceField(label=_("Role"), queryset=Role.objects.all(), required=False)
     person = forms.ModelChoiceField(label=_("Person"), queryset=None, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # A procedure may be sent to any unit (a sibling agency, the wards of another district): the
-        # recipients then read it through the distribution, whatever their own scope.
-        self.fields["unit"].queryset = Unit.objects.filter(is_active=True).only("pk", "code", "name")
+        self.fields["unit"].bind(self.user)
         self.fields["person"].queryset = restrict(get_user_model().objects.filter(is_active=True), self.user, "view")
 
     def clean(self):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from .models import AccessRequest, Role, RoleAssignment, Unit, User
 from .permissions import restrict
 from .selectors import assignable_permissions
+from .unit_picker import UnitChoiceField, UnitScope, unit_field_from
 
 
 class RichTextWidget(forms.Widget):
@@ -35,20 +36,28 @@ class DatePicker(forms.DateInput):
 
 class ScopedModelForm(forms.ModelForm):
     """Every choice of a scoped related model is narrowed to what the user may see, or, for the
-    fields named in ``scope_actions``, to where the user may do that action."""
+    fields named in ``scope_actions``, to where the user may do that action. A unit is chosen with
+    the unit picker (``qms_portal.unit_picker``), among the active units of that scope."""
 
     scope_actions = {}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        for name, field in self.fields.items():
-            if isinstance(field, forms.ModelChoiceField):
-                model = field.queryset.model
-                if getattr(model, "unit_field", None) is not None:
-                    field.queryset = restrict(field.queryset, user, self.scope_actions.get(name, "view"))
-                    if model is Unit:
-                        field.queryset = field.queryset.filter(is_active=True)
+        for name, field in list(self.fields.items()):
+            if not isinstance(field, forms.ModelChoiceField):
+                continue
+            model = field.queryset.model
+            if model is Unit and not isinstance(field, forms.ModelMultipleChoiceField):
+                if not isinstance(field, UnitChoiceField):
+                    field = self.fields[name] = unit_field_from(field)
+                    field.bind(user, UnitScope(self.scope_actions.get(name, "view")))
+                else:
+                    field.bind(user, UnitScope(self.scope_actions[name]) if name in self.scope_actions else None)
+            elif getattr(model, "unit_field", None) is not None:
+                field.queryset = restrict(field.queryset, user, self.scope_actions.get(name, "view"))
+                if model is Unit:
+                    field.queryset = field.queryset.filter(is_active=True)
 
 
 class ServiceForm(forms.Form):
@@ -70,12 +79,12 @@ class UnitForm(ScopedModelForm):
         super().__init__(*args, **kwargs)
         self.fields["parent"].required = not self.user.is_superuser
         if self.instance.pk:
-            parent = self.fields["parent"]
-            parent.queryset = parent.queryset.exclude(path__startswith=self.instance.path)
-            # Leaving a unit where it is is not a move: its current parent stays a valid choice even
-            # when the editor may not add units there (an administrator of this unit only).
-            if self.instance.parent_id:
-                parent.queryset = parent.queryset | Unit.objects.filter(pk=self.instance.parent_id)
+            # Not under itself; and leaving a unit where it is is not a move: its current parent
+            # stays a valid choice even when the editor may not add units there (an administrator
+            # of this unit only).
+            self.fields["parent"].bind(self.user, UnitScope(
+                "qms_portal.add_unit", below=self.instance.path,
+                also=(self.instance.parent_id,) if self.instance.parent_id else ()))
 
 
 class UserForm(ScopedModelForm):
@@ -187,7 +196,8 @@ class AccessRequestForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = Unit.objects.filter(is_active=True)
+        # Any active unit: one asks for a role where one does not hold one yet.
+        self.fields["unit"] = unit_field_from(self.fields["unit"]).bind(user, UnitScope(action=None))
 
 
 class TransitionForm(forms.Form):

@@ -83,6 +83,8 @@ urlpatterns = [
     path("i18n/language/", home.switch_language, name="switch_language"),
     # A page for a person without an account, opened by the token in its address (public_links.py).
     path("p/<str:token>/", public.public_link, name="public_link"),
+    # The unit picker's options (qms_portal/unit_picker.py), for every form and filter with a unit.
+    path("units/pick/", units.unit_search, name="unit_search"),
     path("access-requests/", access.AccessRequestListView.as_view(), name="accessrequest_list"),
     path("access-requests/new/", access.AccessRequestCreateView.as_view(), name="accessrequest_create"),
     path("access-requests/<int:pk>/", access.AccessRequestDetailView.as_view(), name="accessrequest_detail"),

@@ -118,3 +118,26 @@ class UnitRosterPdfView(ActionView):
 
     def get_success_url(self, unit, job):
         return job.get_absolute_url()
+
+
+def unit_search(request):
+    """The unit picker's options (``qms_portal.unit_picker``): the units of the field's scope that
+    match ``q``, as JSON, at most ``RESULTS`` of them, each with its place in the tree. The scope
+    is the signed one the field was rendered with, applied for the person asking; without one, the
+    units they may view. Signed in only (``LoginRequiredMiddleware``); a forged scope, or one made
+    for someone else, is refused. Three queries: the person's roles, the units, the names above them."""
+    from django.http import HttpResponseBadRequest, JsonResponse
+
+    from ..unit_picker import RESULTS, UnitScope, option, search_units, tree_paths
+
+    token = request.GET.get("scope")
+    scope = UnitScope.from_token(token, request.user) if token else UnitScope()
+    if scope is None:
+        return HttpResponseBadRequest("bad scope", content_type="text/plain")
+    query = request.GET.get("q", "")[:100]
+    found = list(search_units(scope.queryset(request.user), query).only("pk", "code", "name", "path")[:RESULTS + 1])
+    units = found[:RESULTS]
+    paths = tree_paths(units)
+    response = JsonResponse({"results": [option(u, paths[u.pk]) for u in units], "more": len(found) > RESULTS})
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -13,3 +13,102 @@ document.addEventListener("DOMContentLoaded", () => {
 
 // The rich-text editor keeps text only: files are uploaded as the revision's source file instead.
 document.addEventListener("trix-file-accept", (event) => event.preventDefault());
+
+// The unit picker (qms_portal/unit_picker.py). The page holds a text box (searched on the server when
+// the form is sent, which is how it works without JavaScript); here it becomes Tom Select
+// (static/vendor/tom-select, loaded on the pages that have a picker only), a combobox whose options
+// come from the search endpoint as the person types, each with its place in the unit tree.
+const unitPickers = {
+  loading: null,
+  load(box) {
+    if (!this.loading) {
+      const style = document.createElement("link");
+      style.rel = "stylesheet";
+      style.href = box.dataset.style;
+      document.head.appendChild(style);
+      this.loading = new Promise((resolve, reject) => {
+        const script = document.createElement("script");
+        script.src = box.dataset.script;
+        script.onload = resolve;
+        script.onerror = reject;
+        document.head.appendChild(script);
+      });
+    }
+    return this.loading;
+  },
+  enhanceAll(root) {
+    const boxes = [...(root || document).querySelectorAll("[data-unit-picker]:not([data-ready])")];
+    if (boxes.length) this.load(boxes[0]).then(() => boxes.forEach((box) => this.enhance(box)), () => null);
+  },
+  enhance(box) {
+    if (box.dataset.ready) return;
+    box.dataset.ready = "1";
+    const input = box.querySelector("input");
+    const select = document.createElement("select");
+    for (const name of ["name", "id", "required", "disabled", "aria-describedby", "aria-invalid"]) {
+      if (input.hasAttribute(name)) select.setAttribute(name, input.getAttribute(name));
+    }
+    select.className = "form-select";
+    const selected = box.dataset.selected ? JSON.parse(box.dataset.selected) : null;
+    select.add(new Option("", ""));
+    if (selected) select.add(new Option(selected.label, selected.value, true, true));
+    input.replaceWith(select);
+    const url = box.dataset.unitPicker;
+    const text = (value) => { const span = document.createElement("span"); span.textContent = value; return span.innerHTML; };
+    const picker = new TomSelect(select, {
+      valueField: "value", labelField: "label", searchField: [], maxItems: 1, maxOptions: null, create: false,
+      placeholder: box.dataset.placeholder, preload: "focus", loadThrottle: 250,
+      // The server has searched (tone marks optional, within the person's scope): keep its order.
+      score: () => () => 1,
+      load(query, done) {
+        fetch(`${url}${url.includes("?") ? "&" : "?"}q=${encodeURIComponent(query)}`,
+              {headers: {Accept: "application/json"}, credentials: "same-origin"})
+          .then((response) => (response.ok ? response.json() : Promise.reject(response.status)))
+          .then((data) => {
+            // An answer to an earlier query (the first letters, or the list shown on focus) that
+            // arrives after the one for what is now typed must not replace it.
+            if (query !== this.control_input.value) return done();
+            this.clearOptions();
+            const results = data.results;
+            if (data.more) results.push({value: "-more", label: box.dataset.more, path: "", disabled: true});
+            done(results);
+          })
+          .catch(() => done());
+      },
+      render: {
+        option: (d, escape) => `<div><span class="d-block">${escape(d.label)}</span>${
+          d.path ? `<small class="d-block text-body-secondary">${escape(d.path)}</small>` : ""}</div>`,
+        item: (d, escape) => `<div>${escape(d.label)}</div>`,
+        // Messages in the list are options that cannot be chosen (a listbox holds options only).
+        no_results: () => `<div class="no-results" role="option" aria-disabled="true">${text(box.dataset.noResults)}</div>`,
+        loading: () => `<div class="no-results" role="option" aria-disabled="true">${text(box.dataset.loading)}</div>`,
+      },
+    });
+    const typing = (on) => picker.wrapper.classList.toggle("typing", on);
+    picker.on("type", (query) => typing(query !== ""));
+    picker.on("item_add", () => typing(false));
+    picker.on("blur", () => typing(false));
+    // The hidden select keeps the label's name (Tom Select points the label at the box one types in).
+    const label = document.querySelector(`label[for="${picker.control_input.id}"]`);
+    if (label && label.id) select.setAttribute("aria-labelledby", label.id);
+    // What the field's help text and error say is read with the box the person types in.
+    for (const name of ["aria-describedby", "aria-invalid", "aria-required"]) {
+      if (select.hasAttribute(name)) picker.control_input.setAttribute(name, select.getAttribute(name));
+    }
+    if (select.required) picker.control_input.setAttribute("aria-required", "true");
+    if (!select.required) {  // an optional unit can be emptied: a button over the box, while it holds one
+      const clear = document.createElement("button");
+      clear.type = "button";
+      clear.className = "btn btn-sm unit-picker-clear";
+      clear.setAttribute("aria-label", box.dataset.clear);
+      clear.title = box.dataset.clear;
+      clear.textContent = "\u00d7";
+      clear.hidden = !picker.getValue();
+      clear.addEventListener("click", () => { picker.clear(); picker.focus(); });
+      picker.on("change", (value) => { clear.hidden = !value; });
+      box.appendChild(clear);
+    }
+  },
+};
+document.addEventListener("DOMContentLoaded", () => unitPickers.enhanceAll(document));
+document.addEventListener("htmx:load", (event) => unitPickers.enhanceAll(event.detail.elt));

@@ -11,6 +11,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import escape
 
 from documents import services
 from documents.models import LegalDocument, Revision
@@ -23,10 +24,16 @@ pytestmark = [pytest.mark.django_db, pytest.mark.filterwarnings("ignore:No direc
 REGISTER = reverse("documents:register")
 
 
-def unit_options(html):
-    """The values offered by the register's unit filter."""
-    select = re.search(r'<select name="unit".*?</select>', html, re.S).group(0)
-    return {value for value in re.findall(r'<option value="([^"]*)"', select) if value}
+def unit_options(html, client):
+    """The units the register's unit filter offers: the page holds no list, its unit picker asks the
+    search endpoint, with the scope the page was rendered with (signed for its reader: a page cached
+    for someone else would be refused)."""
+    from html import unescape
+
+    url = unescape(re.search(r'data-unit-picker="([^"]*)"', html).group(1))
+    response = client.get(url)
+    assert response.status_code == 200, response.status_code
+    return {row["value"] for row in response.json()["results"]}
 
 
 def get(client, url, params=None):
@@ -37,15 +44,18 @@ def get(client, url, params=None):
 
 
 def test_each_reader_gets_the_units_of_their_own_scope(ds, client_for):
-    author_page, cold = get(client_for(ds.author), REGISTER)
-    again, warm = get(client_for(ds.author), REGISTER)
-    assert unit_options(author_page) == unit_options(again) == {str(ds.dept.pk), str(ds.office.pk)}
+    author = client_for(ds.author)
+    author_page, cold = get(author, REGISTER)
+    again, warm = get(author, REGISTER)
+    assert unit_options(author_page, author) == unit_options(again, author) == {str(ds.dept.pk), str(ds.office.pk)}
     assert warm < cold  # the page came from the cache
     # Someone with a narrower scope, right after: their own units, never the author's cached list.
-    staff_page, _ = get(client_for(ds.staff), REGISTER)
-    assert unit_options(staff_page) == {str(ds.office.pk)}
-    outsider_page, _ = get(client_for(ds.outsider), REGISTER)
-    assert unit_options(outsider_page) == {str(ds.other.pk)}
+    staff = client_for(ds.staff)
+    staff_page, _ = get(staff, REGISTER)
+    assert unit_options(staff_page, staff) == {str(ds.office.pk)}
+    outsider = client_for(ds.outsider)
+    outsider_page, _ = get(outsider, REGISTER)
+    assert unit_options(outsider_page, outsider) == {str(ds.other.pk)}
 
 
 def test_a_reader_who_may_see_more_units_is_offered_them_at_once(ds, client_for):
@@ -57,30 +67,33 @@ def test_a_reader_who_may_see_more_units_is_offered_them_at_once(ds, client_for)
     from tests.factories import make_superuser
 
     client = client_for(ds.staff)
-    assert unit_options(get(client, REGISTER)[0]) == {str(ds.office.pk)}
+    assert unit_options(get(client, REGISTER)[0], client) == {str(ds.office.pk)}
     admin = make_superuser("caching-root")
     viewer = core.role_save(acting_user=admin, code="unit_viewer", name="Unit viewer",
                             permissions=[Permission.objects.get(codename="view_unit")])
     core.role_assign(acting_user=admin, user=ds.staff, role=viewer, unit=ds.other, notify_user=False)
-    assert unit_options(get(client_for(ds.staff), REGISTER)[0]) == {str(ds.office.pk), str(ds.other.pk)}
+    client = client_for(ds.staff)
+    assert unit_options(get(client, REGISTER)[0], client) == {str(ds.office.pk), str(ds.other.pk)}
 
 
 def test_a_chosen_unit_stays_selected(ds, client_for):
     client = client_for(ds.author)
     get(client, REGISTER)
     page, _ = get(client, REGISTER, {"unit": ds.office.pk})
-    assert f'<option value="{ds.office.pk}" selected>' in page
-    assert f'<option value="{ds.dept.pk}">' in page
+    assert f'value="{escape(str(ds.office))}"' in page  # the chosen unit, in the picker's box
+    assert f"&quot;value&quot;: &quot;{ds.office.pk}&quot;" in page
+    assert str(ds.dept.pk) in unit_options(page, client)  # and the others are still offered
 
 
 def test_a_new_unit_is_offered_at_once(ds, client_for):
     client = client_for(ds.author)
     before, _ = get(client, REGISTER)
+    assert len(unit_options(before, client)) == 2
     unit = make_unit(ds.dept, f"{ds.prefix}NEW", kind="office", name="Phòng mới")
     after, _ = get(client, REGISTER)
-    assert str(unit.pk) not in unit_options(before)
-    assert str(unit.pk) in unit_options(after)
-    assert "Phòng mới" in after
+    assert str(unit.pk) in unit_options(after, client)
+    chosen, _ = get(client, REGISTER, {"unit": unit.pk})
+    assert "Phòng mới" in chosen
 
 
 def test_the_options_follow_the_language(ds, client_for):

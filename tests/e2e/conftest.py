@@ -176,6 +176,17 @@ def sign_out(page):
     page.wait_for_url(re.compile(r"/accounts/login/"))
 
 
+def pick_unit(page, field_id, typed, unit):
+    """Choose ``unit`` with the unit picker as a person does: type ``typed`` (part of its name or
+    code) into the box and pick the unit from the options the server sends."""
+    control = page.locator(f".ts-control:has(#{field_id}-ts-control)")  # the box, with or without a unit in it
+    control.tap() if getattr(page, "portal_kind", "") == "phone" else control.click()
+    page.locator(f"#{field_id}-ts-control").press_sequentially(typed, delay=30)
+    choice = page.locator(f"#{field_id}-ts-dropdown [data-value='{unit.pk}']")
+    choice.tap() if getattr(page, "portal_kind", "") == "phone" else choice.click()
+    assert page.locator(f"select#{field_id}").input_value() == str(unit.pk)
+
+
 def assert_fits_the_screen(page):
     """Nothing wider than the viewport: the page itself never scrolls sideways (tables scroll in
     their own ``.table-responsive`` box)."""

@@ -9,7 +9,15 @@ from playwright.sync_api import expect
 
 from qms_portal.models import AccessRequest, RoleAssignment
 from tests import factories
-from tests.e2e.conftest import assert_assets_loaded, assert_fits_the_screen, open_menu, screenshot, sign_in, sign_out
+from tests.e2e.conftest import (
+    assert_assets_loaded,
+    assert_fits_the_screen,
+    open_menu,
+    pick_unit,
+    screenshot,
+    sign_in,
+    sign_out,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -29,7 +37,7 @@ def test_a_role_is_requested_and_approved_with_a_signature_on_a_phone(open_page)
     assert_assets_loaded(page)
     page.locator("main >> text=Request a role").tap()
     page.select_option("#id_role", label="Internal auditor")
-    page.select_option("#id_unit", label=str(tree.ward1))
+    pick_unit(page, "id_unit", tree.ward1.code.lower(), tree.ward1)
     page.fill("#id_justification", "Tôi sẽ tham gia đánh giá nội bộ quý 3.")
     page.locator("main form button[type=submit]").tap()
     expect(page.locator(".alert-success")).to_contain_text("Your request was sent.")

@@ -17,7 +17,7 @@ from documents.models import Acknowledgement, Document, Revision
 from qms_portal import services as core_services
 from tests import factories
 from tests.documents.factories import doc_setup, docx_bytes, step
-from tests.e2e.conftest import assert_fits_the_screen, screenshot, sign_in, sign_out
+from tests.e2e.conftest import assert_fits_the_screen, pick_unit, screenshot, sign_in, sign_out
 from tests.helpers import need
 
 pytestmark = pytest.mark.e2e
@@ -34,7 +34,7 @@ def test_a_procedure_is_drafted_reviewed_approved_published_and_acknowledged(ope
     # The author creates the procedure: its code comes from the unit's numbering.
     sign_in(page, s.author.username, s.password)
     page.goto("/documents/new/")
-    page.select_option("#id_unit", label=str(s.dept))
+    pick_unit(page, "id_unit", s.dept.code, s.dept)
     page.select_option("#id_doc_type", label="Procedure")
     page.select_option("#id_category", value="operational")
     page.fill("#id_title", TITLE)

@@ -138,6 +138,9 @@ CORE = {
     "unit_activate": P("qms_portal.change_unit", "unit", post_only=True),
     "unit_history": P("qms_portal.view_unit", "unit"),
     "unit_roster_pdf": P("qms_portal.view_roster", "unit", post_only=True),  # queues a background job
+    # the unit picker's options: anyone signed in, each sees only their own scope
+    # (tests/qms_portal/test_unit_picker.py checks what it lists and leaves out)
+    "unit_search": LOGIN,
     # people
     "user_list": P("qms_portal.view_user"),
     "user_create": P("qms_portal.add_user"),

@@ -660,8 +660,9 @@ def every_page(tree, superuser):
     for name, _route, kwarg_names in walk_urls():
         row = CORE.get(name)
         if row is None or row.post_only or name in ("unit_roster_pdf", "healthz", "floor", "attachment_download",
-                                                     "attachment_thumbnail", "job_status", "job_download"):
-            continue  # not HTML pages (a PDF, plain text, files, a fragment polled by a page)
+                                                     "attachment_thumbnail", "job_status", "job_download",
+                                                     "unit_search"):
+            continue  # not HTML pages (a PDF, plain text, files, a fragment polled by a page, JSON)
         kwargs = {k: FIXED_KWARGS[k] for k in kwarg_names if k in FIXED_KWARGS}
         if "pk" in kwarg_names:
             kwargs["pk"] = objects[row.obj].pk

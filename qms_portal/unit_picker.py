@@ -1,0 +1,269 @@
+"""THE unit picker: how a person chooses a unit, in every form and every filter.
+
+A province holds some 250 units. A ``<select>`` listing every one of them is long to send, slow to
+render and hard to use on a phone, so a unit field is a text box instead:
+
+* ``UnitScope`` says which units a field offers — the units on which the user may do an action
+  (through ``permissions.restrict``, the one permission mechanism), optionally without one subtree
+  (a unit cannot move under itself) and with a few named units besides (its current parent). The
+  form validates against ``scope.queryset(user)``, and the search endpoint searches the very same
+  queryset: what the list offers and what the form accepts cannot drift apart.
+* ``UnitChoiceField`` (a ``ModelChoiceField``) reads what the box holds: a unit's id (what the
+  enhanced picker sends), its code, its label ("SNV · Sở Nội vụ") or part of its name or code,
+  with or without Vietnamese tone marks (``search.field_matches``). Several matches are an error
+  that names them, so that without JavaScript a person still finds a unit by typing and sending.
+* ``UnitPicker`` (the widget) renders only the box and the chosen unit — never the list. With
+  JavaScript, ``static/js/portal.js`` turns it into Tom Select (vendored in
+  ``static/vendor/tom-select``), an accessible combobox whose options come, as the person types,
+  from ``unit_search`` (``/units/pick/``): at most ``RESULTS`` units in scope, each with its place
+  in the tree ("Tỉnh X › Huyện Y").
+* The scope travels to the endpoint signed (``django.core.signing``) and tied to the person it
+  was made for; the endpoint re-applies it with the person asking, so a copied link shows nobody
+  more than their own roles allow.
+
+``ScopedModelForm`` gives every unit field of a model form this picker; a plain form or a filter
+uses ``UnitChoiceField`` / ``UnitChoiceFilter`` and calls ``bind(user, scope)``.
+"""
+
+import json
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+import django_filters
+from django import forms
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db.models import Case, IntegerField, Value, When
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .models import Unit
+from .permissions import ancestor_paths, restrict
+from .search import field_matches
+
+RESULTS = 20  # options sent for one search: type more to narrow
+CANDIDATES = 8  # units named in the error when typed text matches several
+SALT = "qms_portal.unit_picker"
+SEPARATOR = " › "
+
+
+@dataclass(frozen=True)
+class UnitScope:
+    """Which active units a field offers to ``user``.
+
+    action  the permission (or bare verb) the user must hold on the unit, checked by
+            ``permissions.restrict``; None offers every active unit (asking for access to a unit,
+            sending a document to any unit).
+    below   a unit path whose subtree is left out (a unit cannot become its own descendant's child).
+    also    ids of units offered whatever the action (a unit's current parent stays a valid choice).
+    """
+
+    action: str | None = "view"
+    below: str = ""
+    also: tuple = field(default_factory=tuple)
+
+    def queryset(self, user):
+        if user is None or not user.is_authenticated:
+            return Unit.objects.none()
+        units = Unit.objects.filter(is_active=True)
+        if self.action is not None:
+            units = restrict(units, user, self.action)
+        if self.below:
+            units = units.exclude(path__startswith=self.below)
+        if self.also:
+            units = units | Unit.objects.filter(pk__in=self.also)
+        return units
+
+    def token(self, user):
+        """The scope, signed for ``user`` (the search endpoint's ``scope`` parameter)."""
+        return signing.dumps({"u": user.pk, "a": self.action, "b": self.below, "i": list(self.also)},
+                             salt=SALT, compress=True)
+
+    @classmethod
+    def from_token(cls, token, user):
+        """The scope a token names, or None when it is forged or was made for someone else."""
+        try:
+            data = signing.loads(token, salt=SALT)
+        except signing.BadSignature:
+            return None
+        if not isinstance(data, dict) or data.get("u") != user.pk:
+            return None
+        return cls(action=data.get("a"), below=data.get("b") or "", also=tuple(data.get("i") or ()))
+
+
+def search_units(units, query):
+    """``units`` matching ``query`` (part of the code or the name, tone marks optional), the exact
+    code first, then the higher levels, then by name."""
+    query = " ".join((query or "").split())
+    if query:
+        code, name = field_matches("code", query), field_matches("name", query)
+        if code is None:
+            return units.none()
+        units = units.filter(code | name)
+    exact = Case(When(code__iexact=query, then=Value(0)), default=Value(1), output_field=IntegerField())
+    return units.annotate(exact_code=exact).order_by("exact_code", "depth", "name", "pk")
+
+
+def tree_paths(units):
+    """``{unit.pk: "Tỉnh X › Huyện Y"}``: the names of the units above each one, read in one query.
+    (The unit page shows the same line above a unit, as breadcrumbs.)"""
+    wanted = {path for unit in units for path in ancestor_paths(unit.path)[:-1]}
+    names = dict(Unit.objects.filter(path__in=wanted).values_list("path", "name")) if wanted else {}
+    return {unit.pk: SEPARATOR.join(names[p] for p in ancestor_paths(unit.path)[:-1] if p in names)
+            for unit in units}
+
+
+def option(unit, path):
+    return {"value": str(unit.pk), "code": unit.code, "label": str(unit), "path": path}
+
+
+class UnitPicker(forms.TextInput):
+    """A text box for one unit: the chosen unit's label, or what the person typed. It renders no
+    list; the enhanced picker asks ``search_url`` for options."""
+
+    template_name = "widgets/unit_picker.html"
+
+    # A list page shows no field errors: its filter's picker says itself why it was not applied.
+    show_problem = False
+
+    def __init__(self, attrs=None):
+        super().__init__({"autocomplete": "off", "spellcheck": "false", **(attrs or {})})
+        self.search_url = ""
+        self.units = Unit.objects.none()
+        self.problem = ""
+
+    def __deepcopy__(self, memo):
+        copy = super().__deepcopy__(memo)
+        copy.search_url, copy.units, copy.show_problem = self.search_url, self.units, self.show_problem
+        return copy
+
+    def chosen(self, value):
+        """The unit ``value`` names among the units offered, or None (a unit outside the scope is
+        never named back: the box then shows what was sent, as typed)."""
+        if isinstance(value, Unit):
+            value = value.pk
+        if value in (None, "") or not str(value).isdigit():
+            return None
+        return self.units.filter(pk=value).only("pk", "code", "name", "path").first()
+
+    def get_context(self, name, value, attrs):
+        unit = self.chosen(value)
+        context = super().get_context(name, str(unit) if unit is not None else value, attrs)
+        selected = option(unit, "") if unit is not None else None
+        problem = self.problem if self.show_problem else ""
+        if problem:
+            context["widget"]["attrs"].update({"aria-invalid": "true",
+                                               "aria-describedby": f"{context['widget']['attrs'].get('id')}_problem"})
+        context["widget"].update(search_url=self.search_url, selected=json.dumps(selected) if selected else "",
+                                 problem=problem)
+        return context
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    """One unit among ``scope.queryset(user)``, typed or picked (see the module's text)."""
+
+    widget = UnitPicker
+    default_error_messages = {
+        # An id or a code outside the scope gets ModelChoiceField's own "invalid_choice" message.
+        "no_match": _("No unit you may choose here matches “%(value)s”."),
+        "ambiguous": _("Several units match “%(value)s”: %(units)s. Type more of the name, or the code."),
+    }
+
+    def __init__(self, queryset=None, *, scope=None, help_text=None, **kwargs):
+        kwargs.setdefault("empty_label", None)
+        if help_text is None:
+            help_text = _("Type part of the unit's name or code (tone marks are optional) and choose it.")
+        super().__init__(queryset if queryset is not None else Unit.objects.none(), help_text=help_text, **kwargs)
+        self.scope = scope or UnitScope()
+
+    def bind(self, user, scope=None):
+        """Offer the units of ``scope`` (by default the field's own) to ``user``."""
+        self.scope = scope or self.scope
+        self.queryset = self.scope.queryset(user)
+        query = {"scope": self.scope.token(user)} if user is not None and user.is_authenticated else {}
+        self.widget.search_url = reverse("unit_search") + ("?" + urlencode(query) if query else "")
+        return self
+
+    @property
+    def queryset(self):
+        return self._queryset
+
+    @queryset.setter
+    def queryset(self, queryset):
+        self._queryset = None if queryset is None else queryset.all()
+        self.widget.choices = self.choices
+        if isinstance(self.widget, UnitPicker):
+            self.widget.units = self._queryset
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, Unit):
+            value = value.pk
+        text = " ".join(str(value).split())
+        units = self.queryset.only("pk", "code", "name", "path")
+        if text.isdigit():  # an id: what the picker sends (and what links and tests carry)
+            unit = units.filter(pk=int(text)).first()
+            if unit is not None:
+                return unit
+        code = text.split(" · ", 1)[0]  # a code, or a label as the box shows it
+        unit = units.filter(code__iexact=code).first() if code else None
+        if unit is not None:
+            return unit
+        if text.isdigit():  # a number is an id or a code, never part of a name: no guessing
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice",
+                                  params={"value": text})
+        found = list(search_units(units, text)[:CANDIDATES + 1])
+        if len(found) == 1:
+            return found[0]
+        if not found:
+            raise ValidationError(self.error_messages["no_match"], code="invalid_choice", params={"value": text})
+        named = ", ".join(str(u) for u in found[:CANDIDATES]) + ("…" if len(found) > CANDIDATES else "")
+        raise ValidationError(self.error_messages["ambiguous"], code="ambiguous",
+                              params={"value": text, "units": named})
+
+    def clean(self, value):
+        try:
+            return super().clean(value)
+        except ValidationError as error:
+            self.widget.problem = " ".join(error.messages)
+            raise
+
+    def validate(self, value):
+        forms.Field.validate(self, value)
+
+    def has_changed(self, initial, data):
+        initial = initial.pk if isinstance(initial, Unit) else initial
+        return str(initial or "") != str(data or "")
+
+
+def unit_field_from(model_field, **overrides):
+    """A ``UnitChoiceField`` standing in for a model form's unit field (same label, help, required)."""
+    kwargs = {"label": model_field.label, "required": model_field.required, "initial": model_field.initial,
+              "disabled": model_field.disabled}
+    if model_field.help_text:
+        kwargs["help_text"] = model_field.help_text
+    return UnitChoiceField(**(kwargs | overrides))
+
+
+class UnitChoiceFilter(django_filters.Filter):
+    """A list page's unit filter (django-filter): the unit picker on the units of ``scope`` (by
+    default those the reader may view), for the request's user. Without a ``method`` it filters
+    ``field_name`` equal to the unit."""
+
+    field_class = UnitChoiceField
+
+    def __init__(self, *args, scope=None, **kwargs):
+        kwargs.setdefault("help_text", "")  # list pages show no help under their filters
+        super().__init__(*args, **kwargs)
+        self.scope = scope or UnitScope()
+
+    @property
+    def field(self):
+        if not hasattr(self, "_field"):
+            field = super().field
+            request = getattr(self.parent, "request", None)
+            field.bind(getattr(request, "user", None), self.scope)
+            field.widget.show_problem = True
+        return self._field
+

@@ -10,7 +10,7 @@ render and hard to use on a phone, so a unit field is a text box instead:
   queryset: what the list offers and what the form accepts cannot drift apart.
 * ``UnitChoiceField`` (a ``ModelChoiceField``) reads what the box holds: a unit's id (what the
   enhanced picker sends), its code, its label ("SNV · Sở Nội vụ") or part of its name or code,
-  with or without Vietnamese tone marks (``search.field_matches``). Several matches are an error
+  with or without Vietnamese tone marks (the unit's ``search_key``, ``search.matches``). Several matches are an error
   that names them, so that without JavaScript a person still finds a unit by typing and sending.
 * ``UnitPicker`` (the widget) renders only the box and the chosen unit — never the list. With
   JavaScript, ``static/js/portal.js`` turns it into Tom Select (vendored in
@@ -39,7 +39,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Unit
 from .permissions import ancestor_paths, restrict
-from .search import field_matches
+from .search import matches
 
 RESULTS = 20  # options sent for one search: type more to narrow
 CANDIDATES = 8  # units named in the error when typed text matches several
@@ -96,10 +96,10 @@ def search_units(units, query):
     code first, then the higher levels, then by name."""
     query = " ".join((query or "").split())
     if query:
-        code, name = field_matches("code", query), field_matches("name", query)
-        if code is None:
+        condition = matches("search_key", query)  # the unit's stored code and name, folded
+        if condition is None:
             return units.none()
-        units = units.filter(code | name)
+        units = units.filter(condition)
     exact = Case(When(code__iexact=query, then=Value(0)), default=Value(1), output_field=IntegerField())
     return units.annotate(exact_code=exact).order_by("exact_code", "depth", "name", "pk")
 

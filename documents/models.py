@@ -69,6 +69,11 @@ class DocumentType(BaseModel):
     def __str__(self):
         return gettext(self.name) if self.is_system else self.name
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # The documents keep a copy of their type's level (the register's order reads it).
+        Document.objects.filter(doc_type=self).exclude(level=self.level).update(level=self.level)
+
 
 class RegisterSettings(BaseModel):
     """How a unit numbers its documents: ``{prefix}-{type}-{number:02d}`` gives ``SNV-QT-05``."""
@@ -154,6 +159,9 @@ class Document(BaseModel):
     # Code and title as the register search matches them (qms_portal.search.searchable: folded, then
     # the words that carry marks), kept with every save.
     search_key = models.CharField(max_length=800, blank=True, editable=False)
+    # The type's level, copied with every save (and by DocumentType.save when a type changes level),
+    # so the register's first page in level-then-code order is read from an index, not sorted.
+    level = models.PositiveSmallIntegerField(default=0, editable=False)
 
     unit_field = "unit"
     history_m2m_fields = ("clauses",)
@@ -171,6 +179,8 @@ class Document(BaseModel):
             # The register's page: the first 25 in code order are read from the index and the
             # filter is checked on those, instead of sorting every document in scope.
             models.Index(fields=["code", "id"], name="document_code_order"),
+            # The register's order (selectors.REGISTER_ORDER): its pages are read from this index.
+            models.Index(fields=["level", "code", "id"], name="document_level_order"),
             # The register's count: an index-only scan on PostgreSQL (the scope join needs the
             # unit and the id; the status filters need the other two).
             models.Index(fields=["unit", "id"], include=["current_revision", "is_withdrawn"],
@@ -193,6 +203,8 @@ class Document(BaseModel):
         from .services.content import search_key_of
 
         self.search_key = search_key_of(self.code, self.title)[:800]
+        if self.doc_type_id:  # the derived columns too: bulk builders call this as save() does
+            self.level = self.doc_type.level
 
     @classmethod
     def widened_permissions(cls, user, held):

@@ -83,7 +83,7 @@ def can_edit(user, revision):
 
 # The register's order, declared here only: by level (the quality manual, policy and objectives
 # first), then code; the id keeps it total (codes are unique per unit only), so pages never overlap.
-REGISTER_ORDER = ("doc_type__level", "code", "pk")
+REGISTER_ORDER = ("level", "code", "pk")  # Document.level: the type's, copied (an index serves it)
 
 # The procedures of level 2, by category, in this order (ISO 9001:2008's six mandatory ones first).
 CATEGORIES = {
@@ -111,7 +111,7 @@ def counts(documents):
     """The documents by level, and the procedures by category: ``([Group…], total)``. One GROUP BY
     query over ``documents`` as given (already narrowed to the reader's scope and filters), however
     many there are: the register shows it above its list, the master list at its head."""
-    rows = documents.order_by().values_list("doc_type__level", "category").annotate(n=Count("pk"))
+    rows = documents.order_by().values_list("level", "category").annotate(n=Count("pk"))
     merged = defaultdict(int)
     for level, category, n in rows:
         merged[(level, category if level == DocumentType.Level.PROCEDURE else "")] += n

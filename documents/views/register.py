@@ -91,7 +91,7 @@ class RegisterView(ScopedListView):
         # The revision numbers are fetched for the rows shown only (a join to every revision would
         # make the database read all of them before it sorts and takes a page).
         return super().get_queryset().only(
-            "pk", "code", "title", "category", "is_withdrawn", "review_required", "effective_since",
+            "pk", "code", "title", "level", "category", "is_withdrawn", "review_required", "effective_since",
             "next_review_date", "current_revision_id", "unit__code", "unit__name", "doc_type__code",
             "doc_type__name", "doc_type__level", "doc_type__is_system",
         ).order_by(*self.get_ordering()).prefetch_related(

@@ -144,3 +144,36 @@ def test_the_master_list_takes_the_registers_category_filter(ds, doc_set):
     assert ("Category", "Mandatory procedure") in exports.describe_master_list(params, ds.author)
     listed = set(exports.master_list_documents(ds.author, params).values_list("code", flat=True))
     assert listed == {doc_set["mandatory"].code, doc_set["mandatory2"].code}
+
+
+def test_a_document_keeps_its_types_level_and_follows_a_change_of_the_type(ds, doc_set):
+    from documents.models import DocumentType
+
+    manual = doc_set["manual"]
+    assert manual.level == manual.doc_type.level == 1
+    procedure = doc_set["mandatory"]
+    assert procedure.level == 2
+    kind = procedure.doc_type
+    kind.level = DocumentType.Level.INSTRUCTION
+    kind.save()
+    assert set(Document.objects.filter(doc_type=kind).values_list("level", flat=True)) == {3}
+    procedure.doc_type = manual.doc_type
+    procedure.save()
+    procedure.refresh_from_db()
+    assert procedure.level == 1
+
+
+@pytest.mark.postgres
+def test_on_postgresql_the_registers_pages_are_read_in_order_from_an_index(ds, doc_set):
+    from django.db import connection
+
+    from tests.helpers import need
+
+    need(connection.vendor == "postgresql", "the plan is PostgreSQL's", "QMS_REQUIRE_POSTGRES")
+    rows = Document.objects.filter(is_withdrawn=False).order_by(*REGISTER_ORDER)[:26]
+    sql, params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_sort = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "document_level_order" in plan and "Sort" not in plan, plan

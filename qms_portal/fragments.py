@@ -37,7 +37,6 @@ every piece stored under the old one is never used again (and expires on its own
   dropped: pages are built each time, slower, and nothing fails.
 """
 
-import contextvars
 import functools
 import hashlib
 import platform
@@ -50,6 +49,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
+from .middleware import current_request, serving
+
 _PREFIX = "qms:gen:"
 EVERYTHING = "*"  # every piece depends on it (``forget_all``)
 # The core's generations, bumped by any change to a unit (or a grant on one), to a person's name,
@@ -59,7 +60,6 @@ _TRACKED = defaultdict(list)  # model label → [(names or function(row) → nam
 _WATCHED = defaultdict(set)  # model label → the fields some of its ``track`` calls are limited to
 _IMMUTABLE = set()
 _REQUEST_PIECES = {}  # name → function(request) → Piece or None
-_request = contextvars.ContextVar("qms_fragments_request", default=None)
 
 
 def _token():
@@ -149,7 +149,7 @@ def _build(piece):
 
 def _with_request_pieces(pieces):
     """``pieces`` and, the first time in a request, the pieces every page may show (and the request)."""
-    request = _request.get()
+    request = current_request()
     if request is None or getattr(request, "_qms_pieces_claimed", False):
         return pieces, {}, None
     request._qms_pieces_claimed = True
@@ -207,28 +207,11 @@ def request_value(request, name):
     now (the page read no piece of its own)."""
     found = getattr(request, "_qms_pieces", None)
     if found is None or name not in found:
-        token = _request.set(request)
-        try:
+        with serving(request):
             request._qms_pieces_claimed = False  # (claimed by a read that has not finished: read again)
             cached_many({})
-        finally:
-            _request.reset(token)
         found = request._qms_pieces
     return found.get(name)
-
-
-class RequestPiecesMiddleware:
-    """Lets ``cached_many`` know the request it serves (for ``request_piece``)."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        token = _request.set(request)
-        try:
-            return self.get_response(request)
-        finally:
-            _request.reset(token)
 
 
 # --- What retires what ---------------------------------------------------------------------------

@@ -1,6 +1,8 @@
 """A temporary password changed first, session time limits, the person's own language."""
 
+import contextvars
 import time
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.contrib.auth import logout
@@ -13,6 +15,38 @@ from django.utils import translation
 # anonymous visitor to the sign-in page unless the view is marked ``@login_not_required`` (the
 # sign-in and password-reset pages, the health check, the language switch, token pages). Static
 # files never get this far: WhiteNoise answers them first.
+
+_current = contextvars.ContextVar("qms_current_request", default=None)
+
+
+def current_request():
+    """The request being served, for code that takes none (None in a task, a management command or a
+    test calling a service)."""
+    return _current.get()
+
+
+@contextmanager
+def serving(request):
+    """``current_request()`` is ``request`` inside the block."""
+    token = _current.set(request)
+    try:
+        yield
+    finally:
+        _current.reset(token)
+
+
+class CurrentRequestMiddleware:
+    """Makes the request being served known where no request is passed: the signature check (axes
+    counts a wrong password by user name and address, ``qms_portal.signatures``) and the pieces
+    every page may show, read with a view's first cached read (``qms_portal.fragments``)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with serving(request):
+            return self.get_response(request)
+
 
 # What a person who must change their password may still open (besides the public pages).
 PASSWORD_CHANGE_PAGES = frozenset({"password_change", "password_change_done", "logout"})

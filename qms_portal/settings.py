@@ -81,8 +81,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "qms_portal.signatures.CurrentRequestMiddleware",
-    "qms_portal.fragments.RequestPiecesMiddleware",
+    "qms_portal.middleware.CurrentRequestMiddleware",  # for signatures and the pieces every page shows
     "qms_portal.middleware.SessionTimeoutMiddleware",
     "qms_portal.middleware.UserLanguageMiddleware",
     # Every page needs a login, except views marked @login_not_required (the sign-in and

@@ -11,31 +11,12 @@ Without a request (a task, a management command, a test calling a service) the p
 checked directly.
 """
 
-from contextvars import ContextVar
 
 from django.conf import settings
 from django.contrib.auth import authenticate, logout
 from django.utils.translation import gettext_lazy as _
 
-_request = ContextVar("qms_current_request", default=None)
-
-
-class CurrentRequestMiddleware:
-    """Makes the request being served known to ``verify_signature`` (services take no request)."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        token = _request.set(request)
-        try:
-            return self.get_response(request)
-        finally:
-            _request.reset(token)
-
-
-def current_request():
-    return _request.get()
+from .middleware import current_request
 
 
 def verify_signature(user, password):

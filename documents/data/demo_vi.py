@@ -10,6 +10,10 @@ Titles and text are Vietnamese whatever the demo's language (the agency writes i
 
 from datetime import date
 
+from .markup import bullets as _ul
+from .markup import heading as _h
+from .markup import para as _p
+
 # (number, title, issuer, issue date, effective date) — real legal documents.
 LEGAL = [
     ("19/2014/QĐ-TTg", "Quyết định áp dụng Hệ thống quản lý chất lượng theo TCVN ISO 9001 vào hoạt động của các cơ "
@@ -103,18 +107,6 @@ DIVISION_NAMES = {
     "DOHA-D03": "Phòng Cải cách hành chính", "DOHA-D04": "Phòng Xây dựng chính quyền",
     "DOHA-D05": "Chi cục Văn thư – Lưu trữ",
 }
-
-
-def _h(text):
-    return f"<h1>{text}</h1>"
-
-
-def _p(text):
-    return f"<div>{text}</div>"
-
-
-def _ul(items):
-    return "<ul>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>"
 
 
 def policy_html():

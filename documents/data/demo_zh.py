@@ -6,6 +6,10 @@ demo's language; ``key`` is an English name the builder and the tests use."""
 
 from datetime import date
 
+from .markup import bullets as _ul
+from .markup import heading as _h
+from .markup import para as _p
+
 # (number, title, issuer, issue date, effective date) — real laws and regulations.
 LEGAL = [
     ("GB/T 19001-2016", "质量管理体系 要求", "国家质量监督检验检疫总局、国家标准化管理委员会",
@@ -45,18 +49,6 @@ OPERATIONAL = [
 # The committed time limit of the construction permit, first as the law sets it, then shortened.
 PERMIT_KEY = "Construction permits"
 PERMIT_REASON = "落实《优化营商环境条例》，压缩审批时限：承诺办结时限由7个工作日压缩为5个工作日，申请材料网上提交"
-
-
-def _h(text):
-    return f"<h1>{text}</h1>"
-
-
-def _p(text):
-    return f"<div>{text}</div>"
-
-
-def _ul(items):
-    return "<ul>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>"
 
 
 def policy_html():

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from qms_portal import fragments
 from qms_portal.context_processors import unread_count
+from qms_portal.middleware import CurrentRequestMiddleware
 from qms_portal.models import Notification, Unit
 from qms_portal.notifications import notify
 from qms_portal.permissions import can
@@ -144,11 +145,11 @@ def test_the_unread_count_comes_with_the_first_pieces_a_view_reads(tree, monkeyp
         fragments.cached(fragments.entry_key("test", 5), ("g",), build, 60)
         return portal(request)["unread_count"]
 
-    assert fragments.RequestPiecesMiddleware(view)(request) == 0
+    assert CurrentRequestMiddleware(view)(request) == 0
     assert len(reads) == 1 and any(key.startswith("qms:frag:") for key in reads[0])
     notify([tree.ward1_staff], "role_assigned", params={"role": "Staff member", "unit": "W1"})
     reads.clear()
-    assert fragments.RequestPiecesMiddleware(view)(_Request(tree.ward1_staff)) == 1
+    assert CurrentRequestMiddleware(view)(_Request(tree.ward1_staff)) == 1
     assert len(reads) == 1
 
 
@@ -159,7 +160,7 @@ def test_a_page_that_reads_no_piece_reads_the_unread_count_alone(tree, monkeypat
     original = cache.get_many
     monkeypatch.setattr(cache, "get_many", lambda keys: reads.append(list(keys)) or original(keys))
     notify([tree.ward1_staff], "role_assigned", params={"role": "Staff member", "unit": "W1"})
-    response = fragments.RequestPiecesMiddleware(lambda request: portal(request))(_Request(tree.ward1_staff))
+    response = CurrentRequestMiddleware(lambda request: portal(request))(_Request(tree.ward1_staff))
     assert response["unread_count"] == 1 and len(reads) == 1
 
 

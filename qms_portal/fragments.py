@@ -24,7 +24,7 @@ every piece stored under the old one is never used again (and expires on its own
   load, the cache coming back after an outage).
 * ``request_piece(name, make)``: a piece every page may show (the navigation's unread count),
   read in the same round trip as the first pieces a view reads during the request
-  (``RequestPiecesMiddleware``); ``request_value(request, name)`` hands it to the template, and
+  (``middleware.CurrentRequestMiddleware``); ``request_value(request, name)`` hands it to the template, and
   reads it alone on a page that read no piece. Views do not know about it.
 * A generation is bumped at once and again when the transaction commits: a reader in another
   process that read the old rows before the commit may store its piece under the first new token,

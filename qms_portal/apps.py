@@ -8,13 +8,11 @@ class QmsPortalConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from django.db.backends.signals import connection_created
         from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save, pre_save
 
         from . import fragments, jobs, rosters, services  # noqa: F401 - services registers the core's workflows
         from .context_processors import request_unread_piece, unread_generation
         from .permissions import forget_permission_names
-        from .search import register_sqlite_functions
 
         # Permission ids are read once per process; migrations (and a test database's flush) renew them.
         post_migrate.connect(forget_permission_names, dispatch_uid="qms-permission-names")
@@ -35,8 +33,6 @@ class QmsPortalConfig(AppConfig):
         fragments.immutable("qms_portal.TransitionRecord")
         # The core's own background jobs (the areas register theirs through areas.register).
         jobs.register_kinds(self.label, rosters.job_kinds())
-        # Searching without tone marks (search.py): the ``folded`` transforms' functions on SQLite.
-        connection_created.connect(register_sqlite_functions, dispatch_uid="qms-search-functions")
         # The unread count in the navigation (context_processors.py), read with a view's pieces.
         fragments.track("qms_portal.Notification", lambda n: [unread_generation(n.recipient_id)])
         fragments.request_piece("unread", request_unread_piece)

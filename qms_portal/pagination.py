@@ -126,11 +126,9 @@ class KeysetPage:
 
     keyset = True
 
-    def __init__(self, object_list, *, number, has_next, has_previous, next_cursor, previous_cursor, params):
+    def __init__(self, object_list, *, number, next_cursor, previous_cursor, params):
         self.object_list = object_list
         self.number = number
-        self._has_next = has_next
-        self._has_previous = has_previous
         self.next_cursor = next_cursor
         self.previous_cursor = previous_cursor
         self.params = params
@@ -142,13 +140,13 @@ class KeysetPage:
         return len(self.object_list)
 
     def has_next(self):
-        return self._has_next
+        return bool(self.next_cursor)
 
     def has_previous(self):
-        return self._has_previous
+        return bool(self.previous_cursor)
 
     def has_other_pages(self):
-        return self._has_next or self._has_previous
+        return self.has_next() or self.has_previous()
 
     def _query(self, cursor):
         params = self.params.copy()
@@ -242,8 +240,7 @@ def keyset_page(queryset, ordering, per_page, params, *, salt):
 def _page(rows, salt, columns, number, has_next, has_previous, params):
     next_cursor = _make_cursor(rows[-1], salt, columns, True, number + 1) if has_next and rows else None
     previous_cursor = _make_cursor(rows[0], salt, columns, False, max(number - 1, 1)) if has_previous and rows else None
-    return KeysetPage(rows, number=number, has_next=bool(next_cursor), has_previous=bool(previous_cursor),
-                      next_cursor=next_cursor, previous_cursor=previous_cursor, params=params)
+    return KeysetPage(rows, number=number, next_cursor=next_cursor, previous_cursor=previous_cursor, params=params)
 
 
 class KeysetPaginationMixin:

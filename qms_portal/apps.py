@@ -29,6 +29,12 @@ class QmsPortalConfig(AppConfig):
         fragments.track("qms_portal.UnitUserObjectPermission", (fragments.UNITS,))
         fragments.track("qms_portal.User", (fragments.PEOPLE,), fields=("full_name", "username"))
         fragments.track("qms_portal.Role", (fragments.ROLES,))
+        # The core's cached lists (views: ``cache_generations``). The people list shows (and its
+        # search reads, through the search key) more of a person than their name.
+        fragments.track("qms_portal.User", (fragments.PEOPLE_LIST,),
+                        fields=("full_name", "username", "position", "primary_unit", "is_active", "search_key"))
+        fragments.track("qms_portal.RoleAssignment", (fragments.ASSIGNMENTS,))
+        fragments.track("qms_portal.AccessRequest", (fragments.ACCESS_REQUESTS,))
         # A signature is written once; its signer's name is kept as it was when they signed.
         fragments.immutable("qms_portal.TransitionRecord")
         # The core's own background jobs (the areas register theirs through areas.register).

@@ -56,6 +56,9 @@ EVERYTHING = "*"  # every piece depends on it (``forget_all``)
 # The core's generations, bumped by any change to a unit (or a grant on one), to a person's name,
 # to a role (``apps.py``): a piece that shows one of them depends on its generation.
 UNITS, PEOPLE, ROLES = "units", "people", "roles"
+# The core's lists (``apps.py`` says what bumps them): the people list (a person's listed fields,
+# not only their name), role assignments and access requests.
+PEOPLE_LIST, ASSIGNMENTS, ACCESS_REQUESTS = "people-list", "assignments", "access-requests"
 _TRACKED = defaultdict(list)  # model label → [(names or function(row) → names, fields or None)]
 _WATCHED = defaultdict(set)  # model label → the fields some of its ``track`` calls are limited to
 _IMMUTABLE = set()

@@ -125,7 +125,8 @@ class CachedContentMixin:
         user, request = self.request.user, self.request
         return fragments.entry_key(
             "content", type(self).__module__, type(self).__qualname__, sorted(self.kwargs.items()), user.pk,
-            user.is_superuser, get_language(), timezone.localdate().isoformat(), sorted(request.GET.lists()),
+            user.is_superuser, get_language(), timezone.get_current_timezone_name(), timezone.localdate().isoformat(),
+            sorted(request.GET.lists()),
             *self.content_key_parts(),
         )
 

@@ -149,3 +149,80 @@ def test_a_cached_form_gets_the_readers_own_csrf_token(listed):
 
     assert _does_token_match(token, request.META["CSRF_COOKIE"])  # the secret this request holds
     assert not _does_token_match(token, "x" * 32)
+
+
+# --- The inbox: the page of messages is read, the rendered list comes from the cache ---------------
+
+
+@pytest.fixture
+def messages(listed):
+    from qms_portal.notifications import notify
+
+    notify([listed.admin], "role_assigned", params={"role": listed.roles["staff"], "unit": listed.ward2})
+    return listed
+
+
+def test_every_row_a_cached_inbox_shows_retires_it_when_it_changes(messages, client_for, monkeypatch):
+    recorder = PieceRecorder(monkeypatch)
+    client = client_for(messages.admin)
+    visit(client, "inbox")
+    visit(client, "inbox", {"unread": "1"})
+    assert recorder.problems() == []
+    # the request it was told about (with who asked, for which role and unit), the unit of a role
+    assert recorder.models_seen() >= {"qms_portal.AccessRequest", "qms_portal.Unit", "qms_portal.User",
+                                      "qms_portal.Role"}
+
+
+def test_a_renamed_record_a_message_names_shows_at_once_in_the_inbox(messages, client_for):
+    client = client_for(messages.admin)
+    assert messages.ward2.code in visit(client, "inbox")
+    services.unit_update(acting_user=messages.admin, unit=Unit.objects.get(pk=messages.ward2.pk),
+                         code=f"{messages.prefix}W2-NEW")
+    assert f"{messages.prefix}W2-NEW" in visit(client, "inbox")
+
+
+def test_a_message_read_or_arrived_shows_at_once_in_the_inbox(messages, client_for):
+    from qms_portal.notifications import notify
+
+    client = client_for(messages.admin)
+    assert visit(client, "inbox").count(">new</span>") == 2
+    services.notification_mark_read(acting_user=messages.admin, notification=None)
+    assert ">new</span>" not in visit(client, "inbox")
+    notify([messages.admin], "role_assigned", params={"role": messages.roles["staff"], "unit": messages.district})
+    page = visit(client, "inbox")
+    assert page.count(">new</span>") == 1 and messages.district.code in page
+
+
+def test_the_inbox_forms_carry_the_readers_token(messages):
+    """Marking a message read from a page served from the cache goes through the CSRF check."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(messages.admin)
+    client.get(reverse("inbox"))  # kept in the cache
+    page = client.get(reverse("inbox")).content.decode()
+    token = re.search(r'action="/inbox/read/" ?>?.*?name="csrfmiddlewaretoken" value="([^"]+)"', page, re.S)
+    token = token or re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    assert client.post(reverse("inbox_read_all"), {"csrfmiddlewaretoken": token.group(1)}).status_code == 302
+    assert client.post(reverse("inbox_read_all"), {"csrfmiddlewaretoken": "x" * 64}).status_code == 403
+
+
+def test_a_cached_inbox_visit_loads_none_of_the_records_its_messages_name(messages, client_for):
+    client = client_for(messages.admin)
+    visit(client, "inbox")
+    with CaptureQueriesContext(connection) as cached:
+        visit(client, "inbox")
+    tables = ("qms_portal_accessrequest", "qms_portal_role", "qms_portal_unit")
+    assert [q["sql"] for q in cached.captured_queries if any(f'FROM "{t}"' in q["sql"] for t in tables)] == []
+
+
+def test_a_key_made_with_a_method_is_refused():
+    with pytest.raises(TypeError):
+        fragments.entry_key("inbox", [].copy)
+
+
+def test_a_record_no_generation_follows_is_never_cached():
+    """A model a person cannot open is not followed (``notifications.shown_models``): a page that
+    shows one is rendered each time, never kept stale."""
+    assert fragments.rows_generations({"qms_portal.Unit", "qms_portal.AccessRequest"}) == [
+        "rows:qms_portal.AccessRequest", "units"]
+    assert fragments.rows_generations({"qms_portal.Unit", "qms_portal.OutboxMessage"}) is None
+    assert fragments.rows_generations({"qms_portal.TransitionRecord"}) == []  # never changes

@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from ..models import ACTIVE_ACTION_STATUSES, OPEN_STATUSES, CorrectiveAction, Nonconformity
 
-__all__ = ["AGE_BUCKETS", "RECENT_DAYS", "actions_of", "age_bucket_q", "nonconformities_of", "overdue_q",
-           "register_queryset", "similar_nonconformities", "status_counts"]
+__all__ = ["AGE_BUCKETS", "RECENT_DAYS", "action_register", "actions_of", "age_bucket_q", "nonconformities_of",
+           "overdue_q", "register_queryset", "similar_nonconformities", "status_counts"]
 
 # How old an open nonconformity is (days since it was detected): key → (label, from, to).
 AGE_BUCKETS = {
@@ -90,6 +90,13 @@ def similar_nonconformities(nc, user, limit=10):
                 0 if row.status in OPEN_STATUSES else 1)
 
     return sorted(rows, key=closeness)[:limit]
+
+
+def action_register(user):
+    """The actions ``user`` may see (their own included, through their grants), with their owner and
+    unit, by due date."""
+    return (CorrectiveAction.objects.restrict(user, "view").select_related("owner", "unit")
+            .defer("completion_note", "cancel_reason"))
 
 
 def actions_of(nc):

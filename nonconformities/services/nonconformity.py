@@ -34,11 +34,13 @@ MAX_CAUSES = 20
 
 
 @transaction.atomic
-def nonconformity_create(*, acting_user, unit, source, source_object=None, **fields):
+def nonconformity_create(*, acting_user, unit, source, source_object=None, evidence=(), **fields):
     """Raise a nonconformity in ``unit``, numbered ``{unit}-NC-{year}-{n:03}``; the unit's ISO officer
     and department head are told. ``source`` is a ``Nonconformity.Source``; ``source_object`` the
     record it came from (an audit finding, a feedback…), linked both ways (``nonconformities_of``).
-    ``fields``: title, description (required), detected_on, grade, procedure, clause, containment."""
+    ``fields``: title, description (required), detected_on, grade, procedure, clause, containment.
+    ``evidence``: uploaded files (phone photos…), checked by the core's attachments: a refused file
+    leaves nothing saved, and its number is not consumed."""
     if not isinstance(unit, Unit) or not unit.is_active:
         raise ValidationError({"unit": _("Choose an active unit.")})
     require_can(acting_user, "nonconformities.add_nonconformity", unit)
@@ -66,6 +68,11 @@ def nonconformity_create(*, acting_user, unit, source, source_object=None, **fie
                             taken=lambda text: Nonconformity.objects.filter(number=text).exists())
     save_tracked(nc, acting_user)
     permissions.grant(acting_user, "view", nc)  # the reporter follows it, wherever they work
+    if evidence:
+        from qms_portal.attachments import attachment_add
+
+        for upload in evidence:
+            attachment_add(acting_user=acting_user, target=nc, upload=upload)
     people = {u.pk: u for u in users_who_can("nonconformities.accept_nonconformity", nc)}
     people.update({u.pk: u for u in users_who_can("change", nc)})
     people.pop(acting_user.pk, None)

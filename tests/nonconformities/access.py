@@ -15,6 +15,8 @@ from tests.viewtests import Listing, P
 
 VIEW_NC = "nonconformities.view_nonconformity"
 VIEW_CA = "nonconformities.view_correctiveaction"
+CHANGE_NC = "nonconformities.change_nonconformity"
+COMPLETE = "nonconformities.complete_correctiveaction"
 
 # --- nc-core ---
 ROWS = {
@@ -28,13 +30,22 @@ ROWS = {
         "submit_for_verification": "nonconformities.change_nonconformity",
         "close": "nonconformities.close_nonconformity",
     }),
+    "nonconformities:nonconformity_create": P("nonconformities.add_nonconformity"),
+    "nonconformities:nonconformity_analysis": P(CHANGE_NC, "nonconformity"),
+    "nonconformities:nonconformity_plan": P(CHANGE_NC, "nonconformity"),
+    "nonconformities:action_list": P(VIEW_CA),
     "nonconformities:action_detail": P(VIEW_CA, "action"),
     "nonconformities:correctiveaction_history": P(VIEW_CA, "action"),
+    "nonconformities:action_start": P(COMPLETE, "action", post_only=True),
+    "nonconformities:action_complete": P(COMPLETE, "action"),
+    "nonconformities:action_cancel": P("nonconformities.change_correctiveaction", "action"),
+    "nonconformities:extension_request": P(COMPLETE, "action"),
     "nonconformities:extension_decide": P("nonconformities.decide_extension", "extension"),
 }
 
 LISTS = {
     "nonconformities:register": Listing("nonconformity", VIEW_NC, lambda nc: f'href="{nc.get_absolute_url()}"'),
+    "nonconformities:action_list": Listing("action", VIEW_CA, lambda a: f'href="{a.get_absolute_url()}"'),
 }
 
 

@@ -35,12 +35,14 @@ class NonconformitiesConfig(AppConfig):
     def ready(self):
         from qms_portal import areas
 
+        from .mywork import nonconformity_work
         from .notifications import KINDS
 
         areas.register(
             self.label,
             roles=_merge(CORE_ROLES),
             notification_kinds=KINDS,
+            my_work=[nonconformity_work],
             menu="nonconformities/nav.html",
             signature_meanings={"verified": _("Verified"), "closed": _("Closed")},
         )

@@ -181,10 +181,11 @@ class ExtensionRequestForm(ServiceForm):
 
 
 class VerificationForm(TransitionForm):
-    """Closing: what shows that the actions worked (the evidence of effectiveness)."""
+    """Closing: what shows that the actions worked (the evidence of effectiveness). Required by the
+    service (``nonconformity_transition``), which says so on the form when it is missing."""
 
     verification_note = forms.CharField(
-        label=_("Verification of effectiveness"), widget=forms.Textarea(attrs={"rows": 4}),
+        label=_("Verification of effectiveness"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("What you checked and what shows that the problem does not come back."),
     )
 

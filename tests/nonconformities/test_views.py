@@ -270,3 +270,19 @@ def test_the_history_tab_shows_both_due_dates_and_the_rounds(ns, client_for):
                                       reason="Vẫn còn hồ sơ trễ", password=PASSWORD)
     html = client_for(ns.head).get(reverse("nonconformities:nonconformity_history", args=[nc.pk])).content.decode()
     assert "Not effective: analyse again" in html and "Vẫn còn hồ sơ trễ" in html
+
+
+def test_my_work_lists_my_actions_and_what_waits_for_my_step(ns, client_for):
+    from nonconformities import services
+
+    waiting = raise_nc(ns)
+    _nc, (action, _other) = planned(ns)
+    extension = services.extension_request(acting_user=ns.owner1, action=action, requested_due=in_future(40),
+                                           reason="Chờ")
+    owner_home = client_for(ns.owner1).get(reverse("home")).content.decode()
+    assert action.get_absolute_url() in owner_home
+    iso_home = client_for(ns.iso).get(reverse("home")).content.decode()
+    assert waiting.get_absolute_url() in iso_home
+    mr_home = client_for(ns.mr).get(reverse("home")).content.decode()
+    assert extension.get_absolute_url() in mr_home
+    assert extension.get_absolute_url() not in owner_home

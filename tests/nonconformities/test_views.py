@@ -286,3 +286,17 @@ def test_my_work_lists_my_actions_and_what_waits_for_my_step(ns, client_for):
     mr_home = client_for(ns.mr).get(reverse("home")).content.decode()
     assert extension.get_absolute_url() in mr_home
     assert extension.get_absolute_url() not in owner_home
+
+
+def test_a_long_register_is_paged_by_cursor_without_repeating_a_row(ns, client_for):
+    import re
+
+    made = {raise_nc(ns, title=f"Sự việc {i}").get_absolute_url() for i in range(30)}
+    client = client_for(ns.head)
+    first = client.get(reverse("nonconformities:register")).content.decode()
+    shown_first = {url for url in made if f'href="{url}"' in first}
+    assert len(shown_first) == 25
+    cursor = re.search(r'rel="next" href="\?([^"]+)"', first).group(1).replace("&amp;", "&")
+    second = client.get(reverse("nonconformities:register") + "?" + cursor).content.decode()
+    shown_second = {url for url in made if f'href="{url}"' in second}
+    assert shown_second == made - shown_first

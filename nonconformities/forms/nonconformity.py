@@ -10,7 +10,8 @@ from qms_portal.unit_picker import UnitChoiceField, UnitScope
 
 from ..models import FISHBONE_CATEGORIES, CorrectiveAction, Nonconformity
 
-__all__ = ["ActionCancelForm", "ActionCompleteForm", "ActionForm", "ActionFormSet", "ActionLinkForm",
+__all__ = ["ActionCancelForm", "ActionCompleteForm", "ActionEditForm", "ActionForm", "ActionFormSet", "ActionLinkForm",
+           "NonconformityEditForm",
            "AnalysisForm", "ExtensionDecisionForm", "ExtensionRequestForm", "NonconformityForm", "VerificationForm"]
 
 
@@ -143,6 +144,41 @@ class BaseActionFormSet(forms.BaseFormSet):
 
 
 ActionFormSet = forms.formset_factory(ActionForm, formset=BaseActionFormSet, extra=2)
+
+
+class ActionEditForm(ServiceForm):
+    """Change an action still to do: what, type, owner, due date."""
+
+    description = forms.CharField(label=_("What will be done"), widget=forms.Textarea(attrs={"rows": 3}))
+    kind = forms.ChoiceField(label=_("Type"), choices=CorrectiveAction.Kind.choices)
+    owner = forms.ModelChoiceField(label=_("Owner"), queryset=None)
+    due = forms.DateField(label=_("Due date"), widget=DatePicker())
+
+    def __init__(self, *args, candidates=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = candidates.only("pk", "full_name", "username")
+
+
+class NonconformityEditForm(ServiceForm):
+    """Correct what was recorded when it was raised."""
+
+    title = forms.CharField(label=_("Title"), max_length=300)
+    description = forms.CharField(label=_("What was found"), widget=forms.Textarea(attrs={"rows": 4}))
+    containment = forms.CharField(label=_("Immediate correction / containment"), required=False,
+                                  widget=forms.Textarea(attrs={"rows": 2}))
+    grade = forms.ChoiceField(label=_("Grade"), choices=Nonconformity.Grade.choices)
+    detected_on = forms.DateField(label=_("Detected on"), widget=DatePicker())
+    clause = forms.ModelChoiceField(label=_("ISO 9001 clause"), queryset=None, required=False)
+    procedure = forms.ModelChoiceField(label=_("Procedure concerned"), queryset=None, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from documents.models import Clause, Document, DocumentType
+
+        self.fields["clause"].queryset = Clause.objects.all()
+        self.fields["procedure"].queryset = (
+            Document.objects.restrict(self.user, "view")
+            .filter(level=DocumentType.Level.PROCEDURE, is_withdrawn=False).only("pk", "code", "title"))
 
 
 class ActionLinkForm(ServiceForm):

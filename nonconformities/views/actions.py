@@ -8,7 +8,13 @@ from qms_portal.permissions import can
 from qms_portal.views.generic import ActionView, HistoryView, ObjectFormView, ScopedDetailView
 
 from .. import services
-from ..forms import ActionCancelForm, ActionCompleteForm, ExtensionDecisionForm, ExtensionRequestForm
+from ..forms import (
+    ActionCancelForm,
+    ActionCompleteForm,
+    ActionEditForm,
+    ExtensionDecisionForm,
+    ExtensionRequestForm,
+)
 from ..models import CorrectiveAction, DueDateExtension, Nonconformity
 
 COMPLETE = "nonconformities.complete_correctiveaction"
@@ -58,6 +64,27 @@ class ActionCompleteView(ObjectFormView):
         return services.action_complete(acting_user=self.request.user, action=self.object,
                                         completion_note=form.cleaned_data["completion_note"],
                                         evidence=form.cleaned_data["evidence"])
+
+
+class ActionEditView(ObjectFormView):
+    """The department head changes an action still to do: what, type, owner, due date (the history
+    keeps every due date; the original one stays)."""
+
+    model = CorrectiveAction
+    form_class = ActionEditForm
+    template_name = "nonconformities/action_form.html"
+    title = gettext_lazy("Change the action")
+    success_message = gettext_lazy("The action was saved.")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "candidates": services.owner_candidates(self.object.unit)}
+
+    def get_initial(self):
+        a = self.object
+        return {"description": a.description, "kind": a.kind, "owner": a.owner_id, "due": a.due}
+
+    def perform(self, form):
+        return services.action_update(acting_user=self.request.user, action=self.object, **form.cleaned_data)
 
 
 class ActionCancelView(ObjectFormView):

@@ -17,7 +17,7 @@ from qms_portal.views.generic import (
 
 from .. import selectors, services
 from ..filters import ActionFilter, NonconformityFilter
-from ..forms import ActionFormSet, ActionLinkForm, AnalysisForm, NonconformityForm
+from ..forms import ActionFormSet, ActionLinkForm, AnalysisForm, NonconformityEditForm, NonconformityForm
 from ..models import CorrectiveAction, Nonconformity
 
 
@@ -112,6 +112,26 @@ class NonconformityTransitionView(TransitionView):
     model = Nonconformity
     service = services.nonconformity_transition
     object_kwarg = "nonconformity"
+
+
+class NonconformityEditView(ObjectFormView):
+    """Correct what was recorded when it was raised, while it is open."""
+
+    model = Nonconformity
+    form_class = NonconformityEditForm
+    template_name = "nonconformities/edit_form.html"
+    title = gettext_lazy("Correct the record")
+    success_message = gettext_lazy("The nonconformity was saved.")
+
+    def get_initial(self):
+        nc = self.object
+        return {"title": nc.title, "description": nc.description, "containment": nc.containment,
+                "grade": nc.grade, "detected_on": nc.detected_on, "clause": nc.clause_id,
+                "procedure": nc.procedure_id}
+
+    def perform(self, form):
+        return services.nonconformity_update(acting_user=self.request.user, nonconformity=self.object,
+                                             **form.cleaned_data)
 
 
 class AnalysisView(ObjectFormView):

@@ -300,3 +300,30 @@ def test_a_long_register_is_paged_by_cursor_without_repeating_a_row(ns, client_f
     second = client.get(reverse("nonconformities:register") + "?" + cursor).content.decode()
     shown_second = {url for url in made if f'href="{url}"' in second}
     assert shown_second == made - shown_first
+
+
+def test_the_department_head_hands_an_action_to_another_owner_on_its_page(ns, client_for):
+    _nc, (action, _other) = planned(ns)
+    url = reverse("nonconformities:action_edit", args=[action.pk])
+    form = {"description": action.description, "kind": "corrective", "owner": ns.owner2.pk,
+            "due": (timezone.localdate() - timedelta(days=1)).isoformat()}
+    response = client_for(ns.head).post(url, form)
+    assert response.status_code == 200 and "past" in response.content.decode()
+    action.refresh_from_db()
+    assert action.owner == ns.owner1
+    response = client_for(ns.head).post(url, {**form, "due": action.due.isoformat()})
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert action.owner == ns.owner2
+    assert client_for(ns.owner1).get(url).status_code == 403
+
+
+def test_the_record_is_corrected_on_its_page(ns, client_for):
+    nc = raise_nc(ns)
+    response = client_for(ns.head).post(reverse("nonconformities:nonconformity_edit", args=[nc.pk]), {
+        "title": nc.title, "description": nc.description, "grade": "major",
+        "detected_on": nc.detected_on.isoformat()})
+    assert response.status_code == 302
+    nc.refresh_from_db()
+    assert nc.grade == Nonconformity.Grade.MAJOR
+    assert client_for(ns.reporter).get(reverse("nonconformities:nonconformity_edit", args=[nc.pk])).status_code == 403

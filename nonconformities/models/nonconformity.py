@@ -47,6 +47,18 @@ FISHBONE_CATEGORIES = {
 }
 
 
+def _whys_text(whys):
+    """The five whys on the History tab: "1. … 2. …"."""
+    return " ".join(f"{n}. {why}" for n, why in enumerate(whys or [], start=1))
+
+
+def _fishbone_text(fishbone):
+    """The fishbone on the History tab, by category in the reader's language: "Method: a, b; People: c"."""
+    fishbone = fishbone or {}
+    return "; ".join(f"{label}: {', '.join(fishbone[key])}" for key, label in FISHBONE_CATEGORIES.items()
+                     if fishbone.get(key))
+
+
 class Nonconformity(BaseModel):
     class Source(models.TextChoices):
         INTERNAL_AUDIT = "internal_audit", _("Internal audit")
@@ -110,6 +122,7 @@ class Nonconformity(BaseModel):
     search_key = models.CharField(max_length=800, blank=True, editable=False)
 
     unit_field = "unit"
+    history_display = {"five_whys": _whys_text, "fishbone": _fishbone_text}
     # Attachments (qms_portal.attachments): photos and scans of what was found, added by the
     # reporter and by who may work on the record; a closed or rejected record takes no more.
     attachment_types = ("jpg", "jpeg", "png", "webp", "pdf", "docx", "xlsx")

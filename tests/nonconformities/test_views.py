@@ -327,3 +327,11 @@ def test_the_record_is_corrected_on_its_page(ns, client_for):
     nc.refresh_from_db()
     assert nc.grade == Nonconformity.Grade.MAJOR
     assert client_for(ns.reporter).get(reverse("nonconformities:nonconformity_edit", args=[nc.pk])).status_code == 403
+
+
+def test_the_history_tab_reads_the_whys_and_the_fishbone_in_words(ns, client_for):
+    nc = analysed(ns)
+    html = client_for(ns.head).get(reverse("nonconformities:nonconformity_history", args=[nc.pk])).content.decode()
+    assert "1. Trả chậm 2. Không theo dõi hạn" in html
+    assert "Method: Quy trình thiếu bước kiểm tra" in html
+    assert "[&#x27;" not in html and "{&#x27;" not in html

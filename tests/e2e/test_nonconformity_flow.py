@@ -29,6 +29,7 @@ def take(page, nc, label):
     """Press the transition's button on the nonconformity's page, then confirm it on its own page."""
     page.goto(nc.get_absolute_url())
     tap(page, page.get_by_role("link", name=label))
+    page.wait_for_url(re.compile(r"/do/\w+/$"))
     tap(page, page.get_by_role("button", name=label))
     expect(page.locator(".alert-success")).to_contain_text("Recorded")
 
@@ -51,6 +52,7 @@ def test_a_nonconformity_goes_round_the_capa_loop_on_a_phone(open_page, tmp_path
     tap(staff, staff.get_by_role("button", name="Nonconformities").or_(
         staff.get_by_role("link", name="Nonconformities")).first)
     tap(staff, staff.get_by_role("link", name="Raise a nonconformity"))
+    staff.wait_for_url(re.compile(r"/nonconformities/new/$"))
     staff.get_by_label("Title").fill("Hồ sơ đăng ký kinh doanh trả chậm 3 ngày")
     staff.get_by_label("What was found").fill("Hồ sơ số 125 được trả sau thời hạn luật định.")
     staff.get_by_label("Take a photo").set_input_files(str(photo))
@@ -70,6 +72,7 @@ def test_a_nonconformity_goes_round_the_capa_loop_on_a_phone(open_page, tmp_path
     head = person(open_page, s.head, s.password)
     take(head, nc, "Start the cause analysis")
     tap(head, head.get_by_role("link", name="Record the cause analysis"))
+    head.wait_for_url(re.compile(r"/analysis/$"))
     head.get_by_label("Why? (1)").fill("Hồ sơ không được theo dõi hạn")
     head.get_by_label("Why? (2)").fill("Quy trình không có bước nhắc hạn")
     head.get_by_label("Method").fill("Thiếu bước kiểm tra thời hạn")
@@ -78,6 +81,7 @@ def test_a_nonconformity_goes_round_the_capa_loop_on_a_phone(open_page, tmp_path
     expect(head.locator(".alert-success")).to_contain_text("The cause analysis was saved")
     take(head, nc, "Go on to the action plan")
     tap(head, head.get_by_role("link", name="Plan actions"))
+    head.wait_for_url(re.compile(r"/plan/$"))
     for row, (text, owner) in enumerate([("Bổ sung bước nhắc hạn vào quy trình", s.owner1),
                                           ("Đào tạo lại cán bộ bộ phận một cửa", s.owner2)]):
         head.locator(f"#id_actions-{row}-description").fill(text)
@@ -94,7 +98,9 @@ def test_a_nonconformity_goes_round_the_capa_loop_on_a_phone(open_page, tmp_path
         page.goto("/nonconformities/actions/?mine=true")
         action = CorrectiveAction.objects.get(owner=owner)
         tap(page, page.get_by_role("link", name=str(action)))
+        page.wait_for_url(re.compile(rf"/actions/{action.pk}/$"))
         tap(page, page.get_by_role("link", name="Complete"))
+        page.wait_for_url(re.compile(r"/complete/$"))
         page.get_by_label("What was done").fill("Đã thực hiện, có biên bản kèm theo")
         tap(page, page.get_by_role("button", name="Complete the action"))
         expect(page.locator(".alert-success")).to_contain_text("recorded as done")
@@ -105,6 +111,7 @@ def test_a_nonconformity_goes_round_the_capa_loop_on_a_phone(open_page, tmp_path
     mr = person(open_page, s.mr, s.password)
     mr.goto(nc.get_absolute_url())
     tap(mr, mr.get_by_role("link", name="Effective: close"))
+    mr.wait_for_url(re.compile(r"/do/close/$"))
     mr.get_by_label("Verification of effectiveness").fill("Ba tháng liền không còn hồ sơ trả chậm.")
     mr.get_by_label("Your password (to sign)").fill(s.password)
     tap(mr, mr.get_by_role("button", name="Effective: close"))

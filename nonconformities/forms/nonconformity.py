@@ -181,6 +181,9 @@ class NonconformityEditForm(ServiceForm):
             .filter(level=DocumentType.Level.PROCEDURE, is_withdrawn=False).only("pk", "code", "title"))
 
 
+LINKABLE = 200
+
+
 class ActionLinkForm(ServiceForm):
     """Let an existing action (of a related nonconformity) serve this one too."""
 
@@ -188,11 +191,17 @@ class ActionLinkForm(ServiceForm):
 
     def __init__(self, *args, nonconformity=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["action"].queryset = (
-            CorrectiveAction.objects.restrict(self.user, "view")
-            .filter(status__in=[CorrectiveAction.Status.OPEN, CorrectiveAction.Status.IN_PROGRESS])
-            .exclude(nonconformities=nonconformity).order_by("due", "pk")[:200]
-        ) if nonconformity is not None else CorrectiveAction.objects.none()
+        offered = CorrectiveAction.objects.none()
+        if nonconformity is not None:
+            # The actions still to do in the nonconformity's unit and below (a systemic fix is planned
+            # where the problem is), the soonest due first, at most LINKABLE of them.
+            ids = list(CorrectiveAction.objects.restrict(self.user, "view")
+                       .filter(status__in=[CorrectiveAction.Status.OPEN, CorrectiveAction.Status.IN_PROGRESS],
+                               unit__path__startswith=nonconformity.unit.path)
+                       .exclude(nonconformities=nonconformity).order_by("due", "pk")
+                       .values_list("pk", flat=True)[:LINKABLE])
+            offered = CorrectiveAction.objects.filter(pk__in=ids).order_by("due", "pk")
+        self.fields["action"].queryset = offered
 
 
 class ActionCompleteForm(EvidenceMixin, ServiceForm):

@@ -335,3 +335,16 @@ def test_the_history_tab_reads_the_whys_and_the_fishbone_in_words(ns, client_for
     assert "1. Trả chậm 2. Không theo dõi hạn" in html
     assert "Method: Quy trình thiếu bước kiểm tra" in html
     assert "[&#x27;" not in html and "{&#x27;" not in html
+
+
+def test_the_plan_page_lets_an_existing_action_serve_this_nonconformity_too(ns, client_for):
+    _first, (action, _other) = planned(ns)
+    second = analysed(ns)
+    data = {"actions-TOTAL_FORMS": "1", "actions-INITIAL_FORMS": "0", "actions-0-description": "",
+            "actions-0-kind": "corrective", "action": action.pk}
+    response = client_for(ns.head).post(reverse("nonconformities:nonconformity_plan", args=[second.pk]), data)
+    assert response.status_code == 302
+    assert set(second.actions.all()) == {action}
+    empty = {**data, "action": ""}
+    response = client_for(ns.head).post(reverse("nonconformities:nonconformity_plan", args=[second.pk]), empty)
+    assert response.status_code == 200 and "at least one action" in response.content.decode()

@@ -140,6 +140,15 @@ def _names(related_model, ids):
     return {item.pk: str(label(item)) for item in qs}
 
 
+def json_text(value, inner=False):
+    """A JSON value in words: a list as "a; b", a mapping as "key: a, b; key: c"."""
+    if isinstance(value, dict):
+        return "; ".join(f"{key}: {json_text(item, inner=True)}" for key, item in value.items())
+    if isinstance(value, list):
+        return (", " if inner else "; ").join(json_text(item, inner=True) for item in value)
+    return str(value)
+
+
 def is_long(f, value):
     if not isinstance(value, str) or not value:
         return False
@@ -147,8 +156,16 @@ def is_long(f, value):
 
 
 def display(f, value, names):
-    if value is None or value == "":
+    """A recorded value as the History tab shows it. A model may say how it shows one of its fields
+    (``history_display = {"field": function(value) → text}``: a JSON structure read by people); other
+    JSON values read as a list ("a; b") or as "key: a, b; key: c"."""
+    if value is None or value == "" or (isinstance(value, list | dict) and not value):
         return "—"
+    custom = getattr(getattr(f, "model", None), "history_display", {}).get(f.name)
+    if custom is not None:
+        return custom(value)
+    if isinstance(value, list | dict):
+        return json_text(value)
     if f.choices:
         return dict(f.flatchoices).get(value, value)
     if isinstance(f, models.BooleanField):
@@ -298,7 +315,7 @@ def _changes(obj, record, previous, fields, sets, members, names):
     for f in fields:
         new = getattr(record, f.attname)
         old = None if created else getattr(previous, f.attname)
-        if created and new in (None, "", False):
+        if created and (new in (None, "", False) or (isinstance(new, list | dict) and not new)):
             continue
         if not created and old == new:
             continue

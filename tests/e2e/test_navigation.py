@@ -43,15 +43,19 @@ def test_each_person_sees_the_menus_they_have_a_use_for(kind, open_page):
 
     sign_in(page, s.staff.username, s.password)
     open_menu(page)
-    expect(page.locator(TOP)).to_have_text(["My work", "Documents", "Access requests"])
+    expect(page.locator(TOP)).to_have_text(["My work", "Documents", "Nonconformities", "Access requests"])
     assert menu_entries(page, "Documents") == ["Register", "Legal register"]
     visit_each(page, "Documents", ["Legal register", "Register"])
     expect(page.locator("main")).to_contain_text(document.code)  # the register lists what they read
+    entries = menu_entries(page, "Nonconformities")
+    assert entries == ["Register", "Raise a nonconformity", "My actions"]
+    visit_each(page, "Nonconformities", entries)
     sign_out(page)
 
     sign_in(page, s.mr.username, s.password)
     open_menu(page)
-    expect(page.locator(TOP)).to_have_text(["My work", "Documents", "Administration", "Access requests"])
+    expect(page.locator(TOP)).to_have_text(["My work", "Documents", "Nonconformities", "Administration",
+                                            "Access requests"])
     administration = menu_entries(page, "Administration")
     assert administration == ["Units", "People", "Role assignments"]
     visit_each(page, "Administration", administration)

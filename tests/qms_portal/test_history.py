@@ -224,3 +224,21 @@ def test_the_migration_keeps_each_roles_permissions_with_its_latest_history_reco
                        description=role.description, permissions=kept)
     [change] = history_entries(role)[0]["changes"]
     assert change["added"] == [] and change["removed"] == ["qms_portal · Can view unit"]
+
+
+def test_json_values_read_as_words_and_a_model_may_say_how_it_shows_one():
+    from django.db import models
+
+    from qms_portal.history import display, json_text
+
+    assert json_text(["a", "b"]) == "a; b"
+    assert json_text({"people": ["x", "y"], "method": ["z"]}) == "people: x, y; method: z"
+    field = models.JSONField(name="steps")
+    assert display(field, [], {}) == "—" and display(field, {}, {}) == "—"
+    assert display(field, ["Trả chậm", "Không theo dõi"], {}) == "Trả chậm; Không theo dõi"
+
+    class Shown:
+        history_display = {"steps": lambda value: f"{len(value)} steps"}
+
+    field.model = Shown
+    assert display(field, ["a", "b"], {}) == "2 steps"

@@ -36,8 +36,9 @@ def output(unit, *, acting_user, received=date(2026, 3, 2), due=date(2026, 3, 20
            disposition="apology", **fields):
     """A late file recorded on ``unit`` (by default due 20 March 2026, delivered 25 March: 3
     working days late)."""
-    values = {"case_reference": f"HS-{next(_seq):05}", "delivered": "Giấy phép xây dựng", "citizen_name": "Nguyễn Văn An",
-              "citizen_language": "vi", "received_on": received, "due_on": due, "delivered_on": delivered,
+    values = {"case_reference": f"HS-{next(_seq):05}", "delivered": "Giấy phép xây dựng",
+              "citizen_name": "Nguyễn Văn An", "citizen_language": "vi", "received_on": received, "due_on": due,
+              "delivered_on": delivered,
               "disposition": disposition, "requirement": "Thời hạn 15 ngày làm việc"}
     values.update(fields)
     return desk.output_record(acting_user=acting_user, unit=unit, **values)

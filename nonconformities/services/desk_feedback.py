@@ -63,19 +63,25 @@ def desk_link_revoke(*, acting_user, unit):
         public_link_revoke(acting_user=acting_user, link=old)
 
 
-def desk_link_url(*, acting_user, unit):
-    """``(link, url)`` of the unit's desk link in force, or ``(None, "")``."""
+def desk_link_url(*, acting_user, unit, language=None):
+    """``(link, url)`` of the unit's desk link in force, or ``(None, "")``; the page opens in
+    ``language`` (default: the unit's, ``desk_language``)."""
     require_can(acting_user, DESK_QR, unit)
     link = desk_links(unit).first()
     if link is None:
         return None, ""
-    return link, public_link_standing_url(acting_user=acting_user, link=link, language=desk_language(unit))
+    return link, public_link_standing_url(acting_user=acting_user, link=link,
+                                          language=language or desk_language(unit))
 
 
 def desk_language(unit):
-    """The language the desk's page and poster open in: the unit's, when a citizen may choose it."""
-    codes = dict(CITIZEN_LANGUAGES)
-    return unit.language if unit.language in codes else "vi"
+    """The language a desk's page and poster open in by default: Chinese (Simplified or
+    Traditional, by how the unit's name is written) for a unit named in Chinese, else Vietnamese.
+    The QR code page offers the four languages."""
+    from qms_portal.pdf import han_variant
+
+    variant = han_variant(unit.name, language="zh-hans")
+    return variant.lower() if variant else "vi"
 
 
 # ---- the public form's handler ------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from qms_portal.views.generic import (
 from .. import selectors_desk
 from ..forms.desk import FeedbackFilter
 from ..models import CitizenFeedback
+from ..models.desk import CITIZEN_LANGUAGES
 from ..services import desk_feedback as services
 
 DESK_QR = services.DESK_QR
@@ -82,9 +83,14 @@ class DeskMixin(ObjectMixin):
     action = DESK_QR
 
     def desk(self):
+        """``(unit, link, url, language)``: ``?lang=`` (one of the citizens' languages) sets the
+        language the poster is printed in and the page opens in."""
         unit = self.get_object()
-        link, url = services.desk_link_url(acting_user=self.request.user, unit=unit)
-        return unit, link, url
+        language = self.request.GET.get("lang", "")
+        if language not in dict(CITIZEN_LANGUAGES):
+            language = services.desk_language(unit)
+        link, url = services.desk_link_url(acting_user=self.request.user, unit=unit, language=language)
+        return unit, link, url, language
 
 
 def qr_code(url):
@@ -93,9 +99,9 @@ def qr_code(url):
 
 class DeskQrView(DeskMixin, View):
     def get(self, request, pk):
-        unit, link, url = self.desk()
+        unit, link, url, language = self.desk()
         return render(request, "nonconformities/desk/desk_qr.html", {
-            "unit": unit, "link": link, "url": url,
+            "unit": unit, "link": link, "url": url, "language": language, "languages": CITIZEN_LANGUAGES,
             "qr_svg": qr_code(url).svg_inline(scale=6, title=str(unit.name)) if url else "",
             "triage_url": reverse("nonconformities:feedback_list") + f"?unit={unit.pk}",
         })
@@ -109,13 +115,13 @@ class DeskQrImageView(DeskMixin, View):
     def get(self, request, pk, fmt):
         if fmt not in self.FORMATS:
             raise Http404
-        unit, _link, url = self.desk()
+        unit, _link, url, language = self.desk()
         if not url:
             raise Http404
         out = io.BytesIO()
         qr_code(url).save(out, kind=fmt, scale=12 if fmt == "png" else 10, border=4)
         response = HttpResponse(out.getvalue(), content_type=self.FORMATS[fmt])
-        response["Content-Disposition"] = f'attachment; filename="feedback-qr-{unit.code}.{fmt}"'
+        response["Content-Disposition"] = f'attachment; filename="feedback-qr-{unit.code}-{language}.{fmt}"'
         return response
 
 
@@ -124,13 +130,13 @@ class DeskPosterView(DeskMixin, View):
     the unit's language, the QR code."""
 
     def get(self, request, pk):
-        unit, _link, url = self.desk()
+        unit, _link, url, language = self.desk()
         if not url:
             raise Http404
         return render(request, "nonconformities/desk/poster.html", {
-            "unit": unit, "url": url, "poster_language": services.desk_language(unit),
+            "unit": unit, "url": url, "poster_language": language,
             "qr_svg": qr_code(url).svg_inline(scale=10, title=str(unit.name)),
-            "back_url": reverse("nonconformities:desk_qr", args=[unit.pk]),
+            "back_url": reverse("nonconformities:desk_qr", args=[unit.pk]) + f"?lang={language}",
         })
 
 

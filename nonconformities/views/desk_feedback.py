@@ -102,7 +102,7 @@ class DeskQrView(DeskMixin, View):
         unit, link, url, language = self.desk()
         return render(request, "nonconformities/desk/desk_qr.html", {
             "unit": unit, "link": link, "url": url, "language": language, "languages": CITIZEN_LANGUAGES,
-            "qr_svg": qr_code(url).svg_inline(scale=6, title=str(unit.name)) if url else "",
+            "qr_svg": qr_code(url).svg_inline(omitsize=True, title=str(unit.name)) if url else "",
             "triage_url": reverse("nonconformities:feedback_list") + f"?unit={unit.pk}",
         })
 
@@ -135,7 +135,7 @@ class DeskPosterView(DeskMixin, View):
             raise Http404
         return render(request, "nonconformities/desk/poster.html", {
             "unit": unit, "url": url, "poster_language": language,
-            "qr_svg": qr_code(url).svg_inline(scale=10, title=str(unit.name)),
+            "qr_svg": qr_code(url).svg_inline(omitsize=True, title=str(unit.name)),
             "back_url": reverse("nonconformities:desk_qr", args=[unit.pk]) + f"?lang={language}",
         })
 

@@ -7,7 +7,7 @@ import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.validators import validate_email
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -37,9 +37,11 @@ class OutputForm(ScopedModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Procedures the person can see (ScopedModelForm), those with a legal time limit first.
+        # The administrative procedures the person can see (ScopedModelForm): those with a legal
+        # time limit (the one a late file missed), and the one already chosen.
+        current = Q(pk=self.instance.procedure_id) if self.instance.procedure_id else Q(pk__in=[])
         self.fields["procedure"].queryset = self.fields["procedure"].queryset.filter(
-            is_withdrawn=False).order_by(F("legal_time_limit_days").desc(nulls_last=True), "code", "pk")
+            Q(is_withdrawn=False, legal_time_limit_days__isnull=False) | current).order_by("code", "pk")
         self.fields["procedure"].label_from_instance = self.procedure_label
         # Who may authorise a concession: people holding that permission through a current role on
         # the units where this person records outputs, or above them (the service checks the unit).
@@ -128,14 +130,16 @@ class FeedbackFilter(django_filters.FilterSet):
 
 
 class AnswerForm(TransitionForm):
-    reply = forms.CharField(label=_("Reply sent to the citizen"), max_length=4000,
-                            widget=forms.Textarea(attrs={"rows": 5}),
-                            help_text=_("What you told the citizen (by phone, e-mail or letter), and what was done."))
+    """Answering: the transition's reason is the reply told to the citizen (kept with the
+    transition, and on the feedback)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        del self.fields["reason"]  # the reply says it
-        self.order_fields(["reply"])
+        reply = self.fields["reason"]
+        reply.label = _("Reply sent to the citizen")
+        reply.max_length = 4000
+        reply.widget.attrs["rows"] = 5
+        reply.help_text = _("What you told the citizen (by phone, e-mail or letter), and what was done.")
 
 
 # ---- the public form (no account) -------------------------------------------------------------------

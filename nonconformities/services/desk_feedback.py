@@ -12,7 +12,6 @@
 """
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy, gettext_noop, ngettext
@@ -124,7 +123,7 @@ def thank_you(link, feedback):
 
 # ---- triage -------------------------------------------------------------------------------------------
 def _on_answer(feedback, user, reason, data):
-    feedback.reply = data["reply"]
+    feedback.reply = reason
     feedback.answered_at = timezone.now()
     feedback.answered_by = user
     feedback._history_user = user
@@ -143,8 +142,8 @@ def _transitions():
 
     return [
         Transition(name="answer", label=gettext_lazy("Answer"), sources=(CitizenFeedback.Status.NEW,),
-                   target=CitizenFeedback.Status.ANSWERED, permission=TRIAGE, effect=_on_answer,
-                   form_class=AnswerForm, button="success"),
+                   target=CitizenFeedback.Status.ANSWERED, permission=TRIAGE, reason_required=True,
+                   effect=_on_answer, form_class=AnswerForm, button="success"),
         Transition(name="dismiss", label=gettext_lazy("Dismiss"), sources=(CitizenFeedback.Status.NEW,),
                    target=CitizenFeedback.Status.DISMISSED, permission=TRIAGE, reason_required=True,
                    effect=_on_dismiss, button="outline-secondary"),
@@ -158,9 +157,6 @@ FEEDBACK_WORKFLOW = register(Workflow(
 
 
 def feedback_transition(*, acting_user, feedback, name, reason="", password=None, data=None):
-    """Answer (``data["reply"]``), or dismiss with a reason."""
-    data = data or {}
-    if name == "answer" and not (data.get("reply") or "").strip():
-        raise ValidationError(gettext_lazy("Write the reply sent to the citizen."))
+    """Answer (the reason is the reply told to the citizen), or dismiss with a reason."""
     return FEEDBACK_WORKFLOW.perform(feedback, name, acting_user=acting_user, reason=reason, password=password,
                                      data=data)

@@ -3,6 +3,7 @@ tab, the forms, and the apology letter in the citizen's language."""
 
 from django.http import HttpResponse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy
 from django.views import View
 
@@ -98,10 +99,18 @@ class ApologyLetterView(ObjectMixin, View):
         return response
 
 
+def letter_date(day, language):
+    """The letter's date line: "Ngày 01 tháng 04 năm 2026" in a Vietnamese administrative letter,
+    else the language's long date (``DATE_FORMAT``)."""
+    if language == "vi":
+        return f"Ngày {day:%d} tháng {day:%m} năm {day:%Y}"
+    return date_format(day, "DATE_FORMAT")
+
+
 def apology_letter_pdf(output, today=None):
     """The letter's PDF bytes, rendered with the citizen's language active."""
     with translation.override(output.citizen_language):
         return render_pdf("pdf/nonconformities/apology_letter.html", {
-            "output": output, "unit": output.unit, "today": today or timezone.localdate(),
-            "days_late": output.days_late,
+            "output": output, "unit": output.unit, "days_late": output.days_late,
+            "letter_date": letter_date(today or timezone.localdate(), output.citizen_language),
         })

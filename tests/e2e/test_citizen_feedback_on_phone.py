@@ -75,7 +75,7 @@ def test_a_citizen_rates_the_desk_on_a_phone_and_the_iso_officer_answers(open_pa
     expect(phone.locator("main")).to_contain_text("0912 345 678")
     assert_accessible(phone)
     phone.locator("main a.btn", has_text="Answer").tap()
-    phone.fill("#id_reply", "Đã gọi điện xin lỗi và hướng dẫn nộp hồ sơ trực tuyến.")
+    phone.fill("#id_reason", "Đã gọi điện xin lỗi và hướng dẫn nộp hồ sơ trực tuyến.")
     phone.locator("main form button[type=submit]").tap()
     expect(phone.locator(".alert-success")).to_be_visible()
     expect(phone.locator("main dl")).to_contain_text("Answered")

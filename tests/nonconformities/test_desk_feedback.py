@@ -146,9 +146,9 @@ def test_the_iso_officer_answers_a_bad_review(tree, desk, client):
     client.force_login(officer)
     url = f"/nonconformities/feedback/{item.pk}/answer/"
     assert client.get(url).status_code == 200
-    empty = client.post(url, {"reply": ""})
+    empty = client.post(url, {"reason": ""})
     assert empty.status_code == 200 and CitizenFeedback.objects.get(pk=item.pk).status == "new"
-    response = client.post(url, {"reply": "Đã gọi lại, xin lỗi và hướng dẫn nộp trực tuyến."})
+    response = client.post(url, {"reason": "Đã gọi lại, xin lỗi và hướng dẫn nộp trực tuyến."})
     assert response.status_code == 302
     item.refresh_from_db()
     assert item.status == "answered" and item.answered_by == officer and item.reply.startswith("Đã gọi lại")

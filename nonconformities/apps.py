@@ -1,8 +1,32 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-# What the nonconformities area gives each seeded role, grouped by part.
-ROLES = {}
+# --- nc-core: nonconformities, corrective actions, extensions ---------------------------------
+NC_READ = ["nonconformities.view_nonconformity", "nonconformities.view_correctiveaction",
+           "nonconformities.view_duedateextension"]
+NC_RAISE = ["nonconformities.add_nonconformity"]
+NC_MANAGE = ["nonconformities.change_nonconformity", "nonconformities.add_correctiveaction",
+             "nonconformities.change_correctiveaction", "nonconformities.complete_correctiveaction"]
+
+# What the nonconformities area gives each seeded role (the core's roles.py holds the core's part).
+CORE_ROLES = {
+    "steering_committee": [*NC_READ],
+    "management_representative": [*NC_READ, *NC_RAISE, "nonconformities.verify_nonconformity",
+                                  "nonconformities.close_nonconformity", "nonconformities.decide_extension"],
+    "document_controller": [*NC_READ, *NC_RAISE, "nonconformities.accept_nonconformity"],
+    "department_head": [*NC_READ, *NC_RAISE, *NC_MANAGE, "nonconformities.accept_nonconformity"],
+    "staff": [*NC_READ, *NC_RAISE],
+    "internal_auditor": [*NC_READ, *NC_RAISE],
+}
+
+
+def _merge(*parts):
+    roles = {}
+    for part in parts:
+        for role, perms in part.items():
+            roles.setdefault(role, []).extend(perms)
+    return roles
+
 
 # desk: nonconforming outputs, apology letters, citizen feedback triage and the desk's QR code
 OUTPUT_READ = ["nonconformities.view_nonconformingoutput", "nonconformities.view_citizenfeedback"]
@@ -17,8 +41,6 @@ DESK_ROLES = {
     "steering_committee": OUTPUT_READ,
     "internal_auditor": OUTPUT_READ,
 }
-for _code, _perms in DESK_ROLES.items():
-    ROLES.setdefault(_code, []).extend(_perms)
 
 
 def register_desk():
@@ -47,12 +69,15 @@ class NonconformitiesConfig(AppConfig):
     def ready(self):
         from qms_portal import areas
 
+        from .notifications import KINDS
         from .notifications_desk import KINDS as DESK_KINDS
 
         areas.register(
             self.label,
-            roles=ROLES,
-            notification_kinds={**DESK_KINDS},
+            roles=_merge(CORE_ROLES, DESK_ROLES),
+            notification_kinds={**KINDS, **DESK_KINDS},
             menu="nonconformities/nav.html",
+            signature_meanings={"verified": _("Verified"), "closed": _("Closed")},
         )
-        register_desk()
+        from . import services  # noqa: F401 - registers the workflows
+        register_desk()  # desk: the feedback form's purpose (and the feedback workflow)

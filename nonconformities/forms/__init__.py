@@ -1,1 +1,3 @@
-"""The nonconformities area's forms, one sub-module per part (each helper owns its own)."""
+"""Forms of the nonconformities area, one sub-module per part."""
+
+from .nonconformity import *  # noqa: F401,F403

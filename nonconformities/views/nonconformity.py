@@ -1,0 +1,192 @@
+"""The register, raising a nonconformity, its page (the whole story in order), its cause analysis
+and its action plan (nc-core)."""
+
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy
+
+from qms_portal.permissions import can
+from qms_portal.views.generic import (
+    HistoryView,
+    ObjectFormView,
+    ScopedDetailView,
+    ScopedListView,
+    ServiceFormView,
+    TransitionView,
+)
+
+from .. import selectors, services
+from ..filters import ActionFilter, NonconformityFilter
+from ..forms import ActionFormSet, ActionLinkForm, AnalysisForm, NonconformityForm
+from ..models import CorrectiveAction, Nonconformity
+
+
+class RegisterView(ScopedListView):
+    """Open nonconformities in the reader's scope by default; filters by unit (with its sub-units),
+    source, grade, status, overdue actions, age and clause, and a search on number and title. Above
+    the list, how many the filters select in each status (one GROUP BY query). Paged by cursor in
+    detection order (newest first), read from the ``nc_register_order`` index."""
+
+    model = Nonconformity
+    filterset_class = NonconformityFilter
+    template_name = "nonconformities/register.html"
+    table_template = "nonconformities/register_rows.html"
+    title = gettext_lazy("Nonconformities")
+    create_url = "nonconformities:nonconformity_create"
+    keyset = ("-detected_on", "-pk")
+
+    def get_base_queryset(self):
+        return selectors.register_queryset(self.request.user)
+
+    def get_queryset(self):
+        return self.get_base_queryset()
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        filterset = ctx.get("filter")
+        counts = selectors.status_counts(filterset.qs) if filterset is not None and filterset.is_valid() else {}
+        ctx["counts"] = [(value, label, counts[value]) for value, label in Nonconformity.Status.choices
+                         if counts.get(value)]
+        ctx["total"] = sum(counts.values())
+        return ctx
+
+
+class NonconformityCreateView(ServiceFormView):
+    """Raise a nonconformity (a staff member, often on a phone), with photos of what was found."""
+
+    model = Nonconformity
+    action = "add"
+    form_class = NonconformityForm
+    template_name = "nonconformities/nonconformity_form.html"
+    title = gettext_lazy("Raise a nonconformity")
+    success_message = gettext_lazy("The nonconformity was recorded. The unit's ISO officer was told.")
+
+    def get_initial(self):
+        unit = self.request.user.primary_unit
+        return {"unit": unit.pk} if unit is not None and can(
+            self.request.user, "nonconformities.add_nonconformity", unit) else {}
+
+    def perform(self, form):
+        data = dict(form.cleaned_data)
+        data.pop("photo", None)
+        data.pop("files", None)
+        return services.nonconformity_create(acting_user=self.request.user, **data)
+
+
+class NonconformityDetailView(ScopedDetailView):
+    """The whole story in order: the finding, its containment, the cause (five whys, fishbone, root
+    cause), the actions with their original and current due dates, the verification and the
+    signatures; the transitions open to the reader; similar nonconformities beside it."""
+
+    model = Nonconformity
+    template_name = "nonconformities/nonconformity_detail.html"
+    related = ("unit", "clause", "procedure", "reported_by", "verified_by")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        nc, user = self.object, self.request.user
+        ctx["actions"] = list(selectors.actions_of(nc).prefetch_related(
+            Prefetch("nonconformities", queryset=Nonconformity.objects.only("pk", "number"))))
+        ctx["similar"] = selectors.similar_nonconformities(nc, user)
+        ctx["may_change"] = can(user, "change", nc)
+        ctx["may_analyse"] = ctx["may_change"] and nc.status in (Nonconformity.Status.CAUSE_ANALYSIS,
+                                                                 Nonconformity.Status.ACTION_PLAN)
+        ctx["may_plan"] = ctx["may_change"] and nc.status in services.actions.PLANNING_STATUSES
+        ctx["source_link"] = _source_link(nc, user)
+        return ctx
+
+
+def _source_link(nc, user):
+    """The record the nonconformity came from, linked when the reader may open it."""
+    source = nc.source_object if nc.source_type_id else None
+    if source is None or not hasattr(source, "get_absolute_url"):
+        return None
+    return source if can(user, "view", source) else None
+
+
+class NonconformityHistoryView(HistoryView):
+    model = Nonconformity
+
+
+class NonconformityTransitionView(TransitionView):
+    model = Nonconformity
+    service = services.nonconformity_transition
+    object_kwarg = "nonconformity"
+
+
+class AnalysisView(ObjectFormView):
+    """The cause analysis: five whys, the fishbone's categories, the root cause."""
+
+    model = Nonconformity
+    form_class = AnalysisForm
+    template_name = "nonconformities/analysis_form.html"
+    title = gettext_lazy("Cause analysis")
+    success_message = gettext_lazy("The cause analysis was saved.")
+
+    def get_initial(self):
+        return AnalysisForm.initial_for(self.object)
+
+    def perform(self, form):
+        return services.nonconformity_update_analysis(acting_user=self.request.user, nonconformity=self.object,
+                                                      **form.analysis())
+
+
+class PlanView(ObjectFormView):
+    """The action plan: new actions in a formset (what, type, owner, due date), saved together;
+    the actions already planned listed above it."""
+
+    model = Nonconformity
+    form_class = ActionLinkForm
+    formset_classes = {"actions": ActionFormSet}
+    template_name = "nonconformities/plan_form.html"
+    title = gettext_lazy("Action plan")
+    success_message = gettext_lazy("The action plan was saved.")
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["nonconformity"] = self.object
+        return kwargs
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        form.fields["action"].required = False
+        return form
+
+    def get_formset_kwargs(self, name):
+        return {**super().get_formset_kwargs(name), "candidates": services.owner_candidates(self.object.unit)}
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["actions"] = list(selectors.actions_of(self.object))
+        ctx["formset"] = self.get_formsets()["actions"]
+        return ctx
+
+    def perform(self, form):
+        user, nc = self.request.user, self.object
+        rows = self.formsets["actions"].actions()
+        linked = form.cleaned_data.get("action")
+        if not rows and linked is None:
+            raise ValidationError(gettext_lazy("Describe at least one action, or choose an existing one."))
+        for row in rows:
+            services.action_create(acting_user=user, nonconformity=nc, description=row["description"],
+                                   kind=row["kind"], owner=row["owner"], due=row["due"])
+        if linked is not None:
+            services.action_link(acting_user=user, action=linked, nonconformity=nc)
+        return nc
+
+
+class ActionListView(ScopedListView):
+    """My actions and the actions in my scope still to do, by due date."""
+
+    model = CorrectiveAction
+    template_name = "generic/list.html"
+    table_template = "nonconformities/action_rows.html"
+    title = gettext_lazy("Corrective actions")
+    keyset = ("due", "pk")
+    filterset_class = ActionFilter
+
+    def get_base_queryset(self):
+        return selectors.action_register(self.request.user)
+
+    def get_queryset(self):
+        return self.get_base_queryset()

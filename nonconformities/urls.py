@@ -35,6 +35,7 @@ urlpatterns += [
     path("outputs/<int:pk>/edit/", desk_outputs.OutputEditView.as_view(), name="output_edit"),
     path("outputs/<int:pk>/history/", desk_outputs.OutputHistoryView.as_view(),
          name="nonconformingoutput_history"),
+    path("outputs/<int:pk>/raise/", desk_outputs.OutputRaiseView.as_view(), name="output_raise"),
     path("outputs/<int:pk>/apology-letter.pdf", desk_outputs.ApologyLetterView.as_view(), name="output_letter"),
     path("feedback/", desk_feedback.FeedbackListView.as_view(), name="feedback_list"),
     path("feedback/<int:pk>/", desk_feedback.FeedbackDetailView.as_view(), name="feedback_detail"),

@@ -142,6 +142,22 @@ class AnswerForm(TransitionForm):
         reply.help_text = _("What you told the citizen (by phone, e-mail or letter), and what was done.")
 
 
+class RaiseForm(TransitionForm):
+    """Raising a nonconformity from a feedback: its title (the feedback's words by default); the
+    reason, if given, is added to its description."""
+
+    title = forms.CharField(label=_("Title of the nonconformity"), max_length=300)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].label = _("What else the nonconformity should say (optional)")
+        if self.obj is not None and not self.is_bound:
+            words = " ".join((self.obj.comment or "").split())
+            self.initial["title"] = ((words[:117] + "…") if len(words) > 120 else words) or (
+                _("Citizen feedback #%(number)s") % {"number": self.obj.pk})
+        self.order_fields(["title", "reason"])
+
+
 # ---- the public form (no account) -------------------------------------------------------------------
 class PublicFeedbackForm(forms.Form):
     """What a citizen fills in after scanning the desk's QR code; labels in the page's language.

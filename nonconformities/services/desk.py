@@ -1,10 +1,13 @@
 """Nonconforming outputs (ISO 9001 8.7): a citizen's file that failed its requirement — usually
 its legal time limit — and what was done about it.
 
-Every write is here: ``output_record``, ``output_update`` and ``output_raise_nonconformity``."""
+Every write is here: ``output_record``, ``output_update`` and ``output_raise_nonconformity`` (through
+the area's one entry point, ``nonconformity_create``, linked back to the output as its source)."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from documents.time_limits import working_days
@@ -77,3 +80,44 @@ def output_update(*, acting_user, output, **fields):
         require_can(acting_user, "nonconformities.add_nonconformingoutput", output.unit)
     _check(output, acting_user)
     return save_tracked(output, acting_user)
+
+
+def raised_from(record):
+    """The nonconformities raised from ``record`` (an output or a feedback), oldest first."""
+    from ..selectors import nonconformities_of
+
+    return nonconformities_of(record).order_by("created_at", "pk")
+
+
+@transaction.atomic
+def output_raise_nonconformity(*, acting_user, output, title="", grade=None):
+    """Raise a nonconformity from a nonconforming output (source "nonconforming output", linked to
+    it), once: the file, its procedure, the requirement missed and what was done go into its
+    description, in the acting person's language."""
+    from ..models import Nonconformity
+    from . import nonconformity_create
+
+    output = NonconformingOutput.objects.select_for_update().select_related("unit", "procedure").get(pk=output.pk)
+    require_can(acting_user, "view", output)
+    already = raised_from(output).first()
+    if already is not None:
+        raise ValidationError(_("A nonconformity was already raised from this output: %(number)s.")
+                              % {"number": already.number})
+    late = output.days_late
+    lines = [
+        _("File %(case)s: %(delivered)s") % {"case": output.case_reference, "delivered": output.delivered},
+        _("Requirement missed: %(requirement)s") % {"requirement": output.requirement},
+        _("Received on %(received)s, due on %(due)s, delivered on %(delivered)s (%(late)s working days late).") % {
+            "received": date_format(output.received_on, "SHORT_DATE_FORMAT"),
+            "due": date_format(output.due_on, "SHORT_DATE_FORMAT"),
+            "delivered": date_format(output.delivered_on, "SHORT_DATE_FORMAT") if output.delivered_on else "—",
+            "late": late},
+        _("Disposition: %(disposition)s") % {"disposition": output.get_disposition_display()},
+    ]
+    fields = {"title": title or _("Late file %(case)s") % {"case": output.case_reference},
+              "description": "\n".join(lines), "procedure": output.procedure,
+              "detected_on": min(output.delivered_on or timezone.localdate(), timezone.localdate())}
+    if grade:
+        fields["grade"] = grade
+    return nonconformity_create(acting_user=acting_user, unit=output.unit,
+                                source=Nonconformity.Source.NONCONFORMING_OUTPUT, source_object=output, **fields)

@@ -7,21 +7,22 @@
   robots fill it) is thanked and dropped; anything else is stored on the link's unit. A bad
   review (not satisfied, very dissatisfied) is the unit's to answer within
   ``QMS_FEEDBACK_REPLY_WORKING_DAYS`` working days, and the people who triage feedback there are told.
-* Triage is a workflow (one transition table): answer (the reply), dismiss (a reason), and —
-  through the nonconformities' own service — raise a nonconformity.
+* Triage is a workflow (one transition table): answer (the reply), dismiss (a reason), and raise
+  a nonconformity — through the area's one entry point, ``nonconformity_create``, with the
+  feedback as its source (source "citizen complaint or feedback", linked both ways).
 """
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
-from django.utils.translation import gettext_lazy, gettext_noop, ngettext
+from django.utils.translation import gettext, gettext_lazy, gettext_noop, ngettext
 
 from qms_portal.models import PublicLink
 from qms_portal.notifications import notify
-from qms_portal.permissions import users_who_can
+from qms_portal.permissions import can, users_who_can
 from qms_portal.public_links import public_link_create, public_link_revoke, public_link_standing_url
 from qms_portal.services import require_can
-from qms_portal.workflow import Transition, Workflow, register
+from qms_portal.workflow import Guard, Transition, Workflow, register
 
 from ..models import CitizenFeedback, add_working_days
 from ..models.desk import CITIZEN_LANGUAGES
@@ -137,8 +138,30 @@ def _on_dismiss(feedback, user, reason, data):
     feedback.save()
 
 
+def _may_raise(feedback, user):
+    return can(user, "nonconformities.add_nonconformity", feedback.unit)
+
+
+def _on_raise(feedback, user, reason, data):
+    from ..models import Nonconformity
+    from . import nonconformity_create
+
+    lines = [gettext("Rating: %(rating)s") % {"rating": feedback.get_rating_display()}]
+    if feedback.comment:
+        lines.append(gettext("The citizen wrote: %(comment)s") % {"comment": feedback.comment})
+    if feedback.case_reference:
+        lines.append(gettext("File: %(case)s") % {"case": feedback.case_reference})
+    if reason:
+        lines.append(reason)
+    nonconformity_create(
+        acting_user=user, unit=feedback.unit, source=Nonconformity.Source.CITIZEN_FEEDBACK, source_object=feedback,
+        title=data.get("title") or gettext("Citizen feedback #%(number)s") % {"number": feedback.pk},
+        description="\n".join(lines), detected_on=timezone.localtime(feedback.received_at).date(),
+    )
+
+
 def _transitions():
-    from ..forms.desk import AnswerForm
+    from ..forms.desk import AnswerForm, RaiseForm
 
     return [
         Transition(name="answer", label=gettext_lazy("Answer"), sources=(CitizenFeedback.Status.NEW,),
@@ -147,6 +170,10 @@ def _transitions():
         Transition(name="dismiss", label=gettext_lazy("Dismiss"), sources=(CitizenFeedback.Status.NEW,),
                    target=CitizenFeedback.Status.DISMISSED, permission=TRIAGE, reason_required=True,
                    effect=_on_dismiss, button="outline-secondary"),
+        Transition(name="raise_nonconformity", label=gettext_lazy("Raise a nonconformity"),
+                   sources=(CitizenFeedback.Status.NEW,), target=CitizenFeedback.Status.NONCONFORMITY,
+                   permission=TRIAGE, effect=_on_raise, form_class=RaiseForm, button="danger",
+                   guards=(Guard(_may_raise, gettext_lazy("You may not raise nonconformities in this unit.")),)),
     ]
 
 
@@ -157,6 +184,7 @@ FEEDBACK_WORKFLOW = register(Workflow(
 
 
 def feedback_transition(*, acting_user, feedback, name, reason="", password=None, data=None):
-    """Answer (the reason is the reply told to the citizen), or dismiss with a reason."""
+    """Answer (the reason is the reply told to the citizen), dismiss with a reason, or raise a
+    nonconformity (``data["title"]``; the reason, if any, is added to its description)."""
     return FEEDBACK_WORKFLOW.perform(feedback, name, acting_user=acting_user, reason=reason, password=password,
                                      data=data)

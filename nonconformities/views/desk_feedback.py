@@ -63,6 +63,13 @@ class FeedbackDetailView(ScopedDetailView):
     related = ("unit", "answered_by")
     history_url_name = "nonconformities:citizenfeedback_history"
 
+    def get_context_data(self, **kwargs):
+        from ..services.desk import raised_from
+
+        ctx = super().get_context_data(**kwargs)
+        ctx["nonconformities"] = raised_from(self.object).restrict(self.request.user, "view")
+        return ctx
+
 
 class FeedbackHistoryView(HistoryView):
     model = CitizenFeedback

@@ -9,6 +9,7 @@ from django.views import View
 
 from qms_portal.pdf import render_pdf
 from qms_portal.views.generic import (
+    ActionView,
     HistoryView,
     ObjectFormView,
     ObjectMixin,
@@ -22,6 +23,7 @@ from ..models import NonconformingOutput
 from ..services import desk as services
 
 LETTER = "nonconformities.print_apology_letter"
+RAISE = "nonconformities.add_nonconformity"
 
 
 class OutputListView(ScopedListView):
@@ -50,6 +52,9 @@ class OutputDetailView(ScopedDetailView):
         user = self.request.user
         ctx["may_edit"] = can(user, "change", self.object)
         ctx["may_print_letter"] = can(user, LETTER, self.object)
+        raised = services.raised_from(self.object)
+        ctx["nonconformities"] = raised.restrict(user, "view")
+        ctx["may_raise"] = not raised.exists() and can(user, RAISE, self.object)
         return ctx
 
 
@@ -82,6 +87,20 @@ class OutputEditView(ObjectFormView):
 
     def perform(self, form):
         return services.output_update(acting_user=self.request.user, output=self.object, **form.cleaned_data)
+
+
+class OutputRaiseView(ActionView):
+    """Raise a nonconformity from the output (once), then open it."""
+
+    model = NonconformingOutput
+    action = RAISE
+    success_message = gettext_lazy("A nonconformity was raised from this output.")
+
+    def perform(self, output):
+        return services.output_raise_nonconformity(acting_user=self.request.user, output=output)
+
+    def get_success_url(self, output, nonconformity):
+        return nonconformity.get_absolute_url()
 
 
 class ApologyLetterView(ObjectMixin, View):

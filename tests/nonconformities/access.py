@@ -96,8 +96,9 @@ ROWS.update({
     "nonconformities:feedback_list": P(VIEW_FEEDBACK),
     "nonconformities:feedback_detail": P(VIEW_FEEDBACK, "feedback"),
     "nonconformities:citizenfeedback_history": P(VIEW_FEEDBACK, "feedback"),
-    "nonconformities:feedback_transition": P(VIEW_FEEDBACK, "feedback", variants={"answer": TRIAGE,
-                                                                                  "dismiss": TRIAGE}),
+    "nonconformities:feedback_transition": P(VIEW_FEEDBACK, "feedback", variants={
+        "answer": TRIAGE, "dismiss": TRIAGE, "raise_nonconformity": TRIAGE}),
+    "nonconformities:output_raise": P("nonconformities.add_nonconformity", "output", post_only=True),
     # the desk's QR code, about a unit (the matrix's own: ward1 in scope, division out of scope)
     "nonconformities:desk_qr": P(DESK_QR, "unit"),
     "nonconformities:desk_qr_image": P(DESK_QR, "unit"),

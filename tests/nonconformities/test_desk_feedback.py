@@ -228,3 +228,41 @@ def test_only_who_may_print_the_desk_qr_code_reaches_its_pages(tree, client):
     officer = iso_officer(tree)
     client.force_login(officer)
     assert client.get(f"/nonconformities/desk/{tree.ward2.pk}/").status_code == 404
+
+
+def test_a_nonconformity_is_raised_from_a_bad_review(tree, desk, client):
+    from nonconformities.models import Nonconformity
+    from nonconformities.selectors import nonconformities_of
+
+    officer, _link, _path = desk
+    item = feedback(tree.ward1, officer, rating=1, comment="Cán bộ yêu cầu nộp thêm giấy tờ không có trong quy trình.",
+                    case_reference="HS-0077")
+    client.force_login(officer)
+    url = f"/nonconformities/feedback/{item.pk}/raise_nonconformity/"
+    form = text(client.get(url))
+    assert 'value="Cán bộ yêu cầu nộp thêm giấy tờ không có trong quy trình."' in form  # the title, prefilled
+    response = client.post(url, {"title": "Yêu cầu giấy tờ ngoài quy trình", "reason": "Đã xác minh với cán bộ."})
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.status == "nonconformity"
+    nc = Nonconformity.objects.get()
+    assert nc.source == Nonconformity.Source.CITIZEN_FEEDBACK and nc.source_object == item
+    assert nc.unit == tree.ward1 and nc.title == "Yêu cầu giấy tờ ngoài quy trình"
+    assert "HS-0077" in nc.description and "Đã xác minh với cán bộ." in nc.description
+    assert list(nonconformities_of(item)) == [nc]
+    page = text(client.get(item.get_absolute_url()))
+    assert f'href="{nc.get_absolute_url()}"' in page and "Nonconformity raised" in page
+    # nothing more to do with it: no second nonconformity
+    assert client.post(url, {"title": "Again"}).status_code == 200
+    assert Nonconformity.objects.count() == 1
+
+
+def test_raising_from_feedback_needs_a_title_and_saves_nothing_without_it(tree, desk, client):
+    from nonconformities.models import Nonconformity
+
+    officer, _link, _path = desk
+    item = feedback(tree.ward1, officer)
+    client.force_login(officer)
+    response = client.post(f"/nonconformities/feedback/{item.pk}/raise_nonconformity/", {"title": ""})
+    assert response.status_code == 200 and "This field is required." in text(response)
+    assert not Nonconformity.objects.exists() and CitizenFeedback.objects.get(pk=item.pk).status == "new"

@@ -189,3 +189,48 @@ def test_the_objectives_kpi_reads_outputs_of_an_assigned_unit_only(tree):
     ward2_head = make_user(f"{tree.prefix}w2head", tree.ward2)
     assign(ward2_head, "department_head", tree.ward2)
     assert late_files_by_procedure(ward2_head, year=2026) == []
+
+
+# ---- raising a nonconformity from an output (through nonconformity_create) --------------------------
+def test_a_nonconformity_is_raised_from_an_output_once_and_linked_both_ways(tree):
+    from nonconformities.models import Nonconformity
+    from nonconformities.selectors import nonconformities_of
+
+    officer = iso_officer(tree)
+    qt = procedure(tree.ward1)
+    recorded = output(tree.ward1, acting_user=officer, procedure=qt)
+    nc = desk.output_raise_nonconformity(acting_user=officer, output=recorded)
+    assert nc.source == Nonconformity.Source.NONCONFORMING_OUTPUT and nc.source_object == recorded
+    assert nc.unit == tree.ward1 and nc.procedure == qt and nc.reported_by == officer
+    assert nc.title == f"Late file {recorded.case_reference}"
+    assert "(3 working days late)" in nc.description and recorded.requirement in nc.description
+    assert nc.detected_on == recorded.delivered_on
+    assert list(nonconformities_of(recorded)) == [nc]
+    with pytest.raises(ValidationError) as again:
+        desk.output_raise_nonconformity(acting_user=officer, output=recorded)
+    assert nc.number in again.value.messages[0]
+    assert Nonconformity.objects.count() == 1
+
+
+def test_raising_from_an_output_needs_the_right_to_raise_nonconformities(tree):
+    from nonconformities.models import Nonconformity
+
+    recorded = output(tree.ward1, acting_user=iso_officer(tree))
+    with pytest.raises(PermissionDenied):
+        desk.output_raise_nonconformity(acting_user=tree.admin, output=recorded)
+    assert not Nonconformity.objects.exists()
+
+
+def test_the_output_page_raises_the_nonconformity_and_links_to_it(tree, client):
+    from nonconformities.models import Nonconformity
+
+    officer = iso_officer(tree)
+    recorded = output(tree.ward1, acting_user=officer)
+    client.force_login(officer)
+    page = client.get(recorded.get_absolute_url()).content.decode()
+    assert f'action="/nonconformities/outputs/{recorded.pk}/raise/"' in page
+    response = client.post(f"/nonconformities/outputs/{recorded.pk}/raise/")
+    nc = Nonconformity.objects.get()
+    assert response.status_code == 302 and response["Location"] == nc.get_absolute_url()
+    page = client.get(recorded.get_absolute_url()).content.decode()
+    assert f'href="{nc.get_absolute_url()}"' in page and "/raise/" not in page

@@ -5,6 +5,7 @@ from django.urls import path
 from .views import actions as action_views
 from .views import desk_feedback, desk_outputs
 from .views import nonconformity as nc_views
+from .views import reports as report_views  # ncreports
 
 app_name = "nonconformities"
 urlpatterns = [
@@ -47,4 +48,10 @@ urlpatterns += [
     path("desk/<int:pk>/poster/", desk_feedback.DeskPosterView.as_view(), name="desk_poster"),
     path("desk/<int:pk>/new-link/", desk_feedback.DeskLinkCreateView.as_view(), name="desk_link_create"),
     path("desk/<int:pk>/withdraw-link/", desk_feedback.DeskLinkRevokeView.as_view(), name="desk_link_revoke"),
+]
+
+# ncreports: a nonconformity's PDF report, the register as XLSX (a background job)
+urlpatterns += [
+    path("<int:pk>/report.pdf", report_views.NonconformityReportView.as_view(), name="nonconformity_report"),
+    path("export/", report_views.RegisterExportView.as_view(), name="register_export"),
 ]

@@ -43,6 +43,15 @@ DESK_ROLES = {
 }
 
 
+# ncreports: the register as XLSX (a background job), the PDF report, the dashboard's figures
+REPORTS_ROLES = {
+    "steering_committee": ["nonconformities.export_nonconformity"],
+    "management_representative": ["nonconformities.export_nonconformity"],
+    "document_controller": ["nonconformities.export_nonconformity"],  # the unit's ISO officer
+    "internal_auditor": ["nonconformities.export_nonconformity"],
+}
+
+
 def register_desk():
     """desk: the citizen feedback form behind the desk's QR code (a standing token link)."""
     from qms_portal.public_links import register_purpose
@@ -69,12 +78,16 @@ class NonconformitiesConfig(AppConfig):
     def ready(self):
         from qms_portal import areas
 
+        from .dashboard import FIGURES  # ncreports
+        from .exports import job_kinds  # ncreports
         from .notifications import KINDS
         from .notifications_desk import KINDS as DESK_KINDS
 
         areas.register(
             self.label,
-            roles=_merge(CORE_ROLES, DESK_ROLES),
+            roles=_merge(CORE_ROLES, DESK_ROLES, REPORTS_ROLES),
+            jobs=job_kinds(),  # ncreports
+            dashboard=FIGURES,  # ncreports
             notification_kinds={**KINDS, **DESK_KINDS},
             menu="nonconformities/nav.html",
             signature_meanings={"verified": _("Verified"), "closed": _("Closed")},

@@ -128,6 +128,19 @@ SPOT_CHECKS.update({
 })
 
 
+# ncreports: a nonconformity's PDF report; the register as XLSX (asking for it queues a job)
+ROWS.update({
+    "nonconformities:nonconformity_report": P(VIEW_NC, "nonconformity"),
+    "nonconformities:register_export": P("nonconformities.export_nonconformity"),
+})
+SPOT_CHECKS.update({
+    ("nonconformities:register_export", "staff", "-", "GET", None): 403,
+    ("nonconformities:register_export", "department_head", "-", "GET", None): 403,
+    ("nonconformities:register_export", "internal_auditor", "-", "GET", None): 200,
+    ("nonconformities:nonconformity_report", "staff", "out", "GET", None): 404,
+})
+
+
 def _desk_objects(tree, unit):
     from nonconformities.services import desk, desk_feedback
 

@@ -4,6 +4,7 @@ from django.urls import path
 
 from .views import actions as action_views
 from .views import desk_feedback, desk_outputs
+from .views import figures as figure_views  # ncreports
 from .views import nonconformity as nc_views
 from .views import reports as report_views  # ncreports
 
@@ -54,4 +55,5 @@ urlpatterns += [
 urlpatterns += [
     path("<int:pk>/report.pdf", report_views.NonconformityReportView.as_view(), name="nonconformity_report"),
     path("export/", report_views.RegisterExportView.as_view(), name="register_export"),
+    path("figures/", figure_views.FiguresView.as_view(), name="figures"),
 ]

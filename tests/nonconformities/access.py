@@ -132,6 +132,7 @@ SPOT_CHECKS.update({
 ROWS.update({
     "nonconformities:nonconformity_report": P(VIEW_NC, "nonconformity"),
     "nonconformities:register_export": P("nonconformities.export_nonconformity"),
+    "nonconformities:figures": P(VIEW_NC),
 })
 SPOT_CHECKS.update({
     ("nonconformities:register_export", "staff", "-", "GET", None): 403,

@@ -20,7 +20,7 @@ from ..selectors import figures as selectors
 
 class FiguresForm(forms.Form):
     unit = UnitChoiceField(label=gettext_lazy("Unit (with its sub-units)"), required=False,
-                           scope=UnitScope("nonconformities.view_nonconformity"))
+                           scope=UnitScope("nonconformities.view_nonconformity"), help_text="")
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -28,6 +28,49 @@ def _merge(*parts):
     return roles
 
 
+# desk: nonconforming outputs, apology letters, citizen feedback triage and the desk's QR code
+OUTPUT_READ = ["nonconformities.view_nonconformingoutput", "nonconformities.view_citizenfeedback"]
+OUTPUT_WRITE = ["nonconformities.add_nonconformingoutput", "nonconformities.change_nonconformingoutput",
+                "nonconformities.print_apology_letter"]
+TRIAGE = ["nonconformities.change_citizenfeedback", "nonconformities.print_desk_qr"]
+DESK_ROLES = {
+    "management_representative": [*OUTPUT_READ, *OUTPUT_WRITE, *TRIAGE, "nonconformities.authorise_concession"],
+    "document_controller": [*OUTPUT_READ, *OUTPUT_WRITE, *TRIAGE],  # the unit's ISO officer
+    "department_head": [*OUTPUT_READ, *OUTPUT_WRITE, *TRIAGE, "nonconformities.authorise_concession"],
+    "staff": ["nonconformities.view_nonconformingoutput", "nonconformities.add_nonconformingoutput"],
+    "steering_committee": OUTPUT_READ,
+    "internal_auditor": OUTPUT_READ,
+}
+
+
+# ncreports: the register as XLSX (a background job), the PDF report, the dashboard's figures
+REPORTS_ROLES = {
+    "steering_committee": ["nonconformities.export_nonconformity"],
+    "management_representative": ["nonconformities.export_nonconformity"],
+    "document_controller": ["nonconformities.export_nonconformity"],  # the unit's ISO officer
+    "internal_auditor": ["nonconformities.export_nonconformity"],
+}
+
+
+def register_desk():
+    """desk: the citizen feedback form behind the desk's QR code (a standing token link)."""
+    from qms_portal.public_links import register_purpose
+
+    from .forms.desk import PublicFeedbackForm
+    from .services import desk_feedback
+
+    register_purpose(
+        desk_feedback.PURPOSE,
+        title=_("How was our service?"),
+        form_class=PublicFeedbackForm,
+        handle=desk_feedback.feedback_received,
+        template="nonconformities/desk/public_feedback.html",
+        permission=desk_feedback.DESK_QR,
+        done_message=desk_feedback.thank_you,
+        intro=_("Your answer goes to the unit that served you. It takes a minute."),
+    )
+
+
 class NonconformitiesConfig(AppConfig):
     name = "nonconformities"
     verbose_name = _("Nonconformities")
@@ -35,15 +78,21 @@ class NonconformitiesConfig(AppConfig):
     def ready(self):
         from qms_portal import areas
 
+        from .dashboard import FIGURES  # ncreports
+        from .exports import job_kinds  # ncreports
         from .mywork import nonconformity_work
         from .notifications import KINDS
+        from .notifications_desk import KINDS as DESK_KINDS
 
         areas.register(
             self.label,
-            roles=_merge(CORE_ROLES),
-            notification_kinds=KINDS,
+            roles=_merge(CORE_ROLES, DESK_ROLES, REPORTS_ROLES),
+            notification_kinds={**KINDS, **DESK_KINDS},
             my_work=[nonconformity_work],
+            jobs=job_kinds(),  # ncreports
+            dashboard=FIGURES,  # ncreports
             menu="nonconformities/nav.html",
             signature_meanings={"verified": _("Verified"), "closed": _("Closed")},
         )
         from . import services  # noqa: F401 - registers the workflows
+        register_desk()  # desk: the feedback form's purpose (and the feedback workflow)

@@ -677,8 +677,10 @@ class PublicLink(BaseModel):
     target = GenericForeignKey("content_type", "object_id")
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="public_links")
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
-    expires_at = models.DateTimeField(_("expires"))
-    max_uses = models.PositiveIntegerField(_("uses allowed"), default=1)
+    # Both empty: a *standing* link (a QR code posted at a desk), used by any number of visitors
+    # until it is revoked (``public_links.public_link_create(standing=True)``).
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+    max_uses = models.PositiveIntegerField(_("uses allowed"), default=1, null=True, blank=True)
     uses = models.PositiveIntegerField(_("times used"), default=0)
     used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"),
@@ -695,7 +697,8 @@ class PublicLink(BaseModel):
         verbose_name_plural = _("public links")
         indexes = [models.Index(fields=["content_type", "object_id"])]
         constraints = [
-            models.CheckConstraint(condition=models.Q(max_uses__gte=1), name="public_link_max_uses_positive"),
+            models.CheckConstraint(condition=models.Q(max_uses__isnull=True) | models.Q(max_uses__gte=1),
+                                   name="public_link_max_uses_positive"),
         ]
 
     def __str__(self):
@@ -705,9 +708,9 @@ class PublicLink(BaseModel):
         """Why the link can no longer be used ("revoked", "used", "expired"), or "" while it can."""
         if self.revoked_at is not None:
             return "revoked"
-        if self.uses >= self.max_uses:
+        if self.max_uses is not None and self.uses >= self.max_uses:
             return "used"
-        if (now or timezone.now()) >= self.expires_at:
+        if self.expires_at is not None and (now or timezone.now()) >= self.expires_at:
             return "expired"
         return ""
 

@@ -27,16 +27,25 @@ hash protects *low*-entropy secrets), and it is found by an indexed equality: a 
 database holds no usable link. Django's signing was not chosen: a link must be revocable and
 counted, so a row is needed anyway, and a signed value would only make the URL longer.
 
+*Standing* links (``standing=True``: a QR code posted at a one-stop-shop desk, used by every
+visitor until it is revoked) have no expiry and no limit of uses, and must be printed again when
+the poster wears out: their token is not random but an HMAC of the link's purpose, unit, creator
+and creation time under ``SECRET_KEY`` (``standing_token``), so ``public_link_standing_url`` can
+give the same address again to someone allowed to create such links, while a copy of the database
+alone still holds no usable link. Everything else is the same: the SHA-256 is stored, the page is
+rate-limited, a use is counted (with its history), revoking refuses the link at once.
+
 The page (``/p/<token>/``, ``views/public.py``) never signs anyone in and writes nothing to the
 session; it is rate-limited per client address and per token (``over_the_limit``).
 """
 
+import base64
 import hashlib
 import logging
 import secrets
 import time
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
@@ -44,6 +53,7 @@ from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
@@ -138,25 +148,64 @@ def _check_permission(acting_user, purpose, unit, target):
         require_can(acting_user, purpose.permission, target)
 
 
+STANDING_SALT = "qms_portal.public_links.standing"
+
+
+def standing_token(link, secret=None):
+    """The token of a standing link, derived from what the row holds and ``SECRET_KEY`` (or
+    ``secret``, one of ``SECRET_KEY_FALLBACKS`` after a key rotation)."""
+    created = link.created_at.astimezone(UTC).strftime("%Y%m%d%H%M%S%f")
+    value = f"{link.purpose}:{link.unit_id}:{link.created_by_id}:{created}"
+    digest = salted_hmac(STANDING_SALT, value, secret=secret, algorithm="sha256").digest()
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+
 @transaction.atomic
 def public_link_create(*, acting_user, purpose, unit, target=None, expires_in=timedelta(days=30), max_uses=1,
-                       language=None):
+                       language=None, standing=False):
     """A new link → ``(link, url)``. The URL carries the only copy of the token: send it, print it
     as a QR code, but it cannot be shown again. ``language`` (a code of ``LANGUAGES``) makes the
-    page open in that language (``?lang=``); the visitor can still switch."""
+    page open in that language (``?lang=``); the visitor can still switch.
+
+    ``standing=True``: a link for many visitors (a desk's QR code), without expiry or limit of
+    uses (``expires_in`` and ``max_uses`` are ignored) until it is revoked; its address can be
+    shown again (``public_link_standing_url``)."""
     spec = purpose_of(purpose)
     if spec is None:
         raise ImproperlyConfigured(f"No public link purpose {purpose!r} is registered.")
     _check_permission(acting_user, spec, unit, target)
     if language is not None and language not in dict(settings.LANGUAGES):
         raise ValidationError(_("Unknown language."))
-    if expires_in <= timedelta(0):
-        raise ValidationError(_("A link must be valid for some time."))
-    token = secrets.token_urlsafe(32)
-    link = PublicLink(purpose=purpose, unit=unit, target=target, token_hash=hash_token(token),
-                      expires_at=timezone.now() + expires_in, max_uses=max_uses, created_by=acting_user)
+    if standing:
+        link = PublicLink(purpose=purpose, unit=unit, target=target, expires_at=None, max_uses=None,
+                          created_by=acting_user, created_at=timezone.now())
+        token = standing_token(link)
+    else:
+        if expires_in <= timedelta(0):
+            raise ValidationError(_("A link must be valid for some time."))
+        token = secrets.token_urlsafe(32)
+        link = PublicLink(purpose=purpose, unit=unit, target=target, expires_at=timezone.now() + expires_in,
+                          max_uses=max_uses, created_by=acting_user)
+    link.token_hash = hash_token(token)
     save_tracked(link, acting_user)
     return link, public_link_url(token, language)
+
+
+def public_link_standing_url(*, acting_user, link, language=None):
+    """The address of a standing link again (to print its QR code once more), for someone who may
+    create links of its purpose on its unit. Refused (``ValidationError``) for a link that is not
+    standing, is revoked, or whose token no key of ``SECRET_KEY`` and its fallbacks gives back."""
+    spec = purpose_of(link)
+    if spec is None:
+        raise ValidationError(_("This link cannot be shown again."))
+    _check_permission(acting_user, spec, link.unit, link.target)
+    if link.revoked_at is not None or link.max_uses is not None or link.expires_at is not None:
+        raise ValidationError(_("This link cannot be shown again."))
+    for secret in (settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", ())):
+        token = standing_token(link, secret=secret)
+        if hash_token(token) == link.token_hash:
+            return public_link_url(token, language)
+    raise ValidationError(_("This link cannot be shown again."))
 
 
 @transaction.atomic

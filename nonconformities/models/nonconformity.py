@@ -144,6 +144,7 @@ class Nonconformity(BaseModel):
             ("accept_nonconformity", _("Can accept or reject reported nonconformities")),
             ("verify_nonconformity", _("Can verify the effectiveness of corrective actions")),
             ("close_nonconformity", _("Can close nonconformities")),
+            ("export_nonconformity", _("Can export the register of nonconformities")),  # ncreports
         ]
 
     def __str__(self):

@@ -19,3 +19,6 @@ from .nonconformity import (  # noqa: F401
     nonconformity_update,
     nonconformity_update_analysis,
 )
+
+# --- desk: nonconforming outputs (services.desk) and citizen feedback (services.desk_feedback),
+# imported by their own module names; the feedback workflow registers when the app is ready.

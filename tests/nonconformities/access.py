@@ -4,7 +4,13 @@ Objects, placed on the unit the matrix asks for: a nonconformity raised there an
 actions in progress, one corrective action owned by a person of that unit, and that owner's
 pending due-date extension. The matrix's ``grantee`` gets what an action's owner gets (single-object
 grants: view the nonconformity; view the action and record its progress).
+
+desk: on each unit of the matrix, a late file recorded with an apology letter (``output``), one
+citizen's bad review received through the unit's desk QR code (``feedback``), and the desk's QR
+link itself (its pages are about the matrix's own ``unit`` object).
 """
+
+from datetime import date
 
 from nonconformities import services
 from nonconformities.models import Nonconformity
@@ -51,7 +57,7 @@ LISTS = {
 }
 
 
-def make_objects(tree, unit, grantee=None):
+def _core_objects(tree, unit, grantee=None):
     su = tree.superuser
     nc = services.nonconformity_create(acting_user=su, unit=unit, source=Nonconformity.Source.STAFF_REPORT,
                                        title=f"Hồ sơ trả chậm {unit.code}", description="Trễ hạn 3 ngày")
@@ -71,3 +77,92 @@ def make_objects(tree, unit, grantee=None):
         permissions.grant(grantee, "nonconformities.complete_correctiveaction", action)
     nc.refresh_from_db()
     return {"nonconformity": nc, "action": action, "extension": extension}
+
+
+SPOT_CHECKS = {}
+
+
+# desk ---------------------------------------------------------------------------------------------
+VIEW_OUTPUT = "nonconformities.view_nonconformingoutput"
+VIEW_FEEDBACK = "nonconformities.view_citizenfeedback"
+TRIAGE = "nonconformities.change_citizenfeedback"
+DESK_QR = "nonconformities.print_desk_qr"
+
+ROWS.update({
+    "nonconformities:output_list": P(VIEW_OUTPUT),
+    "nonconformities:output_create": P("nonconformities.add_nonconformingoutput"),
+    "nonconformities:output_detail": P(VIEW_OUTPUT, "output"),
+    "nonconformities:output_edit": P("nonconformities.change_nonconformingoutput", "output"),
+    "nonconformities:nonconformingoutput_history": P(VIEW_OUTPUT, "output"),
+    "nonconformities:output_letter": P("nonconformities.print_apology_letter", "output"),
+    "nonconformities:feedback_list": P(VIEW_FEEDBACK),
+    "nonconformities:feedback_detail": P(VIEW_FEEDBACK, "feedback"),
+    "nonconformities:citizenfeedback_history": P(VIEW_FEEDBACK, "feedback"),
+    "nonconformities:feedback_transition": P(VIEW_FEEDBACK, "feedback", variants={
+        "answer": TRIAGE, "dismiss": TRIAGE, "raise_nonconformity": TRIAGE}),
+    "nonconformities:output_raise": P("nonconformities.add_nonconformity", "output", post_only=True),
+    # the desk's QR code, about a unit (the matrix's own: ward1 in scope, division out of scope)
+    "nonconformities:desk_qr": P(DESK_QR, "unit"),
+    "nonconformities:desk_qr_image": P(DESK_QR, "unit"),
+    "nonconformities:desk_poster": P(DESK_QR, "unit"),
+    "nonconformities:desk_link_create": P(DESK_QR, "unit", post_only=True),
+    "nonconformities:desk_link_revoke": P(DESK_QR, "unit", post_only=True),
+})
+
+LISTS.update({
+    "nonconformities:output_list": Listing("output", VIEW_OUTPUT, lambda o: f'href="{o.get_absolute_url()}"'),
+    "nonconformities:feedback_list": Listing("feedback", VIEW_FEEDBACK, lambda f: f'href="{f.get_absolute_url()}"',
+                                             query={"show": "all"}),
+})
+
+SPOT_CHECKS.update({
+    ("nonconformities:output_detail", "staff", "in", "GET", None): 200,
+    ("nonconformities:output_letter", "staff", "in", "GET", None): 403,
+    ("nonconformities:output_edit", "staff", "in", "GET", None): 403,
+    ("nonconformities:output_letter", "document_controller", "in", "GET", None): 200,
+    ("nonconformities:output_letter", "document_controller", "out", "GET", None): 404,
+    ("nonconformities:feedback_list", "staff", "-", "GET", None): 403,
+    ("nonconformities:feedback_transition", "steering_committee", "in", "GET", "answer"): 403,
+    ("nonconformities:feedback_transition", "department_head", "in", "GET", "dismiss"): 200,
+    ("nonconformities:desk_qr", "document_controller", "out", "GET", None): 404,
+    ("nonconformities:desk_qr", "administrator", "in", "GET", None): 403,
+    ("nonconformities:desk_poster", "district_only", "district", "GET", None): 200,
+})
+
+
+# ncreports: a nonconformity's PDF report; the register as XLSX (asking for it queues a job)
+ROWS.update({
+    "nonconformities:nonconformity_report": P(VIEW_NC, "nonconformity"),
+    "nonconformities:register_export": P("nonconformities.export_nonconformity"),
+    "nonconformities:figures": P(VIEW_NC),
+})
+SPOT_CHECKS.update({
+    ("nonconformities:register_export", "staff", "-", "GET", None): 403,
+    ("nonconformities:register_export", "department_head", "-", "GET", None): 403,
+    ("nonconformities:register_export", "internal_auditor", "-", "GET", None): 200,
+    ("nonconformities:nonconformity_report", "staff", "out", "GET", None): 404,
+})
+
+
+def _desk_objects(tree, unit):
+    from nonconformities.services import desk, desk_feedback
+
+    acting = tree.superuser
+    output = desk.output_record(
+        acting_user=acting, unit=unit, case_reference=f"HS-{unit.code}", delivered="Giấy phép",
+        requirement="Thời hạn 15 ngày làm việc", received_on=date(2026, 3, 2), due_on=date(2026, 3, 20),
+        delivered_on=date(2026, 3, 25), citizen_name="Nguyễn Văn An", citizen_language="vi", disposition="apology")
+    link, _url = desk_feedback.desk_link_create(acting_user=acting, unit=unit)
+    feedback = desk_feedback.feedback_received(link, {"rating": 1, "comment": f"Chậm ở {unit.code}", "contact": "",
+                                                      "citizen_name": "", "case_reference": "", "website": ""})
+    return {"output": output, "feedback": feedback}
+
+
+def make_objects(tree, unit, grantee=None):
+    return {**_core_objects(tree, unit, grantee), **_desk_objects(tree, unit)}
+
+
+def url_kwargs(name, obj):
+    if name == "nonconformities:desk_qr_image":
+        return {"fmt": "svg"}
+    return {}

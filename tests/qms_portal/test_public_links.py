@@ -354,3 +354,50 @@ def test_two_submissions_at_once_use_a_single_use_link_once():
     link.refresh_from_db()
     assert link.uses == 1
     assert len(received_for(link)) == 1
+
+
+# ---- standing links (a desk's QR code, for every visitor until revoked) --------------------------------
+def test_a_standing_link_takes_any_number_of_answers_and_never_expires(tree, monkeypatch):
+    link, _token, path = new_link(tree, standing=True, max_uses=1, expires_in=timedelta(days=1))
+    assert link.max_uses is None and link.expires_at is None
+    for _ in range(3):
+        assert answer(Client(), path).status_code == 200
+    later = timezone.now() + timedelta(days=3650)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    assert answer(Client(), path).status_code == 200
+    link.refresh_from_db()
+    assert link.uses == 4 and len(received_for(link)) == 4
+
+
+def test_the_address_of_a_standing_link_can_be_shown_again_to_who_may_create_it(tree, settings):
+    link, url = public_link_create(acting_user=tree.admin, purpose=NAME, unit=tree.ward1, standing=True,
+                                   language="vi")
+    again = public_links.public_link_standing_url(acting_user=tree.admin, link=PublicLink.objects.get(pk=link.pk),
+                                                  language="vi")
+    assert again == url
+    token = token_of(url)
+    assert len(token) >= 43 and public_link_resolve(token) == link
+    stored = PublicLink.objects.filter(pk=link.pk).values().get()
+    assert token not in repr(stored)  # only the hash: the database alone gives no usable address
+    with pytest.raises(PermissionDenied):
+        public_links.public_link_standing_url(acting_user=tree.ward1_staff, link=link)
+    # after a key rotation the old key, kept as a fallback, still gives the same address back
+    settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
+    settings.SECRET_KEY = "another-secret-key-" + "x" * 40
+    assert public_links.public_link_standing_url(acting_user=tree.admin, link=link, language="vi") == url
+    settings.SECRET_KEY_FALLBACKS = []
+    with pytest.raises(ValidationError):
+        public_links.public_link_standing_url(acting_user=tree.admin, link=link)
+
+
+def test_an_ordinary_or_revoked_link_cannot_be_shown_again(tree):
+    ordinary, _token, _path = new_link(tree, max_uses=1000)
+    with pytest.raises(ValidationError):
+        public_links.public_link_standing_url(acting_user=tree.admin, link=ordinary)
+    standing, _token, path = new_link(tree, standing=True)
+    public_link_revoke(acting_user=tree.admin, link=standing)
+    standing.refresh_from_db()
+    with pytest.raises(ValidationError):
+        public_links.public_link_standing_url(acting_user=tree.admin, link=standing)
+    response = Client().get(path)
+    assert response.status_code == 410 and "it was withdrawn" in text(response)

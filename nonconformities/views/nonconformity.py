@@ -29,7 +29,7 @@ class RegisterView(ScopedListView):
 
     model = Nonconformity
     filterset_class = NonconformityFilter
-    template_name = "nonconformities/register.html"
+    content_template = "nonconformities/register_content.html"
     table_template = "nonconformities/register_rows.html"
     title = gettext_lazy("Nonconformities")
     create_url = "nonconformities:nonconformity_create"

@@ -108,6 +108,8 @@ class CachedContentMixin:
     generations stand: per reader, query string, language and day, and per ``content_key_parts()``
     (what else decides what the reader sees: their scope, what they may create). A cached visit
     reads no row of the list and renders no filter. The page's own template shows ``{{ content }}``.
+    The content template gets the view's context, ``request`` and ``user`` (no context processor):
+    a cached list must name in ``content_key_parts`` every permission its template checks.
 
     A generation must be bumped by every change to a row the content shows: the fragment check
     (``tests/fragment_check.py``) records what each piece shows and fails when a change to it would
@@ -134,7 +136,8 @@ class CachedContentMixin:
         raise NotImplementedError
 
     def render_content(self):
-        context = {**self.get_content_context(), "request": self.request, "csrf_token": csrf_placeholder()}
+        context = {**self.get_content_context(), "request": self.request, "user": self.request.user,
+                   "csrf_token": csrf_placeholder()}
         return render_to_string(self.content_template, context)
 
     def content(self):

@@ -47,7 +47,11 @@ def test_an_error_raised_by_the_service_becomes_a_message_on_the_form(name, vari
     monkeypatch.setattr(view, "service", refusing)
     client = Client()
     client.force_login(world["people"]["superuser"])
-    response = client.post(url, {"reason": "Because.", "password": PASSWORD})
+    # A transition's own fields (a title, a note…) as the page offers them
+    form = client.get(url).context["form"]
+    offered = {name: form[name].value() for name in form.fields if name not in ("reason", "password")}
+    response = client.post(url, {**{k: v for k, v in offered.items() if v is not None},
+                                 "reason": "Because.", "password": PASSWORD})
     assert response.status_code == 200
     assert f"The service refused {variant}." in response.content.decode()
     assert response.context["form"].data["reason"] == "Because."  # what was typed is kept

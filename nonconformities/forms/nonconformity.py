@@ -81,8 +81,7 @@ class AnalysisForm(ServiceForm):
                 label=_("Why? (%(n)s)") % {"n": n}, max_length=500, required=False)
         for key, label in FISHBONE_CATEGORIES.items():
             self.fields[f"fishbone_{key}"] = forms.CharField(
-                label=label, required=False, widget=forms.Textarea(attrs={"rows": 2}),
-                help_text=_("One cause a line."))
+                label=label, required=False, widget=forms.Textarea(attrs={"rows": 2}))
         self.order_fields([*(f"why_{n}" for n in range(1, 6)), *(f"fishbone_{k}" for k in FISHBONE_CATEGORIES),
                            "root_cause"])
 

@@ -43,15 +43,22 @@ def test_each_person_sees_the_menus_they_have_a_use_for(kind, open_page):
 
     sign_in(page, s.staff.username, s.password)
     open_menu(page)
-    expect(page.locator(TOP)).to_have_text(["My work", "Documents", "Access requests"])
+    expect(page.locator(TOP)).to_have_text(["My work", "Documents", "Nonconformities", "Access requests"])
     assert menu_entries(page, "Documents") == ["Register", "Legal register"]
     visit_each(page, "Documents", ["Legal register", "Register"])
     expect(page.locator("main")).to_contain_text(document.code)  # the register lists what they read
+    nonconformities = menu_entries(page, "Nonconformities")
+    assert nonconformities == ["Register", "Raise a nonconformity", "My actions", "Nonconforming outputs"]
+    visit_each(page, "Nonconformities", ["Nonconforming outputs"])
     sign_out(page)
 
     sign_in(page, s.mr.username, s.password)
     open_menu(page)
-    expect(page.locator(TOP)).to_have_text(["My work", "Documents", "Administration", "Access requests"])
+    expect(page.locator(TOP)).to_have_text(["My work", "Documents", "Nonconformities", "Administration",
+                                            "Access requests"])
+    desk = menu_entries(page, "Nonconformities")[-2:]
+    assert desk == ["Nonconforming outputs", "Citizen feedback"]
+    visit_each(page, "Nonconformities", desk)
     administration = menu_entries(page, "Administration")
     assert administration == ["Units", "People", "Role assignments"]
     visit_each(page, "Administration", administration)

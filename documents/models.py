@@ -181,10 +181,11 @@ class Document(BaseModel):
             models.Index(fields=["code", "id"], name="document_code_order"),
             # The register's order (selectors.REGISTER_ORDER): its pages are read from this index.
             models.Index(fields=["level", "code", "id"], name="document_level_order"),
-            # The register's count: an index-only scan on PostgreSQL (the scope join needs the
-            # unit and the id; the status filters need the other two).
-            models.Index(fields=["unit", "id"], include=["current_revision", "is_withdrawn"],
-                         name="document_unit_status"),
+            # The register's counts by level and category: an index-only scan on PostgreSQL (the
+            # scope join needs the unit and the id; the status filters the revision and the
+            # withdrawal; the counts are grouped by the last two).
+            models.Index(fields=["unit", "id"], include=["current_revision", "is_withdrawn", "level", "category"],
+                         name="document_register_counts"),
         ]
         permissions = [
             ("withdraw_document", _("Can withdraw documents")),

@@ -12,11 +12,14 @@ class QmsPortalConfig(AppConfig):
 
         from . import fragments, jobs, rosters, services  # noqa: F401 - services registers the core's workflows
         from .context_processors import request_unread_piece, unread_generation
+        from .notifications import shown_models
         from .permissions import forget_permission_names
 
         # Permission ids are read once per process; migrations (and a test database's flush) renew them.
         post_migrate.connect(forget_permission_names, dispatch_uid="qms-permission-names")
         # Cached pieces of pages (fragments.py) are retired when the rows they show change.
+        # A signature is written once; its signer's name is kept as it was when they signed.
+        fragments.immutable("qms_portal.TransitionRecord")
         pre_save.connect(fragments.row_saving, dispatch_uid="qms-fragments-saving")
         post_save.connect(fragments.row_changed, dispatch_uid="qms-fragments-saved")
         post_delete.connect(fragments.row_changed, dispatch_uid="qms-fragments-deleted")
@@ -29,8 +32,16 @@ class QmsPortalConfig(AppConfig):
         fragments.track("qms_portal.UnitUserObjectPermission", (fragments.UNITS,))
         fragments.track("qms_portal.User", (fragments.PEOPLE,), fields=("full_name", "username"))
         fragments.track("qms_portal.Role", (fragments.ROLES,))
-        # A signature is written once; its signer's name is kept as it was when they signed.
-        fragments.immutable("qms_portal.TransitionRecord")
+        # The core's cached lists (views: ``cache_generations``). The people list shows (and its
+        # search reads, through the search key) more of a person than their name.
+        fragments.track("qms_portal.User", (fragments.PEOPLE_LIST,),
+                        fields=("full_name", "username", "position", "primary_unit", "is_active", "search_key"))
+        fragments.track("qms_portal.RoleAssignment", (fragments.ASSIGNMENTS,))
+        fragments.track("qms_portal.AccessRequest", (fragments.ACCESS_REQUESTS,))
+        # A message may refer to a record of any model of the portal (the inbox shows them).
+        fragments.track_rows(shown_models(), named={"qms_portal.Unit": fragments.UNITS,
+                                                    "qms_portal.User": fragments.PEOPLE,
+                                                    "qms_portal.Role": fragments.ROLES})
         # The core's own background jobs (the areas register theirs through areas.register).
         jobs.register_kinds(self.label, rosters.job_kinds())
         # The unread count in the navigation (context_processors.py), read with a view's pieces.

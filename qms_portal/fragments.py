@@ -56,9 +56,13 @@ EVERYTHING = "*"  # every piece depends on it (``forget_all``)
 # The core's generations, bumped by any change to a unit (or a grant on one), to a person's name,
 # to a role (``apps.py``): a piece that shows one of them depends on its generation.
 UNITS, PEOPLE, ROLES = "units", "people", "roles"
+# The core's lists (``apps.py`` says what bumps them): the people list (a person's listed fields,
+# not only their name), role assignments and access requests.
+PEOPLE_LIST, ASSIGNMENTS, ACCESS_REQUESTS = "people-list", "assignments", "access-requests"
 _TRACKED = defaultdict(list)  # model label → [(names or function(row) → names, fields or None)]
 _WATCHED = defaultdict(set)  # model label → the fields some of its ``track`` calls are limited to
 _IMMUTABLE = set()
+_ROW_GENERATIONS = {}  # model label → the generation any change to its rows bumps (``track_rows``)
 _REQUEST_PIECES = {}  # name → function(request) → Piece or None
 
 
@@ -126,7 +130,10 @@ def release():
 
 def entry_key(*parts):
     """A cache key for a piece of this release, from any parts with a stable ``repr`` (ids,
-    strings, dates)."""
+    strings, dates). A method or function (``page.has_next`` for ``page.has_next()``) has no
+    stable ``repr``: a key made with one would never be found again."""
+    if any(callable(part) for part in parts):
+        raise TypeError("A cache key part must be a value, not a function or method.")
     return "qms:frag:" + hashlib.sha256(repr((release(), parts)).encode()).hexdigest()
 
 
@@ -229,6 +236,29 @@ def track(label, names, fields=None):
 def immutable(label):
     """Rows of ``label`` never change once written: a piece may show them without a generation."""
     _IMMUTABLE.add(label)
+
+
+def track_rows(labels, named=None):
+    """For pieces that show rows of models they cannot name in advance (a message refers to any
+    record): each model of ``labels`` gets a generation that any change to one of its rows bumps,
+    ``rows:<label>``, unless ``named`` gives it one it already has (a unit's, a person's name's)."""
+    named = named or {}
+    for label in labels:
+        if label in _IMMUTABLE:
+            continue
+        if label in named:
+            _ROW_GENERATIONS[label] = named[label]
+        else:
+            _ROW_GENERATIONS[label] = f"rows:{label}"
+            track(label, (_ROW_GENERATIONS[label],))
+
+
+def rows_generations(labels):
+    """The generations that retire a piece showing rows of ``labels`` (``track_rows``; rows that
+    never change need none), or None when one of them has none: such a piece must not be cached."""
+    if any(label not in _ROW_GENERATIONS and label not in _IMMUTABLE for label in labels):
+        return None
+    return sorted({_ROW_GENERATIONS[label] for label in labels if label in _ROW_GENERATIONS})
 
 
 def tracked_names(label, instance, field=None):

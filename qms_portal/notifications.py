@@ -321,6 +321,48 @@ def _collect(value, refs):
             _collect(inner, refs)
 
 
+def shown_models():
+    """The labels of the models a message may refer to: the records of the core and the areas
+    (``settings.QMS_AREAS``) a person can open (``get_absolute_url``), and those their names
+    show (``display_related``). A page of messages that names any other is not cached."""
+    from django.conf import settings
+
+    owners = {"qms_portal", *settings.QMS_AREAS}
+    models_ = [model for model in apps.get_models() if model._meta.app_label in owners
+               and not hasattr(model, "instance_type") and hasattr(model, "get_absolute_url")]
+    return sorted({label for model in models_ for label in _displayed_with(model)})
+
+
+def _displayed_with(model):
+    """``model``'s label and those of the rows its name shows (``display_queryset``)."""
+    labels = {model._meta.label}
+    related = getattr(model, "display_related", None)
+    if related is None:
+        related = [f.name for f in model._meta.concrete_fields if f.many_to_one and not f.null]
+    for path in related:
+        target = model
+        for part in path.split("__"):
+            target = target._meta.get_field(part).related_model
+            labels.add(target._meta.label)
+    return labels
+
+
+def shown_by(notifications):
+    """The labels of the models whose rows ``notifications`` show when rendered (``render_many``):
+    the rows they refer to and the rows each of those shows (``display_related``)."""
+    refs = defaultdict(set)
+    for n in notifications:
+        if _typed(n):
+            _collect(n.params, refs)
+    labels = set()
+    for label in refs:
+        try:
+            labels |= _displayed_with(apps.get_model(label))
+        except (LookupError, ValueError):
+            continue  # a model gone since: shown as the text stored with the message
+    return labels
+
+
 def display_queryset(model):
     """The rows a message shows for ``model``: with what their ``__str__`` reads (the model's
     ``display_related``, by default its required foreign keys) and without large text columns."""

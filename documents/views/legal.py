@@ -18,7 +18,7 @@ from qms_portal.views.generic import (
     TransitionView,
 )
 
-from .. import selectors, services
+from .. import cached, selectors, services
 from ..exports import describe_master_list, master_list_filter, master_list_params
 from ..forms import ChangeRequestForm, LegalDocumentForm
 from ..models import ChangeRequest, Document, LegalDocument
@@ -26,11 +26,12 @@ from ..models import ChangeRequest, Document, LegalDocument
 
 class LegalListView(ScopedListView):
     model = LegalDocument
-    template_name = "documents/legal_list.html"
+    content_template = "documents/legal_list_content.html"
     title = gettext_lazy("Legal register")
     create_url = "documents:legal_create"
     filterset_fields = ["status"]
     related = ("replaced_by",)
+    cache_generations = (cached.LEGAL,)
 
 
 class LegalDetailView(ScopedDetailView):

@@ -5,9 +5,8 @@ from functools import partial
 from django.db.models import Prefetch
 from django.http import Http404
 from django.template.loader import render_to_string
-from django.template.response import TemplateResponse
 from django.utils import timezone
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext_lazy
 
 from qms_portal import fragments
 from qms_portal.permissions import can, scope_fingerprint
@@ -49,6 +48,8 @@ class RegisterView(ScopedListView):
     filterset_class = DocumentFilter
     template_name = "documents/register.html"
     content_template = "documents/register_content.html"
+    cache_generations = cached.REGISTER_GENERATIONS
+    cache_seconds = cached.REGISTER_SECONDS
     title = gettext_lazy("Documents")
     create_url = "documents:document_create"
     related = ("unit", "doc_type")
@@ -63,29 +64,19 @@ class RegisterView(ScopedListView):
     def writer(self):
         return self.request.user.has_perm("documents.change_document")
 
-    def content_key(self):
+    def content_key_parts(self):
         user = self.request.user
-        return fragments.entry_key(
-            "register", user.pk, user.is_superuser, self.writer(), user.has_perm("documents.export_document"),
-            user.has_perm("documents.add_document"), scope_fingerprint(user, "documents.view_document"),
-            scope_fingerprint(user, "qms_portal.view_unit"),  # the units its filter offers
-            get_language(), timezone.localdate().isoformat(), sorted(self.request.GET.lists()),
-        )
+        return (self.writer(), user.has_perm("documents.export_document"), user.has_perm("documents.add_document"),
+                scope_fingerprint(user, "documents.view_document"),
+                scope_fingerprint(user, "qms_portal.view_unit"))  # the units its filter offers
 
-    def get(self, request, *args, **kwargs):
-        content = fragments.cached(self.content_key(), cached.REGISTER_GENERATIONS, self.render_content,
-                                   cached.REGISTER_SECONDS)
-        return TemplateResponse(request, self.template_name, {"content": content, "title": self.title})
-
-    def render_content(self):
+    def get_content_context(self):
         """The filters, the counts, the table and its pages (the rows are read here only)."""
-        self.filterset = self.get_filterset(self.get_filterset_class())
+        context = super().get_content_context()
         valid = self.filterset.is_valid()
-        self.object_list = self.filterset.qs if valid else self.filterset.queryset.none()
-        context = self.get_context_data(filter=self.filterset, object_list=self.object_list)
         groups, total = selectors.counts(self.object_list) if valid else ([], 0)
         context.update(groups=groups, total=total, equation=selectors.equation(groups, total))
-        return render_to_string(self.content_template, {**context, "request": self.request})
+        return context
 
     def get_queryset(self):
         # The revision numbers are fetched for the rows shown only (a join to every revision would

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy
 
-from .. import selectors, services
+from .. import fragments, selectors, services
 from ..forms import AccessRequestForm
 from ..models import AccessRequest
 from .filters import AccessRequestFilter
@@ -17,6 +17,7 @@ class AccessRequestListView(ScopedListView):
     create_url = "accessrequest_create"
     related = ("requester", "role", "unit")
     login_only = True  # everyone lists their own requests; others' only within their scope
+    cache_generations = (fragments.ACCESS_REQUESTS, fragments.PEOPLE, fragments.UNITS, fragments.ROLES)
 
     def get_queryset(self):
         return selectors.visible_access_requests(self.request.user).select_related(*self.related)

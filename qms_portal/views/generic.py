@@ -10,16 +10,24 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, FormView, TemplateView
 from django_filters.views import FilterView
 
+from .. import fragments
 from ..history import PAGE_SIZE, history_page
 from ..pagination import CappedPaginator, KeysetPaginationMixin
-from ..permissions import can, perm_name
+from ..permissions import can, perm_name, scope_fingerprint
 from ..services import EditConflict
 from ..widgets import inline_options
 from ..workflow import TransitionError
@@ -78,12 +86,84 @@ class ObjectMixin(ScopedMixin):
         return obj
 
 
-class ScopedListView(ScopedMixin, KeysetPaginationMixin, FilterView):
+def csrf_placeholder():
+    """What a cached piece holds where a form's CSRF token goes (``{% csrf_token %}``): a reader's
+    token must never be stored for another request. Not guessable by anyone who types into a field
+    a page shows (it is derived from the secret key), the same in every process of a release."""
+    return salted_hmac("qms_portal.csrf-placeholder", fragments.release()).hexdigest()
+
+
+def with_csrf_token(request, content):
+    """``content`` (rendered HTML from the cache) with this request's CSRF token in its forms."""
+    placeholder = csrf_placeholder()
+    if placeholder in content:
+        content = content.replace(placeholder, get_token(request))
+    return mark_safe(content)  # noqa: S308 - our own rendered template, escaped when it was rendered
+
+
+class CachedContentMixin:
+    """A page whose content (all of it below the navigation: heading, filters, table, pages) is
+    rendered by ``render_content()`` from ``content_template`` and, when the view names
+    ``cache_generations``, kept as one cached piece (``qms_portal/fragments.py``) while those
+    generations stand: per reader, query string, language and day, and per ``content_key_parts()``
+    (what else decides what the reader sees: their scope, what they may create). A cached visit
+    reads no row of the list and renders no filter. The page's own template shows ``{{ content }}``.
+
+    A generation must be bumped by every change to a row the content shows: the fragment check
+    (``tests/fragment_check.py``) records what each piece shows and fails when a change to it would
+    not retire the piece. Forms in the content get the reader's CSRF token when the page is served,
+    never a stored one (``with_csrf_token``)."""
+
+    content_template = None
+    cache_generations = None  # a tuple of generation names: the content is cached
+    cache_seconds = 300
+
+    def content_key_parts(self):
+        return ()
+
+    def content_key(self):
+        user, request = self.request.user, self.request
+        return fragments.entry_key(
+            "content", type(self).__module__, type(self).__qualname__, sorted(self.kwargs.items()), user.pk,
+            user.is_superuser, get_language(), timezone.get_current_timezone_name(), timezone.localdate().isoformat(),
+            sorted(request.GET.lists()),
+            *self.content_key_parts(),
+        )
+
+    def get_content_context(self):
+        raise NotImplementedError
+
+    def render_content(self):
+        context = {**self.get_content_context(), "request": self.request, "csrf_token": csrf_placeholder()}
+        return render_to_string(self.content_template, context)
+
+    def content(self):
+        if self.cache_generations is None:
+            content = self.render_content()
+        else:
+            content = fragments.cached(self.content_key(), self.cache_generations, self.render_content,
+                                       self.cache_seconds)
+        return with_csrf_token(self.request, content)
+
+    def get_page_title(self):
+        return self.title
+
+    def get(self, request, *args, **kwargs):
+        return TemplateResponse(request, self.template_name,
+                                {"content": self.content(), "title": self.get_page_title()})
+
+
+class ScopedListView(CachedContentMixin, ScopedMixin, KeysetPaginationMixin, FilterView):
     """A filtered list of the rows in the reader's scope, 25 a page. A list that can be long
     declares ``keyset`` (its ordering, served by an index where possible) and is paged by cursor
-    (``qms_portal.pagination``); the others by page number, counted no further than needed."""
+    (``qms_portal.pagination``); the others by page number, counted no further than needed.
+
+    Its content (``content_template``: heading, filters, ``table_template``, pages) is rendered
+    apart from the page and, with ``cache_generations``, kept in the cache per reader and scope
+    (``CachedContentMixin``)."""
 
     template_name = "generic/list.html"
+    content_template = "generic/list_content.html"
     paginate_by = 25
     paginator_class = CappedPaginator
     title = ""
@@ -91,16 +171,36 @@ class ScopedListView(ScopedMixin, KeysetPaginationMixin, FilterView):
     create_url = None
     create_permission = None
 
+    def get_page_title(self):
+        return self.title or self.model._meta.verbose_name_plural
+
+    def may_create(self):
+        return bool(self.create_url) and self.request.user.has_perm(
+            self.create_permission or perm_name(self.model, "add"))
+
+    def content_key_parts(self):
+        """The reader's scope for the list's permission, and whether they may create."""
+        return (scope_fingerprint(self.request.user, self.get_permission()), self.may_create())
+
     def get_filterset(self, filterset_class):
         filterset = super().get_filterset(filterset_class)
         inline_options(filterset.form)
         return filterset
 
+    def get_content_context(self):
+        """The filters, the rows of this page and the pages (the rows are read here only)."""
+        self.filterset = self.get_filterset(self.get_filterset_class())
+        if not self.filterset.is_bound or self.filterset.is_valid() or not self.get_strict():
+            self.object_list = self.filterset.qs
+        else:
+            self.object_list = self.filterset.queryset.none()
+        return self.get_context_data(filter=self.filterset, object_list=self.object_list)
+
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["title"] = self.title or self.model._meta.verbose_name_plural
+        ctx["title"] = self.get_page_title()
         ctx["table_template"] = self.table_template
-        if self.create_url and self.request.user.has_perm(self.create_permission or perm_name(self.model, "add")):
+        if self.may_create():
             ctx["create_url"] = self.create_url
         return ctx
 

@@ -1,21 +1,27 @@
 """My work, the inbox, preferences and the framework floor."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView, TemplateView
 
-from .. import selectors, services
+from .. import fragments, selectors, services
+from ..context_processors import UNREAD_ALL, unread_generation
 from ..forms import PreferencesForm
 from ..models import Notification
 from ..mywork import sections_for
-from ..notifications import render_many
+from ..notifications import render_many, shown_by
 from ..pagination import keyset_page
-from .generic import safe_url
+from .generic import csrf_placeholder, safe_url, with_csrf_token
 
 
 class MyWorkView(TemplateView):
@@ -35,18 +41,42 @@ class MyWorkView(TemplateView):
 
 
 class InboxView(TemplateView):
+    """A person's messages, newest first, a page at a time. The page of messages is read (one
+    query, by cursor through the index notification_inbox; nothing is counted); the list rendered
+    from them, in the reader's language, is kept in the cache under those messages and whether
+    each was read, until a record they refer to changes (``notifications.shown_by``): a rendered
+    page loads the records its messages name, one query per model."""
+
     template_name = "qms_portal/inbox.html"
+    content_seconds = 300
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        rows = self.request.user.notifications.all()
-        if self.request.GET.get("unread"):
+        request, user = self.request, self.request.user
+        rows = user.notifications.all()
+        if request.GET.get("unread"):
             rows = rows.filter(read_at__isnull=True)
-        # By cursor, newest first through the index notification_inbox; nothing is counted.
-        page = keyset_page(rows, ("-created_at", "-pk"), 25, self.request.GET, salt="inbox")
-        ctx["page_obj"] = page
-        ctx["items"] = render_many(page.object_list)
+        page = keyset_page(rows, ("-created_at", "-pk"), 25, request.GET, salt="inbox")
+        notifications = list(page.object_list)
+        key = fragments.entry_key(
+            "inbox", user.pk, [(n.pk, n.read_at is None) for n in notifications], page.number, page.has_next(),
+            page.has_previous(), sorted(request.GET.lists()), get_language(), timezone.get_current_timezone_name(),
+        )
+        # (The messages themselves are in the key; a change to one bumps its reader's unread count.)
+        shown = fragments.rows_generations(shown_by(notifications))
+        build = partial(self.render_content, page, notifications)
+        if shown is None:  # a message names a record no generation follows: rendered each time
+            content = build()
+        else:
+            content = fragments.cached(key, [unread_generation(user.pk), UNREAD_ALL, *shown], build,
+                                       self.content_seconds)
+        ctx["content"] = with_csrf_token(request, content)
         return ctx
+
+    def render_content(self, page, notifications):
+        context = {"page_obj": page, "items": render_many(notifications), "request": self.request,
+                   "csrf_token": csrf_placeholder()}
+        return render_to_string("qms_portal/inbox_content.html", context)
 
 
 @require_POST

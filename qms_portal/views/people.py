@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy, ngettext
 
-from .. import services
+from .. import fragments, services
 from ..forms import ImportForm, SetPasswordForm, UserCreateForm, UserForm
 from ..imports import ImportRejected, import_users
 from ..models import RoleAssignment, User
@@ -17,12 +17,21 @@ from .generic import ActionView, HistoryView, ObjectFormView, ScopedDetailView, 
 class UserListView(ScopedListView):
     model = User
     filterset_class = UserFilter
-    template_name = "qms_portal/user_list.html"  # the generic list plus a link to the import page
+    content_template = "qms_portal/user_list_content.html"  # the generic list and a link to the import page
     table_template = "qms_portal/user_table.html"
     title = gettext_lazy("People")
     create_url = "user_create"
     related = ("primary_unit",)
     keyset = ("full_name", "username", "pk")  # the index user_name_order serves it
+    cache_generations = (fragments.PEOPLE_LIST, fragments.UNITS)
+
+    def content_key_parts(self):
+        return (*super().content_key_parts(), self.request.user.has_perm("qms_portal.add_user"))
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["can_import"] = self.request.user.has_perm("qms_portal.add_user")
+        return ctx
 
 
 class UserDetailView(ScopedDetailView):

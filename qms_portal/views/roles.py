@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
-from .. import services
+from .. import fragments, services
 from ..forms import EndAssignmentForm, RoleAssignmentForm, RoleForm
 from ..models import Role, RoleAssignment, Unit
 from ..permissions import restrict
@@ -68,6 +68,7 @@ class RoleAssignmentListView(ScopedListView):
     create_url = "assignment_create"
     related = ("user", "role", "unit", "granted_by")
     keyset = ("unit__path", "role__name", "pk")
+    cache_generations = (fragments.ASSIGNMENTS, fragments.PEOPLE, fragments.UNITS, fragments.ROLES)
 
 
 class RoleAssignmentCreateView(ServiceFormView):

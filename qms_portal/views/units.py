@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy
 
-from .. import rosters, services
+from .. import fragments, rosters, services
 from ..forms import RosterDateForm, UnitForm
 from ..jobs import job_start
 from ..models import RoleAssignment, Unit
@@ -26,6 +26,7 @@ class UnitListView(ScopedListView):
     title = gettext_lazy("Units")
     create_url = "unit_create"
     related = ("parent",)
+    cache_generations = (fragments.UNITS,)
 
 
 class UnitDetailView(ScopedDetailView):

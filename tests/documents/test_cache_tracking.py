@@ -37,7 +37,8 @@ def full_document(ds):
 
 def visit_everything(client, document):
     pages = [REGISTER, f"{REGISTER}?status=all&q=Quy", f"{REGISTER}?unit={document.unit_id}",
-             document.get_absolute_url(), document.get_absolute_url() + "?coverage=all"]
+             reverse("documents:legal_list"), document.get_absolute_url(),
+             document.get_absolute_url() + "?coverage=all"]
     for url in pages:
         assert client.get(url).status_code == 200, url
 

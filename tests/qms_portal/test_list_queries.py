@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from qms_portal import services
+from qms_portal import fragments, services
 from qms_portal.bench.scale import build_scale
 from qms_portal.notifications import notify
 from tests import factories
@@ -59,6 +59,8 @@ def _grow(tree):
 
 
 def _get(client, name, params):
+    """A first visit: every cached piece retired (the lists keep their content in the cache)."""
+    fragments.forget_all()
     with CaptureQueriesContext(connection) as queries:
         response = client.get(reverse(name), params)
     assert response.status_code == 200

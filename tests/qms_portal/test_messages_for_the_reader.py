@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import date_format
 
-from qms_portal import services
+from qms_portal import fragments, services
 from qms_portal.models import AccessRequest, Notification, Role, User
 from qms_portal.notifications import notify, notify_grouped, render, render_many
 from tests import factories
@@ -157,6 +157,8 @@ def messages_for(tree, person, count):
 
 
 def queries(client, url):
+    """A first visit (the inbox keeps its rendered messages in the cache)."""
+    fragments.forget_all()
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
     assert response.status_code == 200

@@ -35,7 +35,7 @@ class FeedbackListView(ScopedListView):
 
     model = CitizenFeedback
     filterset_class = FeedbackFilter
-    template_name = "nonconformities/desk/feedback_list.html"
+    content_template = "nonconformities/desk/feedback_list_content.html"
     title = gettext_lazy("Citizen feedback")
     related = ("unit",)
     keyset = ("-received_at", "-pk")

@@ -29,7 +29,7 @@ RAISE = "nonconformities.add_nonconformity"
 class OutputListView(ScopedListView):
     model = NonconformingOutput
     filterset_class = OutputFilter
-    template_name = "nonconformities/desk/output_list.html"
+    content_template = "nonconformities/desk/output_list_content.html"
     title = gettext_lazy("Nonconforming outputs")
     create_url = "nonconformities:output_create"
     related = ("unit", "procedure")

@@ -146,7 +146,8 @@ class RaiseForm(TransitionForm):
     """Raising a nonconformity from a feedback: its title (the feedback's words by default); the
     reason, if given, is added to its description."""
 
-    title = forms.CharField(label=_("Title of the nonconformity"), max_length=300)
+    title = forms.CharField(label=_("Title of the nonconformity"), max_length=300, required=False,
+                            help_text=_("Left empty: “Citizen feedback” and its number."))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -97,7 +97,8 @@ def output_raise_nonconformity(*, acting_user, output, title="", grade=None):
     from ..models import Nonconformity
     from . import nonconformity_create
 
-    output = NonconformingOutput.objects.select_for_update().select_related("unit", "procedure").get(pk=output.pk)
+    output = (NonconformingOutput.objects.select_for_update(of=("self",)).select_related("unit", "procedure")
+              .get(pk=output.pk))
     require_can(acting_user, "view", output)
     already = raised_from(output).first()
     if already is not None:

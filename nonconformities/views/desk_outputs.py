@@ -36,7 +36,15 @@ class OutputListView(ScopedListView):
     keyset = ("-due_on", "-pk")
 
     def get_base_queryset(self):
-        return super().get_base_queryset().defer("delivered", "notes", "citizen_address", "unit__search_key")
+        from django.contrib.contenttypes.models import ContentType
+        from django.db.models import Exists, OuterRef
+
+        from ..models import Nonconformity
+
+        raised = Nonconformity.objects.filter(source_type=ContentType.objects.get_for_model(NonconformingOutput),
+                                              source_id=OuterRef("pk"))
+        return (super().get_base_queryset().defer("delivered", "notes", "citizen_address", "unit__search_key")
+                .annotate(nonconformity_raised=Exists(raised)))
 
 
 class OutputDetailView(ScopedDetailView):

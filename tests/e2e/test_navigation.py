@@ -48,7 +48,7 @@ def test_each_person_sees_the_menus_they_have_a_use_for(kind, open_page):
     visit_each(page, "Documents", ["Legal register", "Register"])
     expect(page.locator("main")).to_contain_text(document.code)  # the register lists what they read
     entries = menu_entries(page, "Nonconformities")
-    assert entries == ["Register", "Raise a nonconformity", "My actions"]
+    assert entries == ["Register", "Raise a nonconformity", "My actions", "Figures", "Nonconforming outputs"]
     visit_each(page, "Nonconformities", entries)
     sign_out(page)
 
@@ -56,6 +56,9 @@ def test_each_person_sees_the_menus_they_have_a_use_for(kind, open_page):
     open_menu(page)
     expect(page.locator(TOP)).to_have_text(["My work", "Documents", "Nonconformities", "Administration",
                                             "Access requests"])
+    desk = menu_entries(page, "Nonconformities")[-2:]
+    assert desk == ["Nonconforming outputs", "Citizen feedback"]
+    visit_each(page, "Nonconformities", desk)
     administration = menu_entries(page, "Administration")
     assert administration == ["Units", "People", "Role assignments"]
     visit_each(page, "Administration", administration)

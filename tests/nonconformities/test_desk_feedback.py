@@ -257,12 +257,16 @@ def test_a_nonconformity_is_raised_from_a_bad_review(tree, desk, client):
     assert Nonconformity.objects.count() == 1
 
 
-def test_raising_from_feedback_needs_a_title_and_saves_nothing_without_it(tree, desk, client):
+def test_raising_from_feedback_refuses_a_title_too_long_and_saves_nothing(tree, desk, client):
     from nonconformities.models import Nonconformity
 
     officer, _link, _path = desk
     item = feedback(tree.ward1, officer)
     client.force_login(officer)
-    response = client.post(f"/nonconformities/feedback/{item.pk}/raise_nonconformity/", {"title": ""})
-    assert response.status_code == 200 and "This field is required." in text(response)
+    url = f"/nonconformities/feedback/{item.pk}/raise_nonconformity/"
+    response = client.post(url, {"title": "x" * 301, "reason": "Đã xác minh."})
+    assert response.status_code == 200 and "at most 300 characters" in text(response)
+    assert "Đã xác minh." in text(response)  # what was typed is kept
     assert not Nonconformity.objects.exists() and CitizenFeedback.objects.get(pk=item.pk).status == "new"
+    assert client.post(url, {"title": ""}).status_code == 302  # left empty: the default title
+    assert Nonconformity.objects.get().title == f"Citizen feedback #{item.pk}"

@@ -234,3 +234,5 @@ def test_the_output_page_raises_the_nonconformity_and_links_to_it(tree, client):
     assert response.status_code == 302 and response["Location"] == nc.get_absolute_url()
     page = client.get(recorded.get_absolute_url()).content.decode()
     assert f'href="{nc.get_absolute_url()}"' in page and "/raise/" not in page
+    register = client.get("/nonconformities/outputs/").content.decode()
+    assert '<td class="d-none d-md-table-cell">Yes</td>' in register

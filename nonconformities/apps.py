@@ -1,3 +1,4 @@
+from celery.schedules import crontab
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -62,6 +63,13 @@ def register_desk():
     )
 
 
+# ncscale: the corrective actions' reminders and escalation, every morning (services.escalation)
+BEAT = {
+    "nonconformities-escalate-actions": {"task": "nonconformities.tasks.escalate_actions",
+                                         "schedule": crontab(minute=30, hour=6)},
+}
+
+
 class NonconformitiesConfig(AppConfig):
     name = "nonconformities"
     verbose_name = _("Nonconformities")
@@ -71,11 +79,16 @@ class NonconformitiesConfig(AppConfig):
 
         from .notifications import KINDS
         from .notifications_desk import KINDS as DESK_KINDS
+        from .notifications_escalation import KINDS as ESCALATION_KINDS  # ncscale
 
         areas.register(
             self.label,
             roles=_merge(CORE_ROLES, DESK_ROLES),
-            notification_kinds={**KINDS, **DESK_KINDS},
+            notification_kinds={**KINDS, **DESK_KINDS, **ESCALATION_KINDS},
+            beat=BEAT,  # ncscale
+            demo="nonconformities.demo.seed",  # ncscale
+            scale="nonconformities.scale.NonconformitiesScale",  # ncscale
+            bench="nonconformities.bench.NonconformitiesBench",  # ncscale
             menu="nonconformities/nav.html",
             signature_meanings={"verified": _("Verified"), "closed": _("Closed")},
         )

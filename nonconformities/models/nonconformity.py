@@ -198,6 +198,7 @@ class CorrectiveAction(BaseModel):
     attachment_people = ("owner",)
 
     display_related = ()
+    display_fields = ("description",)  # ``__str__`` reads it: a message listing actions loads it with them
 
     class Meta:
         ordering = ["due", "id"]

@@ -34,7 +34,8 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name='nonconformity',
-            index=models.Index(fields=['status', 'unit'], include=['id'], name='nc_status_unit'),
+            index=models.Index(fields=['status', 'unit'], include=['id', 'grade', 'source', 'clause', 'detected_on'],
+                               name='nc_status_unit'),
         ),
         migrations.RunPython(create_trigram, drop_trigram),
         migrations.AddIndex(

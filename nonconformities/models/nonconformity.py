@@ -126,9 +126,10 @@ class Nonconformity(BaseModel):
             models.Index(fields=["unit", "status"], name="nc_unit_status"),
             models.Index(fields=["-detected_on", "-id"], name="nc_register_order"),
             models.Index(fields=["source_type", "source_id"], name="nc_source_record"),
-            # ncscale: the register's counts by status, read from the index alone (PostgreSQL: the
-            # id included, which the reader's scope checks against their grants)
-            models.Index(fields=["status", "unit"], include=["id"], name="nc_status_unit"),
+            # ncscale: the register's counts by status, read from the index alone (PostgreSQL: with
+            # the id, which the reader's scope checks against their grants, and the filtered columns)
+            models.Index(fields=["status", "unit"], include=["id", "grade", "source", "clause", "detected_on"],
+                         name="nc_status_unit"),
         ]
         permissions = [
             ("accept_nonconformity", _("Can accept or reject reported nonconformities")),

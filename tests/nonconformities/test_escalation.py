@@ -194,3 +194,13 @@ def test_the_sweep_makes_as_many_queries_for_many_due_actions_as_for_a_few(ns):
     few = queries_for(1)
     many = queries_for(6)
     assert many == few
+
+
+def test_the_sweep_is_a_beat_entry_of_the_area():
+    from qms_portal import areas
+    from qms_portal.celery import app
+
+    [entry] = areas.get("nonconformities").beat.values()
+    assert entry["task"] == "nonconformities.tasks.escalate_actions"
+    assert "nonconformities-escalate-actions" in app.conf.beat_schedule
+    assert escalate_actions.name in app.tasks

@@ -1,3 +1,4 @@
+from celery.schedules import crontab
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -71,6 +72,13 @@ def register_desk():
     )
 
 
+# ncscale: the corrective actions' reminders and escalation, every morning (services.escalation)
+BEAT = {
+    "nonconformities-escalate-actions": {"task": "nonconformities.tasks.escalate_actions",
+                                         "schedule": crontab(minute=30, hour=6)},
+}
+
+
 class NonconformitiesConfig(AppConfig):
     name = "nonconformities"
     verbose_name = _("Nonconformities")
@@ -83,14 +91,19 @@ class NonconformitiesConfig(AppConfig):
         from .mywork import nonconformity_work
         from .notifications import KINDS
         from .notifications_desk import KINDS as DESK_KINDS
+        from .notifications_escalation import KINDS as ESCALATION_KINDS  # ncscale
 
         areas.register(
             self.label,
             roles=_merge(CORE_ROLES, DESK_ROLES, REPORTS_ROLES),
-            notification_kinds={**KINDS, **DESK_KINDS},
+            notification_kinds={**KINDS, **DESK_KINDS, **ESCALATION_KINDS},
             my_work=[nonconformity_work],
             jobs=job_kinds(),  # ncreports
             dashboard=FIGURES,  # ncreports
+            beat=BEAT,  # ncscale
+            demo="nonconformities.demo.seed",  # ncscale
+            scale="nonconformities.scale.NonconformitiesScale",  # ncscale
+            bench="nonconformities.bench.NonconformitiesBench",  # ncscale
             menu="nonconformities/nav.html",
             signature_meanings={"verified": _("Verified"), "closed": _("Closed")},
         )

@@ -365,11 +365,13 @@ def shown_by(notifications):
 
 def display_queryset(model):
     """The rows a message shows for ``model``: with what their ``__str__`` reads (the model's
-    ``display_related``, by default its required foreign keys) and without large text columns."""
+    ``display_related``, by default its required foreign keys) and without large text columns —
+    except those its ``__str__`` reads, named in ``display_fields`` (``("description",)``)."""
     related = getattr(model, "display_related", None)
     if related is None:
         related = [f.name for f in model._meta.concrete_fields if f.many_to_one and not f.null]
-    deferred = [f.name for f in model._meta.concrete_fields if isinstance(f, models.TextField)]
+    kept = set(getattr(model, "display_fields", ()))
+    deferred = [f.name for f in model._meta.concrete_fields if isinstance(f, models.TextField) and f.name not in kept]
     for path in related:
         target, prefix = model, ""
         for part in path.split("__"):  # every model along the path

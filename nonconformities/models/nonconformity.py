@@ -139,6 +139,10 @@ class Nonconformity(BaseModel):
             models.Index(fields=["unit", "status"], name="nc_unit_status"),
             models.Index(fields=["-detected_on", "-id"], name="nc_register_order"),
             models.Index(fields=["source_type", "source_id"], name="nc_source_record"),
+            # ncscale: the register's counts by status, read from the index alone (PostgreSQL: with
+            # the id, which the reader's scope checks against their grants, and the filtered columns)
+            models.Index(fields=["status", "unit"], include=["id", "grade", "source", "clause", "detected_on"],
+                         name="nc_status_unit"),
         ]
         permissions = [
             ("accept_nonconformity", _("Can accept or reject reported nonconformities")),
@@ -212,6 +216,7 @@ class CorrectiveAction(BaseModel):
     attachment_people = ("owner",)
 
     display_related = ()
+    display_fields = ("description",)  # ``__str__`` reads it: a message listing actions loads it with them
 
     class Meta:
         ordering = ["due", "id"]
@@ -220,6 +225,9 @@ class CorrectiveAction(BaseModel):
         indexes = [
             models.Index(fields=["status", "due"], name="action_status_due"),
             models.Index(fields=["owner", "status"], name="action_owner_status"),
+            # ncscale: the actions still to do in due order (the actions list's default page)
+            models.Index(fields=["due", "id"], name="action_active_due",
+                         condition=models.Q(status__in=["open", "in_progress"])),
         ]
         permissions = [("complete_correctiveaction", _("Can record the progress of corrective actions"))]
 

@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from ..models import ACTIVE_ACTION_STATUSES, OPEN_STATUSES, CorrectiveAction, Nonconformity
 
-__all__ = ["AGE_BUCKETS", "RECENT_DAYS", "action_register", "actions_of", "age_bucket_q", "nonconformities_of",
+__all__ = ["AGE_BUCKETS", "RECENT_DAYS", "action_register", "actions_of", "age_bucket_q", "mark_overdue",
+           "nonconformities_of",
            "overdue_q", "register_queryset", "similar_nonconformities", "status_counts"]
 
 # How old an open nonconformity is (days since it was detected): key → (label, from, to).
@@ -51,19 +52,38 @@ def age_bucket_q(key, today=None):
     return q
 
 
-def register_queryset(user):
+def register_queryset(user, overdue=True):
     """The nonconformities ``user`` may see, with what the register shows (unit, clause, procedure)
-    and whether any action is overdue (``is_overdue``): one query whatever the rows."""
-    return (Nonconformity.objects.restrict(user, "view")
+    and whether any action is overdue (``is_overdue``): one query whatever the rows. A page of a
+    long list passes ``overdue=False`` and marks its own rows (``mark_overdue``): PostgreSQL plans
+    the annotation for every row the filters select, not for the page's 25 (at a province it builds
+    the whole set of overdue nonconformities on every visit)."""
+    rows = (Nonconformity.objects.restrict(user, "view")
             .select_related("unit", "clause", "procedure")
             .defer("description", "containment", "root_cause", "verification_note", "rejection_reason",
-                   "five_whys", "fishbone", "procedure__search_key")
-            .annotate(is_overdue=overdue_q()))
+                   "five_whys", "fishbone", "procedure__search_key"))
+    return rows.annotate(is_overdue=overdue_q()) if overdue else rows
+
+
+def mark_overdue(rows, today=None):
+    """Set ``is_overdue`` on each of ``rows`` (nonconformities, a page of them): one query on the
+    rows' own keys, whatever the size of the register."""
+    rows = list(rows)
+    if not rows:
+        return rows
+    today = today or timezone.localdate()
+    late = set(CorrectiveAction.nonconformities.through.objects.filter(
+        nonconformity_id__in=[row.pk for row in rows], correctiveaction__status__in=ACTIVE_ACTION_STATUSES,
+        correctiveaction__due__lt=today).values_list("nonconformity_id", flat=True))
+    for row in rows:
+        row.is_overdue = row.pk in late
+    return rows
 
 
 def status_counts(queryset):
     """{status: count} of a (filtered) register queryset, in one query."""
-    rows = queryset.order_by().values("status").annotate(n=Count("pk")).values_list("status", "n")
+    # COUNT(*): read from the (status, unit) index alone where the filters allow (ncscale)
+    rows = queryset.order_by().values("status").annotate(n=Count("*")).values_list("status", "n")
     return dict(rows)
 
 

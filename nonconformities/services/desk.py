@@ -97,6 +97,7 @@ def output_raise_nonconformity(*, acting_user, output, title="", grade=None):
     from ..models import Nonconformity
     from . import nonconformity_create
 
+    # (the lock on the output's own row: PostgreSQL refuses FOR UPDATE on an outer join's nullable side)
     output = (NonconformingOutput.objects.select_for_update(of=("self",)).select_related("unit", "procedure")
               .get(pk=output.pk))
     require_can(acting_user, "view", output)

@@ -145,8 +145,10 @@ def test_a_later_run_in_another_language_renames_through_the_services_with_histo
 
 
 def _scale(units=20, users=100, **extra):
-    # The documents part has its own tests (tests/documents/test_scale_and_bench.py).
+    # The documents and nonconformities parts have their own tests (tests/<area>/test_scale_and_bench.py).
     extra.setdefault("documents", 0)
+    extra.setdefault("nonconformities", 0)
+    extra.setdefault("actions", 0)
     out = io.StringIO()
     args = ["seed_scale", "--units", str(units), "--users", str(users)]
     for key, value in extra.items():
@@ -220,6 +222,9 @@ def test_bench_measures_every_page_on_small_data_and_writes_json(tmp_path):
         # Without documents: the register (plain, filtered, searched) and the legal register, no
         # document page nor controlled copy.
         "documents", "documents ?level=2", "documents ?q=vi", "documents ?q=zh", "legal register",
+        # Without nonconformities: the register (plain, filtered, searched) and the actions list, no
+        # deep page nor nonconformity page.
+        "nc register", "nc register ?filtered", "nc register ?q=", "nc actions",
     }
     assert report["extras"] == {}  # no showcase procedure: no controlled copy measured
     for name, row in pages.items():

@@ -9,7 +9,8 @@ from html import unescape
 
 import pytest
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext, ngettext
 
 from nonconformities.models import CitizenFeedback, add_working_days
 from nonconformities.services import desk_feedback
@@ -27,6 +28,12 @@ def text(response):
     return unescape(response.content.decode())
 
 
+def vi(message):
+    """``message`` as the citizen reads it: the desk's page opens in the unit's language."""
+    with translation.override("vi"):
+        return gettext(message)
+
+
 @pytest.fixture
 def desk(tree):
     officer = iso_officer(tree)
@@ -42,11 +49,16 @@ def test_a_citizen_answers_without_an_account_and_the_unit_gets_it(tree, desk):
     html = text(page)
     assert tree.ward1.name in html and 'name="rating"' in html
     for label in ("Very satisfied", "Satisfied", "Basically satisfied", "Not satisfied", "Very dissatisfied"):
-        assert f">{label}</label>" in html
+        assert f">{vi(label)}</label>" in html
     assert re.search(r'<html lang="vi"', html)  # the unit's language (the link says ?lang=vi)
     done = citizen.post(path, ANSWER)
     assert done.status_code == 200
-    assert "we will contact you within 5 working days" in text(done)
+    with translation.override("vi"):
+        promise = ngettext("Thank you. We are sorry the service fell short; we will contact you within %(days)s "
+                           "working day.",
+                           "Thank you. We are sorry the service fell short; we will contact you within %(days)s "
+                           "working days.", 5) % {"days": 5}
+    assert promise in text(done)
     stored = CitizenFeedback.objects.get(unit=tree.ward1)
     assert (stored.rating, stored.comment, stored.contact, stored.case_reference) == (
         2, "Phải chờ hai tiếng.", "0912 345 678", "HS-0042")
@@ -70,7 +82,7 @@ def test_the_same_qr_code_takes_every_citizens_answer(tree, desk):
 def test_a_good_answer_is_thanked_without_a_promise_to_call_back(tree, desk):
     _officer, _link, path = desk
     done = Client().post(path, {**ANSWER, "rating": "5"})
-    assert "Your feedback was received" in text(done)
+    assert vi("Thank you. Your feedback was received and helps us improve our service.") in text(done)
 
 
 def test_a_robot_that_fills_the_honeypot_is_thanked_and_nothing_is_stored(tree, desk):
@@ -79,7 +91,8 @@ def test_a_robot_that_fills_the_honeypot_is_thanked_and_nothing_is_stored(tree, 
     assert re.search(r'<div class="visually-hidden" aria-hidden="true"><label for="id_website">', html)
     assert 'tabindex="-1"' in html
     done = Client().post(path, {**ANSWER, "website": "http://spam.example"})
-    assert done.status_code == 200 and "Thank you" in text(done)
+    assert done.status_code == 200
+    assert vi("Thank you. Your feedback was received and helps us improve our service.") in text(done)
     assert not CitizenFeedback.objects.exists()
 
 
@@ -88,7 +101,7 @@ def test_an_answer_without_a_rating_or_with_a_bad_contact_keeps_what_was_typed(t
     response = Client().post(path, {**ANSWER, "rating": "", "contact": "call me"})
     html = text(response)
     assert response.status_code == 200
-    assert "Please choose a rating." in html and "Enter a phone number or an e-mail address." in html
+    assert vi("Please choose a rating.") in html and vi("Enter a phone number or an e-mail address.") in html
     assert "Phải chờ hai tiếng." in html
     assert not CitizenFeedback.objects.exists()
     assert Client().post(path, {**ANSWER, "contact": "an@example.vn"}).status_code == 200

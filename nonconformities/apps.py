@@ -108,4 +108,7 @@ class NonconformitiesConfig(AppConfig):
             signature_meanings={"verified": _("Verified"), "closed": _("Closed")},
         )
         from . import services  # noqa: F401 - registers the workflows
+        from .cached import track_changes
+
+        track_changes()
         register_desk()  # desk: the feedback form's purpose (and the feedback workflow)

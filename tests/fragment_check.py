@@ -142,7 +142,7 @@ class PieceRecorder:
         if not self._stack and id(row) not in self._owners:
             return
         owners = self._owners.get(id(row), (None, []))[1]
-        self._record(type(row), row, attribute, owners)
+        self._record(row.__class__, row, attribute, owners)  # (a lazy object: its class, not its type)
 
     def _record(self, model, row, attribute, owners):
         model = model._meta.concrete_model

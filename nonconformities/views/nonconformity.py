@@ -15,7 +15,7 @@ from qms_portal.views.generic import (
     TransitionView,
 )
 
-from .. import selectors, services
+from .. import cached, selectors, services
 from ..filters import ActionFilter, NonconformityFilter
 from ..forms import ActionFormSet, ActionLinkForm, AnalysisForm, NonconformityEditForm, NonconformityForm
 from ..models import CorrectiveAction, Nonconformity
@@ -34,6 +34,11 @@ class RegisterView(ScopedListView):
     title = gettext_lazy("Nonconformities")
     create_url = "nonconformities:nonconformity_create"
     keyset = ("-detected_on", "-pk")
+    cache_generations = cached.LIST_GENERATIONS
+    cache_seconds = cached.LIST_SECONDS
+
+    def content_key_parts(self):  # the export button
+        return (*super().content_key_parts(), self.request.user.has_perm("nonconformities.export_nonconformity"))
 
     def get_base_queryset(self):
         return selectors.register_queryset(self.request.user, overdue=False)
@@ -209,6 +214,8 @@ class ActionListView(ScopedListView):
     title = gettext_lazy("Corrective actions")
     keyset = ("due", "pk")
     filterset_class = ActionFilter
+    cache_generations = cached.LIST_GENERATIONS
+    cache_seconds = cached.LIST_SECONDS
 
     def get_base_queryset(self):
         return selectors.action_register(self.request.user)

@@ -1,8 +1,10 @@
 """Template helpers. ``{% if user|may:"change"|on:obj %}`` asks the one permission mechanism."""
 
+import functools
+
 from django import template
 from django.urls import reverse
-from django.utils.translation import gettext_lazy
+from django.utils.translation import get_language, gettext_lazy
 
 from ..permissions import can
 
@@ -78,3 +80,19 @@ def han(value, variant=None):
     from ..pdf import mark_han
 
     return mark_han(value, variant or None)
+
+
+@functools.lru_cache(maxsize=512)
+def _choice_labels(field, language):
+    return {value: str(label) for value, label in field.flatchoices}
+
+
+@register.filter
+def choice_label(obj, field_name):
+    """``{{ row|choice_label:"status" }}``: what ``row.get_status_display`` shows, in the active
+    language. Django's method hashes every choice's lazy label, a translation lookup each, on every
+    call (25 rows × 2 fields of 8 choices: 400 lookups a page); here a field's labels are made once
+    per language and process."""
+    field = obj._meta.get_field(field_name)
+    value = getattr(obj, field.attname)
+    return _choice_labels(field, get_language()).get(value, value)

@@ -297,7 +297,10 @@ def _insert_actions(plans, total, members, rng, today, history):
             by_unit.setdefault(p["unit"].pk, []).append(p)
     for action in rows:
         if action.status in (A.OPEN, A.IN_PROGRESS) and rng.random() < SHARED_ACTIONS * 3:
-            other = [p for p in by_unit.get(action.unit_id, ()) if p is not action._nc][:5]
+            # (an action already started serves only nonconformities whose actions are under way:
+            # a plan's actions are all still open)
+            other = [p for p in by_unit.get(action.unit_id, ()) if p is not action._nc
+                     and (action.status == A.OPEN or p["status"] == S.IN_PROGRESS)][:5]
             if other:
                 links.append(through(correctiveaction_id=action.pk, nonconformity_id=rng.choice(other)["nc"].pk))
     through.objects.bulk_create(links, batch_size=1000)

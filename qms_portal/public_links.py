@@ -275,12 +275,17 @@ def _count(key):
         return 1
 
 
+def rate_window():
+    """The minute requests are counted in."""
+    return int(time.time() // 60)
+
+
 def over_the_limit(request, token):
     """Count this request against the visitor's address and against the token (whether or not it
     exists: guessing counts too), per minute; True when either is over its limit
     (``QMS_PUBLIC_LINK_RATE_PER_IP``, ``QMS_PUBLIC_LINK_RATE_PER_LINK``). Without a working cache
     the page is served: the database still refuses bad tokens."""
-    window = int(time.time() // 60)
+    window = rate_window()
     address = hashlib.sha256(client_ip(request).encode()).hexdigest()[:32]
     counters = (
         (f"qms:public:ip:{address}:{window}", settings.QMS_PUBLIC_LINK_RATE_PER_IP),

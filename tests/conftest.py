@@ -41,6 +41,14 @@ def _empty_cache(_process_cache):
     yield
 
 
+@pytest.fixture(autouse=True)
+def _one_rate_window(monkeypatch):
+    """Token pages count requests per minute (``public_links.rate_window``): within a test, every
+    request falls in the same minute, so a test that crosses the turn of a minute is not let
+    through by a fresh count."""
+    monkeypatch.setattr("qms_portal.public_links.rate_window", lambda: 0)
+
+
 @pytest.fixture
 def redis_server(tmp_path):
     """A throwaway ``redis-server`` of the test's own on a free port: ``.url(db)``, ``.stop()``,

@@ -15,6 +15,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from qms_portal.bench import sweeps
 from qms_portal.bench.runner import _percentile
 from qms_portal.bench.tools import BenchPages
 
@@ -91,66 +92,14 @@ class DocumentsBench(BenchPages):
         return problems
 
 
-SWEEP_GOAL_S = 60.0
-SWEEP_GOAL_MB = 200.0
-
-
 def measure_sweep():
-    """The acknowledgement reminder sweep over the data as it is, in a process of its own
-    (``manage.py bench_acknowledgement_sweep``): its peak memory is read from the operating system
-    (``os.wait4``: the resources of that one child), beside the time, the messages and the e-mails
-    the command reports. A test database in memory cannot be shared with another process: there it
-    runs in this one (``isolated`` false, its memory figure is this process's), and so it does under
-    the tests on any database (their data is in a transaction no other process sees)."""
-    import json
-    import os
-    import subprocess
-    import sys
-    import tempfile
-
-    from django.core.management import call_command
-
-    goals = {"goal_s": SWEEP_GOAL_S, "goal_mb": SWEEP_GOAL_MB}
-    if settings.TESTING or (connection.vendor == "sqlite" and connection.is_in_memory_db()):
-        from io import StringIO
-
-        out = StringIO()
-        call_command("bench_acknowledgement_sweep", "--json", stdout=out)
-        return json.loads(out.getvalue().strip().splitlines()[-1]) | goals | {"isolated": False}
-    manage = str(settings.BASE_DIR / "manage.py")
-    with tempfile.TemporaryFile() as errors, subprocess.Popen(  # noqa: S603 - our own manage.py
-        [sys.executable, manage, "bench_acknowledgement_sweep", "--json"], stdout=subprocess.PIPE, stderr=errors,
-        env=os.environ.copy(),
-    ) as child:
-        stdout = child.stdout.read()
-        _pid, status, usage = os.wait4(child.pid, 0)  # this child's own resources
-        child.returncode = os.waitstatus_to_exitcode(status)
-        errors.seek(0)
-        stderr = errors.read()
-    if child.returncode != 0:
-        return goals | {"error": f"exit {child.returncode}: {stderr.decode(errors='replace')[-400:]}"}
-    report = json.loads(stdout.decode().strip().splitlines()[-1])
-    return report | goals | {"isolated": True, "child_peak_rss_mb": round(usage.ru_maxrss / 1024, 1)}
+    """The acknowledgement reminder sweep over the data as it is, in a process of its own."""
+    return sweeps.measure_command("bench_acknowledgement_sweep")
 
 
 def format_sweep(sweep):
-    if not sweep:
-        return []
-    lines = ["", "acknowledgement reminder sweep (manage.py bench_acknowledgement_sweep"
-                 + (", a process of its own)" if sweep.get("isolated") else ", in this process)")]
-    if sweep.get("error"):
-        return [*lines, f"  {sweep['error']}"]
-    peak = sweep.get("child_peak_rss_mb", sweep["peak_rss_mb"])
-    flag = "  > goal" if sweep["sweep_s"] > sweep["goal_s"] or peak > sweep["goal_mb"] else ""
-    lines.append(f"  {sweep['due_rows']} rows due, {sweep['claimed']} claimed in {sweep['batches']} batches: "
-                 f"{sweep['messages']} messages (one per person), {sweep['emails_queued']} e-mails queued")
-    lines.append(f"  sweep {sweep['sweep_s']:.1f} s ({sweep.get('sweep_cpu_s', 0):.1f} s of CPU in this process), "
-                 f"peak memory {peak:.0f} MB (after the sweep "
-                 f"{sweep['rss_after_sweep_mb']:.0f} MB; at start {sweep['rss_start_mb']:.0f} MB); goal ≤ "
-                 f"{sweep['goal_s']:g} s and ≤ {sweep['goal_mb']:g} MB{flag}")
-    lines.append(f"  then {sweep['emails_sent']} e-mails rendered and sent (not delivered) in "
-                 f"{sweep['emails_s']:.1f} s, {sweep['email_kb']:.0f} KB")
-    return lines
+    return sweeps.format_sweep(sweep, title="acknowledgement reminder sweep", command="bench_acknowledgement_sweep",
+                               due="{due_rows} rows due, {claimed} claimed in {batches} batches")
 
 
 PDF_RENDER_GOAL_S = 3.0

@@ -202,6 +202,19 @@ def _make_cursor(row, salt, columns, forward, number):
     return signing.dumps({"k": raw, "d": "n" if forward else "p", "p": number}, salt=salt, compress=True)
 
 
+def cursor_after(queryset, ordering, rows, *, salt, per_page=25):
+    """The cursor a list's *Next* links would hold after its ``rows``-th row (``keyset_page``'s
+    ``ordering`` and ``salt``), or None when the list is shorter: to open a deep page directly
+    (the benchmark's deep pages)."""
+    columns = keyset_columns(queryset.model, ordering)
+    order = [f"-{path}" if descending else path for path, descending in columns]
+    annotated = queryset.annotate(**{f"keyset_{i}": F(path) for i, (path, _d) in enumerate(columns)})
+    row = annotated.order_by(*order)[rows - 1:rows].first() if rows >= 1 else None
+    if row is None:
+        return None
+    return _make_cursor(row, f"{SALT}{salt}", columns, True, rows // per_page + 1)
+
+
 def keyset_page(queryset, ordering, per_page, params, *, salt):
     """The page of ``queryset`` that the cursor in ``params`` (a ``QueryDict``, usually
     ``request.GET``) points to, ordered by ``ordering`` (column paths, ``-`` for descending; the

@@ -13,13 +13,14 @@ from qms_portal.permissions import restrict
 from .models import ACTIVE_ACTION_STATUSES, CorrectiveAction, DueDateExtension, Nonconformity
 
 SHOWN = 10
-S = Nonconformity.Status
-# The step each permission waits on (the workflow's ``waiting``).
-STEPS = (
-    ("nonconformities.accept_nonconformity", [S.REPORTED]),
-    ("nonconformities.change_nonconformity", [S.ACCEPTED, S.CAUSE_ANALYSIS, S.ACTION_PLAN]),
-    ("nonconformities.verify_nonconformity", [S.VERIFICATION]),
-)
+
+
+def steps():
+    """``[(permission, [states it is waited on in])]``, read from the workflow's ``waiting``."""
+    by_permission = {}
+    for state, perm in Nonconformity.workflow.waiting.items():
+        by_permission.setdefault(perm, []).append(state)
+    return list(by_permission.items())
 
 
 def nonconformity_work(user):
@@ -34,13 +35,14 @@ def nonconformity_work(user):
               + (" · " + _("Overdue") if a.is_overdue else "")) for a in mine],
             _("No corrective action waits for you."), reverse("nonconformities:action_list") + "?mine=true"))
     condition = Q(pk__in=[])
-    for perm, states in STEPS:
+    waited_on = steps()
+    for perm, states in waited_on:
         if held(perm):
             waiting = restrict(Nonconformity.objects.filter(status__in=states), user, perm)
             if perm.endswith("verify_nonconformity"):
                 waiting = waiting.exclude(actions__owner=user)
             condition |= Q(pk__in=waiting.values("pk"))
-    if any(held(perm) for perm, _states in STEPS):
+    if any(held(perm) for perm, _states in waited_on):
         rows = (Nonconformity.objects.filter(condition).only("pk", "number", "title", "status")
                 .order_by("detected_on", "pk")[:SHOWN])
         sections.append(Section(

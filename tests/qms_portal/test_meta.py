@@ -37,6 +37,7 @@ NOT_BUSINESS = {
                                  "grows, and the records it numbers keep their own history",
     "documents.Clause": "the ISO 9001 clause catalogue: fixed reference data, not edited in the portal",
     "documents.ControlledCopy": "a rendered PDF of a revision: a cache, remade from the revision",
+    "audits.AnswerReceipt": "an idempotency key of a checklist answer; the answer's own history is the item's",
 }
 # Business models that are deliberately not scoped to a unit (history still required).
 GLOBAL_MODELS = {

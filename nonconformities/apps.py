@@ -34,12 +34,15 @@ OUTPUT_READ = ["nonconformities.view_nonconformingoutput", "nonconformities.view
 OUTPUT_WRITE = ["nonconformities.add_nonconformingoutput", "nonconformities.change_nonconformingoutput",
                 "nonconformities.print_apology_letter"]
 TRIAGE = ["nonconformities.change_citizenfeedback", "nonconformities.print_desk_qr"]
+# one file, one rating: who hands a citizen the feedback link of their file, and sees those handed out
+CASE_LINKS = ["nonconformities.view_casefeedbackrequest", "nonconformities.issue_case_feedback_link"]
 DESK_ROLES = {
-    "management_representative": [*OUTPUT_READ, *OUTPUT_WRITE, *TRIAGE, "nonconformities.authorise_concession"],
-    "document_controller": [*OUTPUT_READ, *OUTPUT_WRITE, *TRIAGE],  # the unit's ISO officer
-    "department_head": [*OUTPUT_READ, *OUTPUT_WRITE, *TRIAGE, "nonconformities.authorise_concession"],
-    "staff": ["nonconformities.view_nonconformingoutput", "nonconformities.add_nonconformingoutput"],
-    "steering_committee": OUTPUT_READ,
+    "management_representative": [*OUTPUT_READ, *OUTPUT_WRITE, *TRIAGE, *CASE_LINKS,
+                                  "nonconformities.authorise_concession"],
+    "document_controller": [*OUTPUT_READ, *OUTPUT_WRITE, *TRIAGE, *CASE_LINKS],  # the unit's ISO officer
+    "department_head": [*OUTPUT_READ, *OUTPUT_WRITE, *TRIAGE, *CASE_LINKS, "nonconformities.authorise_concession"],
+    "staff": ["nonconformities.view_nonconformingoutput", "nonconformities.add_nonconformingoutput", *CASE_LINKS],
+    "steering_committee": [*OUTPUT_READ, "nonconformities.view_casefeedbackrequest"],
     "internal_auditor": OUTPUT_READ,
 }
 
@@ -57,7 +60,7 @@ def register_desk():
     """desk: the citizen feedback form behind the desk's QR code (a standing token link)."""
     from qms_portal.public_links import register_purpose
 
-    from .forms.desk import PublicFeedbackForm
+    from .forms.desk import CaseFeedbackForm, PublicFeedbackForm
     from .services import desk_feedback
 
     register_purpose(
@@ -69,6 +72,17 @@ def register_desk():
         permission=desk_feedback.DESK_QR,
         done_message=desk_feedback.thank_you,
         intro=_("Your answer goes to the unit that served you. It takes a minute."),
+    )
+    register_purpose(  # one file, one rating: the single-use link handed out with a citizen's file
+        desk_feedback.CASE_PURPOSE,
+        title=_("How did we handle your file?"),
+        form_class=CaseFeedbackForm,
+        link_form=True,
+        handle=desk_feedback.case_feedback_received,
+        template="nonconformities/desk/public_feedback.html",
+        permission=desk_feedback.CASE_LINK,
+        done_message=desk_feedback.thank_you,
+        intro=_("Your answer goes to the unit that handled your file. It takes a minute."),
     )
 
 

@@ -3,7 +3,7 @@
 from django.urls import path
 
 from .views import actions as action_views
-from .views import desk_feedback, desk_outputs
+from .views import desk_cases, desk_feedback, desk_outputs
 from .views import figures as figure_views  # ncreports
 from .views import nonconformity as nc_views
 from .views import reports as report_views  # ncreports
@@ -46,6 +46,8 @@ urlpatterns += [
     path("feedback/<int:pk>/history/", desk_feedback.FeedbackHistoryView.as_view(), name="citizenfeedback_history"),
     path("feedback/<int:pk>/<slug:transition>/", desk_feedback.FeedbackTransitionView.as_view(),
          name="feedback_transition"),
+    path("feedback/files/", desk_cases.CaseRequestListView.as_view(), name="case_request_list"),
+    path("feedback/files/new/", desk_cases.CaseLinkCreateView.as_view(), name="case_link_create"),
     path("desk/<int:pk>/", desk_feedback.DeskQrView.as_view(), name="desk_qr"),
     path("desk/<int:pk>/qr.<str:fmt>", desk_feedback.DeskQrImageView.as_view(), name="desk_qr_image"),
     path("desk/<int:pk>/poster/", desk_feedback.DeskPosterView.as_view(), name="desk_poster"),

@@ -77,13 +77,18 @@ class Purpose:
     done_message: str = THANK_YOU
     permission: str = DEFAULT_PERMISSION  # needed on the unit (and on the target) to create or revoke
     intro: str = ""
+    link_form: bool = False  # the form is made with the link: form_class(data, link=link)
+
+    def form(self, link, data=None):
+        """The purpose's form for ``link`` (bound to ``data`` on a POST)."""
+        return self.form_class(data, link=link) if self.link_form else self.form_class(data)
 
 
 PURPOSES = {}
 
 
 def register_purpose(name, *, title, form_class, handle, template="public/form.html", done_message=THANK_YOU,
-                     permission=DEFAULT_PERMISSION, intro=""):
+                     permission=DEFAULT_PERMISSION, intro="", link_form=False):
     """Say what a kind of link shows and does.
 
     ``title``, ``done_message`` and ``intro`` are ``gettext_lazy`` strings, shown in the visitor's
@@ -92,12 +97,14 @@ def register_purpose(name, *, title, form_class, handle, template="public/form.h
     the transaction that consumes the use, so what it writes and the use stand or fall together;
     it may raise ``ValidationError`` to refuse the answer (shown on the form, nothing consumed).
     ``template`` extends ``public/base.html``. ``permission`` is what an official needs on the
-    link's unit (and target) to create or revoke such links."""
+    link's unit (and target) to create or revoke such links. ``link_form=True``: the form is made
+    with the link (``form_class(data, link=link)``), to show or fix what the link already says (the
+    file a per-case feedback link was handed out for)."""
     if name in PURPOSES:
         raise ImproperlyConfigured(f"The public link purpose {name!r} is registered twice.")
     if len(name) > PublicLink._meta.get_field("purpose").max_length:
         raise ImproperlyConfigured(f"The public link purpose {name!r} is too long.")
-    PURPOSES[name] = Purpose(name, title, form_class, handle, template, done_message, permission, intro)
+    PURPOSES[name] = Purpose(name, title, form_class, handle, template, done_message, permission, intro, link_form)
     return PURPOSES[name]
 
 

@@ -18,7 +18,7 @@ from qms_portal.permissions import ancestor_paths, role_grants, units_where
 from qms_portal.selectors import roles_giving
 from qms_portal.unit_picker import UnitChoiceFilter
 
-from ..models import CitizenFeedback, NonconformingOutput
+from ..models import CaseFeedbackRequest, CitizenFeedback, NonconformingOutput
 
 PHONE = re.compile(r"^\+?[0-9 ().-]{6,20}$")
 
@@ -190,3 +190,46 @@ class PublicFeedbackForm(forms.Form):
         elif not PHONE.match(contact):
             raise forms.ValidationError(_("Enter a phone number or an e-mail address."))
         return contact
+
+
+class CaseFeedbackForm(PublicFeedbackForm):
+    """The public form of a per-case link: the file's number is the link's, shown, not asked."""
+
+    def __init__(self, data=None, link=None):
+        super().__init__(data)
+        self.case_request = getattr(link, "target", None)
+        del self.fields["case_reference"]
+
+
+class CaseLinkForm(ScopedModelForm):
+    """What an official gives to hand a citizen the feedback link of their file."""
+
+    scope_actions = {"unit": "nonconformities.issue_case_feedback_link"}
+
+    class Meta:
+        model = CaseFeedbackRequest
+        fields = ["unit", "case_reference", "procedure", "language"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The administrative procedures the person can see (ScopedModelForm) that are in force.
+        self.fields["procedure"].queryset = self.fields["procedure"].queryset.filter(
+            is_withdrawn=False, legal_time_limit_days__isnull=False).order_by("code", "pk")
+        self.fields["procedure"].label_from_instance = OutputForm.procedure_label
+
+
+class CaseRequestFilter(django_filters.FilterSet):
+    ANSWERED = (("", _("All")), ("yes", _("Rated")), ("no", _("Not rated yet")))
+    q = django_filters.CharFilter(label=_("case reference"), field_name="case_reference", lookup_expr="icontains")
+    unit = UnitChoiceFilter(label=_("Unit"), method="in_unit")
+    answered = django_filters.ChoiceFilter(label=_("Rated"), choices=ANSWERED[1:], method="by_answered")
+
+    class Meta:
+        model = CaseFeedbackRequest
+        fields = ["q", "unit", "answered"]
+
+    def in_unit(self, queryset, name, unit):
+        return queryset.filter(unit__path__startswith=unit.path)
+
+    def by_answered(self, queryset, name, value):
+        return queryset.filter(link__uses__gt=0) if value == "yes" else queryset.filter(link__uses=0)

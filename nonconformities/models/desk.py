@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qms_portal.models import BaseModel, PublicLink, Unit
 
-__all__ = ["CitizenFeedback", "NonconformingOutput", "add_working_days", "working_days_late"]
+__all__ = ["CaseFeedbackRequest", "CitizenFeedback", "NonconformingOutput", "add_working_days", "working_days_late"]
 
 CITIZEN_LANGUAGES = [
     ("vi", "Tiếng Việt"),
@@ -159,6 +159,12 @@ class CitizenFeedback(BaseModel):
     def __str__(self):
         return _("Feedback #%(number)s") % {"number": self.pk}
 
+    @property
+    def case_request(self):
+        """The per-case request it answers (a link handed out for one file), or None (the desk's QR code)."""
+        link = self.link
+        return link.target if link is not None and isinstance(link.target, CaseFeedbackRequest) else None
+
     def get_absolute_url(self):
         return reverse("nonconformities:feedback_detail", args=[self.pk])
 
@@ -170,3 +176,38 @@ class CitizenFeedback(BaseModel):
     def is_overdue(self):
         return (self.status == self.Status.NEW and self.reply_due_on is not None
                 and self.reply_due_on < timezone.localdate())
+
+
+class CaseFeedbackRequest(BaseModel):
+    """A request for the citizen's rating of one file ("一事一评": each case rated): a single-use
+    link handed to the citizen when the file is returned (printed on the receipt as a QR code, or
+    sent by SMS or e-mail), valid ``QMS_CASE_FEEDBACK_DAYS`` days. The feedback it brings carries
+    the file's number and procedure without the citizen typing them, and the unit sees which of
+    its files were rated."""
+
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
+    case_reference = models.CharField(_("case reference"), max_length=60,
+                                      help_text=_("The number of the citizen's file."))
+    procedure = models.ForeignKey("documents.Document", verbose_name=_("procedure"), null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+")
+    language = models.CharField(_("citizen's language"), max_length=10, choices=CITIZEN_LANGUAGES, default="vi")
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("issued by"), on_delete=models.PROTECT,
+                                  related_name="+")
+    link = models.OneToOneField(PublicLink, verbose_name=_("link"), null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="+", editable=False)
+
+    unit_field = "unit"
+    display_related = ()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("case feedback request")
+        verbose_name_plural = _("case feedback requests")
+        indexes = [models.Index(fields=["-created_at", "-id"], name="case_request_order")]
+        permissions = [("issue_case_feedback_link", _("Can hand a citizen the feedback link of their file"))]
+
+    def __str__(self):
+        return self.case_reference
+
+    def get_absolute_url(self):
+        return reverse("nonconformities:case_request_list") + f"?q={self.case_reference}"

@@ -12,6 +12,8 @@
   feedback as its source (source "citizen complaint or feedback", linked both ways).
 """
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
@@ -188,3 +190,42 @@ def feedback_transition(*, acting_user, feedback, name, reason="", password=None
     nonconformity (``data["title"]``; the reason, if any, is added to its description)."""
     return FEEDBACK_WORKFLOW.perform(feedback, name, acting_user=acting_user, reason=reason, password=password,
                                      data=data)
+
+
+# ---- one file, one rating (一事一评) -------------------------------------------------------------------
+CASE_PURPOSE = "case_feedback"
+CASE_LINK = "nonconformities.issue_case_feedback_link"
+
+
+def case_link_days():
+    return int(getattr(settings, "QMS_CASE_FEEDBACK_DAYS", 14))
+
+
+@transaction.atomic
+def case_link_create(*, acting_user, unit, case_reference, procedure=None, language="vi"):
+    """A single-use link for the citizen whose file ``case_reference`` the unit handled, valid
+    ``QMS_CASE_FEEDBACK_DAYS`` days, opening in the citizen's language. Returns ``(request, url)``:
+    the URL holds the only copy of its token (print it, send it); it cannot be shown again."""
+    from qms_portal.services import save_tracked
+
+    from ..models import CaseFeedbackRequest
+
+    require_can(acting_user, CASE_LINK, unit)
+    if procedure is not None:
+        require_can(acting_user, "view", procedure)
+    request = CaseFeedbackRequest(unit=unit, case_reference=case_reference.strip(), procedure=procedure,
+                                  language=language, issued_by=acting_user)
+    request.full_clean(exclude=["link"])
+    save_tracked(request, acting_user)
+    link, url = public_link_create(acting_user=acting_user, purpose=CASE_PURPOSE, unit=unit, target=request,
+                                   expires_in=timedelta(days=case_link_days()), max_uses=1,
+                                   language=language if language in dict(settings.LANGUAGES) else None)
+    request.link = link
+    save_tracked(request, acting_user)
+    return request, url
+
+
+def case_feedback_received(link, cleaned_data):
+    """The per-case link's handler: the feedback carries the file's number from the link."""
+    case = link.target
+    return feedback_received(link, {**cleaned_data, "case_reference": case.case_reference if case else ""})

@@ -63,7 +63,7 @@ def public_link(request, token):
     except PublicLinkInvalid as refusal:
         return refused(request, refusal)
     purpose = purpose_of(link)
-    form = purpose.form_class(request.POST if request.method == "POST" else None)
+    form = purpose.form(link, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             result = public_link_use(link=link, cleaned_data=form.cleaned_data)

@@ -139,9 +139,9 @@ def open_page(chromium, live_server, request):
                 checker.check(page)
         context.close()
     checker.close()
-    # A 403/404 page the test opened on purpose logs "Failed to load resource" for the page itself.
+    # A 403/404/410 page the test opened on purpose logs "Failed to load resource" for the page itself.
     real = [p for p in problems if not re.search(r"Failed to load resource: the server responded with a status "
-                                                 r"of (403|404|429)", p)]
+                                                 r"of (403|404|410|429)", p)]
     assert not real, "The browser reported problems:\n" + "\n".join(real)
     if checker.failures:
         pytest.fail(checker.report(), pytrace=False)

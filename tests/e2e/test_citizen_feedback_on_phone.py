@@ -85,3 +85,49 @@ def test_a_citizen_rates_the_desk_on_a_phone_and_the_iso_officer_answers(open_pa
     screenshot(phone, "desk-feedback-answered-phone")
     item.refresh_from_db()
     assert item.status == "answered" and item.answered_by == officer
+
+
+def test_a_clerk_hands_a_citizen_the_link_of_their_file_and_it_works_once(open_page):
+    """One file, one rating (一事一评): the clerk who returns a file makes its single-use link on a
+    phone; the citizen rates the file (its number shown, not asked); the link then says it was used."""
+    tree = factories.small_tree()
+    clerk = factories.make_user(f"{tree.prefix}clerk", tree.ward1, full_name="Trần Thị Bình")
+    factories.assign(clerk, "staff", tree.ward1)
+
+    phone = open_page("phone")
+    sign_in(phone, clerk.username, tree.password)
+    open_menu(phone)
+    phone.locator("nav .dropdown-toggle", has_text="Nonconformities").tap()
+    phone.locator("nav .dropdown-item", has_text="Feedback links for files").tap()
+    expect(phone.locator("main h1")).to_have_text("Feedback links for files")
+    assert_accessible(phone)
+    phone.locator("main a.btn", has_text="Feedback link for a citizen's file").tap()
+    expect(phone.locator("main h1")).to_have_text("Feedback link for a citizen's file")
+    phone.fill("#id_case_reference", "HS-2026-0815")
+    phone.locator("main form button[type=submit]").tap()
+    expect(phone.locator("main h1")).to_contain_text("HS-2026-0815")
+    expect(phone.locator("main .desk-qr svg")).to_be_visible()
+    expect(phone.locator("main .alert-warning")).to_contain_text("it cannot be shown again")
+    assert_fits_the_screen(phone)
+    assert_accessible(phone)
+    screenshot(phone, "case-feedback-slip-phone")
+    parts = urlsplit(phone.locator("#case-link-url").input_value())
+
+    citizen = open_page("phone")
+    citizen.goto(f"{parts.path}?{parts.query}")
+    citizen.select_option("header select[name=language]", "en")
+    expect(citizen.locator("main h1")).to_have_text("How did we handle your file?")
+    expect(citizen.locator("main")).to_contain_text("Your file: HS-2026-0815")
+    expect(citizen.locator("#id_case_reference")).to_have_count(0)
+    assert_fits_the_screen(citizen)
+    assert_accessible(citizen)
+    citizen.locator("label", has_text=re.compile(r"^Very satisfied$")).tap()
+    citizen.locator("main form button[type=submit]").tap()
+    expect(citizen.locator("main h1")).to_have_text("Thank you")
+    item = CitizenFeedback.objects.get(unit=tree.ward1)
+    assert item.rating == 5 and item.case_reference == "HS-2026-0815"
+
+    citizen.goto(parts.path)  # without ?lang=vi: in the language the citizen chose
+    expect(citizen.locator("main")).to_contain_text("it has already been used")
+    assert_accessible(citizen)
+    assert CitizenFeedback.objects.count() == 1

@@ -107,12 +107,17 @@ ROWS.update({
     "nonconformities:desk_poster": P(DESK_QR, "unit"),
     "nonconformities:desk_link_create": P(DESK_QR, "unit", post_only=True),
     "nonconformities:desk_link_revoke": P(DESK_QR, "unit", post_only=True),
+    # one file, one rating: the links handed out, and handing one out
+    "nonconformities:case_request_list": P("nonconformities.view_casefeedbackrequest"),
+    "nonconformities:case_link_create": P("nonconformities.issue_case_feedback_link"),
 })
 
 LISTS.update({
     "nonconformities:output_list": Listing("output", VIEW_OUTPUT, lambda o: f'href="{o.get_absolute_url()}"'),
     "nonconformities:feedback_list": Listing("feedback", VIEW_FEEDBACK, lambda f: f'href="{f.get_absolute_url()}"',
                                              query={"show": "all"}),
+    "nonconformities:case_request_list": Listing("case_request", "nonconformities.view_casefeedbackrequest",
+                                                 lambda c: f"<td>{c.case_reference}</td>"),
 })
 
 SPOT_CHECKS.update({
@@ -127,6 +132,8 @@ SPOT_CHECKS.update({
     ("nonconformities:desk_qr", "document_controller", "out", "GET", None): 404,
     ("nonconformities:desk_qr", "administrator", "in", "GET", None): 403,
     ("nonconformities:desk_poster", "district_only", "district", "GET", None): 200,
+    ("nonconformities:case_link_create", "staff", "-", "GET", None): 200,
+    ("nonconformities:case_request_list", "internal_auditor", "-", "GET", None): 403,
 })
 
 
@@ -155,7 +162,9 @@ def _desk_objects(tree, unit):
     link, _url = desk_feedback.desk_link_create(acting_user=acting, unit=unit)
     feedback = desk_feedback.feedback_received(link, {"rating": 1, "comment": f"Chậm ở {unit.code}", "contact": "",
                                                       "citizen_name": "", "case_reference": "", "website": ""})
-    return {"output": output, "feedback": feedback}
+    case_request, _url = desk_feedback.case_link_create(acting_user=acting, unit=unit, case_reference=f"HS-{unit.code}-7",
+                                                       language="vi")
+    return {"output": output, "feedback": feedback, "case_request": case_request}
 
 
 def make_objects(tree, unit, grantee=None):

@@ -11,6 +11,14 @@ from .models import Clause, Document, DocumentType, Revision
 SEARCH_IDS_INLINE = 500  # matching revisions passed as a list of ids; more stay a subquery
 
 
+class ClauseChoiceFilter(django_filters.TypedChoiceFilter):
+    """An ISO 9001 clause among the catalogue's (``Clause.choices``: no model read per option)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label", _("ISO 9001 clause"))
+        super().__init__(*args, choices=Clause.choices, coerce=int, **kwargs)
+
+
 class DocumentFilter(django_filters.FilterSet):
     STATUS = (
         ("effective", _("Effective")),
@@ -28,8 +36,7 @@ class DocumentFilter(django_filters.FilterSet):
     category = django_filters.ChoiceFilter(label=_("Category"), choices=Document.Category.choices)
     doc_type = django_filters.ModelChoiceFilter(label=_("Type"), queryset=DocumentType.objects.all())
     unit = UnitChoiceFilter(label=_("Unit"), method="in_unit")  # the units the reader may view
-    clause = django_filters.ModelChoiceFilter(label=_("ISO 9001 clause"), queryset=Clause.objects.all(),
-                                              field_name="clauses")
+    clause = ClauseChoiceFilter(field_name="clauses")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=STATUS, method="by_status", empty_label=None)
 
     class Meta:

@@ -4,12 +4,12 @@ register and the ISO clause catalogue."""
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from guardian.models import UserObjectPermissionBase
 
+from qms_portal.links import pk_url
 from qms_portal.models import BaseModel, Role, Unit
 
 
@@ -39,6 +39,31 @@ class Clause(models.Model):
     @staticmethod
     def key_for(number):
         return ".".join(part.zfill(3) for part in number.split("."))
+
+    @classmethod
+    def choices(cls):
+        """``[(id, "7.5 Documented information"), …]`` in the catalogue's order and the current
+        language, for a filter or a form: one query of three columns, read once per process and
+        language (the catalogue is fixed reference data, loaded by migrations, never edited in the
+        portal; a change in the admin clears it: ``forget_choices``)."""
+        language = (translation.get_language() or "en").replace("-", "_")
+        column = f"title_{language}" if f"title_{language}" in _CLAUSE_TITLES else "title_en"
+        found = _CLAUSE_CHOICES.get(column)
+        if found is None:
+            rows = cls.objects.order_by("sort_key").values_list("pk", "number", column, "title_en")
+            found = _CLAUSE_CHOICES[column] = [(pk, f"{number} {title or title_en}") for pk, number, title, title_en
+                                               in rows]
+        return found
+
+    @staticmethod
+    def forget_choices(**kwargs):
+        _CLAUSE_CHOICES.clear()
+
+
+_CLAUSE_TITLES = ("title_en", "title_vi", "title_zh_hans", "title_zh_hant")
+_CLAUSE_CHOICES = {}
+models.signals.post_save.connect(Clause.forget_choices, sender=Clause)
+models.signals.post_delete.connect(Clause.forget_choices, sender=Clause)
 
 
 class DocumentType(BaseModel):
@@ -123,7 +148,7 @@ class LegalDocument(BaseModel):
         return f"{self.number} — {self.title}"
 
     def get_absolute_url(self):
-        return reverse("documents:legal_detail", args=[self.pk])
+        return pk_url("documents:legal_detail", self.pk)
 
 
 class Document(BaseModel):
@@ -197,7 +222,7 @@ class Document(BaseModel):
         return f"{self.code} {self.title}"
 
     def get_absolute_url(self):
-        return reverse("documents:document_detail", args=[self.pk])
+        return pk_url("documents:document_detail", self.pk)
 
     def normalise_text(self):
         super().normalise_text()
@@ -301,7 +326,7 @@ class Revision(BaseModel):
         return f"{self.number:02d}"
 
     def get_absolute_url(self):
-        return reverse("documents:revision_detail", args=[self.pk])
+        return pk_url("documents:revision_detail", self.pk)
 
     @classmethod
     def scope_extra(cls, user, perm):
@@ -498,7 +523,7 @@ class ChangeRequest(BaseModel):
         return None
 
     def get_absolute_url(self):
-        return reverse("documents:changerequest_detail", args=[self.pk])
+        return pk_url("documents:changerequest_detail", self.pk)
 
     def attachments_locked(self):
         return self.status != self.Status.OPEN

@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from documents.filters import ClauseChoiceFilter
 from qms_portal.search import matches
 from qms_portal.unit_picker import UnitChoiceFilter
 
@@ -27,7 +28,7 @@ class NonconformityFilter(django_filters.FilterSet):
                                            widget=django_filters.widgets.BooleanWidget())
     age = django_filters.ChoiceFilter(label=_("Age (open)"), method="by_age",
                                       choices=[(key, label) for key, (label, _low, _high) in AGE_BUCKETS.items()])
-    clause = django_filters.ModelChoiceFilter(label=_("ISO 9001 clause"), queryset=None, field_name="clause")
+    clause = ClauseChoiceFilter(field_name="clause")
 
     class Meta:
         model = Nonconformity
@@ -38,10 +39,6 @@ class NonconformityFilter(django_filters.FilterSet):
         if not data.get("status"):
             data["status"] = "open"
         super().__init__(data, *args, **kwargs)
-        from documents.models import Clause
-
-        self.filters["clause"].queryset = Clause.objects.all()
-        self.form.fields["clause"].queryset = Clause.objects.all()
 
     def search(self, queryset, name, value):
         condition = matches("search_key", value)

@@ -29,6 +29,7 @@ urlpatterns = [
     path("actions/<int:pk>/cancel/", action_views.ActionCancelView.as_view(), name="action_cancel"),
     path("actions/<int:pk>/extension/", action_views.ExtensionRequestView.as_view(), name="extension_request"),
     path("extensions/<int:pk>/", action_views.ExtensionDecideView.as_view(), name="extension_decide"),
+    path("extensions/<int:pk>/history/", action_views.ExtensionHistoryView.as_view(), name="extension_history"),
 ]
 
 # desk: nonconforming outputs (8.7), citizen feedback and the desk's QR code

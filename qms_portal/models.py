@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
+from .links import pk_url
 from .querysets import ScopedManager, ScopedQuerySet
 from .search import searchable
 
@@ -169,9 +170,8 @@ class Unit(BaseModel):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        from django.urls import reverse
 
-        return reverse("unit_detail", args=[self.pk])
+        return pk_url("unit_detail", self.pk)
 
     def compute_path(self):
         self.path = (self.parent.path if self.parent else "/") + self.key + "/"
@@ -241,9 +241,8 @@ class User(AbstractUser):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        from django.urls import reverse
 
-        return reverse("user_detail", args=[self.pk])
+        return pk_url("user_detail", self.pk)
 
 
 class Role(BaseModel):
@@ -269,9 +268,8 @@ class Role(BaseModel):
         return gettext(self.name) if self.is_system else self.name
 
     def get_absolute_url(self):
-        from django.urls import reverse
 
-        return reverse("role_edit", args=[self.pk])
+        return pk_url("role_edit", self.pk)
 
 
 class RoleAssignmentQuerySet(ScopedQuerySet):
@@ -396,9 +394,8 @@ class AccessRequest(BaseModel):
         }
 
     def get_absolute_url(self):
-        from django.urls import reverse
 
-        return reverse("accessrequest_detail", args=[self.pk])
+        return pk_url("accessrequest_detail", self.pk)
 
 
 class Attachment(BaseModel):
@@ -590,9 +587,8 @@ class Job(models.Model):
         return f"{self.kind} #{self.pk} ({self.state})"
 
     def get_absolute_url(self):
-        from django.urls import reverse
 
-        return reverse("job_detail", args=[self.pk])
+        return pk_url("job_detail", self.pk)
 
     @property
     def is_active(self):

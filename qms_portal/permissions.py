@@ -68,11 +68,15 @@ def _load(user):
         grants, singles = {}, set()
         with connection.cursor() as cursor:
             tables = _grant_tables()
-            cursor.execute(_grants_sql(tables), [user.pk] * (1 + len(tables)))
+            cursor.execute(_grants_sql(tables), [user.pk] * (1 + len(tables)))  # and the roots
             rows = cursor.fetchall()
         if any(pid is not None and pid not in names for _u, _p, _s, pid in rows):
             names = permission_names(reload=True)
+        roots = set()
         for unit_id, path, subunits, permission_id in rows:
+            if unit_id is None and path is not None:
+                roots.add(path)  # the tree's roots (the last part of the query)
+                continue
             name = names.get(permission_id)
             if name is None:
                 continue  # a role without permissions
@@ -82,6 +86,7 @@ def _load(user):
                 grants.setdefault(name, set()).add((unit_id, path, bool(subunits)))
         user._qms_grants = grants
         user._qms_single_grants = singles
+        user._qms_roots = frozenset(roots)
     return user._qms_grants, user._qms_single_grants
 
 
@@ -106,6 +111,9 @@ def _grants_sql(tables):
     )
     for table in tables:
         sql += f" UNION ALL SELECT NULL, NULL, NULL, permission_id FROM {table} WHERE user_id = %s"  # noqa: S608
+    # The paths of the tree's roots (a handful of rows): a reader holding a permission on every root
+    # with its sub-units reaches every row, and their lists need no scope filter (``covers_all``).
+    sql += f" UNION ALL SELECT NULL, path, NULL, NULL FROM {units} WHERE parent_id IS NULL"  # noqa: S608
     return sql
 
 
@@ -196,12 +204,25 @@ def _granted(model, user, perm):
     return table.objects.filter(user=user, permission_id=permission_id(perm)).values("content_object")
 
 
+def covers_all(user, perm):
+    """Whether ``user`` holds ``perm`` on every root of the unit tree with its sub-units: then every
+    row of a scoped model is within reach (a province's steering committee, its administrators),
+    and a list needs no scope filter at all — no join to the units, no test of each row's path."""
+    user = _real(user)
+    grants, _singles = _load(user)
+    roots = user._qms_roots
+    held = {path for _unit, path, subunits in grants.get(perm, ()) if subunits}
+    return bool(roots) and roots <= held
+
+
 def scope_q(model, user, perm):
     """The Q object that restricts ``model`` rows to those ``user`` may act on with ``perm``.
     A model without ``unit_field`` (roles) is global: all rows or none."""
     unit_field = getattr(model, "unit_field", None)
     if unit_field is None:
         return Q() if perm in held_permissions(user) else Q(pk__in=[])
+    if covers_all(user, perm):
+        return Q()  # (an empty Q must not be OR-ed below: Q() | x is x)
     q = unit_scope_q(user, perm, unit_field)
     granted = _granted(model, user, perm)
     if granted is not None:
@@ -341,6 +362,7 @@ def forget(user):
     user.__dict__.pop("_qms_perm_cache", None)
     user.__dict__.pop("_qms_obj_perm_cache", None)
     user.__dict__.pop("_qms_whole_tree", None)
+    user.__dict__.pop("_qms_roots", None)
 
 
 def grant(user, perm, obj):

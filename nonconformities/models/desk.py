@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from qms_portal.links import pk_url
 from qms_portal.models import BaseModel, PublicLink, Unit
 
 __all__ = ["CaseFeedbackRequest", "CitizenFeedback", "NonconformingOutput", "add_working_days", "working_days_late"]
@@ -101,7 +102,7 @@ class NonconformingOutput(BaseModel):
         return f"{self.case_reference} — {self.citizen_name}"
 
     def get_absolute_url(self):
-        return reverse("nonconformities:output_detail", args=[self.pk])
+        return pk_url("nonconformities:output_detail", self.pk)
 
     @property
     def days_late(self):
@@ -166,7 +167,7 @@ class CitizenFeedback(BaseModel):
         return link.target if link is not None and isinstance(link.target, CaseFeedbackRequest) else None
 
     def get_absolute_url(self):
-        return reverse("nonconformities:feedback_detail", args=[self.pk])
+        return pk_url("nonconformities:feedback_detail", self.pk)
 
     @property
     def is_bad(self):

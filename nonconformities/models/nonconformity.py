@@ -24,11 +24,11 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import UserObjectPermissionBase
 
+from qms_portal.links import pk_url
 from qms_portal.models import BaseModel, Unit
 from qms_portal.search import searchable
 
@@ -155,7 +155,7 @@ class Nonconformity(BaseModel):
         return f"{self.number} {self.title}"
 
     def get_absolute_url(self):
-        return reverse("nonconformities:nonconformity_detail", args=[self.pk])
+        return pk_url("nonconformities:nonconformity_detail", self.pk)
 
     def normalise_text(self):
         super().normalise_text()
@@ -235,7 +235,7 @@ class CorrectiveAction(BaseModel):
         return _clip(self.description, 80)
 
     def get_absolute_url(self):
-        return reverse("nonconformities:action_detail", args=[self.pk])
+        return pk_url("nonconformities:action_detail", self.pk)
 
     def attachments_locked(self):
         return self.status in (self.Status.DONE, self.Status.CANCELLED)
@@ -297,7 +297,7 @@ class DueDateExtension(BaseModel):
         return f"{self.action} → {self.requested_due}"
 
     def get_absolute_url(self):
-        return reverse("nonconformities:extension_decide", args=[self.pk])
+        return pk_url("nonconformities:extension_decide", self.pk)
 
 
 

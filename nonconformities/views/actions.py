@@ -130,3 +130,19 @@ class ExtensionDecideView(ObjectFormView):
 
     def get_success_url(self):
         return self.object.action.get_absolute_url()
+
+
+class ExtensionHistoryView(HistoryView):
+    """An extension request's History tab: asked, approved or declined, by whom and when. Its
+    "Details" is the decision page for who may decide, else the action's page."""
+
+    model = DueDateExtension
+    related = ("action",)
+    history_url_name = "nonconformities:extension_history"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        extension = self.object
+        may_decide = can(self.request.user, "nonconformities.decide_extension", extension)
+        ctx["details_url"] = extension.get_absolute_url() if may_decide else extension.action.get_absolute_url()
+        return ctx

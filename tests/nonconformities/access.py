@@ -49,6 +49,7 @@ ROWS = {
     "nonconformities:action_cancel": P("nonconformities.change_correctiveaction", "action"),
     "nonconformities:extension_request": P(COMPLETE, "action"),
     "nonconformities:extension_decide": P("nonconformities.decide_extension", "extension"),
+    "nonconformities:extension_history": P("nonconformities.view_duedateextension", "extension"),
 }
 
 LISTS = {
@@ -162,8 +163,8 @@ def _desk_objects(tree, unit):
     link, _url = desk_feedback.desk_link_create(acting_user=acting, unit=unit)
     feedback = desk_feedback.feedback_received(link, {"rating": 1, "comment": f"Chậm ở {unit.code}", "contact": "",
                                                       "citizen_name": "", "case_reference": "", "website": ""})
-    case_request, _url = desk_feedback.case_link_create(acting_user=acting, unit=unit, case_reference=f"HS-{unit.code}-7",
-                                                       language="vi")
+    case_request, _url = desk_feedback.case_link_create(acting_user=acting, unit=unit,
+                                                       case_reference=f"HS-{unit.code}-7", language="vi")
     return {"output": output, "feedback": feedback, "case_request": case_request}
 
 

@@ -348,3 +348,22 @@ def test_the_plan_page_lets_an_existing_action_serve_this_nonconformity_too(ns, 
     empty = {**data, "action": ""}
     response = client_for(ns.head).post(reverse("nonconformities:nonconformity_plan", args=[second.pk]), empty)
     assert response.status_code == 200 and "at least one action" in response.content.decode()
+
+
+def test_an_extension_has_a_history_tab_that_tells_who_asked_and_who_decided(ns, client_for):
+    """Its History tab: asked by the owner with a reason, approved by the management representative."""
+    from nonconformities import services
+
+    _nc, (action, _other) = planned(ns)
+    extension = services.extension_request(acting_user=ns.owner1, action=action, requested_due=in_future(40),
+                                           reason="Chờ ý kiến Sở Tư pháp")
+    services.extension_decide(acting_user=ns.mr, extension=extension, approve=True, note="Đồng ý gia hạn")
+    history = reverse("nonconformities:extension_history", args=[extension.pk])
+    page = client_for(ns.mr).get(history)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Chờ ý kiến Sở Tư pháp" in html and "Đồng ý gia hạn" in html
+    decision = client_for(ns.mr).get(reverse("nonconformities:extension_decide", args=[extension.pk]))
+    assert history in decision.content.decode()
+    assert history in client_for(ns.head).get(action.get_absolute_url()).content.decode()
+    assert client_for(ns.outsider).get(history).status_code == 404

@@ -235,3 +235,30 @@ def test_the_permission_names_are_read_again_after_migrations(tree):
     permissions.forget_permission_names()
     assert permissions._PERMISSIONS == {}
     assert "qms_portal.view_unit" in set(permissions.permission_names().values())
+
+
+def test_a_reader_holding_every_root_with_its_subunits_gets_no_scope_filter(tree, django_assert_num_queries):
+    """Only when every root of the tree is held with its sub-units: one more root elsewhere and the
+    same reader is filtered again (and does not see that root's rows)."""
+    roots = list(Unit.objects.filter(parent__isnull=True))
+    person = factories.make_user(f"{tree.prefix}province", tree.city)
+    for root in roots:
+        factories.assign(person, "steering_committee", root, include_subunits=True)
+    user = fresh(person)
+    assert permissions.covers_all(user, "qms_portal.view_unit")
+    qs, every = Unit.objects.restrict(user, "view"), set(Unit.objects.all())
+    with django_assert_num_queries(1) as captured:
+        assert set(qs) == every
+    sql = captured.captured_queries[0]["sql"]
+    assert "LIKE" not in sql.upper() and "WHERE" not in sql.upper(), sql
+    assert list(User.objects.restrict(user, "view").order_by("pk")) == list(User.objects.order_by("pk"))
+
+    elsewhere = factories.make_root(f"{tree.prefix}ELSE")
+    user = fresh(person)
+    assert not permissions.covers_all(user, "qms_portal.view_unit")
+    assert elsewhere not in set(Unit.objects.restrict(user, "view"))
+    # a permission held on every root but without sub-units does not cover the tree
+    other = factories.make_user(f"{tree.prefix}roots-only", tree.city)
+    for root in Unit.objects.filter(parent__isnull=True):
+        factories.assign(other, "steering_committee", root, include_subunits=False)
+    assert not permissions.covers_all(fresh(other), "qms_portal.view_unit")

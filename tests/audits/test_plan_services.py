@@ -101,8 +101,9 @@ def test_sending_the_plan_tells_each_auditee_once_in_their_language(w):
     services.audit_transition(acting_user=w.iso, audit=audit, name="notify")
     rows = Notification.objects.filter(kind="audit_plan")
     assert sorted(rows.values_list("recipient_id", flat=True)) == sorted([w.auditee1.pk, w.auditee2.pk])
-    from qms_portal.notifications import render
     from django.utils import translation
+
+    from qms_portal.notifications import render
 
     with translation.override("vi"):
         text = render(rows.get(recipient=w.auditee2))

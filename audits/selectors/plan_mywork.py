@@ -1,8 +1,6 @@
 """The plan part of "My work": programmes waiting for my approval, the audits I lead or am on, and
 the audits coming up about my work (as an auditee). A fixed number of queries whatever the data."""
 
-from datetime import timedelta
-
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -14,7 +12,6 @@ from ..models import Audit, AuditProgramme
 from .plan import audits_of_user
 
 SHOWN = 10
-UPCOMING_DAYS = 30
 
 
 def _when(audit):
@@ -42,9 +39,7 @@ def plan_work(user):
                 _("You are on no open audit."), reverse("audits:audit_list") + "?mine=true&status=open"))
         today = timezone.localdate()
         coming = (Audit.Status.NOTIFIED, Audit.Status.IN_PROGRESS)
-        about_me = list(Audit.objects.filter(auditees=user, status__in=coming,
-                                             starts_on__lte=today + timedelta(days=UPCOMING_DAYS),
-                                             ends_on__gte=today)
+        about_me = list(Audit.objects.filter(auditees=user, status__in=coming, ends_on__gte=today)
                         .only("pk", "number", "title", "starts_on", "ends_on", "status")
                         .order_by("starts_on", "pk")[:SHOWN])
         if about_me:

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qms_portal.forms import DatePicker, ServiceForm
 from qms_portal.models import Unit
-from qms_portal.permissions import restrict
+from qms_portal.permissions import ancestor_paths, restrict
 from qms_portal.search import matches
 from qms_portal.unit_picker import UnitChoiceField, UnitChoiceFilter, UnitScope
 
@@ -97,7 +97,7 @@ class AuditForm(ServiceForm):
             self.fields[name].queryset = people
         entries = ProgrammeEntry.objects.filter(programme__unit__in=restrict(Unit.objects.all(), user, "view"))
         if audit is not None:
-            entries = ProgrammeEntry.objects.filter(programme__unit__path__in=_ancestor_paths(audit.unit),
+            entries = ProgrammeEntry.objects.filter(programme__unit__path__in=ancestor_paths(audit.unit.path),
                                                     unit__path__startswith=audit.unit.path)
         self.fields["programme_entry"].queryset = entries.filter(
             programme__year__gte=timezone.localdate().year - 1).select_related("unit", "programme__unit")
@@ -108,11 +108,6 @@ class AuditForm(ServiceForm):
         if starts and ends and ends < starts:
             self.add_error("ends_on", _("The audit cannot end before it starts."))
         return data
-
-
-def _ancestor_paths(unit):
-    parts = [p for p in unit.path.split("/") if p]
-    return ["/" + "/".join(parts[:i]) + "/" for i in range(1, len(parts) + 1)]
 
 
 class ProgrammeForm(ServiceForm):

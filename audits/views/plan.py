@@ -2,7 +2,7 @@
 and its transitions (plan part)."""
 
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from qms_portal.permissions import can
 from qms_portal.views.generic import (
@@ -15,7 +15,7 @@ from qms_portal.views.generic import (
 )
 
 from ..forms.plan import AuditFilter, AuditForm
-from ..models import Audit
+from ..models import Audit, ProgrammeEntry
 from ..selectors import plan as selectors
 from ..selectors import plan_cache as cached
 from ..services import plan as services
@@ -73,8 +73,15 @@ class AuditCreateView(ServiceFormView):
         if unit is not None and can(self.request.user, "audits.add_audit", unit):
             initial["unit"] = unit.pk
         entry = self.request.GET.get("entry", "")
-        if entry.isdigit():
-            initial["programme_entry"] = int(entry)
+        entry = ProgrammeEntry.objects.select_related("programme__unit", "unit").filter(
+            pk=int(entry)).first() if entry.isdigit() else None
+        if entry is not None and can(self.request.user, "view", entry.programme):
+            # planned from a line of the programme: its unit, scope, clauses and procedures
+            initial.update(
+                unit=entry.programme.unit_id, programme_entry=entry.pk, scope_units=[entry.unit_id],
+                clauses=list(entry.clauses.values_list("pk", flat=True)),
+                processes=list(entry.procedures.values_list("pk", flat=True)),
+                title=gettext("Internal audit: %(unit)s") % {"unit": entry.unit.name})
         return initial
 
     def perform(self, form):

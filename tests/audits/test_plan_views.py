@@ -289,3 +289,57 @@ def test_a_new_audit_a_transition_and_a_renamed_unit_show_at_once_in_the_list(w,
     # an auditee added to the plan sees it at once
     services.audit_update(acting_user=w.iso, audit=audit, auditees=[w.auditee1, w.auditee2, w.head2])
     assert audit.number in client_for(User.objects.get(pk=w.head2.pk)).get(url).content.decode()
+
+
+def test_planning_from_a_programme_line_fills_in_its_unit_scope_and_clauses(w, client_for):
+    programme = make_programme(w, entries=[(w.dept2, 12, ["8.2", "8.5"])])
+    entry = programme.entries.get()
+    response = client_for(w.iso).get(reverse("audits:audit_create"), {"entry": entry.pk})
+    form = response.context["form"]
+    assert form.initial["programme_entry"] == entry.pk and form.initial["scope_units"] == [w.dept2.pk]
+    assert len(form.initial["clauses"]) == 2 and w.dept2.name in form.initial["title"]
+    # someone who may not see the programme gets an empty form, not the programme's line
+    from tests import factories
+
+    elsewhere = factories.make_user(f"{w.prefix}other-iso".lower(), w.other)
+    factories.assign(elsewhere, "document_controller", w.other)
+    form = client_for(elsewhere).get(reverse("audits:audit_create"), {"entry": entry.pk}).context["form"]
+    assert "programme_entry" not in form.initial
+
+
+def test_a_programme_entry_is_changed_and_removed_while_the_programme_is_a_draft(w, client_for):
+    programme = make_programme(w, entries=[(w.dept2, 12, [])])
+    entry = programme.entries.get()
+    client = client_for(w.iso)
+    response = client.post(reverse("audits:programme_entry_edit", args=[entry.pk]),
+                           {"unit": w.dept1.pk, "planned_month": 5, "note": "Trước kỳ báo cáo"})
+    assert response.status_code == 302
+    entry.refresh_from_db()
+    assert entry.unit == w.dept1 and entry.planned_month == 5
+    response = client.post(reverse("audits:programme_entry_edit", args=[entry.pk]),
+                           {"unit": w.outsider.primary_unit_id, "planned_month": 5})
+    assert response.status_code == 200
+    assert client.post(reverse("audits:programme_entry_remove", args=[entry.pk])).status_code == 302
+    assert not programme.entries.exists()
+    assert entry.history.count() >= 3  # made, changed, removed: kept in the history
+
+
+def test_the_history_tab_names_the_people_and_units_that_changed(w, client_for):
+    audit = make_audit(w)
+    services.audit_update(acting_user=w.iso, audit=audit, team=[], auditees=[w.auditee1, w.head2])
+    page = client_for(w.mr).get(reverse("audits:audit_history", args=[audit.pk])).content.decode()
+    assert "Audit team" in page and w.auditor2.full_name in page
+    assert "Auditees" in page and w.head2.full_name in page
+    programme = make_programme(w, entries=[(w.dept2, 12, [])])
+    page = client_for(w.mr).get(reverse("audits:programme_history", args=[programme.pk])).content.decode()
+    assert "History" in page
+
+
+def test_my_work_makes_the_same_number_of_queries_at_two_sizes(w, client_for):
+    client = client_for(w.auditor1)
+    make_audit(w, start=10)
+    small = count(client, reverse("home"))
+    for i in range(5):
+        make_audit(w, start=20 + 3 * i)
+    large = count(client, reverse("home"))
+    assert_same(small, large, "my work")

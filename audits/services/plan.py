@@ -263,7 +263,7 @@ def _plan_params(audit):
             "lead": _name(audit.lead_auditor) if audit.lead_auditor_id else "—",
             "units": ", ".join(u.name for u in audit.scope_units.all()) or audit.unit.name,
             "clauses": ", ".join(c.number for c in audit.clauses.all()) or "—",
-            "kind": audit.get_kind_display()}
+            "kind": Audit.Kind(audit.kind).label}  # the label itself: rendered in each reader's language
 
 
 def _tell_team(audit, acting_user):

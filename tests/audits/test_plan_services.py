@@ -108,6 +108,7 @@ def test_sending_the_plan_tells_each_auditee_once_in_their_language(w):
     with translation.override("vi"):
         text = render(rows.get(recipient=w.auditee2))
     assert audit.number in str(text.title)
+    assert str(text.text).startswith("Đánh giá nội bộ."), "the audit's kind in the reader's language"
     # changing something else than the dates does not send it again
     services.audit_update(acting_user=w.iso, audit=audit, title="Đánh giá lại")
     assert Notification.objects.filter(kind="audit_plan").count() == 2

@@ -343,3 +343,16 @@ def test_my_work_makes_the_same_number_of_queries_at_two_sizes(w, client_for):
         make_audit(w, start=20 + 3 * i)
     large = count(client, reverse("home"))
     assert_same(small, large, "my work")
+
+
+def test_my_work_flags_the_programmes_audits_past_their_month(w, client_for):
+    from django.utils import timezone
+
+    month = timezone.localdate().month
+    if month == 1:
+        pytest.skip("no month of this year has passed yet")
+    programme = make_programme(w, entries=[(w.dept1, month - 1, []), (w.dept2, month - 1, []), (w.dept2, month, [])])
+    page = client_for(w.iso).get(reverse("home")).content.decode()
+    assert "Programme audits past their month" in page and "2 audits not done" in page
+    assert programme.get_absolute_url() in page
+    assert "Programme audits past their month" not in client_for(w.steering).get(reverse("home")).content.decode()

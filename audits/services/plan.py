@@ -289,9 +289,13 @@ def _has_auditees(audit, user):
     return audit.auditees.exists()
 
 
+def _has_lead(audit, user):
+    return audit.lead_auditor_id is not None
+
+
 def _team_is_fit(audit, user):
     people = list(audit.team.all()) + ([audit.lead_auditor] if audit.lead_auditor_id else [])
-    return audit.lead_auditor_id is not None and not any(auditor_problems(p, audit) for p in people)
+    return not any(auditor_problems(p, audit) for p in people)
 
 
 def _nonconformities_recorded(audit, user):
@@ -303,6 +307,7 @@ def _conclusion_written(audit, user):
     return bool(audit.conclusion.strip())
 
 
+HAS_LEAD = Guard(_has_lead, gettext_lazy("Choose the lead auditor before sending the plan."))
 HAS_AUDITEES = Guard(_has_auditees, gettext_lazy("Name at least one auditee before sending the plan."))
 TEAM_IS_FIT = Guard(_team_is_fit, gettext_lazy(
     "The lead auditor or a team member may not audit this audit now (see the plan's warnings)."))
@@ -342,7 +347,7 @@ WORKFLOW = Workflow(
              S.REPORTING: "audits.sign_audit_report"},
     transitions=[
         Transition(name="notify", label=gettext_lazy("Send the plan to the auditees"), sources=(S.PLANNED,),
-                   target=S.NOTIFIED, permission="audits.change_audit", guards=(HAS_AUDITEES, TEAM_IS_FIT),
+                   target=S.NOTIFIED, permission="audits.change_audit", guards=(HAS_LEAD, HAS_AUDITEES, TEAM_IS_FIT),
                    effect=_on_notify),
         Transition(name="start", label=gettext_lazy("Start the audit on site"), sources=(S.NOTIFIED,),
                    target=S.IN_PROGRESS, permission=CONDUCT, button="success"),

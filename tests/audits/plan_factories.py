@@ -67,7 +67,7 @@ def make_audit(w, *, by=None, unit=None, start=10, length=1, lead="auditor1", te
     unit = unit or w.agency
     return services.audit_create(
         acting_user=by or w.iso, unit=unit, starts_on=days(start), ends_on=days(start + length - 1),
-        lead_auditor=getattr(w, lead) if isinstance(lead, str) else lead,
+        lead_auditor=getattr(w, lead) if isinstance(lead, str) else lead,  # None: no lead yet
         team=[getattr(w, t) for t in team], auditees=[getattr(w, a) for a in auditees],
         scope_units=scope if scope is not None else [w.dept2], **fields)
 

@@ -192,3 +192,11 @@ def test_back_on_site_needs_a_reason(w):
     services.audit_transition(acting_user=w.auditor1, audit=audit, name="reopen", reason="Cần thêm bằng chứng")
     audit.refresh_from_db()
     assert audit.status == Audit.Status.IN_PROGRESS
+
+
+def test_an_external_audit_without_a_lead_auditor_is_planned_but_not_sent(w):
+    audit = make_audit(w, kind=Audit.Kind.SURVEILLANCE, lead=None, team=(), certification_body="QUACERT")
+    with pytest.raises(TransitionError, match="lead auditor"):
+        services.audit_transition(acting_user=w.iso, audit=audit, name="notify")
+    services.audit_update(acting_user=w.iso, audit=audit, lead_auditor=w.iso)
+    services.audit_transition(acting_user=w.iso, audit=audit, name="notify")

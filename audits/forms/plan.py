@@ -2,6 +2,7 @@
 
 import django_filters
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -12,7 +13,7 @@ from qms_portal.search import matches
 from qms_portal.unit_picker import UnitChoiceField, UnitChoiceFilter, UnitScope
 
 from ..models import Audit, AuditProgramme, ProgrammeEntry
-from ..services.plan import people_to_choose
+from ..services.plan import auditors_to_choose, people_to_choose
 
 MONTHS = [(m, _month) for m, _month in enumerate(
     [_("January"), _("February"), _("March"), _("April"), _("May"), _("June"), _("July"), _("August"),
@@ -93,8 +94,16 @@ class AuditForm(ServiceForm):
         self.fields["processes"].queryset = _procedures(user)
         self.fields["clauses"].queryset = _clauses()
         people = people_to_choose(user).only("pk", "full_name", "username")
-        for name in ("lead_auditor", "team", "auditees"):
-            self.fields[name].queryset = people
+        on_it = []
+        if audit is not None:
+            on_it = list(audit.team.all()) + ([audit.lead_auditor] if audit.lead_auditor_id else [])
+            # the audit's own people and those of the unit audited (a long list kept short)
+            people = people.filter(Q(primary_unit__path__startswith=audit.unit.path)
+                                   | Q(pk__in=audit.auditees.values("pk")))
+        auditors = auditors_to_choose(user, also=on_it).only("pk", "full_name", "username")
+        self.fields["lead_auditor"].queryset = auditors
+        self.fields["team"].queryset = auditors
+        self.fields["auditees"].queryset = people
         entries = ProgrammeEntry.objects.filter(programme__unit__in=restrict(Unit.objects.all(), user, "view"))
         if audit is not None:
             entries = ProgrammeEntry.objects.filter(programme__unit__path__in=ancestor_paths(audit.unit.path),
@@ -182,8 +191,6 @@ class AuditFilter(django_filters.FilterSet):
         if not value:
             return queryset
         user = self.request.user
-        from django.db.models import Q
-
         return queryset.filter(Q(lead_auditor=user) | Q(pk__in=Audit.team.through.objects.filter(
             user=user).values("audit_id")))
 

@@ -382,6 +382,18 @@ def entries_open_for(unit, year):
             .select_related("unit", "programme"))
 
 
+# Who may be put forward as lead auditor or team member: the internal auditors, and for an external
+# audit the ISO officer or management representative who accompanies the certification body.
+AUDITING_ROLES = (AUDITOR_ROLE, "document_controller", "management_representative")
+
+
 def people_to_choose(user):
     """The people a planner may put on an audit: the active people they may see."""
     return User.objects.restrict(user, "view").filter(is_active=True).order_by("full_name", "username")
+
+
+def auditors_to_choose(user, also=()):
+    """The people a planner may name lead auditor or team member: those they may see who hold an
+    auditing role now (``also``: the people already on the audit)."""
+    holders = RoleAssignment.objects.current().filter(role__code__in=AUDITING_ROLES, unit__is_active=True)
+    return people_to_choose(user).filter(Q(pk__in=holders.values("user_id")) | Q(pk__in=[u.pk for u in also]))

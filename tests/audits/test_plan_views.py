@@ -356,3 +356,14 @@ def test_my_work_flags_the_programmes_audits_past_their_month(w, client_for):
     assert "Programme audits past their month" in page and "2 audits not done" in page
     assert programme.get_absolute_url() in page
     assert "Programme audits past their month" not in client_for(w.steering).get(reverse("home")).content.decode()
+
+
+def test_the_form_offers_auditors_as_lead_and_team_and_the_units_people_as_auditees(w, client_for):
+    form = client_for(w.iso).get(reverse("audits:audit_create")).context["form"]
+    leads = set(form.fields["lead_auditor"].queryset)
+    assert {w.auditor1, w.auditor2, w.auditor3, w.iso, w.mr} <= leads and w.auditee1 not in leads
+    assert w.outsider not in set(form.fields["auditees"].queryset)
+    audit = make_audit(w)
+    form = client_for(w.iso).get(reverse("audits:audit_edit", args=[audit.pk])).context["form"]
+    auditees = set(form.fields["auditees"].queryset)
+    assert {w.auditee1, w.auditee2, w.head2} <= auditees and w.outsider not in auditees

@@ -45,14 +45,16 @@ PROGRAMME_NOTES = {
     "DOHA": "Đánh giá nội bộ trước đợt đánh giá giám sát của QUACERT.",
     "CB": "按照GB/T 19001-2016，各处室每年至少审核一次。",
 }
-# code → [(unit code, month offset from the closed audit's month (None: a fixed month), clause numbers)]
-DIST_ENTRIES = [("DIST-O01", 0, ["7.5", "8.2", "9.1"]), ("DIST-W01", None, ["7.5", "8.5", "8.7"]),
-                ("DIST-O03", 3, ["8.5", "9.1"]), ("DIST-W02", 4, ["7.1", "8.2"]), ("DIST-O05", 6, ["6.2", "8.5"]),
-                ("DIST-W05", 8, []), ("DIST-O10", 10, ["9.2", "10.2"])]
-DOHA_ENTRIES = [("DOHA-D01", 2, ["7.5"]), ("DOHA-D02", 4, ["7.2", "7.3"]), ("DOHA-D03", 6, ["8.2", "8.5"]),
-                ("DOHA-D04", 8, ["8.5"]), ("DOHA-D05", 10, ["7.5.3"])]
-CB_ENTRIES = [("CB-D01", 3, ["7.5"]), ("CB-D16", 5, ["8.2", "8.5", "8.7"]), ("CB-D07", 7, ["8.5", "9.1"]),
-              ("CB-D10", 9, ["9.1.2"])]
+# [(unit code, the month as an offset from this month (None: the closed audit's month), clause numbers)]:
+# the district's line of the closed audit, Ward 1's this month, two lines whose month has passed with
+# no audit yet (the gaps the programme's page flags), and the months to come.
+DIST_ENTRIES = [("DIST-O01", None, ["7.5", "8.2", "9.1"]), ("DIST-W01", 0, ["7.5", "8.5", "8.7"]),
+                ("DIST-O03", -3, ["8.5", "9.1"]), ("DIST-W02", -5, ["7.1", "8.2"]), ("DIST-O05", 1, ["6.2", "8.5"]),
+                ("DIST-W05", 2, []), ("DIST-O10", 3, ["9.2", "10.2"])]
+DOHA_ENTRIES = [("DOHA-D01", 1, ["7.5"]), ("DOHA-D02", 2, ["7.2", "7.3"]), ("DOHA-D03", 3, ["8.2", "8.5"]),
+                ("DOHA-D04", 4, ["8.5"]), ("DOHA-D05", 5, ["7.5.3"])]
+CB_ENTRIES = [("CB-D01", 1, ["7.5"]), ("CB-D16", 2, ["8.2", "8.5", "8.7"]), ("CB-D07", 3, ["8.5", "9.1"]),
+              ("CB-D10", 4, ["9.1.2"])]
 
 CLOSED = {
     "title": "Đánh giá nội bộ Văn phòng HĐND và UBND quận",
@@ -172,12 +174,12 @@ def _entry(programme, unit):
     return programme.entries.filter(unit=unit).first()
 
 
-def _shifted(entries, base_month, current_month):
-    """Entries with their month: an offset from the closed audit's month (kept within the year), or
-    the current month for the in-progress audit's entry."""
+def _shifted(entries, closed_month, current_month):
+    """Entries with their month: an offset from this month (kept within the year), or the closed
+    audit's month."""
     rows = []
     for code, offset, clauses in entries:
-        month = current_month if offset is None else min(12, max(1, base_month + offset))
+        month = closed_month if offset is None else min(12, max(1, current_month + offset))
         rows.append((code, month, clauses))
     return rows
 
@@ -196,8 +198,8 @@ def seed(demo):
     with muted():
         d.second_auditor()
         dist = d.programme("DIST", "dist-iso", _shifted(DIST_ENTRIES, closed_start.month, today.month), "dist-mr")
-        doha = d.programme("DOHA", "doccontrol", _shifted(DOHA_ENTRIES, 1, today.month), "mr")
-        cb = d.programme("CB", "cb-doccontrol", _shifted(CB_ENTRIES, 1, today.month))
+        doha = d.programme("DOHA", "doccontrol", _shifted(DOHA_ENTRIES, today.month, today.month), "mr")
+        cb = d.programme("CB", "cb-doccontrol", _shifted(CB_ENTRIES, today.month, today.month))
 
         closed, made = d.audit("DIST", CLOSED["title"], by="dist-iso", start=closed_start,
                                end=closed_start + timedelta(days=1), lead="auditor", team=("dist-auditor",),

@@ -47,7 +47,8 @@ def grid_units(programme):
     units = list(Unit.objects.filter(is_active=True, path__startswith=programme.unit.path)
                  .only("pk", "code", "name", "path", "depth", "runs_own_qms").order_by("path"))
     own = [u.path for u in units if u.runs_own_qms and u.pk != programme.unit_id]
-    return [u for u in units if u.pk == programme.unit_id or not any(u.path.startswith(p) for p in own)]
+    kept = [u for u in units if u.pk == programme.unit_id or not any(u.path.startswith(p) for p in own)]
+    return sorted(kept, key=lambda u: (u.pk != programme.unit_id, u.code))  # the unit first, then by code
 
 
 @dataclass
@@ -116,7 +117,7 @@ def coverage_chart(programme, cov):
 def month_chart(cov):
     months = [str(m) for m in range(1, 13)]
     return charts.bar(months, {str(_("Planned")): cov.planned_by_month, str(_("Audited")): cov.done_by_month},
-                      title=_("Planned and audited, by month"))
+                      title=_("Planned and audited, by month"), horizontal=False)
 
 
 def programme_list_queryset(user):

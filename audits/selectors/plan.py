@@ -68,13 +68,13 @@ class Coverage:
         return len(self.unplanned_units) + len(self.late_entries) + len(self.uncovered_clauses)
 
 
-def coverage(programme, today=None):
+def coverage(programme, today=None, entries=None):
     """What the programme plans and what was done, per unit and main clause. A fixed number of
-    queries whatever the number of units (four)."""
+    queries whatever the number of units (four; one when ``entries`` come from
+    ``entries_with_audits``)."""
     today = today or timezone.localdate()
     units = grid_units(programme)
-    entries = list(programme.entries.select_related("unit").prefetch_related(
-        "clauses", Prefetch("audits", queryset=Audit.objects.only("pk", "number", "status", "programme_entry_id"))))
+    entries = list(entries if entries is not None else entries_with_audits(programme))
     past_month = 12 if today.year > programme.year else (today.month - 1 if today.year == programme.year else 0)
     rank = {key: i for i, (key, _l, _m) in enumerate(LEVELS)}
     cells = {}

@@ -95,12 +95,12 @@ class ProgrammeDetailView(ScopedDetailView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         programme, user = self.object, self.request.user
-        cov = selectors.coverage(programme)
+        months = dict(MONTHS)
+        ctx["entries"] = list(selectors.entries_with_audits(programme))
+        cov = selectors.coverage(programme, entries=ctx["entries"])
         ctx["coverage"] = cov
         ctx["heatmap"] = selectors.coverage_chart(programme, cov)
         ctx["by_month"] = selectors.month_chart(cov)
-        months = dict(MONTHS)
-        ctx["entries"] = list(selectors.entries_with_audits(programme))
         for entry in ctx["entries"]:
             entry.month_label = months.get(entry.planned_month, entry.planned_month)
         ctx["may_change"] = can(user, "change", programme) and programme.status == AuditProgramme.Status.DRAFT

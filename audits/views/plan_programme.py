@@ -109,8 +109,22 @@ class ProgrammeDetailView(ScopedDetailView):
 
 
 class ProgrammeHistoryView(HistoryView):
+    """The programme's History tab, and below it every change to its lines (added, changed, taken
+    out), newest first, in one query."""
+
     model = AuditProgramme
     history_url_name = HISTORY
+    entry_changes_shown = 100
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        months = dict(MONTHS)
+        rows = list(ProgrammeEntry.history.filter(programme_id=self.object.pk).select_related("unit", "history_user")
+                    .order_by("-history_date", "-history_id")[:self.entry_changes_shown])
+        for row in rows:
+            row.month_label = months.get(row.planned_month, row.planned_month)
+        ctx["entry_changes"] = rows
+        return ctx
 
 
 class ProgrammeTransitionView(TransitionView):

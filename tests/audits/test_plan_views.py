@@ -331,9 +331,13 @@ def test_the_history_tab_names_the_people_and_units_that_changed(w, client_for):
     page = client_for(w.mr).get(reverse("audits:audit_history", args=[audit.pk])).content.decode()
     assert "Audit team" in page and w.auditor2.full_name in page
     assert "Auditees" in page and w.head2.full_name in page
-    programme = make_programme(w, entries=[(w.dept2, 12, [])])
+    programme = make_programme(w, entries=[(w.dept2, 12, []), (w.dept1, 4, [])])
+    from audits.services import plan_programme
+
+    plan_programme.programme_entry_remove(acting_user=w.iso, entry=programme.entries.get(unit=w.dept1))
     page = client_for(w.mr).get(reverse("audits:programme_history", args=[programme.pk])).content.decode()
-    assert "History" in page
+    assert "Changes to the audits planned" in page
+    assert page.count("Added") == 2 and "Taken out" in page and w.dept1.name in page and "April" in page
 
 
 def test_my_work_makes_the_same_number_of_queries_at_two_sizes(w, client_for):

@@ -1,0 +1,62 @@
+"""The plan part of the audits area: programmes, audit plans and their workflow, the audit list and
+page, My work, the area's menu and the first demo records (``audits/demo_plan.py``)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from qms_portal.notifications import Kind
+
+AUDIT_READ = ["audits.view_audit", "audits.view_auditprogramme", "audits.view_programmeentry"]
+AUDIT_PLAN = ["audits.add_audit", "audits.change_audit"]
+PROGRAMME_WRITE = ["audits.add_auditprogramme", "audits.change_auditprogramme", "audits.add_programmeentry",
+                   "audits.change_programmeentry", "audits.delete_programmeentry"]
+
+# Auditors see the audits they are on through single-object grants (the services give them), never
+# through their role: ``internal_auditor`` reads the programme only. The management representative,
+# the ISO officer and the steering committee see their scope's audits.
+ROLES = {
+    "management_representative": [*AUDIT_READ, *AUDIT_PLAN, *PROGRAMME_WRITE, "audits.approve_auditprogramme"],
+    "document_controller": [*AUDIT_READ, *AUDIT_PLAN, *PROGRAMME_WRITE],
+    "steering_committee": [*AUDIT_READ],
+    "department_head": ["audits.view_auditprogramme", "audits.view_programmeentry"],
+    "internal_auditor": ["audits.view_auditprogramme", "audits.view_programmeentry"],
+}
+
+KINDS = {
+    "audit_team": Kind(
+        title=_("You are on the audit %(object)s, %(starts)s – %(ends)s"),
+        text=_("Lead auditor: %(lead)s. Units audited: %(units)s. ISO 9001 clauses: %(clauses)s."),
+    ),
+    "audit_plan": Kind(
+        title=_("Audit plan: %(object)s, %(starts)s – %(ends)s"),
+        text=_("%(kind)s. Lead auditor: %(lead)s. Units audited: %(units)s. ISO 9001 clauses: %(clauses)s. "
+               "Please be available on those days with the records of your work."),
+    ),
+    "audit_closed": _("Audit closed, its report signed: %(object)s"),
+    "programme_to_approve": _("Audit programme to approve: %(object)s"),
+    "programme_approved": _("Audit programme approved: %(object)s"),
+}
+
+
+def _my_work(user):
+    from audits.selectors.plan_mywork import plan_work
+
+    return plan_work(user)
+
+
+PART = {
+    "roles": ROLES,
+    "notification_kinds": KINDS,
+    "my_work": [_my_work],
+    "menu": "audits/nav.html",
+    "demo": "audits.demo.seed",
+    "signature_meanings": {"report_signed": _("Report signed")},
+}
+
+
+def ready():
+    from audits.selectors.plan_cache import track_changes
+    from audits.services import plan, plan_programme
+
+    plan.register_workflow()
+    plan_programme.register_workflow()
+    track_changes()

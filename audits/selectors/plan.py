@@ -1,0 +1,140 @@
+"""Reads of the programme and the audit plans: the audit list, an audit's people, the programme's
+coverage grid (units × clauses: planned, late, done, gaps) and planned-vs-done by month."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from qms_portal import charts
+from qms_portal.models import Unit
+
+from ..models import Audit, AuditProgramme, ProgrammeEntry
+
+# The main clauses of ISO 9001:2015 that the grid's columns show (an entry on 7.5 covers "7").
+MAIN_CLAUSES = ("4", "5", "6", "7", "8", "9", "10")
+DONE_STATUSES = (Audit.Status.REPORTING, Audit.Status.CLOSED)
+# From this month on, a unit or clause still not planned for the year is a gap to act on.
+GAP_WARNING_MONTH = 10
+
+LEVELS = (
+    ("gap", _("Not planned"), "–"),
+    ("planned", _("Planned"), "○"),
+    ("late", _("Planned, month passed"), "!"),
+    ("done", _("Audited"), "✓"),
+)
+
+
+def audit_list_queryset(user):
+    """The audits ``user`` may see, with what the list shows: one query whatever the rows."""
+    return (Audit.objects.restrict(user, "view").select_related("unit", "lead_auditor")
+            .defer("summary", "conclusion", "criteria_note", "external_auditors", "search_key"))
+
+
+def audit_people(audit):
+    return {"team": list(audit.team.only("pk", "full_name", "username").order_by("full_name")),
+            "auditees": list(audit.auditees.only("pk", "full_name", "username").order_by("full_name"))}
+
+
+def main_clause(number):
+    return number.split(".", 1)[0]
+
+
+def grid_units(programme):
+    """The units a programme covers: its unit and every active unit below it, except the subtrees
+    of units that run their own quality management system (they have their own programme)."""
+    units = list(Unit.objects.filter(is_active=True, path__startswith=programme.unit.path)
+                 .only("pk", "code", "name", "path", "depth", "runs_own_qms").order_by("path"))
+    own = [u.path for u in units if u.runs_own_qms and u.pk != programme.unit_id]
+    kept = [u for u in units if u.pk == programme.unit_id or not any(u.path.startswith(p) for p in own)]
+    return sorted(kept, key=lambda u: (u.pk != programme.unit_id, u.code))  # the unit first, then by code
+
+
+@dataclass
+class Coverage:
+    units: list
+    cells: dict  # (unit id, main clause) → level
+    entries: list
+    planned_by_month: list = field(default_factory=list)
+    done_by_month: list = field(default_factory=list)
+    unplanned_units: list = field(default_factory=list)
+    late_entries: list = field(default_factory=list)
+    uncovered_clauses: list = field(default_factory=list)
+    warn: bool = False
+
+    @property
+    def gap_count(self):
+        return len(self.unplanned_units) + len(self.late_entries) + len(self.uncovered_clauses)
+
+
+def coverage(programme, today=None, entries=None):
+    """What the programme plans and what was done, per unit and main clause. A fixed number of
+    queries whatever the number of units (four; one when ``entries`` come from
+    ``entries_with_audits``)."""
+    today = today or timezone.localdate()
+    units = grid_units(programme)
+    entries = list(entries if entries is not None else entries_with_audits(programme))
+    past_month = 12 if today.year > programme.year else (today.month - 1 if today.year == programme.year else 0)
+    rank = {key: i for i, (key, _l, _m) in enumerate(LEVELS)}
+    cells = {}
+    planned, done = [0] * 12, [0] * 12
+    late = []
+    for entry in entries:
+        is_done = any(a.status in DONE_STATUSES for a in entry.audits.all())
+        level = "done" if is_done else ("late" if entry.planned_month <= past_month else "planned")
+        entry.level = level
+        planned[entry.planned_month - 1] += 1
+        if is_done:
+            done[entry.planned_month - 1] += 1
+        elif level == "late":
+            late.append(entry)
+        mains = {main_clause(c.number) for c in entry.clauses.all()} or set(MAIN_CLAUSES)
+        for main in mains:
+            key = (entry.unit_id, main)
+            if rank[level] > rank.get(cells.get(key), -1):
+                cells[key] = level
+    for unit in units:
+        for main in MAIN_CLAUSES:
+            cells.setdefault((unit.pk, main), "gap")
+    planned_units = {e.unit_id for e in entries}
+    covered = {main for (_u, main), level in cells.items() if level != "gap"}
+    return Coverage(
+        units=units, cells=cells, entries=entries, planned_by_month=planned, done_by_month=done,
+        unplanned_units=[u for u in units if u.pk not in planned_units], late_entries=late,
+        uncovered_clauses=[c for c in MAIN_CLAUSES if c not in covered],
+        warn=programme.year < today.year or (programme.year == today.year and today.month >= GAP_WARNING_MONTH),
+    )
+
+
+def coverage_chart(programme, cov):
+    rows = [(u.pk, f"{u.code} {u.name}") for u in cov.units]
+    columns = [(c, str(c)) for c in MAIN_CLAUSES]
+    return charts.heatmap(rows, columns, cov.cells, title=_("Coverage: units × ISO 9001 clauses"),
+                          legend=LEVELS, category_label=_("Unit"))
+
+
+def month_chart(cov):
+    months = [str(m) for m in range(1, 13)]
+    return charts.bar(months, {str(_("Planned")): cov.planned_by_month, str(_("Audited")): cov.done_by_month},
+                      title=_("Planned and audited, by month"), horizontal=False)
+
+
+def programme_list_queryset(user):
+    return AuditProgramme.objects.restrict(user, "view").select_related("unit", "approved_by")
+
+
+def entries_with_audits(programme):
+    return (ProgrammeEntry.objects.filter(programme=programme).select_related("unit")
+            .prefetch_related("clauses", "procedures",
+                              Prefetch("audits", queryset=Audit.objects.only("pk", "number", "status",
+                                                                             "programme_entry_id"))))
+
+
+def audits_of_user(user, *, statuses=None):
+    """Audits ``user`` leads or is on (through the team)."""
+    rows = Audit.objects.filter(Q(lead_auditor=user) | Q(pk__in=Audit.team.through.objects.filter(
+        user=user).values("audit_id")))
+    if statuses is not None:
+        rows = rows.filter(status__in=statuses)
+    return rows

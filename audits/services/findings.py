@@ -217,8 +217,7 @@ def finding_raise_nonconformity(*, acting_user, finding):
     nonconformities in that unit; else in the portal's name on the audit's behalf (an auditor audits
     other units than their own), and the auditor follows it."""
     finding = _lock_finding(finding)
-    if not (can(acting_user, "change", finding) and can(acting_user, "audits.conduct_audit", finding.audit)):
-        raise PermissionDenied
+    require_can(acting_user, "change", finding)  # the auditors of the audit (their grants on the finding)
     if not finding.is_nonconformity:
         raise ValidationError(_("Only a major or minor nonconformity becomes a nonconformity record."))
     if finding.nonconformity_id:

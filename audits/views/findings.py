@@ -97,8 +97,7 @@ class FindingDetailView(ScopedDetailView):
         ctx["audit"] = audit
         ctx["may_see_audit"] = can(user, "view", audit)
         ctx["may_change"] = can(user, "change", finding) and audit.status != Audit.Status.CLOSED
-        ctx["may_raise"] = (finding.is_nonconformity and not finding.nonconformity_id and ctx["may_change"]
-                            and can(user, "audits.conduct_audit", audit))
+        ctx["may_raise"] = finding.is_nonconformity and not finding.nonconformity_id and ctx["may_change"]
         ctx["may_link"] = finding.is_nonconformity and not finding.nonconformity_id and ctx["may_change"]
         ctx["may_improve"] = (finding.grade in services.IMPROVEMENT_GRADES and not finding.improvement_action_id
                               and can(user, "nonconformities.add_correctiveaction", finding))

@@ -20,7 +20,7 @@ from tests.factories import PASSWORD, assign, make_root, make_unit, make_user
 from tests.helpers import built_once
 
 _seq = itertools.count(1)
-LEAD = ("view", "audits.conduct_audit", "audits.sign_audit_report")
+LEAD = ("view", "change", "audits.conduct_audit", "audits.sign_audit_report")
 TEAM = ("view", "audits.conduct_audit")
 
 

@@ -313,7 +313,10 @@ def test_saving_the_report_gives_a_new_team_member_the_findings(fs):
 
 
 def test_the_response_due_date_is_for_external_audits_and_their_managers(fs):
+    from qms_portal import permissions
+
     external = _audit(fs, kind=Audit.Kind.CERTIFICATION, status=S.REPORTING)
+    permissions.grant(fs.iso, "change", external)  # who manages the audit plan (plan's roles give it)
     due = timezone.localdate() + timedelta(days=60)
     services.audit_response_update(acting_user=fs.iso, audit=external, response_due=due)
     external.refresh_from_db()

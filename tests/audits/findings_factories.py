@@ -62,7 +62,8 @@ def findings_setup(prefix=None):
     lead (internal auditor on other: audits another unit), member (internal auditor on other),
     head: department head on office; staff: staff on office; iso: document controller on dept;
     mr: management representative on dept; outsider: staff on other_office; auditor_only: an
-    internal auditor of dept who is on no audit; nobody: a member of dept without a role."""
+    internal auditor of dept who is on no audit; owner1, owner2: staff on office (actions' owners);
+    nobody: a member of dept without a role."""
     p = prefix or f"F{next(_seq)}x{factories._unique()}-"
     s = SimpleNamespace(prefix=p, password=PASSWORD, roles=factories.roles())
     s.root = make_root(f"{p}CITY", name=f"Tỉnh {p}")
@@ -83,6 +84,8 @@ def findings_setup(prefix=None):
     s.staff = person("staff", s.office, "staff")
     s.iso = person("iso", s.dept, "document_controller")
     s.mr = person("mr", s.dept, "management_representative")
+    s.owner1 = person("owner1", s.office, "staff")
+    s.owner2 = person("owner2", s.office, "staff")
     s.outsider = person("outsider", s.other_office, "staff")
     s.auditor_only = person("auditoronly", s.dept, "internal_auditor")
     s.nobody = person("nobody", s.dept)

@@ -15,9 +15,11 @@ from nonconformities.models import CorrectiveAction, Nonconformity
 from nonconformities.selectors import nonconformities_of
 from qms_portal.models import Notification
 from qms_portal.permissions import can
-from tests.audits.findings_factories import _fs_world, clause, fresh, fs, make_audit, record  # noqa: F401
+from tests.audits import findings_factories
+from tests.audits.findings_factories import clause, fresh, make_audit, record
 from tests.nonconformities.factories import in_future
 
+_fs_world, fs = findings_factories._fs_world, findings_factories.fs  # the test world's fixtures
 pytestmark = pytest.mark.django_db
 S = Audit.Status
 

@@ -263,3 +263,32 @@ def test_the_response_dossier_pdf_lists_findings_actions_and_signatures(fs, clie
 def test_nonconformity_kinds_are_the_nonconformity_areas(fs):
     assert set(Finding.NONCONFORMITY_GRADES) == {"major", "minor"}
     assert {c for c, _ in Nonconformity.Grade.choices} == {"major", "minor"}
+
+
+def test_the_audit_page_shows_the_findings_section_to_each_by_their_rights(fs, client_for):
+    audit = _audit(fs, status=S.REPORTING)
+    record(audit, fs.lead, description="Thiếu phiếu kiểm soát")
+    record(audit, fs.lead, grade="observation", number=None, description="Nên số hoá sổ theo dõi")
+    lead_page = client_for(fs.lead).get(audit.get_absolute_url()).content.decode()
+    for expected in (reverse("audits:finding_create", args=[audit.pk]), reverse("audits:audit_report", args=[audit.pk]),
+                     reverse("audits:audit_findings_raise", args=[audit.pk]), "Thiếu phiếu kiểm soát"):
+        assert expected in lead_page
+    auditee_page = client_for(fs.head).get(audit.get_absolute_url()).content.decode()
+    assert "Thiếu phiếu kiểm soát" in auditee_page and "Nên số hoá sổ theo dõi" in auditee_page
+    for hidden in (reverse("audits:finding_create", args=[audit.pk]), reverse("audits:audit_report", args=[audit.pk]),
+                   reverse("audits:audit_findings_raise", args=[audit.pk])):
+        assert hidden not in auditee_page
+    external = _audit(fs, kind=Audit.Kind.CERTIFICATION)
+    assert reverse("audits:audit_response", args=[external.pk]) in client_for(fs.head).get(
+        external.get_absolute_url()).content.decode()
+
+
+def test_the_audit_page_makes_the_same_queries_whatever_the_findings(fs, client_for):
+    audit = _audit(fs, status=S.REPORTING)
+    record(audit, fs.lead)
+    client = client_for(fs.lead)
+    small = _count(client, audit.get_absolute_url())
+    for i in range(8):
+        record(audit, fs.member, grade="observation" if i % 2 else "minor", number=None if i % 2 else "8.7",
+               description=f"Phát hiện {i}")
+    assert _count(client, audit.get_absolute_url()) == small

@@ -38,6 +38,17 @@ def missing_nonconformities(audit):
     return audit.findings.filter(grade__in=Finding.NONCONFORMITY_GRADES, nonconformity__isnull=True)
 
 
+def answers_without_finding(audit):
+    """The checklist answers marked "nonconformity" or "observation" that no finding records yet (on
+    the audit's page, each with its link to record the finding), in checklist order."""
+    from ..models import ChecklistItem
+
+    return ChecklistItem.objects.filter(
+        audit=audit, answer__in=[ChecklistItem.Answer.NONCONFORMITY, ChecklistItem.Answer.OBSERVATION],
+        findings__isnull=True).select_related("clause").only(
+        "pk", "audit_id", "position", "question", "answer", "clause__number")
+
+
 def _clause_key(finding):
     return finding.clause.sort_key if finding.clause_id else "~"
 

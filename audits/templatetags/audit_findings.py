@@ -21,9 +21,10 @@ def audit_findings_section(context, audit):
     findings = list(selectors.visible_findings(user, audit).order_by("number", "pk"))
     may_record = services.may_record(user, audit)
     missing = selectors.missing_nonconformities(audit).count() if audit.status != audit.Status.CLOSED else 0
+    waiting = list(selectors.answers_without_finding(audit)[:20]) if may_record else []
     return {
         "visible": True, "audit": audit, "findings": findings, "counts": selectors.grade_counts(findings),
-        "may_record": may_record, "missing": missing,
+        "may_record": may_record, "missing": missing, "waiting": waiting,
         "may_raise_all": missing and can(user, "audits.conduct_audit", audit),
         "may_report": can(user, "audits.sign_audit_report", audit),
         "request": request,

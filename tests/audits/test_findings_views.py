@@ -292,3 +292,18 @@ def test_the_audit_page_makes_the_same_queries_whatever_the_findings(fs, client_
         record(audit, fs.member, grade="observation" if i % 2 else "minor", number=None if i % 2 else "8.7",
                description=f"Phát hiện {i}")
     assert _count(client, audit.get_absolute_url()) == small
+
+
+def test_checklist_answers_waiting_for_a_finding_are_offered_to_the_auditors(fs, client_for):
+    audit = _audit(fs)
+    waiting = save_tracked(ChecklistItem(audit=audit, question="Có sổ theo dõi hồ sơ trễ hạn không?",
+                                         answer="nonconformity", clause=clause("8.7")), fs.member)
+    done = save_tracked(ChecklistItem(audit=audit, question="Có niêm yết thủ tục không?", answer="observation"),
+                        fs.member)
+    save_tracked(ChecklistItem(audit=audit, question="Có phiếu hẹn không?", answer="conforms"), fs.member)
+    record(audit, fs.member, grade="observation", number=None, checklist_item=done)
+    page = client_for(fs.member).get(audit.get_absolute_url()).content.decode()
+    create = reverse("audits:finding_create", args=[audit.pk])
+    assert f"{create}?item={waiting.pk}" in page
+    assert f"{create}?item={done.pk}" not in page
+    assert "?item=" not in client_for(fs.head).get(audit.get_absolute_url()).content.decode()

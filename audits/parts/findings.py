@@ -10,7 +10,14 @@ from django.utils.translation import gettext_lazy as _
 
 READ = ["audits.view_finding"]
 
+def _my_work(user):
+    from audits.selectors.findings_mywork import findings_work
+
+    return findings_work(user)
+
+
 PART = {
+    "my_work": [_my_work],
     "roles": {
         "management_representative": READ,
         "document_controller": READ,

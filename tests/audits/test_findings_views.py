@@ -307,3 +307,19 @@ def test_checklist_answers_waiting_for_a_finding_are_offered_to_the_auditors(fs,
     assert f"{create}?item={waiting.pk}" in page
     assert f"{create}?item={done.pk}" not in page
     assert "?item=" not in client_for(fs.head).get(audit.get_absolute_url()).content.decode()
+
+
+def test_my_work_lists_the_findings_to_raise_and_the_observations_about_my_unit(fs, client_for):
+    audit = _audit(fs, status=S.REPORTING)
+    to_raise = record(audit, fs.lead)
+    observation = record(audit, fs.lead, grade="observation", number=None, description="Nên số hoá sổ")
+    lead_home = client_for(fs.lead).get(reverse("home")).content.decode()
+    assert "Findings to raise as nonconformities" in lead_home and to_raise.get_absolute_url() in lead_home
+    head_home = client_for(fs.head).get(reverse("home")).content.decode()
+    assert "Audit observations about my units" in head_home and observation.get_absolute_url() in head_home
+    assert to_raise.get_absolute_url() not in head_home
+    services.finding_raise_nonconformity(acting_user=fs.lead, finding=to_raise)
+    services.finding_improvement_create(acting_user=fs.head, finding=observation, description="Số hoá",
+                                        owner=fs.owner1, due=in_future())
+    assert to_raise.get_absolute_url() not in client_for(fs.lead).get(reverse("home")).content.decode()
+    assert observation.get_absolute_url() not in client_for(fs.head).get(reverse("home")).content.decode()

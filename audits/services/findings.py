@@ -52,25 +52,23 @@ def auditors_of(audit):
 
 
 def sync_finding_grants(audit, findings=None):
-    """Give the audit's lead and team view and change on each of its findings (single-object grants),
-    so they follow them wherever they work. Called when a finding is recorded and when the report is
-    saved; plan's team changes may call it too."""
+    """Give the audit's lead and team view and change on each of its findings (single-object grants,
+    through ``qms_portal.permissions``), so they follow them wherever they work. Called when a finding
+    is recorded and when the report is saved (plan's team is fixed once the audit has started)."""
     findings = list(findings if findings is not None else audit.findings.all())
-    if not findings:
+    people = auditors_of(audit)
+    if not findings or not people:
         return
     from ..models import FindingUserObjectPermission
 
-    ids = {p: permissions.permission_id(permissions.perm_name(Finding, p)) for p in AUDITOR_PERMISSIONS}
-    people = auditors_of(audit)
-    have = set(FindingUserObjectPermission.objects.filter(
-        content_object__in=findings, user__in=people).values_list("user_id", "content_object_id", "permission_id"))
-    rows = [FindingUserObjectPermission(user=user, content_object=finding, permission_id=pid)
-            for user in people for finding in findings for pid in ids.values()
-            if (user.pk, finding.pk, pid) not in have]
-    if rows:
-        FindingUserObjectPermission.objects.bulk_create(rows)
-        for user in people:
-            permissions.forget(user)
+    names = {permissions.permission_id(permissions.perm_name(Finding, p)): p for p in AUDITOR_PERMISSIONS}
+    have = set(FindingUserObjectPermission.objects.filter(content_object__in=findings, user__in=people)
+               .values_list("user_id", "content_object_id", "permission_id"))
+    for user in people:
+        for finding in findings:
+            for pid, perm in names.items():
+                if (user.pk, finding.pk, pid) not in have:
+                    permissions.grant(user, perm, finding)
 
 
 def may_record(user, audit):

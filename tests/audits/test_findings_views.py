@@ -323,3 +323,51 @@ def test_my_work_lists_the_findings_to_raise_and_the_observations_about_my_unit(
                                         owner=fs.owner1, due=in_future())
     assert to_raise.get_absolute_url() not in client_for(fs.lead).get(reverse("home")).content.decode()
     assert observation.get_absolute_url() not in client_for(fs.head).get(reverse("home")).content.decode()
+
+
+def test_the_history_tab_shows_a_correction_of_the_finding(fs, client_for):
+    finding = record(_audit(fs), fs.lead, grade="observation", number=None)
+    client = client_for(fs.member)
+    response = client.post(reverse("audits:finding_edit", args=[finding.pk]), {
+        "grade": "observation", "unit": fs.office.pk, "clause": "", "procedure": "", "requirement": "",
+        "evidence": "Sổ theo dõi tháng 3", "description": finding.description})
+    assert response.status_code == 302
+    history = client_for(fs.head).get(reverse("audits:finding_history", args=[finding.pk])).content.decode()
+    assert "Sổ theo dõi tháng 3" in history or "evidence" in history.lower()
+    assert fs.member.full_name in history
+
+
+def test_the_findings_list_filters_by_grade_and_still_open(fs, client_for):
+    audit = _audit(fs, status=S.REPORTING)
+    raised = record(audit, fs.lead, description="Đã lập")
+    services.finding_raise_nonconformity(acting_user=fs.lead, finding=raised)
+    waiting = record(audit, fs.lead, grade="major", number="8.5", description="Chưa lập")
+    observation = record(audit, fs.lead, grade="observation", number=None, description="Lưu ý")
+    client = client_for(fs.lead)
+    url = reverse("audits:finding_list")
+    by_grade = client.get(url, {"grade": "observation"}).content.decode()
+    assert observation.get_absolute_url() in by_grade and waiting.get_absolute_url() not in by_grade
+    still_open = client.get(url, {"open": "true"}).content.decode()
+    assert raised.get_absolute_url() in still_open and waiting.get_absolute_url() in still_open
+    assert observation.get_absolute_url() not in still_open
+    searched = client.get(url, {"q": "Chưa lập"}).content.decode()
+    assert waiting.get_absolute_url() in searched and raised.get_absolute_url() not in searched
+
+
+def test_a_finding_is_linked_from_its_page_to_a_nonconformity_raised_earlier(fs, client_for):
+    from nonconformities import services as nc_services
+    from qms_portal import permissions
+
+    audit = _audit(fs, kind=Audit.Kind.CERTIFICATION)
+    nc = nc_services.nonconformity_create(acting_user=fs.iso, unit=fs.office,
+                                          source=Nonconformity.Source.EXTERNAL_AUDIT, title="QUACERT 2",
+                                          description="Thiếu phiếu", clause=clause("7.5.3"))
+    permissions.grant(fs.lead, "view", nc)
+    finding = record(audit, fs.lead)
+    client = client_for(fs.lead)
+    url = reverse("audits:finding_link", args=[finding.pk])
+    assert url in client.get(finding.get_absolute_url()).content.decode()
+    assert nc.number in client.get(url).content.decode()
+    assert client.post(url, {"nonconformity": nc.pk}).status_code == 302
+    finding.refresh_from_db()
+    assert finding.nonconformity == nc

@@ -12,7 +12,7 @@ from nonconformities.models import CorrectiveAction, Nonconformity
 
 from ..models import Finding
 
-LIST_RELATED = ("audit", "unit", "clause", "nonconformity", "improvement_action")
+LIST_RELATED = ("audit", "unit", "clause", "nonconformity", "improvement_action", "improvement_action__owner")
 GRADE_ORDER = [value for value, _label in Finding.Grade.choices]
 
 

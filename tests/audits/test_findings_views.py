@@ -371,3 +371,32 @@ def test_a_finding_is_linked_from_its_page_to_a_nonconformity_raised_earlier(fs,
     assert client.post(url, {"nonconformity": nc.pk}).status_code == 302
     finding.refresh_from_db()
     assert finding.nonconformity == nc
+
+
+def test_the_response_page_makes_the_same_queries_whatever_the_findings(fs, client_for):
+    from nonconformities import services as nc_services
+    from tests.nonconformities.factories import analysed
+
+    audit = _audit(fs, kind=Audit.Kind.CERTIFICATION, status=S.REPORTING)
+
+    def answered(i, kind):
+        if kind == "nc":
+            finding = record(audit, fs.lead, description=f"Điểm {i}")
+            nc = analysed(fs, services.finding_raise_nonconformity(acting_user=fs.lead, finding=finding))
+            for what in ("correction", "corrective"):
+                nc_services.action_create(acting_user=fs.head, nonconformity=nc, description=f"{what} {i}",
+                                          owner=fs.owner1, due=in_future(), kind=what)
+        else:
+            finding = record(audit, fs.lead, grade="observation", number=None, description=f"Lưu ý {i}")
+            services.finding_improvement_create(acting_user=fs.head, finding=finding, description=f"Cải tiến {i}",
+                                                owner=fs.owner2, due=in_future())
+
+    answered(0, "nc")
+    answered(0, "obs")
+    client = client_for(fs.mr)
+    url = reverse("audits:audit_response", args=[audit.pk])
+    small = _count(client, url)
+    for i in range(1, 5):
+        answered(i, "nc")
+        answered(i, "obs")
+    assert _count(client, url) == small

@@ -19,13 +19,25 @@ def _state_label(value):
 
 
 def signatures_of(*records):
-    """The signed transitions of ``records`` (who, when, what it means), oldest first."""
-    signed = []
+    """The signed transitions of ``records`` (who, when, what it means), oldest first: one query
+    whatever their number (each row knows its ``record``)."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Q
+
+    from qms_portal.models import TransitionRecord
+
+    by_key, condition = {}, Q(pk__in=[])
     for record in records:
-        for row in transitions_of(record).exclude(signature_meaning="").order_by("at", "pk"):
-            row.record = record
-            signed.append(row)
-    return sorted(signed, key=lambda r: (r.at, r.pk))
+        content_type = ContentType.objects.get_for_model(type(record))
+        by_key[content_type.pk, record.pk] = record
+    for content_type_id in {key[0] for key in by_key}:
+        ids = [pk for ct, pk in by_key if ct == content_type_id]
+        condition |= Q(content_type_id=content_type_id, object_id__in=ids)
+    signed = list(TransitionRecord.objects.filter(condition).exclude(signature_meaning="")
+                  .select_related("actor").order_by("at", "pk"))
+    for row in signed:
+        row.record = by_key[row.content_type_id, row.object_id]
+    return signed
 
 
 def _audit(audit):

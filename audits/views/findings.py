@@ -15,7 +15,7 @@ from qms_portal.views.generic import (
     ScopedListView,
 )
 
-from ..forms.findings import FindingForm, ImprovementForm, LinkNonconformityForm, audited_units
+from ..forms.findings import FindingForm, ImprovementForm, LinkNonconformityForm
 from ..forms.findings_filter import FindingFilter
 from ..models import Audit, Finding
 from ..selectors import findings as selectors
@@ -63,8 +63,8 @@ class FindingCreateView(AuditObjectFormView):
 
     def get_initial(self):
         item = self.get_item()
-        units = list(audited_units(self.object)[:2])
-        initial = {"unit": units[0].pk if len(units) == 1 else self.object.unit_id}
+        scope = list(self.object.scope_units.all()[:2])  # one unit audited: it is the finding's, most often
+        initial = {"unit": scope[0].pk if len(scope) == 1 else self.object.unit_id}
         if item is not None:
             grade = {"nonconformity": Finding.Grade.MINOR, "observation": Finding.Grade.OBSERVATION}.get(item.answer)
             initial.update(grade=grade, clause=item.clause_id, procedure=item.procedure_id,

@@ -400,3 +400,17 @@ def test_the_response_page_makes_the_same_queries_whatever_the_findings(fs, clie
         answered(i, "nc")
         answered(i, "obs")
     assert _count(client, url) == small
+
+
+def test_the_report_pdf_prints_chinese_findings_for_a_chinese_reader(fs, client_for):
+    needs_pdf()
+    from qms_portal.services import user_update
+
+    audit = _audit(fs, status=S.REPORTING)
+    record(audit, fs.lead, description="审批大厅二维码评价未按时回访")
+    from tests.factories import _acting
+
+    user_update(acting_user=_acting(), user=fs.head, language="zh-hans")
+    response = client_for(fs.head).get(reverse("audits:audit_report_pdf", args=[audit.pk]))
+    assert response.status_code == 200
+    assert "审批大厅二维码评价未按时回访" in pdf_text(response.content)

@@ -48,7 +48,10 @@ class Finding(BaseModel):
 
     unit_field = "unit"
     attachment_types = ("jpg", "jpeg", "png", "webp", "heic", "pdf")
-    attachment_action = ("audits.conduct_audit",)
+    # Photos of the evidence: added by the auditors of the audit (their single-object grants on the
+    # finding: ``change``) and by who recorded it, until the audit is closed.
+    attachment_action = ("change", "audits.conduct_audit")
+    attachment_people = ("recorded_by",)
 
     class Meta:
         ordering = ["audit", "number", "id"]

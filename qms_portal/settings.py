@@ -70,7 +70,7 @@ INSTALLED_APPS = [
 # The areas of the portal, after the core: each is an app whose pages are mounted under /<label>/ and
 # which registers its parts (roles, messages, My work, menu, scheduled tasks, tools) from its
 # AppConfig.ready() through qms_portal.areas. Adding an area is adding it here.
-QMS_AREAS = ["documents", "audits", "nonconformities", "objectives", "training"]
+QMS_AREAS = ["documents", "nonconformities", "audits", "objectives", "training"]  # audits build on nonconformities
 INSTALLED_APPS += QMS_AREAS
 
 MIDDLEWARE = [

@@ -69,6 +69,13 @@ class Finding(BaseModel):
     def get_absolute_url(self):
         return reverse("audits:finding_detail", args=[self.pk])
 
+    def may_raise_nonconformity(self, user):
+        """The auditors of the audit (their grants on the finding) raise its nonconformity in the
+        audited unit, where they usually hold no role (``nonconformity_create`` asks the source)."""
+        from qms_portal.permissions import can
+
+        return self.is_nonconformity and can(user, "change", self)
+
     @property
     def is_nonconformity(self):
         return self.grade in self.NONCONFORMITY_GRADES

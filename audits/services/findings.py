@@ -21,11 +21,11 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from nonconformities.models import CorrectiveAction, Nonconformity
+from nonconformities.models import Nonconformity
 from qms_portal import permissions
 from qms_portal.notifications import notify
 from qms_portal.permissions import can, users_who_can
-from qms_portal.services import require_can, save_tracked, system_user
+from qms_portal.services import require_can, save_tracked
 
 from ..models import Audit, ChecklistItem, Finding
 
@@ -211,9 +211,9 @@ def _nc_text(finding):
 @transaction.atomic
 def finding_raise_nonconformity(*, acting_user, finding):
     """Turn a major or minor finding into a nonconformity of its unit (its source: this finding;
-    the finding keeps the link back). Raised in the auditor's name where they may raise
-    nonconformities in that unit; else in the portal's name on the audit's behalf (an auditor audits
-    other units than their own), and the auditor follows it."""
+    the finding keeps the link back), raised in the auditor's name: the finding vouches for the
+    auditors of its audit (``Finding.may_raise_nonconformity``), who usually hold no role in the
+    unit they audit; they follow it as its reporter."""
     finding = _lock_finding(finding)
     require_can(acting_user, "change", finding)  # the auditors of the audit (their grants on the finding)
     if not finding.is_nonconformity:
@@ -225,8 +225,9 @@ def finding_raise_nonconformity(*, acting_user, finding):
         raise ValidationError(_("The audit is closed."))
     if finding.clause_id is None:
         raise ValidationError({"clause": _("A nonconformity needs the ISO 9001 clause it does not meet.")})
-    reporter = acting_user if can(acting_user, "nonconformities.add_nonconformity", finding.unit) else system_user()
     from nonconformities.services import nonconformity_create
+
+    reporter = acting_user  # the finding vouches for its auditors (Finding.may_raise_nonconformity)
 
     title, description = _nc_text(finding)
     detected = min(timezone.localdate(finding.created_at), timezone.localdate())
@@ -236,8 +237,6 @@ def finding_raise_nonconformity(*, acting_user, finding):
         clause=finding.clause, procedure=finding.procedure if finding.procedure_id and can(
             reporter, "view", finding.procedure) else None,
     )
-    if reporter.pk != acting_user.pk:
-        permissions.grant(acting_user, "view", nc)
     finding.nonconformity = nc
     save_tracked(finding, acting_user)
     return nc
@@ -289,26 +288,17 @@ def finding_improvement_create(*, acting_user, finding, description, owner, due)
     """An observation (or an opportunity for improvement) leads to an improvement action of the
     finding's unit, planned by whoever manages that unit's actions (the department head); the owner
     is told and follows it, as with any corrective action."""
-    from nonconformities.services import actions as nc_actions
+    from nonconformities.services import improvement_action_create
 
     finding = _lock_finding(finding)
     require_can(acting_user, "view", finding)
-    require_can(acting_user, "nonconformities.add_correctiveaction", finding.unit)
     if finding.grade not in IMPROVEMENT_GRADES:
         raise ValidationError(_("Improvement actions follow observations and opportunities for improvement; a "
                                 "nonconformity gets its actions in its own record."))
     if finding.improvement_action_id:
         raise ValidationError(_("This finding already has its improvement action."))
-    description = (description or "").strip()
-    if not description:
-        raise ValidationError({"description": _("Say what will be done.")})
-    nc_actions._check_due(due)
-    nc_actions._check_owner(owner, finding.unit)
-    action = CorrectiveAction(unit=finding.unit, kind=CorrectiveAction.Kind.IMPROVEMENT, description=description,
-                              owner=owner, original_due=due, due=due)
-    save_tracked(action, acting_user)
-    nc_actions._grant_owner(owner, action, [])
-    nc_actions._tell_owner(action, acting_user)
+    action = improvement_action_create(acting_user=acting_user, unit=finding.unit, description=description,
+                                       owner=owner, due=due)
     finding.improvement_action = action
     save_tracked(finding, acting_user)
     return action

@@ -10,6 +10,7 @@ from .actions import (  # noqa: F401
     action_update,
     extension_decide,
     extension_request,
+    improvement_action_create,
     owner_candidates,
 )
 from .nonconformity import (  # noqa: F401

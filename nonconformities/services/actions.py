@@ -104,6 +104,25 @@ def action_create(*, acting_user, nonconformity, description, owner, due, kind=C
 
 
 @transaction.atomic
+def improvement_action_create(*, acting_user, unit, description, owner, due):
+    """An improvement action of ``unit`` that serves no nonconformity (an audit's observation or
+    opportunity for improvement leads to it), planned by whoever manages the unit's actions. The
+    owner is told and follows it, and it is reminded and escalated like any corrective action."""
+    require_can(acting_user, "nonconformities.add_correctiveaction", unit)
+    description = (description or "").strip()
+    if not description:
+        raise ValidationError({"description": _("Say what will be done.")})
+    _check_due(due)
+    _check_owner(owner, unit)
+    action = CorrectiveAction(unit=unit, kind=CorrectiveAction.Kind.IMPROVEMENT, description=description,
+                              owner=owner, original_due=due, due=due)
+    save_tracked(action, acting_user)
+    _grant_owner(owner, action, [])
+    _tell_owner(action, acting_user)
+    return action
+
+
+@transaction.atomic
 def action_update(*, acting_user, action, description=None, owner=None, due=None, kind=None):
     """Change an open or running action: what is done, who owns it, its type, its due date. (The
     owner moves the due date by asking for an extension.)"""

@@ -43,7 +43,13 @@ def nonconformity_create(*, acting_user, unit, source, source_object=None, evide
     leaves nothing saved, and its number is not consumed."""
     if not isinstance(unit, Unit) or not unit.is_active:
         raise ValidationError({"unit": _("Choose an active unit.")})
-    require_can(acting_user, "nonconformities.add_nonconformity", unit)
+    # Who may raise one: a role that gives it on the unit — or the source record's own say: an
+    # auditor raises the nonconformity their audit found in a unit where they hold no role
+    # (``source_object.may_raise_nonconformity(user)``), and is its reporter.
+    vouched = source_object is not None and getattr(source_object, "may_raise_nonconformity", None) is not None \
+        and source_object.may_raise_nonconformity(acting_user)
+    if not vouched:
+        require_can(acting_user, "nonconformities.add_nonconformity", unit)
     unknown = sorted(set(fields) - set(CREATE_FIELDS))
     if unknown:
         raise TypeError(f"nonconformity_create() got unexpected fields: {', '.join(unknown)}")

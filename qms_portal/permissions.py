@@ -222,7 +222,9 @@ def scope_q(model, user, perm):
     if unit_field is None:
         return Q() if perm in held_permissions(user) else Q(pk__in=[])
     if covers_all(user, perm):
-        return Q()  # (an empty Q must not be OR-ed below: Q() | x is x)
+        # Every row: a condition that holds for all (the key is never null; the database drops it).
+        # Not an empty Q(), which OR-ed with another by a caller would vanish (``Q() | x`` is ``x``).
+        return Q(pk__isnull=False)
     q = unit_scope_q(user, perm, unit_field)
     granted = _granted(model, user, perm)
     if granted is not None:

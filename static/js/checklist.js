@@ -11,6 +11,10 @@
 (() => {
   "use strict";
 
+  // htmx copies the "style" attribute of a replaced element onto its successor while it settles; the
+  // CSP refuses inline styles (none are written here), so an empty one left by a tool would be refused.
+  if (window.htmx) window.htmx.config.attributesToSettle = ["class", "width", "height"];
+
   const DB_NAME = "qms-checklist";
   const STORE = "outbox";
   let page = null;
@@ -153,7 +157,15 @@
     form.querySelector("input[name=base_version]").value = String(base + 1);
   }
 
+  // One change kept at a time: a change read while the one before is still being written would not
+  // see it (and would not replace it).
+  let keeping = Promise.resolve();
   function keep(form, state) {
+    keeping = keeping.then(() => keepNow(form, state)).catch(() => null);
+    return keeping;
+  }
+
+  function keepNow(form, state) {
     const el = form.closest("[data-item]");
     const values = formValues(form);
     return entries().then((rows) => {
@@ -190,11 +202,24 @@
     setStatus(itemId, page.dataset.textSending, "sending");
   });
 
+  // The portal answered and the item is about to be replaced (the form leaves the page with it, so
+  // its own afterRequest event no longer reaches the document): the answer is no longer kept.
+  document.addEventListener("htmx:beforeSwap", (event) => {
+    const form = event.detail.requestConfig && event.detail.requestConfig.elt;
+    if (!page || !form || !form.matches || !form.matches("[data-answer-form]")) return;
+    if (event.detail.xhr && event.detail.xhr.status >= 200 && event.detail.xhr.status < 300 && form.dataset.sending) {
+      const key = form.dataset.sending;
+      delete form.dataset.sending;
+      remove(key).then(refreshBanner).then(flush);
+    }
+  });
+
   document.addEventListener("htmx:afterRequest", (event) => {
     const form = event.detail.elt;
     if (!page || !form.matches || !form.matches("[data-answer-form]")) return;
     const key = form.dataset.sending;
     const itemId = form.closest("[data-item]") ? form.closest("[data-item]").dataset.item : null;
+    if (!key) return;  // already handled when the item was swapped
     if (event.detail.successful) {
       remove(key).then(refreshBanner).then(flush);
     } else if (event.detail.xhr && event.detail.xhr.status >= 400 && event.detail.xhr.status < 500) {

@@ -49,6 +49,9 @@ def set_status(audit, status):
 
 def clauses(*numbers):
     from documents.models import Clause
+    from documents.services.register import ensure_clauses
+
+    ensure_clauses()  # a browser test's database is emptied after each test, the catalogue with it
 
     return list(Clause.objects.filter(number__in=numbers).order_by("sort_key"))
 

@@ -45,7 +45,7 @@ def test_the_team_gets_the_answer_forms_with_large_targets_and_the_offline_scrip
     html = response.content.decode()
     assert response.status_code == 200
     assert html.count("data-answer-form") == 3
-    assert 'hx-post="%s"' % answer_url(w.items[0]) in html
+    assert f'hx-post="{answer_url(w.items[0])}"' in html
     assert "js/checklist.js" in html and "btn-lg" in html
     assert 'accept="image/*" capture="environment"' in html
     assert "<script>" not in html  # nothing inline (CSP)
@@ -67,7 +67,7 @@ def test_an_answer_through_htmx_comes_back_saved_with_a_fresh_key(w):
     html = response.content.decode()
     assert response.status_code == 200 and response["X-Checklist-Result"] == "saved"
     assert html.startswith("<article") and 'data-version="1"' in html and k not in html
-    assert 'value="nonconformity" id="a-%d-nonconformity" autocomplete="off" checked' % item.pk in html
+    assert f'value="nonconformity" id="a-{item.pk}-nonconformity" autocomplete="off" checked' in html
     again = logged_in(w.member).post(answer_url(item), {"answer": "nonconformity", "notes": "Thiếu hồ sơ",
                                                         "key": k, "base_version": 0}, **HX)
     assert again["X-Checklist-Result"] == "replayed"
@@ -131,7 +131,7 @@ def test_building_from_the_scope_through_the_form(w):
     client = logged_in(w.lead)
     url = reverse("audits:checklist_build", args=[w.audit.pk])
     form = client.get(url).content.decode()
-    assert 'value="%d"' % clauses("7.5")[0].pk in form
+    assert f'value="{clauses("7.5")[0].pk}"' in form
     response = client.post(url, {"clauses": [c.pk for c in clauses("4.1", "7.5")]})
     assert response.status_code == 302
     assert w.audit.items.filter(clause__number="4.1").count() == 1

@@ -196,6 +196,8 @@
     // On its way: kept until the portal answers (a lost answer is sent again with the same key).
     const values = formValues(form);
     form.dataset.sending = values.key;
+    form.dataset.sentAnswer = values.answer;
+    form.dataset.sentNotes = values.notes;
     put({key: values.key, kind: "answer", audit: page.dataset.checklist, item: itemId,
          url: form.closest("[data-item]").dataset.answerUrl, answer: values.answer, notes: values.notes,
          base: values.base, state: "sent", seq: nextSeq()});
@@ -207,10 +209,28 @@
   document.addEventListener("htmx:beforeSwap", (event) => {
     const form = event.detail.requestConfig && event.detail.requestConfig.elt;
     if (!page || !form || !form.matches || !form.matches("[data-answer-form]")) return;
-    if (event.detail.xhr && event.detail.xhr.status >= 200 && event.detail.xhr.status < 300 && form.dataset.sending) {
-      const key = form.dataset.sending;
-      delete form.dataset.sending;
-      remove(key).then(refreshBanner).then(flush);
+    const xhr = event.detail.xhr;
+    if (!xhr || xhr.status < 200 || xhr.status >= 300 || !form.dataset.sending) return;
+    const key = form.dataset.sending;
+    delete form.dataset.sending;
+    remove(key).then(refreshBanner).then(flush);
+    // Saved, but the person went on meanwhile (another choice, notes being typed): the item is not
+    // replaced — that would wipe what they are entering. It takes the new version and a new key,
+    // and what changed is sent next (htmx's queue, or the notes' own change when they leave them).
+    const result = xhr.getResponseHeader("X-Checklist-Result");
+    const now = formValues(form);
+    const typing = form.contains(document.activeElement) && document.activeElement.tagName === "TEXTAREA";
+    const moved = now.answer !== form.dataset.sentAnswer || now.notes !== form.dataset.sentNotes;
+    if ((result === "saved" || result === "replayed") && (moved || typing)) {
+      event.detail.shouldSwap = false;
+      const version = (/data-version="(\d+)"/.exec(xhr.responseText) || [])[1];
+      const el = form.closest("[data-item]");
+      if (version !== undefined) {
+        form.querySelector("input[name=base_version]").value = version;
+        el.dataset.version = version;
+      }
+      form.querySelector("input[name=key]").value = newKey();
+      setStatus(el.dataset.item, page.dataset.textSaved, "saved");
     }
   });
 

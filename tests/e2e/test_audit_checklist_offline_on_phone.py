@@ -5,6 +5,7 @@ connection drops mid-entry (Playwright cuts the network), they answer more and t
 another device: the phone shows both answers and keeps the one chosen, never overwriting silently."""
 
 import re
+import time
 import uuid
 
 import pytest
@@ -118,8 +119,19 @@ def test_answers_and_photos_survive_a_lost_connection_and_are_saved_once(open_pa
     assert (saved(items[3]).answer, saved(items[3]).version) == (A.NONCONFORMITY, 2)
 
 
-def test_one_question_at_a_time_on_a_phone(open_page):
+def test_one_question_at_a_time_on_a_phone(open_page, monkeypatch):
     w = checklist_world()
+    # The first answer takes its time on the way (a slow connection): the notes are typed meanwhile.
+    slow = {"left": 1}
+    answer = services.checklist_item_answer
+
+    def slowly(**kwargs):
+        if slow["left"]:
+            slow["left"] -= 1
+            time.sleep(2.5)
+        return answer(**kwargs)
+
+    monkeypatch.setattr(services, "checklist_item_answer", slowly)
     items = services.checklist_build(acting_user=w.lead, audit=w.audit, clauses=clauses("7.5", "8.5", "9.2"))
     phone = open_page("phone")
     sign_in(phone, w.member.username, w.tree.password)
@@ -127,11 +139,21 @@ def test_one_question_at_a_time_on_a_phone(open_page):
     phone.get_by_role("button", name="One at a time").tap()
     expect(card(phone, items[0])).to_be_visible()
     expect(card(phone, items[1])).to_be_hidden()
+    # A choice, and notes typed at once after it (while the choice is on its way): both are kept.
     choose(phone, items[0], "na")
+    notes = card(phone, items[0]).get_by_label("Notes")
+    notes.tap()
+    notes.press_sequentially("Phường không có dịch vụ thuê ngoài", delay=5)
+    notes.press("Tab")
     expect(card(phone, items[0]).locator("[data-status]")).to_contain_text("Saved")
+    expect(card(phone, items[0]).get_by_label("Notes")).to_have_value("Phường không có dịch vụ thuê ngoài")
+    phone.wait_for_timeout(300)
+    assert saved(items[0]).notes == "Phường không có dịch vụ thuê ngoài"
+    assert saved(items[0]).version == 2 and AnswerReceipt.objects.filter(item=items[0]).count() == 2
     phone.get_by_role("button", name="Next").tap()
     expect(card(phone, items[1])).to_be_visible()
     expect(card(phone, items[0])).to_be_hidden()
     expect(phone.locator("[data-step-label]")).to_have_text(re.compile(r"2 / 3"))
     assert saved(items[0]).answer == A.NOT_APPLICABLE
+
 

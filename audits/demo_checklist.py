@@ -32,8 +32,8 @@ EXTRA_QUESTIONS = [
 ANSWERS = [
     (A.CONFORMS, "Danh mục tài liệu nội bộ cập nhật ngày 02/10; bản đang hiệu lực có tại bộ phận một cửa."),
     (A.NONCONFORMITY, "03 hồ sơ cấp giấy chứng nhận quyền sử dụng đất trả chậm 2–5 ngày, không có phiếu xin lỗi."),
+    (A.OBSERVATION, "Sổ theo dõi hồ sơ trả chậm ghi đủ nhưng chưa có chữ ký của người nhận ở một số trang."),
     (A.CONFORMS, ""),
-    (A.OBSERVATION, "Sổ theo dõi có ghi đủ nhưng chưa có chữ ký của người nhận hồ sơ ở một số trang."),
     (A.NOT_APPLICABLE, "Phường không có dịch vụ thuê ngoài."),
 ]
 TEMPLATE_NAME = "Đánh giá nội bộ phường — bộ câu hỏi mẫu"
@@ -85,7 +85,7 @@ def _keep_template(audit):
         if person is None:
             continue
         try:
-            templates.checklist_save_as_template(acting_user=person, audit=audit, unit=audit.unit.parent or audit.unit,
+            templates.checklist_save_as_template(acting_user=person, audit=audit, unit=audit.unit,
                                                  name=TEMPLATE_NAME)
             return
         except (PermissionDenied, ValidationError):

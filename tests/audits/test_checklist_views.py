@@ -263,3 +263,18 @@ def test_the_templates_list_makes_the_same_queries_for_1_and_12_templates(w):
                                                      name=f"Mẫu {i}")
     large = count(client, reverse("audits:template_list"))
     assert small[0] == large[0]
+
+
+def test_the_audited_read_the_photos_and_the_team_withdraws_a_wrong_one(w):
+    item = w.items[0]
+    photo = services.checklist_item_photo_add(acting_user=w.member, item=item, upload=photo_upload(), key=uuid.uuid4())
+    download = reverse("attachment_download", args=[photo.pk])
+    assert logged_in(w.auditee).get(download).status_code == 200
+    assert logged_in(w.internal).get(download).status_code in (403, 404)
+    auditee_page = page(logged_in(w.auditee), w.audit).content.decode()
+    assert download in auditee_page and reverse("attachment_withdraw", args=[photo.pk]) not in auditee_page
+    client = logged_in(w.lead)
+    assert reverse("attachment_withdraw", args=[photo.pk]) in page(client, w.audit).content.decode()
+    client.post(reverse("attachment_withdraw", args=[photo.pk]), {"reason": "Chụp nhầm hồ sơ khác"})
+    assert not attachments_for(item).exists()
+    assert download not in page(client, w.audit).content.decode()

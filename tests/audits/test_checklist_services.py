@@ -263,3 +263,65 @@ def test_no_photo_is_added_to_a_closed_audit(w):
     set_status(w.audit, S.CLOSED)
     with pytest.raises(ValidationError):
         services.checklist_item_photo_add(acting_user=w.lead, item=item, upload=photo_upload(), key=uuid.uuid4())
+
+
+# --- templates -------------------------------------------------------------------------------------------
+def test_a_template_keeps_the_questions_not_the_answers_and_starts_another_checklist(w):
+    from audits.services import checklist_templates as templates
+
+    first, second = built(w)
+    answer(w.member, first, A.NONCONFORMITY, "Thiếu")
+    template = templates.checklist_save_as_template(acting_user=w.lead, audit=w.audit, unit=w.tree.district,
+                                                    name="  Mẫu   phường  ")
+    assert template.name == "Mẫu phường" and template.source_audit == w.audit
+    assert list(template.items.values_list("question", flat=True)) == [first.question, second.question]
+    other = make_audit(w.tree.ward2, lead=w.member)
+    made = templates.checklist_from_template(acting_user=w.member, audit=other, template=template)
+    assert [i.question for i in made] == [first.question, second.question]
+    assert all(i.answer == "" for i in made)
+    assert templates.checklist_from_template(acting_user=w.member, audit=other, template=template) == []
+
+
+def test_templates_are_kept_only_where_one_keeps_them(w):
+    from audits.services import checklist_templates as templates
+
+    built(w)
+    with pytest.raises(PermissionDenied):  # an auditee, in no unit
+        templates.checklist_save_as_template(acting_user=w.auditee, audit=w.audit, unit=w.tree.ward1, name="Mẫu")
+    with pytest.raises(PermissionDenied):  # an internal auditor of the district, not of the agency
+        templates.checklist_save_as_template(acting_user=w.lead, audit=w.audit, unit=w.tree.agency, name="Mẫu")
+    with pytest.raises(PermissionDenied):  # cannot see the audit
+        templates.checklist_save_as_template(acting_user=w.internal, audit=w.audit, unit=w.tree.district,
+                                             name="Mẫu")
+
+
+def test_a_retired_template_is_not_used_and_an_empty_one_is_refused(w):
+    from audits.services import checklist_templates as templates
+
+    built(w)
+    template = templates.checklist_save_as_template(acting_user=w.lead, audit=w.audit, unit=w.tree.district,
+                                                    name="Mẫu")
+    rows = [{"item": row, "clause": row.clause, "question": row.question} for row in template.items.all()]
+    templates.checklist_template_update(acting_user=w.internal, template=template, name="Mẫu cũ", is_active=False,
+                                        questions=rows)
+    template.refresh_from_db()
+    with pytest.raises(ValidationError):
+        templates.checklist_from_template(acting_user=w.lead, audit=w.audit, template=template)
+    with pytest.raises(ValidationError):
+        templates.checklist_template_update(acting_user=w.internal, template=template, name="Mẫu", is_active=True,
+                                            questions=[{**row, "delete": True} for row in rows])
+    assert template.items.count() == 2
+    with pytest.raises(PermissionDenied):  # sees templates (steering committee), may not change them
+        templates.checklist_template_update(acting_user=w.tree.district_steering, template=template, name="X",
+                                            is_active=True, questions=rows)
+
+
+def test_a_closed_audit_takes_no_template(w):
+    from audits.services import checklist_templates as templates
+
+    built(w)
+    template = templates.checklist_save_as_template(acting_user=w.lead, audit=w.audit, unit=w.tree.district,
+                                                    name="Mẫu")
+    closed = make_audit(w.tree.ward2, lead=w.lead, status=S.CLOSED)
+    with pytest.raises(ValidationError):
+        templates.checklist_from_template(acting_user=w.lead, audit=closed, template=template)

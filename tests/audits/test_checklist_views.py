@@ -278,3 +278,24 @@ def test_the_audited_read_the_photos_and_the_team_withdraws_a_wrong_one(w):
     client.post(reverse("attachment_withdraw", args=[photo.pk]), {"reason": "Chụp nhầm hồ sơ khác"})
     assert not attachments_for(item).exists()
     assert download not in page(client, w.audit).content.decode()
+
+
+def test_htmx_gets_one_item_and_a_plain_visit_goes_to_the_page(w):
+    item = w.items[1]
+    url = reverse("audits:checklist_item", args=[w.audit.pk, item.pk])
+    fragment = logged_in(w.auditee).get(url, **HX)
+    assert fragment.content.decode().startswith(f'<article class="card checklist-item mb-3" id="item-{item.pk}"')
+    assert logged_in(w.auditee).get(url)["Location"].endswith(f"/checklist/#item-{item.pk}")
+    other = services.checklist_item_add(acting_user=w.lead, audit=w.audit, question="Khác")
+    missing = reverse("audits:checklist_item", args=[w.audit.pk + 999, other.pk])
+    assert logged_in(w.member).get(missing).status_code == 404
+
+
+def test_an_item_of_another_audit_is_not_found_through_this_one(w):
+    from tests.audits.factories_checklist import make_audit
+
+    other_audit = make_audit(w.tree.ward1, lead=w.member)
+    [foreign] = services.checklist_build(acting_user=w.member, audit=other_audit, clauses=clauses("9.3"))
+    response = logged_in(w.member).post(reverse("audits:checklist_answer", args=[w.audit.pk, foreign.pk]),
+                                        {"answer": "conforms", "key": key(), "base_version": 0})
+    assert response.status_code == 404

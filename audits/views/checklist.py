@@ -68,7 +68,9 @@ def item_context(request, audit, item, *, photos=None, may_answer=None, state=No
         may_answer = services.answer_refusal(request.user, audit) is None
     if photos is None:
         photos = photos_by_item([item])[item.pk]
-    return {"audit": audit, "item": item, "photos": photos, "may_answer": may_answer, "key": uuid.uuid4(),
+    return {"audit": audit, "item": item, "photos": photos, "may_answer": may_answer,
+            # each form its own idempotency key: an answer, a photo, keeping one's answer after a conflict
+            "key": uuid.uuid4(), "photo_key": uuid.uuid4(), "conflict_key": uuid.uuid4(),
             "state": state, "error": error, "conflict": conflict, "choices": ChecklistItem.Answer.choices,
             "request": request}
 

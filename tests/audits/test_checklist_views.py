@@ -299,3 +299,19 @@ def test_an_item_of_another_audit_is_not_found_through_this_one(w):
     response = logged_in(w.member).post(reverse("audits:checklist_answer", args=[w.audit.pk, foreign.pk]),
                                         {"answer": "conforms", "key": key(), "base_version": 0})
     assert response.status_code == 404
+
+
+def test_without_javascript_a_photo_and_an_answer_of_one_page_do_not_share_a_key(w):
+    import re
+
+    item = w.items[0]
+    client = logged_in(w.member)
+    html = page(client, w.audit).content.decode()
+    article = html[html.index(f'id="item-{item.pk}"'):]
+    keys = re.findall(r'name="key" value="([0-9a-f-]+)"', article[:article.index("</article>")])
+    assert len(keys) == 2 and keys[0] != keys[1]
+    client.post(reverse("audits:checklist_photo", args=[w.audit.pk, item.pk]), {"key": keys[1],
+                                                                               "photo": photo_upload()})
+    client.post(answer_url(item), {"answer": "conforms", "notes": "", "key": keys[0], "base_version": 0})
+    item.refresh_from_db()
+    assert item.answer == A.CONFORMS and attachments_for(item).count() == 1

@@ -62,8 +62,10 @@ def photos_by_item(items):
     return found
 
 
-def item_context(request, audit, item, *, photos=None, may_answer=None, state=None, error=None, conflict=None):
-    """What ``audits/checklist/item.html`` shows for one item."""
+def item_context(request, audit, item, *, photos=None, may_answer=None, state=None, error=None, conflict=None,
+                 typed=None):
+    """What ``audits/checklist/item.html`` shows for one item (``typed``: the answer and notes sent
+    and refused, shown again in the form so that nothing typed is lost)."""
     if may_answer is None:
         may_answer = services.answer_refusal(request.user, audit) is None
     if photos is None:
@@ -72,6 +74,8 @@ def item_context(request, audit, item, *, photos=None, may_answer=None, state=No
             # each form its own idempotency key: an answer, a photo, keeping one's answer after a conflict
             "key": uuid.uuid4(), "photo_key": uuid.uuid4(), "conflict_key": uuid.uuid4(),
             "state": state, "error": error, "conflict": conflict, "choices": ChecklistItem.Answer.choices,
+            "shown_answer": typed["answer"] if typed else item.answer,
+            "shown_notes": typed["notes"] if typed else item.notes,
             "request": request}
 
 
@@ -139,7 +143,7 @@ class ChecklistAnswerView(AuditObjectMixin, View):
         audit = self.get_object()
         item = self.get_item(audit)
         data = request.POST
-        state = error = conflict = None
+        state = error = conflict = typed = None
         try:
             result = services.checklist_item_answer(
                 acting_user=request.user, item=item, answer=data.get("answer", ""), notes=data.get("notes", ""),
@@ -154,10 +158,11 @@ class ChecklistAnswerView(AuditObjectMixin, View):
         except ValidationError as problem:
             error = " ".join(problem.messages)
             item = self.get_item(audit)
+            typed = {"answer": data.get("answer", ""), "notes": data.get("notes", "")}
         item.audit = audit
         if is_htmx(request):
-            response = render(request, "audits/checklist/item.html",
-                              item_context(request, audit, item, state=state, error=error, conflict=conflict))
+            response = render(request, "audits/checklist/item.html", item_context(
+                request, audit, item, state=state, error=error, conflict=conflict, typed=typed))
             response["X-Checklist-Result"] = "conflict" if conflict else "error" if error else state
             return response
         if error:
@@ -352,6 +357,11 @@ class SaveAsTemplateView(ChecklistFormView):
 
     def get_success_url(self):
         return self.result.get_absolute_url()
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["refusal"] = None  # a closed audit's questions are kept as well as an open one's
+        return ctx
 
 
 class FromTemplateView(ChecklistFormView):

@@ -315,3 +315,24 @@ def test_without_javascript_a_photo_and_an_answer_of_one_page_do_not_share_a_key
     client.post(answer_url(item), {"answer": "conforms", "notes": "", "key": keys[0], "base_version": 0})
     item.refresh_from_db()
     assert item.answer == A.CONFORMS and attachments_for(item).count() == 1
+
+
+def test_a_refused_answer_keeps_what_was_typed_in_the_form(w):
+    item = w.items[0]
+    response = logged_in(w.member).post(answer_url(item), {"answer": "observation", "notes": "x" * 4001,
+                                                           "key": key(), "base_version": 0}, **HX)
+    html = response.content.decode()
+    assert response["X-Checklist-Result"] == "error" and "4000" in html
+    assert f'id="a-{item.pk}-observation" autocomplete="off" checked' in html and "x" * 4001 in html
+    item.refresh_from_db()
+    assert item.answer == "" and item.version == 0
+
+
+def test_last_years_closed_audit_is_kept_as_a_template(w):
+    set_status(w.audit, Audit.Status.CLOSED)
+    client = logged_in(w.lead)
+    url = reverse("audits:checklist_save_template", args=[w.audit.pk])
+    assert "can no longer be changed" not in client.get(url).content.decode()
+    assert "Save as a template for next year" in page(client, w.audit).content.decode()
+    assert client.post(url, {"name": "Mẫu từ năm trước", "unit": w.tree.ward1.pk}).status_code == 302
+    assert ChecklistTemplate.objects.get(name="Mẫu từ năm trước").items.count() == 3

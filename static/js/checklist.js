@@ -107,8 +107,13 @@
     reader.readAsDataURL(entry.blob);
   }
 
+  // The items with something still kept on the phone (known at once, when htmx asks to send).
+  const pendingItems = new Set();
+
   function refreshBanner() {
     return entries().then((rows) => {
+      pendingItems.clear();
+      rows.filter((row) => row.state !== "sent").forEach((row) => pendingItems.add(row.item));
       const banner = page.querySelector("[data-pending-banner]");
       if (banner) {
         banner.hidden = rows.length === 0;
@@ -187,9 +192,11 @@
     const form = event.detail.elt;
     if (!page || !form.matches || !form.matches("[data-answer-form]")) return;
     const itemId = form.closest("[data-item]").dataset.item;
-    if (!navigator.onLine) {
-      event.preventDefault();  // no connection: kept on the phone, sent when it is back
-      keep(form, "queued").then(refreshBanner);
+    if (!navigator.onLine || pendingItems.has(itemId)) {
+      // No connection, or earlier answers of this item still kept: this one goes after them, in order.
+      event.preventDefault();
+      pendingItems.add(itemId);
+      keep(form, "queued").then(refreshBanner).then(flush);
       setStatus(itemId, page.dataset.textUnsaved, "unsaved");
       return;
     }

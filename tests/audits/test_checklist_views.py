@@ -336,3 +336,13 @@ def test_last_years_closed_audit_is_kept_as_a_template(w):
     assert "Save as a template for next year" in page(client, w.audit).content.decode()
     assert client.post(url, {"name": "Mẫu từ năm trước", "unit": w.tree.ward1.pk}).status_code == 302
     assert ChecklistTemplate.objects.get(name="Mẫu từ năm trước").items.count() == 3
+
+
+def test_the_page_shows_each_saved_answer_and_notes_in_its_form(w):
+    services.checklist_item_answer(acting_user=w.lead, item=w.items[2], answer=A.NONCONFORMITY,
+                                   notes="Chưa có kế hoạch", key=key(), base_version=0)
+    html = page(logged_in(w.member), w.audit).content.decode()
+    item = w.items[2]
+    assert f'value="nonconformity" id="a-{item.pk}-nonconformity" autocomplete="off" checked' in html
+    assert 'maxlength="4000">Chưa có kế hoạch</textarea>' in html
+    assert html.count(" checked>") == 1

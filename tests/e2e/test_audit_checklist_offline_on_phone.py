@@ -157,3 +157,4 @@ def test_one_question_at_a_time_on_a_phone(open_page, monkeypatch):
     assert saved(items[0]).answer == A.NOT_APPLICABLE
 
 
+

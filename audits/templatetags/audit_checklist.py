@@ -20,3 +20,11 @@ def checklist_section(context, audit):
         "may_answer": services.answer_refusal(user, audit) is None,
         "may_edit": services.edit_refusal(user, audit) is None,
     }
+
+
+@register.inclusion_tag("audits/checklist/item.html", takes_context=True)
+def checklist_item(context, row):
+    """One question of the on-site page, from the same context the view gives the item alone
+    (``audits.views.checklist.item_context``), so the page and the item sent back after an answer
+    cannot differ."""
+    return {**row, "csrf_token": context.get("csrf_token")}

@@ -60,6 +60,10 @@
       .then((rows) => (rows || []).sort((a, b) => a.seq - b.seq));
   }
 
+  // Everything kept, of every audit (an answer kept on one audit's page is sent from another's too).
+  const allEntries = () => tx("readonly", (store) => request(store.getAll()))
+    .then((rows) => (rows || []).sort((a, b) => a.seq - b.seq));
+
   const put = (entry) => tx("readwrite", (store) => { store.put(entry); });
   const remove = (key) => tx("readwrite", (store) => { store.delete(key); });
 
@@ -301,7 +305,7 @@
   function flush() {
     if (!page || !navigator.onLine) return Promise.resolve();
     if (flushing) return flushing;
-    flushing = entries().then(async (rows) => {
+    flushing = allEntries().then(async (rows) => {
       for (const entry of rows) {
         if (entry.state === "sent" && Date.now() * 1000 - entry.seq < 15e6) continue;  // htmx has it in hand
         let response;

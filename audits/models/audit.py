@@ -151,6 +151,22 @@ class ChecklistItem(BaseModel):
     def attachments_locked(self):
         return self.audit.status not in (Audit.Status.NOTIFIED, Audit.Status.IN_PROGRESS, Audit.Status.REPORTING)
 
+    # checklist: an item is its audit's. Whoever may see the audit (a role on its unit, or the
+    # single-object grants of the lead auditor, the team and the auditees) sees its checklist, and
+    # whoever conducts it (the grant "audits.conduct_audit") answers the items and adds their photos
+    # (``attachment_action``): the grants live on the audit, never on each item.
+    @classmethod
+    def widened_permissions(cls, user, held):
+        return {"audits.view_checklistitem"} if "audits.view_audit" in held else set()
+
+    @classmethod
+    def scope_extra(cls, user, perm):
+        if perm == "audits.view_checklistitem":
+            return models.Q(audit__in=Audit.objects.restrict(user, "view").values("pk"))
+        if perm == "audits.conduct_audit":
+            return models.Q(audit__in=Audit.objects.restrict(user, "audits.conduct_audit").values("pk"))
+        return None
+
 
 class AnswerReceipt(models.Model):
     """An answer's idempotency key, written with the answer in one transaction: the same key sent

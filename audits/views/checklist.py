@@ -1,0 +1,375 @@
+"""The checklist of an audit: the on-site page (made for a phone: large targets, a compact list or one
+question at a time, each answer saved as it is entered through htmx, kept in the browser while the
+connection is down — ``static/js/checklist.js``), and the pages that build and arrange it.
+
+Every URL is the audit's (``pk``), the item a second argument: the rights are the audit's (its role
+scope and the single-object grants of the lead auditor, the team and the auditees)."""
+
+import uuid
+from collections import defaultdict
+
+from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import render
+from django.template.response import TemplateResponse
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import DetailView
+
+from qms_portal.history import PAGE_SIZE, history_page
+from qms_portal.models import Attachment
+from qms_portal.permissions import can
+from qms_portal.views.generic import HistoryView, ObjectFormView, ObjectMixin, ServiceFormView
+
+from ..forms.checklist import ChecklistBuildForm, ChecklistItemForm, FromTemplateForm, SaveAsTemplateForm
+from ..models import Audit, ChecklistItem
+from ..services import checklist as services
+from ..services import checklist_templates as template_services
+
+CONDUCT = services.CONDUCT
+
+
+def checklist_url(audit, item=None):
+    url = reverse("audits:checklist", args=[audit.pk])
+    return f"{url}#item-{item.pk}" if item is not None else url
+
+
+def audit_url(audit):
+    """The audit's own page (the plan part's), or the checklist while that page is not there."""
+    try:
+        return audit.get_absolute_url()
+    except NoReverseMatch:
+        return checklist_url(audit)
+
+
+def is_htmx(request):
+    return request.headers.get("HX-Request") == "true"
+
+
+def photos_by_item(items):
+    """The current photos of ``items``, by item id: one query for the whole checklist."""
+    ids = [item.pk for item in items]
+    rows = Attachment.objects.filter(content_type=ContentType.objects.get_for_model(ChecklistItem),
+                                     object_id__in=ids, withdrawn_at__isnull=True).order_by("created_at", "pk")
+    found = defaultdict(list)
+    for row in rows.only("pk", "object_id", "kind", "original_name", "caption", "created_at"):
+        found[row.object_id].append(row)
+    return found
+
+
+def item_context(request, audit, item, *, photos=None, may_answer=None, state=None, error=None, conflict=None,
+                 typed=None):
+    """What ``audits/checklist/item.html`` shows for one item (``typed``: the answer and notes sent
+    and refused, shown again in the form so that nothing typed is lost)."""
+    if may_answer is None:
+        may_answer = services.answer_refusal(request.user, audit) is None
+    if photos is None:
+        photos = photos_by_item([item])[item.pk]
+    return {"audit": audit, "item": item, "photos": photos, "may_answer": may_answer,
+            # each form its own idempotency key: an answer, a photo, keeping one's answer after a conflict
+            "key": uuid.uuid4(), "photo_key": uuid.uuid4(), "conflict_key": uuid.uuid4(),
+            "state": state, "error": error, "conflict": conflict, "choices": ChecklistItem.Answer.choices,
+            "shown_answer": typed["answer"] if typed else item.answer,
+            "shown_notes": typed["notes"] if typed else item.notes,
+            "request": request}
+
+
+class AuditObjectMixin(ObjectMixin):
+    """The audit of the URL (``pk``), checked for ``action``; ``get_item()`` one of its items."""
+
+    model = Audit
+    related = ("unit", "lead_auditor")
+
+    def get_item(self, audit):
+        item = audit.items.select_related("clause", "procedure", "answered_by").filter(pk=self.kwargs["item"]).first()
+        if item is None:
+            raise Http404
+        item.audit = audit
+        return item
+
+
+class ChecklistView(AuditObjectMixin, View):
+    """The on-site page."""
+
+    action = "view"
+
+    def get(self, request, pk):
+        audit = self.get_object()
+        user = request.user
+        items = list(audit.items.select_related("clause", "procedure", "answered_by").order_by("position", "id"))
+        photos = photos_by_item(items)
+        refusal = services.answer_refusal(user, audit)
+        may_answer = refusal is None
+        conducts = services.may_conduct(user, audit)
+        may_edit = services.edit_refusal(user, audit) is None
+        arrange = may_edit and request.GET.get("arrange") == "1"
+        rows = [item_context(request, audit, item, photos=photos[item.pk], may_answer=may_answer) for item in items]
+        context = {
+            "title": _("Checklist"), "audit": audit, "rows": rows, "progress": services.progress(audit),
+            "may_answer": may_answer, "refusal": refusal if conducts else None, "may_edit": may_edit,
+            "arrange": arrange, "audit_url": audit_url(audit),
+            "may_keep_template": bool(items) and user.has_perm(template_services.ADD_TEMPLATE),
+        }
+        return TemplateResponse(request, "audits/checklist/checklist.html", context)
+
+
+class ChecklistItemView(AuditObjectMixin, View):
+    """One item as the page shows it (htmx: the fragment; otherwise the page at that item)."""
+
+    action = "view"
+
+    def get(self, request, pk, item):
+        audit = self.get_object()
+        item = self.get_item(audit)
+        if not is_htmx(request):
+            return HttpResponseRedirect(checklist_url(audit, item))
+        return render(request, "audits/checklist/item.html", item_context(request, audit, item))
+
+
+class ChecklistAnswerView(AuditObjectMixin, View):
+    """POST: one answer (``answer``, ``notes``, ``key``, ``base_version``), saved once per key.
+    htmx gets the item back (saved, or the conflict with both answers, or why not); a form sent
+    without JavaScript goes back to the page at the item."""
+
+    action = CONDUCT
+    http_method_names = ["post"]
+
+    def post(self, request, pk, item):
+        audit = self.get_object()
+        item = self.get_item(audit)
+        data = request.POST
+        state = error = conflict = typed = None
+        try:
+            result = services.checklist_item_answer(
+                acting_user=request.user, item=item, answer=data.get("answer", ""), notes=data.get("notes", ""),
+                key=data.get("key"), base_version=data.get("base_version"))
+            item, state = result.item, "replayed" if result.replayed else "saved"
+        except services.AnswerConflict as clash:
+            item, conflict = clash.item, {"answer": clash.answer, "notes": clash.notes,
+                                          "answer_label": dict(ChecklistItem.Answer.choices).get(clash.answer, "")}
+            error = clash.messages[0]
+        except PermissionDenied:
+            raise
+        except ValidationError as problem:
+            error = " ".join(problem.messages)
+            item = self.get_item(audit)
+            typed = {"answer": data.get("answer", ""), "notes": data.get("notes", "")}
+        item.audit = audit
+        if is_htmx(request):
+            response = render(request, "audits/checklist/item.html", item_context(
+                request, audit, item, state=state, error=error, conflict=conflict, typed=typed))
+            response["X-Checklist-Result"] = "conflict" if conflict else "error" if error else state
+            return response
+        if error:
+            messages.error(request, error)
+        else:
+            messages.success(request, _("Answer saved."))
+        return HttpResponseRedirect(checklist_url(audit, item))
+
+
+class ChecklistPhotoView(AuditObjectMixin, View):
+    """POST: an evidence photo for an item (``photo``, ``key``), attached once per key."""
+
+    action = CONDUCT
+    http_method_names = ["post"]
+
+    def post(self, request, pk, item):
+        audit = self.get_object()
+        item = self.get_item(audit)
+        upload = request.FILES.get("photo")
+        state = error = None
+        if upload is None:
+            error = _("Choose a photo to attach.")
+        else:
+            try:
+                attached = services.checklist_item_photo_add(acting_user=request.user, item=item, upload=upload,
+                                                             key=request.POST.get("key"),
+                                                             caption=request.POST.get("caption", "")[:300])
+                state = "photo" if attached is not None else "replayed"
+            except ValidationError as problem:
+                error = " ".join(problem.messages)
+        item = self.get_item(audit)
+        if is_htmx(request):
+            response = render(request, "audits/checklist/item.html",
+                              item_context(request, audit, item, state=state, error=error))
+            response["X-Checklist-Result"] = "error" if error else state
+            return response
+        if error:
+            messages.error(request, error)
+        else:
+            messages.success(request, _("Photo attached."))
+        return HttpResponseRedirect(checklist_url(audit, item))
+
+
+# --- building and arranging ------------------------------------------------------------------------------
+class ChecklistFormView(AuditObjectMixin, ObjectFormView):
+    """A form about the audit's checklist (conducting the audit), back to the checklist."""
+
+    action = CONDUCT
+    template_name = "audits/checklist/form.html"
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs.pop("instance", None)
+        return kwargs
+
+    def get_success_url(self):
+        return checklist_url(self.object)
+
+    def get_context_data(self, **kwargs):
+        # The generic view's context without its cancel link (the audit's page): back to the checklist.
+        ctx = super(ServiceFormView, self).get_context_data(**kwargs)
+        ctx.update(title=self.title, object=self.object, formsets=self.get_formsets(),
+                   cancel_url=checklist_url(self.object), audit=self.object)
+        ctx["refusal"] = services.edit_refusal(self.request.user, self.object)
+        return ctx
+
+
+class ChecklistBuildView(ChecklistFormView):
+    form_class = ChecklistBuildForm
+    title = gettext_lazy("Build the checklist")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "audit": self.object}
+
+    def perform(self, form):
+        made = services.checklist_build(acting_user=self.request.user, audit=self.object,
+                                        clauses=list(form.cleaned_data["clauses"]),
+                                        procedures=list(form.cleaned_data["procedures"]))
+        messages.success(self.request, _("%(count)d questions added.") % {"count": len(made)})
+        return None
+
+
+class ChecklistItemAddView(ChecklistFormView):
+    form_class = ChecklistItemForm
+    title = gettext_lazy("Add a question")
+    success_message = gettext_lazy("The question was added.")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "audit": self.object}
+
+    def perform(self, form):
+        self.item = services.checklist_item_add(acting_user=self.request.user, audit=self.object, **form.cleaned_data)
+        return None
+
+    def get_success_url(self):
+        return checklist_url(self.object, self.item) if getattr(self, "item", None) else checklist_url(self.object)
+
+
+class ChecklistItemEditView(ChecklistFormView):
+    form_class = ChecklistItemForm
+    title = gettext_lazy("Change the question")
+    success_message = gettext_lazy("The question was saved.")
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm(self.get_permission()):
+            raise PermissionDenied
+        self.object = self.get_object()
+        self.item = self.get_item(self.object)
+        return super(ObjectMixin, self).dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        return {"question": self.item.question, "clause": self.item.clause_id, "procedure": self.item.procedure_id}
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "audit": self.object}
+
+    def perform(self, form):
+        services.checklist_item_update(acting_user=self.request.user, item=self.item, **form.cleaned_data)
+        return None
+
+    def get_success_url(self):
+        return reverse("audits:checklist", args=[self.object.pk]) + f"?arrange=1#item-{self.item.pk}"
+
+
+class ChecklistItemActionView(AuditObjectMixin, View):
+    """POST: move (``direction`` up / down) or remove a question; back to the arranged list."""
+
+    action = CONDUCT
+    http_method_names = ["post"]
+    operation = None
+
+    def post(self, request, pk, item):
+        audit = self.get_object()
+        item = self.get_item(audit)
+        try:
+            with transaction.atomic():
+                if self.operation == "remove":
+                    services.checklist_item_remove(acting_user=request.user, item=item)
+                    messages.success(request, _("The question was removed."))
+                else:
+                    services.checklist_item_move(acting_user=request.user, item=item,
+                                                 direction=request.POST.get("direction", ""))
+        except ValidationError as problem:
+            messages.error(request, " ".join(problem.messages))
+        url = reverse("audits:checklist", args=[audit.pk]) + "?arrange=1"
+        return HttpResponseRedirect(url if self.operation == "remove" else f"{url}#item-{item.pk}")
+
+
+class ChecklistItemHistoryView(AuditObjectMixin, HistoryView):
+    """The History tab of one question: its text, clause, position and every answer given."""
+
+    action = "view"
+
+    def get_object(self, queryset=None):
+        audit = ObjectMixin.get_object(self)
+        return self.get_item(audit)
+
+    def get_context_data(self, **kwargs):
+        ctx = DetailView.get_context_data(self, **kwargs)
+        before = self.request.GET.get("before", "")
+        page = history_page(self.object, limit=PAGE_SIZE, before=int(before) if before.isdigit() else None)
+        ctx.update(tab="history", entries=page.entries, history_page=page,
+                   older_url=f"{self.request.path}?before={page.older}" if page.older else "",
+                   newest_url="" if page.newest else self.request.path,
+                   history_url=self.request.path, details_url=checklist_url(self.object.audit, self.object))
+        return ctx
+
+    def get_template_names(self):
+        return ["generic/history.html"]
+
+
+# --- templates -------------------------------------------------------------------------------------------
+class SaveAsTemplateView(ChecklistFormView):
+    """Keep the questions for next year (in a unit where the person keeps templates)."""
+
+    action = "view"
+    form_class = SaveAsTemplateForm
+    title = gettext_lazy("Save as a template")
+    success_message = gettext_lazy("The checklist was saved as a template.")
+
+    def get_initial(self):
+        unit = self.object.unit
+        initial = {"name": f"{self.object.title} ({self.object.starts_on.year})"}
+        if can(self.request.user, template_services.ADD_TEMPLATE, unit):
+            initial["unit"] = unit.pk
+        return initial
+
+    def perform(self, form):
+        return template_services.checklist_save_as_template(acting_user=self.request.user, audit=self.object,
+                                                            unit=form.cleaned_data["unit"],
+                                                            name=form.cleaned_data["name"])
+
+    def get_success_url(self):
+        return self.result.get_absolute_url()
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["refusal"] = None  # a closed audit's questions are kept as well as an open one's
+        return ctx
+
+
+class FromTemplateView(ChecklistFormView):
+    form_class = FromTemplateForm
+    title = gettext_lazy("Start from a template")
+
+    def perform(self, form):
+        made = template_services.checklist_from_template(acting_user=self.request.user, audit=self.object,
+                                                         template=form.cleaned_data["template"])
+        messages.success(self.request, _("%(count)d questions added.") % {"count": len(made)})
+        return None

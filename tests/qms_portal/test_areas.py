@@ -56,7 +56,7 @@ def test_the_import_check_would_see_an_area_imported_by_the_core(tmp_path, monke
 
 
 def test_the_areas_are_one_list_in_the_settings_installed_after_the_core():
-    assert settings.QMS_AREAS == ["documents", "audits", "nonconformities", "objectives", "training"]
+    assert settings.QMS_AREAS == ["documents", "nonconformities", "audits", "objectives", "training"]
     assert settings.INSTALLED_APPS[-len(settings.QMS_AREAS):] == settings.QMS_AREAS
     assert settings.INSTALLED_APPS.index("qms_portal") < settings.INSTALLED_APPS.index("documents")
 

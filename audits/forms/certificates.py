@@ -50,6 +50,12 @@ class CertificateForm(ScopedModelForm):
         data = super().clean()
         if data.get("issued_on") and data.get("expires_on") and data["expires_on"] <= data["issued_on"]:
             self.add_error("expires_on", _("The expiry date must be after the issue date."))
+        body, number = (data.get("body") or "").strip(), (data.get("number") or "").strip()
+        if body and number and Certificate.objects.filter(body__iexact=body, number__iexact=number).exclude(
+                pk=self.instance.pk).exists():
+            # (the same check as the service's, before the model's constraint says it less clearly)
+            self.add_error("number", _("This certification body already has a certificate with this number in the "
+                                       "register."))
         return data
 
     def surveillance(self):

@@ -109,7 +109,8 @@ def test_a_withdrawn_or_expired_certificate_is_not_reminded(tree):
 def test_surveillance_audits_are_reminded_until_their_audit_is_closed(tree):
     cert = certificate(tree, surveillance=[date(2026, 6, 1), date(2027, 6, 1)])
     first, second = cert.surveillance.order_by("due_on")
-    audit = make_audit(tree.ward1, kind=Audit.Kind.SURVEILLANCE, starts_on=date(2026, 5, 20), status=Audit.Status.CLOSED)
+    audit = make_audit(tree.ward1, kind=Audit.Kind.SURVEILLANCE, starts_on=date(2026, 5, 20),
+                       status=Audit.Status.CLOSED)
     services.surveillance_update(acting_user=tree.superuser, visit=first, due_on=first.due_on, audit=audit)
     assert audit_reminders_send(today=date(2026, 3, 3)).messages == 0  # the first was done
     planned = make_audit(tree.ward1, kind=Audit.Kind.SURVEILLANCE, starts_on=date(2027, 5, 20))
@@ -126,7 +127,8 @@ def test_auditees_hear_14_and_7_days_before_an_audit(tree):
     make_audit(tree.ward1, starts_on=date(2026, 9, 14), status=Audit.Status.CLOSED, auditees=[tree.auditee1])
     assert audit_reminders_send(today=date(2026, 8, 30)).messages == 0
     assert audit_reminders_send(today=date(2026, 8, 31)).messages == 2
-    assert listed(messages(tree.auditee1)[0]) == [("audits.audit", audit.pk, "audit of your unit starts within 14 days")]
+    assert listed(messages(tree.auditee1)[0]) == [
+        ("audits.audit", audit.pk, "audit of your unit starts within 14 days")]
     assert audit_reminders_send(today=date(2026, 9, 1)).messages == 0
     assert audit_reminders_send(today=date(2026, 9, 7)).messages == 2
     assert listed(messages(tree.auditee2)[-1])[0][2] == "audit of your unit starts within 7 days"

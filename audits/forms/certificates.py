@@ -81,6 +81,7 @@ class SurveillanceForm(ScopedModelForm):
         model = SurveillanceVisit
         fields = ["due_on", "audit"]
         widgets = {"due_on": DatePicker()}
+        labels = {"due_on": _("Surveillance audit due on")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -279,8 +279,10 @@ def _plan_audits(entries, total, by_pk, root, auditor_ids, auditor_units, heads,
         plans.append({"entry": e, "unit": by_pk[e._programme.unit_id], "audited": unit, "starts": starts,
                       "ends": ends, "lead": lead, "team": [lead, member], "auditees": auditees, "status": status,
                       "clauses": e._clauses})
-    # The bench's checklist: one audit on site today (or the latest on site) gets 200 items.
-    on_site = [p for p in plans if p["status"] == S.IN_PROGRESS] or plans[-1:]
+    # The bench's checklist: one audit on site today gets 200 items (one is placed today when none
+    # fell on today: it takes the place of the last one planned, so the total stays as asked).
+    on_site = [p for p in plans if p["status"] == S.IN_PROGRESS] or _place_today(
+        plans, entries, by_pk, root, auditor_ids, auditor_units, heads, members, calendar, today)
     if on_site:
         on_site[-1]["showcase"] = True
     plans.sort(key=lambda p: (p["starts"], p["unit"].pk))
@@ -291,6 +293,32 @@ def _plan_audits(entries, total, by_pk, root, auditor_ids, auditor_units, heads,
         p["n"] = counters[key]
         p["number"] = NUMBER_PATTERN.format(unit=p["unit"].code, year=p["starts"].year, n=p["n"])
     return plans
+
+
+def _place_today(plans, entries, by_pk, root, auditor_ids, auditor_units, heads, members, calendar, today):
+    """An audit on site today for an entry of this year's province programme (two auditors free
+    today, neither of the audited branch), replacing the last audit planned (or the last one)."""
+    mine = [e for e in entries if e._programme.year == today.year and e._programme.unit_id == root.pk]
+    for e in sorted(mine, key=lambda e: abs(e.planned_month - today.month)):
+        unit = by_pk[e.unit_id]
+        branch = _branch(unit, root)
+        pool = [a for a in auditor_ids if not _own(auditor_units[a], unit, branch)
+                and calendar.free((a,), {today})]
+        if len(pool) < 2:
+            continue
+        lead, member = pool[:2]
+        calendar.book((lead, member), {today})
+        staff = members.get(unit.pk, [])
+        plan = {"entry": e, "unit": by_pk[e._programme.unit_id], "audited": unit, "starts": today, "ends": today,
+                "lead": lead, "team": [lead, member], "auditees": list(dict.fromkeys(
+                    [*(heads.get(unit.pk) or [])[:1], *staff[1:2]])), "status": S.IN_PROGRESS,
+                "clauses": e._clauses}
+        if plans:
+            planned = [i for i, p in enumerate(plans) if p["status"] == S.PLANNED]
+            plans.pop(planned[-1] if planned else -1)
+        plans.append(plan)
+        return [plan]
+    return []
 
 
 def _insert_audits(plans, by_pk, rng, now, history):

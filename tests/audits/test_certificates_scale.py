@@ -44,7 +44,8 @@ def test_seed_scale_makes_the_audits_and_items_asked_for(seeded):
     assert not Audit.objects.exclude(unit__path__startswith=root.path).exists()
     assert Audit.history.filter(history_type="+").count() == 60
     showcase = Audit.objects.annotate(n=Count("items")).order_by("-n").first()
-    assert showcase.n == SHOWCASE_ITEMS
+    assert showcase.n == SHOWCASE_ITEMS and showcase.status == S.IN_PROGRESS
+    assert showcase.items.exclude(answer="").count() == SHOWCASE_ITEMS // 2  # half answered on site
 
 
 def test_every_qms_unit_has_its_programmes_and_the_province_one_covers_every_unit(seeded):

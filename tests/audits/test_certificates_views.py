@@ -186,3 +186,25 @@ def test_the_figures_page_counts_what_the_reader_may_see(tree):
     page = logged_in(steering).get(reverse("audits:figures")).content.decode()
     assert 'data-figure="planned">2<' in page and 'data-figure="done">1<' in page
     assert 'data-figure="open">1<' in page and clause.number in page
+
+
+def test_the_figures_page_reads_a_fixed_number_of_queries_at_two_sizes(tree):
+    client = logged_in(tree.district_steering)
+    url = reverse("audits:figures")
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    def audits(n, unit):
+        for i in range(n):
+            audit = make_audit(unit, starts_on=TODAY - timedelta(days=10 + i), status=Audit.Status.CLOSED)
+            Finding.objects.create(audit=audit, number=1, grade=Finding.Grade.OBSERVATION, unit=unit,
+                                   description="Lưu ý", recorded_by=tree.superuser)
+
+    audits(1, tree.ward1)
+    client.get(url)
+    few = count()
+    audits(8, tree.ward2)
+    assert count() == few

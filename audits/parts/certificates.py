@@ -65,6 +65,8 @@ PART = {
 
 def ready():
     from .. import tasks_certificates  # noqa: F401 - registers the task with the worker
+    from ..selectors.certificates_mywork import certificate_work
 
     PART["notification_kinds"] = _kinds()
+    PART["my_work"] = [certificate_work]
     PART["dashboard"] = _figures()

@@ -208,3 +208,21 @@ def test_the_figures_page_reads_a_fixed_number_of_queries_at_two_sizes(tree):
     few = count()
     audits(8, tree.ward2)
     assert count() == few
+
+
+def test_my_work_lists_what_the_keepers_must_prepare_within_90_days(tree):
+    from audits.selectors.certificates_mywork import certificate_work
+
+    soon = cert(tree, number="SOON-9", expires_on=TODAY + timedelta(days=50),
+                issued_on=TODAY - timedelta(days=1000), surveillance=[])
+    visit = cert(tree, number="VISIT-9", surveillance=[TODAY - timedelta(days=2)])
+    cert(tree, number="FAR-9", surveillance=[TODAY + timedelta(days=200)])
+    cert(tree, tree.division, number="ELSEWHERE-9", expires_on=TODAY + timedelta(days=20),
+         issued_on=TODAY - timedelta(days=1000), surveillance=[])
+    [section] = certificate_work(tree.officer)
+    labels = [label for label, _url, _detail in section.items]
+    assert labels == [f"{visit.number} · QUACERT", f"{soon.number} · QUACERT"]
+    assert "Late" in section.items[0][2]
+    assert certificate_work(tree.head) == []  # reads the register, keeps nothing
+    page = logged_in(tree.officer).get(reverse("home")).content.decode()
+    assert "Certificates and surveillance audits to prepare" in page and "SOON-9" in page

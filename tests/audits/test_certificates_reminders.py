@@ -106,6 +106,12 @@ def test_a_withdrawn_or_expired_certificate_is_not_reminded(tree):
     assert audit_reminders_send(today=date(2026, 1, 2)).messages == 0
 
 
+def test_the_surveillance_audits_of_a_withdrawn_certificate_are_not_reminded(tree):
+    cert = certificate(tree, surveillance=[date(2026, 6, 1)])
+    services.certificate_withdraw(acting_user=tree.officer, certificate=cert, reason="Bị đình chỉ")
+    assert audit_reminders_send(today=date(2026, 5, 1)).messages == 0
+
+
 def test_surveillance_audits_are_reminded_until_their_audit_is_closed(tree):
     cert = certificate(tree, surveillance=[date(2026, 6, 1), date(2027, 6, 1)])
     first, second = cert.surveillance.order_by("due_on")

@@ -141,3 +141,21 @@ def test_the_bench_names_its_pages_by_url_name_and_leaves_out_those_not_installe
         assert "audit checklist" not in pages
     else:
         assert "audit checklist" in pages
+
+
+def test_each_audit_went_through_the_plan_workflow_when_it_is_registered(seeded):
+    from django.contrib.contenttypes.models import ContentType
+
+    from qms_portal.models import TransitionRecord
+
+    try:
+        from audits.services.plan import WORKFLOW  # noqa: F401 - the plan part's
+    except ImportError:
+        pytest.skip("the plan part's workflow is not on this branch")
+    records = TransitionRecord.objects.filter(content_type=ContentType.objects.get_for_model(Audit))
+    closed = Audit.objects.filter(status=S.CLOSED)
+    assert records.filter(transition="close").count() == closed.count()
+    assert not records.filter(transition="close", signature_meaning="").exists()  # the lead's signature
+    for audit in Audit.objects.order_by("pk")[:20]:
+        trail = list(records.filter(object_id=audit.pk).order_by("at").values_list("to_state", flat=True))
+        assert (trail[-1] if trail else S.PLANNED) == audit.status

@@ -66,6 +66,7 @@ def test_the_iso_officer_keeps_the_certificate_register_on_a_phone(open_page):
     # Move the first surveillance audit a month later.
     first = new.surveillance.order_by("due_on").first()
     phone.locator(f"a[href='/audits/surveillance/{first.pk}/edit/']").tap()
+    phone.wait_for_url(re.compile(rf"/audits/surveillance/{first.pk}/edit/$"))
     moved = first.due_on + timedelta(days=30)
     phone.fill("#id_due_on", moved.isoformat())
     phone.get_by_role("button", name="Save").tap()
@@ -76,11 +77,13 @@ def test_the_iso_officer_keeps_the_certificate_register_on_a_phone(open_page):
     # The old cycle's certificate is withdrawn with a reason; the register leaves it out.
     phone.goto(f"/audits/certificates/{old.pk}/")
     phone.get_by_role("link", name="Withdraw").tap()
+    phone.wait_for_url(re.compile(rf"/audits/certificates/{old.pk}/withdraw/$"))
     phone.fill("#id_reason", "Thay bằng giấy chứng nhận HT 2290/QC của chu kỳ mới")
     phone.get_by_role("button", name="Save").tap()
     phone.wait_for_url(re.compile(rf"/audits/certificates/{old.pk}/$"))
     expect(phone.locator("main")).to_contain_text("Thay bằng giấy chứng nhận HT 2290/QC của chu kỳ mới")
     phone.get_by_role("link", name="History").tap()
+    phone.wait_for_url(re.compile(rf"/audits/certificates/{old.pk}/history/$"))
     expect(phone.locator("main")).to_contain_text("Thay bằng giấy chứng nhận HT 2290/QC của chu kỳ mới")
     assert_fits_the_screen(phone)
     phone.goto("/audits/certificates/")

@@ -226,3 +226,25 @@ def test_my_work_lists_what_the_keepers_must_prepare_within_90_days(tree):
     assert certificate_work(tree.head) == []  # reads the register, keeps nothing
     page = logged_in(tree.officer).get(reverse("home")).content.decode()
     assert "Certificates and surveillance audits to prepare" in page and "SOON-9" in page
+
+
+def test_the_scanned_certificate_is_attached_by_its_keepers_and_shown_to_readers(tree, settings, tmp_path):
+    from django.core.exceptions import PermissionDenied
+
+    from qms_portal.attachments import attachment_add
+    from tests.qms_portal.images import photo_upload
+
+    settings.MEDIA_ROOT = tmp_path
+    c = cert(tree)
+    attachment_add(acting_user=tree.officer, target=c, upload=photo_upload("giay-chung-nhan.jpg"),
+                   caption="Bản quét giấy chứng nhận")
+    with pytest.raises(PermissionDenied):
+        attachment_add(acting_user=tree.head, target=c, upload=photo_upload(), caption="x")
+    page = logged_in(tree.head).get(c.get_absolute_url()).content.decode()
+    assert "Bản quét giấy chứng nhận" in page
+
+
+def test_the_reminder_task_is_known_to_the_worker():
+    from qms_portal.celery import app
+
+    assert "audits.tasks_certificates.send_reminders" in app.tasks

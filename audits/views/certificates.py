@@ -5,9 +5,10 @@ linking its audit, the surveillance audits due, and the area's figures page."""
 from datetime import timedelta
 
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 from django.views.generic import TemplateView
 
+from qms_portal import charts
 from qms_portal.permissions import can
 from qms_portal.views.generic import (
     HistoryView,
@@ -157,7 +158,14 @@ class FiguresView(ScopedMixin, TemplateView):
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
         ctx["year"] = timezone.localdate().year
-        ctx["coverage"] = selectors.coverage_by_unit(user)
+        ctx["coverage"] = coverage = selectors.coverage_by_unit(user)
+        if coverage:
+            ctx["coverage_chart"] = charts.bar(
+                [name for _code, name, *_n in coverage],
+                {gettext("Entries planned"): [row[2] for row in coverage],
+                 gettext("Audited"): [row[3] for row in coverage],
+                 gettext("Behind their month"): [row[4] for row in coverage]},
+                title=gettext("Programme coverage in %(year)s") % {"year": ctx["year"]}, category_label=gettext("Unit"))
         ctx["planned"] = selectors.audits_planned(user).count()
         ctx["done"] = selectors.audits_done(user).count()
         ctx["grades"], ctx["clauses"] = selectors.findings_by_clause(user)

@@ -63,3 +63,17 @@ def test_findings_by_grade_clause_and_the_open_ones(world):
     grades, rows = s.findings_by_clause(steering, TODAY)
     assert [r["clause"] for r in rows] == [None] and rows[0]["total"] == 3
     assert len(rows[0]["cells"]) == len(grades)
+
+
+def test_the_figures_page_draws_the_coverage_chart(world):
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from tests.viewtests import logged_in
+
+    year = timezone.localdate().year
+    if year != 2026:  # the fixture's programme is 2026's: one for the year the page shows
+        programme = AuditProgramme.objects.create(unit=world.district, year=year)
+        ProgrammeEntry.objects.create(programme=programme, unit=world.ward1, planned_month=1)
+    page = logged_in(world.district_steering).get(reverse("audits:figures")).content.decode()
+    assert "<svg" in page and world.district.name in page

@@ -23,6 +23,10 @@ class Certificate(BaseModel):
     audit = models.ForeignKey("audits.Audit", verbose_name=_("certification audit"), null=True, blank=True,
                               on_delete=models.SET_NULL, related_name="certificates")
     is_withdrawn = models.BooleanField(_("withdrawn"), default=False)
+    # certificates: when and why the certificate stopped counting (withdrawn or suspended by its body,
+    # or replaced by the next cycle's); set only by ``certificate_withdraw``.
+    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True, editable=False)
+    withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True, editable=False)
 
     unit_field = "unit"
     attachment_types = ("pdf", "jpg", "jpeg", "png")

@@ -149,6 +149,7 @@ def _scale(units=20, users=100, **extra):
     extra.setdefault("documents", 0)
     extra.setdefault("nonconformities", 0)
     extra.setdefault("actions", 0)
+    extra.setdefault("audits", 0)  # (tests/audits/test_certificates_scale.py)
     out = io.StringIO()
     args = ["seed_scale", "--units", str(units), "--users", str(users)]
     for key, value in extra.items():
@@ -208,6 +209,16 @@ def test_seed_scale_does_nothing_when_the_root_is_already_there():
 # --- bench ----------------------------------------------------------------------------------------------
 
 
+def _installed(name):
+    from django.urls import NoReverseMatch
+
+    try:
+        reverse(name)
+    except NoReverseMatch:
+        return False
+    return True
+
+
 def test_bench_measures_every_page_on_small_data_and_writes_json(tmp_path):
     _scale(20, 100)
     target = tmp_path / "bench.json"
@@ -225,6 +236,11 @@ def test_bench_measures_every_page_on_small_data_and_writes_json(tmp_path):
         # Without nonconformities: the register (plain, filtered, searched) and the actions list, no
         # deep page nor nonconformity page.
         "nc register", "nc register ?filtered", "nc register ?q=", "nc actions",
+        # Without audits: the certificate register, the surveillance audits due and the figures page,
+        # and the audit list (plain, filtered, searched) where the plan part's pages are installed; no
+        # programme grid nor checklist page.
+        "certificate register", "surveillance audits due", "audit figures",
+        *(("audit list", "audit list ?filtered", "audit list ?q=") if _installed("audits:audit_list") else ()),
     }
     assert report["extras"] == {}  # no showcase procedure: no controlled copy measured
     for name, row in pages.items():

@@ -1,0 +1,72 @@
+"""What the certificates part registers (merged by ``audits.apps``): the certificate register's
+permissions, the reminders' message and beat entry, the dashboard's figures, the scale builder and
+the bench pages (this part names ``scale`` and ``bench`` for the whole area)."""
+
+from celery.schedules import crontab
+from django.utils.translation import gettext_lazy as _
+
+from qms_portal.areas import Figure
+
+CERT_READ = ["audits.view_certificate", "audits.view_surveillancevisit"]
+CERT_KEEP = ["audits.add_certificate", "audits.change_certificate", "audits.change_surveillancevisit"]
+
+
+def _figures():
+    from django.urls import reverse_lazy
+
+    from ..models import Finding
+    from ..selectors import certificates as s
+
+    figures_url = reverse_lazy("audits:figures")
+
+    def grade(value):
+        return lambda user: s.findings_of_grade(user, value)
+
+    return [
+        Figure("audits.programme_entries", _("Programme entries this year"), s.programme_entries, figures_url, "good"),
+        Figure("audits.programme_entries_done", _("Programme entries audited this year"), s.programme_entries_done,
+               figures_url, "good"),
+        Figure("audits.programme_entries_behind", _("Programme entries behind their month"),
+               s.programme_entries_behind, figures_url),
+        Figure("audits.planned", _("Audits planned this year"), s.audits_planned, figures_url, "good"),
+        Figure("audits.done", _("Audits done this year"), s.audits_done, figures_url, "good"),
+        Figure("audits.findings_major", _("Major nonconformity findings in the past 12 months"),
+               grade(Finding.Grade.MAJOR), figures_url),
+        Figure("audits.findings_minor", _("Minor nonconformity findings in the past 12 months"),
+               grade(Finding.Grade.MINOR), figures_url),
+        Figure("audits.findings_observation", _("Observations in the past 12 months"),
+               grade(Finding.Grade.OBSERVATION), figures_url),
+        Figure("audits.findings_open", _("Open nonconformity findings"), s.open_findings, figures_url),
+    ]
+
+
+def _kinds():
+    from ..services.certificates_reminders import KINDS
+
+    return KINDS
+
+
+PART = {
+    "roles": {
+        "steering_committee": list(CERT_READ),
+        "management_representative": [*CERT_READ, *CERT_KEEP],
+        "document_controller": [*CERT_READ, *CERT_KEEP],  # the unit's ISO officer
+        "department_head": list(CERT_READ),
+        "internal_auditor": list(CERT_READ),
+    },
+    "beat": {
+        "audits-reminders": {"task": "audits.tasks_certificates.send_reminders",
+                             "schedule": crontab(minute=15, hour=6)},
+    },
+    "scale": "audits.scale.AuditsScale",
+    "bench": "audits.bench.AuditsBench",
+}
+
+
+def ready():
+    from .. import tasks_certificates  # noqa: F401 - registers the task with the worker
+    from ..selectors.certificates_mywork import certificate_work
+
+    PART["notification_kinds"] = _kinds()
+    PART["my_work"] = [certificate_work]
+    PART["dashboard"] = _figures()

@@ -1,13 +1,15 @@
 """Reads of the programme and the audit plans: the audit list, an audit's people, the programme's
 coverage grid (units × clauses: planned, late, done, gaps) and planned-vs-done by month."""
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from qms_portal import charts
+from qms_portal.links import pk_url
 from qms_portal.models import Unit
 
 from ..models import Audit, AuditProgramme, ProgrammeEntry
@@ -43,12 +45,26 @@ def main_clause(number):
 
 def grid_units(programme):
     """The units a programme covers: its unit and every active unit below it, except the subtrees
-    of units that run their own quality management system (they have their own programme)."""
-    units = list(Unit.objects.filter(is_active=True, path__startswith=programme.unit.path)
-                 .only("pk", "code", "name", "path", "depth", "runs_own_qms").order_by("path"))
+    of units that run their own quality management system (they have their own programme). Read
+    as values (``GridUnit``: pk, code, name, path): a province's grid has hundreds."""
+    rows = (Unit.objects.filter(is_active=True, path__startswith=programme.unit.path).order_by("path")
+            .values_list("pk", "code", "name", "path", "runs_own_qms"))
+    units = [GridUnit(pk, code, name, path, own) for pk, code, name, path, own in rows]
     own = [u.path for u in units if u.runs_own_qms and u.pk != programme.unit_id]
     kept = [u for u in units if u.pk == programme.unit_id or not any(u.path.startswith(p) for p in own)]
     return sorted(kept, key=lambda u: (u.pk != programme.unit_id, u.code))  # the unit first, then by code
+
+
+@dataclass
+class GridUnit:
+    pk: int
+    code: str
+    name: str
+    path: str
+    runs_own_qms: bool
+
+    def __str__(self):
+        return self.name
 
 
 @dataclass
@@ -81,7 +97,7 @@ def coverage(programme, today=None, entries=None):
     planned, done = [0] * 12, [0] * 12
     late = []
     for entry in entries:
-        is_done = any(a.status in DONE_STATUSES for a in entry.audits.all())
+        is_done = any(a.status in DONE_STATUSES for a in entry.audit_rows)
         level = "done" if is_done else ("late" if entry.planned_month <= past_month else "planned")
         entry.level = level
         planned[entry.planned_month - 1] += 1
@@ -89,7 +105,7 @@ def coverage(programme, today=None, entries=None):
             done[entry.planned_month - 1] += 1
         elif level == "late":
             late.append(entry)
-        mains = {main_clause(c.number) for c in entry.clauses.all()} or set(MAIN_CLAUSES)
+        mains = {main_clause(number) for number in entry.clause_numbers} or set(MAIN_CLAUSES)
         for main in mains:
             key = (entry.unit_id, main)
             if rank[level] > rank.get(cells.get(key), -1):
@@ -125,10 +141,49 @@ def programme_list_queryset(user):
 
 
 def entries_with_audits(programme):
-    return (ProgrammeEntry.objects.filter(programme=programme).select_related("unit")
-            .prefetch_related("clauses", "procedures",
-                              Prefetch("audits", queryset=Audit.objects.only("pk", "number", "status",
-                                                                             "programme_entry_id"))))
+    """The programme's lines with what the page and the grid show, in four lean queries whatever
+    their number (a province's programme has a line per unit): each entry's ``clause_numbers``,
+    ``procedure_codes`` and ``audit_rows`` (``AuditRow``: pk, number, status, its label) are read as
+    values, not as model instances through per-entry managers (``Line``)."""
+    entries = [Line(pk, month, note, unit_id, GridUnit(unit_id, code, name, "", False))
+               for pk, month, note, unit_id, code, name in ProgrammeEntry.objects.filter(programme=programme)
+               .order_by("planned_month", "unit__code", "id")
+               .values_list("pk", "planned_month", "note", "unit_id", "unit__code", "unit__name")]
+    clauses, procedures, audits = defaultdict(list), defaultdict(list), defaultdict(list)
+    through = ProgrammeEntry.clauses.through.objects.filter(programmeentry__programme=programme)
+    for entry_id, number, key in through.values_list("programmeentry_id", "clause__number", "clause__sort_key"):
+        clauses[entry_id].append((key, number))
+    through = ProgrammeEntry.procedures.through.objects.filter(programmeentry__programme=programme)
+    for entry_id, code in through.values_list("programmeentry_id", "document__code"):
+        procedures[entry_id].append(code)
+    labels = dict(Audit.Status.choices)
+    for entry_id, pk, number, status in (Audit.objects.filter(programme_entry__programme=programme)
+                                         .order_by("starts_on", "pk")
+                                         .values_list("programme_entry_id", "pk", "number", "status")):
+        audits[entry_id].append(AuditRow(pk, number, status, labels.get(status, status)))
+    for entry in entries:
+        entry.clause_numbers = [number for _key, number in sorted(clauses.get(entry.pk, ()))]
+        entry.procedure_codes = sorted(procedures.get(entry.pk, ()))
+        entry.audit_rows = audits.get(entry.pk, [])
+    return entries
+
+
+class Line:
+    """A programme line as the page and the grid read it (``entries_with_audits``)."""
+
+    def __init__(self, pk, planned_month, note, unit_id, unit):
+        self.pk, self.planned_month, self.note, self.unit_id, self.unit = pk, planned_month, note, unit_id, unit
+
+
+@dataclass
+class AuditRow:
+    pk: int
+    number: str
+    status: str
+    status_label: object
+
+    def get_absolute_url(self):
+        return pk_url("audits:audit_detail", self.pk)
 
 
 def audits_of_user(user, *, statuses=None):

@@ -16,12 +16,13 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView
 
 from qms_portal.history import PAGE_SIZE, history_page
+from qms_portal.links import pk_url
 from qms_portal.models import Attachment
 from qms_portal.permissions import can
 from qms_portal.views.generic import HistoryView, ObjectFormView, ObjectMixin, ServiceFormView
@@ -62,6 +63,22 @@ def photos_by_item(items):
     return found
 
 
+_LABELS = {}
+
+
+def item_labels():
+    """The words every question repeats, translated once per language in a process."""
+    language = get_language()
+    found = _LABELS.get(language)
+    if found is None:
+        found = _LABELS[language] = {
+            "answer": _("Answer"), "attach": _("Attach the photo"), "clause": _("Clause"), "history": _("History"),
+            "notes": _("Notes"), "save": _("Save"), "saved": _("Saved"), "take_photo": _("Take a photo"),
+            "photo_attached": _("Photo attached."), "evidence_photo": _("Evidence photo"),
+        }
+    return found
+
+
 def item_context(request, audit, item, *, photos=None, may_answer=None, state=None, error=None, conflict=None,
                  typed=None):
     """What ``audits/checklist/item.html`` shows for one item (``typed``: the answer and notes sent
@@ -74,6 +91,11 @@ def item_context(request, audit, item, *, photos=None, may_answer=None, state=No
             # each form its own idempotency key: an answer, a photo, keeping one's answer after a conflict
             "key": uuid.uuid4(), "photo_key": uuid.uuid4(), "conflict_key": uuid.uuid4(),
             "state": state, "error": error, "conflict": conflict, "choices": ChecklistItem.Answer.choices,
+            # its addresses without resolving a pattern for each (a checklist has hundreds of questions)
+            "urls": {name: pk_url(f"audits:checklist_{name}", audit.pk, item.pk)
+                     for name in ("answer", "item", "photo", "item_history")},
+            # the labels translated once per language, the numbers as text: written hundreds of times
+            "t": item_labels(), "pk": str(item.pk), "version": str(item.version), "position": str(item.position),
             "shown_answer": typed["answer"] if typed else item.answer,
             "shown_notes": typed["notes"] if typed else item.notes,
             "request": request}

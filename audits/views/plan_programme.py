@@ -1,6 +1,8 @@
 """The annual audit programmes: list, create, the programme's page with its coverage heat map,
 its entries, approval and History (plan part)."""
 
+from collections import Counter
+
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -89,6 +91,7 @@ class ProgrammeDetailView(ScopedDetailView):
 
     model = AuditProgramme
     template_name = "audits/plan/programme_detail.html"
+    lines_on_one_page = 40
     related = ("unit", "approved_by")
     history_url_name = HISTORY
 
@@ -96,16 +99,39 @@ class ProgrammeDetailView(ScopedDetailView):
         ctx = super().get_context_data(**kwargs)
         programme, user = self.object, self.request.user
         months = dict(MONTHS)
-        ctx["entries"] = list(selectors.entries_with_audits(programme))
-        cov = selectors.coverage(programme, entries=ctx["entries"])
+        ctx["entries"] = entries = selectors.entries_with_audits(programme)
+        cov = selectors.coverage(programme, entries=entries)
         ctx["coverage"] = cov
         ctx["heatmap"] = selectors.coverage_chart(programme, cov)
         ctx["by_month"] = selectors.month_chart(cov)
-        for entry in ctx["entries"]:
+        ctx.update(self.month_of_lines(programme, entries))
+        for entry in ctx["shown_entries"]:
             entry.month_label = months.get(entry.planned_month, entry.planned_month)
         ctx["may_change"] = can(user, "change", programme) and programme.status == AuditProgramme.Status.DRAFT
         ctx["may_plan_audit"] = user.has_perm("audits.add_audit")
         return ctx
+
+    def month_of_lines(self, programme, entries):
+        """A long programme (a province's: a line per unit) lists its lines a month at a time, the
+        current month first (``?month=all`` lists them all); a short one lists them all at once."""
+        if len(entries) <= self.lines_on_one_page:
+            return {"shown_entries": entries, "month_links": [], "month": "all"}
+        counts = Counter(e.planned_month for e in entries)
+        wanted, today = self.request.GET.get("month", ""), timezone.localdate()
+        if wanted == "all":
+            month = "all"
+        elif wanted.isdigit() and int(wanted) in counts:
+            month = int(wanted)
+        elif programme.year == today.year and today.month in counts:
+            month = today.month
+        else:
+            month = min(counts)
+        labels = dict(MONTHS)
+        return {
+            "shown_entries": entries if month == "all" else [e for e in entries if e.planned_month == month],
+            "month_links": [(m, labels.get(m, m), counts[m], m == month) for m in sorted(counts)],
+            "month": month,
+        }
 
 
 class ProgrammeHistoryView(HistoryView):

@@ -27,3 +27,8 @@ def test_it_follows_the_script_prefix():
 def test_a_key_that_is_not_a_number_is_refused():
     with pytest.raises(ValueError):
         pk_url("unit_detail", "5/../../x")
+
+
+def test_it_takes_several_keys():
+    assert pk_url("audits:checklist_answer", 12, 3456) == reverse("audits:checklist_answer", args=[12, 3456])
+    assert pk_url("audits:checklist_item_history", 7, 8) == reverse("audits:checklist_item_history", args=[7, 8])

@@ -11,12 +11,12 @@ from .models import Clause, Document, DocumentType, Revision
 SEARCH_IDS_INLINE = 500  # matching revisions passed as a list of ids; more stay a subquery
 
 
-class ClauseChoiceFilter(django_filters.TypedChoiceFilter):
+class ClauseChoiceFilter(django_filters.ChoiceFilter):
     """An ISO 9001 clause among the catalogue's (``Clause.choices``: no model read per option)."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label", _("ISO 9001 clause"))
-        super().__init__(*args, choices=Clause.choices, coerce=int, **kwargs)
+        super().__init__(*args, choices=Clause.choices, **kwargs)
 
 
 class DocumentFilter(django_filters.FilterSet):

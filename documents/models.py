@@ -43,27 +43,14 @@ class Clause(models.Model):
     @classmethod
     def choices(cls):
         """``[(id, "7.5 Documented information"), …]`` in the catalogue's order and the current
-        language, for a filter or a form: one query of three columns, read once per process and
-        language (the catalogue is fixed reference data, loaded by migrations, never edited in the
-        portal; a change in the admin clears it: ``forget_choices``)."""
+        language, for a filter or a form: one query of three columns, no model instance per option."""
         language = (translation.get_language() or "en").replace("-", "_")
         column = f"title_{language}" if f"title_{language}" in _CLAUSE_TITLES else "title_en"
-        found = _CLAUSE_CHOICES.get(column)
-        if found is None:
-            rows = cls.objects.order_by("sort_key").values_list("pk", "number", column, "title_en")
-            found = _CLAUSE_CHOICES[column] = [(pk, f"{number} {title or title_en}") for pk, number, title, title_en
-                                               in rows]
-        return found
-
-    @staticmethod
-    def forget_choices(**kwargs):
-        _CLAUSE_CHOICES.clear()
+        rows = cls.objects.order_by("sort_key").values_list("pk", "number", column, "title_en")
+        return [(pk, f"{number} {title or title_en}") for pk, number, title, title_en in rows]
 
 
 _CLAUSE_TITLES = ("title_en", "title_vi", "title_zh_hans", "title_zh_hant")
-_CLAUSE_CHOICES = {}
-models.signals.post_save.connect(Clause.forget_choices, sender=Clause)
-models.signals.post_delete.connect(Clause.forget_choices, sender=Clause)
 
 
 class DocumentType(BaseModel):

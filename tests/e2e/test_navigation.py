@@ -43,21 +43,23 @@ def test_each_person_sees_the_menus_they_have_a_use_for(kind, open_page):
 
     sign_in(page, s.staff.username, s.password)
     open_menu(page)
-    expect(page.locator(TOP)).to_have_text(["My work", "Documents", "Nonconformities", "Access requests"])
+    # staff see the audit findings about their unit (Audits)
+    expect(page.locator(TOP)).to_have_text(["My work", "Documents", "Nonconformities", "Audits", "Access requests"])
     assert menu_entries(page, "Documents") == ["Register", "Legal register"]
     visit_each(page, "Documents", ["Legal register", "Register"])
     expect(page.locator("main")).to_contain_text(document.code)  # the register lists what they read
     entries = menu_entries(page, "Nonconformities")
-    assert entries == ["Register", "Raise a nonconformity", "My actions", "Figures", "Nonconforming outputs"]
+    assert entries == ["Register", "Raise a nonconformity", "My actions", "Figures", "Nonconforming outputs",
+                       "Feedback links for files"]
     visit_each(page, "Nonconformities", entries)
     sign_out(page)
 
     sign_in(page, s.mr.username, s.password)
     open_menu(page)
-    expect(page.locator(TOP)).to_have_text(["My work", "Documents", "Nonconformities", "Administration",
+    expect(page.locator(TOP)).to_have_text(["My work", "Documents", "Nonconformities", "Audits", "Administration",
                                             "Access requests"])
-    desk = menu_entries(page, "Nonconformities")[-2:]
-    assert desk == ["Nonconforming outputs", "Citizen feedback"]
+    desk = menu_entries(page, "Nonconformities")[-3:]
+    assert desk == ["Nonconforming outputs", "Citizen feedback", "Feedback links for files"]
     visit_each(page, "Nonconformities", desk)
     administration = menu_entries(page, "Administration")
     assert administration == ["Units", "People", "Role assignments"]

@@ -16,6 +16,8 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views import View
@@ -79,6 +81,29 @@ def item_labels():
     return found
 
 
+def choice_buttons(pk, chosen):
+    """The four answer buttons of a question (radio inputs styled as large buttons), written out
+    here rather than by a template loop for each of hundreds of questions: the values are the
+    fixed choices, the key an integer, the labels escaped."""
+    lines = []
+    for value, label in answer_labels():
+        checked = " checked" if chosen == value else ""
+        lines.append(f'<input class="btn-check" type="radio" name="answer" value="{value}" id="a-{int(pk)}-{value}" '
+                     f'autocomplete="off"{checked}>\n'
+                     f'<label class="btn btn-lg choice-{value}" for="a-{int(pk)}-{value}">{label}</label>')
+    return mark_safe("\n".join(lines))  # noqa: S308 - fixed values, an integer key, escaped labels
+
+
+def answer_labels():
+    """``[(value, escaped label)]`` of the answers, in the current language (once per language)."""
+    language = get_language()
+    key = ("answers", language)
+    found = _LABELS.get(key)
+    if found is None:
+        found = _LABELS[key] = [(value, escape(label)) for value, label in ChecklistItem.Answer.choices]
+    return found
+
+
 def item_context(request, audit, item, *, photos=None, may_answer=None, state=None, error=None, conflict=None,
                  typed=None):
     """What ``audits/checklist/item.html`` shows for one item (``typed``: the answer and notes sent
@@ -90,7 +115,8 @@ def item_context(request, audit, item, *, photos=None, may_answer=None, state=No
     return {"audit": audit, "item": item, "photos": photos, "may_answer": may_answer,
             # each form its own idempotency key: an answer, a photo, keeping one's answer after a conflict
             "key": uuid.uuid4(), "photo_key": uuid.uuid4(), "conflict_key": uuid.uuid4(),
-            "state": state, "error": error, "conflict": conflict, "choices": ChecklistItem.Answer.choices,
+            "state": state, "error": error, "conflict": conflict,
+            "choice_buttons": choice_buttons(item.pk, typed["answer"] if typed else item.answer),
             # its addresses without resolving a pattern for each (a checklist has hundreds of questions)
             "urls": {name: pk_url(f"audits:checklist_{name}", audit.pk, item.pk)
                      for name in ("answer", "item", "photo", "item_history")},

@@ -51,7 +51,8 @@ def test_a_photo_of_the_marked_up_page_is_attached_to_a_proposed_change_on_a_pho
     # The thumbnail is shown (really loaded, upright: taller than wide), with the caption as its text.
     thumbnail = phone.get_by_role("img", name="Trang 3, đoạn 2")
     expect(thumbnail).to_be_visible()
-    size = thumbnail.evaluate("img => [img.naturalWidth, img.naturalHeight]")
+    # (decode() waits until the image has loaded: visible is not yet loaded)
+    size = thumbnail.evaluate("img => img.decode().then(() => [img.naturalWidth, img.naturalHeight])")
     assert size[0] > 0 and size[1] > size[0], size
     assert_fits_the_screen(phone)
     screenshot(phone, "attachments-change-request-phone")

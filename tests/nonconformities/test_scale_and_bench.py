@@ -133,7 +133,9 @@ def test_bench_lists_and_answers_the_nonconformity_pages_and_measures_the_escala
     assert deep.context["page_obj"].number > 1  # the cursor was read: not the first page
 
     sweep = report["extras"]["nonconformities"]["escalation"]
-    assert sweep["claimed"] > 0 and 0 < sweep["messages"] <= sweep["claimed"]
+    # (one message per person is the escalation tests' to check; a stage can tell two people — the
+    # owner and their department head — so the messages may outnumber the claims)
+    assert sweep["claimed"] > 0 and sweep["messages"] > 0
     assert sweep["sweep_s"] > 0 and sweep["peak_rss_mb"] > 0
     assert "escalation sweep" in out.getvalue()
     assert not ReminderClaim.objects.exists()  # cleaned up: the next run finds the same actions due

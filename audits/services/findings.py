@@ -227,15 +227,14 @@ def finding_raise_nonconformity(*, acting_user, finding):
         raise ValidationError({"clause": _("A nonconformity needs the ISO 9001 clause it does not meet.")})
     from nonconformities.services import nonconformity_create
 
-    reporter = acting_user  # the finding vouches for its auditors (Finding.may_raise_nonconformity)
 
     title, description = _nc_text(finding)
     detected = min(timezone.localdate(finding.created_at), timezone.localdate())
     nc = nonconformity_create(
-        acting_user=reporter, unit=finding.unit, source=_nc_source(finding.audit), source_object=finding,
+        acting_user=acting_user, unit=finding.unit, source=_nc_source(finding.audit), source_object=finding,
         title=title, description=description, detected_on=detected, grade=finding.grade,
         clause=finding.clause, procedure=finding.procedure if finding.procedure_id and can(
-            reporter, "view", finding.procedure) else None,
+            acting_user, "view", finding.procedure) else None,
     )
     finding.nonconformity = nc
     save_tracked(finding, acting_user)

@@ -77,6 +77,7 @@ def item_labels():
             "answer": _("Answer"), "attach": _("Attach the photo"), "clause": _("Clause"), "history": _("History"),
             "notes": _("Notes"), "save": _("Save"), "saved": _("Saved"), "take_photo": _("Take a photo"),
             "photo_attached": _("Photo attached."), "evidence_photo": _("Evidence photo"),
+            "answers": [(value, escape(label)) for value, label in ChecklistItem.Answer.choices],
         }
     return found
 
@@ -86,22 +87,12 @@ def choice_buttons(pk, chosen):
     here rather than by a template loop for each of hundreds of questions: the values are the
     fixed choices, the key an integer, the labels escaped."""
     lines = []
-    for value, label in answer_labels():
+    for value, label in item_labels()["answers"]:
         checked = " checked" if chosen == value else ""
         lines.append(f'<input class="btn-check" type="radio" name="answer" value="{value}" id="a-{int(pk)}-{value}" '
                      f'autocomplete="off"{checked}>\n'
                      f'<label class="btn btn-lg choice-{value}" for="a-{int(pk)}-{value}">{label}</label>')
     return mark_safe("\n".join(lines))  # noqa: S308 - fixed values, an integer key, escaped labels
-
-
-def answer_labels():
-    """``[(value, escaped label)]`` of the answers, in the current language (once per language)."""
-    language = get_language()
-    key = ("answers", language)
-    found = _LABELS.get(key)
-    if found is None:
-        found = _LABELS[key] = [(value, escape(label)) for value, label in ChecklistItem.Answer.choices]
-    return found
 
 
 def item_context(request, audit, item, *, photos=None, may_answer=None, state=None, error=None, conflict=None,

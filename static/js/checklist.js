@@ -101,6 +101,8 @@
     if (!box || box.querySelector(`[data-pending="${entry.key}"]`)) return;
     const reader = new FileReader();  // a data: URL (the CSP allows data: images, not blob:)
     reader.onload = () => {
+      // asked twice before the first read ended (the queue and a redraw): show it once
+      if (box.querySelector(`[data-pending="${entry.key}"]`)) return;
       const img = document.createElement("img");
       img.className = "checklist-thumb pending";
       img.src = reader.result;

@@ -1,12 +1,8 @@
 """URLs of the audits area: each part keeps its own list (``audits/views/urls_<part>.py``)."""
 
-from importlib import import_module
+from qms_portal.areas import import_parts
+
+from .apps import PARTS
 
 app_name = "audits"
-urlpatterns = []
-for _part in ("plan", "checklist", "findings", "certificates"):
-    try:
-        urlpatterns += import_module(f"audits.views.urls_{_part}").urlpatterns
-    except ModuleNotFoundError as _error:
-        if _error.name != f"audits.views.urls_{_part}":
-            raise
+urlpatterns = [pattern for module in import_parts("audits.views.urls_{}", PARTS) for pattern in module.urlpatterns]

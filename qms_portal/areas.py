@@ -91,6 +91,56 @@ def register(label, **parts):
     return area
 
 
+def import_parts(template, names):
+    """The modules ``template.format(name)`` for each part ``name`` that exists, in order. An area
+    built in parts (audits, objectives) keeps each part's pieces in modules of its own
+    (``audits/parts/plan.py``, ``audits/views/urls_plan.py``…); a part that is not there yet is
+    skipped, an import error inside a part is raised."""
+    from importlib import import_module
+
+    modules = []
+    for name in names:
+        dotted = template.format(name)
+        try:
+            modules.append(import_module(dotted))
+        except ModuleNotFoundError as error:
+            if error.name != dotted:
+                raise
+    return modules
+
+
+def merge_parts(parts):
+    """One ``register`` keyword set from the parts' ``PART`` dicts: roles' permissions and the
+    lists and dicts are joined; a single value (menu, demo, scale, bench) is named by one part."""
+    merged = {"roles": {}, "notification_kinds": {}, "my_work": [], "jobs": [], "dashboard": [], "beat": {},
+              "signature_meanings": {}}
+    for part in parts:
+        for key, value in part.items():
+            if key == "roles":
+                for role, perms in value.items():
+                    merged["roles"].setdefault(role, []).extend(perms)
+            elif isinstance(value, dict):
+                merged.setdefault(key, {}).update(value)
+            elif isinstance(value, list | tuple):
+                merged.setdefault(key, []).extend(value)
+            else:
+                if merged.get(key):
+                    raise ValueError(f"{key} is registered by two parts")
+                merged[key] = value
+    return merged
+
+
+def register_parts(label, names):
+    """Register an area built in parts: each ``<label>/parts/<name>.py`` declares ``PART = {...}``
+    (any keywords of ``register``) and may define ``ready()`` (workflows, signal hooks), called
+    before the area is registered."""
+    modules = import_parts(f"{label}.parts.{{}}", names)
+    for module in modules:
+        if hasattr(module, "ready"):
+            module.ready()
+    return register(label, **merge_parts(module.PART for module in modules))
+
+
 def registered():
     """The registered areas, in the order of ``settings.QMS_AREAS``."""
     return [_AREAS[label] for label in settings.QMS_AREAS if label in _AREAS]

@@ -4,15 +4,10 @@ composed from each part's own module (``tests/audits/access_<part>.py``), which 
 objects=None)`` (``objects``: what the earlier parts made on this unit) and ``url_kwargs(name, obj)``
 (returning ``None`` for a name it does not know)."""
 
-from importlib import import_module
+from audits.apps import PARTS as _PART_NAMES
+from qms_portal.areas import import_parts
 
-PARTS = []
-for _part in ("plan", "checklist", "findings", "certificates"):
-    try:
-        PARTS.append(import_module(f"tests.audits.access_{_part}"))
-    except ModuleNotFoundError as _error:
-        if _error.name != f"tests.audits.access_{_part}":
-            raise
+PARTS = import_parts("tests.audits.access_{}", _PART_NAMES)
 
 ROWS, POST_DATA, LISTS, SPOT_CHECKS = {}, {}, {}, {}
 for _module in PARTS:

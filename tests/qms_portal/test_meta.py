@@ -38,6 +38,9 @@ NOT_BUSINESS = {
     "documents.Clause": "the ISO 9001 clause catalogue: fixed reference data, not edited in the portal",
     "documents.ControlledCopy": "a rendered PDF of a revision: a cache, remade from the revision",
     "audits.AnswerReceipt": "an idempotency key of a checklist answer; the answer's own history is the item's",
+    "objectives.SurveyResponse": "an anonymous answer sheet, written once through its link and never changed; "
+                                 "its survey keeps the history of the survey itself",
+    "objectives.SurveyAnswer": "a rating within an answer sheet, written with it once and never changed",
 }
 # Business models that are deliberately not scoped to a unit (history still required).
 GLOBAL_MODELS = {

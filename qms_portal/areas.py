@@ -16,6 +16,7 @@ parts from its ``AppConfig.ready()``::
         menu="documents/nav.html",                # its entry in the main menu
         jobs=[JobKind("documents.master_list_xlsx", …)],   # background jobs (see ``jobs.py``)
         signature_meanings={"approved": _("Approved")},
+        review_inputs=[ReviewInput("nonconformities", …)],   # inputs of a management review
         demo="documents.demo.seed",               # tools: dotted paths, imported only by the
         scale="documents.scale.DocumentsScale",   # management commands (seed_demo, seed_scale,
         bench="documents.bench.DocumentsBench",   # bench), never by the web process
@@ -47,6 +48,43 @@ class Figure:
     direction: str = "bad"
 
 
+# The inputs of a management review, in the order ISO 9001:2015 9.3.2 lists them.
+REVIEW_INPUT_ORDER = (
+    "previous_actions",      # a) status of actions from previous management reviews
+    "issues_changes",        # b) changes in external and internal issues
+    "satisfaction",          # c) 1) customer satisfaction and feedback
+    "objectives",            #    2) extent to which quality objectives have been met
+    "process_performance",   #    3) process performance and conformity of products and services
+    "nonconformities",       #    4) nonconformities and corrective actions
+    "monitoring",            #    5) monitoring and measurement results
+    "audits",                #    6) audit results
+    "external_providers",    #    7) the performance of external providers
+    "resources",             # d) the adequacy of resources
+    "risks",                 # e) the effectiveness of actions taken to address risks and opportunities
+    "improvement",           # f) opportunities for improvement
+)
+
+
+@dataclass
+class ReviewInput:
+    """One input of a management review that an area compiles from its records.
+
+    ``compile(unit, start, end)`` reads the unit's subtree over the period (a constant number of
+    queries, whatever the subtree's size) and returns JSON-ready data — codes and numbers, not
+    translated text, so that the frozen snapshot reads in each reader's language; ``template``
+    renders that data (context: ``data``, ``review``), on the page and in the minutes' PDF. ``key``
+    is one of ``REVIEW_INPUT_ORDER``; several areas may add to the same key."""
+
+    key: str
+    label: object
+    compile: object
+    template: str
+
+    def __post_init__(self):
+        if self.key not in REVIEW_INPUT_ORDER:
+            raise ValueError(f"{self.key!r} is not an input ISO 9001 9.3.2 lists ({', '.join(REVIEW_INPUT_ORDER)}).")
+
+
 @dataclass
 class Area:
     label: str
@@ -62,6 +100,8 @@ class Area:
     bench: str = ""
     # Kinds of background job (``qms_portal.jobs.JobKind``): exports and other long work.
     jobs: list = field(default_factory=list)
+    # Inputs of a management review (``ReviewInput``) compiled from the area's records.
+    review_inputs: list = field(default_factory=list)
 
     @property
     def verbose_name(self):
@@ -113,7 +153,7 @@ def merge_parts(parts):
     """One ``register`` keyword set from the parts' ``PART`` dicts: roles' permissions and the
     lists and dicts are joined; a single value (menu, demo, scale, bench) is named by one part."""
     merged = {"roles": {}, "notification_kinds": {}, "my_work": [], "jobs": [], "dashboard": [], "beat": {},
-              "signature_meanings": {}}
+              "signature_meanings": {}, "review_inputs": []}
     for part in parts:
         for key, value in part.items():
             if key == "roles":
@@ -171,6 +211,12 @@ def menus():
 
 def dashboard_figures():
     return [(area, figure) for area in registered() for figure in area.dashboard]
+
+
+def review_inputs():
+    """``[(area, ReviewInput)]`` of every area, in the order of ISO 9001 9.3.2, then of the areas."""
+    found = [(area, item) for area in registered() for item in area.review_inputs]
+    return sorted(found, key=lambda pair: REVIEW_INPUT_ORDER.index(pair[1].key))
 
 
 def tools(kind):

@@ -1,0 +1,10 @@
+"""The objectives area's part of ``manage.py bench``: each part names its pages and what it
+measures apart (``objectives/bench_<part>.py``: ``Bench``, a ``qms_portal.bench.tools.BenchPages``)."""
+
+from qms_portal.bench.tools import BenchParts
+
+from .apps import PARTS
+
+
+class ObjectivesBench(BenchParts):
+    label, parts = "objectives", PARTS

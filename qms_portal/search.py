@@ -37,6 +37,7 @@ from django.db.models.expressions import RawSQL
 COMBINING_MARKS = re.compile("[\u0300-\u036f]")
 WORD = re.compile(r"\w+")
 LETTER_OR_DIGIT = re.compile(r"[^\W_]")
+COLUMN = re.compile(r"[a-z_][a-z0-9_]*")
 # Scripts written without spaces between words (Chinese, Japanese, Korean): searched by trigrams,
 # never by words.
 UNSPACED = re.compile("[\u2e80-\u9fff\ua960-\ua97f\uac00-\ud7ff\uf900-\ufaff\uff66-\uffdc\U00020000-\U0003ffff]")
@@ -106,6 +107,8 @@ def words_condition(query, words_column, text_column):
     in Chinese, Japanese or Korean, which do not separate their words): search it with
     ``matches`` and the trigram index. The column names are written unqualified: the condition
     may be used inside a subquery whose table Django renames."""
+    if not (COLUMN.fullmatch(words_column) and COLUMN.fullmatch(text_column)):
+        raise ValueError("Column names only: they are written into the SQL.")
     folded, marked = query_terms(query)
     if connection.vendor != "postgresql" or not LETTER_OR_DIGIT.search(folded) or UNSPACED.search(folded):
         return None
@@ -116,4 +119,5 @@ def words_condition(query, words_column, text_column):
     # and read every text that index offers.)
     sql = (f"({words_column} @@ plainto_tsquery('simple', %s) AND ({words_column} @@ phraseto_tsquery('simple', %s)"
            f" OR CASE WHEN octet_length({text_column}) > {WORD_POSITIONS} THEN {' AND '.join(likes)} ELSE false END))")
-    return RawSQL(sql, [every_word, folded, *like_params], output_field=BooleanField())
+    # The query travels as parameters; the column names were checked above.
+    return RawSQL(sql, [every_word, folded, *like_params], output_field=BooleanField())  # noqa: S611

@@ -106,6 +106,8 @@ def register_rows(documents, today):
     labels = {key: conditional_escape(gettext(text)) for key, text in (
         ("obsolete", "Obsolete"), ("effective", "Effective"), ("in_preparation", "In preparation"),
         ("review_required", "Review required"), ("review_due", "Review due"))}
+    fragments.shows(documents, "code", "title", "category", "is_withdrawn", "review_required", "next_review_date",
+                    "doc_type", "unit__code", "current_revision__number")
     rows = []
     for d in documents:
         code, title = conditional_escape(d.code), conditional_escape(d.title)

@@ -30,8 +30,9 @@ class DocumentFilter(django_filters.FilterSet):
         ("all", _("All, including obsolete")),
     )
     q = django_filters.CharFilter(label=_("Search code, title, content"), method="search")
-    level = django_filters.ChoiceFilter(label=_("Level"), field_name="doc_type__level",
-                                        choices=DocumentType.Level.choices)
+    # The document's copy of its type's level: the page is then read from the level-then-code index
+    # (through the type, PostgreSQL read every document of the level and sorted them).
+    level = django_filters.ChoiceFilter(label=_("Level"), field_name="level", choices=DocumentType.Level.choices)
     # Procedures only (``DocumentType.needs_category``): mandatory, operational or support.
     category = django_filters.ChoiceFilter(label=_("Category"), choices=Document.Category.choices)
     doc_type = django_filters.ModelChoiceFilter(label=_("Type"), queryset=DocumentType.objects.all())

@@ -69,19 +69,23 @@ class TextInput(forms.TextInput):
     for each box (a list's search box cost more than its rows' links)."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        attrs = self.build_attrs(self.attrs, attrs)
-        value = self.format_value(value)
-        parts = [f'<input type="{conditional_escape(self.input_type)}" name="{conditional_escape(name)}"']
-        if value is not None:
-            parts.append(f' value="{conditional_escape(str(value))}"')
-        parts.append(f' class="form-control {conditional_escape(attrs.get("class") or "")}"')
-        for key, item in attrs.items():
-            if key == "class" or item is False:
-                continue
-            parts.append(f" {conditional_escape(key)}" if item is True
-                         else f' {conditional_escape(key)}="{conditional_escape(str(item))}"')
-        parts.append(">")
-        return mark_safe("".join(parts))  # noqa: S308 - every part escaped above
+        return input_html(self.input_type, name, self.format_value(value), self.build_attrs(self.attrs, attrs))
+
+
+def input_html(input_type, name, value, attrs):
+    """What ``templates/django/forms/widgets/input.html`` writes for a text-like box (not a check
+    box, a radio button or a hidden field) of ``value`` (already formatted: None for none)."""
+    parts = [f'<input type="{conditional_escape(input_type)}" name="{conditional_escape(name)}"']
+    if value is not None:
+        parts.append(f' value="{conditional_escape(str(value))}"')
+    parts.append(f' class="form-control {conditional_escape(attrs.get("class") or "")}"')
+    for key, item in attrs.items():
+        if key == "class" or item is False:
+            continue
+        parts.append(f" {conditional_escape(key)}" if item is True
+                     else f' {conditional_escape(key)}="{conditional_escape(str(item))}"')
+    parts.append(">")
+    return mark_safe("".join(parts))  # noqa: S308 - every part escaped above
 
 
 class SelectMultiple(InlineOptionsMixin, forms.SelectMultiple):

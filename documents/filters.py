@@ -3,7 +3,7 @@ from django.db import connection
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from qms_portal.search import matches
+from qms_portal.search import matches, words_condition
 from qms_portal.unit_picker import UnitChoiceFilter
 
 from .models import Clause, Document, DocumentType, Revision
@@ -30,8 +30,9 @@ class DocumentFilter(django_filters.FilterSet):
         ("all", _("All, including obsolete")),
     )
     q = django_filters.CharFilter(label=_("Search code, title, content"), method="search")
-    level = django_filters.ChoiceFilter(label=_("Level"), field_name="doc_type__level",
-                                        choices=DocumentType.Level.choices)
+    # The document's copy of its type's level: the page is then read from the level-then-code index
+    # (through the type, PostgreSQL read every document of the level and sorted them).
+    level = django_filters.ChoiceFilter(label=_("Level"), field_name="level", choices=DocumentType.Level.choices)
     # Procedures only (``DocumentType.needs_category``): mandatory, operational or support.
     category = django_filters.ChoiceFilter(label=_("Category"), choices=Document.Category.choices)
     doc_type = django_filters.ModelChoiceFilter(label=_("Type"), queryset=DocumentType.objects.all())
@@ -66,8 +67,12 @@ class DocumentFilter(django_filters.FilterSet):
             # a subquery, as a long list of ids would cost more than the second recheck.
             # Status first: where no index serves (a one- or two-character word), PostgreSQL tests
             # the conditions in this order, and the long texts of past revisions are never read.
+            # A query in words (Vietnamese…) is answered by the words' index instead (migration
+            # 0016: its predicate is the same), which reads no long text; Chinese by the trigrams.
             current = Revision.objects.filter(status__in=[Revision.Status.EFFECTIVE, Revision.Status.OBSOLETE])
-            matching = current.filter(matches("search_text", value)).order_by().values_list("pk", flat=True)
+            in_words = words_condition(value, "search_words", "search_text")
+            matching = current.filter(in_words if in_words is not None else matches("search_text", value))
+            matching = matching.order_by().values_list("pk", flat=True)
             ids = list(matching[:SEARCH_IDS_INLINE + 1])
             in_text = Q(current_revision__in=ids if len(ids) <= SEARCH_IDS_INLINE else matching)
         else:

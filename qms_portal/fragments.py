@@ -200,6 +200,13 @@ def cached(key, generations, build, timeout):
     return cached_many({"piece": Piece(key, generations, build, timeout)})["piece"]
 
 
+def shows(rows, *fields):
+    """The piece being built shows these ``fields`` of each of ``rows`` (paths such as
+    ``unit__code``), written out in Python rather than by a template (a list's rows). Nothing
+    happens here: the fragment check (``tests/fragment_check.py``) records it as it records what a
+    template shows, so that a change to one of those fields must retire the piece."""
+
+
 # --- Pieces every page may show ------------------------------------------------------------------
 
 

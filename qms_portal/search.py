@@ -21,15 +21,29 @@ How to use it: a stored search column (the documents' register; people and units
 PostgreSQL by a trigram index. ``searchable(text)`` writes the folded text followed by the
 distinct words that carry marks, and ``matches(field, query)`` filters on it. (Folding a column
 in the query instead cost 1 s over 5,000 people: a search column is the way for any list.)
+A long text (a document's content) is searched on PostgreSQL by its words (``words_condition``:
+a stored ``tsvector`` of the search column and its GIN index), except in Chinese, Japanese and
+Korean, whose words are not separated: the trigram index would have PostgreSQL read thousands of
+long texts for a common Vietnamese phrase.
 """
 
 import re
 import unicodedata
 
-from django.db.models import Q
+from django.db import connection
+from django.db.models import BooleanField, Q
+from django.db.models.expressions import RawSQL
 
 COMBINING_MARKS = re.compile("[\u0300-\u036f]")
 WORD = re.compile(r"\w+")
+LETTER_OR_DIGIT = re.compile(r"[^\W_]")
+COLUMN = re.compile(r"[a-z_][a-z0-9_]*")
+# Scripts written without spaces between words (Chinese, Japanese, Korean): searched by trigrams,
+# never by words.
+UNSPACED = re.compile("[\u2e80-\u9fff\ua960-\ua97f\uac00-\ud7ff\uf900-\ufaff\uff66-\uffdc\U00020000-\U0003ffff]")
+# A tsvector keeps a word's position up to this one (later words all share it): a text longer than
+# this many bytes may hold more words, and its phrases are checked on the text itself.
+WORD_POSITIONS = 16383
 # Between the folded text and its marked words in a stored search column: a query never holds
 # it (queries are one line), so a match never spans the two parts.
 MARKED_WORDS = "\n"
@@ -78,3 +92,32 @@ def matches(field, query):
     for word in marked:
         condition &= Q(**{f"{field}__contains": word})
     return condition
+
+
+def words_condition(query, words_column, text_column):
+    """On PostgreSQL, a filter that answers ``matches(text_column, query)`` from the words' index:
+    ``words_column`` is a stored ``tsvector`` of ``text_column`` (``to_tsvector('simple', …)``)
+    with a GIN index. Every word of the query must be a word of the text (the marked ones with
+    their marks), and the folded words must follow each other as typed (a phrase; punctuation
+    between them does not count). A word is matched whole: "tich" finds "hộ tịch", not "thích".
+    Where a text is too long for a tsvector to keep its words' positions, the phrase is looked
+    for in the text itself.
+
+    None for a query the words cannot answer (an empty one, one without a letter or digit, or one
+    in Chinese, Japanese or Korean, which do not separate their words): search it with
+    ``matches`` and the trigram index. The column names are written unqualified: the condition
+    may be used inside a subquery whose table Django renames."""
+    if not (COLUMN.fullmatch(words_column) and COLUMN.fullmatch(text_column)):
+        raise ValueError("Column names only: they are written into the SQL.")
+    folded, marked = query_terms(query)
+    if connection.vendor != "postgresql" or not LETTER_OR_DIGIT.search(folded) or UNSPACED.search(folded):
+        return None
+    every_word = " ".join([folded, *marked])
+    likes = [f"{text_column} LIKE %s" for _ in range(1 + len(marked))]
+    like_params = [f"%{connection.ops.prep_for_like_query(term)}%" for term in (folded, *marked)]
+    # (The text is read under a CASE: as a plain OR, PostgreSQL would take the trigram index for it
+    # and read every text that index offers.)
+    sql = (f"({words_column} @@ plainto_tsquery('simple', %s) AND ({words_column} @@ phraseto_tsquery('simple', %s)"
+           f" OR CASE WHEN octet_length({text_column}) > {WORD_POSITIONS} THEN {' AND '.join(likes)} ELSE false END))")
+    # The query travels as parameters; the column names were checked above.
+    return RawSQL(sql, [every_word, folded, *like_params], output_field=BooleanField())  # noqa: S611

@@ -40,6 +40,7 @@ from django.utils.translation import gettext_lazy as _
 from .models import Unit
 from .permissions import ancestor_paths, restrict
 from .search import matches
+from .widgets import input_html
 
 RESULTS = 20  # options sent for one search: type more to narrow
 CANDIDATES = 8  # units named in the error when typed text matches several
@@ -156,6 +157,8 @@ class UnitPicker(forms.TextInput):
                                                "aria-describedby": f"{context['widget']['attrs'].get('id')}_problem"})
         context["widget"].update(search_url=self.search_url, selected=json.dumps(selected) if selected else "",
                                  problem=problem)
+        widget = context["widget"]  # the box itself written in Python (input.html's HTML: two templates fewer)
+        widget["input"] = input_html(widget["type"], widget["name"], widget["value"], widget["attrs"])
         return context
 
 

@@ -12,7 +12,7 @@ and the list pages' filters call it, so every form gets them without naming a wi
 """
 
 from django import forms
-from django.utils.html import escape, format_html
+from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import mark_safe
 
 
@@ -63,15 +63,40 @@ class Select(InlineOptionsMixin, forms.Select):
     pass
 
 
+class TextInput(forms.TextInput):
+    """A text box written as ``templates/django/forms/widgets/input.html`` writes it (Bootstrap's
+    ``form-control`` class, then the other attributes in order): three templates fewer to render
+    for each box (a list's search box cost more than its rows' links)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        return input_html(self.input_type, name, self.format_value(value), self.build_attrs(self.attrs, attrs))
+
+
+def input_html(input_type, name, value, attrs):
+    """What ``templates/django/forms/widgets/input.html`` writes for a text-like box (not a check
+    box, a radio button or a hidden field) of ``value`` (already formatted: None for none)."""
+    parts = [f'<input type="{conditional_escape(input_type)}" name="{conditional_escape(name)}"']
+    if value is not None:
+        parts.append(f' value="{conditional_escape(str(value))}"')
+    parts.append(f' class="form-control {conditional_escape(attrs.get("class") or "")}"')
+    for key, item in attrs.items():
+        if key == "class" or item is False:
+            continue
+        parts.append(f" {conditional_escape(key)}" if item is True
+                     else f' {conditional_escape(key)}="{conditional_escape(str(item))}"')
+    parts.append(">")
+    return mark_safe("".join(parts))  # noqa: S308 - every part escaped above
+
+
 class SelectMultiple(InlineOptionsMixin, forms.SelectMultiple):
     pass
 
 
-_INLINE = {forms.Select: Select, forms.SelectMultiple: SelectMultiple}
+_INLINE = {forms.Select: Select, forms.SelectMultiple: SelectMultiple, forms.TextInput: TextInput}
 
 
 def inline_options(form):
-    """Give ``form``'s plain ``Select`` / ``SelectMultiple`` widgets the inline rendering. The widget
+    """Give ``form``'s plain ``Select`` / ``SelectMultiple`` / ``TextInput`` widgets the inline rendering. The widget
     keeps its attributes and choices (only its class changes); subclasses with their own rendering
     (radio buttons, check boxes, a null-boolean select) are left alone."""
     for field in form.fields.values():

@@ -5,6 +5,7 @@ is built it records each model row the piece shows, and which field of it:
 
 * every ``{{ row.field }}`` (or ``row.method``) a template resolves, and every row a template
   prints (``{{ row }}``);
+* every field of the rows a list writes out in Python (``fragments.shows``);
 * every row turned into text (``str(row)``: a select's option labels, a property that joins the
   names of related rows);
 * every field a ``values()`` query reads, through its relations (``unit__name`` is a unit's name);
@@ -109,6 +110,18 @@ class PieceRecorder:
             return original_values(iterable)
 
         monkeypatch.setattr(ValuesIterable, "__iter__", values)
+
+        def shows(rows, *paths):
+            for row in rows:
+                for path in paths:
+                    current = row
+                    for part in path.split("__"):
+                        if not isinstance(current, models.Model):
+                            break
+                        recorder.saw(current, part)
+                        current = getattr(current, part, None)
+
+        monkeypatch.setattr(fragments, "shows", shows)
 
     def _recording_str(self, original):
         recorder = self

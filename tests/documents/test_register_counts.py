@@ -8,6 +8,7 @@ from html import unescape
 
 import pytest
 from django.core.cache import cache
+from django.db.models import Count
 from django.urls import reverse
 
 from documents import exports
@@ -177,3 +178,26 @@ def test_on_postgresql_the_registers_pages_are_read_in_order_from_an_index(ds, d
         cursor.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "document_level_order" in plan and "Sort" not in plan, plan
+
+
+@pytest.mark.postgres
+def test_on_postgresql_the_counts_of_a_whole_tree_reader_or_of_a_level_are_read_from_an_index_alone(ds, doc_set):
+    from django.db import connection
+
+    from documents.selectors import counts
+    from tests.helpers import need
+
+    need(connection.vendor == "postgresql", "the plan is PostgreSQL's", "QMS_REQUIRE_POSTGRES")
+    effective = Document.objects.filter(is_withdrawn=False, current_revision__isnull=False)
+    for documents in (effective, effective.filter(level=2)):
+        rows = documents.order_by().values_list("level", "category").annotate(n=Count("pk"))
+        sql, params = rows.query.sql_with_params()
+        with connection.cursor() as cursor:
+            # (A test's few rows have no statistics: only the shape of the plan is checked.)
+            for setting in ("seqscan", "bitmapscan", "sort", "hashagg"):
+                cursor.execute(f"SET LOCAL enable_{setting} = off")
+            cursor.execute("EXPLAIN " + sql, params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        assert "Index Only Scan using document_level_counts" in plan, plan
+        groups, total = counts(documents)
+        assert total == documents.count()

@@ -77,25 +77,85 @@ def test_chinese_search_is_unchanged_by_the_folding(ds, client_for, marked_libra
     assert search("稽核") == {"zh-hant"}
 
 
-@pytest.mark.postgres
-def test_on_postgresql_a_search_with_or_without_marks_is_served_by_the_trigram_index(ds, marked_library):
+def _text_query_plan(ds, query):
+    """(the documents found for ``query``, the plan of the query that searched the revisions' text)."""
     from django.db import connection
     from django.test import RequestFactory
     from django.test.utils import CaptureQueriesContext
 
     from documents.filters import DocumentFilter
 
-    need(connection.vendor == "postgresql", "the trigram indexes exist on PostgreSQL only", "QMS_REQUIRE_POSTGRES")
-    for query, wanted in (("thu tuc dang ky", "ho-tich"), ("Thủ tục đăng ký", "ho-tich"), ("tiếp nhận", "ho-tich")):
-        request = RequestFactory().get("/documents/", {"q": query, "status": "all"})
-        request.user = ds.reviewer1
-        with CaptureQueriesContext(connection) as queries:
-            found = list(DocumentFilter(request.GET, queryset=Document.objects.restrict(ds.reviewer1, "view"),
-                                        request=request).qs)
+    request = RequestFactory().get("/documents/", {"q": query, "status": "all"})
+    request.user = ds.reviewer1
+    with CaptureQueriesContext(connection) as queries:
+        found = list(DocumentFilter(request.GET, queryset=Document.objects.restrict(ds.reviewer1, "view"),
+                                    request=request).qs)
+    text_query = next(q["sql"] for q in queries if 'FROM "documents_revision"' in q["sql"])
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + text_query)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    return found, plan
+
+
+@pytest.mark.postgres
+def test_on_postgresql_a_vietnamese_search_is_served_by_the_words_index_and_reads_no_text(ds, marked_library):
+    from django.db import connection
+
+    need(connection.vendor == "postgresql", "the words' index exists on PostgreSQL only", "QMS_REQUIRE_POSTGRES")
+    for query, wanted in (("thu tuc dang ky", "ho-tich"), ("Thủ tục đăng ký", "ho-tich"), ("tiếp nhận", "ho-tich"),
+                          ("tiep nhan ho so", "ho-tich")):
+        found, plan = _text_query_plan(ds, query)
         assert found == [marked_library[wanted]], query
-        text_query = next(q["sql"] for q in queries if 'FROM "documents_revision"' in q["sql"] and "LIKE" in q["sql"])
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL enable_seqscan = off")
-            cursor.execute("EXPLAIN " + text_query)
-            plan = "\n".join(row[0] for row in cursor.fetchall())
+        assert "Bitmap Index Scan on documents_rev_current_words" in plan, plan
+        assert "documents_rev_current_trgm" not in plan, plan
+
+
+@pytest.mark.postgres
+def test_on_postgresql_a_chinese_search_is_served_by_the_trigram_index(ds, marked_library):
+    from django.db import connection
+
+    need(connection.vendor == "postgresql", "the trigram indexes exist on PostgreSQL only", "QMS_REQUIRE_POSTGRES")
+    for query, wanted in (("规定了文件", "zh"), ("稽核計畫", "zh-hant")):
+        found, plan = _text_query_plan(ds, query)
+        assert found == [marked_library[wanted]], query
         assert "Bitmap Index Scan on documents_rev_current_trgm" in plan, plan
+
+
+@pytest.mark.postgres
+def test_on_postgresql_the_words_of_a_text_search_follow_each_other_as_typed(ds, client_for):
+    """A phrase is found where its words follow each other (the words' positions), not where they
+    appear apart; a marked word must be that word with its marks; a word is matched whole."""
+    from django.db import connection
+
+    need(connection.vendor == "postgresql", "the words' index exists on PostgreSQL only", "QMS_REQUIRE_POSTGRES")
+    library = {
+        "phrase": effective_document(ds, title="Quy trình một", content="<p>Tiếp nhận hồ sơ đăng ký hộ tịch.</p>"),
+        "apart": effective_document(ds, title="Quy trình hai", content="<p>Hộ gia đình; quốc tịch.</p>"),
+        "bowl": effective_document(ds, title="Quy trình ba", content="<p>Bảo quản hộp đựng tài liệu.</p>"),
+    }
+    search = _search(ds, client_for, library)
+    assert search("ho tich") == {"phrase"}
+    assert search("hộ tịch") == {"phrase"}
+    assert search("HỘ TỊCH") == {"phrase"}
+    assert search("hộ") == {"phrase", "apart"}  # not "hộp" (a box)
+    assert search("ho") == {"phrase", "apart"}  # a whole word: not "hop"
+    assert search("hộp đựng") == {"bowl"}
+    assert search("ho quoc") == set()  # apart in the text
+    assert search("gia dinh quoc tich") == {"apart"}  # punctuation between the words does not count
+    assert search("ho so dang ky") == {"phrase"}
+
+
+@pytest.mark.postgres
+def test_on_postgresql_a_phrase_past_the_words_positions_is_found_in_the_text(ds, client_for):
+    """A tsvector keeps word positions up to 16,383: in a longer text a phrase is checked on the
+    text itself, so it is found wherever it stands."""
+    from django.db import connection
+
+    need(connection.vendor == "postgresql", "the words' index exists on PostgreSQL only", "QMS_REQUIRE_POSTGRES")
+    filler = " ".join(["quy định chung"] * 6000)  # 18,000 words before the phrase
+    library = {"long": effective_document(ds, title="Sổ tay", content=f"<p>{filler} đăng ký khai sinh</p>"),
+               "short": effective_document(ds, title="Quy trình", content="<p>khai sinh; đăng ký</p>")}
+    search = _search(ds, client_for, library)
+    assert search("đăng ký khai sinh") == {"long"}
+    assert search("dang ky khai sinh") == {"long"}

@@ -8,7 +8,7 @@ from django.db import connection
 from django.urls import reverse
 
 from qms_portal.models import Unit, User
-from qms_portal.search import fold, marked_words, query_terms, searchable
+from qms_portal.search import fold, marked_words, query_terms, searchable, words_condition
 from tests import factories
 from tests.helpers import need
 
@@ -40,6 +40,17 @@ def test_folding_leaves_chinese_japanese_and_korean_text_as_it_is(text):
 def test_a_stored_search_text_is_folded_then_lists_the_words_that_carry_marks_once():
     stored = searchable("Thủ tục đăng ký hộ tịch. THỦ TỤC 文件")
     assert stored == "thu tuc dang ky ho tich. thu tuc 文件\nthủ tục đăng ký hộ tịch"
+
+
+@pytest.mark.parametrize("query", ["", "   ", "%", "_", "文件控制", "稽核 程序", "ファイル", "문서 관리"])
+def test_queries_without_a_letter_or_in_unspaced_scripts_are_not_searched_by_words(query):
+    assert words_condition(query, "search_words", "search_text") is None
+
+
+@pytest.mark.parametrize("query", ["hộ tịch", "thu tuc", "ISO 9001", "7.5.3"])
+def test_queries_in_words_are_searched_by_words_on_postgresql_only(query):
+    condition = words_condition(query, "search_words", "search_text")
+    assert (condition is not None) == (connection.vendor == "postgresql")
 
 
 def test_a_query_is_folded_and_keeps_the_words_typed_with_marks():

@@ -3,6 +3,7 @@ endpoint. What the list offers and what the form accepts are one scope, checked 
 ``permissions.restrict``; nothing outside it is offered, named back or accepted."""
 
 import json
+import re
 
 import pytest
 from django.db import connection
@@ -101,6 +102,18 @@ def test_the_widget_holds_the_chosen_unit_only_never_the_list(tree):
     selected = json.loads(html.split("data-selected=\"", 1)[1].split('"', 1)[0].replace("&quot;", '"'))
     assert selected["value"] == str(tree.ward1.pk)
     assert reverse("unit_search") + "?scope=" in html
+
+
+def test_the_pickers_box_is_the_html_the_input_template_writes(tree):
+    from django.template.loader import render_to_string
+
+    for data in ({"unit": "phuong <b>\"x\"</b>"}, {"unit": str(tree.ward1.pk)}, None):
+        form = RoleAssignmentForm(data=data, user=tree.admin) if data else RoleAssignmentForm(user=tree.admin)
+        bound = form["unit"]
+        widget = bound.field.widget
+        context = widget.get_context(bound.html_name, bound.value(), bound.build_widget_attrs({"id": bound.auto_id}))
+        template = render_to_string("django/forms/widgets/input.html", context).strip()
+        assert context["widget"]["input"] == re.sub(r"\s+>", ">", template)  # (attrs.html ends with a line)
 
 
 def test_the_form_keeps_what_was_typed_and_does_not_name_an_outside_unit(tree):

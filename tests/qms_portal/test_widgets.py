@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from qms_portal.models import Unit
-from qms_portal.widgets import Select, SelectMultiple, inline_options
+from qms_portal.widgets import Select, SelectMultiple, TextInput, inline_options
 
 
 def _normalise(html):
@@ -81,3 +81,24 @@ def test_a_model_choice_field_queries_no_more_than_the_template_and_keeps_its_ch
     bound = inline_options(UnitForm(data={"unit": str(Unit.objects.get().pk), "kind": Unit.Kind.CITY}))
     assert bound.is_valid(), bound.errors
     assert " selected" in str(bound["unit"])
+
+
+@pytest.mark.parametrize("value", [None, "", "thủ tục", "<b>\"x\" & y</b>", 42])
+@pytest.mark.parametrize("attrs", [{}, {"class": "form-control-sm", "placeholder": "Tìm <mã>", "required": True,
+                                        "disabled": False, "maxlength": 80}])
+def test_a_text_box_matches_the_template(value, attrs):
+    template, fast = _both(forms.TextInput, TextInput, "q", value, {"id": "id_q", "aria-invalid": "true"}, attrs=attrs)
+    assert fast == template
+
+
+def test_text_boxes_of_a_form_get_the_inline_rendering_but_not_their_subclasses():
+    class SearchForm(forms.Form):
+        q = forms.CharField(required=False)
+        email = forms.EmailField(required=False)
+        when = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    form = inline_options(SearchForm(data={"q": "hộ tịch"}))
+    assert type(form.fields["q"].widget) is TextInput
+    assert type(form.fields["email"].widget) is forms.EmailInput
+    assert type(form.fields["when"].widget) is forms.DateInput
+    assert 'value="hộ tịch"' in str(form["q"])

@@ -8,6 +8,7 @@ scope and the single-object grants of the lead auditor, the team and the auditee
 import uuid
 from collections import defaultdict
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -154,7 +155,28 @@ class ChecklistView(AuditObjectMixin, View):
             "arrange": arrange, "audit_url": audit_url(audit),
             "may_keep_template": bool(items) and user.has_perm(template_services.ADD_TEMPLATE),
         }
-        return TemplateResponse(request, "audits/checklist/checklist.html", context)
+        response = TemplateResponse(request, "audits/checklist/checklist.html", context)
+        if not arrange:
+            # the service worker keeps a copy of this page (and of no page without this header)
+            response[OFFLINE_COPY_HEADER] = "checklist"
+        return response
+
+
+OFFLINE_COPY_HEADER = "X-Offline-Copy"
+
+
+class ChecklistServiceWorkerView(View):
+    """The checklist's service worker (``templates/audits/checklist/service_worker.js``): served
+    here, not from ``/static/``, so that its scope is ``/audits/`` (a worker controls the pages
+    below the folder of its script). Any signed-in person may load it: it holds no data."""
+
+    http_method_names = ["get"]
+
+    def get(self, request):
+        response = render(request, "audits/checklist/service_worker.js", {"static_url": settings.STATIC_URL},
+                          content_type="text/javascript; charset=utf-8")
+        response["Cache-Control"] = "no-cache"
+        return response
 
 
 class ChecklistItemView(AuditObjectMixin, View):

@@ -377,6 +377,22 @@
     },
   };
 
+  // --- opening the page without a connection -------------------------------------------------------------
+  // The checklist's service worker (templates/audits/checklist/service_worker.js) keeps a copy of the
+  // checklist pages opened and of their static files. A page opened before the worker ran is not
+  // its to keep yet: it asks for itself and its files.
+  function keepForOffline() {
+    const url = page.dataset.serviceWorker;
+    if (!url || !("serviceWorker" in navigator)) return;
+    const kept = Boolean(navigator.serviceWorker.controller);  // this page came through the worker
+    navigator.serviceWorker.register(url).then(() => navigator.serviceWorker.ready).then((registration) => {
+      if (kept || !registration.active) return;
+      const assets = [...document.querySelectorAll("link[rel=stylesheet][href], link[rel=icon][href], script[src]")]
+        .map((el) => el.href || el.src);
+      registration.active.postMessage({keep: location.href.split("#")[0], assets});
+    }).catch(() => null);  // no worker (a private window, an old browser): the page works as before
+  }
+
   // --- wiring ------------------------------------------------------------------------------------------
   document.addEventListener("DOMContentLoaded", () => {
     page = document.querySelector("[data-checklist]");
@@ -405,6 +421,7 @@
       }
     });
     page.querySelectorAll("[data-photo-submit]").forEach((button) => { button.hidden = true; });
+    keepForOffline();
     window.addEventListener("online", () => { showOffline(); flush(); });
     window.addEventListener("offline", showOffline);
     showOffline();

@@ -153,6 +153,11 @@ class AuditObjectMixin(ObjectMixin):
         return item
 
 
+# What the page shows of each question (not the whole procedure document, nor the whole person)
+PAGE_FIELDS = ("id", "audit_id", "position", "question", "answer", "notes", "answered_at", "version",
+               "clause__number", "procedure__code", "answered_by__full_name", "answered_by__username")
+
+
 class ChecklistView(AuditObjectMixin, View):
     """The on-site page."""
 
@@ -161,7 +166,8 @@ class ChecklistView(AuditObjectMixin, View):
     def get(self, request, pk):
         audit = self.get_object()
         user = request.user
-        items = list(audit.items.select_related("clause", "procedure", "answered_by").order_by("position", "id"))
+        items = list(audit.items.select_related("clause", "procedure", "answered_by").order_by("position", "id")
+                     .only(*PAGE_FIELDS))
         photos = photos_by_item(items)
         refusal = services.answer_refusal(user, audit)
         may_answer = refusal is None

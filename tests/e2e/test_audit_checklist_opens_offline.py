@@ -1,6 +1,7 @@
 """An auditor on a phone opens today's checklist once with a connection; the connection is gone
 (Playwright cuts the network) and the page is opened again: the checklist's service worker shows the
-copy it kept (the page and its static files, not one request reaches the portal), a question is
+copy it kept — fetched again after the answers given online — (the page and its static files, not
+one request reaches the portal), a question is
 answered ("Not yet saved", kept on the phone), and once the connection is back it is saved exactly
 once. Signing out drops the copy: the next person's phone shows no one else's checklist."""
 
@@ -41,8 +42,18 @@ def page_views(monkeypatch):
     return served
 
 
+def eventually(phone, script, seconds=15):
+    """Until the page's async ``script`` gives true (``wait_for_function`` does not wait for a promise)."""
+    for _ in range(seconds * 5):
+        if phone.evaluate(script):
+            return
+        phone.wait_for_timeout(200)
+    raise AssertionError(f"never true: {script}")
+
+
 def wait_until_kept(phone, path):
-    phone.wait_for_function(f"async () => ({KEPT_PAGES})().then((paths) => paths.includes('{path}'))")
+    eventually(phone, f"async () => ({KEPT_PAGES})().then((paths) => paths.includes('{path}'))")
+    eventually(phone, "() => Boolean(navigator.serviceWorker.controller)")  # the worker sees what the page sends
 
 
 def offline(phone, yes):
@@ -60,14 +71,22 @@ def test_a_checklist_opened_once_opens_and_is_answered_without_a_connection(open
     phone.goto(url)
     expect(phone.get_by_role("heading", level=1)).to_contain_text(w.audit.title)
     wait_until_kept(phone, url)  # the first visit: the page asked the new worker to keep it
+    # answered with the connection: the kept copy is fetched again once the answers stop
+    phone.locator(f"label[for='a-{items[0].pk}-conforms']").tap()
+    expect(phone.locator(f"#item-{items[0].pk} [data-status]")).to_contain_text("Saved")
+    eventually(phone, f"""async () => {{
+      const kept = await caches.match("{url}", {{cacheName: "{PAGES}"}});
+      return Boolean(kept) && (await kept.text()).includes('data-version="1" data-answer="conforms"');
+    }}""")
 
     offline(phone, True)
     seen = len(page_views)
-    phone.reload()
+    assert phone.reload().from_service_worker
     expect(phone.get_by_role("heading", level=1)).to_contain_text(w.audit.title)
     assert len(page_views) == seen  # the copy: nothing reached the portal
     assert_assets_loaded(phone)  # Bootstrap, htmx and the scripts came from the copy too
     expect(phone.locator("[data-offline-banner]")).to_be_visible()
+    expect(phone.locator(f"#a-{items[0].pk}-conforms")).to_be_checked()  # as last kept
     assert_fits_the_screen(phone)
 
     phone.locator(f"label[for='a-{items[1].pk}-nonconformity']").tap()
@@ -85,7 +104,7 @@ def test_a_checklist_opened_once_opens_and_is_answered_without_a_connection(open
     phone.wait_for_timeout(500)
     saved = ChecklistItem.objects.get(pk=items[1].pk)
     assert (saved.answer, saved.version) == (A.NONCONFORMITY, 1)
-    assert AnswerReceipt.objects.filter(item=saved).count() == 1
+    assert AnswerReceipt.objects.filter(item=saved).count() == 1 and AnswerReceipt.objects.count() == 2
     assert saved.history.filter(answer=A.NONCONFORMITY).count() == 1
 
 
@@ -102,7 +121,7 @@ def test_signing_out_drops_the_copies_of_the_checklist(open_page):
     assert phone.evaluate(KEPT_PAGES) == [url]  # are not kept
     phone.goto("/")
     sign_out(phone)
-    phone.wait_for_function(f"async () => !(await caches.has('{PAGES}'))")
+    eventually(phone, f"async () => !(await caches.has('{PAGES}'))")
     offline(phone, True)
     with pytest.raises(Exception, match="net::ERR_"):  # nothing kept to show
         phone.goto(url)

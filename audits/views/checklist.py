@@ -8,6 +8,7 @@ scope and the single-object grants of the lead auditor, the team and the auditee
 import uuid
 from collections import defaultdict
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -33,12 +34,15 @@ from ..forms.checklist import ChecklistBuildForm, ChecklistItemForm, FromTemplat
 from ..models import Audit, ChecklistItem
 from ..services import checklist as services
 from ..services import checklist_templates as template_services
+from . import checklist_cards as cards
 
 CONDUCT = services.CONDUCT
 
 
-def checklist_url(audit, item=None):
-    url = reverse("audits:checklist", args=[audit.pk])
+def checklist_url(audit, item=None, forms=False):
+    """The checklist page (``forms``: with each question's form written out, for a phone without
+    JavaScript), at ``item``."""
+    url = reverse("audits:checklist", args=[audit.pk]) + ("?forms=1" if forms else "")
     return f"{url}#item-{item.pk}" if item is not None else url
 
 
@@ -76,9 +80,12 @@ def item_labels():
         found = _LABELS[language] = {
             "answer": _("Answer"), "attach": _("Attach the photo"), "clause": _("Clause"), "history": _("History"),
             "notes": _("Notes"), "save": _("Save"), "saved": _("Saved"), "take_photo": _("Take a photo"),
+            "not_answered": _("Not answered"),
             "photo_attached": _("Photo attached."), "evidence_photo": _("Evidence photo"),
             "answers": [(value, escape(label)) for value, label in ChecklistItem.Answer.choices],
         }
+        found["html"] = {"clause": escape(found["clause"]), "history": escape(found["history"]),
+                         "not_answered": escape(found["not_answered"]), "answers": dict(found["answers"])}
     return found
 
 
@@ -96,26 +103,40 @@ def choice_buttons(pk, chosen):
 
 
 def item_context(request, audit, item, *, photos=None, may_answer=None, state=None, error=None, conflict=None,
-                 typed=None):
+                 typed=None, forms=True):
     """What ``audits/checklist/item.html`` shows for one item (``typed``: the answer and notes sent
-    and refused, shown again in the form so that nothing typed is lost)."""
+    and refused, shown again in the form so that nothing typed is lost). With ``forms`` (a phone
+    without JavaScript; the item htmx gets back) the answer and photo forms are written out;
+    without, the page's script gives the question the form written once in the page."""
     if may_answer is None:
         may_answer = services.answer_refusal(request.user, audit) is None
     if photos is None:
         photos = photos_by_item([item])[item.pk]
-    return {"audit": audit, "item": item, "photos": photos, "may_answer": may_answer,
-            # each form its own idempotency key: an answer, a photo, keeping one's answer after a conflict
-            "key": uuid.uuid4(), "photo_key": uuid.uuid4(), "conflict_key": uuid.uuid4(),
-            "state": state, "error": error, "conflict": conflict,
-            "choice_buttons": choice_buttons(item.pk, typed["answer"] if typed else item.answer),
-            # its addresses without resolving a pattern for each (a checklist has hundreds of questions)
-            "urls": {name: pk_url(f"audits:checklist_{name}", audit.pk, item.pk)
-                     for name in ("answer", "item", "photo", "item_history")},
-            # the labels translated once per language, the numbers as text: written hundreds of times
-            "t": item_labels(), "pk": str(item.pk), "version": str(item.version), "position": str(item.position),
-            "shown_answer": typed["answer"] if typed else item.answer,
-            "shown_notes": typed["notes"] if typed else item.notes,
-            "request": request}
+    forms = forms and may_answer
+    shown_answer = typed["answer"] if typed else item.answer
+    context = {
+        "audit": audit, "item": item, "photos": photos, "may_answer": may_answer, "forms": forms,
+        "state": state, "error": error, "conflict": conflict,
+        # the labels translated once per language, the numbers as text: written hundreds of times
+        "t": item_labels(), "pk": str(item.pk), "version": str(item.version), "position": str(item.position),
+        "shown_answer": shown_answer, "shown_notes": typed["notes"] if typed else item.notes,
+        # its addresses without resolving a pattern for each (a checklist has hundreds of questions)
+        "urls": {"history": pk_url("audits:checklist_item_history", audit.pk, item.pk)},
+        "request": request,
+    }
+    # the parts the page writes for each question without the template engine (checklist_cards),
+    # called by item.html for the item alone
+    context.update(head_html=lambda: cards.head(context), current_html=lambda: cards.current(context),
+                   photos_html=lambda: cards.photos(context))
+    if forms or conflict:
+        context["urls"].update({name: pk_url(f"audits:checklist_{name}", audit.pk, item.pk)
+                                for name in ("answer", "item", "photo")})
+    if forms:
+        # each form its own idempotency key: an answer, a photo
+        context.update(key=uuid.uuid4(), photo_key=uuid.uuid4(), choice_buttons=choice_buttons(item.pk, shown_answer))
+    if conflict:
+        context["conflict_key"] = uuid.uuid4()  # keeping one's answer after a conflict
+    return context
 
 
 class AuditObjectMixin(ObjectMixin):
@@ -132,6 +153,11 @@ class AuditObjectMixin(ObjectMixin):
         return item
 
 
+# What the page shows of each question (not the whole procedure document, nor the whole person)
+PAGE_FIELDS = ("id", "audit_id", "position", "question", "answer", "notes", "answered_at", "version",
+               "clause__number", "procedure__code", "answered_by__full_name", "answered_by__username")
+
+
 class ChecklistView(AuditObjectMixin, View):
     """The on-site page."""
 
@@ -140,21 +166,55 @@ class ChecklistView(AuditObjectMixin, View):
     def get(self, request, pk):
         audit = self.get_object()
         user = request.user
-        items = list(audit.items.select_related("clause", "procedure", "answered_by").order_by("position", "id"))
+        items = list(audit.items.select_related("clause", "procedure", "answered_by").order_by("position", "id")
+                     .only(*PAGE_FIELDS))
         photos = photos_by_item(items)
         refusal = services.answer_refusal(user, audit)
         may_answer = refusal is None
         conducts = services.may_conduct(user, audit)
         may_edit = services.edit_refusal(user, audit) is None
         arrange = may_edit and request.GET.get("arrange") == "1"
-        rows = [item_context(request, audit, item, photos=photos[item.pk], may_answer=may_answer) for item in items]
+        # Each question's answer form written out only for a phone without JavaScript (``?forms=1``,
+        # where such a phone is sent by the page's <noscript>): with JavaScript, the page holds the
+        # form once and the script gives it to each question.
+        forms = request.GET.get("forms") == "1"
+        rows = [item_context(request, audit, item, photos=photos[item.pk], may_answer=may_answer, forms=forms)
+                for item in items]
         context = {
             "title": _("Checklist"), "audit": audit, "rows": rows, "progress": services.progress(audit),
+            # with JavaScript (or reading only), the questions written at once, without the template engine
+            "cards": cards.cards(rows) if not arrange and not forms else None,
             "may_answer": may_answer, "refusal": refusal if conducts else None, "may_edit": may_edit,
-            "arrange": arrange, "audit_url": audit_url(audit),
+            "arrange": arrange, "audit_url": audit_url(audit), "forms": forms, "t": item_labels(),
             "may_keep_template": bool(items) and user.has_perm(template_services.ADD_TEMPLATE),
         }
-        return TemplateResponse(request, "audits/checklist/checklist.html", context)
+        if may_answer and not forms and not arrange:
+            context.update(forms_url=f"{request.path}?forms=1", answers=item_labels()["answers"], item_mark=ITEM_MARK,
+                           item_urls={name: pk_url(f"audits:checklist_{name}", audit.pk, ITEM_MARK)
+                                      for name in ("answer", "photo")})
+        response = TemplateResponse(request, "audits/checklist/checklist.html", context)
+        if not arrange and not forms:
+            # the service worker keeps a copy of this page (and of no page without this header)
+            response[OFFLINE_COPY_HEADER] = "checklist"
+        return response
+
+
+OFFLINE_COPY_HEADER = "X-Offline-Copy"
+ITEM_MARK = 2147480000  # in the page's item addresses, where the script puts each question's key
+
+
+class ChecklistServiceWorkerView(View):
+    """The checklist's service worker (``templates/audits/checklist/service_worker.js``): served
+    here, not from ``/static/``, so that its scope is ``/audits/`` (a worker controls the pages
+    below the folder of its script). Any signed-in person may load it: it holds no data."""
+
+    http_method_names = ["get"]
+
+    def get(self, request):
+        response = render(request, "audits/checklist/service_worker.js", {"static_url": settings.STATIC_URL},
+                          content_type="text/javascript; charset=utf-8")
+        response["Cache-Control"] = "no-cache"
+        return response
 
 
 class ChecklistItemView(AuditObjectMixin, View):
@@ -208,7 +268,7 @@ class ChecklistAnswerView(AuditObjectMixin, View):
             messages.error(request, error)
         else:
             messages.success(request, _("Answer saved."))
-        return HttpResponseRedirect(checklist_url(audit, item))
+        return HttpResponseRedirect(checklist_url(audit, item, forms=True))
 
 
 class ChecklistPhotoView(AuditObjectMixin, View):
@@ -242,7 +302,7 @@ class ChecklistPhotoView(AuditObjectMixin, View):
             messages.error(request, error)
         else:
             messages.success(request, _("Photo attached."))
-        return HttpResponseRedirect(checklist_url(audit, item))
+        return HttpResponseRedirect(checklist_url(audit, item, forms=True))
 
 
 # --- building and arranging ------------------------------------------------------------------------------

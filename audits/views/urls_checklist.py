@@ -7,6 +7,7 @@ from . import checklist_templates as templates
 
 urlpatterns = [
     path("<int:pk>/checklist/", views.ChecklistView.as_view(), name="checklist"),
+    path("checklist-sw.js", views.ChecklistServiceWorkerView.as_view(), name="checklist_service_worker"),
     path("<int:pk>/checklist/build/", views.ChecklistBuildView.as_view(), name="checklist_build"),
     path("<int:pk>/checklist/add/", views.ChecklistItemAddView.as_view(), name="checklist_item_add"),
     path("<int:pk>/checklist/from-template/", views.FromTemplateView.as_view(), name="checklist_from_template"),

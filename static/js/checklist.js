@@ -142,6 +142,57 @@
     }
   }
 
+  // --- the answer form, written once in the page -------------------------------------------------------
+  // The page shows each question with its answer as text (a checklist has hundreds: written out for
+  // each, the forms were most of the page and of its time on the portal); a question is given its
+  // answer and photo forms here, from the page's <template>, as the portal writes them for a phone
+  // without JavaScript and for the item htmx gets back: the same names, ids and keys.
+  function hydrate(card) {
+    const template = page.querySelector("template[data-answer-template]");
+    if (!template || !card || !card.matches(".checklist-item") || card.querySelector("form.checklist-answer")) return;
+    const pk = card.dataset.item;
+    const url = (name) => page.dataset[name].replace(page.dataset.itemMark, pk);
+    card.dataset.answerUrl = url("answerUrl");
+    card.dataset.photoUrl = url("photoUrl");
+    const parts = template.content.cloneNode(true);
+    const form = parts.querySelector("form.checklist-answer");
+    form.setAttribute("action", card.dataset.answerUrl);
+    form.setAttribute("hx-post", card.dataset.answerUrl);
+    form.setAttribute("hx-target", `#item-${pk}`);
+    form.querySelector("input[name=key]").value = newKey();
+    form.querySelector("input[name=base_version]").value = card.dataset.version;
+    form.querySelectorAll("input[name=answer]").forEach((input) => {
+      input.id = `a-${pk}-${input.value}`;
+      input.checked = input.value === card.dataset.answer;
+      input.nextElementSibling.htmlFor = input.id;
+    });
+    const current = card.querySelector("[data-current]");
+    const notes = card.querySelector("[data-notes]");
+    const textarea = form.querySelector("textarea");
+    textarea.id = `n-${pk}`;
+    textarea.value = notes ? notes.textContent : "";
+    form.querySelector("[data-notes-label]").htmlFor = textarea.id;
+    const by = card.querySelector("[data-by]");
+    if (by) form.querySelector("[data-answered]").textContent = by.textContent;
+    const done = {saved: page.dataset.textSaved, replayed: page.dataset.textSaved, photo: page.dataset.textPhoto};
+    if (done[card.dataset.state]) {
+      const span = document.createElement("span");
+      span.className = "text-success";
+      span.textContent = done[card.dataset.state];
+      form.querySelector("[data-status]").appendChild(span);
+    }
+    (notes || current).after(form);
+    if (current) current.remove();
+    if (notes) notes.remove();
+    const photo = parts.querySelector("form[data-photo-form]");
+    photo.setAttribute("action", card.dataset.photoUrl);
+    photo.querySelector("input[name=key]").value = newKey();
+    photo.querySelector("input[type=file]").id = `p-${pk}`;
+    photo.querySelector("label").htmlFor = `p-${pk}`;
+    card.querySelector("[data-photos]").after(photo);
+    if (window.htmx) window.htmx.process(form);
+  }
+
   // Swap in the item the portal sent back (saved, a conflict, or why not).
   function replaceItem(itemId, html) {
     const el = article(itemId);
@@ -151,6 +202,7 @@
     const fresh = holder.firstElementChild;
     if (!fresh) return;
     el.replaceWith(fresh);
+    hydrate(fresh);
     if (window.htmx) window.htmx.process(fresh);
     views.refresh();
   }
@@ -377,10 +429,28 @@
     },
   };
 
+  // --- opening the page without a connection -------------------------------------------------------------
+  // The checklist's service worker (templates/audits/checklist/service_worker.js) keeps a copy of the
+  // checklist pages opened and of their static files. A page opened before the worker ran is not
+  // its to keep yet: it asks for itself and its files.
+  function keepForOffline() {
+    const url = page.dataset.serviceWorker;
+    if (!url || !("serviceWorker" in navigator)) return;
+    const kept = Boolean(navigator.serviceWorker.controller);  // this page came through the worker
+    navigator.serviceWorker.register(url).then(() => navigator.serviceWorker.ready).then((registration) => {
+      if (kept || !registration.active) return;
+      const assets = [...document.querySelectorAll("link[rel=stylesheet][href], link[rel=icon][href], script[src]")]
+        .map((el) => el.href || el.src);
+      registration.active.postMessage({keep: location.href.split("#")[0], assets});
+    }).catch(() => null);  // no worker (a private window, an old browser): the page works as before
+  }
+
   // --- wiring ------------------------------------------------------------------------------------------
   document.addEventListener("DOMContentLoaded", () => {
     page = document.querySelector("[data-checklist]");
-    if (!page || !window.indexedDB) return;
+    if (!page) return;
+    page.querySelectorAll("[data-items] > .checklist-item").forEach(hydrate);
+    if (!window.indexedDB) return;
     const switcher = page.querySelector("[data-view-switch]");
     if (switcher) switcher.hidden = false;
     try { views.mode = localStorage.getItem("qms-checklist-view") || "list"; } catch (error) { views.mode = "list"; }
@@ -405,6 +475,7 @@
       }
     });
     page.querySelectorAll("[data-photo-submit]").forEach((button) => { button.hidden = true; });
+    keepForOffline();
     window.addEventListener("online", () => { showOffline(); flush(); });
     window.addEventListener("offline", showOffline);
     showOffline();

@@ -112,3 +112,12 @@ const unitPickers = {
 };
 document.addEventListener("DOMContentLoaded", () => unitPickers.enhanceAll(document));
 document.addEventListener("htmx:load", (event) => unitPickers.enhanceAll(event.detail.elt));
+
+// The sign-in page (shown after signing out, and before any session): the copies of pages that
+// service workers kept for use without a connection (the audit checklist's) were the last person's;
+// they are dropped ("qms-offline-" caches).
+document.addEventListener("DOMContentLoaded", () => {
+  if (!document.querySelector("[data-drop-offline-copies]") || !window.caches) return;
+  caches.keys().then((names) => Promise.all(names.filter((name) => name.startsWith("qms-offline-"))
+    .map((name) => caches.delete(name)))).catch(() => null);
+});

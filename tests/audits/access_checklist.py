@@ -13,7 +13,7 @@ from audits.services import checklist as services
 from audits.services import checklist_templates as template_services
 from qms_portal import permissions
 from tests.audits.factories_checklist import clauses, make_audit
-from tests.viewtests import Listing, P
+from tests.viewtests import LOGIN, Listing, P
 
 VIEW = "audits.view_audit"
 CONDUCT = "audits.conduct_audit"
@@ -21,6 +21,7 @@ VIEW_TEMPLATE = "audits.view_checklisttemplate"
 
 ROWS = {
     "audits:checklist": P(VIEW, "checklist_audit"),
+    "audits:checklist_service_worker": LOGIN,  # the offline worker's script: no data, any signed-in person
     # htmx gets the item; a plain visit is sent to the page at the item
     "audits:checklist_item": P(VIEW, "checklist_audit", ok={"GET": 302, "POST": 302}),
     "audits:checklist_item_history": P(VIEW, "checklist_audit"),
@@ -89,6 +90,8 @@ def make_objects(tree, unit, grantee=None, objects=None):
 
 
 def url_kwargs(name, obj):
+    if obj is None:  # the offline worker's script
+        return None
     if name.startswith("audits:checklist_") and name not in ("audits:checklist_build", "audits:checklist_item_add",
                                                              "audits:checklist_from_template",
                                                              "audits:checklist_save_template"):

@@ -32,8 +32,12 @@ def w():
     return w
 
 
+def page_path(audit):
+    return reverse("audits:checklist", args=[audit.pk])
+
+
 def page(client, audit, **params):
-    return client.get(reverse("audits:checklist", args=[audit.pk]), params)
+    return client.get(page_path(audit), params)
 
 
 def answer_url(item):
@@ -41,14 +45,35 @@ def answer_url(item):
 
 
 def test_the_team_gets_the_answer_forms_with_large_targets_and_the_offline_script(w):
-    response = page(logged_in(w.member), w.audit)
+    # without JavaScript (where the page's <noscript> sends the phone): a form for each question
+    response = page(logged_in(w.member), w.audit, forms="1")
     html = response.content.decode()
     assert response.status_code == 200
     assert html.count("data-answer-form") == 3
     assert f'hx-post="{answer_url(w.items[0])}"' in html
     assert "js/checklist.js" in html and "btn-lg" in html
     assert 'accept="image/*" capture="environment"' in html
-    assert "<script>" not in html  # nothing inline (CSP)
+    assert "<script>" not in html and "<noscript>" not in html  # nothing inline (CSP)
+
+
+def test_with_javascript_the_answer_form_is_written_once_and_each_question_shows_its_answer(w):
+    services.checklist_item_answer(acting_user=w.lead, item=w.items[2], answer=A.NONCONFORMITY,
+                                   notes="Chưa có kế hoạch\nvà biên bản", key=key(), base_version=0)
+    html = page(logged_in(w.member), w.audit).content.decode()
+    assert html.count("data-answer-template") == 1 and html.count('name="answer"') == 4
+    assert html.count('class="checklist-answer"') == 1 and html.count("data-photo-form") == 1
+    item = w.items[2]
+    assert f'id="item-{item.pk}" data-item="{item.pk}" data-version="1" data-answer="nonconformity"' in html
+    assert 'data-notes>Chưa có kế hoạch\nvà biên bản</p>' in html
+    answer_pattern = reverse("audits:checklist_answer", args=[w.audit.pk, 2147480000])
+    assert f'data-item-mark="2147480000" data-answer-url="{answer_pattern}"' in html
+    # a phone without JavaScript goes to the page with the forms written out
+    assert f'<noscript><meta http-equiv="refresh" content="0; url={page_path(w.audit)}?forms=1"></noscript>' in html
+
+
+def test_those_who_read_the_checklist_get_neither_form_nor_forms_page(w):
+    html = page(logged_in(w.auditee), w.audit).content.decode()
+    assert "data-answer-template" not in html and "<noscript>" not in html
 
 
 def test_an_auditee_reads_the_checklist_without_forms(w):
@@ -92,7 +117,7 @@ def test_without_javascript_an_answer_goes_back_to_the_page_at_the_item(w):
     item = w.items[1]
     client = logged_in(w.member)
     response = client.post(answer_url(item), {"answer": "na", "notes": "", "key": key(), "base_version": 0})
-    assert response.status_code == 302 and response["Location"].endswith(f"#item-{item.pk}")
+    assert response.status_code == 302 and response["Location"].endswith(f"?forms=1#item-{item.pk}")
     assert "Answer saved." in client.get(response["Location"]).content.decode()
 
 
@@ -306,7 +331,7 @@ def test_without_javascript_a_photo_and_an_answer_of_one_page_do_not_share_a_key
 
     item = w.items[0]
     client = logged_in(w.member)
-    html = page(client, w.audit).content.decode()
+    html = page(client, w.audit, forms="1").content.decode()
     article = html[html.index(f'id="item-{item.pk}"'):]
     keys = re.findall(r'name="key" value="([0-9a-f-]+)"', article[:article.index("</article>")])
     assert len(keys) == 2 and keys[0] != keys[1]
@@ -341,7 +366,7 @@ def test_last_years_closed_audit_is_kept_as_a_template(w):
 def test_the_page_shows_each_saved_answer_and_notes_in_its_form(w):
     services.checklist_item_answer(acting_user=w.lead, item=w.items[2], answer=A.NONCONFORMITY,
                                    notes="Chưa có kế hoạch", key=key(), base_version=0)
-    html = page(logged_in(w.member), w.audit).content.decode()
+    html = page(logged_in(w.member), w.audit, forms="1").content.decode()
     item = w.items[2]
     assert f'value="nonconformity" id="a-{item.pk}-nonconformity" autocomplete="off" checked' in html
     assert 'maxlength="4000">Chưa có kế hoạch</textarea>' in html

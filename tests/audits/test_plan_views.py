@@ -51,6 +51,29 @@ def test_overlapping_dates_are_refused_beside_the_field_and_the_input_is_kept(w,
     assert Audit.objects.count() == 1
 
 
+def test_the_units_audited_are_typed_one_a_line_without_script_and_a_line_naming_no_unit_is_kept(w, client_for):
+    client = client_for(w.iso)
+    page = client.get(reverse("audits:audit_create")).content.decode()
+    assert 'data-multiple="1"' in page and w.other.name not in page  # a picker, not a list of every unit
+    response = client.post(reverse("audits:audit_create"),
+                           plan_data(w, scope_units=f"{w.dept2.code}\nno such unit", title="Đánh giá gõ tay"))
+    assert response.status_code == 200 and "scope_units" in response.context["form"].errors
+    assert "no such unit" in response.content.decode() and Audit.objects.count() == 0
+    client.post(reverse("audits:audit_create"), plan_data(w, scope_units=f"{w.dept1.code}\n{w.office1.name}",
+                                                         title="Đánh giá gõ tay", lead_auditor=w.auditor3.pk,
+                                                         team=[]))
+    audit = Audit.objects.get(title="Đánh giá gõ tay")
+    assert set(audit.scope_units.all()) == {w.dept1, w.office1}
+
+
+def test_once_planned_the_units_audited_are_chosen_within_the_audited_units_branch(w, client_for):
+    audit = make_audit(w, start=10, length=1)
+    response = client_for(w.iso).post(reverse("audits:audit_edit", args=[audit.pk]),
+                                      plan_data(w, scope_units=[w.other.pk]))
+    assert response.status_code == 200 and "scope_units" in response.context["form"].errors
+    assert w.other.name not in response.content.decode()
+
+
 def test_an_end_before_the_start_is_refused(w, client_for):
     response = client_for(w.iso).post(reverse("audits:audit_create"),
                                       plan_data(w, starts_on=days(10), ends_on=days(9)))

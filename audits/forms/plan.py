@@ -90,7 +90,11 @@ class AuditForm(ServiceForm):
         if audit is not None:
             del self.fields["unit"]
             scope = UnitScope(None, within=audit.unit.path)
-            self.fields["kind"].disabled = True
+            if audit.status == Audit.Status.PLANNED:
+                self.fields["kind"].help_text = _("It can change until the plan is sent to the auditees; an "
+                                                  "external audit names its certification body.")
+            else:
+                self.fields["kind"].disabled = True
         self.fields["scope_units"].bind(user, scope)
         self.fields["processes"].queryset = _procedures(user)
         self.fields["clauses"].queryset = _clauses()

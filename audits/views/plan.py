@@ -113,7 +113,8 @@ class AuditEditView(ObjectFormView):
 
     def perform(self, form):
         data = dict(form.cleaned_data)
-        data.pop("kind", None)
+        if form.fields["kind"].disabled:  # the auditees have the plan: its kind stays
+            data.pop("kind", None)
         return on_fields(form, services.audit_update, acting_user=self.request.user, audit=self.object, **data)
 
 

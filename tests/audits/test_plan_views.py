@@ -74,6 +74,27 @@ def test_once_planned_the_units_audited_are_chosen_within_the_audited_units_bran
     assert w.other.name not in response.content.decode()
 
 
+def test_the_kind_is_changed_from_the_form_while_planned_and_shown_fixed_once_notified(w, client_for):
+    audit = make_audit(w, start=10, length=1)
+    client = client_for(w.iso)
+    url = reverse("audits:audit_edit", args=[audit.pk])
+    assert not client.get(url).context["form"].fields["kind"].disabled
+    data = plan_data(w, kind="certification", certification_body="", title=audit.title, team=[w.auditor2.pk],
+                     auditees=[w.auditee1.pk, w.auditee2.pk])
+    data.pop("unit")
+    response = client.post(url, data)
+    assert response.status_code == 200 and "certification_body" in response.context["form"].errors
+    assert 'value="certification" selected' in response.content.decode()  # what was chosen is kept
+    response = client.post(url, data | {"certification_body": "QUACERT"})
+    assert response.status_code == 302
+    audit.refresh_from_db()
+    assert audit.kind == Audit.Kind.CERTIFICATION
+    history = client.get(reverse("audits:audit_history", args=[audit.pk])).content.decode()
+    assert "Certification audit" in history
+    services.audit_transition(acting_user=w.iso, audit=audit, name="notify")
+    assert client.get(url).context["form"].fields["kind"].disabled
+
+
 def test_an_end_before_the_start_is_refused(w, client_for):
     response = client_for(w.iso).post(reverse("audits:audit_create"),
                                       plan_data(w, starts_on=days(10), ends_on=days(9)))

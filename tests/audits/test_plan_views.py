@@ -2,6 +2,9 @@
 page with its transitions and the other parts' sections, the programme with its heat map and
 approval, My work; the lists' queries at two sizes and their cache."""
 
+import io
+import re
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
@@ -10,9 +13,12 @@ from django.urls import reverse
 
 from audits.models import Audit, AuditProgramme
 from audits.services import plan as services
+from documents.models import Clause
 from qms_portal.models import Unit, User
+from qms_portal.pdf import weasyprint_problem
 from tests.audits.plan_factories import audit_in, days, make_audit, make_programme, plan_world, write_conclusion
 from tests.fragment_check import PieceRecorder
+from tests.helpers import need
 
 pytestmark = [pytest.mark.django_db, pytest.mark.filterwarnings("ignore:No directory at:UserWarning")]
 
@@ -439,3 +445,41 @@ def test_a_long_programme_lists_its_lines_a_month_at_a_time(w, client_for, monke
     assert all(e.unit.name in every for e in entries)
     if hidden:
         assert any(f"?month={e.planned_month}" in page for e in hidden)
+
+
+def _pdf_text(data):
+    from pypdf import PdfReader
+
+    return re.sub(r"\s+", "", " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages))
+
+
+def test_the_plan_pdf_holds_scope_criteria_dates_people_and_schedule_for_the_auditee_who_received_it(w, client_for):
+    need(weasyprint_problem() is None, "WeasyPrint cannot render here", "QMS_REQUIRE_BROWSER")
+    audit = make_audit(w, start=10, length=2, title="Đánh giá nội bộ quy trình một cửa",
+                       criteria_note="Quyết định 19/2014/QĐ-TTg", scope=[w.dept2])
+    services.audit_update(acting_user=w.iso, audit=audit, clauses=list(Clause.objects.filter(number="7.5.3")))
+    page = client_for(w.auditee1).get(audit.get_absolute_url()).content.decode()
+    url = reverse("audits:audit_plan_pdf", args=[audit.pk])
+    assert f'href="{url}"' in page  # linked from the audit's page
+    response = client_for(w.auditee1).get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text = _pdf_text(response.content)
+    for expected in (audit.number, "Đánhgiánộibộquytrìnhmộtcửa", "7.5.3", "Quyếtđịnh19/2014/QĐ-TTg",
+                     w.dept2.name.replace(" ", ""), w.auditor1.full_name.replace(" ", ""),
+                     w.auditor2.full_name.replace(" ", ""), w.auditee1.full_name.replace(" ", ""),
+                     w.auditee2.full_name.replace(" ", ""), "Openingmeetingwiththeauditees",
+                     "Closingmeeting", "Reportdue"):
+        assert expected in text, expected
+    assert client_for(w.outsider).get(url).status_code in (403, 404)
+
+
+def test_the_plan_pdf_prints_a_chinese_plan_in_chinese(w, client_for):
+    need(weasyprint_problem() is None, "WeasyPrint cannot render here", "QMS_REQUIRE_BROWSER")
+    from qms_portal.services import user_update
+    from tests.factories import _acting
+
+    audit = make_audit(w, start=10, length=1, title="建设局内部审核：行政审批科")
+    user_update(acting_user=_acting(), user=w.auditee1, language="zh-hans")
+    response = client_for(User.objects.get(pk=w.auditee1.pk)).get(reverse("audits:audit_plan_pdf", args=[audit.pk]))
+    text = _pdf_text(response.content)
+    assert "建设局内部审核：行政审批科" in text and "审核计划" in text

@@ -90,6 +90,7 @@ class AuditForm(ServiceForm):
         if audit is not None:
             del self.fields["unit"]
             scope = UnitScope(None, within=audit.unit.path)
+            self.fields["kind"].required = False  # not sent: the kind stays as it is (``clean``)
             if audit.status == Audit.Status.PLANNED:
                 self.fields["kind"].help_text = _("It can change until the plan is sent to the auditees; an "
                                                   "external audit names its certification body.")
@@ -118,6 +119,8 @@ class AuditForm(ServiceForm):
 
     def clean(self):
         data = super().clean()
+        if self.audit is not None and not data.get("kind"):
+            data["kind"] = self.audit.kind
         starts, ends = data.get("starts_on"), data.get("ends_on")
         if starts and ends and ends < starts:
             self.add_error("ends_on", _("The audit cannot end before it starts."))

@@ -152,6 +152,8 @@ def number(value, decimals=None):
         return ""
     if decimals is not None:
         return formats.number_format(value, decimal_pos=decimals, force_grouping=True)
+    if type(value) is int and -1000 < value < 1000:
+        return str(value)  # no grouping, no decimals: every locale writes it so (a chart has hundreds)
     if isinstance(value, float):
         value = round(value, 2)
     if isinstance(value, float | Decimal) and value == int(value):

@@ -72,10 +72,12 @@ def _load(user):
             rows = cursor.fetchall()
         if any(pid is not None and pid not in names for _u, _p, _s, pid in rows):
             names = permission_names(reload=True)
-        roots = set()
+        roots, active_roots = set(), set()
         for unit_id, path, subunits, permission_id in rows:
             if unit_id is None and path is not None:
-                roots.add(path)  # the tree's roots (the last part of the query)
+                roots.add(path)  # the tree's roots (the last part of the query), and which are active
+                if subunits:
+                    active_roots.add(path)
                 continue
             name = names.get(permission_id)
             if name is None:
@@ -87,6 +89,7 @@ def _load(user):
         user._qms_grants = grants
         user._qms_single_grants = singles
         user._qms_roots = frozenset(roots)
+        user._qms_active_roots = frozenset(active_roots)
     return user._qms_grants, user._qms_single_grants
 
 
@@ -113,7 +116,8 @@ def _grants_sql(tables):
         sql += f" UNION ALL SELECT NULL, NULL, NULL, permission_id FROM {table} WHERE user_id = %s"  # noqa: S608
     # The paths of the tree's roots (a handful of rows): a reader holding a permission on every root
     # with its sub-units reaches every row, and their lists need no scope filter (``covers_all``).
-    sql += f" UNION ALL SELECT NULL, path, NULL, NULL FROM {units} WHERE parent_id IS NULL"  # noqa: S608
+    # (The third column says whether the root is active: ``administers_whole_tree`` leaves retired ones out.)
+    sql += f" UNION ALL SELECT NULL, path, is_active, NULL FROM {units} WHERE parent_id IS NULL"  # noqa: S608
     return sql
 
 
@@ -204,13 +208,16 @@ def _granted(model, user, perm):
     return table.objects.filter(user=user, permission_id=permission_id(perm)).values("content_object")
 
 
-def covers_all(user, perm):
+def covers_all(user, perm, *, active_roots_only=False):
     """Whether ``user`` holds ``perm`` on every root of the unit tree with its sub-units: then every
     row of a scoped model is within reach (a province's steering committee, its administrators),
-    and a list needs no scope filter at all — no join to the units, no test of each row's path."""
+    and a list needs no scope filter at all — no join to the units, no test of each row's path.
+    A retired root counts (its rows are still there, out of everyone's reach), unless
+    ``active_roots_only`` (``administers_whole_tree``: what is global is changed by who administers
+    every unit still in use)."""
     user = _real(user)
     grants, _singles = _load(user)
-    roots = user._qms_roots
+    roots = user._qms_active_roots if active_roots_only else user._qms_roots
     held = {path for _unit, path, subunits in grants.get(perm, ()) if subunits}
     return bool(roots) and roots <= held
 
@@ -309,20 +316,14 @@ def holds_over(user, perm, unit, subunits=False):
 
 def administers_whole_tree(user, perm):
     """Whether ``user`` holds ``perm`` on the whole unit tree: on every active top unit, with its
-    sub-units. What is global (what a role grants, the same in every unit) is changed only by them
-    (and superusers), never by the administrator of one branch."""
+    sub-units (``covers_all`` without the retired roots). What is global (what a role grants, the
+    same in every unit) is changed only by them (and superusers), never by the administrator of one
+    branch."""
     if not _active(user):
         return False
     if user.is_superuser:
         return True
-    from .models import Unit
-
-    user = _real(user)
-    cache = user.__dict__.setdefault("_qms_whole_tree", {})
-    if perm not in cache:
-        tops = list(Unit.objects.filter(parent__isnull=True, is_active=True).only("pk", "path", "is_active"))
-        cache[perm] = bool(tops) and all(holds_over(user, perm, top, subunits=True) for top in tops)
-    return cache[perm]
+    return covers_all(user, perm, active_roots_only=True)
 
 
 def held_permissions(user):
@@ -363,8 +364,8 @@ def forget(user):
     user.__dict__.pop("_qms_single_grants", None)
     user.__dict__.pop("_qms_perm_cache", None)
     user.__dict__.pop("_qms_obj_perm_cache", None)
-    user.__dict__.pop("_qms_whole_tree", None)
     user.__dict__.pop("_qms_roots", None)
+    user.__dict__.pop("_qms_active_roots", None)
 
 
 def grant(user, perm, obj):

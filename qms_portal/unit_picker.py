@@ -56,12 +56,14 @@ class UnitScope:
             ``permissions.restrict``; None offers every active unit (asking for access to a unit,
             sending a document to any unit).
     below   a unit path whose subtree is left out (a unit cannot become its own descendant's child).
+    within  a unit path whose subtree alone is offered (the units an audit of that unit may cover).
     also    ids of units offered whatever the action (a unit's current parent stays a valid choice).
     """
 
     action: str | None = "view"
     below: str = ""
     also: tuple = field(default_factory=tuple)
+    within: str = ""
 
     def queryset(self, user):
         if user is None or not user.is_authenticated:
@@ -71,14 +73,18 @@ class UnitScope:
             units = restrict(units, user, self.action)
         if self.below:
             units = units.exclude(path__startswith=self.below)
+        if self.within:
+            units = units.filter(path__startswith=self.within)
         if self.also:
             units = units | Unit.objects.filter(pk__in=self.also)
         return units
 
     def token(self, user):
         """The scope, signed for ``user`` (the search endpoint's ``scope`` parameter)."""
-        return signing.dumps({"u": user.pk, "a": self.action, "b": self.below, "i": list(self.also)},
-                             salt=SALT, compress=True)
+        data = {"u": user.pk, "a": self.action, "b": self.below, "i": list(self.also)}
+        if self.within:
+            data["w"] = self.within
+        return signing.dumps(data, salt=SALT, compress=True)
 
     @classmethod
     def from_token(cls, token, user):
@@ -89,7 +95,8 @@ class UnitScope:
             return None
         if not isinstance(data, dict) or data.get("u") != user.pk:
             return None
-        return cls(action=data.get("a"), below=data.get("b") or "", also=tuple(data.get("i") or ()))
+        return cls(action=data.get("a"), below=data.get("b") or "", also=tuple(data.get("i") or ()),
+                   within=data.get("w") or "")
 
 
 def search_units(units, query):
@@ -162,6 +169,34 @@ class UnitPicker(forms.TextInput):
         return context
 
 
+def resolve_unit(field, value):
+    """The unit of ``field.queryset`` that ``value`` names: an id (what the picker sends), a code, a
+    label as the box shows it, or part of a name matching one unit; else ``field``'s message."""
+    if isinstance(value, Unit):
+        value = value.pk
+    text = " ".join(str(value).split())
+    units = field.queryset.only("pk", "code", "name", "path")
+    if text.isdigit():  # an id: what the picker sends (and what links and tests carry)
+        unit = units.filter(pk=int(text)).first()
+        if unit is not None:
+            return unit
+    code = text.split(" · ", 1)[0]  # a code, or a label as the box shows it
+    unit = units.filter(code__iexact=code).first() if code else None
+    if unit is not None:
+        return unit
+    if text.isdigit():  # a number is an id or a code, never part of a name: no guessing
+        raise ValidationError(field.error_messages["invalid_choice"], code="invalid_choice",
+                              params={"value": text})
+    found = list(search_units(units, text)[:CANDIDATES + 1])
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        raise ValidationError(field.error_messages["no_match"], code="invalid_choice", params={"value": text})
+    named = ", ".join(str(u) for u in found[:CANDIDATES]) + ("…" if len(found) > CANDIDATES else "")
+    raise ValidationError(field.error_messages["ambiguous"], code="ambiguous",
+                          params={"value": text, "units": named})
+
+
 class UnitChoiceField(forms.ModelChoiceField):
     """One unit among ``scope.queryset(user)``, typed or picked (see the module's text)."""
 
@@ -201,29 +236,7 @@ class UnitChoiceField(forms.ModelChoiceField):
     def to_python(self, value):
         if value in self.empty_values:
             return None
-        if isinstance(value, Unit):
-            value = value.pk
-        text = " ".join(str(value).split())
-        units = self.queryset.only("pk", "code", "name", "path")
-        if text.isdigit():  # an id: what the picker sends (and what links and tests carry)
-            unit = units.filter(pk=int(text)).first()
-            if unit is not None:
-                return unit
-        code = text.split(" · ", 1)[0]  # a code, or a label as the box shows it
-        unit = units.filter(code__iexact=code).first() if code else None
-        if unit is not None:
-            return unit
-        if text.isdigit():  # a number is an id or a code, never part of a name: no guessing
-            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice",
-                                  params={"value": text})
-        found = list(search_units(units, text)[:CANDIDATES + 1])
-        if len(found) == 1:
-            return found[0]
-        if not found:
-            raise ValidationError(self.error_messages["no_match"], code="invalid_choice", params={"value": text})
-        named = ", ".join(str(u) for u in found[:CANDIDATES]) + ("…" if len(found) > CANDIDATES else "")
-        raise ValidationError(self.error_messages["ambiguous"], code="ambiguous",
-                              params={"value": text, "units": named})
+        return resolve_unit(self, value)
 
     def clean(self, value):
         try:
@@ -238,6 +251,105 @@ class UnitChoiceField(forms.ModelChoiceField):
     def has_changed(self, initial, data):
         initial = initial.pk if isinstance(initial, Unit) else initial
         return str(initial or "") != str(data or "")
+
+
+class UnitsPicker(UnitPicker):
+    """A box for several units (``UnitMultipleChoiceField``): without JavaScript a text area, one
+    unit a line, read as the one-unit box reads its text; ``portal.js`` makes it a Tom Select that
+    holds many, each removable with its own button."""
+
+    multiple = True
+
+    def value_from_datadict(self, data, files, name):
+        sent = data.getlist(name) if hasattr(data, "getlist") else data.get(name)
+        if sent is None:
+            return []
+        sent = [sent] if isinstance(sent, str | int | Unit) else list(sent)
+        return [line for item in sent for line in (str(item).splitlines() if isinstance(item, str) else [item])
+                if str(line).strip()]
+
+    def value_omitted_from_data(self, data, files, name):
+        return False  # an empty box means "no unit", never "left as it was"
+
+    def chosen_many(self, values):
+        ids = [v.pk if isinstance(v, Unit) else v for v in values or ()]
+        ids = [int(v) for v in ids if str(v).isdigit()]
+        found = self.units.filter(pk__in=ids).only("pk", "code", "name", "path").in_bulk() if ids else {}
+        return found
+
+    def get_context(self, name, value, attrs):
+        if value is None or value == "":
+            values = []
+        elif isinstance(value, str | int | Unit):
+            values = [value]
+        else:
+            values = list(value)  # a list of ids or of what was typed, or the units themselves
+        found = self.chosen_many(values)
+        lines, selected = [], []
+        for item in values:
+            key = item.pk if isinstance(item, Unit) else (int(item) if str(item).isdigit() else None)
+            unit = found.get(key)
+            if unit is not None:
+                lines.append(str(unit))
+                selected.append(option(unit, ""))
+            else:
+                lines.append(str(item))  # what was typed (a unit outside the scope is never named back)
+        context = forms.Widget.get_context(self, name, "\n".join(lines), attrs)
+        problem = self.problem if self.show_problem else ""
+        if problem:
+            context["widget"]["attrs"].update({"aria-invalid": "true",
+                                               "aria-describedby": f"{context['widget']['attrs'].get('id')}_problem"})
+        context["widget"].update(search_url=self.search_url, selected=json.dumps(selected) if selected else "",
+                                 problem=problem, multiple=True)
+        return context
+
+    def format_value(self, value):
+        return value
+
+
+class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Several units among ``scope.queryset(user)`` (the units an audit covers), each typed or
+    picked as in ``UnitChoiceField``; every line that names no unit is said, and the box keeps it."""
+
+    widget = UnitsPicker
+    default_error_messages = UnitChoiceField.default_error_messages
+
+    def __init__(self, queryset=None, *, scope=None, help_text=None, **kwargs):
+        if help_text is None:
+            help_text = _("Type part of a unit's name or code (tone marks are optional) and choose it; as many "
+                          "units as needed.")
+        super().__init__(queryset if queryset is not None else Unit.objects.none(), help_text=help_text, **kwargs)
+        self.scope = scope or UnitScope()
+
+    bind = UnitChoiceField.bind
+    queryset = UnitChoiceField.queryset
+
+    def clean(self, value):
+        values = [v for v in (value or []) if str(getattr(v, "pk", v)).strip()]
+        if not values:
+            if self.required:
+                self.widget.problem = str(self.error_messages["required"])
+                raise ValidationError(self.error_messages["required"], code="required")
+            return self.queryset.none()
+        ids, errors = [], []
+        for item in values:
+            try:
+                unit = resolve_unit(self, item)
+            except ValidationError as error:
+                errors.extend(error.messages)
+                continue
+            if unit.pk not in ids:
+                ids.append(unit.pk)
+        if errors:
+            self.widget.problem = " ".join(errors)
+            raise ValidationError(errors)
+        return self.queryset.filter(pk__in=ids)
+
+    def has_changed(self, initial, data):
+        def ids(values):
+            return {str(getattr(v, "pk", v)) for v in (values or [])}
+
+        return ids(initial) != ids(data)
 
 
 def unit_field_from(model_field, **overrides):

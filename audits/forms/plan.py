@@ -10,7 +10,7 @@ from qms_portal.forms import DatePicker, ServiceForm
 from qms_portal.models import Unit
 from qms_portal.permissions import ancestor_paths, restrict
 from qms_portal.search import matches
-from qms_portal.unit_picker import UnitChoiceField, UnitChoiceFilter, UnitScope
+from qms_portal.unit_picker import UnitChoiceField, UnitChoiceFilter, UnitMultipleChoiceField, UnitScope
 
 from ..models import Audit, AuditProgramme, ProgrammeEntry
 from ..services.plan import auditors_to_choose, people_to_choose
@@ -60,9 +60,9 @@ class AuditForm(ServiceForm):
                                         widget=forms.Textarea(attrs={"rows": 2}), help_text=_("One name per line."))
     starts_on = forms.DateField(label=_("Starts on"), widget=DatePicker())
     ends_on = forms.DateField(label=_("Ends on"), widget=DatePicker())
-    scope_units = forms.ModelMultipleChoiceField(label=_("Units audited"), queryset=Unit.objects.none(),
-                                                 required=False, widget=forms.SelectMultiple(attrs={"size": 6}),
-                                                 help_text=_("None chosen: the whole unit."))
+    scope_units = UnitMultipleChoiceField(label=_("Units audited"), required=False,
+                                          help_text=_("Type part of a unit's name or code and choose it, as many "
+                                                      "as needed. None chosen: the whole unit."))
     processes = forms.ModelMultipleChoiceField(label=_("Processes and procedures"), queryset=None, required=False,
                                                widget=forms.SelectMultiple(attrs={"size": 6}))
     clauses = forms.ModelMultipleChoiceField(label=_("ISO 9001 clauses"), queryset=None, required=False,
@@ -85,12 +85,18 @@ class AuditForm(ServiceForm):
         user = self.user
         self.audit = audit
         self.fields["unit"].bind(user)
-        units = restrict(Unit.objects.filter(is_active=True), user, "audits.add_audit")
+        # The units audited: where the user plans audits; once planned, the audited unit's branch.
+        scope = UnitScope("audits.add_audit")
         if audit is not None:
             del self.fields["unit"]
-            units = Unit.objects.filter(is_active=True, path__startswith=audit.unit.path)
-            self.fields["kind"].disabled = True
-        self.fields["scope_units"].queryset = units.order_by("path")
+            scope = UnitScope(None, within=audit.unit.path)
+            self.fields["kind"].required = False  # not sent: the kind stays as it is (``clean``)
+            if audit.status == Audit.Status.PLANNED:
+                self.fields["kind"].help_text = _("It can change until the plan is sent to the auditees; an "
+                                                  "external audit names its certification body.")
+            else:
+                self.fields["kind"].disabled = True
+        self.fields["scope_units"].bind(user, scope)
         self.fields["processes"].queryset = _procedures(user)
         self.fields["clauses"].queryset = _clauses()
         people = people_to_choose(user).only("pk", "full_name", "username")
@@ -113,6 +119,8 @@ class AuditForm(ServiceForm):
 
     def clean(self):
         data = super().clean()
+        if self.audit is not None and not data.get("kind"):
+            data["kind"] = self.audit.kind
         starts, ends = data.get("starts_on"), data.get("ends_on")
         if starts and ends and ends < starts:
             self.add_error("ends_on", _("The audit cannot end before it starts."))

@@ -19,12 +19,12 @@ from .audit import (
     ChecklistItem,
 )
 from .certificate import Certificate, SurveillanceVisit
-from .finding import Finding, FindingUserObjectPermission
+from .finding import Finding
 from .programme import AuditProgramme, ProgrammeEntry
 from .template import ChecklistTemplate, ChecklistTemplateItem
 
 __all__ = [
     "AnswerReceipt", "Audit", "AuditProgramme", "AuditUserObjectPermission", "Certificate", "ChecklistItem",
-    "ChecklistTemplate", "ChecklistTemplateItem", "Finding", "FindingUserObjectPermission", "ProgrammeEntry",
+    "ChecklistTemplate", "ChecklistTemplateItem", "Finding", "ProgrammeEntry",
     "SurveillanceVisit",
 ]

@@ -4,9 +4,12 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from guardian.models import UserObjectPermissionBase
 
 from qms_portal.models import BaseModel, Unit
+
+# What the auditors of an audit (the single-object grant "audits.conduct_audit" on it: its lead and
+# its team) may do to the audit's findings, wherever they work (``Finding.scope_extra``).
+AUDITOR_PERMISSIONS = frozenset({"audits.view_finding", "audits.change_finding"})
 
 
 class Finding(BaseModel):
@@ -48,8 +51,8 @@ class Finding(BaseModel):
 
     unit_field = "unit"
     attachment_types = ("jpg", "jpeg", "png", "webp", "heic", "pdf")
-    # Photos of the evidence: added by the auditors of the audit (their single-object grants on the
-    # finding: ``change``) and by who recorded it, until the audit is closed.
+    # Photos of the evidence: added by the auditors of the audit (``change``, through their grant on
+    # the audit: ``scope_extra``) and by who recorded it, until the audit is closed.
     attachment_action = ("change", "audits.conduct_audit")
     attachment_people = ("recorded_by",)
 
@@ -70,7 +73,7 @@ class Finding(BaseModel):
         return reverse("audits:finding_detail", args=[self.pk])
 
     def may_raise_nonconformity(self, user):
-        """The auditors of the audit (their grants on the finding) raise its nonconformity in the
+        """The auditors of the audit (their grant on the audit) raise its nonconformity in the
         audited unit, where they usually hold no role (``nonconformity_create`` asks the source)."""
         from qms_portal.permissions import can
 
@@ -83,6 +86,19 @@ class Finding(BaseModel):
     def attachments_locked(self):
         return self.audit.status == self.audit.Status.CLOSED
 
+    # Who sees a finding: through roles on its unit (the auditees — department head, staff —, the ISO
+    # officer, the management representative, the steering committee), and the auditors of its audit
+    # through their grant on the audit, as the checklist's items are reached (``ChecklistItem``). The
+    # grants live on the audit, never on each finding: a member taken off the audit loses its findings
+    # with it, one added sees them at once.
+    @classmethod
+    def widened_permissions(cls, user, held):
+        return set(AUDITOR_PERMISSIONS) if "audits.conduct_audit" in held else set()
 
-class FindingUserObjectPermission(UserObjectPermissionBase):
-    content_object = models.ForeignKey(Finding, on_delete=models.CASCADE)
+    @classmethod
+    def scope_extra(cls, user, perm):
+        if perm in AUDITOR_PERMISSIONS:
+            from .audit import Audit
+
+            return models.Q(audit__in=Audit.objects.restrict(user, "audits.conduct_audit").values("pk"))
+        return None

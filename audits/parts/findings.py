@@ -3,8 +3,8 @@
 Roles: the findings about a unit are read through roles on that unit — its department head and
 staff (the auditees), its ISO officer, the management representative (the steering committee and
 the administrator read every ``view`` permission already). The auditors reach the findings of the
-audits they are on through single-object grants the services write (``sync_finding_grants``), never
-through the internal auditor role."""
+audits they are on through their grant on the audit (``Finding.scope_extra``), never through the
+internal auditor role."""
 
 from django.utils.translation import gettext_lazy as _
 

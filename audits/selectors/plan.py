@@ -193,3 +193,53 @@ def audits_of_user(user, *, statuses=None):
     if statuses is not None:
         rows = rows.filter(status__in=statuses)
     return rows
+
+
+# --- The audit plan as a PDF -------------------------------------------------------------------------
+
+
+def plan_schedule(audit, units):
+    """The plan's days: the opening meeting on the first, the units audited shared out over the
+    working days (every day when the audit has none, a weekend visit), the closing meeting on the
+    last; then the report's due date and, for a certification body's audit, the response's. Drawn
+    from the plan (the portal keeps no hour-by-hour agenda): ``[(date, [what, …]), …]``."""
+    from datetime import timedelta
+
+    days = [audit.starts_on + timedelta(days=n) for n in range((audit.ends_on - audit.starts_on).days + 1)]
+    working = [d for d in days if d.weekday() < 5] or days
+    rows = {d: [] for d in working}
+    rows.setdefault(audit.starts_on, []).append(_("Opening meeting with the auditees"))
+    per_day = -(-len(units) // len(working)) if units else 0  # rounded up: the first days carry more
+    for n, unit in enumerate(units):
+        rows[working[min(n // per_day, len(working) - 1)]].append(_("On site: %(unit)s") % {"unit": unit.name})
+    rows.setdefault(audit.ends_on, []).append(_("Closing meeting: the findings are presented to the auditees"))
+    schedule = sorted(rows.items())
+    if audit.report_due:
+        schedule.append((audit.report_due, [_("Report due")]))
+    if audit.is_external and audit.response_due:
+        schedule.append((audit.response_due, [_("Response due to the certification body")]))
+    return schedule
+
+
+def plan_pdf_context(audit, user):
+    """What the audit plan's PDF prints: scope (units, processes), criteria (clauses, other),
+    dates, the lead auditor, the team (and the certification body's auditors), the auditees and the
+    schedule, in the reader's language, Chinese text in its own face."""
+    from qms_portal.pdf import han_variant
+
+    audit = (Audit.objects.select_related("unit", "lead_auditor", "programme_entry__programme")
+             .get(pk=audit.pk))
+    units = list(audit.scope_units.only("pk", "code", "name", "path").order_by("path")) or [audit.unit]
+    processes = list(audit.processes.only("pk", "code", "title").order_by("code", "pk"))
+    clauses = list(audit.clauses.order_by("pk"))
+    team = [u for u in audit.team.order_by("full_name", "username") if u.pk != audit.lead_auditor_id]
+    auditees = list(audit.auditees.select_related("primary_unit").order_by("full_name", "username"))
+    external = [n.strip() for n in audit.external_auditors.splitlines() if n.strip()]
+    texts = [audit.title, audit.unit.name, audit.criteria_note, audit.certification_body, *external,
+             *(u.name for u in units), *(d.title for d in processes),
+             *(p.full_name for p in [audit.lead_auditor, *team, *auditees] if p is not None)]
+    return {
+        "audit": audit, "units": units, "processes": processes, "clauses": clauses, "team": team,
+        "auditees": auditees, "external_auditors": external, "schedule": plan_schedule(audit, units),
+        "han": han_variant(*texts), "printed_by": user, "printed_at": timezone.now(),
+    }

@@ -3,9 +3,10 @@
 * A finding is recorded by an auditor of the audit (``audits.conduct_audit`` on it: the lead and the
   team, through plan's single-object grants) while the audit is in progress or reporting, from a
   checklist item or directly. A nonconformity grade needs its clause.
-* Whoever may see the audit's findings: the auditors (single-object grants on each finding, written
-  here — ``sync_finding_grants``), and through roles on the finding's unit the auditees (department
-  head, staff), the ISO officer, the management representative and the steering committee.
+* Whoever may see the audit's findings: the auditors (through their grant on the audit:
+  ``Finding.scope_extra``, nothing written here), and through roles on the finding's unit the
+  auditees (department head, staff), the ISO officer, the management representative and the
+  steering committee.
 * A major or minor finding becomes a nonconformity record (``nonconformity_create``, its source the
   finding), linked both ways; one raised earlier (a certification body's report typed in by the ISO
   officer) is linked instead (``finding_link_nonconformity``). An observation or an opportunity for
@@ -22,7 +23,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from nonconformities.models import Nonconformity
-from qms_portal import permissions
 from qms_portal.notifications import notify
 from qms_portal.permissions import can, users_who_can
 from qms_portal.services import require_can, save_tracked
@@ -37,7 +37,6 @@ FINDING_FIELDS = ("grade", "unit", "clause", "procedure", "requirement", "eviden
 FIXED_ONCE_RAISED = ("grade", "unit", "clause")
 RECORDING_STATUSES = (S.IN_PROGRESS, S.REPORTING)
 REPORT_STATUSES = (S.IN_PROGRESS, S.REPORTING)
-AUDITOR_PERMISSIONS = ("view", "change")
 IMPROVEMENT_GRADES = (G.OBSERVATION, G.OPPORTUNITY)
 
 
@@ -49,26 +48,6 @@ def auditors_of(audit):
     people = [audit.lead_auditor] if audit.lead_auditor_id else []
     people += [u for u in audit.team.all() if u.pk != audit.lead_auditor_id]
     return [u for u in people if u.is_active]
-
-
-def sync_finding_grants(audit, findings=None):
-    """Give the audit's lead and team view and change on each of its findings (single-object grants,
-    through ``qms_portal.permissions``), so they follow them wherever they work. Called when a finding
-    is recorded and when the report is saved (plan's team is fixed once the audit has started)."""
-    findings = list(findings if findings is not None else audit.findings.all())
-    people = auditors_of(audit)
-    if not findings or not people:
-        return
-    from ..models import FindingUserObjectPermission
-
-    names = {permissions.permission_id(permissions.perm_name(Finding, p)): p for p in AUDITOR_PERMISSIONS}
-    have = set(FindingUserObjectPermission.objects.filter(content_object__in=findings, user__in=people)
-               .values_list("user_id", "content_object_id", "permission_id"))
-    for user in people:
-        for finding in findings:
-            for pid, perm in names.items():
-                if (user.pk, finding.pk, pid) not in have:
-                    permissions.grant(user, perm, finding)
 
 
 def may_record(user, audit):
@@ -143,8 +122,6 @@ def finding_create(*, acting_user, audit, checklist_item=None, photos=(), **fiel
     finding = Finding(audit=audit, number=number, checklist_item=checklist_item, recorded_by=acting_user,
                       **fields)
     save_tracked(finding, acting_user)
-    sync_finding_grants(audit, [finding])
-    permissions.forget(acting_user)
     if photos:
         from qms_portal.attachments import attachment_add
 
@@ -215,7 +192,7 @@ def finding_raise_nonconformity(*, acting_user, finding):
     auditors of its audit (``Finding.may_raise_nonconformity``), who usually hold no role in the
     unit they audit; they follow it as its reporter."""
     finding = _lock_finding(finding)
-    require_can(acting_user, "change", finding)  # the auditors of the audit (their grants on the finding)
+    require_can(acting_user, "change", finding)  # the auditors of the audit (their grant on the audit)
     if not finding.is_nonconformity:
         raise ValidationError(_("Only a major or minor nonconformity becomes a nonconformity record."))
     if finding.nonconformity_id:
@@ -317,7 +294,6 @@ def audit_report_update(*, acting_user, audit, summary, conclusion):
     audit.summary = (summary or "").strip()
     audit.conclusion = (conclusion or "").strip()
     save_tracked(audit, acting_user)
-    sync_finding_grants(audit)
     return audit
 
 

@@ -125,11 +125,16 @@ def _check_plan(acting_user, audit, sets):
 
     if audit.starts_on and audit.ends_on and audit.ends_on < audit.starts_on:
         add("ends_on", _("The audit cannot end before it starts."))
+    if audit.kind not in Audit.Kind.values:
+        add("kind", _("Choose the kind of audit."))
     if audit.is_external:
         if not audit.certification_body.strip():
             add("certification_body", _("Name the certification body of an external audit."))
-    elif audit.external_auditors.strip() or audit.certification_body.strip():
-        add("certification_body", _("Only an external audit has a certification body and external auditors."))
+    else:
+        if audit.external_auditors.strip() or audit.certification_body.strip():
+            add("certification_body", _("Only an external audit has a certification body and external auditors."))
+        if audit.response_due:
+            add("response_due", _("Only an external audit owes a response to a certification body."))
     if audit.report_due and audit.ends_on and audit.report_due < audit.ends_on:
         add("report_due", _("The report cannot be due before the audit ends."))
     unit = audit.unit
@@ -229,12 +234,18 @@ def audit_create(*, acting_user, unit, kind=Audit.Kind.INTERNAL, title, starts_o
 
 @transaction.atomic
 def audit_update(*, acting_user, audit, **fields):
-    """Change the plan while it is planned or the auditees were notified; once they were notified,
-    the people newly on it, and everyone when its dates change, get the plan again."""
+    """Change the plan while it is planned or the auditees were notified (its kind while it is
+    planned only); once they were notified, the people newly on it, and everyone when its dates
+    change, get the plan again."""
     audit = Audit.objects.select_for_update().get(pk=audit.pk)
     require_can(acting_user, "change", audit)
     if audit.status not in EDITABLE:
         raise ValidationError(_("The plan cannot be changed once the audit has started."))
+    # The kind (internal, or a certification body's) changes only before the auditees have the plan;
+    # every rule of the new kind is checked again below (the body named, the auditors' role and units).
+    if "kind" in fields and fields["kind"] != audit.kind and audit.status != S.PLANNED:
+        raise ValidationError({"kind": _("The kind of audit can change only while the audit is planned: the "
+                                         "auditees already have the plan.")})
     given = {name: fields.pop(name) for name in PLAN_SETS if name in fields}
     unknown = sorted(set(fields) - set(PLAN_FIELDS))
     if unknown:

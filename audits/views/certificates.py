@@ -169,5 +169,8 @@ class FiguresView(ScopedMixin, TemplateView):
         ctx["planned"] = selectors.audits_planned(user).count()
         ctx["done"] = selectors.audits_done(user).count()
         ctx["grades"], ctx["clauses"] = selectors.findings_by_clause(user)
+        for row in ctx["clauses"]:  # the table's numbers written once (a row per clause, a cell per grade)
+            row["shown"] = [charts.number(n) if n else "·" for n in row["cells"]]
+            row["total_shown"] = charts.number(row["total"])
         ctx["open_findings"] = selectors.open_findings(user).count()
         return ctx

@@ -1,13 +1,18 @@
 """The audit list, planning an audit, its page (with the other parts' sections), its History tab
 and its transitions (plan part)."""
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
 from django.utils.translation import gettext, gettext_lazy
+from django.views import View
 
+from qms_portal.pdf import PdfUnavailable, pdf_response
 from qms_portal.permissions import can
 from qms_portal.views.generic import (
     HistoryView,
     ObjectFormView,
+    ObjectMixin,
     ScopedDetailView,
     ScopedListView,
     ServiceFormView,
@@ -113,7 +118,8 @@ class AuditEditView(ObjectFormView):
 
     def perform(self, form):
         data = dict(form.cleaned_data)
-        data.pop("kind", None)
+        if form.fields["kind"].disabled:  # the auditees have the plan: its kind stays
+            data.pop("kind", None)
         return on_fields(form, services.audit_update, acting_user=self.request.user, audit=self.object, **data)
 
 
@@ -162,3 +168,21 @@ class AuditTransitionView(TransitionView):
     model = Audit
     service = services.audit_transition
     object_kwarg = "audit"
+
+
+class AuditPlanPdfView(ObjectMixin, View):
+    """The audit plan as a PDF, for whoever sees the audit (the auditees who receive it too): scope,
+    criteria, dates, the lead auditor, the team, the auditees and the schedule."""
+
+    model = Audit
+    action = "view"
+    related = ("unit",)
+
+    def get(self, request, pk):
+        audit = self.get_object()
+        try:
+            return pdf_response("audits/plan/pdf_plan.html", selectors.plan_pdf_context(audit, request.user),
+                                f"{audit.number}-plan.pdf")
+        except PdfUnavailable as error:
+            messages.error(request, str(error))
+            return HttpResponseRedirect(audit.get_absolute_url())

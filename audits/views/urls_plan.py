@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/", plan.AuditDetailView.as_view(), name="audit_detail"),
     path("<int:pk>/edit/", plan.AuditEditView.as_view(), name="audit_edit"),
     path("<int:pk>/history/", plan.AuditHistoryView.as_view(), name="audit_history"),
+    path("<int:pk>/plan.pdf", plan.AuditPlanPdfView.as_view(), name="audit_plan_pdf"),
     path("<int:pk>/do/<str:transition>/", plan.AuditTransitionView.as_view(), name="audit_transition"),
     path("programmes/", plan_programme.ProgrammeListView.as_view(), name="programme_list"),
     path("programmes/new/", plan_programme.ProgrammeCreateView.as_view(), name="programme_create"),

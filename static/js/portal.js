@@ -43,20 +43,25 @@ const unitPickers = {
   enhance(box) {
     if (box.dataset.ready) return;
     box.dataset.ready = "1";
-    const input = box.querySelector("input");
+    const input = box.querySelector("input, textarea");
+    const multiple = Boolean(box.dataset.multiple);  // several units (a text area, one a line, without script)
     const select = document.createElement("select");
     for (const name of ["name", "id", "required", "disabled", "aria-describedby", "aria-invalid"]) {
       if (input.hasAttribute(name)) select.setAttribute(name, input.getAttribute(name));
     }
     select.className = "form-select";
+    select.multiple = multiple;
     const selected = box.dataset.selected ? JSON.parse(box.dataset.selected) : null;
-    select.add(new Option("", ""));
-    if (selected) select.add(new Option(selected.label, selected.value, true, true));
+    if (!multiple) select.add(new Option("", ""));
+    for (const unit of (multiple ? selected || [] : selected ? [selected] : [])) {
+      select.add(new Option(unit.label, unit.value, true, true));
+    }
     input.replaceWith(select);
     const url = box.dataset.unitPicker;
     const text = (value) => { const span = document.createElement("span"); span.textContent = value; return span.innerHTML; };
     const picker = new TomSelect(select, {
-      valueField: "value", labelField: "label", searchField: [], maxItems: 1, maxOptions: null, create: false,
+      valueField: "value", labelField: "label", searchField: [], maxItems: multiple ? null : 1, maxOptions: null,
+      create: false, hideSelected: multiple, closeAfterSelect: true,
       placeholder: box.dataset.placeholder, preload: "focus", loadThrottle: 250,
       // The server has searched (tone marks optional, within the person's scope): keep its order.
       score: () => () => 1,
@@ -78,7 +83,26 @@ const unitPickers = {
       render: {
         option: (d, escape) => `<div><span class="d-block">${escape(d.label)}</span>${
           d.path ? `<small class="d-block text-body-secondary">${escape(d.path)}</small>` : ""}</div>`,
-        item: (d, escape) => `<div>${escape(d.label)}</div>`,
+        item(d, escape) {
+          if (!multiple) return `<div>${escape(d.label)}</div>`;
+          // Several units: each chosen one has its own button to take it out again (by touch too).
+          const item = document.createElement("div");
+          item.textContent = d.label;
+          const remove = document.createElement("button");
+          remove.type = "button";
+          remove.className = "btn btn-sm unit-picker-remove";
+          remove.setAttribute("aria-label", `${box.dataset.remove} ${d.label}`);
+          remove.textContent = "\u00d7";
+          remove.addEventListener("mousedown", (event) => { event.preventDefault(); event.stopPropagation(); });
+          remove.addEventListener("click", (event) => {
+            event.preventDefault();
+            event.stopPropagation();
+            this.removeItem(d.value);
+            this.refreshOptions(false);
+          });
+          item.appendChild(remove);
+          return item;
+        },
         // Messages in the list are options that cannot be chosen (a listbox holds options only).
         no_results: () => `<div class="no-results" role="option" aria-disabled="true">${text(box.dataset.noResults)}</div>`,
         loading: () => `<div class="no-results" role="option" aria-disabled="true">${text(box.dataset.loading)}</div>`,
@@ -96,7 +120,7 @@ const unitPickers = {
       if (select.hasAttribute(name)) picker.control_input.setAttribute(name, select.getAttribute(name));
     }
     if (select.required) picker.control_input.setAttribute("aria-required", "true");
-    if (!select.required) {  // an optional unit can be emptied: a button over the box, while it holds one
+    if (!select.required && !multiple) {  // an optional unit can be emptied: a button over the box, while it holds one
       const clear = document.createElement("button");
       clear.type = "button";
       clear.className = "btn btn-sm unit-picker-clear";

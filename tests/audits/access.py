@@ -1,6 +1,6 @@
 """The audits area's rows of the access matrix (``tests/qms_portal/test_access_matrix.py``),
 composed from each part's own module (``tests/audits/access_<part>.py``), which defines any of
-``ROWS``, ``POST_DATA``, ``LISTS``, ``SPOT_CHECKS``, ``make_objects(tree, unit, grantee=None,
+``ROWS``, ``POST_DATA``, ``LISTS``, ``SPOT_CHECKS``, ``THROUGH``, ``make_objects(tree, unit, grantee=None,
 objects=None)`` (``objects``: what the earlier parts made on this unit) and ``url_kwargs(name, obj)``
 (returning ``None`` for a name it does not know)."""
 
@@ -9,12 +9,13 @@ from qms_portal.areas import import_parts
 
 PARTS = import_parts("tests.audits.access_{}", _PART_NAMES)
 
-ROWS, POST_DATA, LISTS, SPOT_CHECKS = {}, {}, {}, {}
+ROWS, POST_DATA, LISTS, SPOT_CHECKS, THROUGH = {}, {}, {}, {}, {}
 for _module in PARTS:
     ROWS.update(getattr(_module, "ROWS", {}))
     POST_DATA.update(getattr(_module, "POST_DATA", {}))
     LISTS.update(getattr(_module, "LISTS", {}))
     SPOT_CHECKS.update(getattr(_module, "SPOT_CHECKS", {}))
+    THROUGH.update(getattr(_module, "THROUGH", {}))
 
 
 def make_objects(tree, unit, grantee=None):

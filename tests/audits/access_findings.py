@@ -3,8 +3,10 @@
 Objects, placed on the unit the matrix asks for: an internal audit being reported (``audit_reporting``)
 and a certification audit (``external_audit``), both led by an auditor of their own (plan's grants:
 lead — view, conduct, sign); on the internal one a minor nonconformity finding not yet raised
-(``finding``) and an observation (``observation``). The matrix's ``grantee`` gets what an auditor of
-the audit gets on its findings (single-object grants: view and change)."""
+(``finding``) and an observation (``observation``). The matrix's ``grantee`` is an auditor of the
+internal audit, as the plan makes a team member (single-object grants on the audit: view, conduct),
+and reaches its findings through that grant (``Finding.scope_extra``: view and change; ``THROUGH``
+tells the matrix), holding nothing on the findings themselves."""
 
 from audits.models import Audit
 from qms_portal import permissions
@@ -31,6 +33,10 @@ ROWS = {
     "audits:audit_response_due": P("audits.change_audit", "external_audit"),
     "audits:audit_response_pdf": P("audits.view_audit", "external_audit"),
 }
+
+# A finding is reached through its audit: whoever conducts the audit views and changes its findings.
+THROUGH = {kind: ("audit_reporting", {"audits.conduct_audit": (VIEW_F, CHANGE_F)})
+           for kind in ("finding", "observation")}
 
 LISTS = {
     "audits:finding_list": Listing("finding", VIEW_F, lambda f: f'href="{f.get_absolute_url()}"'),
@@ -60,8 +66,7 @@ def make_objects(tree, unit, grantee=None, objects=None):
     finding = record(audit, lead, description=f"Hồ sơ lưu thiếu phiếu kiểm soát {unit.code}")
     observation = record(audit, lead, grade="observation", number=None, description=f"Nên số hoá sổ {unit.code}")
     record(external, lead, description=f"QUACERT: văn bản hết hiệu lực {unit.code}")
-    if grantee is not None:
-        for obj in (finding, observation):
-            permissions.grant(grantee, "view", obj)
-            permissions.grant(grantee, "change", obj)
+    if grantee is not None:  # on the team of the internal audit: the plan's grants to a team member
+        for perm in ("view", "audits.conduct_audit"):
+            permissions.grant(grantee, perm, audit)
     return {"audit_reporting": audit, "external_audit": external, "finding": finding, "observation": observation}

@@ -32,6 +32,7 @@ ROWS = {
     "audits:audit_detail": P(VIEW_AUDIT, "audit"),
     "audits:audit_edit": P(CHANGE_AUDIT, "audit"),
     "audits:audit_history": P(VIEW_AUDIT, "audit"),
+    "audits:audit_plan_pdf": P(VIEW_AUDIT, "audit"),
     "audits:audit_transition": P(VIEW_AUDIT, "audit", variants={
         "notify": CHANGE_AUDIT, "start": "audits.conduct_audit", "close": "audits.sign_audit_report"}),
     "audits:programme_list": P(VIEW_PROGRAMME),
@@ -59,6 +60,9 @@ SPOT_CHECKS = {
     # an auditee (the grantee) reads the plan, and may neither change nor send it
     ("audits:audit_detail", "grantee", "in", "GET", None): 200,
     ("audits:audit_detail", "grantee", "out", "GET", None): 404,
+    ("audits:audit_plan_pdf", "grantee", "in", "GET", None): 200,  # the auditee prints the plan they received
+    ("audits:audit_plan_pdf", "grantee", "out", "GET", None): 404,
+    ("audits:audit_plan_pdf", "internal_auditor", "in", "GET", None): 403,
     ("audits:audit_edit", "grantee", "in", "GET", None): 403,
     ("audits:audit_transition", "grantee", "in", "GET", "notify"): 403,
     # the ISO officer plans, the management representative approves the programme

@@ -301,17 +301,32 @@ def test_the_lead_auditor_writes_the_report(fs):
         services.audit_report_update(acting_user=fs.lead, audit=closed, summary="x", conclusion="y")
 
 
-def test_saving_the_report_gives_a_new_team_member_the_findings(fs):
+def test_the_findings_follow_the_audits_grants_a_member_added_sees_them_a_member_removed_does_not(fs):
     from qms_portal import permissions
 
     audit = _audit(fs, status=S.REPORTING)
     finding = record(audit, fs.lead)
-    audit.team.add(fs.auditor_only)
+    assert not can(fresh(fs.auditor_only), "view", finding)
     for perm in ("view", "audits.conduct_audit"):
         permissions.grant(fs.auditor_only, perm, audit)
-    assert not can(fresh(fs.auditor_only), "change", finding)
-    services.audit_report_update(acting_user=fs.lead, audit=audit, summary="", conclusion="")
-    assert can(fresh(fs.auditor_only), "change", finding)
+    assert can(fresh(fs.auditor_only), "view", finding) and can(fresh(fs.auditor_only), "change", finding)
+    assert finding in Finding.objects.restrict(fresh(fs.auditor_only), "view")
+    for perm in ("view", "audits.conduct_audit"):
+        permissions.revoke(fs.auditor_only, perm, audit)
+    assert not can(fresh(fs.auditor_only), "view", finding)
+    assert finding not in Finding.objects.restrict(fresh(fs.auditor_only), "view")
+
+
+def test_an_auditee_grant_on_the_audit_opens_none_of_its_findings(fs):
+    """Seeing the audit (an auditee's grant) is not conducting it: the findings about other units
+    stay closed to them."""
+    from qms_portal import permissions
+
+    audit = _audit(fs, status=S.REPORTING)
+    finding = record(audit, fs.lead)
+    permissions.grant(fs.outsider, "view", audit)
+    assert can(fresh(fs.outsider), "view", audit)
+    assert not can(fresh(fs.outsider), "view", finding)
 
 
 def test_the_response_due_date_is_for_external_audits_and_their_managers(fs):

@@ -83,6 +83,48 @@ def test_an_external_audit_needs_its_certification_body_and_no_internal_auditor(
     assert audit.is_external
 
 
+def test_a_planned_internal_audit_becomes_a_certification_audit_once_its_body_is_named(w):
+    audit = make_audit(w)
+    with pytest.raises(ValidationError) as error:
+        services.audit_update(acting_user=w.iso, audit=audit, kind=Audit.Kind.SURVEILLANCE)
+    assert "certification_body" in error.value.error_dict
+    audit.refresh_from_db()
+    assert audit.kind == Audit.Kind.INTERNAL  # nothing half-saved
+    services.audit_update(acting_user=w.iso, audit=audit, kind=Audit.Kind.SURVEILLANCE, certification_body="QUACERT",
+                          external_auditors="Nguyễn Văn A", response_due=days(60))
+    audit.refresh_from_db()
+    assert audit.kind == Audit.Kind.SURVEILLANCE and audit.is_external
+    kinds = [h.kind for h in audit.history.order_by("history_date", "history_id")]
+    assert kinds[0] == Audit.Kind.INTERNAL and kinds[-1] == Audit.Kind.SURVEILLANCE  # the History tab has it
+
+
+def test_a_certification_audit_becomes_internal_only_under_the_internal_rules(w):
+    """Back to internal: the body and the response go, and the lead must be an internal auditor who
+    does not audit their own unit — the guards are checked again for the new kind."""
+    audit = make_audit(w, kind=Audit.Kind.CERTIFICATION, lead="iso", team=(), certification_body="QUACERT",
+                       response_due=days(60))
+    with pytest.raises(ValidationError) as error:
+        services.audit_update(acting_user=w.iso, audit=audit, kind=Audit.Kind.INTERNAL)
+    assert {"certification_body", "response_due", "lead_auditor"} <= set(error.value.error_dict)
+    with pytest.raises(ValidationError) as error:  # auditor3 works in dept2, which the audit covers
+        services.audit_update(acting_user=w.iso, audit=audit, kind=Audit.Kind.INTERNAL, certification_body="",
+                              response_due=None, lead_auditor=w.auditor3)
+    assert "own unit" in " ".join(error.value.error_dict["lead_auditor"][0].messages)
+    services.audit_update(acting_user=w.iso, audit=audit, kind=Audit.Kind.INTERNAL, certification_body="",
+                          response_due=None, lead_auditor=w.auditor1)
+    audit.refresh_from_db()
+    assert audit.kind == Audit.Kind.INTERNAL and can(w.auditor1, "audits.sign_audit_report", audit)
+
+
+def test_the_kind_stays_once_the_auditees_have_the_plan(w):
+    audit = audit_in(w, Audit.Status.NOTIFIED)
+    with pytest.raises(ValidationError) as error:
+        services.audit_update(acting_user=w.iso, audit=audit, kind=Audit.Kind.CERTIFICATION,
+                              certification_body="QUACERT")
+    assert "kind" in error.value.error_dict
+    services.audit_update(acting_user=w.iso, audit=audit, kind=Audit.Kind.INTERNAL, title="Đổi tên")  # unchanged
+
+
 def test_auditors_cannot_be_auditees(w):
     with pytest.raises(ValidationError) as error:
         make_audit(w, auditees=("auditor2",))

@@ -2,6 +2,9 @@
 page with its transitions and the other parts' sections, the programme with its heat map and
 approval, My work; the lists' queries at two sizes and their cache."""
 
+import io
+import re
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
@@ -10,9 +13,12 @@ from django.urls import reverse
 
 from audits.models import Audit, AuditProgramme
 from audits.services import plan as services
+from documents.models import Clause
 from qms_portal.models import Unit, User
+from qms_portal.pdf import weasyprint_problem
 from tests.audits.plan_factories import audit_in, days, make_audit, make_programme, plan_world, write_conclusion
 from tests.fragment_check import PieceRecorder
+from tests.helpers import need
 
 pytestmark = [pytest.mark.django_db, pytest.mark.filterwarnings("ignore:No directory at:UserWarning")]
 
@@ -49,6 +55,50 @@ def test_overlapping_dates_are_refused_beside_the_field_and_the_input_is_kept(w,
     assert first.number in " ".join(form.errors["team"])
     assert 'value="Đánh giá trùng ngày"' in response.content.decode()
     assert Audit.objects.count() == 1
+
+
+def test_the_units_audited_are_typed_one_a_line_without_script_and_a_line_naming_no_unit_is_kept(w, client_for):
+    client = client_for(w.iso)
+    page = client.get(reverse("audits:audit_create")).content.decode()
+    assert 'data-multiple="1"' in page and w.other.name not in page  # a picker, not a list of every unit
+    response = client.post(reverse("audits:audit_create"),
+                           plan_data(w, scope_units=f"{w.dept2.code}\nno such unit", title="Đánh giá gõ tay"))
+    assert response.status_code == 200 and "scope_units" in response.context["form"].errors
+    assert "no such unit" in response.content.decode() and Audit.objects.count() == 0
+    client.post(reverse("audits:audit_create"), plan_data(w, scope_units=f"{w.dept1.code}\n{w.office1.name}",
+                                                         title="Đánh giá gõ tay", lead_auditor=w.auditor3.pk,
+                                                         team=[]))
+    audit = Audit.objects.get(title="Đánh giá gõ tay")
+    assert set(audit.scope_units.all()) == {w.dept1, w.office1}
+
+
+def test_once_planned_the_units_audited_are_chosen_within_the_audited_units_branch(w, client_for):
+    audit = make_audit(w, start=10, length=1)
+    response = client_for(w.iso).post(reverse("audits:audit_edit", args=[audit.pk]),
+                                      plan_data(w, scope_units=[w.other.pk]))
+    assert response.status_code == 200 and "scope_units" in response.context["form"].errors
+    assert w.other.name not in response.content.decode()
+
+
+def test_the_kind_is_changed_from_the_form_while_planned_and_shown_fixed_once_notified(w, client_for):
+    audit = make_audit(w, start=10, length=1)
+    client = client_for(w.iso)
+    url = reverse("audits:audit_edit", args=[audit.pk])
+    assert not client.get(url).context["form"].fields["kind"].disabled
+    data = plan_data(w, kind="certification", certification_body="", title=audit.title, team=[w.auditor2.pk],
+                     auditees=[w.auditee1.pk, w.auditee2.pk])
+    data.pop("unit")
+    response = client.post(url, data)
+    assert response.status_code == 200 and "certification_body" in response.context["form"].errors
+    assert 'value="certification" selected' in response.content.decode()  # what was chosen is kept
+    response = client.post(url, data | {"certification_body": "QUACERT"})
+    assert response.status_code == 302
+    audit.refresh_from_db()
+    assert audit.kind == Audit.Kind.CERTIFICATION
+    history = client.get(reverse("audits:audit_history", args=[audit.pk])).content.decode()
+    assert "Certification audit" in history
+    services.audit_transition(acting_user=w.iso, audit=audit, name="notify")
+    assert client.get(url).context["form"].fields["kind"].disabled
 
 
 def test_an_end_before_the_start_is_refused(w, client_for):
@@ -396,3 +446,41 @@ def test_a_long_programme_lists_its_lines_a_month_at_a_time(w, client_for, monke
     assert all(e.unit.name in every for e in entries)
     if hidden:
         assert any(f"?month={e.planned_month}" in page for e in hidden)
+
+
+def _pdf_text(data):
+    from pypdf import PdfReader
+
+    return re.sub(r"\s+", "", " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages))
+
+
+def test_the_plan_pdf_holds_scope_criteria_dates_people_and_schedule_for_the_auditee_who_received_it(w, client_for):
+    need(weasyprint_problem() is None, "WeasyPrint cannot render here", "QMS_REQUIRE_BROWSER")
+    audit = make_audit(w, start=10, length=2, title="Đánh giá nội bộ quy trình một cửa",
+                       criteria_note="Quyết định 19/2014/QĐ-TTg", scope=[w.dept2])
+    services.audit_update(acting_user=w.iso, audit=audit, clauses=list(Clause.objects.filter(number="7.5.3")))
+    page = client_for(w.auditee1).get(audit.get_absolute_url()).content.decode()
+    url = reverse("audits:audit_plan_pdf", args=[audit.pk])
+    assert f'href="{url}"' in page  # linked from the audit's page
+    response = client_for(w.auditee1).get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text = _pdf_text(response.content)
+    for expected in (audit.number, "Đánhgiánộibộquytrìnhmộtcửa", "7.5.3", "Quyếtđịnh19/2014/QĐ-TTg",
+                     w.dept2.name.replace(" ", ""), w.auditor1.full_name.replace(" ", ""),
+                     w.auditor2.full_name.replace(" ", ""), w.auditee1.full_name.replace(" ", ""),
+                     w.auditee2.full_name.replace(" ", ""), "Openingmeetingwiththeauditees",
+                     "Closingmeeting", "Reportdue"):
+        assert expected in text, expected
+    assert client_for(w.outsider).get(url).status_code in (403, 404)
+
+
+def test_the_plan_pdf_prints_a_chinese_plan_in_chinese(w, client_for):
+    need(weasyprint_problem() is None, "WeasyPrint cannot render here", "QMS_REQUIRE_BROWSER")
+    from qms_portal.services import user_update
+    from tests.factories import _acting
+
+    audit = make_audit(w, start=10, length=1, title="建设局内部审核：行政审批科")
+    user_update(acting_user=_acting(), user=w.auditee1, language="zh-hans")
+    response = client_for(User.objects.get(pk=w.auditee1.pk)).get(reverse("audits:audit_plan_pdf", args=[audit.pk]))
+    text = _pdf_text(response.content)
+    assert "建设局内部审核：行政审批科" in text and "审核计划" in text

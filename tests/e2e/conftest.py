@@ -176,14 +176,24 @@ def sign_out(page):
     page.wait_for_url(re.compile(r"/accounts/login/"))
 
 
-def pick_unit(page, field_id, typed, unit):
+def pick_unit(page, field_id, typed, unit, keep=0):
     """Choose ``unit`` with the unit picker as a person does: type ``typed`` (part of its name or
-    code) into the box and pick the unit from the options the server sends."""
+    code) into the box and pick the unit from the options the server sends. A picker of several
+    units (``keep``: how many it held before) adds it to those."""
     control = page.locator(f".ts-control:has(#{field_id}-ts-control)")  # the box, with or without a unit in it
+    if keep:  # the box holds units, each with its remove button: tap where one types
+        control = page.locator(f"#{field_id}-ts-control")
     control.tap() if getattr(page, "portal_kind", "") == "phone" else control.click()
     page.locator(f"#{field_id}-ts-control").press_sequentially(typed, delay=30)
     choice = page.locator(f"#{field_id}-ts-dropdown [data-value='{unit.pk}']")
     choice.tap() if getattr(page, "portal_kind", "") == "phone" else choice.click()
+    if keep:
+        from playwright.sync_api import expect
+
+        expect(page.locator(f"select#{field_id} option:checked")).to_have_count(keep + 1)
+        assert str(unit.pk) in page.locator(f"select#{field_id}").evaluate(
+            "select => [...select.selectedOptions].map((option) => option.value)")
+        return
     assert page.locator(f"select#{field_id}").input_value() == str(unit.pk)
 
 

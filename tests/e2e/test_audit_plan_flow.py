@@ -46,7 +46,11 @@ def test_the_iso_officer_plans_an_audit_and_sends_the_plan(open_page, kind):
     iso.get_by_label("Title").fill("Đánh giá nội bộ Phòng Cải cách hành chính")
     iso.get_by_label("Starts on").fill(days(31).isoformat())
     iso.get_by_label("Ends on").fill(days(31).isoformat())
-    iso.get_by_label("Units audited").select_option(str(w.dept2.pk))
+    # the units audited: the same unit picker, holding as many units as needed
+    pick_unit(iso, "id_scope_units", w.dept2.code, w.dept2)
+    pick_unit(iso, "id_scope_units", w.dept1.code, w.dept1, keep=1)
+    tap(iso, iso.get_by_role("button", name=f"Remove {w.dept1}"))
+    expect(iso.locator("select#id_scope_units option:checked")).to_have_count(1)
     iso.get_by_label("Lead auditor").select_option(str(w.auditor1.pk))
     iso.get_by_label("Audit team").select_option(str(w.auditor2.pk))
     iso.get_by_label("Auditees").select_option([str(w.auditee1.pk), str(w.auditee2.pk)])
@@ -56,6 +60,8 @@ def test_the_iso_officer_plans_an_audit_and_sends_the_plan(open_page, kind):
     # auditor2 is on another audit that day: refused, beside the team, nothing lost
     expect(iso.locator("main")).to_contain_text(busy.number)
     expect(iso.get_by_label("Title")).to_have_value("Đánh giá nội bộ Phòng Cải cách hành chính")
+    expect(iso.locator("select#id_scope_units option:checked")).to_have_count(1)
+    assert iso.locator("select#id_scope_units").input_value() == str(w.dept2.pk)
     assert Audit.objects.count() == 1
     screenshot(iso, f"audit-plan-refused-{kind}")
     iso.get_by_label("Starts on").fill(days(40).isoformat())
@@ -63,6 +69,7 @@ def test_the_iso_officer_plans_an_audit_and_sends_the_plan(open_page, kind):
     tap(iso, iso.get_by_role("button", name="Save"))
     expect(iso.locator(".alert-success")).to_contain_text("The audit was planned")
     audit = Audit.objects.get(title="Đánh giá nội bộ Phòng Cải cách hành chính")
+    assert list(audit.scope_units.all()) == [w.dept2]
     expect(iso.locator("main")).to_contain_text(audit.number)
     assert_fits_the_screen(iso)
     screenshot(iso, f"audit-planned-{kind}")

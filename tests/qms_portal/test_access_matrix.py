@@ -60,6 +60,9 @@ with
     RECEIVED = {...}             # optional: kind → permission that receiving the area's record
     def received_by(objects):    # gives, and the ids of the people who received it
         ...
+    THROUGH = {...}              # optional: kind → (other kind, {grant: perms}): a single-object
+                                 # grant on the other object (same scope) gives perms on this one
+                                 # (a finding is reached through its audit's grants)
     SPOT_CHECKS = {...}          # optional: its results pinned by hand
 
 The data is built once per module inside an outer transaction; each case runs in a savepoint
@@ -379,7 +382,8 @@ def holdings(people, objects):
     """``(held, perms_on)``: per identity, the permissions held somewhere, and per object of the
     world (``(scope, kind)``) the permissions held on it — through current role assignments (the
     object's unit is the assignment's, or below it with sub-units), single-object grants on that
-    very object, and the records the areas say the person received (``RECEIVED``)."""
+    very object, single-object grants on the object the areas say it is reached through (``THROUGH``),
+    and the records the areas say the person received (``RECEIVED``)."""
     held, perms_on = {"anonymous": set(), "superuser": None}, {"anonymous": {}, "superuser": {}}
     received = {}  # (area, scope) → ids of the people who received its record
     for label, module in AREA_MODULES.items():
@@ -408,6 +412,17 @@ def holdings(people, objects):
                 if table is not None:
                     perms |= _names(table.objects.filter(user=person, content_object=obj))
                 on[scope, kind] = perms
+        for module in AREA_MODULES.values():
+            for kind, (other, gives) in getattr(module, "THROUGH", {}).items():
+                for scope in UNIT_SCOPES:
+                    if kind not in objects[scope] or other not in objects[scope]:
+                        continue
+                    parent = objects[scope][other]
+                    granted = _names(grant_model(type(parent)).objects.filter(user=person, content_object=parent))
+                    for grant_name, perms in gives.items():
+                        if grant_name in granted:
+                            on[scope, kind] |= set(perms)
+                            mine |= set(perms)
         for (label, scope), ids in received.items():
             if person.pk in ids:
                 opened = AREA_MODULES[label].RECEIVED

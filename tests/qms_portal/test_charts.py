@@ -246,6 +246,18 @@ def test_numbers_follow_the_readers_locale():
     assert charts.number(None) == ""
 
 
+def test_small_whole_numbers_are_written_as_the_locale_would_write_them():
+    """``number`` skips the locale's formatter for whole numbers below a thousand (a chart has
+    hundreds of them): what it writes is what the formatter writes, in every language."""
+    from django.utils import formats
+
+    for language in ("en", "vi", "zh-hans", "zh-hant"):
+        with translation.override(language):
+            for value in (0, 7, 42, 999, -999, 1000, 12345):
+                assert charts.number(value) == formats.number_format(value, force_grouping=True), (language, value)
+            assert charts.number(5, decimals=1) == formats.number_format(5, decimal_pos=1, force_grouping=True)
+
+
 def _luminance(colour):
     def channel(c):
         c /= 255

@@ -58,6 +58,19 @@ def test_administering_one_top_unit_is_not_the_whole_tree_when_there_are_two(tre
     assert not permissions.administers_whole_tree(tree.admin, "qms_portal.change_role")
 
 
+def test_a_retired_top_unit_does_not_stop_the_whole_trees_administrator_but_keeps_its_rows_filtered(tree):
+    """``administers_whole_tree`` is ``covers_all`` on the active roots: a retired top unit is no
+    reason to refuse a global change, while its rows still keep a reader's lists filtered."""
+    from qms_portal import services as core_services
+    from tests.factories import _acting, make_root
+
+    retired = make_root(f"{tree.prefix}OLDCITY")
+    core_services.unit_set_active(acting_user=_acting(), unit=retired, active=False)
+    permissions.forget(tree.admin)
+    assert permissions.administers_whole_tree(tree.admin, "qms_portal.change_role")
+    assert not permissions.covers_all(tree.admin, "qms_portal.change_role")
+
+
 def test_nobody_gives_a_role_to_themselves(tree):
     """The finding (medium): a management representative made themselves document controller."""
     with pytest.raises(ValidationError, match="yourself"):

@@ -4,15 +4,17 @@ endpoint. What the list offers and what the form accepts are one scope, checked 
 
 import json
 import re
+from urllib.parse import unquote
 
 import pytest
 from django.db import connection
+from django.http import QueryDict
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from qms_portal.forms import AccessRequestForm, RoleAssignmentForm, UnitForm
-from qms_portal.unit_picker import RESULTS, UnitChoiceField, UnitScope, search_units
+from qms_portal.unit_picker import RESULTS, UnitChoiceField, UnitMultipleChoiceField, UnitScope, search_units
 from tests import factories
 
 pytestmark = [pytest.mark.django_db, pytest.mark.filterwarnings("ignore:No directory at:UserWarning")]
@@ -127,6 +129,46 @@ def test_the_form_keeps_what_was_typed_and_does_not_name_an_outside_unit(tree):
     assert not form.is_valid() and "unit" in form.errors
     html = str(form["unit"])
     assert f'value="{tree.agency.pk}"' in html and tree.agency.name not in html
+
+
+# --- several units (UnitMultipleChoiceField) ---------------------------------------------------------
+
+def many_for(user, scope=None, **kwargs):
+    return UnitMultipleChoiceField(**({"required": False} | kwargs)).bind(user, scope or UnitScope("view"))
+
+
+def test_the_field_for_several_units_takes_ids_or_lines_typed_without_script(tree):
+    field = many_for(tree.admin)
+    sent = field.widget.value_from_datadict(
+        QueryDict(f"units={tree.ward1.pk}&units={tree.ward2.code}"), {}, "units")
+    assert set(field.clean(sent)) == {tree.ward1, tree.ward2}
+    typed = field.widget.value_from_datadict(QueryDict("units=thuan+hoa%0D%0A%0D%0ADong+Ba%0D%0A"), {}, "units")
+    assert typed == ["thuan hoa", "Dong Ba"]
+    assert set(field.clean(typed)) == {tree.ward1, tree.ward2}
+    assert list(field.clean([])) == [] and list(field.clean(["thuan hoa", str(tree.ward1.pk)])) == [tree.ward1]
+
+
+def test_the_field_for_several_units_names_every_line_it_cannot_read_and_never_an_outside_unit(tree):
+    field = many_for(tree.ward1_staff)  # staff on ward1 only
+    with pytest.raises(Exception) as error:
+        field.clean([str(tree.ward1.pk), "dong ba", "nowhere"])
+    messages = " ".join(error.value.messages)
+    assert "“dong ba”" in messages and "“nowhere”" in messages and tree.ward2.name not in messages
+    assert "dong ba" in field.widget.problem
+
+
+def test_the_units_box_shows_the_chosen_units_one_a_line_and_holds_no_list(tree):
+    field = many_for(tree.admin, scope=UnitScope(None, within=tree.district.path))
+    html = field.widget.render("units", [tree.ward1.pk, tree.ward2.pk, "typed text", tree.agency.pk])
+    assert "<textarea" in html and "<option" not in html and 'data-multiple="1"' in html
+    assert str(tree.ward1) in html and str(tree.ward2) in html and "typed text" in html
+    assert tree.agency.name not in html  # outside the field's branch: the id stays, never the name
+    selected = json.loads(html.split("data-selected=\"", 1)[1].split('"', 1)[0].replace("&quot;", '"'))
+    assert [row["value"] for row in selected] == [str(tree.ward1.pk), str(tree.ward2.pk)]
+    # the branch travels signed with the search: the endpoint offers nothing outside it
+    scope = field.widget.search_url.split("scope=", 1)[1]
+    assert tree.agency.code not in codes(search(tree.admin, "", scope=unquote(scope)))
+    assert tree.ward1.code in codes(search(tree.admin, "", scope=unquote(scope)))
 
 
 def test_the_role_assignment_form_offers_where_the_user_may_assign(tree):

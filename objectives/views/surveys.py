@@ -232,9 +232,9 @@ class SurveyInviteView(DistributeView):
 # ---- results -----------------------------------------------------------------------------------------
 def results_chart(result):
     names = [row["dimension"].name for row in result["dimensions"]]
-    return charts.bar(names, [(_("% satisfied"), [row["satisfied_pct"] for row in result["dimensions"]]),
+    return charts.bar(names, [(_("% satisfied"), [_n(row["satisfied_pct"]) for row in result["dimensions"]]),
                               (_("% satisfied or basically satisfied"),
-                               [row["positive_pct"] for row in result["dimensions"]])],
+                               [_n(row["positive_pct"]) for row in result["dimensions"]])],
                       title=_("Satisfaction per dimension"), unit_label="%", decimals=1)
 
 

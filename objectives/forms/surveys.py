@@ -67,7 +67,9 @@ class SurveyForm(ServiceForm):
     def __init__(self, *args, survey=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.survey = survey
-        if survey is not None:
+        if survey is None:
+            self.fields["unit"].bind(self.user)
+        else:
             del self.fields["unit"]
             if survey.status != Survey.Status.DRAFT:
                 for name in ("title", "period_start", "period_end", "scale", "dimensions"):

@@ -39,7 +39,8 @@ def _figures():
     url = reverse_lazy("objectives:survey_list")
     return [
         Figure("objectives.surveys_below_threshold",
-               _("Satisfaction surveys closed in the past 12 months under 80 % satisfied or basically satisfied"),
+               _("Satisfaction surveys closed in the past 12 months below the 80 % target (satisfied or basically "
+                 "satisfied)"),
                s.below_threshold, url),
         Figure("objectives.surveys_closed", _("Satisfaction surveys closed in the past 12 months"),
                s.closed_recently, url, "good"),

@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views import View
 
 from qms_portal import charts
@@ -225,15 +226,17 @@ class SurveyInviteView(DistributeView):
     def form_valid(self, form):
         response = super().form_valid(form)
         if response.status_code == 302:
-            messages.success(self.request, _("%(count)s invitations are on their way.") % {"count": self.sent})
+            messages.success(self.request, ngettext("%(count)s invitation is on its way.",
+                                                    "%(count)s invitations are on their way.", self.sent)
+                             % {"count": self.sent})
         return response
 
 
 # ---- results -----------------------------------------------------------------------------------------
 def results_chart(result):
     names = [row["dimension"].name for row in result["dimensions"]]
-    return charts.bar(names, [(_("% satisfied"), [_n(row["satisfied_pct"]) for row in result["dimensions"]]),
-                              (_("% satisfied or basically satisfied"),
+    return charts.bar(names, [(_("Satisfied"), [_n(row["satisfied_pct"]) for row in result["dimensions"]]),
+                              (_("Satisfied or basically satisfied"),
                                [_n(row["positive_pct"]) for row in result["dimensions"]])],
                       title=_("Satisfaction per dimension"), unit_label="%", decimals=1)
 
@@ -287,8 +290,8 @@ class SurveyResultsXlsxView(ObjectMixin, View):
         ctx = results_context(survey, request.user)
         result = ctx["result"]
         headers = [_("Respondent group"), _("Dimension"), _("Satisfied"), _("Basically satisfied"), _("Not satisfied"),
-                   _("Answers"), _("% satisfied"), _("% satisfied or basically satisfied"), _("Responses"),
-                   _("Asked"), _("Response rate (%)")]
+                   _("Answers"), _("Share satisfied (%)"), _("Share satisfied or basically satisfied (%)"),
+                   _("Responses"), _("Asked"), _("Response rate (%)")]
 
         def line(group, dimension, t, extra=(None, None, None)):
             return [group, dimension, t["satisfied"], t["basic"], t["not"], t["answers"], _n(t["satisfied_pct"]),

@@ -255,3 +255,34 @@ def test_a_rating_outside_the_scale_is_refused(tree):
     with pytest.raises(ValidationError):
         answer(url, survey, 5)
     assert ratings_data(survey, 1)
+
+
+# ---- what the part registers ------------------------------------------------------------------------------
+def test_closing_tells_each_person_who_keeps_the_survey_once(tree):
+    from qms_portal.models import Notification
+
+    iso = factories.make_user(f"{tree.prefix}iso", tree.ward1)
+    factories.assign(iso, "document_controller", tree.ward1)
+    survey = _shaoxing(tree)
+    services.survey_transition(acting_user=tree.ward1_mr, survey=survey, name="close")
+    rows = Notification.objects.filter(kind="survey_closed")
+    assert sorted(rows.values_list("recipient__username", flat=True)) == sorted([tree.ward1_mr.username, iso.username])
+    from qms_portal.notifications import render
+
+    with translation.override("en"):
+        assert "90.0 % satisfied" in str(render(rows.first()).text)
+
+
+def test_the_review_input_and_the_figures_are_registered_with_the_area():
+    from django.template.loader import render_to_string
+
+    from qms_portal import areas
+
+    [item] = [i for _a, i in areas.review_inputs() if i.key == "satisfaction"]
+    html = render_to_string(item.template, {"data": {"surveys": [
+        {"number": "CB-SV-2026-01", "title": "机关服务满意度测评", "unit": "CB", "unit_name": "市城建局",
+         "closed": "2026-07-20", "responses": 30, "answers": 150, "satisfied_pct": "90.0", "positive_pct": "100.0",
+         "dimensions": [{"name": "服务态度", "answers": 30, "satisfied_pct": "73.3", "positive_pct": "100.0"}]}]}})
+    assert "CB-SV-2026-01" in html and "73.3 %" in html
+    keys = {f.key for _a, f in areas.dashboard_figures()}
+    assert {"objectives.surveys_below_threshold", "objectives.surveys_closed"} <= keys

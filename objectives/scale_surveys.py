@@ -18,6 +18,7 @@ import time
 from datetime import date, datetime, timedelta
 from datetime import time as dtime
 
+from django.db import connection
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
@@ -48,6 +49,44 @@ def _periods(today, count=6):
     return out
 
 
+ANSWER_BATCH = 3000
+SHEET_BATCH = 2000
+
+
+def _insert_answers(rows):
+    """``[(response id, dimension id, rating)]`` in multi-row INSERTs: the ratings are most of the
+    rows, and building a model instance for each would take most of the time (no history, no save
+    logic on an answer)."""
+    if not rows:
+        return 0
+    table, q = SurveyAnswer._meta.db_table, connection.ops.quote_name
+    columns = ", ".join(q(c) for c in ("response_id", "dimension_id", "rating"))
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), ANSWER_BATCH):
+            chunk = rows[start:start + ANSWER_BATCH]
+            values = ", ".join(["(%s, %s, %s)"] * len(chunk))
+            sql = f"INSERT INTO {q(table)} ({columns}) VALUES {values}"  # noqa: S608 - names from the model, values bound
+            cursor.execute(sql, [value for row in chunk for value in row])
+    return len(rows)
+
+
+def _insert_sheets(rows):
+    """``[(survey id, group id, submitted at, comment)]`` inserted in multi-row INSERTs → their ids,
+    in order (``RETURNING``, as Django's own bulk insert reads them on PostgreSQL and SQLite)."""
+    table, q = SurveyResponse._meta.db_table, connection.ops.quote_name
+    columns = ", ".join(q(c) for c in ("survey_id", "group_id", "submitted_at", "comment", "signed_name"))
+    adapt, ids = connection.ops.adapt_datetimefield_value, []
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), SHEET_BATCH):
+            chunk = rows[start:start + SHEET_BATCH]
+            values = ", ".join(["(%s, %s, %s, %s, '')"] * len(chunk))
+            sql = f"INSERT INTO {q(table)} ({columns}) VALUES {values} RETURNING {q('id')}"  # noqa: S608 - names from the model, values bound
+            cursor.execute(sql, [v for survey, group, when, comment in chunk for v in (survey, group, adapt(when),
+                                                                                        comment)])
+            ids += [row[0] for row in cursor.fetchall()]
+    return ids
+
+
 def build_surveys(*, root, surveys=500, responses=50000, rng=None, acting_user=None, today=None):
     started = time.perf_counter()
     rng = rng or random.Random(2031)
@@ -63,7 +102,7 @@ def build_surveys(*, root, surveys=500, responses=50000, rng=None, acting_user=N
     rows, numbers = [], {}
     for i in range(surveys):
         unit = units[i % len(units)]
-        start, end = periods[(i // len(units)) % len(periods)]
+        start, end = periods[i % len(periods)]
         key = (unit.pk, start.year)
         numbers[key] = numbers.get(key, 0) + 1
         number = NUMBER_PATTERN.format(unit=unit.code, year=start.year, n=numbers[key])
@@ -96,31 +135,28 @@ def build_surveys(*, root, surveys=500, responses=50000, rng=None, acting_user=N
     first = responses // 10 if others else responses
     rest = responses - first
     share = [first] + [rest // others + (1 if i < rest % others else 0) for i in range(others)]
-    sheets = []
+    sheets = []  # (survey id, group id, submitted at, comment)
     for s, n in zip(rows, share, strict=True):
         for k in range(n):
-            when = s.opened_at + timedelta(hours=rng.randint(0, 24 * 150))
-            sheets.append(SurveyResponse(survey_id=s.pk, group_id=groups_of[s.pk][k % len(groups_of[s.pk])],
-                                         submitted_at=min(when, now).replace(minute=0, second=0, microsecond=0),
-                                         comment="Công chức hướng dẫn tận tình." if k % 25 == 0 else ""))
-    sheets = SurveyResponse.objects.bulk_create(sheets, batch_size=5000)
+            when = min(s.opened_at + timedelta(hours=rng.randint(0, 24 * 150)), now)
+            sheets.append((s.pk, groups_of[s.pk][k % len(groups_of[s.pk])],
+                           when.replace(minute=0, second=0, microsecond=0),
+                           "Công chức hướng dẫn tận tình." if k % 25 == 0 else ""))
+    sheet_ids = _insert_sheets(sheets)
     scale_of = {s.pk: s.scale for s in rows}
-    answers = []
-    total = 0
-    for sheet in sheets:
-        values, weights = WEIGHTS[scale_of[sheet.survey_id]]
-        for d, rating in zip(dims_of[sheet.survey_id], rng.choices(values, weights, k=len(DIMENSIONS)), strict=True):
-            answers.append(SurveyAnswer(response_id=sheet.pk, dimension_id=d, rating=rating))
-        if len(answers) >= 20000:
-            SurveyAnswer.objects.bulk_create(answers, batch_size=5000)
-            total += len(answers)
+    answers, total = [], 0
+    for sheet_id, (survey_id, *_rest) in zip(sheet_ids, sheets, strict=True):
+        values, weights = WEIGHTS[scale_of[survey_id]]
+        answers += zip([sheet_id] * len(DIMENSIONS), dims_of[survey_id],
+                       rng.choices(values, weights, k=len(DIMENSIONS)), strict=True)
+        if len(answers) >= ANSWER_BATCH:
+            total += _insert_answers(answers)
             answers = []
-    SurveyAnswer.objects.bulk_create(answers, batch_size=5000)
-    total += len(answers)
+    total += _insert_answers(answers)
     existing = set(NumberSequence.objects.filter(kind=NUMBER_KIND).values_list("unit_id", "year"))
     NumberSequence.objects.bulk_create([NumberSequence(unit_id=u, kind=NUMBER_KIND, year=y, last_number=n)
                                         for (u, y), n in numbers.items() if (u, y) not in existing], batch_size=500)
-    return {"surveys": len(rows), "responses": len(sheets), "answers": total,
+    return {"surveys": len(rows), "responses": len(sheet_ids), "answers": total,
             "open": sum(1 for s in rows if s.status == Survey.Status.OPEN), "largest": share[0],
             "seconds": time.perf_counter() - started}
 

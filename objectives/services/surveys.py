@@ -269,7 +269,7 @@ def _count_invited(group, acting_user, issued):
     single = survey_links(group.survey).filter(object_id=group.pk, max_uses=1).count()
     if group.invited < single:
         group.invited = single
-        save_tracked(group, acting_user, reason=fixed_reason(gettext_noop("%(count)s links handed out"),
+        save_tracked(group, acting_user, reason=fixed_reason(gettext_noop("Links handed out: %(count)s"),
                                                              count=issued))
 
 
@@ -340,7 +340,7 @@ def survey_invite_by_email(*, acting_user, survey, group, recipients):
     total = survey_links(survey).filter(object_id=group.pk, max_uses=1).count() + len(recipients)
     if group.invited < total:
         group.invited = total
-        save_tracked(group, acting_user, reason=fixed_reason(gettext_noop("%(count)s invitations sent"),
+        save_tracked(group, acting_user, reason=fixed_reason(gettext_noop("Invitations sent: %(count)s"),
                                                              count=len(recipients)))
     return len(recipients)
 

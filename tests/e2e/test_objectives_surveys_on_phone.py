@@ -84,3 +84,36 @@ def test_a_leader_answers_through_a_printed_link_on_a_phone_and_the_link_is_then
     assert_accessible(mr)
     assert_fits_the_screen(mr)
     screenshot(mr, "survey-results-phone")
+
+
+def test_the_representative_writes_a_survey_and_invites_by_e_mail(open_page):
+    tree = factories.small_tree()
+    page = open_page("desktop")
+    sign_in(page, tree.ward1_mr.username, tree.password)
+    # The objectives menu is registered by the kpi part (objectives/nav.html includes this part's
+    # link, see tests/objectives/test_surveys_views.py): here the list is opened by its address.
+    page.goto("/objectives/surveys/")
+    expect(page.locator("main h1")).to_have_text("Satisfaction surveys")
+    assert_accessible(page)
+    page.locator("main a", has_text="New").click()
+    page.fill("#id_title", "Khảo sát sự hài lòng quý IV")
+    page.fill("#id_period_start", "2026-10-01")
+    page.fill("#id_period_end", "2026-12-31")
+    page.fill("#id_groups", "Người dân; nhiều")  # not a number: said by its line, the text kept
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator("main")).to_contain_text("Line 1")
+    expect(page.locator("#id_groups")).to_have_value("Người dân; nhiều")
+    assert_accessible(page)
+    page.fill("#id_groups", "Người dân; 200")
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator(".alert-success")).to_contain_text("saved as a draft")
+    expect(page.locator("main section:has(#dims-h) ol li")).to_have_count(5)  # the five default dimensions
+    page.locator("main a", has_text="Open for answers").click()
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator("main .badge").first).to_have_text("Open for answers")
+    assert_accessible(page)
+    page.locator("main a", has_text="Invite by e-mail").click()
+    page.fill("#id_recipients", "a@example.vn vi\nb@example.cn zh-hans")
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator(".alert-success")).to_contain_text("2 invitations are on their way.")
+    assert_accessible(page)

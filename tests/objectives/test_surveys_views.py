@@ -216,3 +216,11 @@ def test_a_survey_is_written_opened_and_closed_through_its_pages(tree):
     assert reverse("objectives:survey_invite", args=[survey.pk]) in detail
     history = client.get(reverse("objectives:survey_history", args=[survey.pk]))
     assert history.status_code == 200
+
+
+def test_the_menu_offers_the_surveys_to_those_who_read_them(tree):
+    from django.template.loader import render_to_string
+
+    template, url = "objectives/parts/nav_surveys.html", reverse("objectives:survey_list")
+    assert url in render_to_string(template, {"user": tree.district_steering})
+    assert url not in render_to_string(template, {"user": tree.ward1_staff})

@@ -1,0 +1,81 @@
+"""What the surveys part registers with the objectives area (``objectives/apps.py`` merges it):
+who writes and reads satisfaction surveys, the message when one closes, the management review's
+input "satisfaction", the steering committee's figures, the token page's purpose and the workflow.
+
+Roles: the management representative and the unit's ISO officer write surveys and hand out their
+links; department heads and the steering committee read them and their results. Respondents need
+no account: they answer through a link (``qms_portal.public_links``)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from qms_portal.areas import ReviewInput
+from qms_portal.notifications import Kind
+
+READ = ["objectives.view_survey"]
+WRITE = ["objectives.add_survey", "objectives.change_survey"]
+
+KINDS = {
+    "survey_closed": Kind(
+        title=_("Survey closed: %(object)s"),
+        text=_("%(responses)s responses; %(satisfied)s %% satisfied, %(positive)s %% satisfied or basically "
+               "satisfied."),
+    ),
+}
+
+
+def _compile(unit, start, end):
+    from ..selectors.surveys import review_satisfaction
+
+    return review_satisfaction(unit, start, end)
+
+
+def _figures():
+    from django.urls import reverse_lazy
+
+    from qms_portal.areas import Figure
+
+    from ..selectors import surveys as s
+
+    url = reverse_lazy("objectives:survey_list")
+    return [
+        Figure("objectives.surveys_below_threshold",
+               _("Satisfaction surveys closed in the past 12 months below the 80 % target (satisfied or basically "
+                 "satisfied)"),
+               s.below_threshold, url),
+        Figure("objectives.surveys_closed", _("Satisfaction surveys closed in the past 12 months"),
+               s.closed_recently, url, "good"),
+    ]
+
+
+PART = {
+    "roles": {
+        "management_representative": [*READ, *WRITE],
+        "document_controller": [*READ, *WRITE],  # the unit's ISO officer
+        "department_head": list(READ),
+        "steering_committee": list(READ),
+    },
+    "notification_kinds": KINDS,
+    "review_inputs": [ReviewInput("satisfaction", _("Customer satisfaction (satisfaction surveys)"), _compile,
+                                  "objectives/surveys/review_input.html")],
+}
+
+
+def ready():
+    from qms_portal.public_links import register_purpose
+
+    from .. import tasks_surveys  # noqa: F401 - registers the task with the worker
+    from ..forms.surveys import SurveyAnswerForm
+    from ..services import surveys as services
+
+    services.register_workflow()
+    register_purpose(
+        services.PURPOSE,
+        title=_("Satisfaction survey"),
+        form_class=SurveyAnswerForm,
+        link_form=True,
+        handle=services.survey_answer_received,
+        template="objectives/surveys/public_answer.html",
+        permission=services.CHANGE,
+        done_message=_("Thank you. Your answer was received and helps us improve our service."),
+    )
+    PART["dashboard"] = _figures()

@@ -8,6 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from qms_portal.links import pk_url
 from qms_portal.models import BaseModel, Unit
 
+# What the person named as an indicator's ``reporter`` may do on it and its values (kpi).
+REPORTER_PERMISSIONS = ("objectives.view_indicator", "objectives.view_measurement", "objectives.enter_measurement")
+
 
 class QualityObjective(BaseModel):
     class Status(models.TextChoices):
@@ -115,6 +118,21 @@ class Indicator(BaseModel):
     def get_absolute_url(self):
         return pk_url("objectives:indicator_detail", self.pk)
 
+    # kpi: the person who enters an indicator's values (``reporter``) sees it and enters them, wherever
+    # they work and whatever their role: derived from the indicator itself, never a per-row grant.
+    @classmethod
+    def widened_permissions(cls, user, held):
+        wanted = set(REPORTER_PERMISSIONS)
+        if wanted <= held or not cls.objects.filter(reporter=user, is_active=True).exists():
+            return set()
+        return wanted
+
+    @classmethod
+    def scope_extra(cls, user, perm):
+        if perm in ("objectives.view_indicator", "objectives.enter_measurement"):
+            return models.Q(reporter=user, is_active=True)
+        return None
+
 
 class Measurement(BaseModel):
     """One period's value of an indicator. ``period`` is the period's first day (1 January, the first
@@ -151,7 +169,16 @@ class Measurement(BaseModel):
         return f"{self.indicator} {self.period:%Y-%m}"
 
     def get_absolute_url(self):
-        return pk_url("objectives:indicator_detail", self.indicator_id)
+        return pk_url("objectives:measurement_detail", self.pk)
+
+    # Evidence is added by whoever enters the indicator's values (kpi).
+    attachment_action = ("objectives.enter_measurement",)
+
+    @classmethod
+    def scope_extra(cls, user, perm):
+        if perm in ("objectives.view_measurement", "objectives.enter_measurement"):
+            return models.Q(indicator__reporter=user, indicator__is_active=True)
+        return None
 
 
 class ProcedureTimeliness(BaseModel):

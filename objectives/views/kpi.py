@@ -198,8 +198,8 @@ class IndicatorDetailView(ScopedDetailView):
 
 def trend_chart(indicator, periods, found):
     labels = [services.period_label(p, indicator.frequency) for p in periods]
-    values = [found[p].value if p in found else None for p in periods]
-    return charts.line(labels, {indicator.name: values}, title=indicator.name, target=indicator.target,
+    values = [_f(found[p].value) if p in found else None for p in periods]
+    return charts.line(labels, {indicator.name: values}, title=indicator.name, target=_f(indicator.target),
                        unit_label=indicator.unit_of_measure, y_min=trend_floor(indicator, values),
                        category_label=gettext("Period"))
 
@@ -282,8 +282,8 @@ class IndicatorRollupView(ScopedDetailView):
         ctx["latest"] = [{"label": label, "value": value, "total": totals.get(p), "status": status}
                          for p, label, value, status in zip(periods, labels, values, ctx["statuses"],
                                                             strict=True)][::-1]
-        ctx["chart"] = charts.line(labels, {root.name: values}, title=gettext("%(indicator)s, %(unit)s and below") % {
-            "indicator": indicator.name, "unit": root.name}, target=indicator.target,
+        ctx["chart"] = charts.line(labels, {root.name: [_f(v) for v in values]}, title=gettext("%(indicator)s, %(unit)s and below") % {
+            "indicator": indicator.name, "unit": root.name}, target=_f(indicator.target),
             unit_label=indicator.unit_of_measure, category_label=gettext("Period"),
             y_min=trend_floor(indicator, values))
         return ctx
@@ -301,3 +301,8 @@ def trend_floor(indicator, values):
     if low <= 0 or indicator.unit_of_measure.strip() != "%":
         return 0
     return max(0, int(low) - int(low) % 5 - 5)
+
+
+def _f(value):
+    """A number for the chart (which works in floats)."""
+    return float(value) if value is not None else None

@@ -74,7 +74,8 @@ class OnTimeView(UnitMixin, TemplateView):
                 late_outputs[(year, month)] = count
         labels = [period_label(m, "monthly") for m in months]
         rates = [totals[m].rate if m in totals else None for m in months]
-        ctx["chart"] = charts.line(labels, {gettext("On-time rate"): rates},
+        plotted = [float(r) if r is not None else None for r in rates]
+        ctx["chart"] = charts.line(labels, {gettext("On-time rate"): plotted},
                                    title=gettext("On-time rate of administrative procedures, %(unit)s") % {
                                        "unit": unit.name}, unit_label="%", category_label=gettext("Month"),
                                    y_min=_floor(rates))

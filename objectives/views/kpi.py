@@ -282,8 +282,9 @@ class IndicatorRollupView(ScopedDetailView):
         ctx["latest"] = [{"label": label, "value": value, "total": totals.get(p), "status": status}
                          for p, label, value, status in zip(periods, labels, values, ctx["statuses"],
                                                             strict=True)][::-1]
-        ctx["chart"] = charts.line(labels, {root.name: [_f(v) for v in values]}, title=gettext("%(indicator)s, %(unit)s and below") % {
-            "indicator": indicator.name, "unit": root.name}, target=_f(indicator.target),
+        title = gettext("%(indicator)s, %(unit)s and below") % {"indicator": indicator.name, "unit": root.name}
+        ctx["chart"] = charts.line(labels, {root.name: [_f(v) for v in values]}, title=title,
+            target=_f(indicator.target),
             unit_label=indicator.unit_of_measure, category_label=gettext("Period"),
             y_min=trend_floor(indicator, values))
         return ctx

@@ -175,10 +175,9 @@ def test_the_roll_up_page_sums_the_units_below(tree):
 
 
 def test_the_on_time_page_rolls_up_the_procedures_files(tree):
+    from documents.models import Document
     from objectives.services.kpi_ontime import timeliness_enter
     from tests.documents.factories import doc_type
-
-    from documents.models import Document
 
     procedure = Document.objects.create(unit=tree.district, code="QT-01", title="Cấp phép", doc_type=doc_type("QT"),
                                         category="operational", process_owner=tree.superuser)

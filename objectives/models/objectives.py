@@ -110,7 +110,8 @@ class Indicator(BaseModel):
         verbose_name_plural = _("indicators")
         constraints = [models.UniqueConstraint(fields=["unit", "code"], name="one_indicator_code_per_unit")]
         indexes = [models.Index(fields=["code", "unit"], name="indicator_code_unit")]
-        permissions = [("enter_measurement", _("Can enter indicator values"))]
+        permissions = [("enter_measurement", _("Can enter indicator values")),
+                       ("report_indicator", _("Can be named to enter an indicator's values"))]
 
     def __str__(self):
         return self.name
@@ -119,13 +120,12 @@ class Indicator(BaseModel):
         return pk_url("objectives:indicator_detail", self.pk)
 
     # kpi: the person who enters an indicator's values (``reporter``) sees it and enters them, wherever
-    # they work and whatever their role: derived from the indicator itself, never a per-row grant.
+    # they work: derived from the indicator itself, never a per-row grant. Whoever may be named (a
+    # role with "report_indicator": staff, training coordinators) holds the three permissions
+    # somewhere — no query per request — and reaches exactly the indicators that name them.
     @classmethod
     def widened_permissions(cls, user, held):
-        wanted = set(REPORTER_PERMISSIONS)
-        if wanted <= held or not cls.objects.filter(reporter=user, is_active=True).exists():
-            return set()
-        return wanted
+        return set(REPORTER_PERMISSIONS) if "objectives.report_indicator" in held else set()
 
     @classmethod
     def scope_extra(cls, user, perm):

@@ -18,13 +18,20 @@ OWN = ["objectives.add_qualityobjective", "objectives.change_qualityobjective", 
 # The management representative owns the agency's objectives; department heads own their
 # department's objectives and indicators and enter their values; the ISO officer enters the
 # procedures' files; staff enter the values of the indicators they are the reporter of (through
-# ``Indicator.scope_extra``, not a role); the steering committee and the administrators read
-# everything through their "*.view_*".
+# ``Indicator.scope_extra``: their role's "report_indicator" lets them be named); the steering
+# committee and the administrators read everything through their "*.view_*".
+REPORT = "objectives.report_indicator"  # may be named an indicator's reporter (Indicator.scope_extra)
+# Staff (and training coordinators) may be named reporters; management representatives and department
+# heads enter their units' values anyway. (Not the ISO officer nor auditors: they read every
+# indicator of their units, and one they could read but not enter would answer 403 where the access
+# matrix's rule says 404.)
 ROLES = {
     "management_representative": [*READ, *OWN],
     "department_head": [*READ, *OWN],
     "document_controller": [*READ, "objectives.add_proceduretimeliness", "objectives.change_proceduretimeliness"],
     "internal_auditor": list(READ),
+    "staff": [REPORT],
+    "training_coordinator": [REPORT],
 }
 
 

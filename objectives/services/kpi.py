@@ -123,6 +123,9 @@ def _check_indicator(indicator, acting_user):
             errors["objective"] = _("Choose an objective of the reporting unit or of a unit above it.")
     if indicator.reporter_id is not None and not indicator.reporter.is_active:
         errors["reporter"] = _("Choose someone whose account is active.")
+    elif indicator.reporter_id is not None and not (indicator.reporter.has_perm("objectives.report_indicator")
+                                                    or indicator.reporter.has_perm(ENTER)):
+        errors["reporter"] = _("This person holds no role that lets them enter indicator values.")
     duplicate = Indicator.objects.filter(unit=indicator.unit, code=indicator.code).exclude(pk=indicator.pk)
     if indicator.code and duplicate.exists():
         errors["code"] = _("This unit already has an indicator with this code.")

@@ -1,9 +1,9 @@
 """The kpi part's rows of the access matrix (composed by ``tests/objectives/access.py``).
 
 Objects on each unit of the matrix: the unit's quality objective for the year (``objective``), a
-monthly rate indicator (``indicator``) whose reporter is a person who is no identity of the matrix
-(so the reporter's widening opens nothing to the identities), and its value of last month
-(``measurement``), missed (90 % against 98 %, threshold 96 %). The on-time pages take the
+monthly rate indicator (``indicator``) whose reporter is a staff member who is no identity of the
+matrix (the staff identity may be named a reporter — it holds the entry pages — but reaches none),
+and its value of last month (``measurement``), missed (90 % against 98 %, threshold 96 %). The on-time pages take the
 unit itself (``unit``)."""
 
 from datetime import date
@@ -61,7 +61,10 @@ SPOT_CHECKS = {
     ("objectives:measurement_enter", "document_controller", "in", "GET", None): 403,
     ("objectives:timeliness_enter", "document_controller", "in", "GET", None): 200,
     ("objectives:timeliness_enter", "department_head", "out", "GET", None): 404,
-    ("objectives:period_entry", "staff", "-", "GET", None): 403,
+    # staff may be named reporters: the entry page opens (empty), another's indicator does not
+    ("objectives:period_entry", "staff", "-", "GET", None): 200,
+    ("objectives:measurement_enter", "staff", "in", "GET", None): 404,
+    ("objectives:indicator_list", "no_role", "-", "GET", None): 403,
 }
 
 
@@ -69,8 +72,11 @@ def _reporter(tree):
     from qms_portal.models import User
 
     name = f"{tree.prefix}kpi-reporter".lower()
-    return User.objects.filter(username=name).first() or factories.make_user(name, tree.ward1,
-                                                                               full_name="KPI Reporter")
+    user = User.objects.filter(username=name).first()
+    if user is None:
+        user = factories.make_user(name, tree.ward1, full_name="KPI Reporter")
+        factories.assign(user, "staff", tree.ward1, include_subunits=False)
+    return user
 
 
 def make_objects(tree, unit, grantee=None, objects=None):

@@ -27,6 +27,7 @@ def value(ind, acting_user, period, **kw):
 
 
 def reporter(tree, unit, name="reporter"):
-    """A staff member of ``unit`` with no objectives permission of their own (the one who enters)."""
+    """A staff member of ``unit``: no objectives permission on the unit, may be named a reporter."""
     user = factories.make_user(f"{tree.prefix}{name}", unit, full_name=f"Reporter {unit.code}")
+    factories.assign(user, "staff", unit, include_subunits=False)
     return user

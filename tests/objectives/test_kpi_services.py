@@ -136,7 +136,7 @@ def test_a_correction_needs_a_reason_and_keeps_the_earlier_value_in_history(tree
     assert values[0][0] == D("80.0000") and values[-1] == (D("90.0000"), "Sổ theo dõi ghi nhầm")
 
 
-def test_the_reporter_enters_their_indicator_without_a_role_and_nobody_else_does(tree):
+def test_the_reporter_enters_their_indicator_with_only_a_staff_role_and_nobody_else_does(tree):
     person = reporter(tree, tree.ward1)
     ind = rate(tree.ward1, tree.superuser, reporter=person)
     other = rate(tree.ward1, tree.superuser, code="other")
@@ -145,6 +145,10 @@ def test_the_reporter_enters_their_indicator_without_a_role_and_nobody_else_does
         value(other, person, LAST_MONTH, numerator=D(1), denominator=D(1))
     with pytest.raises(PermissionDenied):
         value(ind, tree.ward1_staff, THIS_MONTH, numerator=D(1), denominator=D(1))
+    nobody = factories.make_user(f"{tree.prefix}norole", tree.ward1)
+    with pytest.raises(ValidationError) as caught:
+        rate(tree.ward1, tree.superuser, code="third", reporter=nobody)
+    assert "holds no role" in str(caught.value)
 
 
 def test_a_missed_period_offers_a_nonconformity_that_is_raised_only_when_asked(tree):

@@ -87,8 +87,8 @@ def procedures_for(user, unit, month=None):
         Q(category=Document.Category.OPERATIONAL) | Q(legal_time_limit_days__isnull=False))
     if month is not None:
         q |= Q(pk__in=ProcedureTimeliness.objects.filter(unit=unit, period=month).values("procedure_id"))
-    return (Document.objects.restrict(user, "view").filter(q).only("pk", "code", "title", "unit_id")
-            .order_by("code", "pk"))
+    return (Document.objects.restrict(user, "view").filter(q).select_related("unit")
+            .only("pk", "code", "title", "unit_id", "unit__path", "unit__is_active").order_by("code", "pk"))
 
 
 def late_outputs_by_month(user, *, unit, year):

@@ -7,7 +7,6 @@ from urllib.parse import urlencode
 from django.urls import NoReverseMatch, reverse
 
 from qms_portal.bench.tools import BenchPages
-from qms_portal.models import Unit
 
 from .models import Indicator
 
@@ -22,10 +21,8 @@ def _url(name, *args, query=None):
 
 def province_indicator(user):
     """The on-time rate of the tree's top unit the reader may see (the one the scale builds)."""
-    top = Unit.objects.filter(parent__isnull=True, indicators__code="ontime").order_by("-pk").first()
-    if top is None:
-        return None
-    return Indicator.objects.restrict(user, "view").filter(unit=top, code="ontime").first()
+    return (Indicator.objects.restrict(user, "view").filter(unit__parent__isnull=True, code="ontime")
+            .order_by("pk").first())
 
 
 class Bench(BenchPages):

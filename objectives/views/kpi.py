@@ -58,6 +58,9 @@ class ObjectiveListView(ScopedListView):
         return ctx
 
 
+TREE_DEPTH = 2
+
+
 class ObjectiveTreeView(ScopedMixin, TemplateView):
     """The cascade of one year's objectives: each agency objective with the department objectives
     that break it down, each with its status."""
@@ -76,7 +79,11 @@ class ObjectiveTreeView(ScopedMixin, TemplateView):
             unit = Unit.objects.filter(pk=int(self.request.GET["unit"])).first()
             if unit is not None and not can(user, "view", unit):
                 raise Http404
-        ctx.update(year=year, years=years, unit=unit, nodes=selectors.objective_tree(user, year=year, unit=unit),
+        nodes = selectors.objective_tree(user, year=year, unit=unit)
+        # A province's cascade runs to hundreds of units: two levels at a time, each node opening
+        # the cascade of its own unit for the levels below.
+        shown = [n for n in nodes if n.depth < TREE_DEPTH]
+        ctx.update(year=year, years=years, unit=unit, nodes=shown, hidden=len(nodes) - len(shown),
                    policy=selectors.policy_for(user, unit or user.primary_unit),
                    may_create=user.has_perm("objectives.add_qualityobjective"))
         return ctx

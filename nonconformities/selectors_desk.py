@@ -13,13 +13,17 @@ def late_q(today=None):
     return Q(delivered_on__gt=F("due_on")) | Q(delivered_on__isnull=True, due_on__lt=today)
 
 
-def late_files_by_procedure(user, *, year, month=None):
+def late_files_by_procedure(user, *, year, month=None, unit=None):
     """Monthly counts of late files per procedure, among the nonconforming outputs ``user`` may
     see, by the month the file was due: ``[{"procedure": id or None, "code": …, "title": …,
     "month": 1–12, "count": n}, …]`` in procedure code then month order. One query, whatever the
-    data size (for the on-time KPI of the objectives area: files due minus these, over files due)."""
+    data size (for the on-time KPI of the objectives area: files due minus these, over files due).
+    ``unit``: only the outputs of that unit and the units below it."""
+    rows = NonconformingOutput.objects.restrict(user, "view")
+    if unit is not None:
+        rows = rows.filter(unit__path__startswith=unit.path)
     rows = (
-        NonconformingOutput.objects.restrict(user, "view")
+        rows
         .filter(late_q(), due_on__year=year)
         .filter(**({"due_on__month": month} if month else {}))
         .annotate(month=ExtractMonth("due_on"))

@@ -8,6 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from qms_portal.links import pk_url
 from qms_portal.models import BaseModel, Unit
 
+# What the person named as an indicator's ``reporter`` may do on it and its values (kpi).
+REPORTER_PERMISSIONS = ("objectives.view_indicator", "objectives.view_measurement", "objectives.enter_measurement")
+
 
 class QualityObjective(BaseModel):
     class Status(models.TextChoices):
@@ -107,13 +110,28 @@ class Indicator(BaseModel):
         verbose_name_plural = _("indicators")
         constraints = [models.UniqueConstraint(fields=["unit", "code"], name="one_indicator_code_per_unit")]
         indexes = [models.Index(fields=["code", "unit"], name="indicator_code_unit")]
-        permissions = [("enter_measurement", _("Can enter indicator values"))]
+        permissions = [("enter_measurement", _("Can enter indicator values")),
+                       ("report_indicator", _("Can be named to enter an indicator's values"))]
 
     def __str__(self):
         return self.name
 
     def get_absolute_url(self):
         return pk_url("objectives:indicator_detail", self.pk)
+
+    # kpi: the person who enters an indicator's values (``reporter``) sees it and enters them, wherever
+    # they work: derived from the indicator itself, never a per-row grant. Whoever may be named (a
+    # role with "report_indicator": staff, training coordinators) holds the three permissions
+    # somewhere — no query per request — and reaches exactly the indicators that name them.
+    @classmethod
+    def widened_permissions(cls, user, held):
+        return set(REPORTER_PERMISSIONS) if "objectives.report_indicator" in held else set()
+
+    @classmethod
+    def scope_extra(cls, user, perm):
+        if perm in ("objectives.view_indicator", "objectives.enter_measurement"):
+            return models.Q(reporter=user, is_active=True)
+        return None
 
 
 class Measurement(BaseModel):
@@ -151,7 +169,16 @@ class Measurement(BaseModel):
         return f"{self.indicator} {self.period:%Y-%m}"
 
     def get_absolute_url(self):
-        return pk_url("objectives:indicator_detail", self.indicator_id)
+        return pk_url("objectives:measurement_detail", self.pk)
+
+    # Evidence is added by whoever enters the indicator's values (kpi).
+    attachment_action = ("objectives.enter_measurement",)
+
+    @classmethod
+    def scope_extra(cls, user, perm):
+        if perm in ("objectives.view_measurement", "objectives.enter_measurement"):
+            return models.Q(indicator__reporter=user, indicator__is_active=True)
+        return None
 
 
 class ProcedureTimeliness(BaseModel):

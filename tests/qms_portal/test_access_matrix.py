@@ -83,7 +83,7 @@ from django.urls import reverse
 from qms_portal import notifications, public_links, services
 from qms_portal.attachments import attachment_add
 from qms_portal.models import RoleAssignment
-from qms_portal.permissions import grant_model, unit_of
+from qms_portal.permissions import _widening_models, grant_model, unit_of
 from qms_portal.roles import SYSTEM_ROLES
 from tests import factories, public_purpose
 from tests.helpers import built_once
@@ -398,6 +398,10 @@ def holdings(people, objects):
         mine = set().union(*(perms for _a, perms in assignments))
         for table in _grant_tables():
             mine |= _names(table.objects.filter(user=person))
+        # what a model's own widening adds to what is held (``widened_permissions``: a staff member
+        # may be named an indicator's reporter), as the permission backend adds it
+        for model in _widening_models():
+            mine |= model.widened_permissions(person, set(mine))
         on = {}
         for scope in UNIT_SCOPES:
             for kind, obj in objects[scope].items():

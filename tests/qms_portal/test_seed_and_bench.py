@@ -150,6 +150,7 @@ def _scale(units=20, users=100, **extra):
     extra.setdefault("nonconformities", 0)
     extra.setdefault("actions", 0)
     extra.setdefault("audits", 0)  # (tests/audits/test_certificates_scale.py)
+    extra.setdefault("indicators", 0)  # (tests/objectives/test_kpi_scale.py)
     out = io.StringIO()
     args = ["seed_scale", "--units", str(units), "--users", str(users)]
     for key, value in extra.items():
@@ -241,6 +242,9 @@ def test_bench_measures_every_page_on_small_data_and_writes_json(tmp_path):
         # programme grid nor checklist page.
         "certificate register", "surveillance audits due", "audit figures",
         *(("audit list", "audit list ?filtered", "audit list ?q=") if _installed("audits:audit_list") else ()),
+        # Without indicators: the indicator list and the objectives' list and cascade (no indicator page).
+        *(("indicator list", "quality objectives list", "cascade of objectives")
+          if _installed("objectives:indicator_list") else ()),
     }
     assert report["extras"] == {}  # no showcase procedure: no controlled copy measured
     for name, row in pages.items():

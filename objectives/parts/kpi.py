@@ -1,0 +1,83 @@
+"""The kpi part of the objectives area: quality objectives and their cascade, indicators and their
+values, the on-time rate of administrative procedures, the import of values, the reminder of
+values not entered, the management review's "objectives" and "process performance" inputs and the
+area's figures about them. It names the area's menu, demo, scale builder and bench (each part adds
+its own pieces to them)."""
+
+from celery.schedules import crontab
+from django.utils.translation import gettext_lazy as _
+
+from qms_portal.areas import Figure, ReviewInput
+
+READ = ["objectives.view_qualityobjective", "objectives.view_indicator", "objectives.view_measurement",
+        "objectives.view_proceduretimeliness"]
+OWN = ["objectives.add_qualityobjective", "objectives.change_qualityobjective", "objectives.add_indicator",
+       "objectives.change_indicator", "objectives.enter_measurement", "objectives.add_proceduretimeliness",
+       "objectives.change_proceduretimeliness"]
+
+# The management representative owns the agency's objectives; department heads own their
+# department's objectives and indicators and enter their values; the ISO officer enters the
+# procedures' files; staff enter the values of the indicators they are the reporter of (through
+# ``Indicator.scope_extra``: their role's "report_indicator" lets them be named); the steering
+# committee and the administrators read everything through their "*.view_*".
+REPORT = "objectives.report_indicator"  # may be named an indicator's reporter (Indicator.scope_extra)
+# Staff (and training coordinators) may be named reporters; management representatives and department
+# heads enter their units' values anyway. (Not the ISO officer nor auditors: they read every
+# indicator of their units, and one they could read but not enter would answer 403 where the access
+# matrix's rule says 404.)
+ROLES = {
+    "management_representative": [*READ, *OWN],
+    "department_head": [*READ, *OWN],
+    "document_controller": [*READ, "objectives.add_proceduretimeliness", "objectives.change_proceduretimeliness"],
+    "internal_auditor": list(READ),
+    "staff": [REPORT],
+    "training_coordinator": [REPORT],
+}
+
+
+def _review_inputs():
+    from ..selectors import kpi_review as r
+
+    return [
+        ReviewInput("objectives", _("Extent to which quality objectives have been met"), r.compile_objectives,
+                    "objectives/kpi/review_objectives.html"),
+        ReviewInput("process_performance", _("Process performance: indicators and the on-time rate"),
+                    r.compile_performance, "objectives/kpi/review_performance.html"),
+    ]
+
+
+def _figures():
+    from django.urls import reverse_lazy
+
+    from ..selectors import kpi_review as r
+
+    return [
+        Figure("objectives.met", _("Quality objectives met this year"), r.objectives_met,
+               reverse_lazy("objectives:objective_list"), "good"),
+        Figure("objectives.indicators_missed", _("Indicators missed in the period that ended last"),
+               r.indicators_missed, reverse_lazy("objectives:indicator_list")),
+        Figure("objectives.procedures_late", _("Procedures with files handled late last month"), r.procedures_late,
+               reverse_lazy("objectives:on_time_home")),
+    ]
+
+
+PART = {
+    "roles": ROLES,
+    "beat": {
+        "objectives-indicator-reminders": {"task": "objectives.tasks_kpi.send_reminders",
+                                           "schedule": crontab(minute=30, hour=6)},
+    },
+    "menu": "objectives/nav.html",
+    "demo": "objectives.demo.seed",
+    "scale": "objectives.scale.ObjectivesScale",
+    "bench": "objectives.bench.ObjectivesBench",
+}
+
+
+def ready():
+    from .. import tasks_kpi  # noqa: F401 - registers the task with the worker
+    from ..services.kpi_reminders import KINDS
+
+    PART["notification_kinds"] = dict(KINDS)
+    PART["review_inputs"] = _review_inputs()
+    PART["dashboard"] = _figures()

@@ -1,0 +1,316 @@
+"""Quality objectives and indicators (kpi part): the objectives list with the quality policy's link,
+the cascade as a tree, an objective's page with its plan, the indicators list, an indicator's page
+with its trend chart and table, its roll-up across the tree, and the forms that create and correct
+them."""
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
+from django.views.generic import TemplateView
+
+from qms_portal import charts
+from qms_portal.models import Unit
+from qms_portal.permissions import can
+from qms_portal.views.generic import (
+    HistoryView,
+    ObjectFormView,
+    ScopedDetailView,
+    ScopedListView,
+    ScopedMixin,
+    ServiceFormView,
+)
+
+from ..forms.kpi import IndicatorFilter, IndicatorForm, ObjectiveFilter, ObjectiveForm
+from ..models import Indicator, QualityObjective
+from ..selectors import kpi as selectors
+from ..selectors.kpi_math import status_of
+from ..services import kpi as services
+
+
+def _default_unit(user):
+    unit = user.primary_unit
+    return unit if unit is not None and can(user, "view", unit) else None
+
+
+class ObjectiveListView(ScopedListView):
+    """The quality objectives in the reader's scope, newest year first, with the link to the
+    quality policy that applies to the reader's unit (the register's effective level-1 document)."""
+
+    model = QualityObjective
+    filterset_class = ObjectiveFilter
+    content_template = "objectives/kpi/objective_list_content.html"
+    table_template = "objectives/kpi/objective_rows.html"
+    title = gettext_lazy("Quality objectives")
+    create_url = "objectives:objective_create"
+
+    def get_base_queryset(self):
+        return selectors.objectives_of(self.request.user)
+
+    def get_queryset(self):
+        return self.get_base_queryset()
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        unit = getattr(self.filterset.form, "cleaned_data", {}).get("unit") or self.request.user.primary_unit
+        ctx["policy"] = selectors.policy_for(self.request.user, unit)
+        ctx["year"] = timezone.localdate().year
+        return ctx
+
+
+TREE_DEPTH = 2
+
+
+class ObjectiveTreeView(ScopedMixin, TemplateView):
+    """The cascade of one year's objectives: each agency objective with the department objectives
+    that break it down, each with its status."""
+
+    model = QualityObjective
+    template_name = "objectives/kpi/objective_tree.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        user = self.request.user
+        years = selectors.objective_years(user)
+        year = self.request.GET.get("year", "")
+        year = int(year) if year.isdigit() and int(year) in years else timezone.localdate().year
+        unit = None
+        if self.request.GET.get("unit", "").isdigit():
+            unit = Unit.objects.filter(pk=int(self.request.GET["unit"])).first()
+            if unit is not None and not can(user, "view", unit):
+                raise Http404
+        nodes = selectors.objective_tree(user, year=year, unit=unit)
+        # A province's cascade runs to hundreds of units: two levels at a time, each node opening
+        # the cascade of its own unit for the levels below.
+        shown = [n for n in nodes if n.depth < TREE_DEPTH]
+        ctx.update(year=year, years=years, unit=unit, nodes=shown, hidden=len(nodes) - len(shown),
+                   policy=selectors.policy_for(user, unit or user.primary_unit),
+                   may_create=user.has_perm("objectives.add_qualityobjective"))
+        return ctx
+
+
+class ObjectiveDetailView(ScopedDetailView):
+    model = QualityObjective
+    template_name = "objectives/kpi/objective_detail.html"
+    related = ("unit", "parent__unit", "responsible")
+    history_url_name = "objectives:objective_history"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        user, objective = self.request.user, self.object
+        ctx["children"] = list(selectors.objectives_of(user).filter(parent=objective).order_by("unit__path", "code"))
+        ctx["parent_visible"] = objective.parent_id is not None and can(user, "view", objective.parent)
+        ctx["indicators"] = selectors.with_status(list(selectors.indicators_of(user).filter(objective=objective)))
+        ctx["may_change"] = can(user, "change", objective)
+        ctx["policy"] = selectors.policy_for(user, objective.unit)
+        return ctx
+
+
+class ObjectiveHistoryView(HistoryView):
+    model = QualityObjective
+    related = ("unit",)
+    history_url_name = "objectives:objective_history"
+
+
+class ObjectiveCreateView(ServiceFormView):
+    model = QualityObjective
+    action = "add"
+    form_class = ObjectiveForm
+    title = gettext_lazy("New quality objective")
+    success_message = gettext_lazy("The objective was saved.")
+
+    def get_initial(self):
+        initial = {}
+        unit = _default_unit(self.request.user)
+        if unit is not None and can(self.request.user, "objectives.add_qualityobjective", unit):
+            initial["unit"] = unit.pk
+        parent = self.request.GET.get("parent", "")
+        if parent.isdigit():
+            found = QualityObjective.objects.filter(pk=int(parent)).select_related("unit").first()
+            if found is not None and can(self.request.user, "view", found):
+                initial.update(parent=found.pk, year=found.year)
+        return initial
+
+    def perform(self, form):
+        fields = form.service_fields()
+        unit, title, year = fields.pop("unit"), fields.pop("title"), fields.pop("year")
+        return services.objective_create(acting_user=self.request.user, unit=unit, title=title, year=year, **fields)
+
+
+class ObjectiveEditView(ObjectFormView):
+    model = QualityObjective
+    form_class = ObjectiveForm
+    title = gettext_lazy("Edit the quality objective")
+    success_message = gettext_lazy("The objective was saved.")
+
+    def perform(self, form):
+        return services.objective_update(acting_user=self.request.user, objective=self.object,
+                                         **form.service_fields())
+
+
+# --- indicators ---------------------------------------------------------------------------------
+class IndicatorListView(ScopedListView):
+    model = Indicator
+    filterset_class = IndicatorFilter
+    table_template = "objectives/kpi/indicator_rows.html"
+    content_template = "objectives/kpi/indicator_list_content.html"
+    title = gettext_lazy("Indicators")
+    create_url = "objectives:indicator_create"
+
+    def get_base_queryset(self):
+        return selectors.indicators_of(self.request.user).filter(is_active=True)
+
+    def get_queryset(self):
+        return self.get_base_queryset()
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        selectors.with_status(ctx["object_list"])
+        user = self.request.user
+        ctx["may_enter"] = user.has_perm(services.ENTER)
+        ctx["may_import"] = user.has_perm(services.ENTER)
+        return ctx
+
+
+class IndicatorDetailView(ScopedDetailView):
+    """An indicator: its definition, the trend of its last 24 periods as a line with the target
+    line and the same values in a table beside it, each period's status, and — for a missed period
+    — the offer to raise a nonconformity."""
+
+    model = Indicator
+    template_name = "objectives/kpi/indicator_detail.html"
+    related = ("unit", "reporter", "objective__unit")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        user, indicator = self.request.user, self.object
+        periods = selectors.chart_periods(indicator)
+        found = selectors.series(indicator, periods)
+        rows = []
+        for period in reversed(periods):
+            m = found.get(period)
+            status = status_of(m.value if m else None, indicator.target, indicator.alert_threshold,
+                               indicator.direction)
+            rows.append({"period": period, "label": services.period_label(period, indicator.frequency), "m": m,
+                         "status": status,
+                         "offer_nc": m is not None and services.may_raise_nonconformity(user, m)})
+        ctx["rows"] = rows
+        ctx["chart"] = trend_chart(indicator, periods, found)
+        ctx["may_enter"] = indicator.is_active and can(user, services.ENTER, indicator)
+        ctx["may_change"] = can(user, "change", indicator)
+        ctx["objective_visible"] = indicator.objective_id is not None and can(user, "view", indicator.objective)
+        ctx["rate"] = services.is_rate(indicator)
+        return ctx
+
+
+def trend_chart(indicator, periods, found):
+    labels = [services.period_label(p, indicator.frequency) for p in periods]
+    values = [_f(found[p].value) if p in found else None for p in periods]
+    return charts.line(labels, {indicator.name: values}, title=indicator.name, target=_f(indicator.target),
+                       unit_label=indicator.unit_of_measure, y_min=trend_floor(indicator, values),
+                       category_label=gettext("Period"))
+
+
+class IndicatorHistoryView(HistoryView):
+    model = Indicator
+    related = ("unit",)
+
+
+class IndicatorCreateView(ServiceFormView):
+    model = Indicator
+    action = "add"
+    form_class = IndicatorForm
+    title = gettext_lazy("New indicator")
+    success_message = gettext_lazy("The indicator was saved.")
+
+    def get_initial(self):
+        initial = {}
+        unit = _default_unit(self.request.user)
+        if unit is not None and can(self.request.user, "objectives.add_indicator", unit):
+            initial["unit"] = unit.pk
+        objective = self.request.GET.get("objective", "")
+        if objective.isdigit():
+            found = QualityObjective.objects.filter(pk=int(objective)).select_related("unit").first()
+            if found is not None and can(self.request.user, "view", found):
+                initial["objective"] = found.pk
+        return initial
+
+    def perform(self, form):
+        fields = form.service_fields()
+        return services.indicator_create(acting_user=self.request.user, unit=fields.pop("unit"),
+                                         code=fields.pop("code"), name=fields.pop("name"),
+                                         target=fields.pop("target"), **fields)
+
+
+class IndicatorEditView(ObjectFormView):
+    model = Indicator
+    form_class = IndicatorForm
+    title = gettext_lazy("Edit the indicator")
+    success_message = gettext_lazy("The indicator was saved.")
+
+    def perform(self, form):
+        return services.indicator_update(acting_user=self.request.user, indicator=self.object,
+                                         **form.service_fields())
+
+
+class IndicatorRollupView(ScopedDetailView):
+    """One indicator code across the subtree of a unit (the indicator's own unit, or ``?unit=``
+    a unit above it the reader may see): each period's value for the subtree, and each branch's —
+    rates as summed numerators over summed denominators."""
+
+    model = Indicator
+    template_name = "objectives/kpi/indicator_rollup.html"
+    related = ("unit",)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        user, indicator = self.request.user, self.object
+        root = indicator.unit
+        wanted = self.request.GET.get("unit", "")
+        if wanted.isdigit() and int(wanted) != root.pk:
+            candidate = get_object_or_404(Unit, pk=int(wanted))
+            if not can(user, "view", candidate):
+                raise Http404
+            root = candidate
+        periods = selectors.chart_periods(indicator, count=12)
+        totals, rows = selectors.rollup(user, code=indicator.code, root=root, periods=periods)
+        rate, percent = services.is_rate(indicator), services.is_percent(indicator)
+        labels = [services.period_label(p, indicator.frequency) for p in periods]
+        values = [totals[p].value(rate=rate, percent=percent) if p in totals else None for p in periods]
+        ctx.update(root=root, periods=periods, labels=labels, rate=rate, percent=percent,
+                   ancestors=list(Unit.objects.filter(path__in=_ancestors(indicator.unit)).exclude(
+                       pk=indicator.unit_id).order_by("path").only("pk", "name", "path")),
+                   summed=values,
+                   lines=[{"unit": row.unit, "own": row.own,
+                           "cells": [row.totals[p].value(rate=rate, percent=percent) if p in row.totals else None
+                                     for p in periods]} for row in rows],
+                   statuses=[status_of(v, indicator.target, indicator.alert_threshold, indicator.direction)
+                             for v in values])
+        ctx["latest"] = [{"label": label, "value": value, "total": totals.get(p), "status": status}
+                         for p, label, value, status in zip(periods, labels, values, ctx["statuses"],
+                                                            strict=True)][::-1]
+        title = gettext("%(indicator)s, %(unit)s and below") % {"indicator": indicator.name, "unit": root.name}
+        ctx["chart"] = charts.line(labels, {root.name: [_f(v) for v in values]}, title=title,
+            target=_f(indicator.target),
+            unit_label=indicator.unit_of_measure, category_label=gettext("Period"),
+            y_min=trend_floor(indicator, values))
+        return ctx
+
+
+def _ancestors(unit):
+    from qms_portal.permissions import ancestor_paths
+
+    return ancestor_paths(unit.path)
+
+
+def trend_floor(indicator, values):
+    known = [v for v in values if v is not None] + [indicator.target]
+    low = min(known)
+    if low <= 0 or indicator.unit_of_measure.strip() != "%":
+        return 0
+    return max(0, int(low) - int(low) % 5 - 5)
+
+
+def _f(value):
+    """A number for the chart (which works in floats)."""
+    return float(value) if value is not None else None

@@ -147,17 +147,21 @@ class RiskActionCreateView(ObjectFormView):
 
 
 class _ActionFormView(ObjectFormView):
-    """An own action recorded done or cancelled by its owner or whoever may change the risk."""
+    """An own action recorded done or cancelled by its owner (whatever their role) or by whoever may
+    change the risk (and so holds ``change_riskaction``)."""
 
     model = RiskAction
     action = "view"
     related = ("risk__unit",)
 
     def dispatch(self, request, *args, **kwargs):
-        if not request.user.has_perm(self.get_permission()):
+        user = request.user
+        found = RiskAction.objects.filter(pk=kwargs["pk"]).select_related("risk__unit").first()
+        is_owner = found is not None and user.is_authenticated and found.owner_id == user.pk
+        if not (is_owner or user.has_perm("objectives.change_riskaction")):
             raise PermissionDenied
-        self.object = self.get_object()
-        if not services.may_complete(request.user, self.object):
+        self.object = found if is_owner else self.get_object()
+        if not services.may_complete(user, self.object):
             raise PermissionDenied
         return super(ScopedMixin, self).dispatch(request, *args, **kwargs)
 

@@ -7,6 +7,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from qms_portal.forms import DatePicker, ScopedModelForm, ServiceForm
+from qms_portal.models import Unit
+from qms_portal.permissions import restrict
 from qms_portal.search import matches
 from qms_portal.unit_picker import UnitChoiceFilter
 
@@ -69,7 +71,11 @@ class RiskForm(ScopedModelForm):
         self.fields["kind"].widget = forms.RadioSelect(choices=Risk.Kind.choices)
         self.fields["process"].queryset = _process_queryset(self, self.instance.process_id)
         self.fields["process"].help_text = _("The procedure of the register it concerns, if any.")
-        owners = owner_candidates(unit) if unit is not None else self.fields["owner"].queryset.filter(is_active=True)
+        if unit is not None:
+            owners = owner_candidates(unit)
+        else:  # the people of the units where the user may record risks (the service checks the unit chosen)
+            keep = restrict(Unit.objects.filter(is_active=True), self.user, "objectives.add_risk")
+            owners = self.fields["owner"].queryset.filter(is_active=True, primary_unit__in=keep)
         self.fields["owner"].queryset = owners.only("pk", "full_name", "username").order_by("full_name", "username")
         self.fields["owner"].help_text = _("Usually the head of the unit. They are reminded of its reviews.")
 

@@ -206,3 +206,15 @@ def test_a_review_records_the_residual_rating_and_its_conclusion_on_the_history_
     assert "After" in page and "Before" in page
     history = client.get(reverse("objectives:risk_history", args=[r.pk])).content.decode()
     assert "Hành động đã hiệu quả" in history
+
+
+def test_the_menu_links_the_register_for_those_who_may_read_it(tree):
+    from django.template.loader import render_to_string
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/")
+    for user, shown in [(tree.head, True), (tree.ward1_staff, True), (tree.outsider, True),
+                        (factories.make_user(f"{tree.prefix}nobody", tree.ward1), False)]:
+        request.user = user
+        html = render_to_string("objectives/nav.html", {"user": user, "request": request})
+        assert (reverse("objectives:risk_list") in html) is shown, user

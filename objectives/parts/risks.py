@@ -57,3 +57,6 @@ def ready():
     PART["notification_kinds"] = KINDS
     PART["my_work"] = [risk_work]
     PART["dashboard"] = _figures()
+    from ..exports_risks import job_kinds
+
+    PART["jobs"] = job_kinds()

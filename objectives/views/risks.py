@@ -3,10 +3,16 @@ and correcting a risk, its page (its place in the matrix before and after its ac
 actions), recording its review, the History tab, and the actions: planning one (its own or a
 corrective action), recording it done or cancelled."""
 
+from urllib.parse import urlencode
+
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
+from django.views import View
 
+from qms_portal.jobs import job_start
 from qms_portal.permissions import can
 from qms_portal.views.generic import (
     HistoryView,
@@ -17,6 +23,7 @@ from qms_portal.views.generic import (
     ServiceFormView,
 )
 
+from .. import exports_risks as exports
 from ..forms.risks import ActionCancelForm, ActionDoneForm, RiskActionForm, RiskFilter, RiskForm, RiskReviewForm
 from ..models import Risk, RiskAction
 from ..selectors import risks as selectors
@@ -183,3 +190,27 @@ class RiskActionCancelView(_ActionFormView):
     def perform(self, form):
         return services.risk_action_cancel(acting_user=self.request.user, action=self.object,
                                            reason=form.cleaned_data["note"])
+
+
+class RiskExportView(ScopedMixin, View):
+    """The register as XLSX, with the register's filters: the page says what it will list; asking
+    for it (POST) queues a background job (``objectives/exports_risks.py``) and opens its progress
+    page."""
+
+    model = Risk
+
+    def get(self, request, status=200):
+        params = exports.register_params(request.GET)
+        filtered = exports.register_filter(request.user, params)
+        return render(request, "objectives/risks/register_export.html", {
+            "query": urlencode(params),
+            "errors": None if filtered.is_valid() else filtered.form.errors,
+            "details": exports.describe_register(params, request.user),
+        }, status=status)
+
+    def post(self, request):
+        params = exports.register_params(request.GET)
+        if not exports.register_filter(request.user, params).is_valid():
+            return self.get(request, status=400)
+        job = job_start(acting_user=request.user, kind=exports.JOB_KIND, params=params)
+        return HttpResponseRedirect(job.get_absolute_url())

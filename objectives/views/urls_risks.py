@@ -7,6 +7,7 @@ from . import risks as views
 urlpatterns = [
     path("risks/", views.RiskListView.as_view(), name="risk_list"),
     path("risks/new/", views.RiskCreateView.as_view(), name="risk_create"),
+    path("risks/export/", views.RiskExportView.as_view(), name="risk_export"),
     path("risks/<int:pk>/", views.RiskDetailView.as_view(), name="risk_detail"),
     path("risks/<int:pk>/edit/", views.RiskEditView.as_view(), name="risk_edit"),
     path("risks/<int:pk>/review/", views.RiskReviewView.as_view(), name="risk_review"),

@@ -19,6 +19,7 @@ CHANGE = "objectives.change_risk"
 ROWS = {
     "objectives:risk_list": P(VIEW),
     "objectives:risk_create": P("objectives.add_risk"),
+    "objectives:risk_export": P(VIEW),
     "objectives:risk_detail": P(VIEW, "risk"),
     "objectives:risk_history": P(VIEW, "risk"),
     "objectives:risk_edit": P(CHANGE, "risk"),

@@ -218,3 +218,32 @@ def test_the_menu_links_the_register_for_those_who_may_read_it(tree):
         request.user = user
         html = render_to_string("objectives/nav.html", {"user": user, "request": request})
         assert (reverse("objectives:risk_list") in html) is shown, user
+
+
+def test_the_register_exports_as_xlsx_with_its_filters_within_the_readers_scope(tree, settings, tmp_path):
+    import io
+
+    from openpyxl import load_workbook
+
+    from objectives import exports_risks
+    from qms_portal.jobs import job_run, job_start
+    from qms_portal.models import Job
+
+    settings.MEDIA_ROOT = tmp_path
+    high = risk(tree, likelihood=5, impact=4, title='=HYPERLINK("http://evil.example","bấm")')
+    services.risk_action_create(acting_user=tree.superuser, risk=high, description="Xong", owner=tree.head,
+                                due_on=TODAY)
+    risk(tree, likelihood=1, impact=2)
+    other = risk(tree, tree.ward2, likelihood=5, impact=5)
+    client = logged_in(tree.head)
+    page = client.get(reverse("objectives:risk_export"), {"band": "very_high"}).content.decode()
+    assert "Prepare the XLSX file" in page
+    job = job_start(acting_user=tree.head, kind=exports_risks.JOB_KIND, params={"band": "very_high"}, queue=False)
+    assert job_run(job_id=job.pk, attempt=1), Job.objects.get(pk=job.pk).error
+    job.refresh_from_db()
+    with job.file.open("rb") as handle:
+        sheet = [[c.value for c in row] for row in load_workbook(io.BytesIO(handle.read())).active.iter_rows()]
+    start = next(i for i, row in enumerate(sheet) if row[:2] == ["Number", "Kind"])
+    rows = [dict(zip(sheet[start], row, strict=False)) for row in sheet[start + 1:]]
+    assert [r["Number"] for r in rows] == [high.number] and other.number not in str(sheet)
+    assert rows[0]["Title"].startswith("'=") and rows[0]["Rating"] == 20 and rows[0]["Actions open"] == 1

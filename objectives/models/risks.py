@@ -132,6 +132,8 @@ class RiskAction(BaseModel):
                                           null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
     unit_field = "risk__unit"
+    display_related = ()
+    display_fields = ("description",)  # ``__str__`` reads it: a message listing actions loads it with them
 
     class Meta:
         ordering = ["risk", "due_on", "id"]

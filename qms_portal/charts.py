@@ -209,11 +209,12 @@ def _no_data_table(title, headers):
 
 # --- shared pieces ---------------------------------------------------------------------------
 
-def _svg(width, height, summary, body, wide=False):
+def _svg(width, height, summary, body, wide=False, role="img"):
+    # (a picture with links in it is a group: an image's content is not reachable)
     klass = "qms-chart-svg qms-chart-wide" if wide else "qms-chart-svg"
     return mark_safe(  # noqa: S308 - every text inside is escaped by _text/escape
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_n(width)} {_n(height)}" width="100%" '
-        f'role="img" aria-label="{escape(summary)}" class="{klass}" focusable="false">'
+        f'role="{role}" aria-label="{escape(summary)}" class="{klass}" focusable="false">'
         f'<title>{escape(summary)}</title>'
         f'<rect x="0" y="0" width="{_n(width)}" height="{_n(height)}" fill="{WHITE}"/>'
         + "".join(body) + "</svg>"
@@ -584,12 +585,15 @@ def _line_summary(title, x_labels, series, targets, target_label, decimals):
 
 # --- heat map --------------------------------------------------------------------------------
 
-def heatmap(rows, columns, cells, *, title, legend, category_label=""):
+def heatmap(rows, columns, cells, *, title, legend, category_label="", texts=None, links=None):
     """A grid of levels: ``rows`` and ``columns`` are labels or ``(key, label)`` pairs, ``cells``
     maps ``(row key, column key)`` to a level key, ``legend`` lists the levels in order as
     ``(key, label)`` or ``(key, label, mark)`` (a short text drawn in the cell, e.g. "✓"), at most
     five. Tones go from light to dark in the legend's order (e.g. gap, planned, done). A cell
-    without a level is drawn empty and reads "no data"."""
+    without a level is drawn empty and reads "no data". ``texts`` maps a cell to a short text of
+    its own drawn instead of the level's mark (a count, "before"), also in its tooltip and table
+    cell; ``links`` maps a cell to a URL the cell links to (a list filtered to that cell)."""
+    texts, links = texts or {}, links or {}
     rows, columns = _keyed(rows), _keyed(columns)
     levels = [(entry[0], _label(entry[1]), entry[2] if len(entry) > 2 else "") for entry in legend]
     if len(levels) > len(HEAT_TONES):
@@ -606,8 +610,15 @@ def heatmap(rows, columns, cells, *, title, legend, category_label=""):
     label_of = {key: label for key, label, _m in levels}
     mark_of = {key: mark for key, _l, mark in levels}
     no_data = _("no data")
+
+    def said(key):
+        """A cell's level, and its own text when it has one."""
+        text = _label(texts.get(key, ""))
+        level = label_of.get(cells.get(key), no_data)
+        return f"{level} ({text})" if text else level
+
     table = Table(caption=_label(title), headers=tuple([corner] + [label for _k, label in columns]),
-                  rows=tuple(Row(r_label, tuple(label_of.get(cells.get((r, c)), no_data) for c, _l in columns))
+                  rows=tuple(Row(r_label, tuple(said((r, c)) for c, _l in columns))
                              for r, r_label in rows), numeric=False)
 
     label_w = min(max(text_width(label, SMALL) for _k, label in rows), 150)
@@ -632,17 +643,23 @@ def heatmap(rows, columns, cells, *, title, legend, category_label=""):
         for j, (column_key, column_label) in enumerate(columns):
             level = cells.get((row_key, column_key))
             x = left + cell * j
-            tip = f"{row_label} · {column_label}: {label_of.get(level, no_data)}"
+            key = (row_key, column_key)
+            tip = f"{row_label} · {column_label}: {said(key)}"
+            mark = _label(texts[key]) if key in texts else mark_of.get(level, "")
             if level is None:
                 shape = (f'<rect x="{_n(x + 1.5)}" y="{_n(y + 1.5)}" width="{_n(cell - 3)}" height="{_n(cell - 3)}" '
                          f'fill="{WHITE}" stroke="{AXIS}" stroke-width="1" class="qms-heat-empty"/>')
             else:
                 shape = (f'<rect class="qms-heat-cell" x="{_n(x + 1)}" y="{_n(y + 1)}" width="{_n(cell - 2)}" '
                          f'height="{_n(cell - 2)}" fill="{tone[level]}"/>')
-                if mark_of[level]:
-                    shape += _text(x + cell / 2, y + cell / 2 + SMALL * 0.35, mark_of[level], size=SMALL,
-                                   anchor="middle", fill=WHITE, bold=True)
-            parts.append(f"<g><title>{escape(tip)}</title>{shape}</g>")
+                if mark:
+                    shape += _text(x + cell / 2, y + cell / 2 + SMALL * 0.35, mark, size=SMALL,
+                                   anchor="middle", fill=WHITE, bold=True, max_width=cell - 4)
+            if links.get(key):
+                parts.append(f'<a href="{escape(links[key])}" aria-label="{escape(tip)}" class="qms-heat-link">'
+                             f"<title>{escape(tip)}</title>{shape}</a>")
+            else:
+                parts.append(f"<g><title>{escape(tip)}</title>{shape}</g>")
     grid_bottom = top + cell * len(rows)
     items = [("heat", tone[key], f"{mark} {label}" if mark else label) for key, label, mark in levels]
     if any(cells.get((r, c)) is None for r, _lr in rows for c, _lc in columns):
@@ -650,7 +667,8 @@ def heatmap(rows, columns, cells, *, title, legend, category_label=""):
     legend_parts, legend_h = _legend(items, PAD, grid_bottom + 10, width - 2 * PAD)
     summary = _heat_summary(title, rows, columns, cells, levels)
     wide = width > WIDTH * 1.2
-    svg = _svg(width, grid_bottom + 10 + legend_h + PAD, summary, parts + legend_parts, wide=wide)
+    svg = _svg(width, grid_bottom + 10 + legend_h + PAD, summary, parts + legend_parts, wide=wide,
+               role="group" if any(links.values()) else "img")
     return Chart(kind="heatmap", title=_label(title), summary=summary, svg=svg, table=table, wide=wide)
 
 

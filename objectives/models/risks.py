@@ -11,6 +11,30 @@ from qms_portal.models import BaseModel, Unit
 ONE_TO_FIVE = [MinValueValidator(1), MaxValueValidator(5)]
 
 
+class Band(models.TextChoices):
+    """Where a rating (likelihood × impact or benefit, 1–25) falls."""
+
+    LOW = "low", _("Low (1–4)")
+    MEDIUM = "medium", _("Medium (5–9)")
+    HIGH = "high", _("High (10–14)")
+    VERY_HIGH = "very_high", _("Very high (15–25)")
+
+
+# The ratings of each band, lowest and highest.
+BAND_RANGES = {Band.LOW: (1, 4), Band.MEDIUM: (5, 9), Band.HIGH: (10, 14), Band.VERY_HIGH: (15, 25)}
+TOP_RATING = 15  # "top risks": open and rated this or more
+
+
+def band_of(rating):
+    """The band of a rating (``None`` for none); a rating outside 1–25 is refused."""
+    if rating is None:
+        return None
+    for band, (low, high) in BAND_RANGES.items():
+        if low <= rating <= high:
+            return band
+    raise ValueError(f"a rating is between 1 and 25, not {rating!r}")
+
+
 class Risk(BaseModel):
     class Kind(models.TextChoices):
         RISK = "risk", _("Risk")
@@ -69,6 +93,22 @@ class Risk(BaseModel):
             return self.residual_likelihood * self.residual_impact
         return None
 
+    @property
+    def band(self):
+        return band_of(self.rating)
+
+    @property
+    def residual_band(self):
+        return band_of(self.residual_rating)
+
+    @property
+    def band_label(self):
+        return Band(self.band).label
+
+    @property
+    def is_opportunity(self):
+        return self.kind == self.Kind.OPPORTUNITY
+
 
 class RiskAction(BaseModel):
     """An action on a risk or an opportunity: its own, or a corrective action of the
@@ -92,6 +132,8 @@ class RiskAction(BaseModel):
                                           null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
     unit_field = "risk__unit"
+    display_related = ()
+    display_fields = ("description",)  # ``__str__`` reads it: a message listing actions loads it with them
 
     class Meta:
         ordering = ["risk", "due_on", "id"]

@@ -16,7 +16,8 @@ from qms_portal.models import Unit, User
 
 pytestmark = [pytest.mark.django_db, pytest.mark.filterwarnings("ignore:No directory at:UserWarning")]
 SMALL = {"units": 12, "users": 60, "documents": 0, "nonconformities": 0, "actions": 0, "audits": 0,
-         "indicators": 4, "indicator-months": 6}
+         "indicators": 4, "indicator-months": 6,
+         "surveys": 0, "survey-responses": 0, "risks-per-unit": 0}
 
 
 @pytest.fixture

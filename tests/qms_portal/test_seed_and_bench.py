@@ -151,6 +151,9 @@ def _scale(units=20, users=100, **extra):
     extra.setdefault("actions", 0)
     extra.setdefault("audits", 0)  # (tests/audits/test_certificates_scale.py)
     extra.setdefault("indicators", 0)  # (tests/objectives/test_kpi_scale.py)
+    extra.setdefault("surveys", 0)  # (tests/objectives/test_surveys_scale.py)
+    extra.setdefault("survey_responses", 0)
+    extra.setdefault("risks_per_unit", 0)  # (tests/objectives/test_risks_scale.py)
     out = io.StringIO()
     args = ["seed_scale", "--units", str(units), "--users", str(users)]
     for key, value in extra.items():
@@ -245,6 +248,10 @@ def test_bench_measures_every_page_on_small_data_and_writes_json(tmp_path):
         # Without indicators: the indicator list and the objectives' list and cascade (no indicator page).
         *(("indicator list", "quality objectives list", "cascade of objectives")
           if _installed("objectives:indicator_list") else ()),
+        # Without surveys nor risks: their lists (no results page, no risk page).
+        *(("survey list",) if _installed("objectives:survey_list") else ()),
+        *(("risk register", "risk register ?filtered", "risk register ?q=", "risk register ?cell")
+          if _installed("objectives:risk_list") else ()),
     }
     assert report["extras"] == {}  # no showcase procedure: no controlled copy measured
     for name, row in pages.items():

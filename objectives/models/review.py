@@ -92,6 +92,9 @@ class ReviewDecision(BaseModel):
 
     unit_field = "review__unit"
     attachment_types = ("pdf", "docx", "xlsx", "jpg", "jpeg", "png")
+    # What a message listing decisions reads for each (``notifications.display_queryset``).
+    display_related = ()
+    display_fields = ("description",)
 
     class Meta:
         ordering = ["review", "due_on", "id"]
@@ -103,7 +106,29 @@ class ReviewDecision(BaseModel):
         return self.description[:80]
 
     def get_absolute_url(self):
-        return pk_url("objectives:review_detail", self.review_id)
+        return pk_url("objectives:decision_detail", self.pk)
+
+    @property
+    def is_overdue(self):
+        from django.utils import timezone
+
+        return self.status == self.Status.OPEN and self.due_on < timezone.localdate()
+
+    # review: the owner of a decision follows it and records it done, wherever they work (derived
+    # from the row, never a per-row grant): ``view`` and ``change`` reach the decisions they own.
+    OWNER_PERMS = frozenset({"objectives.view_reviewdecision", "objectives.change_reviewdecision"})
+
+    @classmethod
+    def widened_permissions(cls, user, held):
+        if held >= cls.OWNER_PERMS or not cls.objects.filter(owner=user).exists():
+            return set()
+        return set(cls.OWNER_PERMS)
+
+    @classmethod
+    def scope_extra(cls, user, perm):
+        if perm in cls.OWNER_PERMS:
+            return models.Q(owner=user)
+        return None
 
 
 class ManagementReviewUserObjectPermission(UserObjectPermissionBase):

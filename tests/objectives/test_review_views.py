@@ -53,7 +53,8 @@ def test_the_lists_leave_out_the_reviews_and_decisions_of_other_units(t, client)
     mine = hold(t, make_review(t))
     mine_decision = add_decision(t, mine)
     theirs = hold(t, make_review(t, unit=t.agency, chair=t.superuser, title="Ngoài phạm vi"), user=t.superuser)
-    theirs_decision = add_decision(t, theirs, user=t.superuser, owner=t.participant, description="Không phải của phường")
+    theirs_decision = add_decision(t, theirs, user=t.superuser, owner=t.participant,
+                                   description="Không phải của phường")
     client.force_login(t.ward1_mr)
     reviews = client.get(reverse("objectives:review_list")).content.decode()
     assert mine.get_absolute_url() in reviews and theirs.get_absolute_url() not in reviews

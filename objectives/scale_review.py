@@ -23,7 +23,7 @@ from qms_portal.bench.tools import ScaleBuilder
 from qms_portal.models import NumberSequence, TransitionRecord, Unit, User
 from qms_portal.workflow import transition_record
 
-from .models import ManagementReview, ReviewDecision
+from .models import ManagementReview, ReviewDecision, ReviewDecisionUserObjectPermission
 from .selectors.review_inputs import make_snapshot
 from .services.review import NUMBER_KIND, NUMBER_PATTERN, WORKFLOW
 
@@ -104,12 +104,27 @@ def build_reviews(*, root, years, per_review, acting_user):
                 done_on=None if open_ else min(due, today), note="" if open_ else "Đã thực hiện.",
                 created_at=created_at))
     bulk_create_with_history(decisions, ReviewDecision, batch_size=2000, default_user=acting_user)
+    grants = _owner_grants([r.pk for r, _b, _o in plans if r.status != S.PLANNED])
     TransitionRecord.objects.bulk_create(records, batch_size=2000)
     NumberSequence.objects.bulk_create([NumberSequence(unit_id=r.unit_id, kind=NUMBER_KIND, year=r.meeting_on.year,
                                                        last_number=int(r.number.rsplit("-", 1)[1])) for r in reviews],
                                        batch_size=500, ignore_conflicts=True)
-    return {"reviews": len(reviews), "held": frozen, "decisions": len(decisions),
+    return {"reviews": len(reviews), "held": frozen, "decisions": len(decisions), "grants": grants,
             "open": sum(1 for d in decisions if d.status == D.OPEN), "seconds": time.perf_counter() - tick}
+
+
+def _owner_grants(review_ids):
+    """The owners' single-object grants (view, change) on their decisions, as the service gives them."""
+    from django.contrib.auth.models import Permission
+
+    perms = dict(Permission.objects.filter(content_type__app_label="objectives",
+                                           codename__in=["view_reviewdecision", "change_reviewdecision"])
+                 .values_list("codename", "pk"))
+    rows = [ReviewDecisionUserObjectPermission(user_id=owner, content_object_id=pk, permission_id=perm)
+            for pk, owner in ReviewDecision.objects.filter(review_id__in=review_ids).values_list("pk", "owner_id")
+            for perm in perms.values()]
+    ReviewDecisionUserObjectPermission.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
 
 
 class Scale(ScaleBuilder):
@@ -136,7 +151,8 @@ class Scale(ScaleBuilder):
                 f"{summary['decisions']} decisions ({summary['open']} open) in {summary['seconds']:.2f} s."]
 
     def analyze_models(self):
-        return [ManagementReview, ReviewDecision, ManagementReview.history.model, ReviewDecision.history.model]
+        return [ManagementReview, ReviewDecision, ManagementReview.history.model, ReviewDecision.history.model,
+                ReviewDecisionUserObjectPermission, TransitionRecord]
 
     def data_size(self):
         return {"management reviews": ManagementReview.objects.count(),

@@ -114,24 +114,16 @@ class ReviewDecision(BaseModel):
 
         return self.status == self.Status.OPEN and self.due_on < timezone.localdate()
 
-    # review: the owner of a decision follows it and records it done, wherever they work (derived
-    # from the row, never a per-row grant): ``view`` and ``change`` reach the decisions they own.
-    OWNER_PERMS = frozenset({"objectives.view_reviewdecision", "objectives.change_reviewdecision"})
-
-    @classmethod
-    def widened_permissions(cls, user, held):
-        if held >= cls.OWNER_PERMS or not cls.objects.filter(owner=user).exists():
-            return set()
-        return set(cls.OWNER_PERMS)
-
-    @classmethod
-    def scope_extra(cls, user, perm):
-        if perm in cls.OWNER_PERMS:
-            return models.Q(owner=user)
-        return None
-
 
 class ManagementReviewUserObjectPermission(UserObjectPermissionBase):
     """Single-object grants on reviews: the participants read the review they sit in."""
 
     content_object = models.ForeignKey(ManagementReview, on_delete=models.CASCADE)
+
+
+class ReviewDecisionUserObjectPermission(UserObjectPermissionBase):
+    """Single-object grants on decisions: the owner follows their decision and records it done
+    (``view``, ``change``), wherever they work — read with the reader's other grants in the one
+    query of each request (``permissions._load``)."""
+
+    content_object = models.ForeignKey(ReviewDecision, on_delete=models.CASCADE)

@@ -14,8 +14,8 @@ REVIEW_KEEP = ["objectives.add_managementreview", "objectives.change_managementr
 
 # The management representative plans, holds and (as chair) signs; the ISO officer prepares the
 # review with them; department heads and the steering committee read. A decision's owner follows
-# and completes it without any role (``ReviewDecision.scope_extra``); participants read the review
-# they sit in (single-object grants the services give).
+# and completes it without any role, and participants read the review they sit in: single-object
+# grants the services give.
 ROLES = {
     "management_representative": [*REVIEW_READ, *REVIEW_KEEP, "objectives.sign_review_minutes"],
     "document_controller": [*REVIEW_READ, *REVIEW_KEEP],

@@ -41,6 +41,7 @@ REVIEW_FIELDS = ("title", "meeting_on", "place", "chair", "other_participants", 
                  "external_providers", "resources", "issues_changes", "other_inputs", "conclusions")
 # Once the meeting is held its inputs are frozen: only the conclusions may still be written.
 HELD_FIELDS = ("conclusions",)
+OWNER_PERMS = ("view", "change")  # single-object grants of a decision's owner
 SOON_DAYS = 7  # a decision's owner is reminded this many days before it is due, then weekly once overdue
 
 KINDS = {
@@ -264,6 +265,8 @@ def decision_add(*, acting_user, review, kind, description, owner, due_on):
         raise ValidationError(errors)
     decision = save_tracked(ReviewDecision(review=review, kind=kind, description=description, owner=owner,
                                            due_on=due_on), acting_user)
+    for action in OWNER_PERMS:  # the owner follows it and records it done, wherever they work
+        permissions.grant(owner, action, decision)
     if owner.pk != acting_user.pk:
         notify([owner], "review_decision_assigned", params={"object": decision, "due": due_on, "review": review},
                url=decision.get_absolute_url(), key=f"review-decision:{decision.pk}:assigned")

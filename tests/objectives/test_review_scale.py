@@ -43,6 +43,7 @@ def test_each_qms_unit_has_its_reviews_older_ones_signed_with_frozen_inputs(seed
     assert TransitionRecord.objects.filter(signature_meaning="minutes_signed").count() == summary["held"]
     assert ReviewDecision.objects.count() == summary["held"] * 4
     assert ReviewDecision.objects.filter(status="open").count() == summary["open"] > 0
+    assert summary["grants"] == 2 * summary["decisions"]
     assert ManagementReview.history.filter(history_type="+").count() == summary["reviews"]
     assert Scale().build(root=root, options={"reviews": 0, "review_decisions": 4}, acting_user=None) == {"reviews": 0}
 

@@ -3,9 +3,9 @@ from django.utils.translation import gettext_lazy as _
 
 # Each part of the area (plan: programmes and audit plans; checklist: the checklist on site;
 # findings: findings, reports and the certification body's response; certificates: certificates,
-# reminders, figures, scale and bench) declares what it registers in ``audits/parts/<part>.py``
-# (``qms_portal.areas.register_parts``).
-PARTS = ("plan", "checklist", "findings", "certificates")
+# reminders, figures, scale and bench; review: the audits' input to a management review) declares
+# what it registers in ``audits/parts/<part>.py`` (``qms_portal.areas.register_parts``).
+PARTS = ("plan", "checklist", "findings", "certificates", "review")
 
 
 class AuditsConfig(AppConfig):

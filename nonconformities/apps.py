@@ -106,6 +106,7 @@ class NonconformitiesConfig(AppConfig):
         from .notifications import KINDS
         from .notifications_desk import KINDS as DESK_KINDS
         from .notifications_escalation import KINDS as ESCALATION_KINDS  # ncscale
+        from .review_input import review_inputs  # objectives (review): the management review's input
 
         areas.register(
             self.label,
@@ -120,6 +121,7 @@ class NonconformitiesConfig(AppConfig):
             bench="nonconformities.bench.NonconformitiesBench",  # ncscale
             menu="nonconformities/nav.html",
             signature_meanings={"verified": _("Verified"), "closed": _("Closed")},
+            review_inputs=review_inputs(),  # objectives (review)
         )
         from . import services  # noqa: F401 - registers the workflows
         from .cached import track_changes

@@ -15,12 +15,17 @@
 """
 
 from .objectives import Indicator, Measurement, ProcedureTimeliness, QualityObjective
-from .review import ManagementReview, ManagementReviewUserObjectPermission, ReviewDecision
+from .review import (
+    ManagementReview,
+    ManagementReviewUserObjectPermission,
+    ReviewDecision,
+    ReviewDecisionUserObjectPermission,
+)
 from .risks import Risk, RiskAction
 from .surveys import Survey, SurveyAnswer, SurveyDimension, SurveyGroup, SurveyResponse
 
 __all__ = [
     "Indicator", "ManagementReview", "ManagementReviewUserObjectPermission", "Measurement", "ProcedureTimeliness",
-    "QualityObjective", "ReviewDecision", "Risk", "RiskAction", "Survey", "SurveyAnswer", "SurveyDimension",
-    "SurveyGroup", "SurveyResponse",
+    "QualityObjective", "ReviewDecision", "ReviewDecisionUserObjectPermission", "Risk", "RiskAction", "Survey",
+    "SurveyAnswer", "SurveyDimension", "SurveyGroup", "SurveyResponse",
 ]

@@ -92,6 +92,9 @@ class ReviewDecision(BaseModel):
 
     unit_field = "review__unit"
     attachment_types = ("pdf", "docx", "xlsx", "jpg", "jpeg", "png")
+    # What a message listing decisions reads for each (``notifications.display_queryset``).
+    display_related = ()
+    display_fields = ("description",)
 
     class Meta:
         ordering = ["review", "due_on", "id"]
@@ -103,10 +106,24 @@ class ReviewDecision(BaseModel):
         return self.description[:80]
 
     def get_absolute_url(self):
-        return pk_url("objectives:review_detail", self.review_id)
+        return pk_url("objectives:decision_detail", self.pk)
+
+    @property
+    def is_overdue(self):
+        from django.utils import timezone
+
+        return self.status == self.Status.OPEN and self.due_on < timezone.localdate()
 
 
 class ManagementReviewUserObjectPermission(UserObjectPermissionBase):
     """Single-object grants on reviews: the participants read the review they sit in."""
 
     content_object = models.ForeignKey(ManagementReview, on_delete=models.CASCADE)
+
+
+class ReviewDecisionUserObjectPermission(UserObjectPermissionBase):
+    """Single-object grants on decisions: the owner follows their decision and records it done
+    (``view``, ``change``), wherever they work — read with the reader's other grants in the one
+    query of each request (``permissions._load``)."""
+
+    content_object = models.ForeignKey(ReviewDecision, on_delete=models.CASCADE)

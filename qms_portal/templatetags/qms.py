@@ -96,3 +96,19 @@ def choice_label(obj, field_name):
     field = obj._meta.get_field(field_name)
     value = getattr(obj, field.attname)
     return _choice_labels(field, get_language()).get(value, value)
+
+
+@register.filter
+def code_label(value, field_path):
+    """``{{ "in_progress"|code_label:"nonconformities.Nonconformity.status" }}``: the label of a
+    stored choice code in the active language (a management review's frozen inputs keep codes,
+    not text, so that each reader reads them in their own language); the code itself when the
+    model or the choice is gone."""
+    from django.apps import apps
+
+    try:
+        app_label, model_name, field_name = field_path.split(".")
+        field = apps.get_model(app_label, model_name)._meta.get_field(field_name)
+    except (LookupError, ValueError):
+        return value
+    return _choice_labels(field, get_language()).get(value, value)

@@ -32,7 +32,7 @@ from tests.helpers import listed_codes
 pytestmark = pytest.mark.django_db
 
 SMALL = {"units": 20, "users": 100, "documents": 50, "revisions": 180, "acknowledgements": 400, "audits": 0,
-         "indicators": 0, "surveys": 0, "survey-responses": 0, "risks-per-unit": 0}
+         "indicators": 0, "surveys": 0, "survey-responses": 0, "risks-per-unit": 0, "reviews": 0}
 S = Revision.Status
 
 

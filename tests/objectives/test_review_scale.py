@@ -17,7 +17,8 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 SMALL = {"units": 20, "users": 120, "documents": 0, "nonconformities": 30, "actions": 30, "audits": 20,
-         "checklist-items": 300}
+         "checklist-items": 300, "indicators": 2, "indicator-months": 3, "surveys": 2, "survey-responses": 20,
+         "risks-per-unit": 1, "reviews": 0}
 
 
 @pytest.fixture
@@ -28,6 +29,7 @@ def seeded():
     call_command(*args, stdout=io.StringIO())
     root = Unit.objects.get(code="PROV")
     admin = User.objects.filter(is_superuser=True).first()
+    # The reviews built here, after the other areas' records (their inputs are frozen into the held ones).
     summary = Scale().build(root=root, options={"reviews": 3, "review_decisions": 4}, acting_user=admin)
     return root, summary
 

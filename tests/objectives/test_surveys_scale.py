@@ -20,7 +20,7 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 SMALL = {"units": 20, "users": 60, "documents": 0, "nonconformities": 0, "actions": 0, "audits": 0,
-         "checklist-items": 0, "indicators": 0, "risks-per-unit": 0}
+         "checklist-items": 0, "indicators": 0, "risks-per-unit": 0, "reviews": 0}
 
 
 def _seed(surveys=30, responses=600):

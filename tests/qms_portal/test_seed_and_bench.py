@@ -154,6 +154,7 @@ def _scale(units=20, users=100, **extra):
     extra.setdefault("surveys", 0)  # (tests/objectives/test_surveys_scale.py)
     extra.setdefault("survey_responses", 0)
     extra.setdefault("risks_per_unit", 0)  # (tests/objectives/test_risks_scale.py)
+    extra.setdefault("reviews", 0)  # (tests/objectives/test_review_scale.py)
     out = io.StringIO()
     args = ["seed_scale", "--units", str(units), "--users", str(users)]
     for key, value in extra.items():
@@ -252,6 +253,9 @@ def test_bench_measures_every_page_on_small_data_and_writes_json(tmp_path):
         *(("survey list",) if _installed("objectives:survey_list") else ()),
         *(("risk register", "risk register ?filtered", "risk register ?q=", "risk register ?cell")
           if _installed("objectives:risk_list") else ()),
+        # Without reviews: their list and the decisions (no province review page).
+        *(("review list", "review decisions", "review decisions ?overdue")
+          if _installed("objectives:review_list") else ()),
     }
     assert report["extras"] == {}  # no showcase procedure: no controlled copy measured
     for name, row in pages.items():

@@ -29,7 +29,7 @@ class QualityObjective(BaseModel):
     title = models.CharField(_("objective"), max_length=300)
     description = models.TextField(_("description"), blank=True)
     target = models.CharField(_("measurable target"), max_length=300, blank=True,
-                              help_text=_("What counts as met, e.g. “at least 98 % of files handled on time”."))
+                              help_text=_("What counts as met, e.g. “at least 98 percent of files handled on time”."))
     # The plan ISO 9001 6.2.2 asks for.
     actions = models.TextField(_("what will be done"), blank=True)
     resources = models.TextField(_("resources required"), blank=True)

@@ -26,7 +26,9 @@ REPORT = "objectives.report_indicator"  # may be named an indicator's reporter (
 # indicator of their units, and one they could read but not enter would answer 403 where the access
 # matrix's rule says 404.)
 ROLES = {
-    "management_representative": [*READ, *OWN],
+    # (the management representative appoints staff, so holds what the staff role carries: the
+    # core's separation of duties refuses a role with permissions the appointer lacks)
+    "management_representative": [*READ, *OWN, REPORT],
     "department_head": [*READ, *OWN],
     "document_controller": [*READ, "objectives.add_proceduretimeliness", "objectives.change_proceduretimeliness"],
     "internal_auditor": list(READ),

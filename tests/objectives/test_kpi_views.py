@@ -19,6 +19,14 @@ from tests import factories
 from tests.objectives.kpi_factories import indicator, objective, rate, value
 from tests.viewtests import logged_in
 
+
+def in_vi(text):
+    """``text`` as a Vietnamese reader sees it (the pages answer in the person's language)."""
+    from django.utils import translation
+
+    with translation.override("vi"):
+        return translation.gettext(text)
+
 pytestmark = pytest.mark.django_db
 D = Decimal
 THIS_MONTH = timezone.localdate().replace(day=1)
@@ -66,7 +74,7 @@ def test_the_indicator_list_leaves_out_other_units_and_keeps_its_queries(tree):
     client = logged_in(tree.head)
     url = reverse("objectives:indicator_list")
     page = client.get(url).content.decode()
-    assert mine.get_absolute_url() in page and other.get_absolute_url() not in page and "Achieved" in page
+    assert mine.get_absolute_url() in page and other.get_absolute_url() not in page and in_vi("Achieved") in page
     few = count_queries(client, url)
     for n in range(15):
         ind = rate(tree.ward1, tree.superuser, code=f"k{n}")
@@ -87,9 +95,9 @@ def test_bad_input_keeps_what_was_typed_with_a_clear_message(tree):
     url = reverse("objectives:measurement_enter", args=[ind.pk])
     page = logged_in(tree.head).post(url, {"period": LAST, "numerator": "51", "denominator": "50",
                                            "comment": "Ghi chú của tôi"}).content.decode()
-    assert "cannot be larger than the denominator" in page and "Ghi chú của tôi" in page and 'value="51"' in page
+    assert "không được lớn hơn mẫu số" in page and "Ghi chú của tôi" in page and 'value="51"' in page
     page = logged_in(tree.head).post(url, {"period": LAST, "numerator": "abc", "denominator": "50"}).content.decode()
-    assert "Enter a number" in page and 'value="abc"' in page
+    assert "Nhập một số, ví dụ" in page and 'value="abc"' in page
     assert not Measurement.objects.filter(indicator=ind).exists()
 
 
@@ -98,7 +106,7 @@ def test_a_period_entered_twice_is_refused_on_the_form(tree):
     value(ind, tree.head, LAST_MONTH, numerator=D(49), denominator=D(50))
     page = logged_in(tree.head).post(reverse("objectives:measurement_enter", args=[ind.pk]),
                                      {"period": LAST, "numerator": "50", "denominator": "50"}).content.decode()
-    assert "already entered" in page
+    assert "đã được nhập" in page  # "… was already entered", in the head's language
     assert Measurement.objects.filter(indicator=ind).count() == 1
 
 

@@ -213,7 +213,7 @@ def test_the_next_review_shows_the_status_of_previous_actions(t, client):
 
 def test_each_input_reads_the_subtree_in_a_constant_number_of_queries(t, django_assert_max_num_queries):
     review = make_review(t, unit=t.city, chair=t.superuser)
-    with django_assert_max_num_queries(14) as small:
+    with django_assert_max_num_queries(24) as small:  # every registered input: a few queries each
         compile_inputs(review)
     for i in range(6):
         raise_nc(t, unit=[t.ward1, t.ward2, t.division][i % 3], title=f"NC {i}")

@@ -65,8 +65,9 @@ def test_a_date_typed_the_languages_way_is_read_day_first(language, typed):
 
 def test_templates_use_the_named_date_formats():
     """A pattern of a template's own ("d/m/Y", "m/d/Y") would show one language's way to everyone.
-    Machine values are allowed: ``c`` (a <time datetime>) and ``Y-m-d`` (a link's query)."""
-    allowed = {"DATE_FORMAT", "SHORT_DATE_FORMAT", "DATETIME_FORMAT", "SHORT_DATETIME_FORMAT", "c", "Y-m-d"}
+    Machine values are allowed: ``c`` (a <time datetime>), ``Y-m-d`` and ``Y-m`` (a link's query: a
+    day, a month)."""
+    allowed = {"DATE_FORMAT", "SHORT_DATE_FORMAT", "DATETIME_FORMAT", "SHORT_DATETIME_FORMAT", "c", "Y-m-d", "Y-m"}
     found = []
     for path in (Path(settings.BASE_DIR) / "templates").rglob("*.html"):
         for pattern in re.findall(r"""\|date:["']([^"']*)["']""", path.read_text(encoding="utf-8")):

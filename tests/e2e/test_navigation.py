@@ -43,8 +43,11 @@ def test_each_person_sees_the_menus_they_have_a_use_for(kind, open_page):
 
     sign_in(page, s.staff.username, s.password)
     open_menu(page)
-    # staff see the audit findings about their unit (Audits)
-    expect(page.locator(TOP)).to_have_text(["My work", "Documents", "Nonconformities", "Audits", "Access requests"])
+    # staff see the audit findings about their unit (Audits), and their units' risks and the
+    # indicators they may be named to enter (Objectives)
+    expect(page.locator(TOP)).to_have_text(["My work", "Documents", "Nonconformities", "Audits", "Objectives",
+                                            "Access requests"])
+    visit_each(page, "Objectives", menu_entries(page, "Objectives"))
     assert menu_entries(page, "Documents") == ["Register", "Legal register"]
     visit_each(page, "Documents", ["Legal register", "Register"])
     expect(page.locator("main")).to_contain_text(document.code)  # the register lists what they read
@@ -56,8 +59,12 @@ def test_each_person_sees_the_menus_they_have_a_use_for(kind, open_page):
 
     sign_in(page, s.mr.username, s.password)
     open_menu(page)
-    expect(page.locator(TOP)).to_have_text(["My work", "Documents", "Nonconformities", "Audits", "Administration",
-                                            "Access requests"])
+    expect(page.locator(TOP)).to_have_text(["My work", "Documents", "Nonconformities", "Audits", "Objectives",
+                                            "Administration", "Access requests"])
+    objectives = menu_entries(page, "Objectives")
+    assert {"Quality objectives", "Indicators", "Satisfaction surveys", "Risks and opportunities",
+            "Management reviews"} <= set(objectives), objectives
+    visit_each(page, "Objectives", objectives)
     desk = menu_entries(page, "Nonconformities")[-3:]
     assert desk == ["Nonconforming outputs", "Citizen feedback", "Feedback links for files"]
     visit_each(page, "Nonconformities", desk)

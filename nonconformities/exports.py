@@ -15,7 +15,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from qms_portal.exports import write_table
+from qms_portal.exports import describe_filters, filter_params, write_table
 from qms_portal.jobs import JobError, JobKind, Output
 
 from .filters import NonconformityFilter
@@ -39,8 +39,8 @@ def job_kinds():
 
 
 def register_params(data):
-    """The register's filters from a query string, as a job's parameters (strings, known keys)."""
-    return {key: str(data.get(key)) for key in FILTER_FIELDS if data.get(key)}
+    """The register's filters from a query string, as a job's parameters."""
+    return filter_params(data, FILTER_FIELDS)
 
 
 def register_filter(user, params):
@@ -54,18 +54,7 @@ def describe_register(params, user):
     form = filtered.form
     if not form.is_valid():
         return []
-    lines = []
-    for name in FILTER_FIELDS:
-        value = form.cleaned_data.get(name)
-        if value in (None, ""):
-            continue
-        field = form.fields[name]
-        if isinstance(value, bool):
-            value = _("Yes") if value else _("No")
-        elif hasattr(field, "choices") and not hasattr(value, "pk"):
-            value = dict(field.choices).get(value, value)
-        lines.append((str(field.label), str(value)))
-    return lines
+    return describe_filters(form, FILTER_FIELDS)
 
 
 def headers():

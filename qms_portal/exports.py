@@ -121,3 +121,28 @@ def export_response(fmt, filename, headers, rows, title="Export"):
         ext = "xlsx"
     response["Content-Disposition"] = f'attachment; filename="{filename}.{ext}"'
     return response
+
+
+def filter_params(data, fields):
+    """A list's filters from a query string, as an export job's parameters (strings, known keys)."""
+    return {key: str(data.get(key)) for key in fields if data.get(key)}
+
+
+def describe_filters(form, fields):
+    """``(label, value)`` of the filters in effect in a bound, valid filter form, in the reader's
+    language: for an export job's page and the file's heading."""
+    from django.utils.translation import gettext as _
+
+    lines = []
+    for name in fields:
+        value = form.cleaned_data.get(name)
+        if value in (None, ""):
+            continue
+        field = form.fields[name]
+        if isinstance(value, bool):
+            value = _("Yes") if value else _("No")
+        elif hasattr(field, "choices") and not hasattr(value, "pk"):
+            choices = dict(field.choices)
+            value = choices.get(value, choices.get(str(value), value))
+        lines.append((str(field.label), str(value)))
+    return lines

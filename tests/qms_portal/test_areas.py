@@ -115,7 +115,7 @@ def test_seeded_roles_get_the_core_and_the_areas_permissions():
 @pytest.mark.django_db
 def test_roles_may_carry_the_permissions_of_every_area_and_the_core_only():
     labels = set(assignable_permissions().values_list("content_type__app_label", flat=True))
-    assert labels == {"qms_portal", "documents", "nonconformities", "audits", "objectives"}
+    assert labels == {"qms_portal", "documents", "nonconformities", "audits", "objectives", "training"}
     assert not assignable_permissions().filter(content_type__model__startswith="historical").exists()
     assert Permission.objects.filter(content_type__app_label="auth").exists()  # Django's own: left out
 

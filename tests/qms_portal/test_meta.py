@@ -47,6 +47,8 @@ GLOBAL_MODELS = {
     "qms_portal.Role": "a role is a named set of permissions, the same in every unit",
     "documents.DocumentType": "document types are configured once per deployment",
     "documents.LegalDocument": "the legal register (laws, decrees) applies to every unit",
+    "training.Competence": "a competence means the same in every unit: a ward's requirement names a city's course's",
+    "training.Course": "the course catalogue is shared: any unit holds sessions of a course",
 }
 
 

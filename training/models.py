@@ -1,1 +1,0 @@
-"""Models of this area arrive with its own issue."""

@@ -284,8 +284,9 @@ class Revision(BaseModel):
     effective_date = models.DateField(_("effective date"), null=True, blank=True)
     # Marked by its approver: the people it is distributed to are trained on it (a session of a
     # course on this revision), besides acknowledging it. The training area shows the coverage.
-    needs_training = models.BooleanField(_("needs training"), default=False,
-                                         help_text=_("The people it is distributed to attend a training session on it."))
+    needs_training = models.BooleanField(
+        _("needs training"), default=False,
+        help_text=_("The people it is distributed to attend a training session on it."))
     legal_refs = models.ManyToManyField(LegalDocument, verbose_name=_("legal basis"), blank=True,
                                         related_name="citing_revisions")
     lock_version = models.PositiveIntegerField(default=0, editable=False)

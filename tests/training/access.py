@@ -4,8 +4,8 @@ composed from each part's own module (``tests/training/access_<part>.py``), whic
 objects=None)`` (``objects``: what the earlier parts made on this unit) and ``url_kwargs(name, obj)``
 (returning ``None`` for a name it does not know)."""
 
-from training.apps import PARTS as _PART_NAMES
 from qms_portal.areas import import_parts
+from training.apps import PARTS as _PART_NAMES
 
 PARTS = import_parts("tests.training.access_{}", _PART_NAMES)
 

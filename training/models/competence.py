@@ -81,7 +81,9 @@ class Qualification(BaseModel):
         return pk_url("training:qualification_detail", self.pk)
 
     def is_valid_on(self, day):
-        return not self.is_withdrawn and self.obtained_on <= day and (self.valid_until is None or self.valid_until >= day)
+        if self.is_withdrawn or self.obtained_on > day:
+            return False
+        return self.valid_until is None or self.valid_until >= day
 
     # Every person reads their own qualifications (their training record), as their participations.
     @classmethod

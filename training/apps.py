@@ -1,12 +1,13 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-# Each part of the area (sessions: courses, sessions, invitations, attendance, feedback, certificates;
+# Each part of the area (sessions: the course catalogue, sessions, invitations, reminders, attendance;
+# records: the attendance sheet, certificates, feedback and the effectiveness check;
 # competence: requirements per role, qualifications, their expiry and the auditor check; matrix: the
 # training matrix, its export and the training a new revision needs; plan: the annual training plan
 # and the area's figures) declares what it registers in ``training/parts/<part>.py``
 # (``qms_portal.areas.register_parts``).
-PARTS = ("sessions", "competence", "matrix", "plan")
+PARTS = ("sessions", "records", "competence", "matrix", "plan")
 
 
 class TrainingConfig(AppConfig):

@@ -127,9 +127,28 @@ def option(unit, path):
 
 class UnitPicker(forms.TextInput):
     """A text box for one unit: the chosen unit's label, or what the person typed. It renders no
-    list; the enhanced picker asks ``search_url`` for options."""
+    list; the enhanced picker asks ``search_url`` for options. (The people picker is this widget on
+    another model: ``model``, ``fields``, ``option`` and ``texts`` say what is picked.)"""
 
     template_name = "widgets/unit_picker.html"
+    model = Unit
+    fields = ("pk", "code", "name", "path")  # what the box's label reads
+    texts = {
+        "no_results": _("No unit you may choose matches this."),
+        "loading": _("Searching…"),
+        "more": _("More units match: type more of the name or the code."),
+        "clear": _("Clear the unit"),
+        "remove": _("Remove"),
+        "placeholder": _("Type a name or a code"),
+    }
+
+    @staticmethod
+    def option(obj):
+        return option(obj, "")
+
+    @staticmethod
+    def label(obj):
+        return str(obj)
 
     # A list page shows no field errors: its filter's picker says itself why it was not applied.
     show_problem = False
@@ -137,7 +156,7 @@ class UnitPicker(forms.TextInput):
     def __init__(self, attrs=None):
         super().__init__({"autocomplete": "off", "spellcheck": "false", **(attrs or {})})
         self.search_url = ""
-        self.units = Unit.objects.none()
+        self.units = self.model.objects.none()
         self.problem = ""
 
     def __deepcopy__(self, memo):
@@ -148,22 +167,22 @@ class UnitPicker(forms.TextInput):
     def chosen(self, value):
         """The unit ``value`` names among the units offered, or None (a unit outside the scope is
         never named back: the box then shows what was sent, as typed)."""
-        if isinstance(value, Unit):
+        if isinstance(value, self.model):
             value = value.pk
         if value in (None, "") or not str(value).isdigit():
             return None
-        return self.units.filter(pk=value).only("pk", "code", "name", "path").first()
+        return self.units.filter(pk=value).only(*self.fields).first()
 
     def get_context(self, name, value, attrs):
         unit = self.chosen(value)
-        context = super().get_context(name, str(unit) if unit is not None else value, attrs)
-        selected = option(unit, "") if unit is not None else None
+        context = super().get_context(name, self.label(unit) if unit is not None else value, attrs)
+        selected = self.option(unit) if unit is not None else None
         problem = self.problem if self.show_problem else ""
         if problem:
             context["widget"]["attrs"].update({"aria-invalid": "true",
                                                "aria-describedby": f"{context['widget']['attrs'].get('id')}_problem"})
         context["widget"].update(search_url=self.search_url, selected=json.dumps(selected) if selected else "",
-                                 problem=problem)
+                                 problem=problem, texts=self.texts)
         widget = context["widget"]  # the box itself written in Python (input.html's HTML: two templates fewer)
         widget["input"] = input_html(widget["type"], widget["name"], widget["value"], widget["attrs"])
         return context
@@ -201,6 +220,7 @@ class UnitChoiceField(forms.ModelChoiceField):
     """One unit among ``scope.queryset(user)``, typed or picked (see the module's text)."""
 
     widget = UnitPicker
+    search_view = "unit_search"
     default_error_messages = {
         # An id or a code outside the scope gets ModelChoiceField's own "invalid_choice" message.
         "no_match": _("No unit you may choose here matches “%(value)s”."),
@@ -219,7 +239,7 @@ class UnitChoiceField(forms.ModelChoiceField):
         self.scope = scope or self.scope
         self.queryset = self.scope.queryset(user)
         query = {"scope": self.scope.token(user)} if user is not None and user.is_authenticated else {}
-        self.widget.search_url = reverse("unit_search") + ("?" + urlencode(query) if query else "")
+        self.widget.search_url = reverse(self.search_view) + ("?" + urlencode(query) if query else "")
         return self
 
     @property
@@ -233,10 +253,13 @@ class UnitChoiceField(forms.ModelChoiceField):
         if isinstance(self.widget, UnitPicker):
             self.widget.units = self._queryset
 
+    def resolve(self, value):
+        return resolve_unit(self, value)
+
     def to_python(self, value):
         if value in self.empty_values:
             return None
-        return resolve_unit(self, value)
+        return self.resolve(value)
 
     def clean(self, value):
         try:
@@ -249,7 +272,7 @@ class UnitChoiceField(forms.ModelChoiceField):
         forms.Field.validate(self, value)
 
     def has_changed(self, initial, data):
-        initial = initial.pk if isinstance(initial, Unit) else initial
+        initial = getattr(initial, "pk", initial)
         return str(initial or "") != str(data or "")
 
 
@@ -264,7 +287,7 @@ class UnitsPicker(UnitPicker):
         sent = data.getlist(name) if hasattr(data, "getlist") else data.get(name)
         if sent is None:
             return []
-        sent = [sent] if isinstance(sent, str | int | Unit) else list(sent)
+        sent = [sent] if isinstance(sent, str | int | self.model) else list(sent)
         return [line for item in sent for line in (str(item).splitlines() if isinstance(item, str) else [item])
                 if str(line).strip()]
 
@@ -272,26 +295,26 @@ class UnitsPicker(UnitPicker):
         return False  # an empty box means "no unit", never "left as it was"
 
     def chosen_many(self, values):
-        ids = [v.pk if isinstance(v, Unit) else v for v in values or ()]
+        ids = [v.pk if isinstance(v, self.model) else v for v in values or ()]
         ids = [int(v) for v in ids if str(v).isdigit()]
-        found = self.units.filter(pk__in=ids).only("pk", "code", "name", "path").in_bulk() if ids else {}
+        found = self.units.filter(pk__in=ids).only(*self.fields).in_bulk() if ids else {}
         return found
 
     def get_context(self, name, value, attrs):
         if value is None or value == "":
             values = []
-        elif isinstance(value, str | int | Unit):
+        elif isinstance(value, str | int | self.model):
             values = [value]
         else:
             values = list(value)  # a list of ids or of what was typed, or the units themselves
         found = self.chosen_many(values)
         lines, selected = [], []
         for item in values:
-            key = item.pk if isinstance(item, Unit) else (int(item) if str(item).isdigit() else None)
+            key = item.pk if isinstance(item, self.model) else (int(item) if str(item).isdigit() else None)
             unit = found.get(key)
             if unit is not None:
-                lines.append(str(unit))
-                selected.append(option(unit, ""))
+                lines.append(self.label(unit))
+                selected.append(self.option(unit))
             else:
                 lines.append(str(item))  # what was typed (a unit outside the scope is never named back)
         context = forms.Widget.get_context(self, name, "\n".join(lines), attrs)
@@ -300,7 +323,7 @@ class UnitsPicker(UnitPicker):
             context["widget"]["attrs"].update({"aria-invalid": "true",
                                                "aria-describedby": f"{context['widget']['attrs'].get('id')}_problem"})
         context["widget"].update(search_url=self.search_url, selected=json.dumps(selected) if selected else "",
-                                 problem=problem, multiple=True)
+                                 problem=problem, multiple=True, texts=self.texts)
         return context
 
     def format_value(self, value):
@@ -312,6 +335,7 @@ class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):
     picked as in ``UnitChoiceField``; every line that names no unit is said, and the box keeps it."""
 
     widget = UnitsPicker
+    search_view = "unit_search"
     default_error_messages = UnitChoiceField.default_error_messages
 
     def __init__(self, queryset=None, *, scope=None, help_text=None, **kwargs):
@@ -323,6 +347,7 @@ class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):
 
     bind = UnitChoiceField.bind
     queryset = UnitChoiceField.queryset
+    resolve = UnitChoiceField.resolve
 
     def clean(self, value):
         values = [v for v in (value or []) if str(getattr(v, "pk", v)).strip()]
@@ -334,7 +359,7 @@ class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):
         ids, errors = [], []
         for item in values:
             try:
-                unit = resolve_unit(self, item)
+                unit = self.resolve(item)
             except ValidationError as error:
                 errors.extend(error.messages)
                 continue

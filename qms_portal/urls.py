@@ -85,6 +85,7 @@ urlpatterns = [
     path("p/<str:token>/", public.public_link, name="public_link"),
     # The unit picker's options (qms_portal/unit_picker.py), for every form and filter with a unit.
     path("units/pick/", units.unit_search, name="unit_search"),
+    path("people/pick/", people.people_search, name="people_search"),
     path("access-requests/", access.AccessRequestListView.as_view(), name="accessrequest_list"),
     path("access-requests/new/", access.AccessRequestCreateView.as_view(), name="accessrequest_create"),
     path("access-requests/<int:pk>/", access.AccessRequestDetailView.as_view(), name="accessrequest_detail"),

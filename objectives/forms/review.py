@@ -11,28 +11,22 @@ from django.utils.translation import gettext_lazy as _
 
 from qms_portal.forms import DatePicker, ServiceForm
 from qms_portal.models import RoleAssignment
+from qms_portal.people_picker import PeopleChoiceField, PeopleScope, PersonChoiceField, people_source
 from qms_portal.unit_picker import UnitChoiceField, UnitChoiceFilter, UnitScope
 
 from ..models import ManagementReview, ReviewDecision
 from ..services.review import HELD_FIELDS, people_to_choose
 
-
-class PersonField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return obj.full_name or obj.username
+PEOPLE = PeopleScope("objectives.services.review.people_to_choose")
 
 
-class PeopleField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj):
-        return obj.full_name or obj.username
-
-
-def chairs_to_choose(user, also=()):
+@people_source
+def chairs_to_choose(user):
     """Who may be named chair: the people the planner sees who hold a role that signs review minutes."""
     holders = RoleAssignment.objects.current().filter(
         unit__is_active=True, role__permissions__codename="sign_review_minutes",
         role__permissions__content_type__app_label="objectives")
-    return people_to_choose(user).filter(Q(pk__in=holders.values("user_id")) | Q(pk__in=list(also)))
+    return people_to_choose(user).filter(pk__in=holders.values("user_id"))
 
 
 class ReviewForm(ServiceForm):
@@ -44,11 +38,10 @@ class ReviewForm(ServiceForm):
     title = forms.CharField(label=_("Title"), max_length=300)
     meeting_on = forms.DateField(label=_("Meeting date"), widget=DatePicker())
     place = forms.CharField(label=_("Place"), max_length=200, required=False)
-    chair = PersonField(label=_("Chair"), queryset=None,
-                        help_text=_("The management representative or the head of the unit: they sign the minutes."))
-    participants = PeopleField(label=_("Participants"), queryset=None, required=False,
-                               widget=forms.SelectMultiple(attrs={"size": 6}),
-                               help_text=_("They are told of the meeting and may read the review."))
+    chair = PersonChoiceField(
+        label=_("Chair"), help_text=_("The management representative or the head of the unit: they sign the minutes."))
+    participants = PeopleChoiceField(label=_("Participants"), required=False,
+                                     help_text=_("They are told of the meeting and may read the review."))
     other_participants = forms.CharField(label=_("Other participants"), required=False,
                                          widget=forms.Textarea(attrs={"rows": 2}), help_text=_("One name per line."))
     period_start = forms.DateField(label=_("Period from"), widget=DatePicker())
@@ -66,9 +59,10 @@ class ReviewForm(ServiceForm):
 
     def __init__(self, *args, review=None, **kwargs):
         super().__init__(*args, **kwargs)
-        also = [review.chair_id] if review is not None else []
-        self.fields["chair"].queryset = chairs_to_choose(self.user, also)
-        self.fields["participants"].queryset = people_to_choose(self.user)
+        also = (review.chair_id,) if review is not None and review.chair_id else ()
+        if "chair" in self.fields:
+            self.fields["chair"].bind(self.user, PeopleScope(f"{__name__}.chairs_to_choose", also=also))
+            self.fields["participants"].bind(self.user, PEOPLE)
         if review is None:
             self.fields["unit"].bind(self.user)
             return
@@ -89,12 +83,12 @@ class ReviewForm(ServiceForm):
 class DecisionForm(ServiceForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=ReviewDecision.Kind.choices)
     description = forms.CharField(label=_("Decision"), widget=forms.Textarea(attrs={"rows": 3}))
-    owner = PersonField(label=_("Owner"), queryset=None, help_text=_("Reminded until it is done."))
+    owner = PersonChoiceField(label=_("Owner"), help_text=_("Reminded until it is done."))
     due_on = forms.DateField(label=_("Due"), widget=DatePicker())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = people_to_choose(self.user)
+        self.fields["owner"].bind(self.user, PEOPLE)
 
 
 class DecisionDoneForm(ServiceForm):

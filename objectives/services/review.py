@@ -21,6 +21,7 @@ from qms_portal import permissions
 from qms_portal.models import Unit, User
 from qms_portal.notifications import Item, Kind, Ref, notify
 from qms_portal.numbering import next_number
+from qms_portal.people_picker import people_source
 from qms_portal.permissions import can
 from qms_portal.reminders import Sweep
 from qms_portal.services import require_can, save_tracked
@@ -342,6 +343,7 @@ def review_decision_reminders_send(*, today=None, now=None, batch_size=1000):
     return run.send()
 
 
+@people_source
 def people_to_choose(user):
     """Who may be named chair, participant or owner: the active people the planner may see."""
     return User.objects.restrict(user, "view").filter(is_active=True).order_by("full_name", "username")

@@ -136,3 +136,26 @@ class UserImportView(ServiceFormView):
         messages.success(self.request, ngettext("%(count)s person was imported.", "%(count)s people were imported.",
                                                 len(created)) % {"count": len(created)})
         return HttpResponseRedirect(reverse("user_list"))
+
+
+def people_search(request):
+    """The people picker's options (``qms_portal.people_picker``): the people of the field's scope
+    that match ``q``, as JSON, at most ``RESULTS``, each with their unit and position. The scope is
+    the signed one the field was rendered with, applied for the person asking; without one, the
+    people they may view. A forged scope, or one made for someone else, is refused."""
+    from django.http import HttpResponseBadRequest, JsonResponse
+
+    from ..people_picker import RESULTS, PeopleScope, person_option, person_place, search_people
+
+    token = request.GET.get("scope")
+    scope = PeopleScope.from_token(token, request.user) if token else PeopleScope()
+    if scope is None:
+        return HttpResponseBadRequest("bad scope", content_type="text/plain")
+    query = request.GET.get("q", "")[:100]
+    people = search_people(scope.queryset(request.user), query).select_related("primary_unit").only(
+        "pk", "username", "full_name", "position", "primary_unit__name")
+    found = list(people[:RESULTS + 1])
+    response = JsonResponse({"results": [person_option(p, person_place(p)) for p in found[:RESULTS]],
+                             "more": len(found) > RESULTS})
+    response["Cache-Control"] = "private, no-store"
+    return response

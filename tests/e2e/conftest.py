@@ -197,6 +197,10 @@ def pick_unit(page, field_id, typed, unit, keep=0):
     assert page.locator(f"select#{field_id}").input_value() == str(unit.pk)
 
 
+# The people picker is the unit picker's widget on people: chosen the same way (typed name, picked option).
+pick_person = pick_unit
+
+
 def assert_fits_the_screen(page):
     """Nothing wider than the viewport: the page itself never scrolls sideways (tables scroll in
     their own ``.table-responsive`` box)."""

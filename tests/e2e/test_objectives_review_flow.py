@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from nonconformities.models import Nonconformity
 from nonconformities.services.nonconformity import nonconformity_create
 from objectives.models import ManagementReview, ReviewDecision
-from tests.e2e.conftest import assert_accessible, assert_fits_the_screen, open_menu, screenshot, sign_in
+from tests.e2e.conftest import assert_accessible, assert_fits_the_screen, open_menu, pick_person, screenshot, sign_in
 from tests.objectives.review_factories import review_tree
 
 pytestmark = pytest.mark.e2e
@@ -47,7 +47,8 @@ def test_the_management_representative_runs_a_review_records_two_decisions_and_s
     page.fill("#id_title", "Xem xét của lãnh đạo năm 2026")
     page.locator("#id_meeting_on").fill(today.isoformat())
     page.locator("#id_place").fill("Phòng họp tầng 2")
-    page.locator("#id_participants").select_option([str(t.officer.pk), str(t.owner.pk)])
+    pick_person(page, "id_participants", t.officer.username, t.officer)
+    pick_person(page, "id_participants", t.owner.username, t.owner, keep=1)
     page.locator("#id_period_start").fill((today - timedelta(days=365)).isoformat())
     page.locator("#id_period_end").fill(today.isoformat())
     page.locator("#id_resources").fill("Bộ phận một cửa thiếu 2 công chức.")
@@ -71,7 +72,7 @@ def test_the_management_representative_runs_a_review_records_two_decisions_and_s
         page.get_by_role("link", name="Record a decision").click()
         page.locator("#id_kind").select_option(kind)
         page.locator("#id_description").fill(text)
-        page.locator("#id_owner").select_option(str(t.owner.pk))
+        pick_person(page, "id_owner", t.owner.username, t.owner)
         if i == 0:  # a due date before the meeting: refused, what was typed kept
             page.locator("#id_due_on").fill((today - timedelta(days=1)).isoformat())
             page.get_by_role("button", name="Save").click()

@@ -144,6 +144,7 @@ CORE = {
     # the unit picker's options: anyone signed in, each sees only their own scope
     # (tests/qms_portal/test_unit_picker.py checks what it lists and leaves out)
     "unit_search": LOGIN,
+    "people_search": LOGIN,
     # people
     "user_list": P("qms_portal.view_user"),
     "user_create": P("qms_portal.add_user"),

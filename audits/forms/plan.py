@@ -8,12 +8,12 @@ from django.utils.translation import gettext_lazy as _
 
 from qms_portal.forms import DatePicker, ServiceForm
 from qms_portal.models import Unit
+from qms_portal.people_picker import PeopleChoiceField, PeopleScope, PersonChoiceField
 from qms_portal.permissions import ancestor_paths, restrict
 from qms_portal.search import matches
 from qms_portal.unit_picker import UnitChoiceField, UnitChoiceFilter, UnitMultipleChoiceField, UnitScope
 
 from ..models import Audit, AuditProgramme, ProgrammeEntry
-from ..services.plan import auditors_to_choose, people_to_choose
 
 MONTHS = [(m, _month) for m, _month in enumerate(
     [_("January"), _("February"), _("March"), _("April"), _("May"), _("June"), _("July"), _("August"),
@@ -33,14 +33,7 @@ def _procedures(user):
             .only("pk", "code", "title").order_by("code", "pk"))
 
 
-class PeopleField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj):
-        return obj.full_name or obj.username
-
-
-class PersonField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return obj.full_name or obj.username
+SERVICES = "audits.services.plan"  # where the people sources of the plan's person fields are
 
 
 class AuditForm(ServiceForm):
@@ -69,11 +62,9 @@ class AuditForm(ServiceForm):
                                              widget=forms.SelectMultiple(attrs={"size": 6}))
     criteria_note = forms.CharField(label=_("Other criteria"), required=False,
                                     widget=forms.Textarea(attrs={"rows": 2}))
-    lead_auditor = PersonField(label=_("Lead auditor"), queryset=None, required=False)
-    team = PeopleField(label=_("Audit team"), queryset=None, required=False,
-                       widget=forms.SelectMultiple(attrs={"size": 6}))
-    auditees = PeopleField(label=_("Auditees"), queryset=None, required=False,
-                           widget=forms.SelectMultiple(attrs={"size": 6}),
+    lead_auditor = PersonChoiceField(label=_("Lead auditor"), required=False)
+    team = PeopleChoiceField(label=_("Audit team"), required=False)
+    auditees = PeopleChoiceField(label=_("Auditees"), required=False,
                            help_text=_("They receive the plan, each in their own language."))
     report_due = forms.DateField(label=_("Report due"), required=False, widget=DatePicker(),
                                  help_text=_("Empty: two weeks after the audit ends."))
@@ -99,17 +90,15 @@ class AuditForm(ServiceForm):
         self.fields["scope_units"].bind(user, scope)
         self.fields["processes"].queryset = _procedures(user)
         self.fields["clauses"].queryset = _clauses()
-        people = people_to_choose(user).only("pk", "full_name", "username")
-        on_it = []
+        people, on_it = PeopleScope(f"{SERVICES}.people_to_choose"), ()
         if audit is not None:
-            on_it = list(audit.team.all()) + ([audit.lead_auditor] if audit.lead_auditor_id else [])
+            on_it = (*audit.team.values_list("pk", flat=True), *filter(None, [audit.lead_auditor_id]))
             # the audit's own people and those of the unit audited (a long list kept short)
-            people = people.filter(Q(primary_unit__path__startswith=audit.unit.path)
-                                   | Q(pk__in=audit.auditees.values("pk")))
-        auditors = auditors_to_choose(user, also=on_it).only("pk", "full_name", "username")
-        self.fields["lead_auditor"].queryset = auditors
-        self.fields["team"].queryset = auditors
-        self.fields["auditees"].queryset = people
+            people = PeopleScope(f"{SERVICES}.auditees_to_choose", params=(("audit", audit.pk),))
+        auditors = PeopleScope(f"{SERVICES}.auditors_to_choose", also=tuple(on_it))
+        self.fields["lead_auditor"].bind(user, auditors)
+        self.fields["team"].bind(user, auditors)
+        self.fields["auditees"].bind(user, people)
         entries = ProgrammeEntry.objects.filter(programme__unit__in=restrict(Unit.objects.all(), user, "view"))
         if audit is not None:
             entries = ProgrammeEntry.objects.filter(programme__unit__path__in=ancestor_paths(audit.unit.path),

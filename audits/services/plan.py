@@ -21,6 +21,7 @@ from qms_portal import permissions
 from qms_portal.models import RoleAssignment, Unit, User
 from qms_portal.notifications import notify
 from qms_portal.numbering import next_number
+from qms_portal.people_picker import people_source
 from qms_portal.permissions import can, users_who_can
 from qms_portal.services import require_can, save_tracked
 from qms_portal.workflow import Guard, Transition, Workflow, register, register_meaning
@@ -398,13 +399,26 @@ def entries_open_for(unit, year):
 AUDITING_ROLES = (AUDITOR_ROLE, "document_controller", "management_representative")
 
 
+@people_source
 def people_to_choose(user):
     """The people a planner may put on an audit: the active people they may see."""
     return User.objects.restrict(user, "view").filter(is_active=True).order_by("full_name", "username")
 
 
-def auditors_to_choose(user, also=()):
+@people_source
+def auditors_to_choose(user):
     """The people a planner may name lead auditor or team member: those they may see who hold an
-    auditing role now (``also``: the people already on the audit)."""
+    auditing role now (a form keeps the people already on the audit with the picker's ``also``)."""
     holders = RoleAssignment.objects.current().filter(role__code__in=AUDITING_ROLES, unit__is_active=True)
-    return people_to_choose(user).filter(Q(pk__in=holders.values("user_id")) | Q(pk__in=[u.pk for u in also]))
+    return people_to_choose(user).filter(pk__in=holders.values("user_id"))
+
+
+@people_source
+def auditees_to_choose(user, audit):
+    """The people a planner may name auditees of ``audit`` (its id): the people of the unit audited
+    and those already named (a long list kept short)."""
+    named = Audit.auditees.through.objects.filter(audit_id=audit).values("user_id")
+    path = Audit.objects.filter(pk=audit).values_list("unit__path", flat=True).first()
+    if path is None:
+        return User.objects.none()
+    return people_to_choose(user).filter(Q(primary_unit__path__startswith=path) | Q(pk__in=named))

@@ -87,8 +87,9 @@ class ScaleParts(_Parts, ScaleBuilder):
             builder.check(options)
 
     def build(self, *, root, options, acting_user):
+        chosen = (options.get("only_parts") or {}).get(self.label)  # ``seed_scale --only area.part``
         return {name: builder.build(root=root, options=options, acting_user=acting_user)
-                for name, builder in self.builders()}
+                for name, builder in self.builders() if chosen is None or name in chosen}
 
     def describe(self, summary):
         return [line for name, builder in self.builders() if name in summary

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from audits.models import Audit, AuditProgramme
 from qms_portal.models import Notification
 from tests.audits.plan_factories import days, make_audit, make_programme, plan_world
-from tests.e2e.conftest import assert_fits_the_screen, open_menu, pick_unit, screenshot, sign_in
+from tests.e2e.conftest import assert_fits_the_screen, open_menu, pick_person, pick_unit, screenshot, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -51,9 +51,11 @@ def test_the_iso_officer_plans_an_audit_and_sends_the_plan(open_page, kind):
     pick_unit(iso, "id_scope_units", w.dept1.code, w.dept1, keep=1)
     tap(iso, iso.get_by_role("button", name=f"Remove {w.dept1}"))
     expect(iso.locator("select#id_scope_units option:checked")).to_have_count(1)
-    iso.get_by_label("Lead auditor").select_option(str(w.auditor1.pk))
-    iso.get_by_label("Audit team").select_option(str(w.auditor2.pk))
-    iso.get_by_label("Auditees").select_option([str(w.auditee1.pk), str(w.auditee2.pk)])
+    # people: the people picker, typed and picked as units are
+    pick_person(iso, "id_lead_auditor", w.auditor1.username, w.auditor1)
+    pick_person(iso, "id_team", w.auditor2.username, w.auditor2)
+    pick_person(iso, "id_auditees", w.auditee1.username, w.auditee1)
+    pick_person(iso, "id_auditees", w.auditee2.username, w.auditee2, keep=1)
     assert_fits_the_screen(iso)
     tap(iso, iso.get_by_role("button", name="Save"))
 

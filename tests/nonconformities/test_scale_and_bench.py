@@ -29,7 +29,8 @@ from qms_portal.numbering import next_number
 
 pytestmark = pytest.mark.django_db
 
-SMALL = {"units": 20, "users": 100, "documents": 0, "nonconformities": 120, "actions": 200, "audits": 0,
+SMALL = {"only": "documents,nonconformities,audits,objectives",  # not the training area
+         "units": 20, "users": 100, "documents": 0, "nonconformities": 120, "actions": 200, "audits": 0,
          "indicators": 0, "surveys": 0, "survey-responses": 0, "risks-per-unit": 0, "reviews": 0}
 S = Nonconformity.Status
 A = CorrectiveAction.Status

@@ -19,7 +19,8 @@ from qms_portal.models import NumberSequence
 from tests import factories
 
 pytestmark = pytest.mark.django_db
-SMALL = {"units": 20, "users": 60, "documents": 0, "nonconformities": 0, "actions": 0, "audits": 0,
+SMALL = {"only": "documents,nonconformities,audits,objectives",  # not the training area
+         "units": 20, "users": 60, "documents": 0, "nonconformities": 0, "actions": 0, "audits": 0,
          "checklist-items": 0, "indicators": 0, "risks-per-unit": 0, "reviews": 0}
 
 

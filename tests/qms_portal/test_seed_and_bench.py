@@ -267,6 +267,21 @@ def test_bench_measures_every_page_on_small_data_and_writes_json(tmp_path):
     assert "20 units, 100 users" in table and "floor" in table and "×floor p50" in table
 
 
+def test_seed_scale_builds_only_the_areas_and_parts_named_and_refuses_unknown_ones():
+    from django.core.management.base import CommandError
+
+    from objectives.models import Indicator, Risk, Survey
+
+    for only, message in (("nosuch", "no area builds scale data under nosuch"),
+                          ("objectives.nosuch", "objectives has no part nosuch")):
+        with pytest.raises(CommandError, match=message):
+            call_command("seed_scale", "--units", "5", "--users", "10", "--only", only, stdout=io.StringIO())
+    output = _scale(12, 40, only="objectives.risks", risks_per_unit=2, indicators=3, surveys=2)
+    assert Risk.objects.exists()
+    assert not Indicator.objects.exists() and not Survey.objects.exists()  # asked for, but not named
+    assert "risks" in output.lower()
+
+
 def test_bench_refuses_without_the_benchmark_user(tmp_path):
     from django.core.management.base import CommandError
 

@@ -26,6 +26,9 @@ class Command(BaseCommand):
         parser.add_argument("--prefix", default="PROV", help="Code of the root unit and of everything below.")
         parser.add_argument("--notifications", type=int, default=200, help=f"Inbox messages for {BENCH_ADMIN}.")
         parser.add_argument("--access-requests", type=int, default=50, help="Pending access requests.")
+        parser.add_argument("--only", default="",
+                            help="Build only these areas, or parts of an area built in parts, besides the core "
+                                 "(comma-separated: 'objectives,training.sessions'); default every area.")
         for _area, builder in self.builders:
             builder.add_arguments(parser)
 
@@ -34,6 +37,7 @@ class Command(BaseCommand):
             raise CommandError("--units must be at least 1 and --users at least 0.")
         if len(options["prefix"]) > 20:
             raise CommandError("--prefix must be at most 20 characters (unit codes have 32).")
+        self.builders = self.chosen(options)
         try:
             for _area, builder in self.builders:
                 builder.check(options)
@@ -86,3 +90,32 @@ class Command(BaseCommand):
         if tables:
             self.stdout.write(f"VACUUM ANALYZE of {len(tables)} tables (statistics, visibility map): {analyzed:.2f} s.")
         self.stdout.write(f"Total: {built + analyzed:.2f} s (core and areas, commit and VACUUM ANALYZE included).")
+
+    def chosen(self, options):
+        """The builders ``--only`` names (all by default); the parts it names go in
+        ``options["only_parts"]`` (``{area: {part, ...}}``) for ``ScaleParts`` to read."""
+        if not options.get("only"):
+            return self.builders
+        whole, some = set(), {}  # areas named whole; {area: the parts named}
+        for name in (n.strip() for n in options["only"].split(",") if n.strip()):
+            label, _dot, part = name.partition(".")
+            if part:
+                some.setdefault(label, set()).add(part)
+            else:
+                whole.add(label)
+        wanted = whole | set(some)
+        labels = {area.label for area, _builder in self.builders}
+        unknown = sorted(set(wanted) - labels)
+        if unknown:
+            raise CommandError(f"--only: no area builds scale data under {', '.join(unknown)} "
+                               f"(areas: {', '.join(sorted(labels))}).")
+        options["only_parts"] = {}
+        for area, builder in self.builders:
+            parts = some.get(area.label) if area.label not in whole else None
+            if parts:
+                known = {name for name, _b in builder.builders()} if hasattr(builder, "builders") else set()
+                if parts - known:
+                    raise CommandError(f"--only: {area.label} has no part {', '.join(sorted(parts - known))} "
+                                       f"(parts: {', '.join(sorted(known)) or 'none'}).")
+                options["only_parts"][area.label] = parts
+        return [(area, builder) for area, builder in self.builders if area.label in wanted]

@@ -10,7 +10,19 @@ participants marked present at those sessions (each person once)."""
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import CharField, Count, ExpressionWrapper, Exists, F, IntegerField, Min, OuterRef, Q, Subquery, Sum
+from django.db.models import (
+    CharField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+)
 from django.db.models.functions import Coalesce
 from django.urls import NoReverseMatch
 from django.utils import timezone

@@ -1,14 +1,57 @@
 """The plan part of the training area: each unit's annual training plan (needs, planned sessions,
-budget line, done vs planned) and the area's figures for the steering committee."""
+budget line, done vs planned, approved by the management representative), its PDF, and the area's
+figures for the steering committee and the management review's input on resources (9.3.2 d)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from qms_portal.areas import Figure, ReviewInput
 
 READ = ["training.view_trainingplan", "training.view_planitem"]
 MANAGE = ["training.add_trainingplan", "training.change_trainingplan", "training.add_planitem",
           "training.change_planitem"]
 
+# The training coordinator drafts and keeps the plans of their units; the management representative
+# approves them (and reads them); department heads read their units' plans; the steering committee
+# and the administrators read everything through their "*.view_*".
 ROLES = {
     "training_coordinator": [*READ, *MANAGE],
     "management_representative": [*READ, "training.approve_trainingplan"],
     "department_head": [*READ],
 }
 
-PART = {"roles": ROLES}
+
+def _figures():
+    from django.urls import reverse_lazy
+
+    from ..selectors import plan_review as r
+
+    plans = reverse_lazy("training:plan_list")
+    return [
+        Figure("training.plan_items_done", _("Training plan items done this year"), r.plan_items_done, plans, "good"),
+        Figure("training.attended", _("Participants present at training sessions closed this year"), r.attended,
+               plans, "good"),
+        Figure("training.not_attended", _("Participants not present at training sessions closed this year"),
+               r.not_attended, plans),
+        Figure("training.expiring_soon", _("Qualifications expiring within 90 days"), r.expiring_soon, plans),
+        Figure("training.competence_gaps", _("People lacking a required competence"), r.people_with_a_gap, plans),
+    ]
+
+
+def _compile(unit, start, end):
+    from ..selectors.plan_review import compile_resources
+
+    return compile_resources(unit, start, end)
+
+
+PART = {
+    "roles": ROLES,
+    "review_inputs": [ReviewInput("resources", _("Adequacy of resources: competence and training"), _compile,
+                                  "training/plan/review_resources.html")],
+}
+
+
+def ready():
+    from ..services.plan import register_workflow
+
+    register_workflow()
+    PART["dashboard"] = _figures()

@@ -1,0 +1,268 @@
+"""The annual training plans (plan part): the list (unit subtree, year, status; each plan's done vs
+planned), creating and changing a plan, its page (items, sessions held for them, done vs planned,
+the approval's signature), the needs found in the data offered as one-click items, an item's
+form and its sessions, the History tab (with the items' changes) and the PDF."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpResponseRedirect
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
+from django.views import View
+
+from qms_portal.pdf import PdfUnavailable, pdf_response
+from qms_portal.permissions import can
+from qms_portal.views.generic import (
+    ActionView,
+    HistoryView,
+    ObjectFormView,
+    ObjectMixin,
+    ScopedDetailView,
+    ScopedListView,
+    ServiceFormView,
+    TransitionView,
+)
+
+from ..forms.plan import MONTHS, ItemSessionsForm, PlanFilter, PlanForm, PlanItemForm
+from ..models import PlanItem, TrainingPlan
+from ..selectors import plan as selectors
+from ..services import plan as services
+
+HISTORY = "training:plan_history"
+
+
+def on_fields(form, service, **kwargs):
+    """Call ``service``; a ``ValidationError`` naming fields goes beside those fields (what was typed
+    is kept), the others above the form."""
+    try:
+        return service(**kwargs)
+    except ValidationError as error:
+        if not hasattr(error, "error_dict"):
+            raise
+        for name, errors in error.error_dict.items():
+            for e in errors:
+                form.add_error(name if name in form.fields else None, e)
+        raise ValidationError([]) from error
+
+
+class PlanListView(ScopedListView):
+    """The training plans in the reader's scope, newest year first, each with its items done of
+    those planned and its people trained of those planned (subqueries: a fixed number of queries)."""
+
+    model = TrainingPlan
+    filterset_class = PlanFilter
+    table_template = "training/plan/plan_rows.html"
+    title = gettext_lazy("Training plans")
+    create_url = "training:plan_create"
+    keyset = ("-year", "pk")
+
+    def get_base_queryset(self):
+        return selectors.plan_list_queryset(self.request.user)
+
+    def get_queryset(self):
+        return self.get_base_queryset()
+
+
+class PlanCreateView(ServiceFormView):
+    model = TrainingPlan
+    action = "add"
+    form_class = PlanForm
+    title = gettext_lazy("New training plan")
+    success_message = gettext_lazy("The plan was created. Add its items, or take them from the needs found in the "
+                                   "data.")
+
+    def get_initial(self):
+        today = timezone.localdate()
+        initial = {"year": today.year + (1 if today.month >= 10 else 0)}
+        unit = self.request.user.primary_unit
+        if unit is not None and can(self.request.user, services.ADD, unit):
+            initial["unit"] = unit.pk
+        return initial
+
+    def perform(self, form):
+        return on_fields(form, services.plan_create, acting_user=self.request.user, **form.cleaned_data)
+
+
+class PlanEditView(ObjectFormView):
+    model = TrainingPlan
+    form_class = PlanForm
+    title = gettext_lazy("Change the plan")
+    success_message = gettext_lazy("The plan was saved.")
+    related = ("unit",)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "plan": self.object}
+
+    def get_initial(self):
+        return {"budget": self.object.budget, "note": self.object.note}
+
+    def perform(self, form):
+        return on_fields(form, services.plan_update, acting_user=self.request.user, plan=self.object,
+                         **form.cleaned_data)
+
+
+class PlanDetailView(ScopedDetailView):
+    """The plan: done vs planned, its items by month with the sessions held for them and the people
+    trained, the budget line, the approval's signature."""
+
+    model = TrainingPlan
+    template_name = "training/plan/plan_detail.html"
+    related = ("unit",)
+    history_url_name = HISTORY
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        plan, user = self.object, self.request.user
+        months = dict(MONTHS)
+        ctx["items"] = items = selectors.items_of(plan)
+        for item in items:
+            item.month_label = months.get(item.month, "—")
+        ctx["summary"] = selectors.summary(items)
+        ctx["may_change"] = can(user, "change", plan)
+        ctx["may_change_items"] = ctx["may_change"] and user.has_perm("training.change_planitem")
+        return ctx
+
+
+class PlanHistoryView(HistoryView):
+    """The plan's History tab, and below it every change to its items (added, changed, taken out),
+    newest first, in one query."""
+
+    model = TrainingPlan
+    related = ("unit",)
+    history_url_name = HISTORY
+    item_changes_shown = 100
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        from qms_portal.history import reason_text
+
+        months = dict(MONTHS)
+        rows = list(PlanItem.history.filter(plan_id=self.object.pk).select_related("course", "history_user")
+                    .order_by("-history_date", "-history_id")[:self.item_changes_shown])
+        for row in rows:
+            row.month_label = months.get(row.month, "—")
+            row.need_label = PlanItem.Need(row.need).label if row.need in PlanItem.Need.values else row.need
+            row.reason_text = reason_text(row.history_change_reason or "")
+        ctx["item_changes"] = rows
+        return ctx
+
+
+class PlanTransitionView(TransitionView):
+    model = TrainingPlan
+    service = services.plan_transition
+    object_kwarg = "plan"
+
+
+class PlanPdfView(ObjectMixin, View):
+    """The plan as a PDF for the unit's file: its items, done vs planned, budget line and approval."""
+
+    model = TrainingPlan
+    related = ("unit",)
+
+    def get(self, request, pk):
+        plan = self.get_object()
+        try:
+            return pdf_response("training/plan/pdf_plan.html", selectors.pdf_context(plan, request.user),
+                                f"training-plan-{plan.unit.code}-{plan.year}.pdf")
+        except PdfUnavailable as error:
+            messages.error(request, str(error))
+            return HttpResponseRedirect(plan.get_absolute_url())
+
+
+class ItemCreateView(ObjectFormView):
+    """Add an item to the plan (``change`` on the plan)."""
+
+    model = TrainingPlan
+    form_class = PlanItemForm
+    title = gettext_lazy("Add an item to the plan")
+    success_message = gettext_lazy("The item was added to the plan.")
+    related = ("unit",)
+
+    def get_initial(self):
+        return {"need": PlanItem.Need.GAP, "participants": 0}
+
+    def perform(self, form):
+        on_fields(form, services.plan_item_add, acting_user=self.request.user, plan=self.object, **form.cleaned_data)
+        return self.object
+
+
+class ItemEditView(ObjectFormView):
+    model = PlanItem
+    form_class = PlanItemForm
+    title = gettext_lazy("Change the plan item")
+    success_message = gettext_lazy("The item was saved.")
+    related = ("plan__unit", "course")
+
+    def get_initial(self):
+        item = self.object
+        return {"need": item.need, "course": item.course_id, "title": item.title, "month": item.month,
+                "participants": item.participants, "note": item.note}
+
+    def perform(self, form):
+        return on_fields(form, services.plan_item_update, acting_user=self.request.user, item=self.object,
+                         **form.cleaned_data)
+
+
+class ItemSessionsView(ObjectFormView):
+    """Link the sessions held for an item: the sessions of the plan's unit subtree in its year."""
+
+    model = PlanItem
+    form_class = ItemSessionsForm
+    title = gettext_lazy("Sessions held for the item")
+    success_message = gettext_lazy("The sessions held for the item were saved.")
+    related = ("plan__unit", "course")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "item": self.object}
+
+    def get_initial(self):
+        return {"sessions": list(self.object.sessions.values_list("pk", flat=True))}
+
+    def perform(self, form):
+        return on_fields(form, services.plan_item_link_sessions, acting_user=self.request.user, item=self.object,
+                         sessions=form.cleaned_data["sessions"])
+
+
+class ItemRemoveView(ActionView):
+    model = PlanItem
+    action = "change"
+    related = ("plan__unit",)
+    success_message = gettext_lazy("The item was taken out of the plan.")
+
+    def perform(self, obj):
+        return services.plan_item_remove(acting_user=self.request.user, item=obj)
+
+    def get_success_url(self, obj, result):
+        return result.get_absolute_url()
+
+
+class SuggestionsView(ObjectMixin, View):
+    """The needs the data shows for the plan (people lacking a required competence, qualifications
+    expiring in its year, revisions that need training, new staff), each added to the plan with one
+    click (POST ``key``; the need is read again from the data, never from the form)."""
+
+    model = TrainingPlan
+    action = "change"
+    related = ("unit",)
+
+    def get(self, request, pk):
+        plan = self.get_object()
+        months = dict(MONTHS)
+        found = selectors.suggestions(plan)
+        for s in found:
+            s.month_label = months.get(s.month, "—")
+        return render(request, "training/plan/suggestions.html", {"object": plan, "suggestions": found})
+
+    def post(self, request, pk):
+        plan = self.get_object()
+        try:
+            with transaction.atomic():
+                item = services.plan_item_add_suggested(acting_user=request.user, plan=plan,
+                                                        key=request.POST.get("key", ""))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return HttpResponseRedirect(request.path)
+        messages.success(request, gettext("“%(item)s” was added to the plan.") % {"item": item})
+        return HttpResponseRedirect(request.path)

@@ -19,5 +19,5 @@ if "session_detail" not in _names:
     _patterns.append(path("sessions/<int:pk>/", _session_page, name="session_detail"))
 
 urlpatterns = [p for p in project.urlpatterns
-               if not (getattr(p, "namespace", None) == "training")]
+               if getattr(p, "namespace", None) != "training"]
 urlpatterns.append(path("training/", include((_patterns, "training"), namespace="training")))

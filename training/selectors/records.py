@@ -93,6 +93,10 @@ def checks_queryset(user, *, state="all", today=None):
     return filter_state(qs, state, today)
 
 
+def _person(user):
+    return user.full_name or user.username
+
+
 def _short(day):
     from django.utils.formats import date_format
 
@@ -107,7 +111,7 @@ def records_work(user):
     if user.has_perm("training.check_effectiveness"):
         checks = list(checks_queryset(user, state="due", today=today).order_by("due_on", "pk")[:SHOWN])
         late = " · " + _("Late")
-        items = [(f"{c.participant.user.full_name or c.participant.user.username} · {c.participant.session.course.title}",
+        items = [(f"{_person(c.participant.user)} · {c.participant.session.course.title}",
                   reverse("training:effectivenesscheck_detail", args=[c.pk]),
                   _("Due %(date)s") % {"date": _short(c.due_on)} + (late if c.due_on < today else ""))
                  for c in checks]

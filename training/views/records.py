@@ -162,7 +162,8 @@ class ParticipantFeedbackView(ObjectFormView):
         ctx = FormView.get_context_data(self, **kwargs)
         ctx.update(title=self.title, object=self.object)
         participant = self.object
-        ctx.update(participant=participant, session=participant.session, mine=participant.user_id == self.request.user.pk,
+        mine = participant.user_id == self.request.user.pk
+        ctx.update(participant=participant, session=participant.session, mine=mine,
                    refusal=services.feedback_refusal(self.request.user, participant),
                    given=self._has_feedback(), trainer=selectors.trainer_label(participant.session),
                    cancel_url=reverse("training:my_records"))

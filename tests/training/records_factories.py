@@ -47,5 +47,5 @@ def make_check(participant, *, due_in_days=0):
 
 
 def person(name, unit, *, language="en", position="Chuyên viên", **kw):
-    return factories.make_user(f"{name}-{_n()}".lower().replace(" ", "-")[:150], unit, full_name=name,
+    return factories.make_user(f"{unit.code}-person-{_n()}".lower(), unit, full_name=name,
                                language=language, position=position, **kw)

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from qms_portal.services import role_assignment_end
 from tests import factories
-from tests.training.competence_factories import day, competence, qualification, requirement
+from tests.training.competence_factories import competence, day, qualification, requirement
 from training.models import Qualification
 from training.selectors import competence as selectors
 from training.services import competence as requirement_services

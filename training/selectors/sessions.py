@@ -25,7 +25,7 @@ def session_list_queryset(user):
 
 def course_list_queryset(user):
     return (Course.objects.restrict(user, "view").annotate(n_sessions=Count("sessions", distinct=True))
-            .defer("description", "search_key"))
+            .defer("description", "search_key").order_by("code", "pk"))
 
 
 def participants_of(session):

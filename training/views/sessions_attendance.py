@@ -5,7 +5,7 @@ back, with its message); without JavaScript the whole list is one form, saved at
 was not invited is added as a walk-in."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
+from qms_portal.permissions import can
 from qms_portal.views.generic import ObjectMixin, ServiceFormView
 
 from ..forms.sessions import ATTENDANCE_CHOICES, WalkInForm
@@ -33,11 +34,19 @@ class _AttendanceMixin(ObjectMixin):
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.has_perm(MARK):
-            from django.core.exceptions import PermissionDenied
-
             raise PermissionDenied
+        if request.method.lower() not in self.http_method_names:
+            return self.http_method_not_allowed(request, *args, **kwargs)
         self.object = self.get_object()
         return super(ObjectMixin, self).dispatch(request, *args, **kwargs)
+
+    def get_object(self, queryset=None):
+        # Whoever may not mark this session's attendance is told the page does not exist, even if
+        # they read the session (a department head): the page is the trainer's and coordinator's.
+        session = (Session.objects.select_related("unit", *self.related).filter(pk=self.kwargs["pk"]).first())
+        if session is None or not can(self.request.user, MARK, session):
+            raise Http404
+        return session
 
     def page_url(self):
         return reverse("training:session_attendance", args=[self.object.pk])

@@ -47,7 +47,8 @@ COMPETENCES = [
 COURSES = [
     # code, topic, title by demo language, hours, competences, pass mark
     ("AW-9001", Course.Topic.AWARENESS,
-     {"en": "ISO 9001 awareness", "vi": "Nhận thức về tiêu chuẩn ISO 9001", "zh-hans": "ISO 9001 质量管理体系认证培训班"},
+     {"en": "ISO 9001 awareness", "vi": "Nhận thức về tiêu chuẩn ISO 9001",
+      "zh-hans": "ISO 9001 质量管理体系认证培训班"},
      16, ["iso-awareness"], None),
     ("IA-9001", Course.Topic.INTERNAL_AUDITOR,
      {"en": "Internal auditor course (ISO 9001:2015)", "vi": "Đào tạo chuyên gia đánh giá nội bộ ISO 9001:2015",
@@ -67,11 +68,12 @@ DOCUMENT_CONTROL = {"place": "局三楼会议室", "note": "文件编号、发�
 INTERNAL_AUDITOR = {
     "place": "Hội trường UBND quận, tầng 3",
     "trainer": "Nguyễn Thị Hằng", "organisation": "Trung tâm Chứng nhận Phù hợp (QUACERT)",
-    "note": "Khóa đào tạo 3 ngày cho chuyên gia đánh giá nội bộ của quận và các phòng, phường; có bài kiểm tra cuối khóa.",
+    "note": "Khóa đào tạo 3 ngày cho chuyên gia đánh giá nội bộ của quận và các phòng, phường; "
+            "có bài kiểm tra cuối khóa.",
 }
 # The bureau's document writers beyond the core demo's people (one or two per division).
-WRITERS = ["王磊", "李娜", "张静", "刘洋", "陈杰", "杨帆", "赵敏", "黄涛", "周婷", "吴斌", "徐丽", "孙强", "马超", "朱琳",
-           "胡军", "郭佳", "何伟"]
+WRITERS = ["王磊", "李娜", "张静", "刘洋", "陈杰", "杨帆", "赵敏", "黄涛", "周婷", "吴斌", "徐丽", "孙强", "马超",
+           "朱琳", "胡军", "郭佳", "何伟"]
 CB_PEOPLE = ["cb-mr", "cb-doccontrol", "cb-promotion", "cb-approvals"]
 ABSENT = ("cb-writer-05", "cb-writer-11")
 

@@ -109,7 +109,6 @@ def test_sending_the_invitations_tells_each_person_once_and_later_invitees_at_on
     invitations.session_invite(acting_user=su, session=s, people=first)
     assert not Notification.objects.filter(kind="training_invited").exists()  # planned: nobody told yet
     services.session_transition(acting_user=su, session=s, name="invite")
-    services.session_transition  # (no second send)
     later = f.people(tree.ward1, 1, prefix="late")
     invitations.session_invite(acting_user=su, session=s, people=later + first)
     told = list(Notification.objects.filter(kind="training_invited").values_list("recipient_id", flat=True))

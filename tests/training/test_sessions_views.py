@@ -147,7 +147,7 @@ def test_marking_one_row_with_htmx_returns_the_row(tree, coordinator):
     url = reverse("training:participant_mark", args=[s.pk, p.pk])
     response = client.post(url, {f"att-{p.pk}": "absent", f"reason-{p.pk}": ""}, HTTP_HX_REQUEST="true")
     page = response.content.decode()
-    assert response.status_code == 200 and "Say why" in page and 'id="p%s"' % p.pk in page
+    assert response.status_code == 200 and "Say why" in page and f'id="p{p.pk}"' in page
     p.refresh_from_db()
     assert p.attendance == A.UNKNOWN
     response = client.post(url, {f"att-{p.pk}": "absent", f"reason-{p.pk}": "Đi công tác"}, HTTP_HX_REQUEST="true")
@@ -199,9 +199,11 @@ def test_the_catalogue_forms_say_what_is_wrong(tree, coordinator):
     response = client.post(reverse("training:competence_create"), {"code": "iso-awareness", "name_en": "ISO",
                                                                     "is_active": "on"})
     assert response.status_code == 200 and "Another competence has the code" in response.content.decode()
-    response = client.post(reverse("training:competence_create"), {"code": "doc-control", "name_en": "Document control",
+    response = client.post(reverse("training:competence_create"), {"code": "doc-control",
+                                                                    "name_en": "Document control",
                                                                     "name_vi": "Kiểm soát tài liệu",
-                                                                    "name_zh_hans": "文件控制", "name_zh_hant": "文件管制",
+                                                                    "name_zh_hans": "文件控制",
+                                                                    "name_zh_hant": "文件管制",
                                                                     "validity_months": "24", "is_active": "on"})
     assert response.status_code == 302
     comp = Competence.objects.get(code="doc-control")

@@ -32,3 +32,13 @@ def url_kwargs(name, obj):
             if found is not None:
                 return found
     return {}
+
+
+def make_global_objects(tree):
+    """The objects that belong to no unit (the catalogue's competences and courses), from the parts
+    that define ``make_global_objects(tree)``."""
+    objects = {}
+    for module in PARTS:
+        if hasattr(module, "make_global_objects"):
+            objects.update(module.make_global_objects(tree))
+    return objects

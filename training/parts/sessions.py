@@ -3,6 +3,11 @@ their invitations, reminders, attendance, tests, feedback and effectiveness chec
 sheet and the certificates. It names the area's menu, demo, scale builder and bench (each part adds
 its own pieces to them)."""
 
+from celery.schedules import crontab
+from django.utils.translation import gettext_lazy as _
+
+from qms_portal.notifications import Kind
+
 READ = ["training.view_competence", "training.view_course", "training.view_session", "training.view_participant",
         "training.view_feedback", "training.view_effectivenesscheck"]
 MANAGE = ["training.add_competence", "training.change_competence", "training.add_course", "training.change_course",
@@ -25,10 +30,43 @@ ROLES = {
     "staff": [TRAINER],
 }
 
+KINDS = {
+    "training_invited": Kind(
+        title=_("You are invited to a training session: %(object)s"),
+        text=_("Course: %(course)s. Starts: %(starts)s. Place or link: %(place)s."),
+    ),
+    "training_session_changed": Kind(
+        title=_("A training session you are invited to has changed: %(object)s"),
+        text=_("Starts: %(starts)s. Place or link: %(place)s."),
+    ),
+    "training_session_cancelled": Kind(
+        title=_("Training session cancelled: %(object)s"),
+        text=_("Reason: %(reason)s"),
+    ),
+    "training_trainer_named": Kind(
+        title=_("You are the trainer of a training session: %(object)s"),
+        text=_("Starts: %(starts)s. You mark its attendance on its page."),
+    ),
+}
+
 PART = {
     "roles": ROLES,
+    "notification_kinds": KINDS,
+    "beat": {
+        "training-session-reminders": {"task": "training.tasks_sessions.send_reminders",
+                                       "schedule": crontab(minute=40, hour=7)},
+    },
     "menu": "training/nav.html",
     "demo": "training.demo.seed",
     "scale": "training.scale.TrainingScale",
     "bench": "training.bench.TrainingBench",
 }
+
+
+def ready():
+    from .. import tasks_sessions  # noqa: F401 - registers the task with the worker
+    from ..services import sessions as services
+    from ..services.sessions_reminders import KINDS as REMINDER_KINDS
+
+    services.register_workflow()
+    PART["notification_kinds"].update(REMINDER_KINDS)

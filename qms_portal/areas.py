@@ -17,6 +17,7 @@ parts from its ``AppConfig.ready()``::
         jobs=[JobKind("documents.master_list_xlsx", …)],   # background jobs (see ``jobs.py``)
         signature_meanings={"approved": _("Approved")},
         review_inputs=[ReviewInput("nonconformities", …)],   # inputs of a management review
+        panels=[Panel("documents.Document", "training/coverage.html", context=…)],  # on others' pages
         demo="documents.demo.seed",               # tools: dotted paths, imported only by the
         scale="documents.scale.DocumentsScale",   # management commands (seed_demo, seed_scale,
         bench="documents.bench.DocumentsBench",   # bench), never by the web process
@@ -86,6 +87,33 @@ class ReviewInput:
 
 
 @dataclass
+class Panel:
+    """A section an area adds to another area's (or the core's) object page, without that page
+    knowing the area: the page calls ``{% load panels %}{% object_panels object %}`` where panels
+    go, and each panel registered for the object's model is rendered there, in ``order``.
+
+    ``model`` is the page's model as ``"app_label.ModelName"``; ``template`` renders the panel;
+    ``context(request, obj)`` (a callable or its dotted path, imported when first used) returns the
+    template's context, or None for no panel on this object (nothing to show, or not for this
+    reader); it may raise ``PermissionDenied`` to leave the panel out as well. It is called on every
+    request of the page: keep its queries constant (an aggregate, never a row per person)."""
+
+    model: str
+    template: str
+    context: object
+    order: int = 100
+
+    def __post_init__(self):
+        if self.model.count(".") != 1:
+            raise ValueError(f"A panel names its model as 'app_label.ModelName', not {self.model!r}.")
+
+    def context_for(self, request, obj):
+        if isinstance(self.context, str):
+            self.context = import_string(self.context)
+        return self.context(request, obj)
+
+
+@dataclass
 class Area:
     label: str
     roles: dict = field(default_factory=dict)
@@ -102,6 +130,8 @@ class Area:
     jobs: list = field(default_factory=list)
     # Inputs of a management review (``ReviewInput``) compiled from the area's records.
     review_inputs: list = field(default_factory=list)
+    # Panels on other areas' object pages (``Panel``).
+    panels: list = field(default_factory=list)
 
     @property
     def verbose_name(self):
@@ -153,7 +183,7 @@ def merge_parts(parts):
     """One ``register`` keyword set from the parts' ``PART`` dicts: roles' permissions and the
     lists and dicts are joined; a single value (menu, demo, scale, bench) is named by one part."""
     merged = {"roles": {}, "notification_kinds": {}, "my_work": [], "jobs": [], "dashboard": [], "beat": {},
-              "signature_meanings": {}, "review_inputs": []}
+              "signature_meanings": {}, "review_inputs": [], "panels": []}
     for part in parts:
         for key, value in part.items():
             if key == "roles":
@@ -211,6 +241,14 @@ def menus():
 
 def dashboard_figures():
     return [(area, figure) for area in registered() for figure in area.dashboard]
+
+
+def panels_for(model):
+    """The panels registered for ``model`` (a model class or instance), in their ``order``, then the
+    areas' order."""
+    label = model._meta.label_lower
+    found = [panel for area in registered() for panel in area.panels if panel.model.lower() == label]
+    return sorted(found, key=lambda panel: panel.order)
 
 
 def review_inputs():

@@ -21,6 +21,7 @@ from qms_portal.sanitize import clean_html
 from qms_portal.services import EditConflict, require_can, save_tracked, system_user
 from qms_portal.workflow import Guard, Transition, Workflow, not_the_author, register
 
+from ..transition_forms import ApproveForm
 from ..models import OPEN_REVISION_STATUSES, Document, ProcedureStep, ReviewerAssignment, Revision
 from ..selectors import SYSTEM_USERNAME, reviewer_candidates
 from .content import accept_source_file, refresh_search_text
@@ -223,6 +224,8 @@ def _on_request_changes(revision, user, reason, data):
 
 def _on_approve(revision, user, reason, data):
     revision.approver = user
+    if "needs_training" in data:  # the approver's choice on the approval form (``ApproveForm``)
+        revision.needs_training = bool(data["needs_training"])
     save_tracked(revision, user)
     notify([revision.author], "revision_approved", params={"object": revision}, url=revision.get_absolute_url())
     if _date_reached(revision, user):
@@ -300,7 +303,7 @@ WORKFLOW = register(Workflow(
                 Guard(_all_accepted, gettext_lazy("Every reviewer must accept before approval.")),
                 Guard(_has_effective_date, gettext_lazy("Set the effective date before approval.")),
             ),
-            signature="approved", effect=_on_approve, button="success",
+            signature="approved", effect=_on_approve, form_class=ApproveForm, button="success",
         ),
         Transition(
             name="publish", label=gettext_lazy("Publish"), sources=(S.APPROVED,), target=S.EFFECTIVE,

@@ -1,5 +1,22 @@
 """The matrix part of the training area: the training matrix (role × requirement per unit, who holds
 what, who lacks what, what expires soon), its XLSX export, and the training a new revision needs
-(the revision's "needs training", the coverage per unit on the document's page)."""
+(the revision's "needs training", the coverage per unit on the document's page).
 
-PART = {}
+Who reads the matrix: whoever holds training.view_qualification through a role over a unit (the
+training coordinator, the management representative, department heads, internal auditors — their
+roles are given that permission by the competence part —, the steering committee and administrators
+through their "*.view_*"). The training coverage of a revision is shown on the document's page to
+whoever reads the document (counts per unit, as its acknowledgement coverage)."""
+
+from qms_portal.areas import Panel
+
+PART = {
+    "panels": [Panel("documents.Document", "training/matrix/document_coverage.html",
+                     context="training.views.matrix.document_panel")],
+}
+
+
+def ready():
+    from ..exports_matrix import job_kinds
+
+    PART["jobs"] = job_kinds()

@@ -1,0 +1,373 @@
+"""The training matrix: who must hold which competence, who holds it, who lacks it, what expires soon;
+and the training a revision marked "needs training" asks of the people it was distributed to.
+
+**Who must hold what.** A ``CompetenceRequirement(role, competence, unit)`` concerns whoever holds
+``role`` through a *current* role assignment on ``unit`` or a unit below it (on an active unit).
+A person's required competences are those of every such requirement, wherever the role is held;
+a person is listed once, in their primary unit (as their qualifications are scoped).
+
+**A cell** (person × competence): ``not_required``; else the best of their qualifications for the
+competence that are not withdrawn and already obtained (the one valid longest; none: ``missing``):
+``expired`` before today, ``expiring`` within ``EXPIRING_DAYS`` (with its date), else ``valid``.
+A gap is a missing or expired required competence.
+
+**Training on a revision.** A revision with ``needs_training`` that is effective asks each person it
+was distributed to (its ``Acknowledgement`` rows) to attend a session of a course on that revision
+(``Course.revision``): the requirement is met by a PRESENT attendance at a session (not cancelled)
+of such a course, and by nothing else. Derived here, never copied into rows. An unmet one is a gap.
+
+Everything reads a constant number of queries whatever the number of people: the page's people,
+then their requirements, qualifications and revision trainings for all of them at once; the
+summaries per sub-unit are GROUP BY queries over the whole scope. The pair "who must hold what"
+joins role assignments to requirements on the unit path (a prefix match), which the ORM cannot
+express as a join: it is written in SQL with the table names from the models' metadata."""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.expressions import RawSQL
+from django.utils import timezone
+
+from documents.models import Acknowledgement, Revision
+from qms_portal.models import RoleAssignment, Unit, User
+from qms_portal.permissions import covers_all, unit_scope_q
+
+from ..models import Competence, CompetenceRequirement, Course, Participant, Qualification, Session
+
+PERMISSION = "training.view_qualification"
+EXPIRING_DAYS = 90
+PER_PAGE = 30
+ORDERING = ("primary_unit__path", "full_name", "pk")
+FOREVER = date(9999, 12, 31)
+
+VALID, EXPIRING, EXPIRED, MISSING, NOT_REQUIRED = "valid", "expiring", "expired", "missing", "not_required"
+GAP_STATES = (EXPIRED, MISSING)
+
+
+@dataclass
+class Cell:
+    state: str
+    until: date | None = None
+
+    @property
+    def is_gap(self):
+        return self.state in GAP_STATES
+
+
+@dataclass
+class RevisionTraining:
+    """One revision a person must be trained on (``trained``: a present attendance fulfils it)."""
+
+    revision_id: int
+    document_id: int
+    code: str
+    title: str
+    number: int
+    trained: bool
+
+    @property
+    def label(self):
+        return f"{self.code} rev. {self.number:02d}"
+
+
+@dataclass
+class PersonRow:
+    user: object
+    cells: list
+    revisions: list = field(default_factory=list)
+
+    @property
+    def gaps(self):
+        return sum(1 for c in self.cells if c.is_gap) + sum(1 for r in self.revisions if not r.trained)
+
+    @property
+    def expiring(self):
+        return sum(1 for c in self.cells if c.state == EXPIRING)
+
+    @property
+    def missing_revisions(self):
+        return [r for r in self.revisions if not r.trained]
+
+
+# --- scope -----------------------------------------------------------------------------------------
+
+
+def matrix_units(user):
+    """The active units whose matrix ``user`` may read (training.view_qualification over the unit)."""
+    return Unit.objects.filter(is_active=True).restrict(user, PERMISSION)
+
+
+def default_unit(user):
+    """The unit a reader's matrix opens on: their primary unit when they may read it, else the
+    highest unit they may read."""
+    units = matrix_units(user)
+    if user.primary_unit_id and units.filter(pk=user.primary_unit_id).exists():
+        return Unit.objects.get(pk=user.primary_unit_id)
+    return units.order_by("depth", "path").first()
+
+
+def people(user, unit, subunits=True):
+    """The active people whose primary unit is ``unit`` (or below it, with ``subunits``), among those
+    whose qualifications ``user`` may read through a role (the scope of the permission on the
+    people's units: a role held without sub-units on ``unit`` shows its own people only)."""
+    qs = User.objects.filter(is_active=True)
+    qs = qs.filter(primary_unit__path__startswith=unit.path) if subunits else qs.filter(primary_unit=unit)
+    if user.is_superuser or covers_all(user, PERMISSION):
+        return qs
+    return qs.filter(unit_scope_q(user, PERMISSION, "primary_unit"))
+
+
+# --- SQL of "who must hold what" -------------------------------------------------------------------
+
+
+def _tables():
+    return {
+        "ra": RoleAssignment._meta.db_table, "unit": Unit._meta.db_table,
+        "req": CompetenceRequirement._meta.db_table, "qual": Qualification._meta.db_table,
+        "user": User._meta.db_table, "ack": Acknowledgement._meta.db_table, "rev": Revision._meta.db_table,
+        "part": Participant._meta.db_table, "session": Session._meta.db_table, "course": Course._meta.db_table,
+    }
+
+
+def _sql_of(queryset):
+    """``(sql, params)`` of a queryset of ids, to be used as a subquery."""
+    return queryset.order_by().query.sql_with_params()
+
+
+def _required_sql(people_sql):
+    """SELECT DISTINCT (user_id, competence_id): each person of ``people_sql`` (a subquery of user
+    ids) and each competence a requirement asks of them through a current role assignment on its
+    unit or below."""
+    t = _tables()
+    return (
+        f"SELECT DISTINCT ra.user_id AS user_id, r.competence_id AS competence_id FROM {t['ra']} ra"  # noqa: S608
+        f" INNER JOIN {t['unit']} au ON au.id = ra.unit_id"
+        f" INNER JOIN {t['req']} r ON r.role_id = ra.role_id"
+        f" INNER JOIN {t['unit']} ru ON ru.id = r.unit_id"
+        " WHERE ra.ended_at IS NULL AND au.is_active AND r.is_active"
+        " AND au.path LIKE ru.path || '%%'"
+        f" AND ra.user_id IN ({people_sql})"
+    )
+
+
+def _fetch(sql, params):
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def required_pairs(people_qs):
+    """``{(user_id, competence_id)}`` required of the people of ``people_qs``."""
+    sql, params = _sql_of(people_qs.values("pk"))
+    return set(_fetch(_required_sql(sql), params))
+
+
+def required_competences(people_qs):
+    """The competences required of anyone of ``people_qs``: the matrix's columns (the same on every
+    page of one unit), in code order."""
+    sql, params = _sql_of(people_qs.values("pk"))
+    subquery = RawSQL(f"SELECT required.competence_id FROM ({_required_sql(sql)}) required", params)
+    return list(Competence.objects.filter(pk__in=subquery).order_by("code"))
+
+
+# --- cells -----------------------------------------------------------------------------------------
+
+
+def cell_state(until, today, required=True):
+    """The state of one cell from the validity of the best qualification (``None``: none held;
+    ``FOREVER``: does not expire)."""
+    if not required:
+        return Cell(NOT_REQUIRED)
+    if until is None:
+        return Cell(MISSING)
+    if until < today:
+        return Cell(EXPIRED, until)
+    if until <= today + timedelta(days=EXPIRING_DAYS):
+        return Cell(EXPIRING, until)
+    return Cell(VALID, None if until == FOREVER else until)
+
+
+def best_validity(user_ids, competence_ids, today):
+    """``{(user_id, competence_id): until}``: the latest validity among the qualifications held
+    (not withdrawn, already obtained); ``FOREVER`` for one that does not expire."""
+    rows = (Qualification.objects.filter(user_id__in=user_ids, competence_id__in=competence_ids,
+                                         is_withdrawn=False, obtained_on__lte=today)
+            .order_by().values_list("user_id", "competence_id", "valid_until"))
+    best = {}
+    for user_id, competence_id, until in rows:
+        until = until or FOREVER
+        key = (user_id, competence_id)
+        if key not in best or until > best[key]:
+            best[key] = until
+    return best
+
+
+def trained_exists(user_ref="user_id", revision_ref="revision_id"):
+    """A present attendance, at a session not cancelled, of a course on the revision."""
+    return Exists(Participant.objects.filter(
+        user_id=OuterRef(user_ref), attendance=Participant.Attendance.PRESENT,
+        session__course__revision_id=OuterRef(revision_ref),
+    ).exclude(session__status=Session.Status.CANCELLED))
+
+
+def revision_requirements():
+    """The acknowledgements that carry a training requirement: of an effective revision marked
+    "needs training", annotated with ``trained``."""
+    return (Acknowledgement.objects.filter(revision__needs_training=True, revision__status=Revision.Status.EFFECTIVE)
+            .annotate(trained=trained_exists()))
+
+
+def revision_trainings(user_ids):
+    """``{user_id: [RevisionTraining]}`` for these people."""
+    rows = (revision_requirements().filter(user_id__in=user_ids).order_by("revision__document__code")
+            .values_list("user_id", "revision_id", "revision__document_id", "revision__document__code",
+                         "revision__document__title", "revision__number", "trained"))
+    found = {}
+    for user_id, revision_id, document_id, code, title, number, trained in rows:
+        found.setdefault(user_id, []).append(RevisionTraining(revision_id, document_id, code, title, number,
+                                                              bool(trained)))
+    return found
+
+
+def person_rows(users, columns, today=None):
+    """One ``PersonRow`` per user (in the given order): a cell per column, their revision trainings.
+    Three queries, whatever the number of users."""
+    today = today or timezone.localdate()
+    ids = [u.pk for u in users]
+    if not ids:
+        return []
+    required = required_pairs(User.objects.filter(pk__in=ids)) if columns else set()
+    best = best_validity(ids, [c.pk for c in columns], today) if columns else {}
+    revisions = revision_trainings(ids)
+    rows = []
+    for person in users:
+        cells = [cell_state(best.get((person.pk, c.pk)), today, (person.pk, c.pk) in required) for c in columns]
+        rows.append(PersonRow(person, cells, revisions.get(person.pk, [])))
+    return rows
+
+
+def gaps_of(user, today=None):
+    """A person's gaps, for their own record or their head: ``(competences, revisions)`` where
+    ``competences`` is ``[(Competence, Cell)]`` of the required ones missing or expired (expiring
+    ones too, flagged by their state), and ``revisions`` the ``RevisionTraining`` not yet met."""
+    today = today or timezone.localdate()
+    people_qs = User.objects.filter(pk=user.pk)
+    columns = required_competences(people_qs)
+    row = person_rows([user], columns, today)[0]
+    competences = [(c, cell) for c, cell in zip(columns, row.cells, strict=True) if cell.state != VALID]
+    return competences, row.missing_revisions
+
+
+# --- summaries ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class UnitSummary:
+    unit: object
+    people: int = 0
+    with_gaps: int = 0
+    gaps: int = 0
+    expiring: int = 0
+    own: bool = False  # the chosen unit's own people (not a sub-unit)
+
+
+def _per_unit_sql(people_sql):
+    """Per primary unit of the people of ``people_sql``: people with a gap, gaps, qualifications
+    expiring soon (competences and revision trainings together)."""
+    t = _tables()
+    return (
+        "SELECT pu.path, SUM(CASE WHEN pp.gaps > 0 THEN 1 ELSE 0 END), SUM(pp.gaps), SUM(pp.expiring) FROM ("  # noqa: S608
+        " SELECT x.user_id AS user_id, SUM(x.gap) AS gaps, SUM(x.soon) AS expiring FROM ("
+        "  SELECT req.user_id AS user_id,"
+        "   CASE WHEN best.until IS NULL OR best.until < %s THEN 1 ELSE 0 END AS gap,"
+        "   CASE WHEN best.until >= %s AND best.until <= %s THEN 1 ELSE 0 END AS soon"
+        f"  FROM ({_required_sql(people_sql)}) req"
+        "  LEFT JOIN (SELECT q.user_id AS user_id, q.competence_id AS competence_id,"
+        "    MAX(COALESCE(q.valid_until, %s)) AS until"
+        f"    FROM {t['qual']} q WHERE NOT q.is_withdrawn AND q.obtained_on <= %s AND q.user_id IN ({people_sql})"
+        "    GROUP BY q.user_id, q.competence_id) best"
+        "   ON best.user_id = req.user_id AND best.competence_id = req.competence_id"
+        "  UNION ALL"
+        "  SELECT a.user_id, 1, 0"
+        f"  FROM {t['ack']} a INNER JOIN {t['rev']} rv ON rv.id = a.revision_id"
+        "  WHERE rv.needs_training AND rv.status = %s"
+        f"  AND a.user_id IN ({people_sql})"
+        f"  AND NOT EXISTS (SELECT 1 FROM {t['part']} pa INNER JOIN {t['session']} s ON s.id = pa.session_id"
+        f"   INNER JOIN {t['course']} c ON c.id = s.course_id"
+        "   WHERE pa.user_id = a.user_id AND pa.attendance = %s AND c.revision_id = a.revision_id"
+        "   AND s.status <> %s)"
+        " ) x GROUP BY x.user_id"
+        f") pp INNER JOIN {t['user']} p ON p.id = pp.user_id INNER JOIN {t['unit']} pu ON pu.id = p.primary_unit_id"
+        " GROUP BY pu.path"
+    )
+
+
+def unit_summaries(user, unit, today=None):
+    """The chosen unit's own people, then each of its active sub-units (with everything below it):
+    people, people with a gap, gaps, and qualifications expiring within ``EXPIRING_DAYS``. Four
+    queries whatever the size of the subtree."""
+    today = today or timezone.localdate()
+    scope = people(user, unit, subunits=True)
+    children = list(Unit.objects.filter(parent=unit, is_active=True).order_by("code"))
+    nodes = [UnitSummary(unit, own=True)] + [UnitSummary(child) for child in children]
+
+    def node_of(path):
+        for node in nodes[1:]:
+            if path.startswith(node.unit.path):
+                return node
+        return nodes[0] if path == unit.path else None
+
+    for path, count in scope.values("primary_unit__path").annotate(n=Count("pk")).values_list(
+            "primary_unit__path", "n").order_by():
+        node = node_of(path)
+        if node is not None:
+            node.people += count
+    sql, params = _sql_of(scope.values("pk"))
+    soon = today + timedelta(days=EXPIRING_DAYS)
+    all_params = [today, today, soon, *params, FOREVER, today, *params, Revision.Status.EFFECTIVE,
+                  *params, Participant.Attendance.PRESENT, Session.Status.CANCELLED]
+    for path, with_gaps, gaps, expiring in _fetch(_per_unit_sql(sql), all_params):
+        node = node_of(path)
+        if node is not None:
+            node.with_gaps += int(with_gaps or 0)
+            node.gaps += int(gaps or 0)
+            node.expiring += int(expiring or 0)
+    return nodes
+
+
+def expiring_soon(user, unit, subunits=True, today=None, limit=20):
+    """``(qualifications, total)``: the qualifications of the people in scope that expire within
+    ``EXPIRING_DAYS`` and that no later one renews, soonest first (at most ``limit``)."""
+    today = today or timezone.localdate()
+    renewed = Qualification.objects.filter(
+        user_id=OuterRef("user_id"), competence_id=OuterRef("competence_id"), is_withdrawn=False,
+    ).filter(Q(valid_until__isnull=True) | Q(valid_until__gt=OuterRef("valid_until")))
+    qs = (Qualification.objects.filter(user__in=people(user, unit, subunits).values("pk"), is_withdrawn=False,
+                                       valid_until__gte=today,
+                                       valid_until__lte=today + timedelta(days=EXPIRING_DAYS))
+          .filter(~Exists(renewed)))
+    rows = list(qs.select_related("user", "user__primary_unit", "competence").order_by("valid_until", "pk")[:limit])
+    total = len(rows) if len(rows) < limit else qs.count()
+    return rows, total
+
+
+# --- training coverage of a revision -------------------------------------------------------------------
+
+
+def revision_coverage(revision):
+    """Per unit (the person's unit when the revision was distributed, as the acknowledgement
+    coverage): ``{"unit__code", "unit__name", "total", "done"}`` — people required, people trained
+    (a present attendance at a session on the revision). One query."""
+    return list(
+        Acknowledgement.objects.filter(revision=revision).annotate(trained=trained_exists())
+        .values("unit__code", "unit__name")
+        .annotate(total=Count("pk"), done=Count("pk", filter=Q(trained=True)))
+        .order_by("unit__code")
+    )
+
+
+def training_courses(revision):
+    """The courses on ``revision`` (what fulfils its training requirement)."""
+    return list(Course.objects.filter(revision=revision).order_by("code"))

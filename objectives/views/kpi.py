@@ -24,7 +24,7 @@ from qms_portal.views.generic import (
 from ..forms.kpi import IndicatorFilter, IndicatorForm, ObjectiveFilter, ObjectiveForm
 from ..models import Indicator, QualityObjective
 from ..selectors import kpi as selectors
-from ..selectors.kpi_math import status_of
+from ..selectors.kpi_math import period_start, status_of
 from ..services import kpi as services
 
 
@@ -179,7 +179,7 @@ class IndicatorDetailView(ScopedDetailView):
 
     model = Indicator
     template_name = "objectives/kpi/indicator_detail.html"
-    related = ("unit", "reporter", "objective__unit")
+    related = ("unit", "reporter", "objective__unit", "survey__unit")
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -196,8 +196,14 @@ class IndicatorDetailView(ScopedDetailView):
                          "offer_nc": m is not None and services.may_raise_nonconformity(user, m)})
         ctx["rows"] = rows
         ctx["chart"] = trend_chart(indicator, periods, found)
-        ctx["may_enter"] = indicator.is_active and can(user, services.ENTER, indicator)
+        ctx["may_enter"] = (indicator.is_active and not services.is_from_survey(indicator)
+                            and can(user, services.ENTER, indicator))
         ctx["may_change"] = can(user, "change", indicator)
+        ctx["from_survey"] = services.is_from_survey(indicator)
+        ctx["survey_visible"] = indicator.survey_id is not None and can(user, "view", indicator.survey)
+        if ctx["from_survey"] and indicator.survey_id is not None:
+            ctx["survey_period"] = services.period_label(period_start(indicator.survey.period_end,
+                                                                      indicator.frequency), indicator.frequency)
         ctx["objective_visible"] = indicator.objective_id is not None and can(user, "view", indicator.objective)
         ctx["rate"] = services.is_rate(indicator)
         return ctx

@@ -17,6 +17,7 @@ urlpatterns = [
     path("indicators/<int:pk>/", kpi.IndicatorDetailView.as_view(), name="indicator_detail"),
     path("indicators/<int:pk>/edit/", kpi.IndicatorEditView.as_view(), name="indicator_edit"),
     path("indicators/<int:pk>/history/", kpi.IndicatorHistoryView.as_view(), name="indicator_history"),
+    path("indicators/<int:pk>/trend.pdf", kpi.IndicatorPdfView.as_view(), name="indicator_pdf"),
     path("indicators/<int:pk>/rollup/", kpi.IndicatorRollupView.as_view(), name="indicator_rollup"),
     path("indicators/<int:pk>/enter/", kpi_measurements.MeasurementEnterView.as_view(), name="measurement_enter"),
     path("values/", kpi_measurements.PeriodEntryView.as_view(), name="period_entry"),

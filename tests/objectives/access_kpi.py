@@ -32,6 +32,7 @@ ROWS = {
     "objectives:indicator_edit": P("objectives.change_indicator", "indicator"),
     "objectives:indicator_history": P(VIEW_I, "indicator"),
     "objectives:indicator_rollup": P(VIEW_I, "indicator"),
+    "objectives:indicator_pdf": P(VIEW_I, "indicator"),
     "objectives:measurement_enter": P(ENTER, "indicator"),
     "objectives:period_entry": P(ENTER),
     "objectives:measurement_import": P(ENTER),

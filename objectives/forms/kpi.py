@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from qms_portal.forms import DatePicker, MultipleFileField, ScopedModelForm, ServiceForm
 from qms_portal.unit_picker import UnitChoiceFilter
 
-from ..models import Indicator, QualityObjective
+from ..models import Indicator, QualityObjective, Survey
 from ..selectors.kpi_math import period_code, recent_periods
 from ..services.kpi import is_rate, period_label
 from .fields import LocalDecimalField
@@ -55,13 +55,20 @@ class IndicatorForm(ScopedModelForm):
 
     class Meta:
         model = Indicator
-        fields = ["unit", "code", "name", "objective", "kind", "unit_of_measure", "direction", "target",
+        fields = ["unit", "code", "name", "objective", "kind", "survey", "unit_of_measure", "direction", "target",
                   "alert_threshold", "frequency", "reporter", "description", "is_active"]
         widgets = {"description": forms.Textarea(attrs=TEXTAREA)}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [c for c in Indicator.Kind.choices if c[0] != Indicator.Kind.SATISFACTION]
+        # The surveys the user can see (the scoped form narrows them), newest first; the service
+        # checks the survey's unit against the reporting unit and the kind.
+        self.fields["survey"].queryset = (self.fields["survey"].queryset.exclude(status=Survey.Status.DRAFT)
+                                          .select_related("unit").order_by("-period_end", "-id"))
+        self.fields["survey"].label_from_instance = lambda s: f"{s.number} {s.title} ({s.get_status_display()})"
+        self.fields["survey"].help_text = _("For a satisfaction survey result indicator: the survey whose share "
+                                            "satisfied or basically satisfied becomes the value of the period "
+                                            "that holds the survey's last day, when the survey closes.")
         self.fields["objective"].queryset = (self.fields["objective"].queryset.exclude(
             status=QualityObjective.Status.WITHDRAWN).select_related("unit").order_by("-year", "unit__path", "code"))
         self.fields["reporter"].queryset = self.fields["reporter"].queryset.filter(is_active=True).order_by(

@@ -208,7 +208,7 @@ class ProcedureTimeliness(BaseModel):
         indexes = [models.Index(fields=["period", "unit"], name="timeliness_period_unit")]
 
     def __str__(self):
-        return f"{self.procedure_id} {self.period:%Y-%m}"
+        return f"{self.procedure.code} {self.period:%Y-%m}"
 
     def get_absolute_url(self):
-        return pk_url("objectives:on_time", self.unit_id)
+        return pk_url("objectives:timeliness_detail", self.pk)

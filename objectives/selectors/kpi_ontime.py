@@ -75,6 +75,14 @@ def month_rows(user, *, unit, month):
     return {r.procedure_id: r for r in rows}
 
 
+def latest_month(user, *, unit, months):
+    """The latest of ``months`` for which ``unit`` entered its own files, or None (one query)."""
+    from django.db.models import Max
+
+    return (ProcedureTimeliness.objects.restrict(user, "view").filter(unit=unit, period__in=months)
+            .aggregate(m=Max("period"))["m"])
+
+
 def procedures_for(user, unit, month=None):
     """The administrative procedures a unit reports its files for: the effective level-2 documents
     of the unit or of a unit above it that are operational or carry a legal time limit, and any

@@ -11,6 +11,10 @@
   reason (the History tab keeps every earlier value).
 * ``measurement_raise_nonconformity`` — a missed period's nonconformity (source "kpi"), raised
   through the nonconformities area's service when someone chooses to: never automatically.
+* ``measurement_from_survey`` — a satisfaction indicator's value for the period that holds its
+  survey's last day: the survey's % satisfied or basically satisfied, written when the survey
+  closes (the surveys part calls it) or when the indicator is linked to a survey already closed.
+  Nobody types a satisfaction indicator's values: ``measurement_enter`` refuses them.
 """
 
 from datetime import timedelta
@@ -19,7 +23,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from qms_portal.history import reason as fixed_reason
 from qms_portal.permissions import ancestor_paths, can
 from qms_portal.services import require_can, save_tracked
 
@@ -40,12 +46,16 @@ GRACE_DAYS = 10  # a value entered later than this after its period ended is fla
 OBJECTIVE_FIELDS = ("year", "parent", "code", "title", "description", "target", "actions", "resources",
                     "responsible", "due_on", "evaluation", "status", "result_note")
 INDICATOR_FIELDS = ("objective", "code", "name", "kind", "unit_of_measure", "direction", "target", "alert_threshold",
-                    "frequency", "reporter", "description", "is_active")
+                    "frequency", "reporter", "survey", "description", "is_active")
 RATE_KINDS = (Indicator.Kind.RATE, Indicator.Kind.ON_TIME)
 
 
 def is_rate(indicator):
     return indicator.kind in RATE_KINDS
+
+
+def is_from_survey(indicator):
+    return indicator.kind == Indicator.Kind.SATISFACTION
 
 
 def is_percent(indicator):
@@ -126,11 +136,44 @@ def _check_indicator(indicator, acting_user):
     elif indicator.reporter_id is not None and not (indicator.reporter.has_perm("objectives.report_indicator")
                                                     or indicator.reporter.has_perm(ENTER)):
         errors["reporter"] = _("This person holds no role that lets them enter indicator values.")
+    errors.update(_survey_problems(indicator, acting_user))
     duplicate = Indicator.objects.filter(unit=indicator.unit, code=indicator.code).exclude(pk=indicator.pk)
     if indicator.code and duplicate.exists():
         errors["code"] = _("This unit already has an indicator with this code.")
     if errors:
         raise ValidationError(errors)
+
+
+def _survey_problems(indicator, acting_user):
+    """A satisfaction indicator names a survey of its reporting unit or of a unit above it, that
+    the acting user can see, and reads a percentage; no other kind names a survey."""
+    survey = indicator.survey
+    if not is_from_survey(indicator):
+        if survey is not None:
+            return {"survey": _("Only a satisfaction survey result indicator takes its values from a survey: "
+                                "choose that kind or no survey.")}
+        return {}
+    if survey is None:
+        return {"survey": _("Choose the survey whose result this indicator takes.")}
+    if not can(acting_user, "view", survey):
+        return {"survey": _("Choose a survey you can see.")}
+    if survey.unit.path not in ancestor_paths(indicator.unit.path):
+        return {"survey": _("Choose a survey of the reporting unit or of a unit above it.")}
+    if not is_percent(indicator):
+        return {"unit_of_measure": _("A survey's result is a percentage: the unit of measure is %.")}
+    return {}
+
+
+def _feed_if_closed(indicator, acting_user):
+    """An indicator linked to a survey already closed takes its result at once."""
+    from ..models import Survey
+
+    if is_from_survey(indicator) and indicator.is_active and indicator.survey is not None \
+            and indicator.survey.status == Survey.Status.CLOSED:
+        from ..selectors.surveys import survey_result
+
+        measurement_from_survey(acting_user=acting_user, indicator=indicator, survey=indicator.survey,
+                                result=survey_result(indicator.survey))
 
 
 @transaction.atomic
@@ -140,10 +183,12 @@ def indicator_create(*, acting_user, unit, code, name, target, **fields):
         raise TypeError(f"unknown fields: {sorted(unknown)}")
     require_can(acting_user, "objectives.add_indicator", unit)
     indicator = Indicator(unit=unit, code=code, name=name, target=target, **fields)
-    if is_rate(indicator) and not indicator.unit_of_measure:
+    if (is_rate(indicator) or is_from_survey(indicator)) and not indicator.unit_of_measure:
         indicator.unit_of_measure = "%"
     _check_indicator(indicator, acting_user)
-    return save_tracked(indicator, acting_user)
+    save_tracked(indicator, acting_user)
+    _feed_if_closed(indicator, acting_user)
+    return indicator
 
 
 @transaction.atomic
@@ -156,12 +201,20 @@ def indicator_update(*, acting_user, indicator, reason="", **fields):
     if "kind" in fields and (fields["kind"] in RATE_KINDS) != is_rate(indicator) and indicator.measurements.exists():
         raise ValidationError({"kind": _("This indicator already has values: it cannot change between a rate and "
                                          "a plain value.")})
+    if ("kind" in fields and (fields["kind"] == Indicator.Kind.SATISFACTION) != is_from_survey(indicator)
+            and indicator.measurements.exists()):
+        raise ValidationError({"kind": _("This indicator already has values: it cannot change to or from a "
+                                         "satisfaction survey result.")})
+    survey_before = indicator.survey_id
     for name, value in fields.items():
         setattr(indicator, name, value)
     if "unit" in fields:
         require_can(acting_user, "objectives.add_indicator", indicator.unit)
     _check_indicator(indicator, acting_user)
-    return save_tracked(indicator, acting_user, reason=reason)
+    save_tracked(indicator, acting_user, reason=reason)
+    if indicator.survey_id != survey_before:
+        _feed_if_closed(indicator, acting_user)
+    return indicator
 
 
 # --- measurements -------------------------------------------------------------------------------
@@ -214,6 +267,9 @@ def measurement_enter(*, acting_user, indicator, period, value=None, numerator=N
     require_can(acting_user, ENTER, indicator)
     if not indicator.is_active:
         raise ValidationError(_("This indicator is no longer measured."))
+    if is_from_survey(indicator):
+        raise ValidationError(_("“%(indicator)s” takes its values from its survey's result when the survey "
+                                "closes: they are not entered.") % {"indicator": indicator.name})
     frequency = indicator.frequency
     wanted = parse_period(period, frequency)
     if wanted is None:
@@ -253,6 +309,37 @@ def measurement_correct(*, acting_user, measurement, reason, value=None, numerat
     measurement.value, measurement.numerator, measurement.denominator = value, numerator, denominator
     if comment is not None:
         measurement.comment = comment.strip()
+    return save_tracked(measurement, acting_user, reason=reason)
+
+
+@transaction.atomic
+def measurement_from_survey(*, acting_user, indicator, survey, result):
+    """Write ``survey``'s result (``result``: ``selectors.surveys.survey_result``) as the value of
+    the satisfaction indicator ``indicator`` for the period that holds the survey's last day: %
+    satisfied or basically satisfied, with those answers over all answers as numerator and
+    denominator. A value already there for that period is replaced (the History tab keeps the
+    earlier one, with the survey's number as the reason). Nothing is written without answers.
+
+    ``acting_user`` is whoever closed the survey (or linked the indicator): the value is the
+    survey's result, computed, not typed, so the indicator's entry permission is not asked for.
+    Returns the measurement, or None."""
+    from ..models import Survey
+
+    indicator = Indicator.objects.select_for_update().select_related("unit").get(pk=indicator.pk)
+    if not is_from_survey(indicator) or indicator.survey_id != survey.pk or not indicator.is_active:
+        raise ValidationError(_("This indicator does not take its values from this survey."))
+    if survey.status != Survey.Status.CLOSED:
+        raise ValidationError(_("A survey's result feeds its indicators once the survey is closed."))
+    if not result["answers"]:
+        return None
+    period = period_start(survey.period_end, indicator.frequency)
+    measurement = Measurement.objects.select_for_update().filter(indicator=indicator, period=period).first()
+    measurement = measurement or Measurement(indicator=indicator, period=period)
+    reason = fixed_reason(gettext_noop("From the survey %(number)s"), number=survey.number)
+    measurement.value = result["positive_pct"]
+    measurement.numerator, measurement.denominator = result["positive"], result["answers"]
+    measurement.comment = survey.number
+    measurement.entered_by, measurement.entered_at, measurement.is_late = acting_user, timezone.now(), False
     return save_tracked(measurement, acting_user, reason=reason)
 
 

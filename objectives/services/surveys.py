@@ -14,7 +14,7 @@ links, taking an answer, and feeding the result to the indicators it measures.
 """
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -35,7 +35,7 @@ from qms_portal.search import searchable
 from qms_portal.services import require_can, save_tracked
 from qms_portal.workflow import Guard, Transition, Workflow, register
 
-from ..models import Indicator, Measurement, Survey, SurveyAnswer, SurveyDimension, SurveyGroup, SurveyResponse
+from ..models import Indicator, Survey, SurveyAnswer, SurveyDimension, SurveyGroup, SurveyResponse
 
 PURPOSE = "satisfaction_survey"
 CHANGE = "objectives.change_survey"
@@ -400,39 +400,19 @@ def survey_answer_received(link, cleaned_data):
 
 
 # ---- the result feeds indicators -------------------------------------------------------------------------
-def period_start(day, frequency):
-    """The first day of the indicator's period that holds ``day``."""
-    if frequency == Indicator.Frequency.YEARLY:
-        return date(day.year, 1, 1)
-    if frequency == Indicator.Frequency.QUARTERLY:
-        return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
-    return date(day.year, day.month, 1)
-
-
 @transaction.atomic
 def survey_feed_indicators(*, acting_user, survey):
     """Write ``survey``'s % satisfied or basically satisfied as the measurement, for the period that
     holds the survey's last day, of each active indicator that names it (``Indicator.survey``,
-    kind "satisfaction"); a value already there for that period is replaced (its history keeps the
-    old one). Written here, through the model, because the result is the survey's: the measurement
-    services of the indicators (the kpi part) take values people type. Returns the measurements."""
+    kind "satisfaction"), through the kpi part's ``measurement_from_survey``; a value already there
+    for that period is replaced (its history keeps the old one). Returns the measurements."""
     from ..selectors.surveys import survey_result
+    from .kpi import measurement_from_survey
 
     indicators = list(Indicator.objects.filter(survey=survey, kind=Indicator.Kind.SATISFACTION, is_active=True))
     if not indicators:
         return []
     result = survey_result(survey)
-    if result["answers"] == 0:
-        return []
-    value = result["positive_pct"]
-    note = fixed_reason(gettext_noop("From the survey %(number)s"), number=survey.number)
-    written = []
-    for indicator in indicators:
-        period = period_start(survey.period_end, indicator.frequency)
-        row = Measurement.objects.select_for_update().filter(indicator=indicator, period=period).first()
-        row = row or Measurement(indicator=indicator, period=period)
-        row.value, row.numerator, row.denominator = value, result["positive"], result["answers"]
-        row.comment = survey.number
-        row.entered_by, row.entered_at = acting_user, timezone.now()
-        written.append(save_tracked(row, acting_user, reason=note))
-    return written
+    written = [measurement_from_survey(acting_user=acting_user, indicator=indicator, survey=survey, result=result)
+               for indicator in indicators]
+    return [m for m in written if m is not None]

@@ -3,18 +3,22 @@ the cascade as a tree, an objective's page with its plan, the indicators list, a
 with its trend chart and table, its roll-up across the tree, and the forms that create and correct
 them."""
 
-from django.http import Http404
+from django.contrib import messages
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
+from django.views import View
 from django.views.generic import TemplateView
 
 from qms_portal import charts
 from qms_portal.models import Unit
+from qms_portal.pdf import PdfUnavailable, han_variant, pdf_response
 from qms_portal.permissions import can
 from qms_portal.views.generic import (
     HistoryView,
     ObjectFormView,
+    ObjectMixin,
     ScopedDetailView,
     ScopedListView,
     ScopedMixin,
@@ -24,7 +28,7 @@ from qms_portal.views.generic import (
 from ..forms.kpi import IndicatorFilter, IndicatorForm, ObjectiveFilter, ObjectiveForm
 from ..models import Indicator, QualityObjective
 from ..selectors import kpi as selectors
-from ..selectors.kpi_math import status_of
+from ..selectors.kpi_math import period_start, status_of
 from ..services import kpi as services
 
 
@@ -179,28 +183,58 @@ class IndicatorDetailView(ScopedDetailView):
 
     model = Indicator
     template_name = "objectives/kpi/indicator_detail.html"
-    related = ("unit", "reporter", "objective__unit")
+    related = ("unit", "reporter", "objective__unit", "survey__unit")
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         user, indicator = self.request.user, self.object
-        periods = selectors.chart_periods(indicator)
-        found = selectors.series(indicator, periods)
-        rows = []
-        for period in reversed(periods):
-            m = found.get(period)
-            status = status_of(m.value if m else None, indicator.target, indicator.alert_threshold,
-                               indicator.direction)
-            rows.append({"period": period, "label": services.period_label(period, indicator.frequency), "m": m,
-                         "status": status,
-                         "offer_nc": m is not None and services.may_raise_nonconformity(user, m)})
-        ctx["rows"] = rows
-        ctx["chart"] = trend_chart(indicator, periods, found)
-        ctx["may_enter"] = indicator.is_active and can(user, services.ENTER, indicator)
+        ctx.update(trend_context(indicator, user))
+        ctx["may_enter"] = (indicator.is_active and not services.is_from_survey(indicator)
+                            and can(user, services.ENTER, indicator))
         ctx["may_change"] = can(user, "change", indicator)
+        ctx["from_survey"] = services.is_from_survey(indicator)
+        ctx["survey_visible"] = indicator.survey_id is not None and can(user, "view", indicator.survey)
+        if ctx["from_survey"] and indicator.survey_id is not None:
+            ctx["survey_period"] = services.period_label(period_start(indicator.survey.period_end,
+                                                                      indicator.frequency), indicator.frequency)
         ctx["objective_visible"] = indicator.objective_id is not None and can(user, "view", indicator.objective)
         ctx["rate"] = services.is_rate(indicator)
         return ctx
+
+
+def trend_context(indicator, user, offer=True):
+    """The trend of an indicator's last 24 periods, for its page and its PDF: ``rows`` (newest
+    first: period, label, measurement, status, whether a nonconformity is offered) and ``chart``."""
+    periods = selectors.chart_periods(indicator)
+    found = selectors.series(indicator, periods)
+    rows = []
+    for period in reversed(periods):
+        m = found.get(period)
+        status = status_of(m.value if m else None, indicator.target, indicator.alert_threshold, indicator.direction)
+        rows.append({"period": period, "label": services.period_label(period, indicator.frequency), "m": m,
+                     "status": status,
+                     "offer_nc": offer and m is not None and services.may_raise_nonconformity(user, m)})
+    return {"rows": rows, "chart": trend_chart(indicator, periods, found)}
+
+
+class IndicatorPdfView(ObjectMixin, View):
+    """An indicator's trend as a PDF: its definition, the chart of its last 24 periods with the
+    target line (the same SVG as on its page) and the table of values and statuses."""
+
+    model = Indicator
+    related = ("unit", "reporter", "objective__unit", "survey")
+
+    def get(self, request, pk):
+        indicator = self.get_object()
+        ctx = {"object": indicator, "indicator": indicator, **trend_context(indicator, request.user, offer=False),
+               "rate": services.is_rate(indicator) or services.is_from_survey(indicator),
+               "han": han_variant(indicator.name, indicator.unit.name),
+               "printed_by": request.user, "printed_at": timezone.now()}
+        try:
+            return pdf_response("objectives/kpi/indicator_pdf.html", ctx, f"{indicator.unit.code}-{indicator.code}.pdf")
+        except PdfUnavailable as error:
+            messages.error(request, str(error))
+            return HttpResponseRedirect(indicator.get_absolute_url())
 
 
 def trend_chart(indicator, periods, found):

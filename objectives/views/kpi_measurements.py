@@ -175,6 +175,7 @@ class PeriodEntryView(ServiceFormView):
             wanted = parse_period(choices[1][0], frequency)  # the period that ended last
         self.period = wanted
         rows = (Indicator.objects.restrict(self.request.user, ENTER).filter(is_active=True, frequency=frequency)
+                .exclude(kind=Indicator.Kind.SATISFACTION)
                 .select_related("unit").only("pk", "code", "name", "kind", "unit_of_measure", "target", "direction",
                                              "alert_threshold", "frequency", "unit__name", "unit__path", "unit_id",
                                              "reporter_id", "is_active")

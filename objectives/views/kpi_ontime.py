@@ -17,7 +17,7 @@ from qms_portal import charts
 from qms_portal.forms import ServiceForm
 from qms_portal.models import Unit
 from qms_portal.permissions import can, units_where
-from qms_portal.views.generic import ScopedMixin, ServiceFormView
+from qms_portal.views.generic import HistoryView, ScopedDetailView, ScopedMixin, ServiceFormView
 
 from ..forms.kpi import period_choices
 from ..models import ProcedureTimeliness
@@ -79,7 +79,7 @@ class OnTimeView(UnitMixin, TemplateView):
                                    title=gettext("On-time rate of administrative procedures, %(unit)s") % {
                                        "unit": unit.name}, unit_label="%", category_label=gettext("Month"),
                                    y_min=_floor(rates))
-        ctx["table"] = [{"label": label, "files": totals.get(m), "rate": rate,
+        ctx["table"] = [{"label": label, "code": period_code(m, "monthly"), "files": totals.get(m), "rate": rate,
                          "late_outputs": late_outputs.get((m.year, m.month), 0)}
                         for m, label, rate in zip(months, labels, rates, strict=True)][::-1]
         recent = months[-12:]
@@ -89,6 +89,17 @@ class OnTimeView(UnitMixin, TemplateView):
         ctx["unit"] = unit
         ctx["ancestors"] = list(Unit.objects.filter(pk__in=_ancestor_ids(unit)).order_by("path").only("pk", "name"))
         ctx["may_enter"] = can(user, services.ADD, unit)
+        # The unit's own files per procedure for one month (``?month=``; by default the latest
+        # month it entered): each row opens its page, with its History tab.
+        month = parse_period(self.request.GET.get("month", ""), "monthly")
+        if month not in months:
+            month = selectors.latest_month(user, unit=unit, months=months) or shift(current, "monthly", -1)
+        ctx["month"], ctx["month_code"] = month, period_code(month, "monthly")
+        ctx["month_label"] = period_label(month, "monthly")
+        ctx["month_choices"] = [(period_code(m, "monthly"), label)
+                                for m, label in zip(months, labels, strict=True)][::-1]
+        ctx["procedure_rows"] = sorted(selectors.month_rows(user, unit=unit, month=month).values(),
+                                       key=lambda r: (r.procedure.code, r.procedure_id))
         return ctx
 
 
@@ -135,14 +146,15 @@ class TimelinessForm(ServiceForm):
             if record is not None:
                 self.initial[name] = record.comment
             names["comment"] = name
-            self.lines.append((procedure, names))
+            self.lines.append((procedure, names, record))
 
     def bound_lines(self):
-        return [(procedure, {k: self[v] for k, v in names.items()}) for procedure, names in self.lines]
+        return [(procedure, {k: self[v] for k, v in names.items()}, record)
+                for procedure, names, record in self.lines]
 
     def rows(self):
         return [{"procedure": procedure, **{k: self.cleaned_data.get(v) for k, v in names.items()}}
-                for procedure, names in self.lines]
+                for procedure, names, _record in self.lines]
 
 
 class TimelinessEnterView(UnitMixin, ServiceFormView):
@@ -187,3 +199,30 @@ class TimelinessEnterView(UnitMixin, ServiceFormView):
         messages.success(self.request, gettext("The files of %(month)s were saved.") % {
             "month": period_label(self.month, "monthly")})
         return reverse("objectives:on_time", args=[self.unit.pk])
+
+
+class TimelinessDetailView(ScopedDetailView):
+    """One procedure's files of one month at one unit: received, on time, late, its rate, the
+    comment and who entered them; **Correct** opens the month's entry page; History tab."""
+
+    model = ProcedureTimeliness
+    template_name = "objectives/kpi/timeliness_detail.html"
+    related = ("unit", "procedure", "entered_by")
+    history_url_name = "objectives:timeliness_history"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        user, row = self.request.user, self.object
+        files = selectors.Files()
+        files.add(row.received, row.on_time, row.late)
+        ctx.update(files=files, label=period_label(row.period, "monthly"),
+                   month_code=period_code(row.period, "monthly"),
+                   procedure_visible=can(user, "view", row.procedure),
+                   may_correct=can(user, services.ADD, row.unit))
+        return ctx
+
+
+class TimelinessHistoryView(HistoryView):
+    model = ProcedureTimeliness
+    related = ("unit", "procedure")
+    history_url_name = "objectives:timeliness_history"

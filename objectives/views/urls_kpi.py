@@ -17,6 +17,7 @@ urlpatterns = [
     path("indicators/<int:pk>/", kpi.IndicatorDetailView.as_view(), name="indicator_detail"),
     path("indicators/<int:pk>/edit/", kpi.IndicatorEditView.as_view(), name="indicator_edit"),
     path("indicators/<int:pk>/history/", kpi.IndicatorHistoryView.as_view(), name="indicator_history"),
+    path("indicators/<int:pk>/trend.pdf", kpi.IndicatorPdfView.as_view(), name="indicator_pdf"),
     path("indicators/<int:pk>/rollup/", kpi.IndicatorRollupView.as_view(), name="indicator_rollup"),
     path("indicators/<int:pk>/enter/", kpi_measurements.MeasurementEnterView.as_view(), name="measurement_enter"),
     path("values/", kpi_measurements.PeriodEntryView.as_view(), name="period_entry"),
@@ -28,5 +29,7 @@ urlpatterns = [
          name="measurement_nonconformity"),
     path("on-time/", kpi_ontime.OnTimeHomeView.as_view(), name="on_time_home"),
     path("on-time/<int:pk>/", kpi_ontime.OnTimeView.as_view(), name="on_time"),
+    path("on-time/files/<int:pk>/", kpi_ontime.TimelinessDetailView.as_view(), name="timeliness_detail"),
+    path("on-time/files/<int:pk>/history/", kpi_ontime.TimelinessHistoryView.as_view(), name="timeliness_history"),
     path("on-time/<int:pk>/enter/", kpi_ontime.TimelinessEnterView.as_view(), name="timeliness_enter"),
 ]

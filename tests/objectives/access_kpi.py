@@ -32,6 +32,7 @@ ROWS = {
     "objectives:indicator_edit": P("objectives.change_indicator", "indicator"),
     "objectives:indicator_history": P(VIEW_I, "indicator"),
     "objectives:indicator_rollup": P(VIEW_I, "indicator"),
+    "objectives:indicator_pdf": P(VIEW_I, "indicator"),
     "objectives:measurement_enter": P(ENTER, "indicator"),
     "objectives:period_entry": P(ENTER),
     "objectives:measurement_import": P(ENTER),
@@ -43,6 +44,8 @@ ROWS = {
     "objectives:on_time_home": P(VIEW_T, ok={"GET": 302}),  # to the reader's unit
     "objectives:on_time": P(VIEW_T, "unit"),
     "objectives:timeliness_enter": P(ADD_T, "unit"),
+    "objectives:timeliness_detail": P(VIEW_T, "timeliness"),
+    "objectives:timeliness_history": P(VIEW_T, "timeliness"),
 }
 
 LISTS = {
@@ -61,6 +64,9 @@ SPOT_CHECKS = {
     ("objectives:measurement_enter", "document_controller", "in", "GET", None): 403,
     ("objectives:timeliness_enter", "document_controller", "in", "GET", None): 200,
     ("objectives:timeliness_enter", "department_head", "out", "GET", None): 404,
+    ("objectives:timeliness_detail", "steering_committee", "in", "GET", None): 200,
+    ("objectives:timeliness_history", "department_head", "out", "GET", None): 404,
+    ("objectives:timeliness_detail", "no_role", "-", "GET", None): 403,
     # staff may be named reporters: the entry page opens (empty), another's indicator does not
     ("objectives:period_entry", "staff", "-", "GET", None): 200,
     ("objectives:measurement_enter", "staff", "in", "GET", None): 404,
@@ -87,4 +93,17 @@ def make_objects(tree, unit, grantee=None, objects=None):
     last = date(today.year, today.month, 1)
     last = date(last.year - 1, 12, 1) if last.month == 1 else date(last.year, last.month - 1, 1)
     m = value(ind, su, last, numerator=Decimal(90), denominator=Decimal(100))
-    return {"objective": goal, "indicator": ind, "measurement": m}
+    return {"objective": goal, "indicator": ind, "measurement": m, "timeliness": _timeliness(unit, su, last)}
+
+
+def _timeliness(unit, su, month):
+    """Last month's files of one procedure of the unit (a document of its own, through the service)."""
+    from documents.models import Document
+    from objectives.services.kpi_ontime import timeliness_enter
+    from tests.documents.factories import doc_type
+
+    procedure = Document.objects.create(unit=unit, code=f"QT-{unit.code}", title=f"Thủ tục {unit.code}",
+                                        doc_type=doc_type("QT"), category="operational", process_owner=su)
+    [row] = timeliness_enter(acting_user=su, unit=unit, month=month,
+                             rows=[{"procedure": procedure, "received": 10, "on_time": 9, "late": 1}])
+    return row

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qms_portal.forms import DatePicker, MultipleFileField, MultipleFileInput, ServiceForm
 from qms_portal.models import Unit
+from qms_portal.people_picker import PersonChoiceField
 
 from ..models import Finding
 
@@ -69,14 +70,14 @@ class ImprovementForm(ServiceForm):
     """An observation's improvement action: what, who, by when."""
 
     description = forms.CharField(label=_("What will be done"), widget=forms.Textarea(attrs={"rows": 3}))
-    owner = forms.ModelChoiceField(label=_("Owner"), queryset=None)
+    owner = PersonChoiceField(label=_("Owner"))
     due = forms.DateField(label=_("Due date"), widget=DatePicker())
 
     def __init__(self, *args, finding, **kwargs):
         super().__init__(*args, **kwargs)
-        from nonconformities.services import owner_candidates
+        from nonconformities.services import owner_scope
 
-        self.fields["owner"].queryset = owner_candidates(finding.unit).order_by("full_name", "username")
+        self.fields["owner"].bind(self.user, owner_scope(finding.unit))
 
 
 class ReportForm(ServiceForm):

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from qms_portal.forms import DatePicker, MultipleFileField, MultipleFileInput, ServiceForm, TransitionForm
+from qms_portal.people_picker import PersonChoiceField
 from qms_portal.unit_picker import UnitChoiceField, UnitScope
 
 from ..models import FISHBONE_CATEGORIES, CorrectiveAction, Nonconformity
@@ -111,12 +112,12 @@ class ActionForm(forms.Form):
                                   widget=forms.Textarea(attrs={"rows": 2}))
     kind = forms.ChoiceField(label=_("Type"), choices=CorrectiveAction.Kind.choices,
                              initial=CorrectiveAction.Kind.CORRECTIVE)
-    owner = forms.ModelChoiceField(label=_("Owner"), queryset=None, required=False)
+    owner = PersonChoiceField(label=_("Owner"), required=False, help_text="")
     due = forms.DateField(label=_("Due date"), widget=DatePicker(), required=False)
 
-    def __init__(self, *args, candidates=None, **kwargs):
+    def __init__(self, *args, candidates=None, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = candidates.only("pk", "full_name", "username")
+        self.fields["owner"].bind(user, candidates)  # a PeopleScope (services.owner_scope)
 
     def clean(self):
         data = super().clean()
@@ -131,12 +132,12 @@ class ActionForm(forms.Form):
 
 
 class BaseActionFormSet(forms.BaseFormSet):
-    def __init__(self, *args, candidates=None, **kwargs):
-        self.candidates = candidates
+    def __init__(self, *args, candidates=None, user=None, **kwargs):
+        self.candidates, self.user = candidates, user
         super().__init__(*args, **kwargs)
 
     def get_form_kwargs(self, index):
-        return {"candidates": self.candidates}
+        return {"candidates": self.candidates, "user": self.user}
 
     def actions(self):
         return [f.cleaned_data for f in self.forms
@@ -151,12 +152,12 @@ class ActionEditForm(ServiceForm):
 
     description = forms.CharField(label=_("What will be done"), widget=forms.Textarea(attrs={"rows": 3}))
     kind = forms.ChoiceField(label=_("Type"), choices=CorrectiveAction.Kind.choices)
-    owner = forms.ModelChoiceField(label=_("Owner"), queryset=None)
+    owner = PersonChoiceField(label=_("Owner"))
     due = forms.DateField(label=_("Due date"), widget=DatePicker())
 
     def __init__(self, *args, candidates=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = candidates.only("pk", "full_name", "username")
+        self.fields["owner"].bind(self.user, candidates)  # a PeopleScope (services.owner_scope)
 
 
 class NonconformityEditForm(ServiceForm):

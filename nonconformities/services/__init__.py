@@ -12,6 +12,7 @@ from .actions import (  # noqa: F401
     extension_request,
     improvement_action_create,
     owner_candidates,
+    owner_scope,
 )
 from .nonconformity import (  # noqa: F401
     WORKFLOW,

@@ -14,8 +14,9 @@ from django.utils.translation import gettext_noop
 
 from qms_portal import permissions
 from qms_portal.history import reason as reason_for
-from qms_portal.models import RoleAssignment, User
+from qms_portal.models import RoleAssignment, Unit, User
 from qms_portal.notifications import notify
+from qms_portal.people_picker import PeopleScope, people_source
 from qms_portal.permissions import ancestor_paths, can, users_who_can
 from qms_portal.services import require_can, save_tracked
 
@@ -38,6 +39,19 @@ def owner_candidates(unit):
     return User.objects.filter(is_active=True).filter(
         Q(primary_unit__path__startswith=unit.path) | Q(pk__in=roles.values("user_id"))
     ).exclude(username="system")
+
+
+@people_source
+def owners_of(user, unit):
+    """The people picker's source for an action's owner: ``owner_candidates`` of the unit with id
+    ``unit`` (the form that names it was opened by someone who may plan its actions)."""
+    found = Unit.objects.filter(pk=unit).only("pk", "path").first()
+    return owner_candidates(found) if found is not None else User.objects.none()
+
+
+def owner_scope(unit):
+    """The people an action of ``unit`` may be given to, as a people picker's scope."""
+    return PeopleScope(f"{__name__}.owners_of", params=(("unit", unit.pk),))
 
 
 def _check_owner(owner, unit):

@@ -77,7 +77,7 @@ class ActionEditView(ObjectFormView):
     success_message = gettext_lazy("The action was saved.")
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "candidates": services.owner_candidates(self.object.unit)}
+        return {**super().get_form_kwargs(), "candidates": services.owner_scope(self.object.unit)}
 
     def get_initial(self):
         a = self.object

@@ -211,7 +211,8 @@ class PlanView(ObjectFormView):
         return form
 
     def get_formset_kwargs(self, name):
-        return {**super().get_formset_kwargs(name), "candidates": services.owner_candidates(self.object.unit)}
+        return {**super().get_formset_kwargs(name), "candidates": services.owner_scope(self.object.unit),
+                "user": self.request.user}
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from nonconformities.models import CorrectiveAction, Nonconformity
 from qms_portal.attachments import attachments_for
-from tests.e2e.conftest import assert_fits_the_screen, open_menu, screenshot, sign_in
+from tests.e2e.conftest import assert_fits_the_screen, open_menu, pick_person, screenshot, sign_in
 from tests.nonconformities.factories import in_future, nc_setup
 from tests.qms_portal.images import phone_jpeg
 
@@ -85,7 +85,7 @@ def test_a_nonconformity_goes_round_the_capa_loop_on_a_phone(open_page, tmp_path
     for row, (text, owner) in enumerate([("Bổ sung bước nhắc hạn vào quy trình", s.owner1),
                                           ("Đào tạo lại cán bộ bộ phận một cửa", s.owner2)]):
         head.locator(f"#id_actions-{row}-description").fill(text)
-        head.locator(f"#id_actions-{row}-owner").select_option(str(owner.pk))
+        pick_person(head, f"id_actions-{row}-owner", owner.username, owner)
         head.locator(f"#id_actions-{row}-due").fill(in_future(20 + row).isoformat())
     assert_fits_the_screen(head)
     tap(head, head.get_by_role("button", name="Save the plan"))

@@ -56,11 +56,12 @@ def test_the_scale_builder_makes_a_plan_per_unit_linked_to_held_sessions_and_the
     held = f.session(t.ward1, when=date(YEAR, 2, 3), status="closed")
     f.participant(held, t.ward1_staff, attendance="present")
     summary = build_plans(root=t.district, per_unit=4, acting_user=t.superuser)
-    units = 3  # the district and its two wards; last year's for one unit in three
-    assert TrainingPlan.objects.filter(year=YEAR).count() == units
-    assert summary["plans"] == TrainingPlan.objects.count() and summary["items"] == PlanItem.objects.count()
+    plans = TrainingPlan.objects.filter(unit__path__startswith=t.district.path)
+    assert plans.filter(year=YEAR).count() == 3  # the district and its two wards
+    assert plans.filter(year=YEAR - 1).count() == 1  # last year's for one unit in three
+    assert summary["plans"] == 4 and summary["items"] == PlanItem.objects.filter(plan__in=plans).count() == 16
     assert PlanItem.objects.filter(sessions=held).count() == 1 and summary["links"] == 1
-    assert TrainingPlan.history.count() == summary["plans"]
+    assert TrainingPlan.history.filter(unit__path__startswith=t.district.path).count() == 4
     assert build_plans(root=t.district, per_unit=4, acting_user=t.superuser)["plans"] == 0  # one per unit and year
     assert build_plans(root=t.district, per_unit=0)["plans"] == 0
     client = Client()

@@ -340,12 +340,6 @@ def suggestion(plan, key, today=None):
     return next((s for s in suggestions(plan, today) if s.key == key), None)
 
 
-def people_trained_on(plan):
-    """Distinct people present at the held or closed sessions linked to the plan's items."""
-    return (Participant.objects.filter(attendance=PRESENT, session__status__in=DONE_SESSION_STATUSES,
-                                       session__plan_items__plan=plan).values("user").distinct().count())
-
-
 def pdf_context(plan, user):
     """What the plan's PDF prints: the plan, its items with their sessions, done vs planned, the
     approval's signature; Chinese text in its own face."""

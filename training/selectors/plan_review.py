@@ -10,7 +10,7 @@ the qualifications expiring within 90 days, and the people with a competence gap
 The review input reads the unit's subtree over the period in a fixed number of queries and returns
 codes and numbers (``compile_resources``)."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.db.models import Count, Min, Q, Sum
 from django.utils import timezone
@@ -117,6 +117,3 @@ def compile_resources(unit, start, end):
                                        for r in soon[:LISTED] if r["competence_id"] in competences]},
     }
 
-
-def year_bounds(year):
-    return date(year, 1, 1), date(year, 12, 31)

@@ -235,3 +235,31 @@ class TestRequirementEditAccess(PermissionCases):
 
     def make_object(self, tree, unit):
         return requirement("staff", competence("access-aw"), unit)
+
+
+def test_the_session_panel_lists_the_qualifications_its_attendance_gave(tree):
+    from datetime import timedelta
+
+    from django.template.loader import render_to_string
+    from django.utils import timezone
+
+    from qms_portal.services import save_tracked
+    from training.models import Course, Participant, Session
+    from training.services.qualifications import qualification_create
+
+    su = tree.superuser
+    course = save_tracked(Course(code=f"{tree.prefix}IA", title="Internal auditor course"), acting_user=su)
+    start = timezone.now() - timedelta(days=3)
+    session = save_tracked(Session(course=course, unit=tree.ward1, starts_at=start, ends_at=start + timedelta(hours=8),
+                                   status=Session.Status.CLOSED), acting_user=su)
+    for person in (tree.ward1_staff, tree.ward1_mr):
+        participant = save_tracked(Participant(session=session, user=person, unit=tree.ward1,
+                                               attendance=Participant.Attendance.PRESENT), acting_user=su)
+        qualification_create(acting_user=su, user=person, competence=tree.ia, obtained_on=day(-3),
+                             participant=participant, check=False)
+    page = render_to_string("training/parts/session_competence.html", {"session": session, "user": tree.head})
+    assert "Internal auditor" in page and "2 people" in page
+    own = render_to_string("training/parts/session_competence.html", {"session": session, "user": tree.ward1_staff})
+    assert "1 person" in own  # their own only
+    assert render_to_string("training/parts/session_competence.html",
+                            {"session": session, "user": tree.outsider}).strip() == ""

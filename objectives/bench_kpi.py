@@ -1,5 +1,5 @@
 """The kpi part's pages in ``manage.py bench``: the indicator list, an indicator's page with its
-chart (the province's on-time rate), the roll-up of that indicator for the province, the list of
+chart (the province's on-time rate) and its trend PDF, the roll-up of that indicator for the province, the list of
 values to enter for a period, and the objectives' list and cascade."""
 
 from urllib.parse import urlencode
@@ -31,6 +31,7 @@ class Bench(BenchPages):
         indicator = province_indicator(user)
         if indicator is not None:
             pages += [("indicator page with its chart", _url("objectives:indicator_detail", indicator.pk)),
+                      ("indicator trend PDF", _url("objectives:indicator_pdf", indicator.pk)),
                       ("indicator roll-up for the province", _url("objectives:indicator_rollup", indicator.pk))]
         pages += [("quality objectives list", _url("objectives:objective_list")),
                   ("cascade of objectives", _url("objectives:objective_tree"))]

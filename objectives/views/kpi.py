@@ -1,7 +1,7 @@
 """Quality objectives and indicators (kpi part): the objectives list with the quality policy's link,
 the cascade as a tree, an objective's page with its plan, the indicators list, an indicator's page
-with its trend chart and table, its roll-up across the tree, and the forms that create and correct
-them."""
+with its trend chart and table (and the same as a PDF), its roll-up across the tree, and the forms
+that create and correct them."""
 
 from django.contrib import messages
 from django.http import Http404, HttpResponseRedirect

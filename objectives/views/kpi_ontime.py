@@ -1,6 +1,7 @@
 """The on-time rate of administrative procedures (kpi part): a unit's rate per month, computed from
 its procedures' files and rolled up its subtree, charted, with the late files the nonconformities
-area recorded beside it; and the page where a unit enters a month's files per procedure."""
+area recorded beside it and the unit's own files per procedure for a chosen month; each of those
+rows' page with its History tab; and the page where a unit enters a month's files per procedure."""
 
 from django import forms
 from django.contrib import messages

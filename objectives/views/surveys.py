@@ -30,7 +30,7 @@ from qms_portal.views.generic import (
 )
 
 from ..forms.surveys import GeneralLinkForm, InviteForm, LinksForm, SurveyFilter, SurveyForm
-from ..models import Survey
+from ..models import Indicator, Survey
 from ..selectors import surveys as selectors
 from ..services import surveys as services
 
@@ -130,6 +130,10 @@ class SurveyDetailView(ScopedDetailView):
             row["links"] = links.get(row["group"].pk)
         ctx["may_change"] = can(user, "change", survey) and survey.status != Survey.Status.CLOSED
         ctx["may_distribute"] = can(user, services.CHANGE, survey) and survey.status == Survey.Status.OPEN
+        # The satisfaction indicators it feeds (kpi part), those the reader may see.
+        ctx["fed_indicators"] = list(Indicator.objects.restrict(user, "view").filter(survey=survey)
+                                     .select_related("unit").only("pk", "name", "code", "unit__name", "unit__path")
+                                     .order_by("unit__path", "code")[:20])
         return ctx
 
 

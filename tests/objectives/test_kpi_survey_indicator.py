@@ -180,3 +180,17 @@ def test_the_indicator_page_shows_its_survey_and_offers_no_entry(tree):
     assert reverse("objectives:measurement_enter", args=[ind.pk]) not in page
     grid = logged_in(tree.ward1_mr).get(reverse("objectives:period_entry") + "?frequency=quarterly")
     assert ind.name not in grid.content.decode()
+
+
+def test_the_survey_page_lists_the_indicators_it_feeds_that_the_reader_may_see(tree):
+    survey = make_survey(tree.superuser, tree.district)
+    district = satisfaction(tree, survey, unit=tree.district, user=tree.superuser)
+    ward = satisfaction(tree, survey, unit=tree.ward1, user=tree.superuser)
+    page = logged_in(tree.district_steering).get(survey.get_absolute_url()).content.decode()
+    assert "Feeds the indicators" in page
+    assert district.get_absolute_url() in page and ward.get_absolute_url() in page
+    from objectives.services import kpi as kpi_services
+
+    kpi_services.indicator_update(acting_user=tree.superuser, indicator=ward, kind="value", survey=None)
+    page = logged_in(tree.district_steering).get(survey.get_absolute_url()).content.decode()
+    assert ward.get_absolute_url() not in page

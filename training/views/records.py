@@ -221,9 +221,11 @@ class EffectivenessDetailView(ScopedDetailView):
         ctx = super().get_context_data(**kwargs)
         check = self.object
         session = check.participant.session
-        ctx.update(may_record=not check.checked_on and can(self.request.user, "training.check_effectiveness", check),
+        may_view_session = can(self.request.user, "view", session)
+        may_record = not check.checked_on and can(self.request.user, "training.check_effectiveness", check)
+        ctx.update(may_view_session=may_view_session, may_record=may_record,
                    session=session, today=timezone.localdate(),
-                   session_url=_session_url(session) if can(self.request.user, "view", session) else "")
+                   session_url=_session_url(session) if may_view_session else "")
         return ctx
 
 

@@ -119,7 +119,7 @@ def records_work(user):
                                 _("No effectiveness check is due."), reverse("training:effectiveness_list")))
     waiting = list(own_participations(user).filter(attendance=A.PRESENT, has_feedback=False,
                                                    session__ends_at__gte=timezone.now() - timedelta(days=60))
-                   .only("pk", "session__starts_at", "session__course__title", "session__number")[:SHOWN])
+                   [:SHOWN])
     if waiting:
         sections.append(Section(_("Training sessions to give feedback on"),
                                 [(p.session.course.title, reverse("training:participant_feedback", args=[p.pk]),

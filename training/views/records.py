@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, HttpResponseRedirect
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.views import View
@@ -31,6 +31,14 @@ from ..services import records as services
 
 def _language(user):
     return (user.language or "en").lower()
+
+
+def _session_url(session):
+    """The session's page (the sessions part's), or "" where that part is not installed."""
+    try:
+        return session.get_absolute_url()
+    except NoReverseMatch:
+        return ""
 
 
 def _back(request, participant):
@@ -212,9 +220,12 @@ class EffectivenessDetailView(ScopedDetailView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         check = self.object
-        ctx.update(may_record=not check.checked_on and can(self.request.user, "training.check_effectiveness", check),
-                   session=check.participant.session, today=timezone.localdate(),
-                   may_view_session=can(self.request.user, "view", check.participant.session))
+        session = check.participant.session
+        may_view_session = can(self.request.user, "view", session)
+        may_record = not check.checked_on and can(self.request.user, "training.check_effectiveness", check)
+        ctx.update(may_view_session=may_view_session, may_record=may_record,
+                   session=session, today=timezone.localdate(),
+                   session_url=_session_url(session) if may_view_session else "")
         return ctx
 
 

@@ -78,8 +78,11 @@ def build_sessions(*, root, sessions=2000, participants=60000, rng=None, acting_
         by_unit.setdefault(unit_id, []).append(pk)
     everyone = [pk for pk, _u in people]
     rows, numbers = [], {}
+    # the bench's session: held by the unit with the most people (its attendees are its own)
+    biggest = max(by_unit, key=lambda u: len(by_unit[u]), default=None)
+    big_unit = next((u for u in units if u.pk == biggest), units[0])
     for i in range(sessions):
-        unit = units[i % len(units)]
+        unit = big_unit if i == 0 else units[i % len(units)]
         if i == 0:
             starts = (now - timedelta(hours=1)).replace(microsecond=0)
         else:

@@ -173,7 +173,7 @@ def test_the_whole_list_is_saved_without_javascript(tree, coordinator):
 
 def test_a_walk_in_is_added_from_the_attendance_page(tree, coordinator):
     s = f.held_session(tree.superuser, tree.ward1, [tree.ward1_staff])
-    walker = factories.make_user(f"{tree.prefix}walker".lower(), tree.ward2, full_name="Khách")
+    walker = factories.make_user(f"{tree.prefix}walker".lower(), tree.ward1, full_name="Khách")
     response = client_for(coordinator).post(reverse("training:session_walk_in", args=[s.pk]), {"user": walker.pk},
                                             follow=True)
     assert "walk-in (not invited)" in response.content.decode()

@@ -5,6 +5,8 @@ a third excused, adds a walk-in who was not invited, and the session page then s
 The same list saved without JavaScript, as one form. Every page passes axe's WCAG 2.1 AA checks
 and fits the screen."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -35,9 +37,12 @@ def test_the_trainer_marks_attendance_on_a_phone(open_page):
     open_menu(page)
     page.locator("nav .dropdown-toggle", has_text="Training").tap()
     page.locator("nav .dropdown-menu a", has_text="Training sessions").tap()
+    page.wait_for_url(re.compile(r"/training/sessions/$"))
+    expect(page.locator("main h1")).to_be_visible()
     assert_accessible(page)
     assert_fits_the_screen(page)
     page.locator("main a", has_text=s.number).tap()
+    page.wait_for_url(re.compile(rf"/training/sessions/{s.pk}/$"))
     assert_accessible(page)
     assert_fits_the_screen(page)
     page.locator("main a", has_text="Mark attendance").tap()
@@ -60,6 +65,7 @@ def test_the_trainer_marks_attendance_on_a_phone(open_page):
 
     page.select_option("#id_user", str(walker.pk))
     page.locator("main button", has_text="Add as present").tap()
+    page.wait_for_url(re.compile(rf"/training/sessions/{s.pk}/attendance/$"))
     expect(page.locator("main")).to_contain_text("walk-in (not invited)")
     expect(page.locator(".att-row")).to_have_count(4)
     assert_accessible(page)
@@ -72,6 +78,7 @@ def test_the_trainer_marks_attendance_on_a_phone(open_page):
     assert Participant.objects.get(session=s, user=people[1]).absence_reason == "On official business"
 
     page.locator("main a", has_text="Back to the session").tap()
+    page.wait_for_url(re.compile(rf"/training/sessions/{s.pk}/$"))
     expect(page.locator("main")).to_contain_text("On official business")
     assert_accessible(page)
     assert_fits_the_screen(page)

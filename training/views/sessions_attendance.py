@@ -65,7 +65,6 @@ class SessionAttendanceView(_AttendanceMixin, View):
         return {"session": session, "object": session, "rows": rows, "choices": ATTENDANCE_CHOICES,
                 "open": attendance.attendance_open(session), "counts": selectors.attendance_counts(session),
                 "has_test": session.course.pass_mark is not None,
-                "walk_in_form": WalkInForm(user=self.request.user, session=session),
                 "title": _("Attendance")}
 
     def get(self, request, *args, **kwargs):

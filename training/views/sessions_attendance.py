@@ -79,7 +79,7 @@ class SessionAttendanceView(_AttendanceMixin, View):
                 attendance.attendance_record(acting_user=request.user, session=session, marks=marks)
         except AttendanceErrors as error:
             messages.error(request, _("Nothing was saved: correct the rows marked below."))
-            return render(request, self.template_name, self.context(error.rows, marks), status=400)
+            return render(request, self.template_name, self.context(error.rows, marks))
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return HttpResponseRedirect(self.page_url())

@@ -163,7 +163,7 @@ def test_the_whole_list_is_saved_without_javascript(tree, coordinator):
     url = reverse("training:session_attendance", args=[s.pk])
     bad = {f"att-{a.pk}": "present", f"att-{b.pk}": "absent", f"reason-{b.pk}": "", f"att-{c.pk}": "excused"}
     response = client.post(url, bad)
-    assert response.status_code == 400 and "Say why" in response.content.decode()
+    assert response.status_code == 200 and "Say why" in response.content.decode()
     assert not Participant.objects.filter(session=s).exclude(attendance=A.UNKNOWN).exists()
     good = {**bad, f"reason-{b.pk}": "On official business"}
     assert client.post(url, good).status_code == 302
@@ -173,7 +173,7 @@ def test_the_whole_list_is_saved_without_javascript(tree, coordinator):
 
 def test_a_walk_in_is_added_from_the_attendance_page(tree, coordinator):
     s = f.held_session(tree.superuser, tree.ward1, [tree.ward1_staff])
-    walker = factories.make_user(f"{tree.prefix}walker".lower(), tree.ward2, full_name="Khách")
+    walker = factories.make_user(f"{tree.prefix}walker".lower(), tree.ward1, full_name="Khách")
     response = client_for(coordinator).post(reverse("training:session_walk_in", args=[s.pk]), {"user": walker.pk},
                                             follow=True)
     assert "walk-in (not invited)" in response.content.decode()

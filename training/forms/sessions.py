@@ -159,18 +159,18 @@ class MarkForm(ServiceForm):
 
 
 class WalkInForm(ServiceForm):
+    """A person who came without an invitation: one of the people of the session's unit (or below
+    it) not on the list yet. (The lead's searchable people picker replaces this select.)"""
+
     user = PersonChoiceField(label=_("Person (not invited)"), queryset=User.objects.none())
     score = forms.CharField(label=_("Test score"), max_length=6, required=False)
 
     def __init__(self, *args, session, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = people_queryset(self.user, "training.mark_attendance").exclude(
-            pk__in=session.participants.values("user_id"))
-        if self.user.is_superuser or session.trainer_id == self.user.pk:
-            # the trainer (whatever their own units) may record anyone who walks in
-            self.fields["user"].queryset = (User.objects.filter(is_active=True).exclude(username="system")
-                                            .exclude(pk__in=session.participants.values("user_id"))
-                                            .select_related("primary_unit").order_by("full_name", "username"))
+        self.fields["user"].queryset = (
+            User.objects.filter(is_active=True, primary_unit__path__startswith=session.unit.path)
+            .exclude(username="system").exclude(pk__in=session.participants.values("user_id"))
+            .select_related("primary_unit").order_by("full_name", "username"))
         if session.course.pass_mark is None:
             del self.fields["score"]
 

@@ -65,7 +65,6 @@ class SessionAttendanceView(_AttendanceMixin, View):
         return {"session": session, "object": session, "rows": rows, "choices": ATTENDANCE_CHOICES,
                 "open": attendance.attendance_open(session), "counts": selectors.attendance_counts(session),
                 "has_test": session.course.pass_mark is not None,
-                "walk_in_form": WalkInForm(user=self.request.user, session=session),
                 "title": _("Attendance")}
 
     def get(self, request, *args, **kwargs):
@@ -80,7 +79,7 @@ class SessionAttendanceView(_AttendanceMixin, View):
                 attendance.attendance_record(acting_user=request.user, session=session, marks=marks)
         except AttendanceErrors as error:
             messages.error(request, _("Nothing was saved: correct the rows marked below."))
-            return render(request, self.template_name, self.context(error.rows, marks), status=400)
+            return render(request, self.template_name, self.context(error.rows, marks))
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return HttpResponseRedirect(self.page_url())

@@ -136,3 +136,25 @@ def test_no_panel_when_the_revision_needs_no_training(s):
     client.force_login(s.staff)
     page = client.get(other.document.get_absolute_url()).content.decode()
     assert "Read and acknowledged" in page and "Trained on this revision" not in page
+
+
+def test_the_coverage_panel_reads_a_fixed_number_of_queries_at_two_sizes(s):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    client.force_login(s.staff)
+    url = s.revision.document.get_absolute_url()
+    client.get(url)
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    few = count()
+    held = mf.session(s.course, s.dept)
+    for person in (s.staff, s.reviewer1, s.reviewer2, s.mr):
+        mf.attend(held, person)
+    mf.attend(mf.session(s.course, s.office), s.approver)
+    assert count() == few

@@ -40,6 +40,8 @@ def chosen(request):
         unit, subunits = form.cleaned_data.get("unit"), form.cleaned_data["subunits"]
     if unit is None and not (form.is_bound and form.errors.get("unit")):
         unit = selectors.default_unit(request.user)
+        if unit is not None and not form.is_bound:  # the picker shows the unit the page opened on
+            form = MatrixForm(initial={"unit": unit.pk}, user=request.user)
     return form, unit, subunits
 
 

@@ -21,9 +21,9 @@ from qms_portal.sanitize import clean_html
 from qms_portal.services import EditConflict, require_can, save_tracked, system_user
 from qms_portal.workflow import Guard, Transition, Workflow, not_the_author, register
 
-from ..transition_forms import ApproveForm
 from ..models import OPEN_REVISION_STATUSES, Document, ProcedureStep, ReviewerAssignment, Revision
 from ..selectors import SYSTEM_USERNAME, reviewer_candidates
+from ..transition_forms import ApproveForm
 from .content import accept_source_file, refresh_search_text
 
 S = Revision.Status

@@ -168,7 +168,8 @@ def required_competences(people_qs):
     """The competences required of anyone of ``people_qs``: the matrix's columns (the same on every
     page of one unit), in code order."""
     sql, params = _sql_of(people_qs.values("pk"))
-    subquery = RawSQL(f"SELECT required.competence_id FROM ({_required_sql(sql)}) required", params)
+    # Table names from the models' metadata; every value is a parameter.
+    subquery = RawSQL(f"SELECT required.competence_id FROM ({_required_sql(sql)}) required", params)  # noqa: S608, S611
     return list(Competence.objects.filter(pk__in=subquery).order_by("code"))
 
 

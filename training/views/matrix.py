@@ -14,6 +14,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from qms_portal.jobs import job_start
+from qms_portal.models import User
 from qms_portal.pagination import keyset_page
 from qms_portal.permissions import can
 from qms_portal.views.generic import ScopedMixin
@@ -39,6 +40,8 @@ def chosen(request):
         unit, subunits = form.cleaned_data.get("unit"), form.cleaned_data["subunits"]
     if unit is None and not (form.is_bound and form.errors.get("unit")):
         unit = selectors.default_unit(request.user)
+        if unit is not None and not form.is_bound:  # the picker shows the unit the page opened on
+            form = MatrixForm(initial={"unit": unit.pk}, user=request.user)
     return form, unit, subunits
 
 
@@ -58,7 +61,7 @@ class MatrixView(ScopedMixin, TemplateView):
             if not form.errors:
                 # No unit's matrix to read: the reader's own row (their own qualifications).
                 ctx["own"] = True
-                columns = selectors.required_competences(type(user).objects.filter(pk=user.pk))
+                columns = selectors.required_competences(User.objects.filter(pk=user.pk))
                 ctx.update(columns=columns, rows=_decorate(selectors.person_rows([user], columns, today), columns))
             return ctx
         scope = selectors.people(user, unit, subunits)

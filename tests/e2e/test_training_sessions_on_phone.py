@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests import factories
-from tests.e2e.conftest import assert_accessible, assert_fits_the_screen, open_menu, screenshot, sign_in
+from tests.e2e.conftest import assert_accessible, assert_fits_the_screen, open_menu, pick_person, screenshot, sign_in
 from tests.training import sessions_factories as f
 from training.models import Participant
 
@@ -68,7 +68,7 @@ def test_the_trainer_marks_attendance_on_a_phone(open_page):
     page.wait_for_url(re.compile(rf"/training/sessions/{s.pk}/walk-in/$"))
     assert_accessible(page)
     assert_fits_the_screen(page)
-    page.select_option("#id_user", str(walker.pk))
+    pick_person(page, "id_user", walker.username, walker)
     page.locator("main form button[type=submit]").tap()
     page.wait_for_url(re.compile(rf"/training/sessions/{s.pk}/attendance/$"))
     expect(page.locator("main")).to_contain_text("was added as a walk-in")

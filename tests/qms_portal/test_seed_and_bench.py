@@ -155,6 +155,9 @@ def _scale(units=20, users=100, **extra):
     extra.setdefault("survey_responses", 0)
     extra.setdefault("risks_per_unit", 0)  # (tests/objectives/test_risks_scale.py)
     extra.setdefault("reviews", 0)  # (tests/objectives/test_review_scale.py)
+    for option in ("training_sessions", "training_participants", "qualifications", "plan_items",
+                   "matrix_revisions"):  # (tests/training/test_*_scale.py)
+        extra.setdefault(option, 0)
     out = io.StringIO()
     args = ["seed_scale", "--units", str(units), "--users", str(users)]
     for key, value in extra.items():

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qms_portal.forms import DatePicker, ScopedModelForm, ServiceForm
 from qms_portal.models import Role, User
+from qms_portal.people_picker import PeopleScope, PersonChoiceField, people_source
 from qms_portal.permissions import units_where
 from qms_portal.search import matches
 from qms_portal.unit_picker import UnitChoiceFilter
@@ -57,9 +58,17 @@ class RequirementForm(ScopedModelForm):
         return {name: self.cleaned_data.get(name) for name in self.Meta.fields}
 
 
+@people_source
+def qualification_holders(user):
+    """Whose qualifications ``user`` may record: the active people of the units where they keep them."""
+    people = User.objects.filter(is_active=True)
+    if user.is_superuser:
+        return people
+    return people.filter(primary_unit__in=units_where(user, "training.add_qualification"))
+
+
 class QualificationForm(ScopedModelForm):
-    user = forms.ModelChoiceField(label=_("Person"), queryset=User.objects.none(),
-                                  help_text=_("The people of the units where you keep qualifications."))
+    user = PersonChoiceField(label=_("Person"), help_text=_("The people of the units where you keep qualifications."))
     competence = CompetenceChoiceField(label=_("Competence"), queryset=Competence.objects.none())
 
     class Meta:
@@ -76,13 +85,7 @@ class QualificationForm(ScopedModelForm):
             self.fields.pop("user")
             self.fields["valid_until"].help_text = _("Leave empty when it does not expire.")
         else:
-            units = units_where(self.user, "training.add_qualification")
-            people = User.objects.filter(is_active=True)
-            if not self.user.is_superuser:
-                people = people.filter(primary_unit__in=units)
-            self.fields["user"].queryset = people.only("pk", "full_name", "username").order_by("full_name",
-                                                                                               "username")
-            self.fields["user"].label_from_instance = lambda u: u.full_name or u.username
+            self.fields["user"].bind(self.user, PeopleScope(f"{__name__}.qualification_holders"))
         self.fields["competence"].queryset = _competences(self.instance.competence_id if self.instance.pk else None)
 
     def clean(self):

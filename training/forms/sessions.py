@@ -1,6 +1,6 @@
 """Forms of the sessions part: a competence, a course, a session, invitations, attendance (one row,
-the whole list, a walk-in) and the lists' filters. People are chosen with plain model choice fields
-on a restricted queryset of people (the active people of the units where the user runs sessions)."""
+the whole list, a walk-in) and the lists' filters. People are chosen with the core's people picker
+(``qms_portal.people_picker``), among the people each field's source returns."""
 
 import django_filters
 from django import forms
@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qms_portal.forms import DatePicker, ServiceForm
 from qms_portal.models import Role, User
+from qms_portal.people_picker import PeopleChoiceField, PeopleScope, PersonChoiceField, people_source
 from qms_portal.permissions import unit_scope_q
 from qms_portal.search import matches
 from qms_portal.unit_picker import UnitChoiceField, UnitChoiceFilter, UnitMultipleChoiceField, UnitScope
@@ -24,22 +25,30 @@ class DateTimePicker(forms.DateTimeInput):
         super().__init__(attrs, format="%Y-%m-%dT%H:%M")
 
 
+@people_source
 def people_queryset(user, perm=CHANGE):
     """The active people working in the units where ``user`` holds ``perm`` (or below them)."""
-    people = User.objects.filter(is_active=True).exclude(username="system").select_related("primary_unit")
+    people = User.objects.filter(is_active=True).exclude(username="system")
     if user.is_superuser:
-        return people.order_by("full_name", "username")
-    return people.filter(unit_scope_q(user, perm, "primary_unit")).order_by("full_name", "username")
+        return people
+    return people.filter(unit_scope_q(user, perm, "primary_unit"))
 
 
-class PersonChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        unit = obj.primary_unit.name if obj.primary_unit_id else ""
-        return f"{obj.full_name or obj.username} ({unit})" if unit else (obj.full_name or obj.username)
+@people_source
+def trainers(user):
+    """Who may be named a session's trainer (``services.sessions.trainer_candidates``)."""
+    return trainer_candidates()
 
 
-class PeopleChoiceField(forms.ModelMultipleChoiceField):
-    label_from_instance = PersonChoiceField.label_from_instance
+@people_source
+def walk_ins(user, session):
+    """Who may be added to ``session`` (its id) as a walk-in: the active people of its unit or
+    below it who are not on its list yet."""
+    found = Session.objects.filter(pk=session).select_related("unit").first()
+    if found is None:
+        return User.objects.none()
+    return (User.objects.filter(is_active=True, primary_unit__path__startswith=found.unit.path)
+            .exclude(username="system").exclude(pk__in=found.participants.values("user_id")))
 
 
 class CompetenceForm(ServiceForm):
@@ -92,8 +101,7 @@ class CourseForm(ServiceForm):
 class SessionForm(ServiceForm):
     course = forms.ModelChoiceField(label=_("Course"), queryset=Course.objects.none())
     unit = UnitChoiceField(label=_("Organised by"), scope=UnitScope("training.add_session"))
-    trainer = PersonChoiceField(label=_("Trainer (a person of the portal)"), required=False,
-                                queryset=User.objects.none())
+    trainer = PersonChoiceField(label=_("Trainer (a person of the portal)"), required=False)
     external_trainer = forms.CharField(label=_("Or an outside trainer"), max_length=200, required=False,
                                        help_text=_("Name, when the trainer is not a person of the portal."))
     external_organisation = forms.CharField(label=_("Outside trainer's organisation"), max_length=200,
@@ -114,8 +122,8 @@ class SessionForm(ServiceForm):
         else:
             self.fields["unit"].bind(self.user)
         self.fields["course"].queryset = courses.order_by("code")
-        self.fields["trainer"].queryset = trainer_candidates().select_related("primary_unit").order_by("full_name",
-                                                                                                      "username")
+        also = (session.trainer_id,) if session is not None and session.trainer_id else ()
+        self.fields["trainer"].bind(self.user, PeopleScope(f"{__name__}.trainers", also=also))
 
     def clean(self):
         data = super().clean()
@@ -131,14 +139,13 @@ class InviteForm(ServiceForm):
     roles = forms.ModelMultipleChoiceField(
         label=_("Roles"), required=False, queryset=Role.objects.none(), widget=forms.CheckboxSelectMultiple,
         help_text=_("Everyone holding the role in the session's unit or below it."))
-    people = PeopleChoiceField(label=_("People by name"), required=False, queryset=User.objects.none(),
-                               widget=forms.SelectMultiple(attrs={"size": 8}))
+    people = PeopleChoiceField(label=_("People by name"), required=False)
 
     def __init__(self, *args, session, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["units"].bind(self.user)
         self.fields["roles"].queryset = Role.objects.order_by("name")
-        self.fields["people"].queryset = people_queryset(self.user)
+        self.fields["people"].bind(self.user, PeopleScope(f"{__name__}.people_queryset"))
 
     def clean(self):
         data = super().clean()
@@ -160,17 +167,14 @@ class MarkForm(ServiceForm):
 
 class WalkInForm(ServiceForm):
     """A person who came without an invitation: one of the people of the session's unit (or below
-    it) not on the list yet. (The lead's searchable people picker replaces this select.)"""
+    it) not on the list yet, chosen with the people picker."""
 
-    user = PersonChoiceField(label=_("Person (not invited)"), queryset=User.objects.none())
+    user = PersonChoiceField(label=_("Person (not invited)"))
     score = forms.CharField(label=_("Test score"), max_length=6, required=False)
 
     def __init__(self, *args, session, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = (
-            User.objects.filter(is_active=True, primary_unit__path__startswith=session.unit.path)
-            .exclude(username="system").exclude(pk__in=session.participants.values("user_id"))
-            .select_related("primary_unit").order_by("full_name", "username"))
+        self.fields["user"].bind(self.user, PeopleScope(f"{__name__}.walk_ins", params=(("session", session.pk),)))
         if session.course.pass_mark is None:
             del self.fields["score"]
 

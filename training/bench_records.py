@@ -21,8 +21,10 @@ class Bench(BenchPages):
     def pages(self, user, options):
         session = (Session.objects.restrict(user, "view").annotate(n=Count("participants")).order_by("-n", "-pk")
                    .only("pk").first())
-        pages = [("effectiveness checks", _url("training:effectiveness_list")),
-                 ("effectiveness checks ?all", _url("training:effectiveness_list", query="?state=all"))]
+        pages = []
+        if user.has_perm("training.check_effectiveness"):  # the heads' list (the bench's administrator only reads)
+            pages += [("effectiveness checks", _url("training:effectiveness_list")),
+                      ("effectiveness checks ?all", _url("training:effectiveness_list", query="?state=all"))]
         if session is not None:
             pages.append(("attendance sheet PDF (largest session)", _url("training:session_attendance_sheet",
                                                                          session.pk)))

@@ -105,8 +105,9 @@ def _catalogue(admin, language, demo):
     return made
 
 
-def _writers(admin, units, start):
-    """The bureau's document writers: the core demo's bureau people and 17 more, one or two a division."""
+def _writers(admin, units, start, language):
+    """The bureau's document writers: the core demo's bureau people and 17 more, one or two a division
+    (their preferred language the demo's, as the core demo's people's)."""
     staff = ensure_system_roles()["staff"]
     people = list(User.objects.filter(username__in=CB_PEOPLE).order_by("username"))
     for i, name in enumerate(WRITERS, start=1):
@@ -117,7 +118,7 @@ def _writers(admin, units, start):
             with demo_clock(start):
                 user = core.user_create(acting_user=admin, username=username, full_name=name,
                                         email=f"{username}@demo.example.org", primary_unit=division,
-                                        position="体系文件编写人员", language="zh-hans", password=DEMO_PASSWORD)
+                                        position="体系文件编写人员", language=language, password=DEMO_PASSWORD)
                 if not RoleAssignment.objects.current().filter(user=user, role=staff).exists():
                     core.role_assign(acting_user=admin, user=user, role=staff, unit=division, include_subunits=False,
                                      notify_user=False)
@@ -202,7 +203,7 @@ def seed(demo):
     units = {u.code: u for u in Unit.objects.filter(code__startswith="CB-D")}
     with transaction.atomic(), muted():
         made = _catalogue(admin, language, demo)
-        writers = _writers(admin, units, start)
+        writers = _writers(admin, units, start, language)
         courses = demo["courses"]
         awareness, n1 = _awareness(admin, coordinator, bureau, courses["AW-9001"], writers, start)
         auditors, n2 = _internal_auditor(admin, district, courses["IA-9001"], start)

@@ -89,14 +89,16 @@ def build_matrix(*, root, revisions=3, rng=None, acting_user=None):
         summary["qualifications"] = len(bulk_create_with_history(rows, Qualification, batch_size=1000, **history))
 
     picked = list(Revision.objects.filter(status=Revision.Status.EFFECTIVE, document__unit__path__startswith=root.path,
-                                          needs_training=False)
+                                          needs_training=False, legal_refs__isnull=True)
                   .annotate(people=Count("acknowledgements")).filter(people__gt=0)
                   .select_related("document", "document__unit").order_by("-people", "pk")[:revisions])
     start = now - timedelta(days=30)
     for revision in picked:
         revision.needs_training = True
         revision._history_user = acting
-        revision.save()  # a handful of rows: each with its history
+        # A handful of rows, each saved with its history (revisions without a legal basis: a new
+        # historical record copies the set, which the documents' builder wrote once per revision).
+        revision.save()
         course = Course(code=f"SCALE-{revision.document.code}-{revision.label}"[:40],
                         title=f"Tập huấn {revision.document.code} lần ban hành {revision.label}",
                         topic=Course.Topic.PROCEDURE, revision=revision)

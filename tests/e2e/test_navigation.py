@@ -44,10 +44,13 @@ def test_each_person_sees_the_menus_they_have_a_use_for(kind, open_page):
     sign_in(page, s.staff.username, s.password)
     open_menu(page)
     # staff see the audit findings about their unit (Audits), and their units' risks and the
-    # indicators they may be named to enter (Objectives)
+    # indicators they may be named to enter (Objectives), and their own training record (Training)
     expect(page.locator(TOP)).to_have_text(["My work", "Documents", "Nonconformities", "Audits", "Objectives",
-                                            "Access requests"])
+                                            "Training", "Access requests"])
     visit_each(page, "Objectives", menu_entries(page, "Objectives"))
+    training = menu_entries(page, "Training")
+    assert "My training" in training, training
+    visit_each(page, "Training", training)
     assert menu_entries(page, "Documents") == ["Register", "Legal register"]
     visit_each(page, "Documents", ["Legal register", "Register"])
     expect(page.locator("main")).to_contain_text(document.code)  # the register lists what they read
@@ -60,7 +63,10 @@ def test_each_person_sees_the_menus_they_have_a_use_for(kind, open_page):
     sign_in(page, s.mr.username, s.password)
     open_menu(page)
     expect(page.locator(TOP)).to_have_text(["My work", "Documents", "Nonconformities", "Audits", "Objectives",
-                                            "Administration", "Access requests"])
+                                            "Training", "Administration", "Access requests"])
+    training = menu_entries(page, "Training")
+    assert {"My training", "Training sessions", "Training plans"} <= set(training), training
+    visit_each(page, "Training", training)
     objectives = menu_entries(page, "Objectives")
     assert {"Quality objectives", "Indicators", "Satisfaction surveys", "Risks and opportunities",
             "Management reviews"} <= set(objectives), objectives

@@ -256,6 +256,7 @@ def test_bench_measures_every_page_on_small_data_and_writes_json(tmp_path):
         # Without reviews: their list and the decisions (no province review page).
         *(("review list", "review decisions", "review decisions ?overdue")
           if _installed("objectives:review_list") else ()),
+        *(("training matrix, district", "training matrix, unit only") if _installed("training:matrix") else ()),
     }
     assert report["extras"] == {}  # no showcase procedure: no controlled copy measured
     for name, row in pages.items():

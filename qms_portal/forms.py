@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import PasswordResetForm
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .models import AccessRequest, Role, RoleAssignment, Unit, User
@@ -296,3 +297,17 @@ class QueuedPasswordResetForm(PasswordResetForm):
         with transaction.atomic():
             queue_password_email(email=self.cleaned_data["email"], domain=domain, site_name=site_name,
                                  use_https=use_https)
+
+
+def on_fields(form, service, **kwargs):
+    """Call ``service``; the messages of a ``ValidationError`` that names fields go beside those
+    fields (what was typed is kept), the others above the form."""
+    try:
+        return service(**kwargs)
+    except ValidationError as error:
+        if not hasattr(error, "error_dict"):
+            raise
+        for name, errors in error.error_dict.items():
+            for e in errors:
+                form.add_error(name if name in form.fields else None, e)
+        raise ValidationError([]) from error

@@ -2,11 +2,11 @@
 and its transitions (plan part)."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.utils.translation import gettext, gettext_lazy
 from django.views import View
 
+from qms_portal.forms import on_fields
 from qms_portal.pdf import PdfUnavailable, pdf_response
 from qms_portal.permissions import can
 from qms_portal.views.generic import (
@@ -24,20 +24,6 @@ from ..models import Audit, ProgrammeEntry
 from ..selectors import plan as selectors
 from ..selectors import plan_cache as cached
 from ..services import plan as services
-
-
-def on_fields(form, service, **kwargs):
-    """Call ``service``; the messages of a ``ValidationError`` that names fields go beside those
-    fields (what was typed is kept), the others above the form."""
-    try:
-        return service(**kwargs)
-    except ValidationError as error:
-        if not hasattr(error, "error_dict"):
-            raise
-        for name, errors in error.error_dict.items():
-            for e in errors:
-                form.add_error(name if name in form.fields else None, e)
-        raise ValidationError([]) from error
 
 
 class AuditListView(ScopedListView):

@@ -3,11 +3,12 @@ its History tab, its transitions (hold, sign), the minutes' PDF; the decisions: 
 meeting, listed, each with its page, History tab, and recorded done or cancelled."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from qms_portal.forms import on_fields
 from qms_portal.pdf import PdfUnavailable, pdf_response
 from qms_portal.permissions import can
 from qms_portal.views.generic import (
@@ -24,19 +25,6 @@ from ..forms.review import DecisionCancelForm, DecisionDoneForm, DecisionFilter,
 from ..models import ManagementReview, ReviewDecision
 from ..selectors import review as selectors
 from ..services import review as services
-
-
-def on_fields(form, service, **kwargs):
-    """Call ``service``; the messages of a ``ValidationError`` that names fields go beside them."""
-    try:
-        return service(**kwargs)
-    except ValidationError as error:
-        if not hasattr(error, "error_dict"):
-            raise
-        for name, errors in error.error_dict.items():
-            for e in errors:
-                form.add_error(name if name in form.fields else None, e)
-        raise ValidationError([]) from error
 
 
 class ReviewListView(ScopedListView):

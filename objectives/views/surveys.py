@@ -6,7 +6,6 @@ import io
 
 import segno
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -17,6 +16,7 @@ from django.views import View
 
 from qms_portal import charts
 from qms_portal.exports import write_xlsx
+from qms_portal.forms import on_fields
 from qms_portal.pdf import PdfUnavailable, han_variant, pdf_response
 from qms_portal.permissions import can
 from qms_portal.views.generic import (
@@ -35,20 +35,6 @@ from ..selectors import surveys as selectors
 from ..services import surveys as services
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def on_fields(form, service, **kwargs):
-    """Call ``service``; the messages of a ``ValidationError`` that names fields go beside those
-    fields (what was typed is kept), the others above the form."""
-    try:
-        return service(**kwargs)
-    except ValidationError as error:
-        if not hasattr(error, "error_dict"):
-            raise
-        for name, errors in error.error_dict.items():
-            for e in errors:
-                form.add_error(name if name in form.fields else None, e)
-        raise ValidationError([]) from error
 
 
 class SurveyListView(ScopedListView):

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 from django.views import View
 
+from qms_portal.forms import on_fields
 from qms_portal.pdf import PdfUnavailable, pdf_response
 from qms_portal.permissions import can
 from qms_portal.views.generic import (
@@ -31,20 +32,6 @@ from ..selectors import plan as selectors
 from ..services import plan as services
 
 HISTORY = "training:plan_history"
-
-
-def on_fields(form, service, **kwargs):
-    """Call ``service``; a ``ValidationError`` naming fields goes beside those fields (what was typed
-    is kept), the others above the form."""
-    try:
-        return service(**kwargs)
-    except ValidationError as error:
-        if not hasattr(error, "error_dict"):
-            raise
-        for name, errors in error.error_dict.items():
-            for e in errors:
-                form.add_error(name if name in form.fields else None, e)
-        raise ValidationError([]) from error
 
 
 class PlanListView(ScopedListView):

@@ -236,6 +236,7 @@ class EffectivenessHistoryView(HistoryView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["details_url"] = reverse("training:effectivenesscheck_detail", args=[self.object.pk])
+        ctx["tabs_template"] = "training/records/check_tabs.html"  # its own Details, not the session's page
         return ctx
 
 

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from qms_portal.forms import on_fields
 from qms_portal.permissions import can
 from qms_portal.views.generic import (
     HistoryView,
@@ -31,19 +32,6 @@ from ..selectors import sessions as selectors
 from ..services import sessions as services
 from ..services import sessions_invitations as invitations
 from ..services.sessions_attendance import MARK, attendance_open
-
-
-def on_fields(form, service, **kwargs):
-    """Call ``service``; a ``ValidationError`` naming fields goes beside those fields."""
-    try:
-        return service(**kwargs)
-    except ValidationError as error:
-        if not hasattr(error, "error_dict"):
-            raise
-        for name, errors in error.error_dict.items():
-            for e in errors:
-                form.add_error(name if name in form.fields else None, e)
-        raise ValidationError([]) from error
 
 
 # ---- competences ---------------------------------------------------------------------------------------

@@ -22,10 +22,12 @@ pytestmark = pytest.mark.e2e
 
 
 def test_a_procedures_files_page_and_a_survey_fed_indicator_on_a_phone(open_page):
+    from documents import services as document_services
     from documents.models import Document
     from tests.documents.factories import doc_type
 
     t = factories.small_tree()
+    document_services.ensure_system_types()  # a browser test's database starts empty (no migration's rows)
     last = shift(timezone.localdate().replace(day=1), "monthly", -1)
     procedure = Document.objects.create(unit=t.ward1, code="QT-07", title="Cấp giấy phép xây dựng",
                                         doc_type=doc_type("QT"), category="operational",

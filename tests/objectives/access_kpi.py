@@ -66,7 +66,7 @@ SPOT_CHECKS = {
     ("objectives:timeliness_enter", "department_head", "out", "GET", None): 404,
     ("objectives:timeliness_detail", "steering_committee", "in", "GET", None): 200,
     ("objectives:timeliness_history", "department_head", "out", "GET", None): 404,
-    ("objectives:timeliness_detail", "no_role", "-", "GET", None): 403,
+    ("objectives:timeliness_detail", "no_role", "in", "GET", None): 403,
     # staff may be named reporters: the entry page opens (empty), another's indicator does not
     ("objectives:period_entry", "staff", "-", "GET", None): 200,
     ("objectives:measurement_enter", "staff", "in", "GET", None): 404,

@@ -53,8 +53,9 @@ def pdf_text(client, review):
 def test_the_inputs_come_in_the_order_iso_9001_lists_them(t):
     review = make_review(t)
     keys = [entry["key"] for entry in compile_inputs(review)]
-    order = [k for k in areas.REVIEW_INPUT_ORDER if k in keys] + ["other"]
-    assert keys == order
+    rank = {key: i for i, key in enumerate([*areas.REVIEW_INPUT_ORDER, "other"])}
+    # several areas may add to one key (resources: the meeting's text and the training area's figures)
+    assert [rank[k] for k in keys] == sorted(rank[k] for k in keys) and keys[-1] == "other"
     assert keys[:2] == ["previous_actions", "issues_changes"]
     assert {"nonconformities", "audits", "external_providers", "resources"} <= set(keys)
 
@@ -213,7 +214,7 @@ def test_the_next_review_shows_the_status_of_previous_actions(t, client):
 
 def test_each_input_reads_the_subtree_in_a_constant_number_of_queries(t, django_assert_max_num_queries):
     review = make_review(t, unit=t.city, chair=t.superuser)
-    with django_assert_max_num_queries(24) as small:  # every registered input: a few queries each
+    with django_assert_max_num_queries(34) as small:  # every registered input: a few queries each
         compile_inputs(review)
     for i in range(6):
         raise_nc(t, unit=[t.ward1, t.ward2, t.division][i % 3], title=f"NC {i}")

@@ -661,7 +661,7 @@ def every_page(tree, superuser):
         row = CORE.get(name)
         if row is None or row.post_only or name in ("unit_roster_pdf", "healthz", "floor", "attachment_download",
                                                      "attachment_thumbnail", "job_status", "job_download",
-                                                     "unit_search"):
+                                                     "unit_search", "people_search"):
             continue  # not HTML pages (a PDF, plain text, files, a fragment polled by a page, JSON)
         kwargs = {k: FIXED_KWARGS[k] for k in kwarg_names if k in FIXED_KWARGS}
         if "pk" in kwarg_names:

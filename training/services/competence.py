@@ -9,6 +9,10 @@ from qms_portal.services import require_can, save_tracked
 
 from ..models import CompetenceRequirement
 
+# Lock the row itself, never the rows its ordering or select_related join (PostgreSQL refuses a
+# lock on the nullable side of an outer join).
+SELF = ("self",)
+
 EDITABLE = ("role", "competence", "unit", "note")
 
 
@@ -43,7 +47,8 @@ def requirement_update(*, acting_user, requirement, **fields):
     if unknown:
         raise TypeError(f"requirement_update() got unexpected fields: {', '.join(unknown)}")
     with transaction.atomic():
-        requirement = CompetenceRequirement.objects.select_for_update().select_related("unit").get(pk=requirement.pk)
+        requirement = (CompetenceRequirement.objects.select_for_update(of=SELF).select_related("unit")
+                       .get(pk=requirement.pk))
         require_can(acting_user, "change", requirement)
         for name, value in fields.items():
             setattr(requirement, name, value)
@@ -57,7 +62,8 @@ def requirement_update(*, acting_user, requirement, **fields):
 def requirement_deactivate(*, acting_user, requirement):
     """The requirement no longer applies (kept, with its history)."""
     with transaction.atomic():
-        requirement = CompetenceRequirement.objects.select_for_update().select_related("unit").get(pk=requirement.pk)
+        requirement = (CompetenceRequirement.objects.select_for_update(of=SELF).select_related("unit")
+                       .get(pk=requirement.pk))
         require_can(acting_user, "change", requirement)
         if not requirement.is_active:
             raise ValidationError(_("This requirement is already inactive."))

@@ -42,7 +42,7 @@ def _after_approval(plan):
 
 
 def _lock(plan):
-    return TrainingPlan.objects.select_for_update().select_related("unit").get(pk=plan.pk)
+    return TrainingPlan.objects.select_for_update(of=("self",)).select_related("unit").get(pk=plan.pk)
 
 
 @transaction.atomic

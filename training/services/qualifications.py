@@ -66,7 +66,7 @@ def qualification_update(*, acting_user, qualification, **fields):
     if unknown:
         raise TypeError(f"qualification_update() got unexpected fields: {', '.join(unknown)}")
     with transaction.atomic():
-        qualification = Qualification.objects.select_for_update().select_related("user__primary_unit").get(
+        qualification = Qualification.objects.select_for_update(of=("self",)).select_related("user__primary_unit").get(
             pk=qualification.pk)
         require_can(acting_user, "change", qualification)
         if qualification.is_withdrawn:
@@ -85,7 +85,7 @@ def qualification_withdraw(*, acting_user, qualification, reason):
     if not reason:
         raise ValidationError({"reason": _("Say why the qualification is withdrawn.")})
     with transaction.atomic():
-        qualification = Qualification.objects.select_for_update().select_related("user__primary_unit").get(
+        qualification = Qualification.objects.select_for_update(of=("self",)).select_related("user__primary_unit").get(
             pk=qualification.pk)
         require_can(acting_user, "change", qualification)
         if qualification.is_withdrawn:

@@ -12,6 +12,10 @@ from qms_portal.permissions import can
 
 from ..models import EffectivenessCheck, Feedback, Participant, Session
 
+# Lock the row itself, never the rows its ordering or select_related join (PostgreSQL refuses a
+# lock on the nullable side of an outer join).
+SELF = ("self",)
+
 NUMBER_KIND = "training:CERT"
 NUMBER_PATTERN = "{unit}-CERT-{year}-{n}"
 HELD = (Session.Status.HELD, Session.Status.CLOSED)
@@ -53,7 +57,8 @@ def certificate_issue(*, acting_user, participant):
     if not may_read(acting_user, participant):
         raise PermissionDenied
     with transaction.atomic():
-        locked = (Participant.objects.select_for_update().select_related("session__course", "session__unit", "user")
+        locked = (Participant.objects.select_for_update(of=SELF)
+                  .select_related("session__course", "session__unit", "user")
                   .get(pk=participant.pk))
         refusal = certificate_refusal(locked)
         if refusal:

@@ -226,7 +226,7 @@ def _tell_trainer(session, acting_user):
 
 
 def lock(session):
-    return Session.objects.select_for_update().select_related("unit", "course").get(pk=session.pk)
+    return Session.objects.select_for_update(of=("self",)).select_related("unit", "course").get(pk=session.pk)
 
 
 @transaction.atomic

@@ -17,6 +17,10 @@ from qms_portal.services import require_can, save_tracked
 
 from ..models import Participant, Session
 
+# Lock the row itself, never the rows its ordering or select_related join (PostgreSQL refuses a
+# lock on the nullable side of an outer join).
+SELF = ("self",)
+
 MARK = "training.mark_attendance"
 A = Participant.Attendance
 S = Session.Status
@@ -72,7 +76,7 @@ def _apply(participant, session, acting_user, attendance, absence_reason, score)
 
 
 def _lock_session(session, acting_user):
-    session = Session.objects.select_for_update().select_related("unit", "course").get(pk=session.pk)
+    session = Session.objects.select_for_update(of=SELF).select_related("unit", "course").get(pk=session.pk)
     require_can(acting_user, MARK, session)
     _check_open(session)
     return session
@@ -82,7 +86,7 @@ def _lock_session(session, acting_user):
 def participant_mark(*, acting_user, participant, attendance, absence_reason="", score=None):
     """Record one participant's attendance (and test score)."""
     session = _lock_session(participant.session, acting_user)
-    participant = Participant.objects.select_for_update().select_related("user").get(pk=participant.pk)
+    participant = Participant.objects.select_for_update(of=SELF).select_related("user").get(pk=participant.pk)
     return _apply(participant, session, acting_user, attendance, absence_reason, score)
 
 
@@ -92,7 +96,8 @@ def attendance_record(*, acting_user, session, marks):
     (rows left "not recorded" are skipped). Every row is checked; the errors come back together,
     ``{participant id: [messages]}`` in a ``ValidationError``, and nothing is saved."""
     session = _lock_session(session, acting_user)
-    rows = {p.pk: p for p in Participant.objects.select_for_update().filter(session=session, pk__in=list(marks))
+    rows = {p.pk: p for p in Participant.objects.select_for_update(of=SELF)
+            .filter(session=session, pk__in=list(marks))
             .select_related("user")}
     errors = {}
     for pk, (attendance, reason, score) in marks.items():

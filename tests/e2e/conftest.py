@@ -187,6 +187,8 @@ def pick_unit(page, field_id, typed, unit, keep=0):
     page.locator(f"#{field_id}-ts-control").press_sequentially(typed, delay=30)
     choice = page.locator(f"#{field_id}-ts-dropdown [data-value='{unit.pk}']")
     choice.tap() if getattr(page, "portal_kind", "") == "phone" else choice.click()
+    # leave the box, as a person moving on does: its list closes and covers no field below it
+    page.locator(f"#{field_id}-ts-control").evaluate("box => box.blur()")
     if keep:
         from playwright.sync_api import expect
 

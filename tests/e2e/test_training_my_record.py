@@ -34,8 +34,10 @@ def test_a_person_sees_their_own_training_record(open_page, kind):
     sign_in(page, t.ward1_staff.username, t.password)
 
     open_menu(page)
-    _press(page, page.locator("nav").get_by_role("button", name="Training").or_(
-        page.locator("nav").get_by_role("link", name="Training", exact=True)).first)
+    menu = page.locator("nav").get_by_role("button", name="Training").or_(
+        page.locator("nav").get_by_role("link", name="Training", exact=True)).first
+    expect(menu).to_be_visible()  # the phone's menu has finished opening
+    _press(page, menu)
     _press(page, page.get_by_role("link", name="My training"))
     page.wait_for_url(re.compile(r"/training/my-training/$"))
     assert_assets_loaded(page)

@@ -158,7 +158,8 @@ def sign_in(page, username, password):
     page.goto("/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
-    page.click("main form button[type=submit]")
+    with page.expect_navigation():  # the next page has loaded before the test goes on (a phone's menu
+        page.click("main form button[type=submit]")  # tapped during the redirect is on the old page)
 
 
 def open_menu(page):

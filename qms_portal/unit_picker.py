@@ -158,10 +158,12 @@ class UnitPicker(forms.TextInput):
         self.search_url = ""
         self.units = self.model.objects.none()
         self.problem = ""
+        self.known = None  # the object the field has just cleaned (it is in scope): named without a query
 
     def __deepcopy__(self, memo):
         copy = super().__deepcopy__(memo)
         copy.search_url, copy.units, copy.show_problem = self.search_url, self.units, self.show_problem
+        copy.known = self.known
         return copy
 
     def chosen(self, value):
@@ -171,6 +173,8 @@ class UnitPicker(forms.TextInput):
             value = value.pk
         if value in (None, "") or not str(value).isdigit():
             return None
+        if self.known is not None and str(self.known.pk) == str(value):
+            return self.known
         return self.units.filter(pk=value).only(*self.fields).first()
 
     def get_context(self, name, value, attrs):
@@ -263,10 +267,13 @@ class UnitChoiceField(forms.ModelChoiceField):
 
     def clean(self, value):
         try:
-            return super().clean(value)
+            unit = super().clean(value)
         except ValidationError as error:
             self.widget.problem = " ".join(error.messages)
             raise
+        if isinstance(unit, self.widget.model):
+            self.widget.known = unit  # the box names it back without asking the database again
+        return unit
 
     def validate(self, value):
         forms.Field.validate(self, value)

@@ -174,18 +174,23 @@ def held_competences(people, competences, day=None):
 
 def gaps_for(user, today=None, requirements=None):
     """The requirements applying to ``user`` for which they hold no valid qualification today:
-    ``[(requirement, latest qualification or None)]`` (three queries)."""
+    ``[(requirement, latest qualification or None)]`` (two queries when ``requirements`` is given).
+    Which competences they lack is the area's one query (``selectors/gaps.py``)."""
+    from .gaps import lacking
+
     today = today or timezone.localdate()
     requirements = requirements_for(user) if requirements is None else requirements
     competences = {r.competence_id for r in requirements}
-    held = {c for _u, c in held_competences([user], competences, today)}
+    if not competences:
+        return []
+    missing = {c for _u, c in lacking([user.pk], today)}
     latest = {}
-    for q in (Qualification.objects.filter(user=user, competence_id__in=competences, is_withdrawn=False)
+    for q in (Qualification.objects.filter(user=user, competence_id__in=missing, is_withdrawn=False)
               .order_by("competence_id", F("valid_until").desc(nulls_first=True))):
         latest.setdefault(q.competence_id, q)
     gaps, seen = [], set()
     for requirement in requirements:
-        if requirement.competence_id in held or requirement.competence_id in seen:
+        if requirement.competence_id not in missing or requirement.competence_id in seen:
             continue
         seen.add(requirement.competence_id)
         gaps.append((requirement, latest.get(requirement.competence_id)))

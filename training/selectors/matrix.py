@@ -2,9 +2,11 @@
 and the training a revision marked "needs training" asks of the people it was distributed to.
 
 **Who must hold what.** A ``CompetenceRequirement(role, competence, unit)`` concerns whoever holds
-``role`` through a *current* role assignment on ``unit`` or a unit below it (on an active unit).
-A person's required competences are those of every such requirement, wherever the role is held;
-a person is listed once, in their primary unit (as their qualifications are scoped).
+``role`` through a *current* role assignment that reaches into the requirement's unit (on it or
+below it, or above it with its sub-units), as the area's one query says (``selectors/gaps.py``,
+shared with a person's gaps and the plan's needs). A person's required competences are those of
+every such requirement, wherever the role is held; a person is listed once, in their primary unit
+(as their qualifications are scoped).
 
 **A cell** (person × competence): ``not_required``; else the best of their qualifications for the
 competence that are not withdrawn and already obtained (the one valid longest; none: ``missing``):
@@ -17,30 +19,30 @@ was distributed to (its ``Acknowledgement`` rows) to attend a session of a cours
 of such a course, and by nothing else. Derived here, never copied into rows. An unmet one is a gap.
 
 Everything reads a constant number of queries whatever the number of people: the page's people,
-then their requirements, qualifications and revision trainings for all of them at once; the
-summaries per sub-unit are GROUP BY queries over the whole scope. The pair "who must hold what"
-joins role assignments to requirements on the unit path (a prefix match), which the ORM cannot
-express as a join: it is written in SQL with the table names from the models' metadata."""
+then their required competences with their best qualification (one query) and their revision
+trainings for all of them at once; the summaries per sub-unit are one GROUP BY query over the whole
+scope. The per-unit figures are written in SQL over the area's one query, with the table names from
+the models' metadata."""
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q
-from django.db.models.expressions import RawSQL
+from django.db.models import Count, Exists, OuterRef, Q, Window
 from django.utils import timezone
 
 from documents.models import Acknowledgement, Revision
-from qms_portal.models import RoleAssignment, Unit, User
+from qms_portal.models import Unit, User
 from qms_portal.permissions import covers_all, unit_scope_q
 
-from ..models import Competence, CompetenceRequirement, Course, Participant, Qualification, Session
+from ..models import Competence, Course, Participant, Qualification, Session
+from . import gaps
+from .gaps import FOREVER
 
 PERMISSION = "training.view_qualification"
 EXPIRING_DAYS = 90
 PER_PAGE = 30
 ORDERING = ("primary_unit__path", "full_name", "pk")
-FOREVER = date(9999, 12, 31)
 
 VALID, EXPIRING, EXPIRED, MISSING, NOT_REQUIRED = "valid", "expiring", "expired", "missing", "not_required"
 GAP_STATES = (EXPIRED, MISSING)
@@ -119,37 +121,15 @@ def people(user, unit, subunits=True):
     return qs.filter(unit_scope_q(user, PERMISSION, "primary_unit"))
 
 
-# --- SQL of "who must hold what" -------------------------------------------------------------------
+# --- "who must hold what" (the training area's one query: ``selectors/gaps.py``) ----------------------
 
 
 def _tables():
     return {
-        "ra": RoleAssignment._meta.db_table, "unit": Unit._meta.db_table,
-        "req": CompetenceRequirement._meta.db_table, "qual": Qualification._meta.db_table,
-        "user": User._meta.db_table, "ack": Acknowledgement._meta.db_table, "rev": Revision._meta.db_table,
-        "part": Participant._meta.db_table, "session": Session._meta.db_table, "course": Course._meta.db_table,
+        "user": User._meta.db_table, "unit": Unit._meta.db_table, "ack": Acknowledgement._meta.db_table,
+        "rev": Revision._meta.db_table, "part": Participant._meta.db_table, "session": Session._meta.db_table,
+        "course": Course._meta.db_table,
     }
-
-
-def _sql_of(queryset):
-    """``(sql, params)`` of a queryset of ids, to be used as a subquery."""
-    return queryset.order_by().query.sql_with_params()
-
-
-def _required_sql(people_sql):
-    """SELECT DISTINCT (user_id, competence_id): each person of ``people_sql`` (a subquery of user
-    ids) and each competence a requirement asks of them through a current role assignment on its
-    unit or below."""
-    t = _tables()
-    return (
-        f"SELECT DISTINCT ra.user_id AS user_id, r.competence_id AS competence_id FROM {t['ra']} ra"  # noqa: S608
-        f" INNER JOIN {t['unit']} au ON au.id = ra.unit_id"
-        f" INNER JOIN {t['req']} r ON r.role_id = ra.role_id"
-        f" INNER JOIN {t['unit']} ru ON ru.id = r.unit_id"
-        " WHERE ra.ended_at IS NULL AND au.is_active AND r.is_active"
-        " AND au.path LIKE ru.path || '%%'"
-        f" AND ra.user_id IN ({people_sql})"
-    )
 
 
 def _fetch(sql, params):
@@ -160,17 +140,13 @@ def _fetch(sql, params):
 
 def required_pairs(people_qs):
     """``{(user_id, competence_id)}`` required of the people of ``people_qs``."""
-    sql, params = _sql_of(people_qs.values("pk"))
-    return set(_fetch(_required_sql(sql), params))
+    return set(gaps.required_validity(people_qs))
 
 
 def required_competences(people_qs):
     """The competences required of anyone of ``people_qs``: the matrix's columns (the same on every
     page of one unit), in code order."""
-    sql, params = _sql_of(people_qs.values("pk"))
-    # Table names from the models' metadata; every value is a parameter.
-    subquery = RawSQL(f"SELECT required.competence_id FROM ({_required_sql(sql)}) required", params)  # noqa: S608, S611
-    return list(Competence.objects.filter(pk__in=subquery).order_by("code"))
+    return list(Competence.objects.filter(pk__in=gaps.required_competence_ids(people_qs)).order_by("code"))
 
 
 # --- cells -----------------------------------------------------------------------------------------
@@ -188,21 +164,6 @@ def cell_state(until, today, required=True):
     if until <= today + timedelta(days=EXPIRING_DAYS):
         return Cell(EXPIRING, until)
     return Cell(VALID, None if until == FOREVER else until)
-
-
-def best_validity(user_ids, competence_ids, today):
-    """``{(user_id, competence_id): until}``: the latest validity among the qualifications held
-    (not withdrawn, already obtained); ``FOREVER`` for one that does not expire."""
-    rows = (Qualification.objects.filter(user_id__in=user_ids, competence_id__in=competence_ids,
-                                         is_withdrawn=False, obtained_on__lte=today)
-            .order_by().values_list("user_id", "competence_id", "valid_until"))
-    best = {}
-    for user_id, competence_id, until in rows:
-        until = until or FOREVER
-        key = (user_id, competence_id)
-        if key not in best or until > best[key]:
-            best[key] = until
-    return best
 
 
 def trained_exists(user_ref="user_id", revision_ref="revision_id"):
@@ -234,17 +195,17 @@ def revision_trainings(user_ids):
 
 def person_rows(users, columns, today=None):
     """One ``PersonRow`` per user (in the given order): a cell per column, their revision trainings.
-    Three queries, whatever the number of users."""
+    Two queries, whatever the number of users: the required pairs with their best validity (the
+    area's one query, ``gaps.required_validity``) and the revision trainings."""
     today = today or timezone.localdate()
     ids = [u.pk for u in users]
     if not ids:
         return []
-    required = required_pairs(User.objects.filter(pk__in=ids)) if columns else set()
-    best = best_validity(ids, [c.pk for c in columns], today) if columns else {}
+    best = gaps.required_validity(ids, today) if columns else {}
     revisions = revision_trainings(ids)
     rows = []
     for person in users:
-        cells = [cell_state(best.get((person.pk, c.pk)), today, (person.pk, c.pk) in required) for c in columns]
+        cells = [cell_state(best.get((person.pk, c.pk)), today, (person.pk, c.pk) in best) for c in columns]
         rows.append(PersonRow(person, cells, revisions.get(person.pk, [])))
     return rows
 
@@ -274,22 +235,19 @@ class UnitSummary:
     own: bool = False  # the chosen unit's own people (not a sub-unit)
 
 
-def _per_unit_sql(people_sql):
-    """Per primary unit of the people of ``people_sql``: people with a gap, gaps, qualifications
-    expiring soon (competences and revision trainings together)."""
+def _per_unit_sql(people_sql, validity_sql):
+    """Per primary unit of the people of ``people_sql``: people, people with a gap, gaps,
+    qualifications expiring soon (competences, from the area's one query ``validity_sql``, and
+    revision trainings together)."""
     t = _tables()
     return (
-        "SELECT pu.path, SUM(CASE WHEN pp.gaps > 0 THEN 1 ELSE 0 END), SUM(pp.gaps), SUM(pp.expiring) FROM ("  # noqa: S608
+        "SELECT pu.path, COUNT(p.id), SUM(CASE WHEN pp.gaps > 0 THEN 1 ELSE 0 END), SUM(pp.gaps), SUM(pp.expiring)"  # noqa: S608
+        f" FROM {t['user']} p INNER JOIN {t['unit']} pu ON pu.id = p.primary_unit_id LEFT JOIN ("
         " SELECT x.user_id AS user_id, SUM(x.gap) AS gaps, SUM(x.soon) AS expiring FROM ("
-        "  SELECT req.user_id AS user_id,"
-        "   CASE WHEN best.until IS NULL OR best.until < %s THEN 1 ELSE 0 END AS gap,"
-        "   CASE WHEN best.until >= %s AND best.until <= %s THEN 1 ELSE 0 END AS soon"
-        f"  FROM ({_required_sql(people_sql)}) req"
-        "  LEFT JOIN (SELECT q.user_id AS user_id, q.competence_id AS competence_id,"
-        "    MAX(COALESCE(q.valid_until, %s)) AS until"
-        f"    FROM {t['qual']} q WHERE NOT q.is_withdrawn AND q.obtained_on <= %s AND q.user_id IN ({people_sql})"
-        "    GROUP BY q.user_id, q.competence_id) best"
-        "   ON best.user_id = req.user_id AND best.competence_id = req.competence_id"
+        "  SELECT v.user_id AS user_id,"
+        "   CASE WHEN v.until IS NULL OR v.until < %s THEN 1 ELSE 0 END AS gap,"
+        "   CASE WHEN v.until >= %s AND v.until <= %s THEN 1 ELSE 0 END AS soon"
+        f"  FROM ({validity_sql}) v"
         "  UNION ALL"
         "  SELECT a.user_id, 1, 0"
         f"  FROM {t['ack']} a INNER JOIN {t['rev']} rv ON rv.id = a.revision_id"
@@ -300,15 +258,15 @@ def _per_unit_sql(people_sql):
         "   WHERE pa.user_id = a.user_id AND pa.attendance = %s AND c.revision_id = a.revision_id"
         "   AND s.status <> %s)"
         " ) x GROUP BY x.user_id"
-        f") pp INNER JOIN {t['user']} p ON p.id = pp.user_id INNER JOIN {t['unit']} pu ON pu.id = p.primary_unit_id"
+        f") pp ON pp.user_id = p.id WHERE p.id IN ({people_sql})"
         " GROUP BY pu.path"
     )
 
 
 def unit_summaries(user, unit, today=None):
     """The chosen unit's own people, then each of its active sub-units (with everything below it):
-    people, people with a gap, gaps, and qualifications expiring within ``EXPIRING_DAYS``. Four
-    queries whatever the size of the subtree."""
+    people, people with a gap, gaps, and qualifications expiring within ``EXPIRING_DAYS``. Two
+    queries whatever the size of the subtree (the sub-units, the figures per unit)."""
     today = today or timezone.localdate()
     scope = people(user, unit, subunits=True)
     children = list(Unit.objects.filter(parent=unit, is_active=True).order_by("code"))
@@ -320,20 +278,17 @@ def unit_summaries(user, unit, today=None):
                 return node
         return nodes[0] if path == unit.path else None
 
-    for path, count in scope.values("primary_unit__path").annotate(n=Count("pk")).values_list(
-            "primary_unit__path", "n").order_by():
-        node = node_of(path)
-        if node is not None:
-            node.people += count
-    sql, params = _sql_of(scope.values("pk"))
+    sql, params = gaps.people_sql(scope)
+    validity_sql, validity_params = gaps.validity(scope, today)
     soon = today + timedelta(days=EXPIRING_DAYS)
-    all_params = [today, today, soon, *params, FOREVER, today, *params, Revision.Status.EFFECTIVE,
-                  *params, Participant.Attendance.PRESENT, Session.Status.CANCELLED]
-    for path, with_gaps, gaps, expiring in _fetch(_per_unit_sql(sql), all_params):
+    all_params = [today, today, soon, *validity_params, Revision.Status.EFFECTIVE,
+                  *params, Participant.Attendance.PRESENT, Session.Status.CANCELLED, *params]
+    for path, count, with_gaps, gaps_n, expiring in _fetch(_per_unit_sql(sql, validity_sql), all_params):
         node = node_of(path)
         if node is not None:
+            node.people += int(count or 0)
             node.with_gaps += int(with_gaps or 0)
-            node.gaps += int(gaps or 0)
+            node.gaps += int(gaps_n or 0)
             node.expiring += int(expiring or 0)
     return nodes
 
@@ -349,9 +304,10 @@ def expiring_soon(user, unit, subunits=True, today=None, limit=20):
                                        valid_until__gte=today,
                                        valid_until__lte=today + timedelta(days=EXPIRING_DAYS))
           .filter(~Exists(renewed)))
-    rows = list(qs.select_related("user", "user__primary_unit", "competence").order_by("valid_until", "pk")[:limit])
-    total = len(rows) if len(rows) < limit else qs.count()
-    return rows, total
+    # The total beside the first rows, in the same query (a window over the whole selection).
+    rows = list(qs.select_related("user", "user__primary_unit", "competence")
+                .annotate(total=Window(Count("pk"))).order_by("valid_until", "pk")[:limit])
+    return rows, (rows[0].total if rows else 0)
 
 
 # --- training coverage of a revision -------------------------------------------------------------------

@@ -42,6 +42,7 @@ from ..models import (
     TrainingPlan,
 )
 from ..services.plan import DONE_SESSION_STATUSES
+from . import gaps
 
 PRESENT = Participant.Attendance.PRESENT
 NEW_STAFF_DAYS = 365
@@ -165,22 +166,12 @@ def valid_qualification(user_ref, competence_ref, day):
             .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=day)))
 
 
-def unmet_requirements(day):
-    """Requirements that apply to an outer role assignment (same role, set on its unit or above)
-    and that its holder does not meet on ``day`` — to be used inside a RoleAssignment subquery."""
-    return (CompetenceRequirement.objects.filter(is_active=True, role_id=OuterRef("role_id"))
-            .annotate(held_path=_outer_path()).filter(held_path__startswith=F("unit__path"))
-            .filter(~Exists(valid_qualification(OuterRef(OuterRef("user_id")), OuterRef("competence_id"), day))))
-
-
 def people_with_gap(day=None, users=None):
-    """Active people holding a role now whose requirements they do not all meet on ``day``."""
+    """Active people (of ``users``, a queryset) who lack on ``day`` a competence their roles require:
+    the area's one query (``selectors/gaps.py``), as a subquery — still a queryset."""
     day = day or timezone.localdate()
-    assignments = (RoleAssignment.objects.filter(ended_at__isnull=True, unit__is_active=True,
-                                                 user_id=OuterRef("pk"))
-                   .filter(Exists(unmet_requirements(day))))
-    users = users if users is not None else User.objects.all()
-    return users.filter(is_active=True).filter(Exists(assignments))
+    users = (users if users is not None else User.objects.all()).filter(is_active=True)
+    return gaps.with_gap(users, day)
 
 
 def gaps_by_competence(unit, day=None):

@@ -201,3 +201,51 @@ def _document(t):
     save_tracked(Revision(document=doc, number=1, status=Revision.Status.EFFECTIVE, author=t.ward1_mr,
                           effective_date=TODAY, needs_training=True), t.superuser)
     return doc
+
+
+# --- the message when a plan awaits approval -----------------------------------------------------------
+
+
+def test_submitting_a_plan_tells_each_person_who_may_approve_it_once(t, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    from qms_portal.models import Notification
+    from qms_portal.notifications import render_title
+
+    twice = factories.make_user(f"{t.prefix}mr2", t.ward1, full_name="Approver on two units")
+    factories.assign(twice, "management_representative", t.ward1)
+    factories.assign(twice, "management_representative", t.district)  # reaches ward 1 twice: one message
+    elsewhere = factories.make_user(f"{t.prefix}mr3", t.ward2, full_name="Approver of Ward 2")
+    factories.assign(elsewhere, "management_representative", t.ward2)
+    head = factories.make_user(f"{t.prefix}head", t.ward1, full_name="Head of Ward 1")
+    factories.assign(head, "department_head", t.ward1)  # reads the plan, does not approve it
+    plan = f.plan(t.ward1, t.coord)
+    with pytest.raises(TransitionError):  # nothing to submit yet
+        services.plan_transition(acting_user=t.coord, plan=plan, name="submit")
+    assert not Notification.objects.filter(kind="trainingplan_submitted").exists()
+    f.item(plan, t.coord)
+    with pytest.raises(PermissionDenied):  # the approver does not submit
+        services.plan_transition(acting_user=t.mr, plan=plan, name="submit")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.plan_transition(acting_user=t.coord, plan=plan, name="submit")
+    plan.refresh_from_db()
+    assert plan.status == TrainingPlan.Status.SUBMITTED
+    messages = Notification.objects.filter(kind="trainingplan_submitted")
+    # the district's and the ward's management representatives (t.ward1_mr holds it on ward 1)
+    assert sorted(messages.values_list("recipient", flat=True)) == sorted([t.mr.pk, t.ward1_mr.pk, twice.pk])
+    assert all(m.url == plan.get_absolute_url() for m in messages)
+    assert str(plan) in render_title(messages.first())
+    emailed = sorted(address for m in mail.outbox for address in m.to)
+    assert emailed and emailed == sorted(u.email for u in (t.mr, t.ward1_mr, twice) if u.email)
+    # returned with a reason, submitted again, approved from there
+    with pytest.raises(ValidationError):
+        services.plan_transition(acting_user=t.mr, plan=plan, name="return")
+    services.plan_transition(acting_user=t.mr, plan=plan, name="return", reason="Thiếu kinh phí")
+    plan.refresh_from_db()
+    assert plan.status == TrainingPlan.Status.DRAFT
+    services.plan_transition(acting_user=t.coord, plan=plan, name="submit")
+    assert Notification.objects.filter(kind="trainingplan_submitted", recipient=t.mr).count() == 2
+    services.plan_transition(acting_user=t.mr, plan=plan, name="approve", password=factories.PASSWORD)
+    plan.refresh_from_db()
+    assert plan.status == TrainingPlan.Status.APPROVED

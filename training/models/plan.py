@@ -13,6 +13,7 @@ from .sessions import Course, Session
 class TrainingPlan(BaseModel):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Awaiting approval")
         APPROVED = "approved", _("Approved")
 
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="training_plans")

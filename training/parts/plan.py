@@ -5,6 +5,7 @@ figures for the steering committee and the management review's input on resource
 from django.utils.translation import gettext_lazy as _
 
 from qms_portal.areas import Figure, ReviewInput
+from qms_portal.notifications import Kind
 
 READ = ["training.view_trainingplan", "training.view_planitem"]
 MANAGE = ["training.add_trainingplan", "training.change_trainingplan", "training.add_planitem",
@@ -43,8 +44,18 @@ def _compile(unit, start, end):
     return compile_resources(unit, start, end)
 
 
+KINDS = {
+    # To each person who may approve the plan (training.approve_trainingplan on its unit), when it is
+    # submitted for approval: one message each, in their own language.
+    "trainingplan_submitted": Kind(
+        title=_("Training plan waiting for your approval: %(object)s"),
+        text=_("Submitted for approval by %(by)s."),
+    ),
+}
+
 PART = {
     "roles": ROLES,
+    "notification_kinds": KINDS,
     "review_inputs": [ReviewInput("resources", _("Adequacy of resources: competence and training"), _compile,
                                   "training/plan/review_resources.html")],
 }

@@ -1,6 +1,8 @@
 """A unit's annual training plan (ISO 9001 7.2): the plan for a unit and a year (its budget line
 and note), its items (a need, a course or a title, the month, the people planned), the sessions held
-for each item, and the management representative's approval (draft → approved, signed).
+for each item, and the management representative's approval (draft → awaiting approval → approved,
+signed; the coordinator submits it and the people who may approve it are told; an approver may
+also approve a draft directly, or return a submitted plan to draft with a reason).
 
 Rules (each with a message for the person who typed it, nothing saved):
 
@@ -22,6 +24,8 @@ from django.utils.translation import gettext_lazy, gettext_noop
 
 from qms_portal.history import reason
 from qms_portal.models import Unit
+from qms_portal.notifications import notify
+from qms_portal.permissions import users_who_can
 from qms_portal.services import require_can, save_tracked
 from qms_portal.workflow import Guard, Transition, Workflow, register
 
@@ -30,6 +34,7 @@ from ..models import Course, PlanItem, Session, TrainingPlan
 P = TrainingPlan.Status
 ADD = "training.add_trainingplan"
 APPROVE = "training.approve_trainingplan"
+CHANGE = "training.change_trainingplan"
 AFTER_APPROVAL = gettext_noop("Changed after the plan was approved")
 PLAN_FIELDS = ("budget", "note")
 ITEM_FIELDS = ("need", "course", "title", "month", "participants", "note")
@@ -174,13 +179,28 @@ def _has_items(plan, user):
 
 
 HAS_ITEMS = Guard(_has_items, gettext_lazy("Add at least one item to the plan before approving it."))
+HAS_ITEMS_TO_SUBMIT = Guard(_has_items, gettext_lazy("Add at least one item to the plan before submitting it."))
+
+
+def _on_submit(plan, user, reason, data):
+    """Tell the people who may approve the plan (the approving permission on its unit, through the
+    core's permission mechanism), one message each, in their own language; not the submitter."""
+    approvers = users_who_can(APPROVE, plan).exclude(pk=user.pk)
+    notify(approvers, "trainingplan_submitted", params={"object": plan, "by": user.full_name or user.username},
+           url=plan.get_absolute_url())
+
 
 WORKFLOW = Workflow(
     model=TrainingPlan,
     transitions=[
-        Transition(name="approve", label=gettext_lazy("Approve the training plan"), sources=(P.DRAFT,),
+        Transition(name="submit", label=gettext_lazy("Submit the training plan for approval"), sources=(P.DRAFT,),
+                   target=P.SUBMITTED, permission=CHANGE, guards=(HAS_ITEMS_TO_SUBMIT,), effect=_on_submit),
+        Transition(name="approve", label=gettext_lazy("Approve the training plan"), sources=(P.DRAFT, P.SUBMITTED),
                    target=P.APPROVED, permission=APPROVE, guards=(HAS_ITEMS,), signature="approved",
                    button="success"),
+        Transition(name="return", label=gettext_lazy("Return the training plan to its author"),
+                   sources=(P.SUBMITTED,), target=P.DRAFT, permission=APPROVE, reason_required=True,
+                   button="warning"),
     ],
 )
 
@@ -190,7 +210,8 @@ def register_workflow():
 
 
 def plan_transition(*, acting_user, plan, name, reason="", password="", data=None):
-    """Approve the plan (signed, meaning "approved") through the workflow engine."""
+    """Submit the plan for approval (its approvers are told), approve it (signed, meaning
+    "approved") or return it to draft (with a reason), through the workflow engine."""
     return WORKFLOW.perform(plan, name, acting_user=acting_user, reason=reason, password=password, data=data)
 
 

@@ -2,15 +2,13 @@
 response to the certification body (deadline and countdown, each finding's correction, cause and
 action status; the response dossier PDF)."""
 
-from django.contrib import messages
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
-from qms_portal.pdf import PdfUnavailable, pdf_response
-from qms_portal.views.generic import ObjectFormView, ObjectMixin
+from qms_portal.views.generic import ObjectFormView, ObjectMixin, ObjectPdfView
 
 from ..forms.findings import ReportForm, ResponseDueForm
 from ..models import Audit
@@ -55,52 +53,41 @@ class AuditReportView(ObjectFormView):
         return reverse("audits:audit_report", args=[self.object.pk])
 
 
-class AuditPdfView(ObjectMixin, View):
+class AuditPdfView(ObjectPdfView):
     model = Audit
     action = "view"
     related = ("unit", "lead_auditor")
-    template = None
     external_only = False
 
-    def context(self, audit):
-        raise NotImplementedError
-
-    def filename(self, audit):
-        raise NotImplementedError
-
-    def get(self, request, pk):
-        audit = self.get_object()
+    def get_object(self, queryset=None):
+        audit = super().get_object(queryset)
         if self.external_only and not audit.is_external:
             raise Http404
-        try:
-            return pdf_response(self.template, self.context(audit), self.filename(audit))
-        except PdfUnavailable as error:
-            messages.error(request, str(error))
-            return HttpResponseRedirect(audit.get_absolute_url())
+        return audit
 
 
 class AuditReportPdfView(AuditPdfView):
     """The audit report: scope, criteria, team, summary, findings by clause, conclusion, signatures."""
 
-    template = "audits/findings/pdf_report.html"
+    pdf_template = "audits/findings/pdf_report.html"
 
-    def context(self, audit):
+    def pdf_context(self, audit):
         return report.report_context(audit, self.request.user)
 
-    def filename(self, audit):
+    def pdf_filename(self, audit):
         return f"{audit.number}-report.pdf"
 
 
 class AuditResponsePdfView(AuditPdfView):
     """The response dossier for the certification body: findings, actions, evidence, signatures."""
 
-    template = "audits/findings/pdf_response.html"
+    pdf_template = "audits/findings/pdf_response.html"
     external_only = True
 
-    def context(self, audit):
+    def pdf_context(self, audit):
         return report.response_context(audit, self.request.user)
 
-    def filename(self, audit):
+    def pdf_filename(self, audit):
         return f"{audit.number}-response.pdf"
 
 

@@ -1,18 +1,14 @@
 """The audit list, planning an audit, its page (with the other parts' sections), its History tab
 and its transitions (plan part)."""
 
-from django.contrib import messages
-from django.http import HttpResponseRedirect
 from django.utils.translation import gettext, gettext_lazy
-from django.views import View
 
 from qms_portal.forms import on_fields
-from qms_portal.pdf import PdfUnavailable, pdf_response
 from qms_portal.permissions import can
 from qms_portal.views.generic import (
     HistoryView,
     ObjectFormView,
-    ObjectMixin,
+    ObjectPdfView,
     ScopedDetailView,
     ScopedListView,
     ServiceFormView,
@@ -156,19 +152,17 @@ class AuditTransitionView(TransitionView):
     object_kwarg = "audit"
 
 
-class AuditPlanPdfView(ObjectMixin, View):
+class AuditPlanPdfView(ObjectPdfView):
     """The audit plan as a PDF, for whoever sees the audit (the auditees who receive it too): scope,
     criteria, dates, the lead auditor, the team, the auditees and the schedule."""
 
     model = Audit
     action = "view"
     related = ("unit",)
+    pdf_template = "audits/plan/pdf_plan.html"
 
-    def get(self, request, pk):
-        audit = self.get_object()
-        try:
-            return pdf_response("audits/plan/pdf_plan.html", selectors.plan_pdf_context(audit, request.user),
-                                f"{audit.number}-plan.pdf")
-        except PdfUnavailable as error:
-            messages.error(request, str(error))
-            return HttpResponseRedirect(audit.get_absolute_url())
+    def pdf_context(self, audit):
+        return selectors.plan_pdf_context(audit, self.request.user)
+
+    def pdf_filename(self, audit):
+        return f"{audit.number}-plan.pdf"

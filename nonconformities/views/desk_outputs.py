@@ -5,14 +5,13 @@ from django.http import HttpResponse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy
-from django.views import View
 
 from qms_portal.pdf import render_pdf
 from qms_portal.views.generic import (
     ActionView,
     HistoryView,
     ObjectFormView,
-    ObjectMixin,
+    ObjectPdfView,
     ScopedDetailView,
     ScopedListView,
     ServiceFormView,
@@ -111,17 +110,15 @@ class OutputRaiseView(ActionView):
         return nonconformity.get_absolute_url()
 
 
-class ApologyLetterView(ObjectMixin, View):
+class ApologyLetterView(ObjectPdfView):
     """The apology letter to the citizen, as a PDF in the CITIZEN's language (not the reader's)."""
 
     model = NonconformingOutput
     action = LETTER
     related = ("unit", "procedure")
 
-    def get(self, request, pk):
-        output = self.get_object()
-        pdf = apology_letter_pdf(output)
-        response = HttpResponse(pdf, content_type="application/pdf")
+    def pdf_response(self, output):
+        response = HttpResponse(apology_letter_pdf(output), content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="apology-{output.pk}-{output.citizen_language}.pdf"'
         return response
 

@@ -3,35 +3,28 @@ background."""
 
 from urllib.parse import urlencode
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.views import View
 
 from qms_portal.jobs import job_start
-from qms_portal.pdf import PdfUnavailable
-from qms_portal.views.generic import ObjectMixin
+from qms_portal.views.generic import ObjectPdfView
 
 from ..exports import EXPORT_PERMISSION, JOB_KIND, describe_register, register_filter, register_params
 from ..models import Nonconformity
 from ..report import report_response
 
 
-class NonconformityReportView(ObjectMixin, View):
+class NonconformityReportView(ObjectPdfView):
     """The nonconformity's story as a PDF, for whoever may see the nonconformity."""
 
     model = Nonconformity
     action = "view"
     related = ("unit", "clause", "procedure", "reported_by", "verified_by")
 
-    def get(self, request, pk):
-        nc = self.get_object()
-        try:
-            return report_response(nc, request.user)
-        except PdfUnavailable as error:
-            messages.error(request, str(error))
-            return HttpResponseRedirect(nc.get_absolute_url())
+    def pdf_response(self, nc):
+        return report_response(nc, self.request.user)
 
 
 class RegisterExportView(View):

@@ -3,22 +3,20 @@ the cascade as a tree, an objective's page with its plan, the indicators list, a
 with its trend chart and table (and the same as a PDF), its roll-up across the tree, and the forms
 that create and correct them."""
 
-from django.contrib import messages
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
-from django.views import View
 from django.views.generic import TemplateView
 
 from qms_portal import charts
 from qms_portal.models import Unit
-from qms_portal.pdf import PdfUnavailable, han_variant, pdf_response
+from qms_portal.pdf import han_variant
 from qms_portal.permissions import can
 from qms_portal.views.generic import (
     HistoryView,
     ObjectFormView,
-    ObjectMixin,
+    ObjectPdfView,
     ScopedDetailView,
     ScopedListView,
     ScopedMixin,
@@ -217,24 +215,23 @@ def trend_context(indicator, user, offer=True):
     return {"rows": rows, "chart": trend_chart(indicator, periods, found)}
 
 
-class IndicatorPdfView(ObjectMixin, View):
+class IndicatorPdfView(ObjectPdfView):
     """An indicator's trend as a PDF: its definition, the chart of its last 24 periods with the
     target line (the same SVG as on its page) and the table of values and statuses."""
 
     model = Indicator
     related = ("unit", "reporter", "objective__unit", "survey")
+    pdf_template = "objectives/kpi/indicator_pdf.html"
 
-    def get(self, request, pk):
-        indicator = self.get_object()
-        ctx = {"object": indicator, "indicator": indicator, **trend_context(indicator, request.user, offer=False),
-               "rate": services.is_rate(indicator) or services.is_from_survey(indicator),
-               "han": han_variant(indicator.name, indicator.unit.name),
-               "printed_by": request.user, "printed_at": timezone.now()}
-        try:
-            return pdf_response("objectives/kpi/indicator_pdf.html", ctx, f"{indicator.unit.code}-{indicator.code}.pdf")
-        except PdfUnavailable as error:
-            messages.error(request, str(error))
-            return HttpResponseRedirect(indicator.get_absolute_url())
+    def pdf_context(self, indicator):
+        user = self.request.user
+        return {"object": indicator, "indicator": indicator, **trend_context(indicator, user, offer=False),
+                "rate": services.is_rate(indicator) or services.is_from_survey(indicator),
+                "han": han_variant(indicator.name, indicator.unit.name),
+                "printed_by": user, "printed_at": timezone.now()}
+
+    def pdf_filename(self, indicator):
+        return f"{indicator.unit.code}-{indicator.code}.pdf"
 
 
 def trend_chart(indicator, periods, found):

@@ -2,19 +2,15 @@
 its History tab, its transitions (hold, sign), the minutes' PDF; the decisions: recorded at the
 meeting, listed, each with its page, History tab, and recorded done or cancelled."""
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy
-from django.views import View
 
 from qms_portal.forms import on_fields
-from qms_portal.pdf import PdfUnavailable, pdf_response
 from qms_portal.permissions import can
 from qms_portal.views.generic import (
     HistoryView,
     ObjectFormView,
-    ObjectMixin,
+    ObjectPdfView,
     ScopedDetailView,
     ScopedListView,
     ServiceFormView,
@@ -116,20 +112,18 @@ class ReviewTransitionView(TransitionView):
     object_kwarg = "review"
 
 
-class ReviewMinutesPdfView(ObjectMixin, View):
+class ReviewMinutesPdfView(ObjectPdfView):
     """The minutes: the meeting, its inputs as frozen, its decisions, conclusions and signature."""
 
     model = ManagementReview
     related = ("unit", "chair")
+    pdf_template = "objectives/review/minutes_pdf.html"
 
-    def get(self, request, pk):
-        review = self.get_object()
-        try:
-            return pdf_response("objectives/review/minutes_pdf.html", selectors.minutes_context(review, request.user),
-                                f"{review.number}-minutes.pdf")
-        except PdfUnavailable as error:
-            messages.error(request, str(error))
-            return HttpResponseRedirect(review.get_absolute_url())
+    def pdf_context(self, review):
+        return selectors.minutes_context(review, self.request.user)
+
+    def pdf_filename(self, review):
+        return f"{review.number}-minutes.pdf"
 
 
 class DecisionAddView(ObjectFormView):

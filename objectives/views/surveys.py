@@ -6,7 +6,7 @@ import io
 
 import segno
 from django.contrib import messages
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,12 +17,13 @@ from django.views import View
 from qms_portal import charts
 from qms_portal.exports import write_xlsx
 from qms_portal.forms import on_fields
-from qms_portal.pdf import PdfUnavailable, han_variant, pdf_response
+from qms_portal.pdf import han_variant
 from qms_portal.permissions import can
 from qms_portal.views.generic import (
     HistoryView,
     ObjectFormView,
     ObjectMixin,
+    ObjectPdfView,
     ScopedDetailView,
     ScopedListView,
     ServiceFormView,
@@ -253,18 +254,19 @@ class SurveyResultsView(ObjectMixin, View):
         return render(request, "objectives/surveys/results.html", results_context(survey, request.user))
 
 
-class SurveyResultsPdfView(ObjectMixin, View):
+class SurveyResultsPdfView(ObjectPdfView):
     model = Survey
     related = ("unit",)
+    pdf_template = "objectives/surveys/pdf_results.html"
 
-    def get(self, request, pk):
-        survey = self.get_object()
-        try:
-            return pdf_response("objectives/surveys/pdf_results.html", results_context(survey, request.user),
-                                f"{survey.number}-results.pdf")
-        except PdfUnavailable as error:
-            messages.error(request, str(error))
-            return HttpResponseRedirect(reverse("objectives:survey_results", args=[survey.pk]))
+    def pdf_context(self, survey):
+        return results_context(survey, self.request.user)
+
+    def pdf_filename(self, survey):
+        return f"{survey.number}-results.pdf"
+
+    def back_url(self, survey):
+        return reverse("objectives:survey_results", args=[survey.pk])
 
 
 def _n(value):

@@ -86,6 +86,42 @@ class ObjectMixin(ScopedMixin):
         return obj
 
 
+class ObjectPdfView(ObjectMixin, View):
+    """One object's PDF, for whoever may do ``action`` (by default "view") to it, through the same
+    mechanism as its page: 403 without the permission anywhere, 404 out of scope. A subclass names
+    ``model``, ``related``, ``pdf_template`` and says ``pdf_context(obj)`` and ``pdf_filename(obj)``
+    (or overrides ``pdf_response(obj)`` for a PDF made otherwise). When the PDF cannot be made
+    (``unavailable``: the PDF engine missing, by default), the person is sent back to ``back_url(obj)``
+    (the object's page) with the reason."""
+
+    pdf_template = None
+    unavailable = ()  # further exceptions meaning "cannot be made now" (the PDF engine's always is)
+
+    def pdf_context(self, obj):
+        return {"object": obj}
+
+    def pdf_filename(self, obj):
+        raise NotImplementedError
+
+    def back_url(self, obj):
+        return obj.get_absolute_url()
+
+    def pdf_response(self, obj):
+        from ..pdf import pdf_response
+
+        return pdf_response(self.pdf_template, self.pdf_context(obj), self.pdf_filename(obj))
+
+    def get(self, request, *args, **kwargs):
+        from ..pdf import PdfUnavailable
+
+        obj = self.get_object()
+        try:
+            return self.pdf_response(obj)
+        except (PdfUnavailable, *self.unavailable) as error:
+            messages.error(request, " ".join(getattr(error, "messages", None) or [str(error)]))
+            return HttpResponseRedirect(self.back_url(obj))
+
+
 def csrf_placeholder():
     """What a cached piece holds where a form's CSRF token goes (``{% csrf_token %}``): a reader's
     token must never be stored for another request. Not guessable by anyone who types into a field

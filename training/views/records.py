@@ -4,20 +4,19 @@ feedback, and the department heads' effectiveness checks (list, page, History, t
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
-from django.views import View
 from django.views.generic import FormView
 
-from qms_portal.pdf import PdfUnavailable, han_variant, pdf_response, render_pdf
+from qms_portal.pdf import han_variant, pdf_response
 from qms_portal.permissions import can
 from qms_portal.views.generic import (
     HistoryView,
     ObjectFormView,
-    ObjectMixin,
+    ObjectPdfView,
     PageView,
     ScopedDetailView,
     ScopedListView,
@@ -48,22 +47,19 @@ def _back(request, participant):
     return participant.session.get_absolute_url()
 
 
-class SessionAttendanceSheetView(ObjectMixin, View):
+class SessionAttendanceSheetView(ObjectPdfView):
     """The attendance sheet (PDF) of a session, for whoever may read the session: the session, its
     participants by unit with a column to sign, the absentees with their reasons, the walk-ins."""
 
     model = Session
     related = ("course", "unit", "trainer")
+    pdf_template = "training/records/pdf_attendance_sheet.html"
 
-    def get(self, request, pk):
-        session = self.get_object()
-        try:
-            return pdf_response("training/records/pdf_attendance_sheet.html",
-                                selectors.attendance_sheet_context(session, request.user),
-                                f"{session.number or session.pk}-attendance.pdf")
-        except PdfUnavailable as error:
-            messages.error(request, str(error))
-            return HttpResponseRedirect(session.get_absolute_url())
+    def pdf_context(self, session):
+        return selectors.attendance_sheet_context(session, self.request.user)
+
+    def pdf_filename(self, session):
+        return f"{session.number or session.pk}-attendance.pdf"
 
 
 def certificate_context(participant):
@@ -74,27 +70,26 @@ def certificate_context(participant):
             "hours": session.course.duration_hours}
 
 
-class ParticipantCertificateView(ObjectMixin, View):
+class ParticipantCertificateView(ObjectPdfView):
     """A participant's certificate of completion (PDF) in the PARTICIPANT's language, whoever
     downloads it: the person, or whoever may read the participation. The first download issues its
     number. An absentee, someone excused or not recorded, or a failed test: refused with a message."""
 
     model = Participant
     related = ("session__course", "session__unit", "session__trainer", "user", "unit")
+    unavailable = (ValidationError,)  # refused: a message and back
 
-    def get(self, request, pk):
-        participant = self.get_object()
-        try:
-            services.certificate_issue(acting_user=request.user, participant=participant)
-            with translation.override(_language(participant.user)):
-                return pdf_response("training/records/pdf_certificate.html", certificate_context(participant),
-                                    f"{participant.certificate_number}.pdf")
-        except (ValidationError, PdfUnavailable) as error:
-            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
-            return HttpResponseRedirect(_back(request, participant))
+    def pdf_response(self, participant):
+        services.certificate_issue(acting_user=self.request.user, participant=participant)
+        with translation.override(_language(participant.user)):
+            return pdf_response("training/records/pdf_certificate.html", certificate_context(participant),
+                                f"{participant.certificate_number}.pdf")
+
+    def back_url(self, participant):
+        return _back(self.request, participant)
 
 
-class SessionCertificatesView(ObjectMixin, View):
+class SessionCertificatesView(ObjectPdfView):
     """Every certificate of a session as one PDF (a page each, each in its participant's language),
     for the session's coordinator. Those who may have one are issued theirs; the others are left out
     and said in a message when nobody may have one."""
@@ -103,8 +98,8 @@ class SessionCertificatesView(ObjectMixin, View):
     action = "training.change_participant"
     related = ("course", "unit", "trainer")
 
-    def get(self, request, pk):
-        session = self.get_object()
+    def pdf_response(self, session):
+        request = self.request
         pages = []
         participants = session.participants.select_related("user", "unit").order_by("unit__path", "user__full_name",
                                                                                      "id")
@@ -120,14 +115,8 @@ class SessionCertificatesView(ObjectMixin, View):
             messages.error(request, _("No participant of this session may have a certificate yet: nobody was "
                                       "recorded present (and passed the test, when there is one)."))
             return HttpResponseRedirect(session.get_absolute_url())
-        try:
-            pdf = render_pdf("training/records/pdf_certificates.html", {"session": session, "pages": pages})
-        except PdfUnavailable as error:
-            messages.error(request, str(error))
-            return HttpResponseRedirect(session.get_absolute_url())
-        response = HttpResponse(pdf, content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="{session.number or session.pk}-certificates.pdf"'
-        return response
+        return pdf_response("training/records/pdf_certificates.html", {"session": session, "pages": pages},
+                            f"{session.number or session.pk}-certificates.pdf")
 
 
 class ParticipantFeedbackView(ObjectFormView):

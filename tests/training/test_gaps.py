@@ -68,7 +68,8 @@ def test_only_a_qualification_that_counts_today_closes_a_gap(g):
         factories.assign(people[name], "internal_auditor", g.ward1)
     qualification(people["expired"], g.ia, obtained=-400, until=-1)
     withdrawn = qualification(people["withdrawn"], g.ia, obtained=-10, until=300)
-    qualification_services.qualification_withdraw(acting_user=factories._acting(), qualification=withdrawn, reason="giả")
+    qualification_services.qualification_withdraw(acting_user=factories._acting(), qualification=withdrawn,
+                                                  reason="giả")
     qualification(people["future"], g.ia, obtained=5, until=300)
     qualification(people["valid"], g.ia, obtained=-10, until=0)  # valid through today
     qualification(people["valid"], g.ia, obtained=-400, until=-100)  # an older one does not matter

@@ -177,6 +177,30 @@ def test_the_plan_as_a_pdf(t):
     assert response.content.startswith(b"%PDF")
 
 
+def test_the_plan_as_xlsx_lists_its_items_with_formulas_neutralised(t):
+    import io
+
+    from openpyxl import load_workbook
+
+    plan = f.plan(t.ward1, t.coord, budget="Kinh phí 12 triệu")
+    f.item(plan, t.coord, title="Tập huấn ISO 9001", participants=12, month=3)
+    f.item(plan, t.coord, title="=HYPERLINK(\"http://x\")", participants=4)
+    client = logged_in(t.ward1_mr)
+    url = reverse("training:plan_xlsx", args=[plan.pk])
+    assert f'href="{url}"' in client.get(plan.get_absolute_url()).content.decode()
+    response = client.get(url)
+    assert response.status_code == 200 and "spreadsheetml" in response["Content-Type"]
+    assert f"training-plan-{t.ward1.code}-{plan.year}.xlsx" in response["Content-Disposition"]
+    values = [list(r) for r in load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True)]
+    assert any(r[:2] == ["Budget line", "Kinh phí 12 triệu"] for r in values)
+    header = next(r for r in values if r and r[0] == "Month")
+    items = values[values.index(header) + 1:]
+    assert sorted((r[header.index("Title")], r[header.index("People planned")]) for r in items) == [
+        ("'=HYPERLINK(\"http://x\")", 4), ("Tập huấn ISO 9001", 12)]
+    assert not any(str(c).startswith("=") for r in values for c in r if c is not None)
+    assert logged_in(t.outsider).get(reverse("training:plan_xlsx", args=[plan.pk])).status_code == 403
+
+
 def test_the_session_page_panel_names_the_plan_items(t):
     plan = f.plan(t.ward1, t.coord)
     item = f.item(plan, t.coord, title="Tập huấn nhận thức")

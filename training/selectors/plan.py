@@ -348,3 +348,27 @@ def pdf_context(plan, user):
              *(i.note for i in items)]
     return {"plan": plan, "items": items, "summary": summary(items), "signatures": signed,
             "han": han_variant(*texts), "printed_by": user, "printed_at": timezone.now()}
+
+
+def xlsx_rows(plan):
+    """``(headers, rows, preamble)`` of the plan as an XLSX file: the plan (unit, year, status,
+    budget line, items done, people trained) above one row per item. Three queries (``items_of``)."""
+    from ..forms.plan import MONTHS
+
+    months = dict(MONTHS)
+    items = items_of(plan)
+    totals = summary(items)
+    preamble = [[gettext("Training plan"), plan.unit.code, plan.unit.name],
+                [gettext("Year"), plan.year], [gettext("Status"), plan.get_status_display()],
+                [gettext("Budget line"), plan.budget],
+                [gettext("Items done"), totals["items_done"], totals["items_total"]],
+                [gettext("People trained"), totals["people_trained"], totals["people_planned"]]]
+    headers = [gettext("Month"), gettext("Need"), gettext("Course"), gettext("Title"), gettext("People planned"),
+               gettext("Sessions held"), gettext("Done"), gettext("People trained"), gettext("Note")]
+    rows = [[str(months.get(item.month, "")), item.get_need_display(), item.course.title if item.course else "",
+             item.title, item.participants,
+             "; ".join(f"{s.number or s.title} {timezone.localtime(s.starts_at):%Y-%m-%d} {s.status_label}"
+                       for s in item.session_rows),
+             gettext("Yes") if item.done else gettext("No"), item.people_trained, item.note]
+            for item in items]
+    return headers, rows, preamble

@@ -3,23 +3,26 @@ planned), creating and changing a plan, its page (items, sessions held for them,
 the approval's signature), the needs found in the data offered as one-click items, an item's
 form and its sessions, the History tab (with the items' changes) and the PDF."""
 
+import io
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 from django.views import View
 
+from qms_portal.exports import write_xlsx
 from qms_portal.forms import on_fields
-from qms_portal.pdf import PdfUnavailable, pdf_response
 from qms_portal.permissions import can
 from qms_portal.views.generic import (
     ActionView,
     HistoryView,
     ObjectFormView,
     ObjectMixin,
+    ObjectPdfView,
     ScopedDetailView,
     ScopedListView,
     ServiceFormView,
@@ -30,6 +33,8 @@ from ..forms.plan import MONTHS, ItemSessionsForm, PlanFilter, PlanForm, PlanIte
 from ..models import PlanItem, TrainingPlan
 from ..selectors import plan as selectors
 from ..services import plan as services
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 HISTORY = "training:plan_history"
 
@@ -142,20 +147,37 @@ class PlanTransitionView(TransitionView):
     object_kwarg = "plan"
 
 
-class PlanPdfView(ObjectMixin, View):
-    """The plan as a PDF for the unit's file: its items, done vs planned, budget line and approval."""
+class PlanXlsxView(ObjectMixin, View):
+    """The plan as an XLSX file, for whoever reads the plan: one row per item (need, course or title,
+    month, people planned, sessions linked, done, people trained, note), the plan above them. Made
+    in the request: a plan's items are a unit's year of training, not a list that grows with the
+    province (the core's writer neutralises formulas in what people typed)."""
 
     model = TrainingPlan
     related = ("unit",)
 
     def get(self, request, pk):
         plan = self.get_object()
-        try:
-            return pdf_response("training/plan/pdf_plan.html", selectors.pdf_context(plan, request.user),
-                                f"training-plan-{plan.unit.code}-{plan.year}.pdf")
-        except PdfUnavailable as error:
-            messages.error(request, str(error))
-            return HttpResponseRedirect(plan.get_absolute_url())
+        headers, rows, preamble = selectors.xlsx_rows(plan)
+        out = io.BytesIO()
+        write_xlsx(out, headers=headers, rows=rows, title=f"{plan.unit.code} {plan.year}"[:31], preamble=preamble)
+        response = HttpResponse(out.getvalue(), content_type=XLSX)
+        response["Content-Disposition"] = f'attachment; filename="training-plan-{plan.unit.code}-{plan.year}.xlsx"'
+        return response
+
+
+class PlanPdfView(ObjectPdfView):
+    """The plan as a PDF for the unit's file: its items, done vs planned, budget line and approval."""
+
+    model = TrainingPlan
+    related = ("unit",)
+    pdf_template = "training/plan/pdf_plan.html"
+
+    def pdf_context(self, plan):
+        return selectors.pdf_context(plan, self.request.user)
+
+    def pdf_filename(self, plan):
+        return f"training-plan-{plan.unit.code}-{plan.year}.pdf"
 
 
 class ItemCreateView(ObjectFormView):

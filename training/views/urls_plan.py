@@ -1,5 +1,5 @@
 """URLs of the plan part (namespace ``training``): the annual training plans, their items, the needs
-found in the data, the approval, the History tab and the PDF."""
+found in the data, the approval, the History tab, the PDF and the XLSX file."""
 
 from django.urls import path
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("plans/<int:pk>/edit/", views.PlanEditView.as_view(), name="plan_edit"),
     path("plans/<int:pk>/history/", views.PlanHistoryView.as_view(), name="plan_history"),
     path("plans/<int:pk>/pdf/", views.PlanPdfView.as_view(), name="plan_pdf"),
+    path("plans/<int:pk>/xlsx/", views.PlanXlsxView.as_view(), name="plan_xlsx"),
     path("plans/<int:pk>/needs/", views.SuggestionsView.as_view(), name="plan_suggestions"),
     path("plans/<int:pk>/items/new/", views.ItemCreateView.as_view(), name="plan_item_create"),
     path("plans/<int:pk>/do/<str:transition>/", views.PlanTransitionView.as_view(), name="plan_transition"),

@@ -10,7 +10,14 @@ from django.views import View
 
 from qms_portal.diff import changed, fold, side_by_side, text_lines
 from qms_portal.permissions import can
-from qms_portal.views.generic import HistoryView, ObjectFormView, ObjectMixin, ScopedDetailView, TransitionView
+from qms_portal.views.generic import (
+    HistoryView,
+    ObjectFormView,
+    ObjectMixin,
+    ObjectPdfView,
+    ScopedDetailView,
+    TransitionView,
+)
 
 from .. import services
 from ..forms import ReviewersForm, RevisionForm, StepFormSet
@@ -231,7 +238,7 @@ class SourceFileView(ObjectMixin, View):
                             filename=revision.source_name or revision.source_file.name.rsplit("/", 1)[-1])
 
 
-class RevisionPdfView(ObjectMixin, View):
+class RevisionPdfView(ObjectPdfView):
     """The controlled copy. An effective (or obsolete) revision's PDF is rendered once by a task and
     served from storage after that; while it renders, a progress page polls. Drafts and revisions in
     review are rendered on request, with a DRAFT watermark."""
@@ -239,28 +246,16 @@ class RevisionPdfView(ObjectMixin, View):
     model = Revision
     related = RELATED
 
-    def get(self, request, pk):
-        from ..pdf import (
-            CACHED_STATES,
-            PdfUnavailable,
-            current_copy,
-            ensure_rendering,
-            issued_copy_response,
-            live_pdf_response,
-        )
+    def pdf_response(self, revision):
+        from ..pdf import CACHED_STATES, current_copy, ensure_rendering, issued_copy_response, live_pdf_response
 
-        revision = self.get_object()
-        try:
-            if revision.status not in CACHED_STATES:
-                return live_pdf_response(revision, request.user)
-            copy = current_copy(revision)
-            if copy is not None:
-                return issued_copy_response(copy, request.user)
-            copy = ensure_rendering(revision)
-        except PdfUnavailable as error:
-            messages.error(request, str(error))
-            return HttpResponseRedirect(revision.get_absolute_url())
-        return render(request, "documents/pdf_progress.html", {"object": revision, "copy": copy})
+        if revision.status not in CACHED_STATES:
+            return live_pdf_response(revision, self.request.user)
+        copy = current_copy(revision)
+        if copy is not None:
+            return issued_copy_response(copy, self.request.user)
+        copy = ensure_rendering(revision)
+        return render(self.request, "documents/pdf_progress.html", {"object": revision, "copy": copy})
 
 
 class PdfStatusView(ObjectMixin, View):

@@ -1,0 +1,77 @@
+"""The steering committee's dashboard page and its PDF. The view parses (unit, period), the
+selectors read; the permission is the core's ``qms_portal.view_dashboard``, and every figure counts
+only rows its reader may see."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseRedirect
+from django.utils.translation import gettext as _
+from django.views.generic import TemplateView
+
+from .. import charts
+from ..pdf import PdfUnavailable, pdf_response
+from ..periods import KINDS, Period
+from . import selectors
+
+
+class DashboardMixin:
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm(selectors.PERMISSION):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_root(self):
+        """The unit asked for (``?unit=``) within the reader's scope (404 outside it), else the
+        reader's first top unit."""
+        scope = selectors.scope(self.request.user)
+        asked = self.request.GET.get("unit", "")
+        if asked:
+            root = scope.filter(pk=asked).first() if asked.isdigit() else None
+            if root is None:
+                raise Http404
+            return root
+        if not self.tops:
+            raise PermissionDenied
+        return scope.get(pk=self.tops[0])
+
+    def dashboard_context(self, with_trends=True):
+        period = Period.parse(self.request.GET)
+        self.tops = selectors.tops(self.request.user)
+        root = self.get_root()
+        board = selectors.dashboard(self.request.user, root, period, with_trends=with_trends)
+        trend_charts = [
+            (trend, charts.line([m.label for m in trend.months],
+                                {trend.figure.label: [_percent(trend.figure, v) for v in trend.values]},
+                                title=trend.figure.label,
+                                unit_label="%" if trend.figure.kind == "rate" else ""))
+            for trend in board.trends]
+        return {"board": board, "root": root, "period": period, "trend_charts": trend_charts,
+                "kinds": KINDS.items(), "top_id": self.tops[0] if self.tops else None,
+                "previous": period.previous(), "next": period.next()}
+
+
+def _percent(figure, value):
+    if value is None:
+        return None
+    return round(value * 100, 1) if figure.kind == "rate" else round(value, 1)
+
+
+class DashboardView(DashboardMixin, TemplateView):
+    template_name = "steering/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), **self.dashboard_context(),
+                "page_title": _("Steering committee's dashboard")}
+
+
+class DashboardPdfView(DashboardMixin, TemplateView):
+    """The dashboard as a PDF for the committee's meeting, in the reader's language."""
+
+    def get(self, request, *args, **kwargs):
+        context = self.dashboard_context()
+        try:
+            return pdf_response("steering/dashboard_pdf.html", context,
+                                f"dashboard-{context['board'].root.code}-{context['period'].start:%Y-%m}.pdf")
+        except PdfUnavailable as error:
+            messages.error(request, str(error))
+            return HttpResponseRedirect(request.path.replace("dashboard.pdf", "") + "?" + request.GET.urlencode())

@@ -20,6 +20,16 @@ ROLES = {
 }
 
 
+def _expiring_link(unit, period):
+    """The qualification register filtered to exactly the qualifications the figure counts."""
+    from urllib.parse import urlencode
+
+    from django.urls import reverse
+
+    query = {"state": "expiring", "active": "true", "unit": unit.id}
+    return f"{reverse('training:qualification_list')}?{urlencode(query)}"
+
+
 def _figures():
     from django.urls import reverse_lazy
 
@@ -36,7 +46,7 @@ def _figures():
         Figure("training.not_attended", _("Participants not present at training sessions closed this year"),
                r.not_attended, plans, column=False),
         Figure("training.expiring_soon", _("Qualifications expiring within 90 days"), r.expiring_soon, plans,
-               limits=(0, 5)),
+               limits=(0, 5), link=_expiring_link),
         Figure("training.competence_gaps", _("People lacking a required competence"), r.people_with_a_gap, plans,
                column=False),
     ]

@@ -138,7 +138,9 @@ class Figure:
             return f"{formats.number_format(round(value * 100), 0)} %"
         if self.kind == "average":
             return formats.number_format(value, 1)
-        return formats.number_format(value, 0, force_grouping=True)
+        # (below a thousand there is nothing to group: spared the locale's formatting, some 4,000
+        # cells of a province's dashboard)
+        return str(value) if value < 1000 else formats.number_format(value, 0, force_grouping=True)
 
     def rule_text(self):
         """The traffic light's rule as a sentence in the active language ("" without limits)."""

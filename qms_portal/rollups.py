@@ -175,13 +175,15 @@ def _number(value, duration=False):
     return value / 86_400_000_000 if duration else value
 
 
-def tally(queryset, *, root=None, value=None, duration=False, by=None):
+def tally(queryset, *, root=None, value=None, duration=False, by=None, per_unit=True):
     """Rows of ``queryset`` (and the sum of ``value`` over them, an expression or field name of one
     number per row) per unit, summed up the tree: ``{unit path: Tally}`` for every unit with rows
     and every unit above them. One GROUP BY query (no query for the units: the caller reads the
     units it reports on once, whatever the number of figures). ``root`` (a Unit) keeps its
     subtree only. ``duration``: the value is a duration, summed as days. With ``by`` (a field or
-    an expression), ``{by value: {unit path: Tally}}`` (a dashboard's months).
+    an expression), ``{by value: {unit path: Tally}}`` (a dashboard's months). With
+    ``per_unit=False`` (and a ``root``), the subtree's rows as one: ``{root path: Tally}`` (or
+    ``{by value: {root path: Tally}}``), grouped by ``by`` only — a few rows to read, not one per unit.
 
     The rows are COUNT(DISTINCT pk); a sum is of the rows as the query returns them, so ``value``
     must not follow a many-valued relation nor sit on a queryset filtered across one."""
@@ -190,7 +192,9 @@ def tally(queryset, *, root=None, value=None, duration=False, by=None):
     unit_key, path_key = _lookups(queryset.model)
     if root is not None:
         queryset = queryset.filter(**{f"{path_key}__startswith": root.path})
-    columns = [path_key]
+    if not per_unit and root is None:
+        raise ValueError("per_unit=False sums a subtree: give its root")
+    columns = [path_key] if per_unit else []
     if by is not None:
         queryset = queryset.annotate(tally_by=by) if not isinstance(by, str) else queryset.alias(tally_by=F(by))
         columns.append("tally_by")
@@ -199,10 +203,12 @@ def tally(queryset, *, root=None, value=None, duration=False, by=None):
         expression = F(value) if isinstance(value, str) else value
         aggregates["total"] = Sum(expression, output_field=DurationField()) if duration else Sum(expression)
     found = {}
-    for row in queryset.order_by().values(*columns).annotate(**aggregates):
-        if row[path_key] is None:
+    rows = (queryset.order_by().values(*columns).annotate(**aggregates) if columns
+            else [queryset.order_by().aggregate(**aggregates)])
+    for row in rows:
+        if per_unit and row[path_key] is None:
             continue
         split = found.setdefault(row.get("tally_by"), {})
-        for ancestor in ancestor_paths(row[path_key]):
+        for ancestor in ancestor_paths(row[path_key]) if per_unit else [root.path]:
             split.setdefault(ancestor, Tally()).add(row["rows"], _number(row.get("total"), duration))
     return found if by is not None else found.get(None, {})

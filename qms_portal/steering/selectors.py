@@ -113,7 +113,8 @@ def cell(figure, unit, period, rows, denominators):
     mine = rows.get(unit.path, Tally())
     below = denominators.get(unit.path, Tally())
     value = figure.evaluate(mine.rows, mine.total, below.rows)
-    url = figure.link(unit, period) if figure.link else ""
+    # (a zero links nowhere: the page shows it as plain text, and the link costs a reverse())
+    url = figure.link(unit, period) if figure.link and mine.rows else ""
     return Cell(figure, value, mine.rows, below.rows, url)
 
 
@@ -147,8 +148,8 @@ def trends(user, root, period, count=12):
             continue
         by = TruncMonth(figure.period_field)
         numerators = tally(figure.rows(user, span), root=root, value=figure.value,
-                           duration=_is_duration(figure), by=by)
-        denominators = (tally(figure.denominator_rows(user, span), root=root, by=by)
+                           duration=_is_duration(figure), by=by, per_unit=False)
+        denominators = (tally(figure.denominator_rows(user, span), root=root, by=by, per_unit=False)
                         if figure.kind == "rate" else {})
         values = []
         for month in months:

@@ -2,17 +2,18 @@
 selectors read; the permission is the core's ``qms_portal.view_dashboard``, and every figure counts
 only rows its reader may see."""
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.views import View
 from django.views.generic import TemplateView
 
 from .. import charts
-from ..pdf import PdfUnavailable, pdf_response
+from ..jobs import job_start
 from ..periods import KINDS, Period
+from . import pdf as steering_pdf
 from . import selectors
 
 
@@ -92,16 +93,14 @@ class DashboardView(DashboardMixin, TemplateView):
                 "page_title": _("Steering committee's dashboard")}
 
 
-class DashboardPdfView(DashboardMixin, TemplateView):
-    """The dashboard as a PDF for the committee's meeting, in the reader's language."""
+class DashboardPdfView(DashboardMixin, View):
+    """POST only: prepare the dashboard as a PDF for the committee's meeting, in the reader's
+    language, in the background (``steering/pdf.py``); the person follows it on the job's page."""
 
-    pdf = True
-
-    def get(self, request, *args, **kwargs):
-        context = self.dashboard_context()
-        try:
-            return pdf_response("steering/dashboard_pdf.html", context,
-                                f"dashboard-{context['board'].root.code}-{context['period'].start:%Y-%m}.pdf")
-        except PdfUnavailable as error:
-            messages.error(request, str(error))
-            return HttpResponseRedirect(request.path.replace("dashboard.pdf", "") + "?" + request.GET.urlencode())
+    def post(self, request, *args, **kwargs):
+        self.tops = selectors.tops(request.user)
+        root = self.get_root()
+        period = Period.parse(request.GET)
+        job = job_start(acting_user=request.user, kind=steering_pdf.KIND,
+                        params={"unit": root.pk, **period.query()})
+        return HttpResponseRedirect(job.get_absolute_url())

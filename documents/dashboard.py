@@ -3,7 +3,7 @@ rows the reader may see; the dashboard counts them per unit and rolls them up th
 
 from urllib.parse import urlencode
 
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +15,13 @@ from .models import Document, Revision
 
 def _register(status):
     return lazy(lambda: f"{reverse_lazy('documents:register')}?{urlencode({'status': status})}", str)()
+
+
+def _link(status):
+    """The register filtered to exactly the documents a figure counts for a unit's subtree."""
+    def link(unit, period):
+        return f"{reverse('documents:register')}?{urlencode({'status': status, 'unit': unit.id})}"
+    return link
 
 
 def effective_documents(user):
@@ -35,9 +42,11 @@ def revisions_in_review(user):
 
 
 FIGURES = [
-    Figure("documents.effective", _("Effective documents"), effective_documents, _register("effective"), "good"),
-    Figure("documents.review_overdue", _("Periodic reviews overdue"), reviews_overdue, _register("review_due")),
+    Figure("documents.effective", _("Effective documents"), effective_documents, _register("effective"), "good",
+           link=_link("effective")),
+    Figure("documents.review_overdue", _("Periodic reviews overdue"), reviews_overdue, _register("review_overdue"),
+           limits=(0, 3), link=_link("review_overdue")),
     Figure("documents.review_required", _("Documents to review after a legal change"), review_required,
-           _register("review_required")),
-    Figure("documents.in_review", _("Revisions waiting for review or approval"), revisions_in_review),
+           _register("review_required"), link=_link("review_required"), column=False),
+    Figure("documents.in_review", _("Revisions waiting for review or approval"), revisions_in_review, column=False),
 ]

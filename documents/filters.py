@@ -26,6 +26,7 @@ class DocumentFilter(django_filters.FilterSet):
         ("pending", _("Not yet effective")),
         ("review_required", _("Review required")),
         ("review_due", _("Periodic review due")),
+        ("review_overdue", _("Periodic review overdue")),
         ("obsolete", _("Obsolete")),
         ("all", _("All, including obsolete")),
     )
@@ -95,6 +96,8 @@ class DocumentFilter(django_filters.FilterSet):
             return queryset.filter(is_withdrawn=False, review_required=True)
         if value == "review_due":
             return queryset.filter(is_withdrawn=False, next_review_date__lte=timezone.localdate())
+        if value == "review_overdue":  # the dashboard's figure: the review date has passed
+            return queryset.filter(is_withdrawn=False, next_review_date__lt=timezone.localdate())
         if value == "obsolete":
             return queryset.filter(is_withdrawn=True)
         return queryset

@@ -5,17 +5,32 @@ tree. The rates (on-time closure, days to close, recurrence) are computed per un
 
 from urllib.parse import urlencode
 
-from django.urls import reverse_lazy
+from django.db.models import DurationField, ExpressionWrapper, F
+from django.db.models.functions import TruncDate
+from django.urls import reverse, reverse_lazy
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from qms_portal.areas import Figure
 
+from .models import Nonconformity
 from .selectors import figures
+from .selectors.nonconformity import overdue_q
 
 
 def _register(**params):
     return lazy(lambda: f"{reverse_lazy('nonconformities:register')}?{urlencode(params)}", str)()
+
+
+def _link(**params):
+    """The register filtered to exactly the rows a figure counts for a unit's subtree (and, for a
+    figure of a period, closed in the period)."""
+    def link(unit, period):
+        query = {**params, "unit": unit.id}
+        if "closed_from" in params and period is not None:
+            query.update(closed_from=period.start.isoformat(), closed_to=period.end.isoformat())
+        return f"{reverse('nonconformities:register')}?{urlencode(query)}"
+    return link
 
 
 def open_nonconformities(user):
@@ -38,14 +53,37 @@ def recurring(user):
     return figures.recurring_closures(user)
 
 
+def overdue(user):
+    """Open nonconformities with an action still to do past its due date (the register's "overdue")."""
+    return figures.open_nonconformities(user).filter(overdue_q())
+
+
+def closed(user):
+    """Closed nonconformities (the dashboard keeps those closed in its period, by ``closed_at``)."""
+    return Nonconformity.objects.restrict(user, "view").filter(status=Nonconformity.Status.CLOSED)
+
+
+# Days from detection to the local date of closing (as ``selectors.figures.closure_figures``).
+DAYS_TO_CLOSE = ExpressionWrapper(TruncDate("closed_at") - F("detected_on"), output_field=DurationField())
+
+
 FIGURES = [
-    Figure("nonconformities.open", _("Open nonconformities"), open_nonconformities, _register(status="open")),
+    Figure("nonconformities.open", _("Open nonconformities"), open_nonconformities, _register(status="open"),
+           link=_link(status="open")),
+    Figure("nonconformities.overdue", _("Open nonconformities with an overdue action"), overdue,
+           _register(status="open", overdue="true"), limits=(0, 2), link=_link(status="open", overdue="true")),
+    Figure("nonconformities.closed_in_period", _("Nonconformities closed in the period"), closed,
+           _register(status="closed"), "good", period_field="closed_at",
+           link=_link(status="closed", closed_from=""), trend=True),
+    Figure("nonconformities.days_to_close", _("Average days to close"), closed, _register(status="closed"),
+           kind="average", value=DAYS_TO_CLOSE, period_field="closed_at", limits=(30, 60),
+           link=_link(status="closed", closed_from=""), trend=True),
     Figure("nonconformities.open_over_90_days", _("Nonconformities open for more than 90 days"),
-           open_over_90_days, _register(status="open")),
+           open_over_90_days, _register(status="open"), column=False),
     Figure("nonconformities.closed", _("Nonconformities closed in the past 12 months"), closed_this_year,
-           _register(status="closed"), "good"),
+           _register(status="closed"), "good", column=False),
     Figure("nonconformities.closed_late", _("Closed in the past 12 months with an action done late"), closed_late,
-           _register(status="closed")),
+           _register(status="closed"), column=False),
     Figure("nonconformities.recurring", _("Closed in the past 12 months that recurred"), recurring,
-           _register(status="closed")),
+           _register(status="closed"), column=False),
 ]

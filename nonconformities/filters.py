@@ -1,6 +1,7 @@
 """The register's filters (nc-core)."""
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -29,10 +30,15 @@ class NonconformityFilter(django_filters.FilterSet):
     age = django_filters.ChoiceFilter(label=_("Age (open)"), method="by_age",
                                       choices=[(key, label) for key, (label, _low, _high) in AGE_BUCKETS.items()])
     clause = ClauseChoiceFilter(field_name="clause")
+    # Closed from / to (local dates, both included): the dashboard's "closed in the period" links here.
+    closed_from = django_filters.DateFilter(label=_("Closed from"), field_name="closed_at", lookup_expr="date__gte",
+                                            widget=forms.DateInput(attrs={"type": "date"}))
+    closed_to = django_filters.DateFilter(label=_("Closed until"), field_name="closed_at", lookup_expr="date__lte",
+                                          widget=forms.DateInput(attrs={"type": "date"}))
 
     class Meta:
         model = Nonconformity
-        fields = ["q", "unit", "source", "grade", "status", "overdue", "age", "clause"]
+        fields = ["q", "unit", "source", "grade", "status", "overdue", "age", "clause", "closed_from", "closed_to"]
 
     def __init__(self, data=None, *args, **kwargs):
         data = data.copy() if data is not None else {}

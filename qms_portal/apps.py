@@ -44,6 +44,9 @@ class QmsPortalConfig(AppConfig):
                                                     "qms_portal.Role": fragments.ROLES})
         # The core's own background jobs (the areas register theirs through areas.register).
         jobs.register_kinds(self.label, rosters.job_kinds())
+        from .steering import pdf as steering_pdf
+
+        jobs.register_kinds(self.label, steering_pdf.job_kinds())
         # The unread count in the navigation (context_processors.py), read with a view's pieces.
         fragments.track("qms_portal.Notification", lambda n: [unread_generation(n.recipient_id)])
         fragments.request_piece("unread", request_unread_piece)

@@ -35,11 +35,38 @@ from django.utils.module_loading import import_string
 _AREAS = {}
 
 
+FIGURE_KINDS = ("count", "rate", "average")
+LIGHTS = ("green", "amber", "red")
+
+
 @dataclass
 class Figure:
-    """One figure of the steering committee's dashboard: ``queryset(user)`` returns the rows it
-    counts, already restricted to what ``user`` may see (the dashboard counts them per unit and
-    rolls them up the tree); ``url`` is where the rows are listed."""
+    """One figure of the steering committee's dashboard (``qms_portal.steering``).
+
+    ``queryset(user)`` returns the rows it counts, already restricted to what ``user`` may see; the
+    dashboard counts them per unit and rolls them up the unit tree in one GROUP BY
+    (``rollups.tally``). ``kind`` says what is shown:
+
+    * ``"count"``: the rows;
+    * ``"rate"``: the rows of ``queryset`` out of the rows of ``denominator(user)`` (both rolled up,
+      so a district's rate is the sum of numerators over the sum of denominators, never an average
+      of its wards' rates);
+    * ``"average"``: ``value`` (an expression or field name, one number per row, e.g. days to close)
+      summed in the same GROUP BY and divided by the rows.
+
+    ``period_field`` (a date or datetime field, ``"closed_at"``) makes the figure one of a period:
+    the dashboard keeps the rows whose field falls in the period chosen, and draws its last 12
+    months; without it the figure is "as of now" (open, overdue, expiring) and ignores the period.
+
+    ``limits`` = ``(green, red)`` gives the traffic light, read with ``direction``: for "good"
+    (more is better) green at ``green`` or more, red below ``red``; for "bad" green at ``green`` or
+    less, red above ``red``; amber between. ``rule`` overrides the sentence written beside it.
+
+    ``link(unit, period)`` returns the register's address filtered to exactly the rows counted for
+    that unit's subtree (and period); a figure without one shows its numbers without a link.
+    ``url`` is the register in general (the column's heading). ``column=False`` keeps a figure off
+    the dashboard's table (other readers of the registry still see it); ``trend=True`` draws it
+    among the main figures' 12-month charts."""
 
     key: str
     label: object
@@ -47,6 +74,108 @@ class Figure:
     url: str = ""
     # "good": more is better (effective documents); "bad": more needs attention (overdue reviews).
     direction: str = "bad"
+    kind: str = "count"
+    denominator: object = None
+    value: object = None
+    period_field: str = ""
+    limits: tuple | None = None
+    rule: object = None
+    link: object = None
+    column: bool = True
+    trend: bool = False
+
+    def __post_init__(self):
+        if self.kind not in FIGURE_KINDS:
+            raise ValueError(f"{self.key}: kind {self.kind!r} is not one of {FIGURE_KINDS}")
+        if (self.kind == "rate") != (self.denominator is not None):
+            raise ValueError(f"{self.key}: a rate, and only a rate, has a denominator")
+        if (self.kind == "average") != (self.value is not None):
+            raise ValueError(f"{self.key}: an average, and only an average, has a value to average")
+        if self.direction not in ("good", "bad"):
+            raise ValueError(f"{self.key}: direction is 'good' or 'bad'")
+
+    @property
+    def area_label(self):
+        return self.key.split(".", 1)[0]
+
+    def rows(self, user, period=None):
+        """The rows counted (the numerator's, for a rate) for ``user`` in ``period``."""
+        return self.in_period(self.queryset(user), period)
+
+    def denominator_rows(self, user, period=None):
+        return self.in_period(self.denominator(user), period)
+
+    def in_period(self, queryset, period):
+        if not self.period_field or period is None:
+            return queryset
+        return queryset.filter(**period_filter(queryset.model, self.period_field, period))
+
+    def evaluate(self, rows, total=0, denominator=0):
+        """The figure's value from rolled-up numbers: ``rows`` counted, ``total`` the sum of
+        ``value`` over them (average), ``denominator`` the denominator's rows (rate). None when
+        there is nothing to divide by."""
+        if self.kind == "count":
+            return rows
+        if self.kind == "rate":
+            return rows / denominator if denominator else None
+        return total / rows if rows else None
+
+    def light(self, value):
+        """"green", "amber", "red", or None (no limits, or no value)."""
+        if self.limits is None or value is None:
+            return None
+        green, red = self.limits
+        if self.direction == "good":
+            return "green" if value >= green else "red" if value < red else "amber"
+        return "green" if value <= green else "red" if value > red else "amber"
+
+    def format(self, value):
+        from django.utils import formats
+
+        if value is None:
+            return "–"
+        if self.kind == "rate":
+            return f"{formats.number_format(round(value * 100), 0)} %"
+        if self.kind == "average":
+            return formats.number_format(value, 1)
+        # (below a thousand there is nothing to group: spared the locale's formatting, some 4,000
+        # cells of a province's dashboard)
+        return str(value) if value < 1000 else formats.number_format(value, 0, force_grouping=True)
+
+    def rule_text(self):
+        """The traffic light's rule as a sentence in the active language ("" without limits)."""
+        from django.utils.translation import gettext
+
+        if self.rule is not None:
+            return str(self.rule)
+        if self.limits is None:
+            return ""
+        green, red = (self.format(limit) for limit in self.limits)
+        if self.direction == "good":
+            return gettext("Green at %(green)s or more, red below %(red)s, amber between.") % {
+                "green": green, "red": red}
+        return gettext("Green at %(green)s or less, red above %(red)s, amber between.") % {
+            "green": green, "red": red}
+
+
+def period_filter(model, field_path, period):
+    """The filter keeping the rows of ``model`` whose ``field_path`` (a date or datetime field,
+    across relations) falls in ``period``."""
+    from django.db import models
+
+    field = None
+    current = model
+    for part in field_path.split("__"):
+        field = current._meta.get_field(part)
+        if field.is_relation:
+            current = field.related_model
+    if isinstance(field, models.DateTimeField):
+        start, end = period.bounds()
+    else:
+        from datetime import timedelta
+
+        start, end = period.start, period.end + timedelta(days=1)
+    return {f"{field_path}__gte": start, f"{field_path}__lt": end}
 
 
 # The inputs of a management review, in the order ISO 9001:2015 9.3.2 lists them.

@@ -159,7 +159,8 @@ class Unit(BaseModel):
         ordering = ["path"]
         verbose_name = _("unit")
         verbose_name_plural = _("units")
-        permissions = [("view_roster", _("Can view and print the role roster"))]
+        permissions = [("view_roster", _("Can view and print the role roster")),
+                       ("view_dashboard", _("Can view the steering committee's dashboard of the unit's subtree"))]
 
     def __str__(self):
         return f"{self.code} · {self.name}"

@@ -20,12 +20,13 @@ SYSTEM_ROLES = {
         gettext_noop("Steering committee member"),
         gettext_noop("Reviews dashboards and progress across all units below."),
         VIEW_CORE + ["qms_portal.view_roster", "qms_portal.view_roleassignment", "qms_portal.view_accessrequest",
-                     "*.view_*"],
+                     "qms_portal.view_dashboard", "*.view_*"],
     ),
     "management_representative": (
         gettext_noop("Management representative"),
         gettext_noop("Owns the QMS of an agency: audit programme, nonconformities, management review."),
-        VIEW_CORE + ["qms_portal.view_roster", "qms_portal.view_roleassignment", "qms_portal.add_roleassignment",
+        VIEW_CORE + ["qms_portal.view_roster", "qms_portal.view_dashboard", "qms_portal.view_roleassignment",
+                     "qms_portal.add_roleassignment",
                      "qms_portal.delete_roleassignment", "qms_portal.view_accessrequest",
                      "qms_portal.decide_accessrequest"],
     ),
@@ -37,7 +38,7 @@ SYSTEM_ROLES = {
     "department_head": (
         gettext_noop("Department head"),
         gettext_noop("Reviews and approves the procedures of the department; owns corrective actions."),
-        VIEW_CORE + ["qms_portal.view_roleassignment"],
+        VIEW_CORE + ["qms_portal.view_roleassignment", "qms_portal.view_dashboard"],
     ),
     "staff": (
         gettext_noop("Staff member"),

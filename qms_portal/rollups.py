@@ -15,7 +15,7 @@ Rows without a unit (a nullable ``unit_field``) are not counted.
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count
+from django.db.models import Count, F
 
 from .models import Unit
 from .permissions import ancestor_paths
@@ -146,3 +146,69 @@ def _nodes(counts, unit_queryset, by):
             node.own_by, node.total_by = dict(mine), dict(below)
         nodes.append(node)
     return nodes
+
+
+@dataclass
+class Tally:
+    """Rows and the sum of a value over them, for one unit's subtree (``tally``)."""
+
+    rows: int = 0
+    total: float = 0
+
+    def add(self, rows, total):
+        self.rows += rows
+        self.total += total
+
+
+def _number(value, duration=False):
+    """A summed value as a plain number: a sum of durations in days (a timedelta, or microseconds
+    where the database gives a number for a duration), a Decimal as a float."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    if value is None:
+        return 0
+    if isinstance(value, timedelta):
+        return value.total_seconds() / 86_400
+    if isinstance(value, Decimal):
+        value = float(value)
+    return value / 86_400_000_000 if duration else value
+
+
+def tally(queryset, *, root=None, value=None, duration=False, by=None, per_unit=True):
+    """Rows of ``queryset`` (and the sum of ``value`` over them, an expression or field name of one
+    number per row) per unit, summed up the tree: ``{unit path: Tally}`` for every unit with rows
+    and every unit above them. One GROUP BY query (no query for the units: the caller reads the
+    units it reports on once, whatever the number of figures). ``root`` (a Unit) keeps its
+    subtree only. ``duration``: the value is a duration, summed as days. With ``by`` (a field or
+    an expression), ``{by value: {unit path: Tally}}`` (a dashboard's months). With
+    ``per_unit=False`` (and a ``root``), the subtree's rows as one: ``{root path: Tally}`` (or
+    ``{by value: {root path: Tally}}``), grouped by ``by`` only — a few rows to read, not one per unit.
+
+    The rows are COUNT(DISTINCT pk); a sum is of the rows as the query returns them, so ``value``
+    must not follow a many-valued relation nor sit on a queryset filtered across one."""
+    from django.db.models import DurationField, Sum
+
+    unit_key, path_key = _lookups(queryset.model)
+    if root is not None:
+        queryset = queryset.filter(**{f"{path_key}__startswith": root.path})
+    if not per_unit and root is None:
+        raise ValueError("per_unit=False sums a subtree: give its root")
+    columns = [path_key] if per_unit else []
+    if by is not None:
+        queryset = queryset.annotate(tally_by=by) if not isinstance(by, str) else queryset.alias(tally_by=F(by))
+        columns.append("tally_by")
+    aggregates = {"rows": Count("pk", distinct=True)}
+    if value is not None:
+        expression = F(value) if isinstance(value, str) else value
+        aggregates["total"] = Sum(expression, output_field=DurationField()) if duration else Sum(expression)
+    found = {}
+    rows = (queryset.order_by().values(*columns).annotate(**aggregates) if columns
+            else [queryset.order_by().aggregate(**aggregates)])
+    for row in rows:
+        if per_unit and row[path_key] is None:
+            continue
+        split = found.setdefault(row.get("tally_by"), {})
+        for ancestor in ancestor_paths(row[path_key]) if per_unit else [root.path]:
+            split.setdefault(ancestor, Tally()).add(row["rows"], _number(row.get("total"), duration))
+    return found if by is not None else found.get(None, {})

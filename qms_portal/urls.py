@@ -103,6 +103,8 @@ urlpatterns = [
     path("jobs/<int:pk>/status/", jobs.JobStatusView.as_view(), name="job_status"),
     path("jobs/<int:pk>/download/", jobs.JobDownloadView.as_view(), name="job_download"),
     path("admin/", include(admin_pages)),
+    # The steering committee's dashboard (qms_portal/steering/), from the figures the areas register.
+    path("steering/", include("qms_portal.steering.urls")),
     # Two versions of one field of any history-tracked record (linked from its History tab).
     path("history/<str:app_label>/<str:model>/<int:pk>/<int:history_id>/<str:field>/",
          history.HistoryCompareView.as_view(), name="history_compare"),

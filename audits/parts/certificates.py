@@ -11,6 +11,14 @@ CERT_READ = ["audits.view_certificate", "audits.view_surveillancevisit"]
 CERT_KEEP = ["audits.add_certificate", "audits.change_certificate", "audits.change_surveillancevisit"]
 
 
+def _findings_link(unit, period):
+    from urllib.parse import urlencode
+
+    from django.urls import reverse
+
+    return f"{reverse('audits:finding_list')}?{urlencode({'open': 'true', 'unit': unit.id})}"
+
+
 def _figures():
     from django.urls import reverse_lazy
 
@@ -23,20 +31,25 @@ def _figures():
         return lambda user: s.findings_of_grade(user, value)
 
     return [
-        Figure("audits.programme_entries", _("Programme entries this year"), s.programme_entries, figures_url, "good"),
+        # The programme's coverage: this year's entries audited, out of this year's entries (as of now).
+        Figure("audits.programme_coverage", _("Audit programme coverage this year"), s.programme_entries_done,
+               figures_url, "good", kind="rate", denominator=s.programme_entries, limits=(0.8, 0.5)),
+        Figure("audits.programme_entries", _("Programme entries this year"), s.programme_entries, figures_url, "good",
+               column=False),
         Figure("audits.programme_entries_done", _("Programme entries audited this year"), s.programme_entries_done,
-               figures_url, "good"),
+               figures_url, "good", column=False),
         Figure("audits.programme_entries_behind", _("Programme entries behind their month"),
-               s.programme_entries_behind, figures_url),
-        Figure("audits.planned", _("Audits planned this year"), s.audits_planned, figures_url, "good"),
-        Figure("audits.done", _("Audits done this year"), s.audits_done, figures_url, "good"),
+               s.programme_entries_behind, figures_url, limits=(0, 2)),
+        Figure("audits.planned", _("Audits planned this year"), s.audits_planned, figures_url, "good", column=False),
+        Figure("audits.done", _("Audits done this year"), s.audits_done, figures_url, "good", column=False),
         Figure("audits.findings_major", _("Major nonconformity findings in the past 12 months"),
-               grade(Finding.Grade.MAJOR), figures_url),
+               grade(Finding.Grade.MAJOR), figures_url, column=False),
         Figure("audits.findings_minor", _("Minor nonconformity findings in the past 12 months"),
-               grade(Finding.Grade.MINOR), figures_url),
+               grade(Finding.Grade.MINOR), figures_url, column=False),
         Figure("audits.findings_observation", _("Observations in the past 12 months"),
-               grade(Finding.Grade.OBSERVATION), figures_url),
-        Figure("audits.findings_open", _("Open nonconformity findings"), s.open_findings, figures_url),
+               grade(Finding.Grade.OBSERVATION), figures_url, column=False),
+        Figure("audits.findings_open", _("Open nonconformity findings"), s.open_findings, figures_url,
+               limits=(0, 3), link=_findings_link),
     ]
 
 

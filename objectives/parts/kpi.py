@@ -48,6 +48,18 @@ def _review_inputs():
     ]
 
 
+def _met_link(unit, period):
+    """The objectives' list filtered to exactly the objectives the "met" rate counts (this year's,
+    achieved, in the unit's subtree)."""
+    from urllib.parse import urlencode
+
+    from django.urls import reverse
+    from django.utils import timezone
+
+    query = {"year": timezone.localdate().year, "status": "achieved", "unit": unit.id}
+    return f"{reverse('objectives:objective_list')}?{urlencode(query)}"
+
+
 def _figures():
     from django.urls import reverse_lazy
 
@@ -55,9 +67,12 @@ def _figures():
 
     return [
         Figure("objectives.met", _("Quality objectives met this year"), r.objectives_met,
-               reverse_lazy("objectives:objective_list"), "good"),
+               reverse_lazy("objectives:objective_list"), "good", column=False),
+        Figure("objectives.met_rate", _("Quality objectives met this year (of those set)"), r.objectives_met,
+               reverse_lazy("objectives:objective_list"), "good", kind="rate", denominator=r.objectives_this_year,
+               limits=(0.8, 0.5), link=_met_link),
         Figure("objectives.indicators_missed", _("Indicators missed in the period that ended last"),
-               r.indicators_missed, reverse_lazy("objectives:indicator_list")),
+               r.indicators_missed, reverse_lazy("objectives:indicator_list"), limits=(0, 2)),
         Figure("objectives.procedures_late", _("Procedures with files handled late last month"), r.procedures_late,
                reverse_lazy("objectives:on_time_home")),
     ]

@@ -43,7 +43,7 @@ def _figures():
                  "satisfied)"),
                s.below_threshold, url),
         Figure("objectives.surveys_closed", _("Satisfaction surveys closed in the past 12 months"),
-               s.closed_recently, url, "good"),
+               s.closed_recently, url, "good", column=False),
     ]
 
 

@@ -66,6 +66,14 @@ def objectives_met(user, today=None):
     return QualityObjective.objects.restrict(user, "view").filter(year=year, status=S.ACHIEVED)
 
 
+def objectives_this_year(user, today=None):
+    """This year's quality objectives set (not a draft, not withdrawn: the met rate's denominator), in
+    the reader's scope."""
+    year = (today or timezone.localdate()).year
+    return (QualityObjective.objects.restrict(user, "view").filter(year=year)
+            .exclude(status__in=[S.DRAFT, S.WITHDRAWN]))
+
+
 def _this_period_q(today):
     q = Q()
     for frequency in Indicator.Frequency.values:

@@ -52,6 +52,9 @@ def core_pages(user, unit_q="Phường", user_q="Nguyễn"):
         ("inbox", reverse("inbox")),
         ("access requests", reverse("accessrequest_list")),
     ]
+    if user.has_perm("qms_portal.view_dashboard"):
+        # the whole tree's dashboard for the year (it keeps nothing in the cache: every visit is a first)
+        pages.append(("steering dashboard", reverse("steering_dashboard") + "?period=year"))
     return pages
 
 

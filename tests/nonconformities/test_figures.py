@@ -148,6 +148,10 @@ def test_the_dashboard_figures_are_registered_and_count_what_the_reader_may_see(
         "nonconformities.closed": 4,  # X1–X4 (X5 before the past 12 months)
         "nonconformities.closed_late": 1,  # X2
         "nonconformities.recurring": 2,  # X1, X3
+        # the dashboard's figures of a period: every closure before the period keeps its own
+        "nonconformities.closed_in_period": 5,  # X1–X5
+        "nonconformities.days_to_close": 5,  # averaged over the same rows
+        "nonconformities.overdue": 0,  # no open one has an action past its due date
     }
     assert all(str(figure.url).startswith("/nonconformities/") for figure in registered.values())
 

@@ -172,6 +172,10 @@ CORE = {
     "attachment_download": P("qms_portal.view_unit", "attachment"),
     "attachment_thumbnail": P("qms_portal.view_unit", "attachment"),
     "attachment_withdraw": P("qms_portal.change_unit", "attachment", post_only=True),
+    # the steering committee's dashboard of the reader's subtree (tests/qms_portal/steering/ checks
+    # the units and numbers each reader sees), and its PDF (POST: queues a background job)
+    "steering_dashboard": P("qms_portal.view_dashboard"),
+    "steering_dashboard_pdf": P("qms_portal.view_dashboard", post_only=True),
     # background jobs (exports): the list is everyone's own; a job is seen by whoever asked for it
     # only — "in" is the identity's own finished job, "out" someone else's (404, superuser included)
     "job_list": LOGIN,

@@ -237,7 +237,7 @@ def test_bench_measures_every_page_on_small_data_and_writes_json(tmp_path):
     pages = {row["page"]: row for row in report["pages"]}
     assert set(pages) == {
         "floor", "my work", "unit list", "unit list ?q=", "unit detail", "user list", "user list ?q=",
-        "role assignments", "inbox", "access requests",
+        "role assignments", "inbox", "access requests", "steering dashboard",
         # Without documents: the register (plain, filtered, searched) and the legal register, no
         # document page nor controlled copy.
         "documents", "documents ?level=2", "documents ?q=vi", "documents ?q=zh", "legal register",

@@ -142,10 +142,13 @@ class QualificationFilter(django_filters.FilterSet):
     unit = UnitChoiceFilter(label=_("Unit (with its sub-units)"), method="in_unit")
     competence = django_filters.ModelChoiceFilter(label=_("Competence"), queryset=None)
     state = django_filters.ChoiceFilter(label=_("State"), choices=State.CHOICES, method="by_state")
+    # People still working here only (the steering committee's "expiring" figure links here with it).
+    active = django_filters.BooleanFilter(label=_("Active people only"), method="of_active_people",
+                                          widget=django_filters.widgets.BooleanWidget())
 
     class Meta:
         model = Qualification
-        fields = ["q", "unit", "competence", "state"]
+        fields = ["q", "unit", "competence", "state", "active"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -161,3 +164,6 @@ class QualificationFilter(django_filters.FilterSet):
 
     def by_state(self, queryset, name, value):
         return queryset.filter(state_q(value)) if value else queryset
+
+    def of_active_people(self, queryset, name, value):
+        return queryset.filter(user__is_active=True) if value else queryset

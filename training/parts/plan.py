@@ -21,6 +21,16 @@ ROLES = {
 }
 
 
+def _expiring_link(unit, period):
+    """The qualification register filtered to exactly the qualifications the figure counts."""
+    from urllib.parse import urlencode
+
+    from django.urls import reverse
+
+    query = {"state": "expiring", "active": "true", "unit": unit.id}
+    return f"{reverse('training:qualification_list')}?{urlencode(query)}"
+
+
 def _figures():
     from django.urls import reverse_lazy
 
@@ -28,13 +38,18 @@ def _figures():
 
     plans = reverse_lazy("training:plan_list")
     return [
-        Figure("training.plan_items_done", _("Training plan items done this year"), r.plan_items_done, plans, "good"),
+        Figure("training.plan_completion", _("Training plan completion this year"), r.plan_items_done, plans, "good",
+               kind="rate", denominator=r.plan_items, limits=(0.8, 0.5)),
+        Figure("training.plan_items_done", _("Training plan items done this year"), r.plan_items_done, plans, "good",
+               column=False),
         Figure("training.attended", _("Participants present at training sessions closed this year"), r.attended,
-               plans, "good"),
+               plans, "good", column=False),
         Figure("training.not_attended", _("Participants not present at training sessions closed this year"),
-               r.not_attended, plans),
-        Figure("training.expiring_soon", _("Qualifications expiring within 90 days"), r.expiring_soon, plans),
-        Figure("training.competence_gaps", _("People lacking a required competence"), r.people_with_a_gap, plans),
+               r.not_attended, plans, column=False),
+        Figure("training.expiring_soon", _("Qualifications expiring within 90 days"), r.expiring_soon, plans,
+               limits=(0, 5), link=_expiring_link),
+        Figure("training.competence_gaps", _("People lacking a required competence"), r.people_with_a_gap, plans,
+               column=False),
     ]
 
 

@@ -32,6 +32,12 @@ def plan_items_done(user, today=None):
     return PlanItem.objects.restrict(user, "view").filter(plan__year=year).filter(item_done_q())
 
 
+def plan_items(user, today=None):
+    """This year's plan items (plan completion's denominator), in the reader's scope."""
+    year = (today or timezone.localdate()).year
+    return PlanItem.objects.restrict(user, "view").filter(plan__year=year)
+
+
 def _closed_this_year(user, today):
     year = (today or timezone.localdate()).year
     return (Participant.objects.restrict(user, "view")

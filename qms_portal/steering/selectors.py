@@ -1,0 +1,168 @@
+"""Reads of the steering committee's dashboard. A constant number of queries whatever the number
+of units and rows: the units of the subtree (one query), then one GROUP BY per figure (and one per
+rate's denominator) over all the units at once (``rollups.tally``); the trends one GROUP BY by
+month per main figure (and denominator)."""
+
+from dataclasses import dataclass, field
+
+from django.db.models.functions import TruncMonth
+
+from .. import areas
+from ..models import Unit
+from ..rollups import UNIT_COLUMNS, Tally, UnitRef, tally
+
+PERMISSION = "qms_portal.view_dashboard"
+
+
+@dataclass
+class Cell:
+    figure: object
+    value: object  # a number, or None (nothing to divide by)
+    rows: int
+    denominator: int = 0
+    url: str = ""
+
+    @property
+    def text(self):
+        return self.figure.format(self.value)
+
+    @property
+    def light(self):
+        return self.figure.light(self.value)
+
+    @property
+    def detail(self):
+        """"3 / 4" beside a rate: the rows behind it."""
+        return f"{self.rows} / {self.denominator}" if self.figure.kind == "rate" else ""
+
+
+@dataclass
+class Row:
+    unit: UnitRef
+    level: int  # depth below the dashboard's top unit
+    has_children: bool
+    cells: list = field(default_factory=list)
+
+
+@dataclass
+class Group:
+    label: object
+    figures: list
+
+
+@dataclass
+class Trend:
+    figure: object
+    months: list
+    values: list
+
+
+@dataclass
+class Dashboard:
+    root: UnitRef
+    tops: list  # the reader's other top units (a person with roles on two branches)
+    period: object
+    groups: list
+    rows: list
+    trends: list = field(default_factory=list)
+
+    @property
+    def figures(self):
+        return [figure for group in self.groups for figure in group.figures]
+
+
+def scope(user):
+    """The units whose dashboard ``user`` may open (a queryset)."""
+    return Unit.objects.restrict(user, PERMISSION).filter(is_active=True)
+
+
+def tops(user):
+    """The highest units of the reader's scope (their dashboards' default roots), by path: one
+    query (the scope's units, paths only)."""
+    paths = sorted(scope(user).values_list("path", "pk"))
+    found = []
+    for path, pk in paths:
+        if not any(path.startswith(top) for top, _pk in found):
+            found.append((path, pk))
+    return [pk for _path, pk in found]
+
+
+def figures_by_area():
+    """``[Group]``: the dashboard's columns, grouped by area (an area that registered no figure
+    has no columns)."""
+    groups = {}
+    for area, figure in areas.dashboard_figures():
+        if figure.column:
+            groups.setdefault(area.label, Group(area.verbose_name, []))
+            groups[area.label].figures.append(figure)
+    return list(groups.values())
+
+
+def _tallies(figure, user, root, period):
+    rows = tally(figure.rows(user, period), root=root, value=figure.value, duration=_is_duration(figure))
+    denominators = tally(figure.denominator_rows(user, period), root=root) if figure.kind == "rate" else {}
+    return rows, denominators
+
+
+def _is_duration(figure):
+    output = getattr(figure.value, "output_field", None) if figure.value is not None else None
+    return output is not None and output.get_internal_type() == "DurationField"
+
+
+def cell(figure, unit, period, rows, denominators):
+    mine = rows.get(unit.path, Tally())
+    below = denominators.get(unit.path, Tally())
+    value = figure.evaluate(mine.rows, mine.total, below.rows)
+    # (a zero links nowhere: the page shows it as plain text, and the link costs a reverse())
+    url = figure.link(unit, period) if figure.link and mine.rows else ""
+    return Cell(figure, value, mine.rows, below.rows, url)
+
+
+def dashboard(user, root, period, *, with_trends=True):
+    """The dashboard of ``root`` (a Unit in the reader's scope) for ``period``: a row for the unit
+    and one for every unit below it that the reader may see, in tree order."""
+    units = [UnitRef(**values) for values in
+             scope(user).filter(path__startswith=root.path).order_by("path").values(*UNIT_COLUMNS)]
+    groups = figures_by_area()
+    parents = {unit.parent_id for unit in units}
+    rows = [Row(unit, unit.depth - root.depth, unit.id in parents) for unit in units]
+    for figure in (figure for group in groups for figure in group.figures):
+        numerators, denominators = _tallies(figure, user, root, period)
+        for row in rows:
+            row.cells.append(cell(figure, row.unit, period, numerators, denominators))
+    top = next((row.unit for row in rows if row.unit.id == root.pk), None)
+    result = Dashboard(root=top, tops=[], period=period, groups=groups, rows=rows)
+    if with_trends:
+        result.trends = trends(user, root, period)
+    return result
+
+
+def trends(user, root, period, count=12):
+    """The main figures (``trend=True``, of a period) over the ``count`` months up to the period's
+    end, for ``root``'s subtree: one GROUP BY by month per figure (and per rate's denominator)."""
+    months = period.months(count)
+    span = type(period)("month", months[0].start, months[-1].end)
+    found = []
+    for _area, figure in areas.dashboard_figures():
+        if not (figure.trend and figure.period_field):
+            continue
+        by = TruncMonth(figure.period_field)
+        numerators = tally(figure.rows(user, span), root=root, value=figure.value,
+                           duration=_is_duration(figure), by=by, per_unit=False)
+        denominators = (tally(figure.denominator_rows(user, span), root=root, by=by, per_unit=False)
+                        if figure.kind == "rate" else {})
+        values = []
+        for month in months:
+            mine = _month(numerators, month.start).get(root.path, Tally())
+            below = _month(denominators, month.start).get(root.path, Tally())
+            values.append(figure.evaluate(mine.rows, mine.total, below.rows))
+        found.append(Trend(figure, months, values))
+    return found
+
+
+def _month(split, start):
+    """The tallies of the month starting on ``start`` (TruncMonth gives a date or a datetime)."""
+    for key, value in split.items():
+        if key is not None and (key.date() if hasattr(key, "date") and callable(key.date) else key) == start:
+            return value
+    return {}

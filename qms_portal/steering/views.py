@@ -1,0 +1,106 @@
+"""The steering committee's dashboard page and its PDF. The view parses (unit, period), the
+selectors read; the permission is the core's ``qms_portal.view_dashboard``, and every figure counts
+only rows its reader may see."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseRedirect
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from .. import charts
+from ..jobs import job_start
+from ..periods import KINDS, Period
+from . import pdf as steering_pdf
+from . import selectors
+
+
+class DashboardMixin:
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm(selectors.PERMISSION):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_root(self):
+        """The unit asked for (``?unit=``) within the reader's scope (404 outside it), else the
+        reader's first top unit."""
+        scope = selectors.scope(self.request.user)
+        asked = self.request.GET.get("unit", "")
+        if asked:
+            root = scope.filter(pk=asked).first() if asked.isdigit() else None
+            if root is None:
+                raise Http404
+            return root
+        if not self.tops:
+            raise PermissionDenied
+        return scope.get(pk=self.tops[0])
+
+    pdf = False
+
+    def dashboard_context(self, with_trends=True):
+        period = Period.parse(self.request.GET)
+        self.tops = selectors.tops(self.request.user)
+        root = self.get_root()
+        board = selectors.dashboard(self.request.user, root, period, with_trends=with_trends)
+        words = {"green": escape(_("Green")), "amber": escape(_("Amber")), "red": escape(_("Red"))}
+        for row in board.rows:
+            row.html = mark_safe("".join(cell_html(cell, words, self.pdf) for cell in row.cells))
+        trend_charts = [
+            (trend, charts.line([m.label for m in trend.months],
+                                {trend.figure.label: [_percent(trend.figure, v) for v in trend.values]},
+                                title=trend.figure.label,
+                                unit_label="%" if trend.figure.kind == "rate" else ""))
+            for trend in board.trends]
+        return {"board": board, "root": root, "period": period, "trend_charts": trend_charts,
+                "kinds": KINDS.items(), "top_id": self.tops[0] if self.tops else None,
+                "previous": period.previous(), "next": period.next(),
+                "period_query": f"period={period.kind}&on={period.start.isoformat()}"}
+
+
+def cell_html(cell, words, pdf=False):
+    """One cell of the table, written here rather than by the template engine: a 250-unit
+    dashboard has some 4,000 cells, and the template's tags cost a second for them."""
+    light = cell.light
+    parts = [f'<td class="text-end text-nowrap{f" qms-light-{light}" if light else ""}" '
+             f'data-figure="{escape(cell.figure.key)}">']
+    if light:
+        parts.append(f'<span class="qms-light" aria-hidden="true"></span><span class="visually-hidden">'
+                     f'{words[light]}:</span> ')
+    text = escape(cell.text)
+    if cell.url and cell.rows and not pdf:
+        parts.append(f'<a href="{escape(cell.url)}" data-rows="{cell.rows}">{text}</a>')
+    else:
+        parts.append(text)
+    if cell.detail:
+        parts.append(f'<span class="d-block small text-body-secondary">{escape(cell.detail)}</span>')
+    parts.append("</td>")
+    return "".join(parts)
+
+
+def _percent(figure, value):
+    if value is None:
+        return None
+    return round(value * 100, 1) if figure.kind == "rate" else round(value, 1)
+
+
+class DashboardView(DashboardMixin, TemplateView):
+    template_name = "steering/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), **self.dashboard_context(),
+                "page_title": _("Steering committee's dashboard")}
+
+
+class DashboardPdfView(DashboardMixin, View):
+    """POST only: prepare the dashboard as a PDF for the committee's meeting, in the reader's
+    language, in the background (``steering/pdf.py``); the person follows it on the job's page."""
+
+    def post(self, request, *args, **kwargs):
+        self.tops = selectors.tops(request.user)
+        root = self.get_root()
+        period = Period.parse(request.GET)
+        job = job_start(acting_user=request.user, kind=steering_pdf.KIND,
+                        params={"unit": root.pk, **period.query()})
+        return HttpResponseRedirect(job.get_absolute_url())

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from qms_portal.exports import write_table
 from qms_portal.jobs import JobError, Output
-from qms_portal.pdftable import Column, TablePdf
+from qms_portal.pdftable import Column, TablePdf, printed_line
 
 from .filters import DocumentFilter
 from .models import Document
@@ -107,9 +107,7 @@ def _prepare(job):
 
 
 def _printed(job):
-    return _("Printed %(when)s by %(who)s — uncontrolled when printed") % {
-        "when": formats.date_format(timezone.localtime(), "SHORT_DATETIME_FORMAT"),
-        "who": job.user.full_name or job.user.username}
+    return printed_line(job.user)
 
 
 def _filename(extension):

@@ -98,6 +98,15 @@ def _document_class():
     return Document
 
 
+def printed_line(user):
+    """The footer of a printed list: when, by whom, and that a printed copy is uncontrolled."""
+    from django.utils import formats, timezone
+
+    return _("Printed %(when)s by %(who)s — uncontrolled when printed") % {
+        "when": formats.date_format(timezone.localtime(), "SHORT_DATETIME_FORMAT"),
+        "who": user.full_name or user.username}
+
+
 class TablePdf:
     """A PDF of headings, paragraphs and long tables, written to ``out`` (a binary file opened for
     writing) on ``close()``. See the module docstring."""

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from .jobs import JobError, JobKind, Output
 from .models import RoleAssignment, Unit
-from .pdftable import Column, TablePdf
+from .pdftable import Column, TablePdf, printed_line
 from .permissions import can
 from .selectors import assignments_held
 
@@ -81,9 +81,7 @@ def unit_roster_pdf(job):
     job.progress(0, len(ids), force=True)
     title = _("Role roster") if on is None else _("Role roster on %(date)s") % {
         "date": formats.date_format(on, "DATE_FORMAT")}
-    printed = _("Printed %(when)s by %(who)s — uncontrolled when printed") % {
-        "when": formats.date_format(timezone.localtime(), "SHORT_DATETIME_FORMAT"),
-        "who": job.user.full_name or job.user.username}
+    printed = printed_line(job.user)
     pdf = TablePdf(job.out, language=job.language, title=f"{title} {unit.code}",
                    header=f"{unit.code} · {unit.name} — {title}", footer=printed)
     pdf.heading(title)

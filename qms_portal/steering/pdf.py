@@ -6,12 +6,11 @@ the 12-month trends as a table of months."""
 
 from datetime import date
 
-from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ..jobs import JobError, JobKind, Output
-from ..pdftable import Column, TablePdf
+from ..pdftable import Column, TablePdf, printed_line
 from ..periods import Period
 from . import selectors
 
@@ -63,9 +62,7 @@ def dashboard_pdf(job):
     board = selectors.dashboard(job.user, root, period)
     job.progress(0, len(board.rows), force=True)
     title = _("Steering committee's dashboard")
-    printed = _("Printed %(when)s by %(who)s — uncontrolled when printed") % {
-        "when": formats.date_format(timezone.localtime(), "SHORT_DATETIME_FORMAT"),
-        "who": job.user.full_name or job.user.username}
+    printed = printed_line(job.user)
     pdf = TablePdf(job.out, language=job.language, title=f"{title} {root.code}",
                    header=f"{root.code} · {root.name} — {title} — {period.label}", footer=printed)
     pdf.heading(title)

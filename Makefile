@@ -95,7 +95,7 @@ check: venv
 
 # pytest exits 5 when it collected no test: that is a failure here, not a pass.
 pytest: venv
-	@rc=0; $(VENV)/bin/pytest -n auto --dist worksteal $(PYTEST_ARGS) tests/ || rc=$$?; \
+	@rc=0; $(VENV)/bin/pytest -n auto $(PYTEST_ARGS) tests/ || rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "ERROR: pytest collected no tests (exit code 5)." >&2; fi; \
 	exit $$rc
 

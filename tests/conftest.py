@@ -85,28 +85,3 @@ def client_for(db):
         return client
 
     return make
-
-
-def _empties_the_database(item):
-    """A transactional test (a browser test's live server, a migration test) empties the database
-    when it ends — the rows the migrations seeded with it."""
-    marker = item.get_closest_marker("django_db")
-    return ("transactional_db" in item.fixturenames or "live_server" in item.fixturenames
-            or bool(marker and marker.kwargs.get("transaction")))
-
-
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_teardown(item, nextitem):
-    """After a test that emptied the database, the rows the migrations seed (document types, ISO
-    clauses) are made again, so that what runs next on this worker — in whatever order the workers
-    share the tests — finds the database as the migrations left it."""
-    result = yield
-    if _empties_the_database(item):
-        from pytest_django.plugin import blocking_manager_key
-
-        from documents.services.register import ensure_clauses, ensure_system_types
-
-        with item.config.stash[blocking_manager_key].unblock():
-            ensure_system_types()
-            ensure_clauses()
-    return result

@@ -27,7 +27,7 @@ from documents.services.content import search_text_of
 from qms_portal.bench.scale import BENCH_ADMIN
 from qms_portal.models import Job, NumberSequence, TransitionRecord, Unit, User
 from qms_portal.pdf import weasyprint_problem
-from tests.helpers import built_once, listed_codes
+from tests.helpers import listed_codes
 
 pytestmark = pytest.mark.django_db
 
@@ -47,16 +47,8 @@ def _seed(**overrides):
     return out.getvalue()
 
 
-@pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):
-    """The default small province, built once for the tests that only read it (each runs in a
-    savepoint inside the build's transaction, rolled back at the end of the module)."""
-    with built_once(django_db_blocker, _seed) as output:
-        yield output
-
-
-def test_seed_scale_makes_exactly_the_documents_revisions_and_acknowledgements_asked_for(seeded):
-    output = seeded
+def test_seed_scale_makes_exactly_the_documents_revisions_and_acknowledgements_asked_for():
+    output = _seed()
 
     assert Document.objects.count() == 50
     assert Revision.objects.count() == 180
@@ -70,7 +62,8 @@ def test_seed_scale_makes_exactly_the_documents_revisions_and_acknowledgements_a
     assert Document.objects.values("unit").distinct().count() > 3
 
 
-def test_codes_follow_the_default_pattern_unique_per_unit_and_the_counters_continue_after_them(seeded):
+def test_codes_follow_the_default_pattern_unique_per_unit_and_the_counters_continue_after_them():
+    _seed()
     documents = list(Document.objects.select_related("unit", "doc_type"))
     highest = {}
     for d in documents:
@@ -87,7 +80,8 @@ def test_codes_follow_the_default_pattern_unique_per_unit_and_the_counters_conti
         assert document_allocate_code(unit=unit, doc_type=doc_type) == f"{unit.code}-{doc_type.code}-{last + 1:02d}"
 
 
-def test_every_current_revision_is_the_documents_own_effective_one_with_superseded_ones_before_it(seeded):
+def test_every_current_revision_is_the_documents_own_effective_one_with_superseded_ones_before_it():
+    _seed()
     documents = list(Document.objects.select_related("current_revision").prefetch_related("revisions"))
     fates = {"effective": 0, "withdrawn": 0, "open draft": 0, "pending": 0}
     for d in documents:
@@ -114,7 +108,8 @@ def test_every_current_revision_is_the_documents_own_effective_one_with_supersed
     assert Revision.objects.filter(status=S.EFFECTIVE).count() == fates["effective"] + fates["open draft"]
 
 
-def test_history_rows_exist_for_every_generated_row(seeded):
+def test_history_rows_exist_for_every_generated_row():
+    _seed()
     assert Document.history.filter(history_type="+").count() == 50
     # The document's history row is written with its current revision (one row, the final state).
     assert Document.history.filter(current_revision__isnull=False).count() == \
@@ -133,7 +128,8 @@ def test_history_rows_exist_for_every_generated_row(seeded):
         assert linked > 0 and sets.objects.count() == linked
 
 
-def test_content_is_vietnamese_or_chinese_and_search_text_is_filled_as_the_services_fill_it(seeded):
+def test_content_is_vietnamese_or_chinese_and_search_text_is_filled_as_the_services_fill_it():
+    _seed()
     titles = list(Document.objects.values_list("title", flat=True))
     assert any(re.search(r"[\u4e00-\u9fff]", t) for t in titles)
     assert any(re.search(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", t) for t in titles)
@@ -151,7 +147,8 @@ def test_content_is_vietnamese_or_chinese_and_search_text_is_filled_as_the_servi
         assert 0 < found < 50, term
 
 
-def test_procedures_have_four_to_six_steps_and_acknowledgements_go_to_people_of_the_province(seeded):
+def test_procedures_have_four_to_six_steps_and_acknowledgements_go_to_people_of_the_province():
+    _seed()
     procedures = Document.objects.filter(doc_type__code="QT", current_revision__isnull=False)
     assert procedures.exists()
     for d in procedures:
@@ -174,12 +171,8 @@ def test_procedures_have_four_to_six_steps_and_acknowledgements_go_to_people_of_
 
 
 def test_zero_documents_disables_them_and_fewer_revisions_than_documents_is_refused():
-    _seed(prefix="ZERO", documents=0)  # beside the module's seeded province, when it is built
-    root = Unit.objects.get(code="ZERO")
-    assert Unit.objects.filter(path__startswith=root.path).count() == 20
-    assert not Document.objects.filter(unit__path__startswith=root.path).exists()
-    assert not Revision.objects.filter(document__unit__path__startswith=root.path).exists()
-    assert not Acknowledgement.objects.filter(revision__document__unit__path__startswith=root.path).exists()
+    _seed(documents=0)
+    assert not Document.objects.exists() and not Revision.objects.exists() and not Acknowledgement.objects.exists()
     with pytest.raises(CommandError, match="revisions"):
         _seed(prefix="OTHER", documents=10, revisions=5)
 

@@ -63,7 +63,7 @@ def test_each_person_sees_the_menus_they_have_a_use_for(kind, open_page):
     sign_in(page, s.mr.username, s.password)
     open_menu(page)
     expect(page.locator(TOP)).to_have_text(["My work", "Documents", "Nonconformities", "Audits", "Objectives",
-                                            "Training", "Administration", "Access requests"])
+                                            "Training", "Dashboard", "Administration", "Access requests"])
     training = menu_entries(page, "Training")
     assert {"My training", "Training sessions", "Training plans"} <= set(training), training
     visit_each(page, "Training", training)

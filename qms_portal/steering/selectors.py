@@ -60,7 +60,6 @@ class Trend:
 @dataclass
 class Dashboard:
     root: UnitRef
-    tops: list  # the reader's other top units (a person with roles on two branches)
     period: object
     groups: list
     rows: list
@@ -131,7 +130,7 @@ def dashboard(user, root, period, *, with_trends=True):
         for row in rows:
             row.cells.append(cell(figure, row.unit, period, numerators, denominators))
     top = next((row.unit for row in rows if row.unit.id == root.pk), None)
-    result = Dashboard(root=top, tops=[], period=period, groups=groups, rows=rows)
+    result = Dashboard(root=top, period=period, groups=groups, rows=rows)
     if with_trends:
         result.trends = trends(user, root, period)
     return result

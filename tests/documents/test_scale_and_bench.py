@@ -33,6 +33,7 @@ pytestmark = pytest.mark.django_db
 
 SMALL = {"only": "documents,nonconformities,audits,objectives",  # not the training area
          "units": 20, "users": 100, "documents": 50, "revisions": 180, "acknowledgements": 400, "audits": 0,
+         "nonconformities": 0, "actions": 0,
          "indicators": 0, "surveys": 0, "survey-responses": 0, "risks-per-unit": 0, "reviews": 0}
 S = Revision.Status
 

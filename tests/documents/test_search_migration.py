@@ -5,14 +5,12 @@ back restores the earlier form.
 The migration is found by the ending of its name, whatever number the integrator gives it."""
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from documents.models import Document, Revision
 from documents.services.content import search_key_of, search_text_of
 from qms_portal.search import search_form
 from tests.documents.factories import doc_setup, effective_document
-from tests.documents.test_numbering_migration import _before, _migrate, _named
+from tests.documents.test_numbering_migration import _before, _migrate, _named, executor_of_documents
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -21,7 +19,7 @@ def test_rows_saved_before_are_written_folded_and_back():
     ds = doc_setup()
     document = effective_document(ds, title="Thủ tục đăng ký hộ tịch", content="<p>Đánh giá nội bộ</p>")
     revision = document.current_revision
-    executor = MigrationExecutor(connection)
+    executor = executor_of_documents()
     folded = _named(executor, "documents", "_search_without_marks")
     before = _before(executor, folded)
     latest = executor.loader.graph.leaf_nodes()

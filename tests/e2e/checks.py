@@ -30,7 +30,9 @@ WIDTHS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "he
 MAX_NODES = 8  # per rule in a report; the rest are counted
 
 _axe = Axe()
-MARKUP = "() => document.contentType === 'text/html' ? document.documentElement.outerHTML : null"
+# null: not a page (an image, a PDF); false: a document the page is navigating to, not parsed yet.
+MARKUP = """() => document.contentType !== 'text/html' ? null
+  : document.documentElement && document.readyState !== 'loading' ? document.documentElement.outerHTML : false"""
 # Transitions running (a button just tapped fades to its hover colours) finish first — axe would
 # measure the colours half-way — then two frames let the layout settle.
 SETTLE = """async () => {
@@ -135,14 +137,21 @@ class PageChecker:
             self.busy = False
 
     def _check(self, page):
-        for attempt in (1, 2):
+        # A navigation the page started itself (a link just tapped, a redirect) may be replacing the
+        # document: wait until the new one is there and loaded, for up to 10 s.
+        for attempt in range(100):
             page.wait_for_load_state("load")  # its stylesheets applied
             try:
                 markup = page.evaluate(MARKUP)
-                break
-            except PlaywrightError:  # a navigation the page started itself replaced the document: wait for it
-                if attempt == 2:
+            except PlaywrightError:  # the document was replaced while it was read
+                if attempt == 99:
                     raise
+                markup = False
+            if markup is not False:
+                break
+            page.wait_for_timeout(100)
+        else:
+            raise AssertionError(f"{page.url} did not finish loading within 10 s")
         if markup is None:  # an image or a PDF opened in the tab
             return
         digest = hashlib.sha256(markup.encode()).hexdigest()

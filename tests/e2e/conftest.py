@@ -111,8 +111,11 @@ def open_page(chromium, live_server, request):
     contexts, problems, checker = [], PageProblems(), PageChecker(live_server.url)
 
     def make(kind="desktop", javascript=True):
+        # Reduced motion: Bootstrap then opens menus and collapses without their 0.35 s transitions,
+        # which every test would otherwise wait out (and the page checks too, before measuring colours).
         context = chromium.new_context(
-            base_url=live_server.url, locale="en-GB", java_script_enabled=javascript, **VIEWPORTS[kind]
+            base_url=live_server.url, locale="en-GB", java_script_enabled=javascript, reduced_motion="reduce",
+            **VIEWPORTS[kind],
         )
         context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)

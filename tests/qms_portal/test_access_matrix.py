@@ -365,10 +365,25 @@ def build_world():
         [mine[who]] = notifications.notify([person], "role_assigned", params={"role": "r", "unit": "u"})
     [others] = notifications.notify([tree.outsider], "role_assigned", params={"role": "r", "unit": "u"})
     held, perms_on = holdings(people, objects)
-    return {"tree": tree, "people": people, "held": held, "perms_on": perms_on, "objects": objects, "mine": mine,
+    sessions = {}
+    for who, person in people.items():  # signed in once: each case starts from the same session
+        client = Client()
+        client.force_login(person)
+        sessions[who] = client.cookies
+    return {"sessions": sessions,
+            "tree": tree, "people": people, "held": held, "perms_on": perms_on, "objects": objects, "mine": mine,
             "others": others, "public_token": url.rstrip("/").rsplit("/", 1)[1],
             "jobs": {who: jobkinds.done_job(person) for who, person in people.items()},
             "others_job": jobkinds.done_job(tree.outsider)}
+
+
+def signed_in(world, who):
+    """A client signed in as ``who`` (anonymous: not signed in), on the session made for them when
+    the world was built (its row is part of the world: what a case does to it is rolled back)."""
+    client = Client()
+    if who != "anonymous":
+        client.cookies.load({name: morsel.value for name, morsel in world["sessions"][who].items()})
+    return client
 
 
 # ---- what each identity holds, read back from the database ----------------------------------------
@@ -501,9 +516,7 @@ def test_access_matrix(case, world, db):
         f"{__name__}; an area: ROWS in tests/<area>/access.py)."
     )
     url = build_url(case.name, case, world)
-    client = Client()
-    if case.who != "anonymous":
-        client.force_login(world["people"][case.who])
+    client = signed_in(world, case.who)
     response = getattr(client, case.method.lower())(url, POST_DATA.get(case.name, {}))
     want = expected(row, case, world)
     assert response.status_code == want, (
@@ -627,8 +640,7 @@ def list_cases():
 @pytest.mark.parametrize(("name", "who"), list_cases())
 def test_a_list_page_lists_what_is_within_reach_and_leaves_out_the_rest(name, who, world, db):
     listing, row = LISTS[name], MATRIX[name]
-    client = Client()
-    client.force_login(world["people"][who])
+    client = signed_in(world, who)
     response = client.get(reverse(name, kwargs=listing.kwargs), listing.query)
     want = expected(row, Case(name, who, "-", "GET"), world)
     assert response.status_code == want
@@ -667,8 +679,7 @@ def page_text(response):
 
 @pytest.mark.parametrize("who", [who for who in IDENTITIES if who != "anonymous"])
 def test_the_inbox_lists_ones_own_messages_only(who, world, db):
-    client = Client()
-    client.force_login(world["people"][who])
+    client = signed_in(world, who)
     page = client.get(reverse("inbox")).content.decode()
     assert f'action="{reverse("inbox_read", args=[world["mine"][who].pk])}"' in page
     assert f'action="{reverse("inbox_read", args=[world["others"].pk])}"' not in page

@@ -29,7 +29,6 @@ that a role reaches the units below the one it was given on.
 
 from dataclasses import dataclass, field
 
-import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -67,6 +66,7 @@ class PermissionCases:
     method = "get"
     data = None
     ok_status = 200
+    scoped = True  # False: a page without an object (a list), which has no "out of scope"
 
     # --- what a subclass provides ------------------------------------------------------------
     def make_object(self, tree, unit):
@@ -104,17 +104,18 @@ class PermissionCases:
         user = holder(tree, self.role)
         self.assert_status(self.request(user, obj), self.ok_status, self.role, "in scope")
 
-    def test_out_of_scope_it_is_404(self, tree):
-        obj = self.make_object(tree, tree.division)
-        if obj is None:
-            pytest.skip("a page without an object has no 'out of scope'")
-        user = holder(tree, self.role)
-        self.assert_status(self.request(user, obj), 404, self.role, "out of scope")
-
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
+        if cls.scoped:
+            cls.test_out_of_scope_it_is_404 = PermissionCases._out_of_scope
         if cls.visible_only_role:
             cls.test_visible_but_not_allowed_it_is_403 = PermissionCases._visible_but_not_allowed
+
+    def _out_of_scope(self, tree):
+        obj = self.make_object(tree, tree.division)
+        assert obj is not None, f"{type(self).__name__}: a page without an object says scoped = False"
+        user = holder(tree, self.role)
+        self.assert_status(self.request(user, obj), 404, self.role, "out of scope")
 
     def _visible_but_not_allowed(self, tree):
         obj = self.make_object(tree, tree.ward1)

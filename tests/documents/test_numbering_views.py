@@ -44,6 +44,7 @@ class TestNumberingListAccess(PermissionCases):
     url_name = "documents:numbering"
     role = "administrator"
     lacking_role = "steering_committee"
+    scoped = False
 
     def make_object(self, tree, unit):
         return None

@@ -251,6 +251,7 @@ class TestEffectivenessListAccess(PermissionCases):
     url_name = "training:effectiveness_list"
     role = "department_head"
     lacking_role = "training_coordinator"
+    scoped = False
 
     def make_object(self, tree, unit):
         return None

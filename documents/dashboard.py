@@ -3,6 +3,7 @@ rows the reader may see; the dashboard counts them per unit and rolls them up th
 
 from urllib.parse import urlencode
 
+from django.db.models import F
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.functional import lazy
@@ -10,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qms_portal.areas import Figure
 
-from .models import Document, Revision
+from .models import Acknowledgement, Document, Revision
 
 
 def _register(status):
@@ -37,6 +38,17 @@ def review_required(user):
     return Document.objects.restrict(user, "view").filter(is_withdrawn=False, review_required=True)
 
 
+def acknowledgements_asked(user):
+    """The acknowledgements the effective documents the reader may see ask of their readers (their
+    current revisions'), counted on the document's unit."""
+    return Acknowledgement.objects.filter(revision__document__in=effective_documents(user).values("pk"),
+                                          revision_id=F("revision__document__current_revision_id"))
+
+
+def acknowledgements_given(user):
+    return acknowledgements_asked(user).filter(acknowledged_at__isnull=False)
+
+
 def revisions_in_review(user):
     return Revision.objects.restrict(user, "view").filter(status=Revision.Status.IN_REVIEW)
 
@@ -44,6 +56,10 @@ def revisions_in_review(user):
 FIGURES = [
     Figure("documents.effective", _("Effective documents"), effective_documents, _register("effective"), "good",
            link=_link("effective")),
+    # Of what the unit's effective documents asked their readers to acknowledge, the share done (a
+    # district's is the sum of its units' acknowledgements over the sum asked, never an average).
+    Figure("documents.acknowledged", _("Acknowledgement coverage of effective documents"), acknowledgements_given,
+           _register("effective"), "good", kind="rate", denominator=acknowledgements_asked, limits=(0.9, 0.7)),
     Figure("documents.review_overdue", _("Periodic reviews overdue"), reviews_overdue, _register("review_overdue"),
            limits=(0, 3), link=_link("review_overdue")),
     Figure("documents.review_required", _("Documents to review after a legal change"), review_required,

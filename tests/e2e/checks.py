@@ -1,4 +1,5 @@
-"""What every page a browser test visits must pass, at the desktop width AND at 390 px:
+"""What every page a browser test visits must pass, at the desktop width AND at 390 px (a flow
+parametrized by ``kind``, run once on a desktop and once on a phone, checks each run at its own):
 
 - axe-core's WCAG 2.1 AA rules (tags ``wcag2a, wcag2aa, wcag21a, wcag21aa``), through
   ``axe-playwright-python``, which bundles axe-core and injects it with ``page.evaluate`` (the CDP
@@ -115,8 +116,9 @@ class PageChecker:
     """Checks the pages of one test and collects what they fail, per page and width; ``report()``
     lists it all."""
 
-    def __init__(self, origin):
+    def __init__(self, origin, widths=tuple(WIDTHS)):
         self.origin = origin
+        self.widths = widths  # the widths each page is checked at (a test run at both checks its own)
         self.failures = []  # (path, width name, text)
         self.checked = set()  # (markup digest, width name)
         self.busy = False
@@ -165,15 +167,17 @@ class PageChecker:
         target = page if getattr(page, "portal_javascript", True) else self._copy_of(page, markup)
         original = target.viewport_size
         first = "phone" if original["width"] <= WIDTHS["phone"]["width"] else "desktop"
+        references = True  # the same markup at every width: its references are checked once
         try:
             for name in (first, "desktop" if first == "phone" else "phone"):
-                if (digest, name) in self.checked:
+                if name not in self.widths or (digest, name) in self.checked:
                     continue
                 self.checked.add((digest, name))
                 if name != first:
                     target.set_viewport_size(WIDTHS[name])
                 target.evaluate(SETTLE)
-                self._check_one(target, path, name)
+                self._check_one(target, path, name, references)
+                references = False
         finally:
             if target.viewport_size != original:
                 target.set_viewport_size(original)
@@ -190,9 +194,9 @@ class PageChecker:
         self.copy.set_content("<!doctype html>" + html, wait_until="load")
         return self.copy
 
-    def _check_one(self, page, path, name):
+    def _check_one(self, page, path, name, references=True):
         overflow = sideways_overflow(page) if name == "phone" else 0
-        broken = page.evaluate(BROKEN_REFERENCES) if name == "desktop" else []  # the same markup at both
+        broken = page.evaluate(BROKEN_REFERENCES) if references else []
         violations = axe_violations(page)
         if overflow or broken or violations:
             lines = []

@@ -108,7 +108,11 @@ def pytest_runtest_makereport(item, call):
 def open_page(chromium, live_server, request):
     """``open_page("desktop" | "phone", javascript=True)`` → a Playwright page in a fresh context
     (its own cookies), watched for problems that fail the test at teardown."""
-    contexts, problems, checker = [], PageProblems(), PageChecker(live_server.url)
+    # A flow parametrized by ``kind`` runs once on a desktop and once on a phone: each run checks its
+    # pages at its own width (the other run checks the other). Any other test checks both widths.
+    kind = getattr(request.node, "callspec", None) and request.node.callspec.params.get("kind")
+    widths = (kind,) if kind in VIEWPORTS else tuple(VIEWPORTS)
+    contexts, problems, checker = [], PageProblems(), PageChecker(live_server.url, widths)
 
     def make(kind="desktop", javascript=True):
         # Reduced motion: Bootstrap then opens menus and collapses without their 0.35 s transitions,

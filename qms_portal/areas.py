@@ -50,7 +50,9 @@ class Figure:
     * ``"count"``: the rows;
     * ``"rate"``: the rows of ``queryset`` out of the rows of ``denominator(user)`` (both rolled up,
       so a district's rate is the sum of numerators over the sum of denominators, never an average
-      of its wards' rates);
+      of its wards' rates); a rate of quantities the rows carry (files handled on time out of
+      files handled, a month's figures per row) names them: ``value`` summed over the numerator's
+      rows out of ``denominator_value`` summed over the denominator's;
     * ``"average"``: ``value`` (an expression or field name, one number per row, e.g. days to close)
       summed in the same GROUP BY and divided by the rows.
 
@@ -77,6 +79,7 @@ class Figure:
     kind: str = "count"
     denominator: object = None
     value: object = None
+    denominator_value: object = None
     period_field: str = ""
     limits: tuple | None = None
     rule: object = None
@@ -89,8 +92,12 @@ class Figure:
             raise ValueError(f"{self.key}: kind {self.kind!r} is not one of {FIGURE_KINDS}")
         if (self.kind == "rate") != (self.denominator is not None):
             raise ValueError(f"{self.key}: a rate, and only a rate, has a denominator")
-        if (self.kind == "average") != (self.value is not None):
-            raise ValueError(f"{self.key}: an average, and only an average, has a value to average")
+        if self.kind == "count" and self.value is not None:
+            raise ValueError(f"{self.key}: a count has no value (an average or a rate of quantities has)")
+        if self.kind == "average" and self.value is None:
+            raise ValueError(f"{self.key}: an average has a value to average")
+        if (self.kind == "rate" and self.value is not None) != (self.denominator_value is not None):
+            raise ValueError(f"{self.key}: a rate of quantities names both: value and denominator_value")
         if self.direction not in ("good", "bad"):
             raise ValueError(f"{self.key}: direction is 'good' or 'bad'")
 
@@ -110,13 +117,21 @@ class Figure:
             return queryset
         return queryset.filter(**period_filter(queryset.model, self.period_field, period))
 
-    def evaluate(self, rows, total=0, denominator=0):
+    @property
+    def weighted(self):
+        """A rate of quantities (``value`` out of ``denominator_value``), not of rows."""
+        return self.denominator_value is not None
+
+    def evaluate(self, rows, total=0, denominator=0, denominator_total=0):
         """The figure's value from rolled-up numbers: ``rows`` counted, ``total`` the sum of
-        ``value`` over them (average), ``denominator`` the denominator's rows (rate). None when
-        there is nothing to divide by."""
+        ``value`` over them (average, rate of quantities), ``denominator`` the denominator's rows
+        and ``denominator_total`` the sum of its ``denominator_value`` (rate). None when there is
+        nothing to divide by."""
         if self.kind == "count":
             return rows
         if self.kind == "rate":
+            if self.weighted:
+                return total / denominator_total if denominator_total else None
             return rows / denominator if denominator else None
         return total / rows if rows else None
 
@@ -141,6 +156,14 @@ class Figure:
         # (below a thousand there is nothing to group: spared the locale's formatting, some 4,000
         # cells of a province's dashboard)
         return str(value) if value < 1000 else formats.number_format(value, 0, force_grouping=True)
+
+    @staticmethod
+    def format_quantity(number):
+        """A summed quantity behind a rate of quantities (files handled), as a whole number."""
+        from django.utils import formats
+
+        number = round(number)
+        return str(number) if abs(number) < 1000 else formats.number_format(number, 0, force_grouping=True)
 
     def rule_text(self):
         """The traffic light's rule as a sentence in the active language ("" without limits)."""

@@ -61,6 +61,7 @@ def _met_link(unit, period):
 
 
 def _figures():
+    from django.db.models import F
     from django.urls import reverse_lazy
 
     from ..selectors import kpi_review as r
@@ -75,6 +76,12 @@ def _figures():
                r.indicators_missed, reverse_lazy("objectives:indicator_list"), limits=(0, 2)),
         Figure("objectives.procedures_late", _("Procedures with files handled late last month"), r.procedures_late,
                reverse_lazy("objectives:on_time_home")),
+        # Citizens' files handled within the legal time limit, out of those handled, in the period's
+        # months (summed up the tree: a district's rate is its files, never an average of rates).
+        Figure("objectives.on_time_rate", _("Files handled on time"), r.timeliness,
+               reverse_lazy("objectives:on_time_home"), "good", kind="rate", denominator=r.timeliness,
+               value="on_time", denominator_value=F("on_time") + F("late"), period_field="period",
+               limits=(0.95, 0.85), trend=True),
     ]
 
 

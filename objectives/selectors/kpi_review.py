@@ -89,6 +89,12 @@ def indicators_missed(user, today=None):
             .filter(_this_period_q(today)).filter(status_q(MISSED)))
 
 
+def timeliness(user):
+    """The procedures' monthly files handled (on time and late) in the reader's scope: the on-time
+    rate's rows (on time out of on time + late, summed over the period's months)."""
+    return ProcedureTimeliness.objects.restrict(user, "view")
+
+
 def procedures_late(user, today=None):
     """Last month's procedures with files handled late (the on-time rate's shortfall), in the
     reader's scope. (A figure counts rows: the rate itself is on the on-time page and in the

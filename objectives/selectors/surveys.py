@@ -185,6 +185,18 @@ def below_threshold(user):
     return Survey.objects.restrict(user, "view").filter(pk__in=weak)
 
 
+def answers_of_closed_surveys(user):
+    """The answers to the closed surveys the reader may see (the satisfaction rate's denominator;
+    the dashboard keeps those of the surveys closed in its period)."""
+    surveys = Survey.objects.restrict(user, "view").filter(status=Survey.Status.CLOSED)
+    return SurveyAnswer.objects.filter(response__survey__in=surveys.values("pk"))
+
+
+def positive_answers(user):
+    """Of those, the answers "satisfied" or "basically satisfied" (the satisfaction rate)."""
+    return answers_of_closed_surveys(user).filter(_answer_positive())
+
+
 def closed_recently(user):
     """Surveys closed in the past 12 months (their results are the latest)."""
     since = timezone.now() - timedelta(days=365)

@@ -21,6 +21,8 @@ class Cell:
     rows: int
     denominator: int = 0
     url: str = ""
+    total: float = 0  # a rate of quantities: the sums behind it
+    denominator_total: float = 0
 
     @property
     def text(self):
@@ -32,8 +34,12 @@ class Cell:
 
     @property
     def detail(self):
-        """"3 / 4" beside a rate: the rows behind it."""
-        return f"{self.rows} / {self.denominator}" if self.figure.kind == "rate" else ""
+        """"3 / 4" beside a rate: the rows (or, for a rate of quantities, the quantities) behind it."""
+        if self.figure.kind != "rate":
+            return ""
+        if self.figure.weighted:
+            return f"{self.figure.format_quantity(self.total)} / {self.figure.format_quantity(self.denominator_total)}"
+        return f"{self.rows} / {self.denominator}"
 
 
 @dataclass
@@ -99,7 +105,8 @@ def figures_by_area():
 
 def _tallies(figure, user, root, period):
     rows = tally(figure.rows(user, period), root=root, value=figure.value, duration=_is_duration(figure))
-    denominators = tally(figure.denominator_rows(user, period), root=root) if figure.kind == "rate" else {}
+    denominators = (tally(figure.denominator_rows(user, period), root=root, value=figure.denominator_value)
+                    if figure.kind == "rate" else {})
     return rows, denominators
 
 
@@ -111,10 +118,10 @@ def _is_duration(figure):
 def cell(figure, unit, period, rows, denominators):
     mine = rows.get(unit.path, Tally())
     below = denominators.get(unit.path, Tally())
-    value = figure.evaluate(mine.rows, mine.total, below.rows)
+    value = figure.evaluate(mine.rows, mine.total, below.rows, below.total)
     # (a zero links nowhere: the page shows it as plain text, and the link costs a reverse())
     url = figure.link(unit, period) if figure.link and mine.rows else ""
-    return Cell(figure, value, mine.rows, below.rows, url)
+    return Cell(figure, value, mine.rows, below.rows, url, mine.total, below.total)
 
 
 def dashboard(user, root, period, *, with_trends=True):
@@ -148,13 +155,13 @@ def trends(user, root, period, count=12):
         by = TruncMonth(figure.period_field)
         numerators = tally(figure.rows(user, span), root=root, value=figure.value,
                            duration=_is_duration(figure), by=by, per_unit=False)
-        denominators = (tally(figure.denominator_rows(user, span), root=root, by=by, per_unit=False)
-                        if figure.kind == "rate" else {})
+        denominators = (tally(figure.denominator_rows(user, span), root=root, value=figure.denominator_value, by=by,
+                              per_unit=False) if figure.kind == "rate" else {})
         values = []
         for month in months:
             mine = _month(numerators, month.start).get(root.path, Tally())
             below = _month(denominators, month.start).get(root.path, Tally())
-            values.append(figure.evaluate(mine.rows, mine.total, below.rows))
+            values.append(figure.evaluate(mine.rows, mine.total, below.rows, below.total))
         found.append(Trend(figure, months, values))
     return found
 

@@ -104,3 +104,32 @@ def test_another_units_row_is_out_of_reach(tree):
     assert logged_in(tree.ward1_mr).get(row.get_absolute_url()).status_code == 404
     assert logged_in(tree.ward1_mr).get(reverse("objectives:timeliness_history", args=[row.pk])).status_code == 404
     assert logged_in(tree.district_steering).get(row.get_absolute_url()).status_code == 200
+
+
+def test_the_dashboards_on_time_rate_is_the_files_on_time_over_the_files_handled_in_the_period(tree):
+    """The steering committee's figure: the files of the period's months, summed up the tree (the
+    district's rate is its wards' files, not an average of their rates), with the files behind it."""
+    from qms_portal.periods import Period
+    from qms_portal.steering import selectors as steering
+
+    su = tree.superuser
+    p1, p2, p3 = (procedure(unit, su, code) for unit, code in
+                  ((tree.ward1, "QT-01"), (tree.ward1, "QT-02"), (tree.ward2, "QT-03")))
+    enter(tree, tree.ward1, LAST_MONTH, (p1, 50, 45, 5), (p2, 20, 20, 0))
+    enter(tree, tree.ward2, LAST_MONTH, (p3, 30, 15, 15))
+    enter(tree, tree.ward1, EARLIER, (p1, 10, 0, 10))  # another month: outside the period
+
+    board = steering.dashboard(su, tree.district, Period.of("month", LAST_MONTH), with_trends=True)
+    index = [figure.key for figure in board.figures].index("objectives.on_time_rate")
+    cells = {row.unit.code: row.cells[index] for row in board.rows}
+    assert cells[tree.ward1.code].value == pytest.approx(65 / 70) and cells[tree.ward1.code].detail == "65 / 70"
+    assert cells[tree.ward2.code].value == 0.5 and cells[tree.ward2.code].light == "red"
+    district = cells[tree.district.code]
+    assert district.value == pytest.approx(80 / 100) and district.detail == "80 / 100"  # not (93 % + 50 %) / 2
+    # the year holds both months; the trend has one point per month
+    year = steering.dashboard(su, tree.district, Period.of("year", LAST_MONTH), with_trends=False)
+    if EARLIER.year == LAST_MONTH.year:
+        assert year.rows[0].cells[index].detail == "80 / 110"
+    [trend] = [t for t in board.trends if t.figure.key == "objectives.on_time_rate"]
+    by_month = dict(zip((m.start for m in trend.months), trend.values, strict=True))
+    assert by_month[LAST_MONTH] == pytest.approx(0.8) and by_month[EARLIER] == 0.0

@@ -249,6 +249,38 @@ def test_the_figure_counts_surveys_under_eighty_percent(tree):
     assert not selectors.below_threshold(tree.outsider).exists()
 
 
+def test_the_dashboards_satisfaction_is_the_positive_answers_of_the_surveys_closed_in_the_period(tree):
+    """The steering committee's figure: answers "satisfied" or "basically satisfied" out of all the
+    answers of the surveys closed in the period, summed up the tree (over the answers, not an average
+    of the surveys' rates); a survey still open counts nothing."""
+    from qms_portal.periods import Period
+    from qms_portal.steering import selectors as steering
+
+    good = _shaoxing(tree)  # 150 answers, all positive
+    bad = make_survey(tree.ward1_mr, tree.ward1)
+    for url in services.survey_links_create(acting_user=tree.ward1_mr, survey=bad, group=group(bad), count=2):
+        answer(url, bad, 3)  # dissatisfied
+    still_open = make_survey(tree.superuser, tree.ward2)
+    for url in services.survey_links_create(acting_user=tree.superuser, survey=still_open, group=group(still_open),
+                                            count=1):
+        answer(url, still_open, 3)
+    for survey in (good, bad):
+        services.survey_transition(acting_user=tree.ward1_mr, survey=survey, name="close")
+    negative = 2 * bad.dimensions.count()
+
+    def cells(period):
+        board = steering.dashboard(tree.district_steering, tree.district, period, with_trends=False)
+        index = [figure.key for figure in board.figures].index("objectives.satisfaction")
+        return {row.unit.code: row.cells[index] for row in board.rows}
+
+    found = cells(Period.of("year"))
+    assert (found[tree.ward1.code].rows, found[tree.ward1.code].denominator) == (150, 150 + negative)
+    assert (found[tree.district.code].rows, found[tree.district.code].denominator) == (150, 150 + negative)
+    assert found[tree.ward2.code].value is None  # its survey is still open
+    last_year = timezone.localdate().replace(month=1, day=1) - timedelta(days=1)
+    assert cells(Period.of("year", last_year))[tree.district.code].value is None
+
+
 def test_a_rating_outside_the_scale_is_refused(tree):
     survey = make_survey(tree.ward1_mr, tree.ward1)
     [url] = services.survey_links_create(acting_user=tree.ward1_mr, survey=survey, group=group(survey), count=1)

@@ -158,3 +158,29 @@ def test_the_coverage_panel_reads_a_fixed_number_of_queries_at_two_sizes(s):
         mf.attend(held, person)
     mf.attend(mf.session(s.course, s.office), s.approver)
     assert count() == few
+
+
+def test_the_dashboards_training_coverage_counts_present_attendances_of_what_was_asked_on_the_documents_unit(s):
+    """The steering committee's figure: met / asked, for the documents' units, summed up the tree."""
+    from documents.models import Acknowledgement
+    from qms_portal.periods import Period
+    from qms_portal.steering import selectors as steering
+
+    asked = Acknowledgement.objects.filter(revision=s.revision).count()
+    assert asked >= 5  # the owning unit's members and its office's
+    held = mf.session(s.course, s.dept)
+    mf.attend(held, s.staff)
+    mf.attend(held, s.reviewer1)
+    mf.attend(held, s.reviewer2, Participant.Attendance.ABSENT)
+    cancelled = mf.session(s.course, s.dept, status=Session.Status.CANCELLED)
+    mf.attend(cancelled, s.nobody)
+    not_needed = mf.revision_needing_training(s, needs_training=False, title="Quy trình khác")  # asks nothing
+    assert Acknowledgement.objects.filter(revision=not_needed).exists()
+
+    board = steering.dashboard(s.mr, s.dept, Period.of("year"), with_trends=False)
+    index = [figure.key for figure in board.figures].index("training.revision_coverage")
+    cells = {row.unit.code: row.cells[index] for row in board.rows}
+    assert (cells[s.dept.code].rows, cells[s.dept.code].denominator) == (2, asked)
+    assert cells[s.dept.code].value == pytest.approx(2 / asked)
+    assert (cells[s.office.code].rows, cells[s.office.code].denominator) == (0, 0)  # the document is the dept's
+    assert cells[s.dept.code].light == "red"

@@ -181,6 +181,20 @@ def revision_requirements():
             .annotate(trained=trained_exists()))
 
 
+def revision_trainings_asked(user):
+    """The steering committee's figure (``training.revision_coverage``, its denominator): the
+    training the effective revisions marked "needs training" ask of their readers, for the documents
+    ``user`` may see, counted on the document's unit."""
+    from documents.models import Document
+
+    return revision_requirements().filter(revision__document__in=Document.objects.restrict(user, "view").values("pk"))
+
+
+def revision_trainings_done(user):
+    """Of those, the ones met by a present attendance."""
+    return revision_trainings_asked(user).filter(trained=True)
+
+
 def revision_trainings(user_ids):
     """``{user_id: [RevisionTraining]}`` for these people."""
     rows = (revision_requirements().filter(user_id__in=user_ids).order_by("revision__document__code")

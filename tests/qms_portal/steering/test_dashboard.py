@@ -74,7 +74,8 @@ def test_the_top_row_is_the_sum_of_the_rows_below_it_for_every_figure(world):
         expected = figure.rows(world["steering"], Period.of("year")).count()
         assert top.cells[index].rows == expected, figure.key
         if figure.kind == "rate":
-            assert top.cells[index].denominator == figure.denominator_rows(world["steering"]).count()
+            assert top.cells[index].denominator == figure.denominator_rows(world["steering"],
+                                                                           Period.of("year")).count()
 
 
 def test_the_page_shows_the_reader_their_subtree_and_a_department_head_only_theirs(world):

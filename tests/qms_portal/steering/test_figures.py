@@ -32,6 +32,22 @@ def test_a_figure_says_what_it_is_and_refuses_a_wrong_shape():
         Figure("x.avg", "avg", lambda u: None, kind="average")  # an average without its value
     with pytest.raises(ValueError):
         Figure("x.count", "count", lambda u: None, denominator=lambda u: None)
+    with pytest.raises(ValueError):
+        Figure("x.count", "count", lambda u: None, value="on_time")  # a count sums nothing
+    with pytest.raises(ValueError):  # a rate of quantities names both quantities
+        Figure("x.rate", "rate", lambda u: None, kind="rate", denominator=lambda u: None, value="on_time")
+    with pytest.raises(ValueError):
+        Figure("x.rate", "rate", lambda u: None, kind="rate", denominator=lambda u: None, denominator_value="late")
+
+
+def test_a_rate_of_quantities_divides_the_sums_not_the_rows():
+    files = Figure("x.files", "On time", None, direction="good", kind="rate", denominator=lambda u: None,
+                   value="on_time", denominator_value="handled", limits=(0.95, 0.85))
+    assert files.weighted and not Figure("x.r", "R", None, kind="rate", denominator=lambda u: None).weighted
+    # 2 rows of the numerator carrying 90 files on time, 2 rows of the denominator carrying 100 handled
+    assert files.evaluate(2, 90, 2, 100) == 0.9 and files.light(0.9) == "amber"
+    assert files.evaluate(0, 0, 0, 0) is None and files.evaluate(3, 0, 3, 0) is None
+    assert files.format_quantity(1234.0) == "1,234" and files.format_quantity(12.0) == "12"
 
 
 def test_the_traffic_light_reads_its_limits_with_the_direction_and_writes_its_rule():

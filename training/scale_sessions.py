@@ -25,7 +25,7 @@ from django.db.models import Count
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from qms_portal.bench.tools import ScaleBuilder
+from qms_portal.bench.tools import ScaleBuilder, scale_actor
 from qms_portal.models import NumberSequence, Unit, User
 from qms_portal.search import searchable
 
@@ -67,7 +67,7 @@ def build_sessions(*, root, sessions=2000, participants=60000, rng=None, acting_
         return {"sessions": 0, "participants": 0, "seconds": 0.0}
     now = timezone.now()
     today = timezone.localdate(now)
-    acting = acting_user or User.objects.filter(is_superuser=True, is_active=True).order_by("pk").first()
+    acting = scale_actor(acting_user)
     history = {"default_user": acting, "default_date": now}
     courses = _catalogue(acting)
     units = list(Unit.objects.filter(path__startswith=root.path, is_active=True).order_by("path").only("pk", "code"))

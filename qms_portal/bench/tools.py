@@ -127,3 +127,14 @@ class BenchParts(_Parts, BenchPages):
     def problems(self, result):
         return [problem for name, bench in self.builders() if name in result
                 for problem in bench.problems(result[name])]
+
+
+def scale_actor(acting_user=None):
+    """Who generated rows are made by (and their history names): the caller, else the first active
+    superuser, else the portal's own account — a database just migrated has no superuser, and a
+    builder that goes through a service (the training catalogue) needs someone allowed."""
+    from ..models import User
+    from ..services import system_user
+
+    return (acting_user or User.objects.filter(is_superuser=True, is_active=True).order_by("pk").first()
+            or system_user())

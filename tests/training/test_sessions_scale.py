@@ -56,3 +56,20 @@ def test_the_session_pages_read_in_the_same_number_of_queries_whatever_the_atten
 
     for name in ("training:session_detail", "training:session_attendance"):
         assert count(reverse(name, args=[small.pk])) == count(reverse(name, args=[large.pk])), name
+
+
+def test_seed_scale_makes_the_catalogue_in_a_database_just_migrated_without_a_superuser():
+    """``make bench`` on a fresh database: nobody to act as but the portal's own account (the
+    catalogue goes through the services, which check who acts)."""
+    import io
+
+    from django.core.management import call_command
+
+    from qms_portal.models import User
+    from training.models import Course
+
+    assert not User.objects.filter(is_superuser=True).exists()
+    call_command("seed_scale", "--only", "training.sessions", "--units", "6", "--users", "30",
+                 "--training-sessions", "5", "--training-participants", "40", stdout=io.StringIO())
+    assert Course.objects.count() == 3 and Session.objects.count() == 5
+    assert {h.history_user.username for h in Course.history.all()} == {"system"}

@@ -153,13 +153,13 @@ class Figure:
             return f"{formats.number_format(round(value * 100), 0)} %"
         if self.kind == "average":
             return formats.number_format(value, 1)
-        # (below a thousand there is nothing to group: spared the locale's formatting, some 4,000
-        # cells of a province's dashboard)
-        return str(value) if value < 1000 else formats.number_format(value, 0, force_grouping=True)
+        return self.format_quantity(value)
 
     @staticmethod
     def format_quantity(number):
-        """A summed quantity behind a rate of quantities (files handled), as a whole number."""
+        """A count, or a summed quantity behind a rate of quantities (files handled), as a whole
+        number. (Below a thousand there is nothing to group: spared the locale's formatting, some
+        4,000 cells of a province's dashboard.)"""
         from django.utils import formats
 
         number = round(number)

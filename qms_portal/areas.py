@@ -18,6 +18,7 @@ parts from its ``AppConfig.ready()``::
         signature_meanings={"approved": _("Approved")},
         review_inputs=[ReviewInput("nonconformities", …)],   # inputs of a management review
         panels=[Panel("documents.Document", "training/coverage.html", context=…)],  # on others' pages
+        rollout=[RolloutCheck("document_set", units=…)],   # rollout checklist items ticked by data
         demo="documents.demo.seed",               # tools: dotted paths, imported only by the
         scale="documents.scale.DocumentsScale",   # management commands (seed_demo, seed_scale,
         bench="documents.bench.DocumentsBench",   # bench), never by the web process
@@ -266,6 +267,18 @@ class Panel:
 
 
 @dataclass
+class RolloutCheck:
+    """An item of the rollout checklist (``qms_portal.steering.rollout.ITEMS``) that an area's
+    records tick by themselves: ``units(unit_ids)`` returns the ids, among ``unit_ids``, of the
+    units whose records show the item done (one query for all of them, whatever their number).
+    ``evidence`` says in a few words what the records show ("an internal audit closed")."""
+
+    item: str
+    units: object
+    evidence: object = ""
+
+
+@dataclass
 class Area:
     label: str
     roles: dict = field(default_factory=dict)
@@ -284,6 +297,8 @@ class Area:
     review_inputs: list = field(default_factory=list)
     # Panels on other areas' object pages (``Panel``).
     panels: list = field(default_factory=list)
+    # Rollout checklist items its records tick (``RolloutCheck``).
+    rollout: list = field(default_factory=list)
 
     @property
     def verbose_name(self):
@@ -335,7 +350,7 @@ def merge_parts(parts):
     """One ``register`` keyword set from the parts' ``PART`` dicts: roles' permissions and the
     lists and dicts are joined; a single value (menu, demo, scale, bench) is named by one part."""
     merged = {"roles": {}, "notification_kinds": {}, "my_work": [], "jobs": [], "dashboard": [], "beat": {},
-              "signature_meanings": {}, "review_inputs": [], "panels": []}
+              "signature_meanings": {}, "review_inputs": [], "panels": [], "rollout": []}
     for part in parts:
         for key, value in part.items():
             if key == "roles":
@@ -401,6 +416,11 @@ def panels_for(model):
     label = model._meta.label_lower
     found = [panel for area in registered() for panel in area.panels if panel.model.lower() == label]
     return sorted(found, key=lambda panel: panel.order)
+
+
+def rollout_checks():
+    """``{item code: (area, RolloutCheck)}``: the rollout items the areas' records tick."""
+    return {check.item: (area, check) for area in registered() for check in area.rollout}
 
 
 def review_inputs():

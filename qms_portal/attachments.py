@@ -8,6 +8,8 @@ A model accepts attachments by declaring them (nothing else to write)::
         attachment_types = ("jpg", "jpeg", "png", "webp", "pdf")  # the allowlist: makes it attachable
         attachment_action = "change"        # who may add: a permission on the record (or a tuple: any)
         attachment_people = ("auditor",)    # …and the people named in these fields (optional)
+        attachment_view_action = "view"     # who may see the record (optional: a record without a
+                                            # view permission of its own names another's)
 
         def attachments_locked(self):       # optional: a closed record takes no more (nor withdrawals)
             return self.status == self.Status.CLOSED
@@ -86,10 +88,15 @@ def is_locked(parent):
     return bool(locked()) if callable(locked) else False
 
 
+def view_permission(model):
+    """The permission that shows a record of ``model`` (and its attachments)."""
+    return perm_name(model, getattr(model, "attachment_view_action", "view"))
+
+
 def may_try(user, model, purpose="view"):
     """Does ``user`` hold, anywhere, what ``purpose`` ("view" or "add") needs on ``model`` records?
     False answers 403 before any record is looked at (as the generic views do)."""
-    needed = [perm_name(model, "view")]
+    needed = [view_permission(model)]
     if purpose != "view":  # the people named on a record need no more than to see it
         needed = [*add_permissions(model), *(needed if getattr(model, "attachment_people", ()) else [])]
     return any(user.has_perm(perm) for perm in needed)
@@ -122,8 +129,8 @@ class Rights:
 
 
 def rights(user, parent):
-    view = can(user, "view", parent)
     model = type(parent)
+    view = can(user, view_permission(model), parent)
     add = view and (any(can(user, perm, parent) for perm in add_permissions(model)) or user.pk in _people(parent))
     moderate = view and any(can(user, perm, parent) for perm in moderator_permissions(model))
     return Rights(user_id=user.pk, view=view, add=add, moderate=moderate, locked=is_locked(parent))
@@ -165,7 +172,7 @@ def attachments_visible(user, model):
         return rows.none()
     if user.is_superuser:
         return rows
-    perm = perm_name(model, "view")
+    perm = view_permission(model)
     if getattr(model, "unit_field", None) is None:  # a record of no unit (a law): all or nothing
         return rows if user.has_perm(perm) else rows.none()
     q = unit_scope_q(user, perm, "unit")

@@ -691,3 +691,57 @@ def _heat_summary(title, rows, columns, cells, levels):
                 counts[level] += 1
     text += "; " + ", ".join(f"{label}: {number(counts[key])}" for key, label, _m in levels)
     return text + "."
+
+
+# --- timeline (planned and actual spans) -----------------------------------------------------
+
+def timeline(rows, *, title, today, planned_label, actual_label, category_label=""):
+    """A row per step (a rollout's phases): its planned span as an outlined bar and its actual span
+    as a solid one below it, on one time axis, with today marked. ``rows`` are ``(label, planned
+    start, planned end, actual start, actual end, late)`` dates or None; an actual span without an
+    end runs to ``today`` (under way); a late row's actual bar is red."""
+    rows = [(_label(label), *dates) for label, *dates in rows]
+    headers = [category_label or _("Step"), _("Planned start"), _("Planned end"), _("Actual start"), _("Actual end")]
+    spans = [d for _l, ps, pe, s, e, _late in rows for d in (ps, pe, s, e) if d is not None]
+    if not spans:
+        return _empty("timeline", title, headers)
+    low, high = min([*spans, today]), max([*spans, today])
+    days = max((high - low).days, 1)
+    left, right, row_h = 128, WIDTH - PAD, 34
+    top = FONT + PAD
+
+    def x(day):
+        return left + (right - left) * (day - low).days / days
+
+    body = [_text(left, FONT, formats.date_format(low, "SHORT_DATE_FORMAT"), size=SMALL, fill=MUTED),
+            _text(right, FONT, formats.date_format(high, "SHORT_DATE_FORMAT"), size=SMALL, fill=MUTED,
+                  anchor="end")]
+    for index, (label, planned_start, planned_end, start, end, late) in enumerate(rows):
+        y = top + index * row_h
+        body.append(_text(PAD, y + 21, label, size=SMALL, max_width=left - 2 * PAD))
+        if planned_end is not None:
+            begin = x(planned_start or planned_end)
+            body.append(f'<rect x="{_n(begin)}" y="{_n(y + 4)}" width="{_n(max(x(planned_end) - begin, 2))}" '
+                        f'height="11" fill="{WHITE}" stroke="{PALETTE[0]}" stroke-width="1.5"/>')
+        if start is not None:
+            begin, finish = x(start), x(end or today)
+            colour = PALETTE[7] if late else PALETTE[2]
+            body.append(f'<rect x="{_n(begin)}" y="{_n(y + 18)}" width="{_n(max(finish - begin, 2))}" '
+                        f'height="11" fill="{colour}"/>')
+    bottom = top + len(rows) * row_h
+    body.append(f'<line x1="{_n(x(today))}" y1="{_n(top)}" x2="{_n(x(today))}" y2="{_n(bottom)}" '
+                f'stroke="{TEXT}" stroke-width="1.5" stroke-dasharray="4 3"/>')
+    legend, legend_h = _legend([("none", PALETTE[0], planned_label), ("bar", PALETTE[2], actual_label),
+                                ("bar", PALETTE[7], _("Late")), ("target", TEXT, _("Today"))],
+                               PAD, bottom + PAD, WIDTH - 2 * PAD)
+    summary = _("%(title)s: planned and actual dates of %(count)s steps.") % {"title": _label(title),
+                                                                               "count": len(rows)}
+
+    def day(value):
+        return formats.date_format(value, "SHORT_DATE_FORMAT") if value else "—"
+
+    table = Table(caption=_label(title), headers=tuple(headers), numeric=False, rows=tuple(
+        Row(label, (day(ps), day(pe), day(s), day(e) if e or s is None else _("under way")))
+        for label, ps, pe, s, e, _late in rows))
+    svg = _svg(WIDTH, bottom + PAD + legend_h + PAD, summary, [*body, *legend])
+    return Chart(kind="timeline", title=_label(title), summary=summary, svg=svg, table=table)

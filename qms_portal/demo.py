@@ -25,6 +25,8 @@ from django.utils import timezone
 from . import services
 from .models import AccessRequest, RoleAssignment, Unit, User, nfc
 from .roles import ensure_system_roles
+from .steering import rollout_services
+from .steering.models import ENDING, PHASES, Phase
 
 DEMO_PASSWORD = "demo-pass-2026"
 LANGUAGES = ("en", "vi", "zh-hans")
@@ -151,7 +153,7 @@ _DIST_OFFICES = [
 _ZH_WARDS = ["中山", "人民", "解放", "和平", "胜利", "友好", "青年", "民主", "建设", "光明", "新华", "文化",
              "东风", "朝阳", "长江", "黄河", "海滨", "春柳"]
 
-_PHASES = list(Unit.Phase.values)
+_PHASES = PHASES
 
 
 def _pick(triple, language):
@@ -160,14 +162,14 @@ def _pick(triple, language):
 
 def demo_units(language="en"):
     """The tree as [(code, name, kind, parent_code, runs_own_qms, phase)], parents first."""
-    P = Unit.Phase
+    P = Phase
     units = [
         ("CITY", _CITY[language], Unit.Kind.CITY, None, False, P.PREPARATION),
         ("CB", _CB[language], Unit.Kind.AGENCY, "CITY", True, P.DOCUMENTATION),
     ]
     for i, names in enumerate(_CB_DIVISIONS, start=1):
         units.append((f"CB-D{i:02d}", _pick(names, language), Unit.Kind.DIVISION, "CB", False,
-                      _PHASES[(i - 1) % 4 + 1]))
+                      _PHASES[(i - 1) % len(_PHASES)]))
     units.append(("DOHA", _DOHA[language], Unit.Kind.AGENCY, "CITY", True, P.CERTIFIED))
     for i, names in enumerate(_DOHA_DIVISIONS, start=1):
         units.append((f"DOHA-D{i:02d}", _pick(names, language), Unit.Kind.DIVISION, "DOHA", False, P.CERTIFIED))
@@ -292,6 +294,24 @@ def _superuser(language, summary, start):
     return admin
 
 
+def _rollout(admin, unit, phase, start, number):
+    """The unit's rollout up to ``phase``: a plan from the project's start, and a move into each
+    phase in turn on its day (so the History tab tells the story); every third unit's plan is
+    tighter than its pace, so the board shows units late against plan."""
+    target = PHASES.index(phase)
+    begin = start.date()
+    pace = 850 // (target + 1)
+    step = (700 if number % 3 == 2 else 950) // (target + 1)
+    with demo_clock(begin):
+        rollout_services.unit_rollout_plan(
+            acting_user=admin, unit=unit, planned_start=begin, started_on=begin,
+            planned={code: begin + timedelta(days=step * (n + 1)) for n, code in enumerate(ENDING)})
+    for n in range(target):
+        day = begin + timedelta(days=pace * (n + 1))
+        with demo_clock(day):
+            rollout_services.unit_rollout_move(acting_user=admin, unit=unit, phase=PHASES[n + 1], on=day)
+
+
 def _units(admin, language, summary, start):
     existing = {u.code: u for u in Unit.objects.filter(code__in=[row[0] for row in demo_units(language)])}
     for code, name, kind, parent_code, own_qms, phase in demo_units(language):
@@ -300,8 +320,9 @@ def _units(admin, language, summary, start):
             with demo_clock(start):
                 existing[code] = services.unit_create(
                     acting_user=admin, code=code, name=name, kind=kind,
-                    parent=existing[parent_code] if parent_code else None, runs_own_qms=own_qms, phase=phase,
+                    parent=existing[parent_code] if parent_code else None, runs_own_qms=own_qms,
                 )
+            _rollout(admin, existing[code], phase, start, len(summary["units_created"]))
             summary["units_created"].append(code)
         elif unit.name != nfc(name):
             existing[code] = services.unit_update(acting_user=admin, unit=unit, name=name)

@@ -74,7 +74,7 @@ class UnitForm(ScopedModelForm):
 
     class Meta:
         model = Unit
-        fields = ["code", "name", "kind", "parent", "runs_own_qms", "phase"]
+        fields = ["code", "name", "kind", "parent", "runs_own_qms"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -113,16 +113,6 @@ class Unit(BaseModel):
         WARD = "ward", _("Ward / commune")
         DIVISION = "division", _("Division")
 
-    class Phase(models.TextChoices):
-        PREPARATION = "preparation", _("Organisational preparation")
-        TRAINING = "training", _("Training")
-        PLANNING = "planning", _("System planning")
-        DOCUMENTATION = "documentation", _("Document writing")
-        IMPLEMENTATION = "implementation", _("Implementation")
-        INTERNAL_AUDIT = "internal_audit", _("Internal audit")
-        MANAGEMENT_REVIEW = "management_review", _("Management review")
-        CERTIFIED = "certified", _("Certified")
-
     code = models.CharField(_("code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.AGENCY)
@@ -138,9 +128,6 @@ class Unit(BaseModel):
     is_active = models.BooleanField(_("active"), default=True)
     runs_own_qms = models.BooleanField(
         _("runs its own QMS"), default=False, help_text=_("The unit holds its own ISO 9001 certificate.")
-    )
-    phase = models.CharField(
-        _("rollout phase"), max_length=20, choices=Phase.choices, default=Phase.PREPARATION
     )
     # The code and name as searches match them (qms_portal.search.searchable): written on save,
     # served by a trigram index on PostgreSQL.
@@ -173,6 +160,16 @@ class Unit(BaseModel):
     def get_absolute_url(self):
 
         return pk_url("unit_detail", self.pk)
+
+    def rollout_phase_label(self):
+        """The unit's rollout phase, in the reader's language (organisational preparation before its
+        first move on the steering committee's board)."""
+        from .steering.models import Phase
+
+        try:
+            return self.rollout.get_phase_display()
+        except models.ObjectDoesNotExist:
+            return Phase.PREPARATION.label
 
     def compute_path(self):
         self.path = (self.parent.path if self.parent else "/") + self.key + "/"
@@ -719,3 +716,7 @@ class UnitUserObjectPermission(UserObjectPermissionBase):
 
 class AccessRequestUserObjectPermission(UserObjectPermissionBase):
     content_object = models.ForeignKey(AccessRequest, on_delete=models.CASCADE)
+
+
+# The rollout of the QMS in each unit (the steering committee's board): models of this app.
+from .steering.models import RolloutTick, UnitRollout  # noqa: E402, F401

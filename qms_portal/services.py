@@ -68,14 +68,13 @@ def save_tracked(obj, acting_user, reason="", m2m=None):
 
 
 @transaction.atomic
-def unit_create(*, acting_user, code, name, kind, parent=None, runs_own_qms=False,
-                phase=Unit.Phase.PREPARATION):
+def unit_create(*, acting_user, code, name, kind, parent=None, runs_own_qms=False):
     if parent is None:
         if not acting_user.is_superuser:
             raise PermissionDenied
     else:
         require_can(acting_user, "qms_portal.add_unit", parent)
-    unit = Unit(code=code, name=name, kind=kind, parent=parent, runs_own_qms=runs_own_qms, phase=phase)
+    unit = Unit(code=code, name=name, kind=kind, parent=parent, runs_own_qms=runs_own_qms)
     unit.compute_path()
     return save_tracked(unit, acting_user)
 

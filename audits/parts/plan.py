@@ -60,3 +60,15 @@ def ready():
     plan.register_workflow()
     plan_programme.register_workflow()
     track_changes()
+    PART["rollout"] = _rollout()
+
+
+def _rollout():
+    """The rollout checklist's "an internal audit is closed": a closed internal audit of the unit
+    (its own, or one whose units audited include it)."""
+    from audits.models import Audit
+    from qms_portal.areas import RolloutCheck
+    from qms_portal.steering.rollout import units_with
+
+    closed = Audit.objects.filter(kind=Audit.Kind.INTERNAL, status=Audit.Status.CLOSED)
+    return [RolloutCheck("internal_audit", units_with(closed, "unit", "scope_units"), _("an internal audit closed"))]

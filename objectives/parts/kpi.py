@@ -7,7 +7,7 @@ its own pieces to them)."""
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
-from qms_portal.areas import Figure, ReviewInput
+from qms_portal.areas import Figure, ReviewInput, RolloutCheck
 
 READ = ["objectives.view_qualityobjective", "objectives.view_indicator", "objectives.view_measurement",
         "objectives.view_proceduretimeliness"]
@@ -105,3 +105,16 @@ def ready():
     PART["notification_kinds"] = dict(KINDS)
     PART["review_inputs"] = _review_inputs()
     PART["dashboard"] = _figures()
+    PART["rollout"] = _rollout()
+
+
+def _rollout():
+    """The rollout checklist's "quality objectives are set": an objective of the unit in progress,
+    achieved or not achieved (not a draft, not withdrawn)."""
+    from qms_portal.steering.rollout import units_with
+
+    from ..models import QualityObjective
+
+    live = QualityObjective.Status
+    rows = QualityObjective.objects.filter(status__in=[live.ACTIVE, live.ACHIEVED, live.NOT_ACHIEVED])
+    return [RolloutCheck("quality_objectives", units_with(rows), _("quality objectives in force"))]

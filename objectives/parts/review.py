@@ -6,7 +6,7 @@ and its own input to a review: "status of actions from previous management revie
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
-from qms_portal.areas import Figure, ReviewInput
+from qms_portal.areas import Figure, ReviewInput, RolloutCheck
 
 REVIEW_READ = ["objectives.view_managementreview", "objectives.view_reviewdecision"]
 REVIEW_KEEP = ["objectives.add_managementreview", "objectives.change_managementreview",
@@ -60,11 +60,22 @@ PART = {
 }
 
 
+def _rollout():
+    """The rollout checklist's "a management review is held": one held (or its minutes signed) on
+    the unit or on a unit above it (an agency's review covers its departments)."""
+    from objectives.models import ManagementReview
+    from qms_portal.steering.rollout import units_with
+
+    held = ManagementReview.objects.filter(status__in=[ManagementReview.Status.HELD, ManagementReview.Status.SIGNED])
+    return [RolloutCheck("management_review", units_with(held, below=True), _("a management review held"))]
+
+
 def ready():
     from objectives import tasks_review  # noqa: F401 - registers the task with the worker
     from objectives.services import review
 
     review.register_workflow()
     PART["notification_kinds"] = review.KINDS
+    PART["rollout"] = _rollout()
     PART["dashboard"] = [Figure("objectives.review_actions_overdue", _("Overdue review actions"), _overdue,
                                 _figures_url())]

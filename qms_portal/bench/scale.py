@@ -31,6 +31,7 @@ from ..models import (
 )
 from ..notifications import stored_params
 from ..roles import ensure_system_roles
+from ..steering.models import ENDING, PHASES, Phase, UnitRollout
 
 BENCH_PASSWORD = "bench-pass-2026"
 BENCH_ADMIN = "bench-admin"
@@ -75,22 +76,43 @@ class ScaleExists(Exception):
 
 
 def _unit(code, name, kind, parent, phase):
-    unit = Unit(code=code, name=nfc(name), kind=kind, parent=parent, key=new_unit_key(), phase=phase,
+    unit = Unit(code=code, name=nfc(name), kind=kind, parent=parent, key=new_unit_key(),
                 runs_own_qms=kind in (Unit.Kind.CITY, Unit.Kind.AGENCY, Unit.Kind.DISTRICT))
     # The same format as Unit.compute_path, without reading the parent again.
     unit.path = (parent.path if parent is not None else "/") + unit.key + "/"
     unit.depth = unit.path.count("/") - 2
+    unit.scale_phase = phase  # its rollout's (``_rollouts``)
     refresh_search_key(unit)  # bulk_create calls no save()
     return unit
+
+
+def _rollouts(units, rng, today):
+    """Each unit's rollout in the phase it was planned in, with a plan of 60 to 120 days a phase
+    from its start and the phases before it completed (some late against plan)."""
+    rows = []
+    for unit in units:
+        phase = unit.scale_phase
+        index = PHASES.index(phase)
+        step = rng.randint(60, 120)
+        start = today - timedelta(days=step * index + rng.randint(10, 60))
+        rollout = UnitRollout(unit=unit, phase=phase, planned_start=start, started_on=start,
+                              phase_since=start + timedelta(days=step * index))
+        for number, code in enumerate(ENDING):
+            planned = start + timedelta(days=int(step * (number + 1) * rng.choice((0.8, 1, 1.2))))
+            setattr(rollout, f"planned_{code}", planned)
+            if number < index:
+                setattr(rollout, f"done_{code}", start + timedelta(days=step * (number + 1)))
+        rows.append(rollout)
+    return rows
 
 
 def _plan_units(total, prefix, parent, rng):
     """The root (None under an existing ``parent``), the first level below it (agencies and districts,
     about the square root of the total) and how many units go one level further down."""
-    phases = list(Unit.Phase.values)
+    phases = PHASES
     root = None
     if parent is None:
-        root = _unit(prefix, f"Tỉnh Mẫu {prefix} (benchmark)", Unit.Kind.CITY, None, Unit.Phase.IMPLEMENTATION)
+        root = _unit(prefix, f"Tỉnh Mẫu {prefix} (benchmark)", Unit.Kind.CITY, None, Phase.IMPLEMENTATION)
         top, remaining = root, total - 1
     else:
         top, remaining = parent, total
@@ -111,7 +133,7 @@ def _plan_units(total, prefix, parent, rng):
 
 
 def _children(level1, count, rng):
-    phases = list(Unit.Phase.values)
+    phases = PHASES
     made = {u.pk: 0 for u in level1}
     rows = []
     for n in range(count):
@@ -166,6 +188,8 @@ def build_scale(*, units=250, users=5000, prefix="PROV", parent=None, admin_user
         created_units += level1
         created_units += bulk_create_with_history(_children(level1, below, rng), Unit, batch_size=500, **history)
     top = root if root is not None else parent
+    bulk_create_with_history(_rollouts(created_units, rng, timezone.localdate()), UnitRollout, batch_size=500,
+                             **history)
     timings["units"] = time.perf_counter() - tick
 
     # People: one password hash for all (the hasher is slow by design).

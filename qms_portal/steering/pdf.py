@@ -47,7 +47,8 @@ def _words():
 def rows(board):
     words = _words()
     for row in board.rows:
-        cells = [f"{'  ' * row.level}{row.unit.code} · {row.unit.name}"]
+        cells = [f"{'  ' * row.level}{row.unit.code} · {row.unit.name}",
+                 f"{row.phase}{' (' + _('late against plan') + ')' if row.late else ''}"]
         for cell in row.cells:
             text = cell.text + (f" ({cell.detail})" if cell.detail else "")
             cells.append(f"{text} {words[cell.light]}".strip())
@@ -67,7 +68,7 @@ def dashboard_pdf(job):
                    header=f"{root.code} · {root.name} — {title} — {period.label}", footer=printed)
     pdf.heading(title)
     pdf.paragraph(f"{root.code} · {root.name} — {period.label}")
-    columns = [Column(_("Unit"), 3)] + [
+    columns = [Column(_("Unit"), 3), Column(_("Rollout phase"), 2)] + [
         Column(f"{figure.label}{'' if figure.period_field else ' (' + _('now') + ')'}", 1, "right")
         for figure in board.figures]
     pdf.table(columns, rows(board), progress=job.progress)

@@ -6,6 +6,7 @@ month per main figure (and denominator)."""
 from dataclasses import dataclass, field
 
 from django.db.models.functions import TruncMonth
+from django.utils import timezone
 
 from .. import areas
 from ..models import Unit
@@ -48,6 +49,8 @@ class Row:
     level: int  # depth below the dashboard's top unit
     has_children: bool
     cells: list = field(default_factory=list)
+    phase: object = ""  # its rollout phase's label
+    late: bool = False  # late against its rollout plan
 
 
 @dataclass
@@ -132,6 +135,7 @@ def dashboard(user, root, period, *, with_trends=True):
     groups = figures_by_area()
     parents = {unit.parent_id for unit in units}
     rows = [Row(unit, unit.depth - root.depth, unit.id in parents) for unit in units]
+    _phases(rows, root)
     for figure in (figure for group in groups for figure in group.figures):
         numerators, denominators = _tallies(figure, user, root, period)
         for row in rows:
@@ -141,6 +145,21 @@ def dashboard(user, root, period, *, with_trends=True):
     if with_trends:
         result.trends = trends(user, root, period)
     return result
+
+
+def _phases(rows, root, today=None):
+    """Each row's rollout phase and whether it is late against plan: one query for the subtree."""
+    from .models import ENDING, PHASES, Phase, UnitRollout
+
+    today = today or timezone.localdate()
+    found = {values["unit_id"]: values for values in UnitRollout.objects.filter(
+        unit__path__startswith=root.path).values("unit_id", "phase", *(f"planned_{code}" for code in ENDING))}
+    for row in rows:
+        values = found.get(row.unit.id)
+        phase = values["phase"] if values else Phase.PREPARATION
+        row.phase = Phase(phase).label
+        ends = [values[f"planned_{code}"] for code in ENDING[PHASES.index(phase):]] if values else []
+        row.late = any(end is not None and end < today for end in ends)
 
 
 def trends(user, root, period, count=12):

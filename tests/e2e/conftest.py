@@ -177,6 +177,17 @@ def open_menu(page):
         page.locator("#nav.show").wait_for()
 
 
+def open_menu_entry(page, menu, entry):
+    """Open the page ``entry`` of the main menu's dropdown ``menu``, as a person does."""
+    open_menu(page)
+    toggle = page.locator("#nav .dropdown-toggle", has_text=menu)
+    if toggle.get_attribute("aria-expanded") != "true":
+        toggle.tap() if getattr(page, "portal_kind", "") == "phone" else toggle.click()
+    link = page.locator("#nav .dropdown-menu.show").get_by_role("link", name=entry, exact=True)
+    with page.expect_navigation():
+        link.tap() if getattr(page, "portal_kind", "") == "phone" else link.click()
+
+
 def sign_out(page):
     open_menu(page)
     page.click("nav .navbar-nav:not(.me-auto) .dropdown-toggle")

@@ -74,6 +74,9 @@ def test_each_person_sees_the_menus_they_have_a_use_for(kind, open_page):
     desk = menu_entries(page, "Nonconformities")[-3:]
     assert desk == ["Nonconforming outputs", "Citizen feedback", "Feedback links for files"]
     visit_each(page, "Nonconformities", desk)
+    dashboard = menu_entries(page, "Dashboard")
+    assert dashboard == ["Figures per unit", "Rollout board"]
+    visit_each(page, "Dashboard", dashboard)
     administration = menu_entries(page, "Administration")
     assert administration == ["Units", "People", "Role assignments"]
     visit_each(page, "Administration", administration)

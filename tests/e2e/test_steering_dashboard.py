@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from qms_portal.periods import Period
 from qms_portal.steering import selectors
-from tests.e2e.conftest import assert_accessible, assert_fits_the_screen, open_menu, screenshot, sign_in
+from tests.e2e.conftest import assert_accessible, assert_fits_the_screen, open_menu_entry, screenshot, sign_in
 from tests.factories import PASSWORD
 from tests.qms_portal.steering.conftest import seed
 
@@ -32,8 +32,7 @@ def test_the_committee_drills_from_the_top_unit_to_a_ward_and_into_a_register(op
     chain, documents, _index = _a_ward_with_documents(world)
     page = open_page(kind)
     sign_in(page, world["steering"].username, PASSWORD)
-    open_menu(page)
-    page.get_by_role("link", name="Dashboard").click()
+    open_menu_entry(page, "Dashboard", "Figures per unit")
     expect(page.locator("main h1")).to_contain_text("Steering committee's dashboard")
     expect(page.locator("main")).to_contain_text(world["root"].name)
     assert_accessible(page)

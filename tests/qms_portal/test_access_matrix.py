@@ -85,6 +85,7 @@ from qms_portal.attachments import attachment_add
 from qms_portal.models import RoleAssignment
 from qms_portal.permissions import _widening_models, grant_model, unit_of
 from qms_portal.roles import SYSTEM_ROLES
+from qms_portal.steering.rollout_services import rollout_item_tick
 from tests import factories, public_purpose
 from tests.helpers import built_once
 from tests.qms_portal import jobkinds
@@ -176,6 +177,16 @@ CORE = {
     # the units and numbers each reader sees), and its PDF (POST: queues a background job)
     "steering_dashboard": P("qms_portal.view_dashboard"),
     "steering_dashboard_pdf": P("qms_portal.view_dashboard", post_only=True),
+    # the rollout board (tests/qms_portal/steering/test_rollout*.py): seen with the dashboard's
+    # permission; a unit is moved, planned and ticked with the rollout's. Its pages name the unit;
+    # a tick is withdrawn by its own id (a hand tick on the unit)
+    "rollout_board": P("qms_portal.view_dashboard"),
+    "rollout_detail": P("qms_portal.view_dashboard", "unit"),
+    "rollout_history": P("qms_portal.view_dashboard", "unit"),
+    "rollout_move": P("qms_portal.change_unitrollout", "unit"),
+    "rollout_plan": P("qms_portal.change_unitrollout", "unit"),
+    "rollout_tick": P("qms_portal.change_unitrollout", "unit"),
+    "rollout_tick_withdraw": P("qms_portal.change_unitrollout", "rollouttick"),
     # background jobs (exports): the list is everyone's own; a job is seen by whoever asked for it
     # only — "in" is the identity's own finished job, "out" someone else's (404, superuser included)
     "job_list": LOGIN,
@@ -205,7 +216,7 @@ CORE_LISTS = {
 }
 
 # URL arguments that do not name an object, and those the matrix fills in itself.
-FIXED_KWARGS = {"uidb64": "MQ", "token": "invalid-token", "target": "qms_portal.unit"}
+FIXED_KWARGS = {"uidb64": "MQ", "token": "invalid-token", "target": "qms_portal.unit", "item": "promotion_office"}
 # The core's URLs whose arguments come from the data built for the matrix: world → kwargs.
 OBJECT_KWARGS = {"pk"}
 VARIANT_KWARGS = {"transition"}
@@ -352,7 +363,9 @@ def build_world():
         user, assignment = listed(scope)
         requester, requested_on = requesters.get(scope) or (user, unit)
         objects[scope] = {"unit": unit, "user": user, "assignment": assignment,
-                          "accessrequest": request_on(requester, requested_on), "attachment": photo_on(unit)}
+                          "accessrequest": request_on(requester, requested_on), "attachment": photo_on(unit),
+                          "rollouttick": rollout_item_tick(acting_user=tree.superuser, unit=unit,
+                                                           item="leading_group", note="Quyết định 12")}
     for module in AREA_MODULES.values():
         for scope, unit in units.items():
             grantee = people["grantee"] if scope == "in" else None

@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from qms_portal import notifications, services
 from qms_portal.models import AccessRequest, Notification, RoleAssignment, TransitionRecord, Unit, User
+from qms_portal.steering.rollout_services import rollout_item_tick
 from tests import factories
 from tests.qms_portal.test_access_matrix import CORE, FIXED_KWARGS, core_url_kwargs
 from tests.viewtests import PermissionCases, holder, walk_urls
@@ -163,7 +164,6 @@ def test_unit_edit_cannot_move_a_unit_out_of_the_editors_reach(tree, client_for)
     history_before = tree.ward1.history.count()
     response = client_for(editor).post(reverse("unit_edit", args=[tree.ward1.pk]), {
         "code": tree.ward1.code, "name": "Renamed ward", "kind": "ward", "parent": tree.agency.pk,
-        "phase": "training",
     })
     assert response.status_code == 200
     assert "You would no longer be able to see this record" in form_alert(response)
@@ -191,7 +191,6 @@ def test_an_administrator_of_a_unit_can_rename_it_where_it_is(tree, client_for):
     assert page.status_code == 200
     response = client_for(editor).post(reverse("unit_edit", args=[tree.ward1.pk]), {
         "code": tree.ward1.code, "name": "Phường Bến Thành", "kind": "ward", "parent": tree.district.pk,
-        "phase": "training",
     })
     assert response.status_code == 302, field_error(response, "parent") or form_alert(response)
     ward1 = Unit.objects.get(pk=tree.ward1.pk)
@@ -202,13 +201,10 @@ def test_the_history_tab_shows_field_changes_with_who_made_them(tree, client_for
     client = client_for(tree.admin)
     client.post(reverse("unit_edit", args=[tree.ward2.pk]), {
         "code": tree.ward2.code, "name": "Phường Tân Định", "kind": "ward", "parent": tree.district.pk,
-        "phase": "training",
     })
     page = text(client.get(reverse("unit_history", args=[tree.ward2.pk])))
     arrow = r'\s*<span aria-hidden="true">→</span><span class="visually-hidden">changed to</span>\s*'
     assert re.search(r'<span class="fw-semibold">Name</span>:\s*Ward 2 [^<]*' + arrow + "Phường Tân Định", page)
-    phase = r'<span class="fw-semibold">Rollout phase</span>:\s*Organisational preparation'
-    assert re.search(phase + arrow + "Training", page)
     assert tree.admin.full_name in page
 
 
@@ -656,7 +652,9 @@ def every_page(tree, superuser):
 
     objects = {"unit": tree.ward1, "user": tree.ward1_staff, "role": tree.roles["staff"], "accessrequest": request,
                "assignment": RoleAssignment.objects.filter(unit=tree.ward1).first(),
-               "job": done_job(superuser, kind="qms_portal.unit_roster_pdf")}
+               "job": done_job(superuser, kind="qms_portal.unit_roster_pdf"),
+               "rollouttick": rollout_item_tick(acting_user=superuser, unit=tree.ward1, item="leading_group",
+                                                note="QĐ 12")}
     for name, _route, kwarg_names in walk_urls():
         row = CORE.get(name)
         if row is None or row.post_only or name in ("unit_roster_pdf", "healthz", "floor", "attachment_download",

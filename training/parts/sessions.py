@@ -70,3 +70,16 @@ def ready():
 
     services.register_workflow()
     PART["notification_kinds"].update(REMINDER_KINDS)
+    PART["rollout"] = _rollout()
+
+
+def _rollout():
+    """The rollout checklist's "staff have been trained": a training session held (or closed) by
+    the unit or by a unit above it (an agency's session trains its departments' staff)."""
+    from qms_portal.areas import RolloutCheck
+    from qms_portal.steering.rollout import units_with
+
+    from ..models import Session
+
+    held = Session.objects.filter(status__in=[Session.Status.HELD, Session.Status.CLOSED])
+    return [RolloutCheck("awareness_training", units_with(held, below=True), _("a training session held"))]

@@ -7,13 +7,18 @@ READ = ["documents.view_document", "documents.view_revision", "documents.view_le
 WRITE = ["documents.add_document", "documents.change_document", "documents.add_revision",
          "documents.change_revision", "documents.submit_revision"]
 
+# The announcement of conformity: the management representative drafts and signs it; the steering
+# committee and the administrator read the register (their "*.view_*" covers it; named here too).
+ANNOUNCE = ["documents.view_announcement", "documents.add_announcement", "documents.change_announcement",
+            "documents.announce_announcement"]
+
 # What the documents area gives each seeded role (the core's roles.py holds the core's part).
 ROLES = {
-    "administrator": ["documents.change_registersettings", "documents.add_legaldocument",
+    "administrator": ["documents.view_announcement", "documents.change_registersettings", "documents.add_legaldocument",
                       "documents.change_legaldocument"],
-    "steering_committee": ["documents.export_document", *READ],
+    "steering_committee": ["documents.export_document", "documents.view_announcement", *READ],
     "management_representative": ["documents.approve_revision", "documents.decide_changerequest",
-                                  "documents.export_document", *READ],
+                                  "documents.export_document", *ANNOUNCE, *READ],
     "document_controller": [
         *READ, *WRITE, "documents.withdraw_document", "documents.review_document", "documents.export_document",
         "documents.decide_changerequest", "documents.change_registersettings", "documents.add_legaldocument",
@@ -29,6 +34,8 @@ ROLES = {
 BEAT = {
     "documents-publish-due": {"task": "documents.tasks.publish_due", "schedule": crontab(minute=5, hour="*")},
     "documents-reminders": {"task": "documents.tasks.send_reminders", "schedule": crontab(minute=20, hour="*/6")},
+    "documents-announcement-reminders": {"task": "documents.tasks.remind_announcements",
+                                         "schedule": crontab(minute=35, hour=7)},
     "documents-purge-issued-copies": {"task": "documents.tasks.purge_issued_copies",
                                       "schedule": crontab(minute=40, hour=3)},
     "documents-recover-stalled-copies": {"task": "documents.tasks.recover_stalled_copies",
@@ -58,6 +65,7 @@ class DocumentsConfig(AppConfig):
         from .dashboard import FIGURES
         from .mywork import document_work
         from .notifications import KINDS
+        from .rollout import rollout_checks
 
         areas.register(
             self.label,
@@ -68,7 +76,8 @@ class DocumentsConfig(AppConfig):
             beat=BEAT,
             menu="documents/nav.html",
             jobs=job_kinds(),
-            signature_meanings={"reviewed": _("Reviewed"), "approved": _("Approved")},
+            signature_meanings={"reviewed": _("Reviewed"), "approved": _("Approved"), "announced": _("Announced")},
+            rollout=rollout_checks(),
             demo="documents.demo.seed",
             scale="documents.scale.DocumentsScale",
             bench="documents.bench.DocumentsBench",

@@ -55,6 +55,8 @@ class DocumentsBench(BenchPages):
                 ("revision compare", reverse("documents:revision_compare", args=[self.showcase.pk])),
             ]
         pages.append(("legal register", reverse("documents:legal_list")))
+        # one row per unit, its status computed in one query (documents/announcements.py)
+        pages.append(("announcements register", reverse("documents:announcement_register")))
         return pages
 
     def measure(self, *, user, options, runs, warmup, secure):

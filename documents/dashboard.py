@@ -3,13 +3,13 @@ rows the reader may see; the dashboard counts them per unit and rolls them up th
 
 from urllib.parse import urlencode
 
-from django.db.models import F
-from django.urls import reverse, reverse_lazy
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from qms_portal.areas import Figure
+from qms_portal.links import pk_url
 
 from .models import Acknowledgement, Document, Revision
 
@@ -21,7 +21,7 @@ def _register(status):
 def _link(status):
     """The register filtered to exactly the documents a figure counts for a unit's subtree."""
     def link(unit, period):
-        return f"{reverse('documents:register')}?{urlencode({'status': status, 'unit': unit.id})}"
+        return f"{pk_url('documents:register')}?{urlencode({'status': status, 'unit': unit.id})}"
     return link
 
 
@@ -41,8 +41,9 @@ def review_required(user):
 def acknowledgements_asked(user):
     """The acknowledgements the effective documents the reader may see ask of their readers (their
     current revisions'), counted on the document's unit."""
-    return Acknowledgement.objects.filter(revision__document__in=effective_documents(user).values("pk"),
-                                          revision_id=F("revision__document__current_revision_id"))
+    # (as "the current revision of an effective document", a semi-join: compared with the document's
+    # own column the planner expected one row and read 250 × 10,000 pairs, 4 times slower)
+    return Acknowledgement.objects.filter(revision_id__in=effective_documents(user).values("current_revision_id"))
 
 
 def acknowledgements_given(user):

@@ -13,6 +13,8 @@ and ``data/demo_zh.py``):
 * the construction bureau (CB, writing its documents), in Chinese: policy, objectives, manual and
   the mandatory procedures effective two months ago, the construction permit being revised (its
   committed time limit shortened from 7 to 5 working days), the pre-sale permit in review.
+* announcements of conformity (Vietnam): the department's is current; the district's is late (a
+  document took effect after it, eight months ago) with a re-announcement in draft; the bureau has none.
 * the district's wards, in Vietnamese: the policy and three one-stop-shop procedures.
 
 Everything goes through the services, by the people who hold the roles, each step on the day the
@@ -335,6 +337,10 @@ def _seed_district(today):
             story.drive(document.revisions.get(), content=content, effective=effective + timedelta(days=index),
                         steps=steps, legal=[legal[n] for n in numbers], minute=index)
         created += 1
+        if index == 2:  # announced with three documents; the fourth took effect the day after
+            _announce(DISTRICT, "dist-mr", DIST_DECISION, effective + timedelta(days=2), DIST_SCOPE)
+    if created:  # the re-announcement the district's representative is preparing
+        _announce(DISTRICT, "dist-mr", DIST_REDECISION, today - timedelta(days=3), DIST_SCOPE, sign=False)
     return created
 
 
@@ -408,6 +414,44 @@ def _bureau_permit_revision(story, entry, legal, units, today):
                 submitted=today - timedelta(days=7))
 
 
+# --- Announcements of conformity (công bố HTQLCL phù hợp) -------------------------------------------
+
+DOHA_DECISION = "125/QĐ-SNV"
+DOHA_SCOPE = ("Tiếp nhận, giải quyết thủ tục hành chính và thực hiện chức năng quản lý nhà nước về nội vụ "
+              "của Sở Nội vụ và các phòng, chi cục trực thuộc.")
+DIST_DECISION = "87/QĐ-UBND"
+DIST_REDECISION = "214/QĐ-UBND"
+DIST_SCOPE = "Tiếp nhận và giải quyết thủ tục hành chính tại Bộ phận Một cửa của quận và các phường."
+
+
+def _announce(unit_code, username, number, day, scope, sign=True):
+    """The unit's management representative drafts the decision that morning and signs it in the
+    afternoon (once: a decision number already recorded for the unit is left as it is)."""
+    from .models import Announcement
+
+    unit = Unit.objects.get(code=unit_code)
+    if Announcement.objects.filter(unit=unit, decision_number=number).exists():
+        return None
+    representative = User.objects.get(username=username)
+    with demo_clock(_at(day, 9, 30)):
+        announcement = services.announcement_create(acting_user=representative, unit=unit, decision_number=number,
+                                                    decision_date=day, scope=scope)
+    if sign:
+        with demo_clock(_at(day, 15, 10)):
+            services.announcement_transition(acting_user=representative, announcement=announcement,
+                                             name="announce", password=PASSWORD)
+    return announcement
+
+
+def _seed_announcements(today):
+    """The Department of Home Affairs announced its 35 documents six weeks ago (current); the
+    district announced three of its four eight months ago, the fourth took effect the day after, and
+    it has not announced again (late: its scope changed more than 90 days ago — a draft of the
+    re-announcement is waiting); the construction bureau has not announced (a Chinese agency)."""
+    if User.objects.filter(username="mr").exists():
+        _announce(DOHA, "mr", DOHA_DECISION, today - timedelta(days=45), DOHA_SCOPE)
+
+
 def seed(language="en"):
     """Idempotent: documents whose title exists in their unit are left as they are. Returns the
     number created. (The documents are in their agency's language whatever ``language`` is.)"""
@@ -416,4 +460,6 @@ def seed(language="en"):
     services.ensure_system_types()
     today = timezone.localdate()
     with muted():
-        return _seed_doha(today) + _seed_district(today) + _seed_bureau(today)
+        created = _seed_doha(today) + _seed_district(today) + _seed_bureau(today)
+        _seed_announcements(today)
+        return created

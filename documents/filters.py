@@ -101,3 +101,22 @@ class DocumentFilter(django_filters.FilterSet):
         if value == "obsolete":
             return queryset.filter(is_withdrawn=True)
         return queryset
+
+
+class AnnouncementRegisterFilter(django_filters.FilterSet):
+    """The announcement register's filters: the status of each unit (``documents/announcements.py``)
+    and a search on the unit's code or name."""
+
+    q = django_filters.CharFilter(label=_("Search unit"), method="search_unit")
+    status = django_filters.ChoiceFilter(label=_("Status"), field_name="announcement_status", choices=())
+
+    def __init__(self, *args, **kwargs):
+        from .announcements import STATUS_CHOICES
+
+        super().__init__(*args, **kwargs)
+        self.filters["status"].extra["choices"] = STATUS_CHOICES
+        self.form.fields["status"].choices = [("", "---------"), *STATUS_CHOICES]
+
+    def search_unit(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(Q(code__icontains=value) | Q(name__icontains=value)) if value else queryset

@@ -10,6 +10,7 @@ from qms_portal.unit_picker import UnitChoiceField, UnitScope, unit_field_from
 from qms_portal.widgets import inline_options
 
 from .models import (
+    Announcement,
     ChangeRequest,
     Document,
     LegalDocument,
@@ -260,3 +261,23 @@ class RegisterSettingsForm(forms.ModelForm):
             except ValidationError as error:
                 self.add_error("pattern", error)
         return data
+
+
+class AnnouncementForm(ScopedModelForm):
+    """An announcement of conformity's decision and scope; the unit only when it is created."""
+
+    scope_actions = {"unit": "documents.add_announcement"}
+
+    class Meta:
+        model = Announcement
+        fields = ["unit", "decision_number", "decision_date", "scope"]
+        widgets = {"decision_date": DatePicker, "scope": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {
+            "decision_number": _("The number of the decision announcing the conformity, e.g. 125/QĐ-SNV."),
+            "scope": _("The activities and administrative procedures the quality management system covers."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields.pop("unit")

@@ -587,3 +587,70 @@ class RevisionUserObjectPermission(UserObjectPermissionBase):
     """Single-object grants on revisions: a named reviewer may see and review that revision."""
 
     content_object = models.ForeignKey(Revision, on_delete=models.CASCADE)
+
+
+# --- Announcement of conformity (Vietnam: công bố HTQLCL phù hợp với TCVN ISO 9001) ----------------
+
+
+class Announcement(BaseModel):
+    """A unit's announcement that its QMS conforms to TCVN ISO 9001, made by decision (number and
+    date) over a scope: the unit's effective documents (``selectors.announcement_scope``), frozen in
+    ``items`` when it is signed. A later announcement of the same unit supersedes the earlier one;
+    the register says which units are current, whose scope changed since, and who is late
+    (``documents/announcements.py``)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        ANNOUNCED = "announced", _("Announced")
+        SUPERSEDED = "superseded", _("Superseded")
+
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="announcements")
+    decision_number = models.CharField(_("decision number"), max_length=60)
+    decision_date = models.DateField(_("decision date"))
+    scope = models.TextField(_("scope of the QMS"))
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+    prepared_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("prepared by"),
+                                    on_delete=models.PROTECT, related_name="+")
+    announced_at = models.DateTimeField(_("announced on"), null=True, blank=True, editable=False)
+
+    unit_field = "unit"
+    display_related = ("unit",)
+
+    class Meta:
+        ordering = ["-decision_date", "-pk"]
+        verbose_name = _("announcement of conformity")
+        verbose_name_plural = _("announcements of conformity")
+        constraints = [
+            models.UniqueConstraint(fields=["unit"], condition=models.Q(status="draft"),
+                                    name="one_draft_announcement_per_unit"),
+        ]
+        indexes = [models.Index(fields=["unit", "status", "decision_date"], name="announcement_unit_status")]
+        permissions = [("announce_announcement", _("Can sign announcements of conformity"))]
+
+    def __str__(self):
+        return f"{self.decision_number} — {self.unit}"
+
+    def get_absolute_url(self):
+        return pk_url("documents:announcement_detail", self.pk)
+
+
+class AnnouncementItem(BaseModel):
+    """One document an announcement covers, frozen when it was signed: which document and which of
+    its revisions was effective, with its code and title as they read then."""
+
+    announcement = models.ForeignKey(Announcement, on_delete=models.CASCADE, related_name="items")
+    document = models.ForeignKey(Document, verbose_name=_("document"), on_delete=models.PROTECT, related_name="+")
+    revision = models.ForeignKey(Revision, verbose_name=_("revision"), on_delete=models.PROTECT, related_name="+")
+    code = models.CharField(_("code"), max_length=40)
+    title = models.CharField(_("title"), max_length=300)
+
+    unit_field = "announcement__unit"
+
+    class Meta:
+        ordering = ["announcement_id", "code", "pk"]
+        verbose_name = _("document covered")
+        verbose_name_plural = _("documents covered")
+        constraints = [models.UniqueConstraint(fields=["announcement", "document"], name="unique_announced_document")]
+
+    def __str__(self):
+        return f"{self.code} {self.title}"

@@ -30,6 +30,12 @@ KINDS = {
                             "%(count)s documents need review: %(legal)s is now %(status)s", "count"),
         text=_("These documents cite it; each is marked “review required” in the register."),
     ),
+    "announcement_scope_changed": Kind(
+        title=ngettext_lazy("The scope of %(count)s unit changed since its announcement of conformity",
+                            "The scope of %(count)s units changed since their announcement of conformity", "count"),
+        text=_("A document was added to or withdrawn from the register since the announcement (dated beside each "
+               "unit): announce again."),
+    ),
     # One message per record: kept so that messages written before grouping still render.
     "acknowledge_overdue": _("Still to read and acknowledge after %(days)s days: %(object)s"),
     "review_due": _("Periodic review due on %(date)s: %(object)s"),

@@ -24,6 +24,11 @@ def send_reminders():
             "acknowledgements": services.acknowledgements_remind().messages}
 
 
+@shared_task(name="documents.tasks.remind_announcements")
+def remind_announcements():
+    return services.announcements_remind().messages
+
+
 @shared_task(name="documents.tasks.render_controlled_copy")
 def render_controlled_copy(revision_id, language=None):
     from .pdf import render_controlled_copy as render

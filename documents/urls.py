@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import legal, numbering, register, revisions
+from .views import announcements, legal, numbering, register, revisions
 
 app_name = "documents"
 urlpatterns = [
@@ -38,6 +38,15 @@ urlpatterns = [
     path("legal/<int:pk>/", legal.LegalDetailView.as_view(), name="legal_detail"),
     path("legal/<int:pk>/edit/", legal.LegalFormView.as_view(), name="legal_edit"),
     path("legal/<int:pk>/history/", legal.LegalHistoryView.as_view(), name="legal_history"),
+    path("announcements/", announcements.AnnouncementRegisterView.as_view(), name="announcement_register"),
+    path("announcements/new/", announcements.AnnouncementCreateView.as_view(), name="announcement_create"),
+    path("announcements/<int:pk>/", announcements.AnnouncementDetailView.as_view(), name="announcement_detail"),
+    path("announcements/<int:pk>/edit/", announcements.AnnouncementUpdateView.as_view(), name="announcement_edit"),
+    path("announcements/<int:pk>/history/", announcements.AnnouncementHistoryView.as_view(),
+         name="announcement_history"),
+    path("announcements/<int:pk>/pdf/", announcements.AnnouncementPdfView.as_view(), name="announcement_pdf"),
+    path("announcements/<int:pk>/<slug:transition>/", announcements.AnnouncementTransitionView.as_view(),
+         name="announcement_transition"),
     path("numbering/", numbering.NumberingListView.as_view(), name="numbering"),
     path("numbering/<int:pk>/", numbering.NumberingView.as_view(), name="numbering_edit"),
     path("numbering/<int:pk>/history/", numbering.NumberingHistoryView.as_view(), name="numbering_history"),

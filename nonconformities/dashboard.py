@@ -7,11 +7,12 @@ from urllib.parse import urlencode
 
 from django.db.models import DurationField, ExpressionWrapper, F
 from django.db.models.functions import TruncDate
-from django.urls import reverse, reverse_lazy
+from django.urls import reverse_lazy
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from qms_portal.areas import Figure
+from qms_portal.links import pk_url
 
 from .models import Nonconformity
 from .selectors import figures
@@ -29,7 +30,7 @@ def _link(**params):
         query = {**params, "unit": unit.id}
         if "closed_from" in params and period is not None:
             query.update(closed_from=period.start.isoformat(), closed_to=period.end.isoformat())
-        return f"{reverse('nonconformities:register')}?{urlencode(query)}"
+        return f"{pk_url('nonconformities:register')}?{urlencode(query)}"
     return link
 
 
@@ -63,6 +64,12 @@ def closed(user):
     return Nonconformity.objects.restrict(user, "view").filter(status=Nonconformity.Status.CLOSED)
 
 
+def raised(user):
+    """Nonconformities raised (all but those rejected as not nonconformities); the annual ISO report
+    keeps those detected in its year, by ``detected_on``."""
+    return Nonconformity.objects.restrict(user, "view").exclude(status=Nonconformity.Status.REJECTED)
+
+
 # Days from detection to the local date of closing (as ``selectors.figures.closure_figures``).
 DAYS_TO_CLOSE = ExpressionWrapper(TruncDate("closed_at") - F("detected_on"), output_field=DurationField())
 
@@ -84,6 +91,9 @@ FIGURES = [
            _register(status="closed"), "good", column=False),
     Figure("nonconformities.closed_late", _("Closed in the past 12 months with an action done late"), closed_late,
            _register(status="closed"), column=False),
+    # For the annual ISO report (qms_portal.steering): off the dashboard's table.
+    Figure("nonconformities.raised", _("Nonconformities raised in the period"), raised, _register(), "good",
+           period_field="detected_on", column=False),
     Figure("nonconformities.recurring", _("Closed in the past 12 months that recurred"), recurring,
            _register(status="closed"), column=False),
 ]

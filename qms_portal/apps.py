@@ -47,6 +47,10 @@ class QmsPortalConfig(AppConfig):
         from .steering import pdf as steering_pdf
 
         jobs.register_kinds(self.label, steering_pdf.job_kinds())
+        # The annual ISO report: its workflow (registered on import) and its XLSX and PDF jobs.
+        from .steering import report_exports, report_services  # noqa: F401
+
+        jobs.register_kinds(self.label, report_exports.job_kinds())
         # The unread count in the navigation (context_processors.py), read with a view's pieces.
         fragments.track("qms_portal.Notification", lambda n: [unread_generation(n.recipient_id)])
         fragments.request_piece("unread", request_unread_piece)

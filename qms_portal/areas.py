@@ -419,8 +419,8 @@ def panels_for(model):
 
 
 def rollout_checks():
-    """``{item code: (area, RolloutCheck)}``: the rollout items the areas' records tick."""
-    return {check.item: (area, check) for area in registered() for check in area.rollout}
+    """``[(area, RolloutCheck)]``: the rollout items the areas' records tick."""
+    return [(area, check) for area in registered() for check in area.rollout]
 
 
 def review_inputs():

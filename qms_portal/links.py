@@ -15,7 +15,8 @@ _SHAPES = {}
 
 
 def pk_url(viewname, *pks):
-    """``reverse(viewname, args=pks)`` for integer keys (one to three: an audit and its question)."""
+    """``reverse(viewname, args=pks)`` for integer keys (none — a register's address, linked from
+    every cell of a dashboard — to three: an audit and its question)."""
     key = (viewname, len(pks), get_script_prefix(), get_urlconf())
     shape = _SHAPES.get(key)
     if shape is None:
@@ -32,7 +33,7 @@ def pk_url(viewname, *pks):
 
 def _shape(viewname, count):
     """The address split around its keys: ``[head, between…, tail]``, or None."""
-    if not 1 <= count <= len(_MARKS):
+    if not 0 <= count <= len(_MARKS):
         return None
     rest, shape = reverse(viewname, args=[int(m) for m in _MARKS[:count]]), []
     for mark in _MARKS[:count]:

@@ -720,3 +720,6 @@ class AccessRequestUserObjectPermission(UserObjectPermissionBase):
 
 # The rollout of the QMS in each unit (the steering committee's board): models of this app.
 from .steering.models import RolloutTick, UnitRollout  # noqa: E402, F401
+
+# The annual ISO report of a unit's subtree (the steering committee's report): a model of this app.
+from .steering.report_models import AnnualReport  # noqa: E402, F401

@@ -20,7 +20,8 @@ SYSTEM_ROLES = {
         gettext_noop("Steering committee member"),
         gettext_noop("Reviews dashboards and progress across all units below."),
         VIEW_CORE + ["qms_portal.view_roster", "qms_portal.view_roleassignment", "qms_portal.view_accessrequest",
-                     "qms_portal.view_dashboard", "qms_portal.change_unitrollout", "*.view_*"],
+                     "qms_portal.view_dashboard", "qms_portal.change_unitrollout", "*.view_*",
+                     "qms_portal.sign_annualreport"],
     ),
     "management_representative": (
         gettext_noop("Management representative"),
@@ -29,7 +30,9 @@ SYSTEM_ROLES = {
                      "qms_portal.view_roleassignment",
                      "qms_portal.add_roleassignment",
                      "qms_portal.delete_roleassignment", "qms_portal.view_accessrequest",
-                     "qms_portal.decide_accessrequest"],
+                     "qms_portal.decide_accessrequest",
+                     "qms_portal.add_annualreport", "qms_portal.change_annualreport",
+                     "qms_portal.view_annualreport"],
     ),
     "document_controller": (
         gettext_noop("Document controller"),

@@ -175,6 +175,16 @@ def _number(value, duration=False):
     return value / 86_400_000_000 if duration else value
 
 
+def _each_row_once(queryset):
+    """Whether the query returns each row of its model once: it joins only along foreign keys
+    (many rows to one), never back along one (a reverse or many-to-many relation repeats a row).
+    Then the rows are counted as they come, without COUNT(DISTINCT …)'s sort."""
+    from django.db.models import ForeignObjectRel
+
+    return not any(isinstance(getattr(join, "join_field", None), ForeignObjectRel)
+                   for join in queryset.query.alias_map.values())
+
+
 def tally(queryset, *, root=None, value=None, duration=False, by=None, per_unit=True):
     """Rows of ``queryset`` (and the sum of ``value`` over them, an expression or field name of one
     number per row) per unit, summed up the tree: ``{unit path: Tally}`` for every unit with rows
@@ -185,8 +195,9 @@ def tally(queryset, *, root=None, value=None, duration=False, by=None, per_unit=
     ``per_unit=False`` (and a ``root``), the subtree's rows as one: ``{root path: Tally}`` (or
     ``{by value: {root path: Tally}}``), grouped by ``by`` only — a few rows to read, not one per unit.
 
-    The rows are COUNT(DISTINCT pk); a sum is of the rows as the query returns them, so ``value``
-    must not follow a many-valued relation nor sit on a queryset filtered across one."""
+    The rows are COUNT(DISTINCT pk) (a plain count when the query joins only along foreign keys,
+    ``_each_row_once``); a sum is of the rows as the query returns them, so ``value`` must not
+    follow a many-valued relation nor sit on a queryset filtered across one."""
     from django.db.models import DurationField, Sum
 
     unit_key, path_key = _lookups(queryset.model)
@@ -198,13 +209,13 @@ def tally(queryset, *, root=None, value=None, duration=False, by=None, per_unit=
     if by is not None:
         queryset = queryset.annotate(tally_by=by) if not isinstance(by, str) else queryset.alias(tally_by=F(by))
         columns.append("tally_by")
-    aggregates = {"rows": Count("pk", distinct=True)}
+    rows_query = queryset.order_by().values(*columns) if columns else queryset.order_by()
+    aggregates = {"rows": Count("pk", distinct=not _each_row_once(rows_query))}
     if value is not None:
         expression = F(value) if isinstance(value, str) else value
         aggregates["total"] = Sum(expression, output_field=DurationField()) if duration else Sum(expression)
     found = {}
-    rows = (queryset.order_by().values(*columns).annotate(**aggregates) if columns
-            else [queryset.order_by().aggregate(**aggregates)])
+    rows = rows_query.annotate(**aggregates) if columns else [rows_query.aggregate(**aggregates)]
     for row in rows:
         if per_unit and row[path_key] is None:
             continue

@@ -6,6 +6,7 @@ from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from qms_portal.areas import Figure
+from qms_portal.links import pk_url
 
 CERT_READ = ["audits.view_certificate", "audits.view_surveillancevisit"]
 CERT_KEEP = ["audits.add_certificate", "audits.change_certificate", "audits.change_surveillancevisit"]
@@ -14,9 +15,8 @@ CERT_KEEP = ["audits.add_certificate", "audits.change_certificate", "audits.chan
 def _findings_link(unit, period):
     from urllib.parse import urlencode
 
-    from django.urls import reverse
 
-    return f"{reverse('audits:finding_list')}?{urlencode({'open': 'true', 'unit': unit.id})}"
+    return f"{pk_url('audits:finding_list')}?{urlencode({'open': 'true', 'unit': unit.id})}"
 
 
 def _figures():
@@ -42,6 +42,9 @@ def _figures():
                s.programme_entries_behind, figures_url, limits=(0, 2)),
         Figure("audits.planned", _("Audits planned this year"), s.audits_planned, figures_url, "good", column=False),
         Figure("audits.done", _("Audits done this year"), s.audits_done, figures_url, "good", column=False),
+        # For the annual ISO report (qms_portal.steering): internal audits closed, by their start.
+        Figure("audits.internal_done", _("Internal audits done in the period"), s.internal_audits_done, figures_url,
+               "good", period_field="starts_on", column=False),
         Figure("audits.findings_major", _("Major nonconformity findings in the past 12 months"),
                grade(Finding.Grade.MAJOR), figures_url, column=False),
         Figure("audits.findings_minor", _("Minor nonconformity findings in the past 12 months"),

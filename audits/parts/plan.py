@@ -1,6 +1,7 @@
 """The plan part of the audits area: programmes, audit plans and their workflow, the audit list and
 page, My work, the area's menu and the first demo records (``audits/demo_plan.py``)."""
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from qms_portal.notifications import Kind
@@ -65,10 +66,15 @@ def ready():
 
 def _rollout():
     """The rollout checklist's "an internal audit is closed": a closed internal audit of the unit
-    (its own, or one whose units audited include it)."""
-    from audits.models import Audit
+    (its own, or one whose units audited include it); and "certified or announced": a certificate
+    of the unit neither withdrawn nor expired."""
+    from audits.models import Audit, Certificate
     from qms_portal.areas import RolloutCheck
     from qms_portal.steering.rollout import units_with
 
     closed = Audit.objects.filter(kind=Audit.Kind.INTERNAL, status=Audit.Status.CLOSED)
-    return [RolloutCheck("internal_audit", units_with(closed, "unit", "scope_units"), _("an internal audit closed"))]
+    def valid():  # today's, at each reading
+        return Certificate.objects.filter(is_withdrawn=False, expires_on__gte=timezone.localdate())
+
+    return [RolloutCheck("internal_audit", units_with(closed, "unit", "scope_units"), _("an internal audit closed")),
+            RolloutCheck("certified_or_announced", units_with(valid), _("a valid ISO 9001 certificate"))]

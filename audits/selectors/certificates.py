@@ -92,6 +92,11 @@ def audits_done(user, today=None):
     return audits_planned(user, today).filter(status=Audit.Status.CLOSED)
 
 
+def internal_audits_done(user):
+    """Internal audits closed (a figure of a period: the annual ISO report keeps those of its year)."""
+    return Audit.objects.restrict(user, "view").filter(kind=Audit.Kind.INTERNAL, status=Audit.Status.CLOSED)
+
+
 def recent_findings(user, today=None):
     today = today or timezone.localdate()
     return Finding.objects.restrict(user, "view").filter(audit__starts_on__gt=today - timedelta(days=365),

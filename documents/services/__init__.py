@@ -1,5 +1,11 @@
 """Every change of state in the documents area. Views, tasks, commands and tests call these."""
 
+from .announcements import (  # noqa: F401, E402
+    announcement_create,
+    announcement_transition,
+    announcement_update,
+    announcements_remind,
+)
 from .content import docx_to_html, plain_text  # noqa: F401
 from .distribution import (  # noqa: F401
     acknowledgements_assign,

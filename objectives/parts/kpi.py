@@ -8,6 +8,7 @@ from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from qms_portal.areas import Figure, ReviewInput, RolloutCheck
+from qms_portal.links import pk_url
 
 READ = ["objectives.view_qualityobjective", "objectives.view_indicator", "objectives.view_measurement",
         "objectives.view_proceduretimeliness"]
@@ -53,11 +54,10 @@ def _met_link(unit, period):
     achieved, in the unit's subtree)."""
     from urllib.parse import urlencode
 
-    from django.urls import reverse
     from django.utils import timezone
 
     query = {"year": timezone.localdate().year, "status": "achieved", "unit": unit.id}
-    return f"{reverse('objectives:objective_list')}?{urlencode(query)}"
+    return f"{pk_url('objectives:objective_list')}?{urlencode(query)}"
 
 
 def _figures():

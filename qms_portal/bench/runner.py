@@ -55,6 +55,9 @@ def core_pages(user, unit_q="Phường", user_q="Nguyễn"):
     if user.has_perm("qms_portal.view_dashboard"):
         # the whole tree's dashboard for the year (it keeps nothing in the cache: every visit is a first)
         pages.append(("steering dashboard", reverse("steering_dashboard") + "?period=year"))
+        pages.append(("rollout board", reverse("rollout_board")))
+    if user.has_perm("qms_portal.view_annualreport"):
+        pages.append(("annual reports", reverse("annualreport_list")))
     return pages
 
 

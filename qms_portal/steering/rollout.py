@@ -55,19 +55,21 @@ def units_with(queryset, *lookups, below=False):
     """A ``RolloutCheck.units`` for "a row of ``queryset`` on the unit": the row reaches its unit
     through each of ``lookups`` ("unit" by default; an audit also through "scope_units"). With
     ``below``, a row on a unit above counts too (an agency's management review covers its
-    departments). One query per lookup (and one for the units' paths, with ``below``)."""
+    departments). One query per lookup (and one for the units' paths, with ``below``).
+    ``queryset`` may be a function returning it, for rows that depend on the day (valid today)."""
     lookups = lookups or ("unit",)
 
     def units(unit_ids):
+        rows = queryset() if callable(queryset) else queryset
         if not below:
             found = set()
             for lookup in lookups:
-                found |= set(queryset.filter(**{f"{lookup}__in": unit_ids}).values_list(lookup, flat=True))
+                found |= set(rows.filter(**{f"{lookup}__in": unit_ids}).values_list(lookup, flat=True))
             return found
         paths = dict(Unit.objects.filter(pk__in=unit_ids).values_list("pk", "path"))
         held = set()
         for lookup in lookups:
-            held |= set(queryset.values_list(f"{lookup}__path", flat=True).order_by().distinct())
+            held |= set(rows.values_list(f"{lookup}__path", flat=True).order_by().distinct())
         return {pk for pk, path in paths.items() if any(p in held for p in ancestor_paths(path))}
 
     return units
@@ -99,9 +101,11 @@ CORE_CHECKS = [
 
 
 def checks():
-    """``{item code: RolloutCheck}``: the core's and the areas' (an area's wins)."""
-    found = {check.item: check for check in CORE_CHECKS}
-    found.update({code: check for code, (_area, check) in areas.rollout_checks().items()})
+    """``{item code: [RolloutCheck]}``: the core's and the areas'. Several may tick one item (a
+    certificate, or an announcement of conformity): any of them does."""
+    found = {}
+    for check in [*CORE_CHECKS, *(check for _area, check in areas.rollout_checks())]:
+        found.setdefault(check.item, []).append(check)
     return found
 
 
@@ -135,13 +139,11 @@ def states(unit_ids, phases=None):
     for tick in ticks:
         found[tick.unit_id][tick.item].tick = tick
     for code in codes:
-        check = registered.get(code)
-        if check is None:
-            continue
-        done = check.units(unit_ids)
-        for pk in unit_ids:
-            state = found[pk][code]
-            state.checked = True
-            state.evidence = check.evidence
-            state.by_data = pk in done
+        for check in registered.get(code, []):
+            done = check.units(unit_ids)
+            for pk in unit_ids:
+                state = found[pk][code]
+                state.checked = True
+                if pk in done and not state.by_data:
+                    state.by_data, state.evidence = True, check.evidence
     return found

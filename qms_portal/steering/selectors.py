@@ -113,6 +113,13 @@ def _tallies(figure, user, root, period):
     return rows, denominators
 
 
+def figure_tallies(figure, user, root, period):
+    """``(numerators, denominators)``: ``figure``'s rows in ``period`` for ``root``'s subtree, per
+    unit path and rolled up the tree (``{path: Tally}``; the denominators' for a rate, else ``{}``),
+    as the dashboard reads them; the annual ISO report (``report_selectors``) reads the same."""
+    return _tallies(figure, user, root, period)
+
+
 def _is_duration(figure):
     output = getattr(figure.value, "output_field", None) if figure.value is not None else None
     return output is not None and output.get_internal_type() == "DurationField"

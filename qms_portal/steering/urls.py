@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import rollout_views, views
+from . import report_views, rollout_views, views
 
 urlpatterns = [
     path("", views.DashboardView.as_view(), name="steering_dashboard"),
@@ -14,4 +14,14 @@ urlpatterns = [
     path("rollout/<int:pk>/tick/<slug:item>/", rollout_views.RolloutTickView.as_view(), name="rollout_tick"),
     path("rollout/tick/<int:pk>/withdraw/", rollout_views.RolloutTickWithdrawView.as_view(),
          name="rollout_tick_withdraw"),
+    # the annual ISO report
+    path("reports/", report_views.AnnualReportListView.as_view(), name="annualreport_list"),
+    path("reports/new/", report_views.AnnualReportCreateView.as_view(), name="annualreport_create"),
+    path("reports/<int:pk>/", report_views.AnnualReportDetailView.as_view(), name="annualreport_detail"),
+    path("reports/<int:pk>/history/", report_views.AnnualReportHistoryView.as_view(), name="annualreport_history"),
+    path("reports/<int:pk>/edit/", report_views.AnnualReportUpdateView.as_view(), name="annualreport_edit"),
+    path("reports/<int:pk>/xlsx/", report_views.AnnualReportExportView.as_view(), name="annualreport_xlsx"),
+    path("reports/<int:pk>/pdf/", report_views.AnnualReportPdfView.as_view(), name="annualreport_pdf"),
+    path("reports/<int:pk>/<slug:transition>/", report_views.AnnualReportTransitionView.as_view(),
+         name="annualreport_transition"),
 ]

@@ -26,6 +26,7 @@ VIEW_REV = "documents.view_revision"
 VIEW_CR = "documents.view_changerequest"
 DECIDE = "documents.decide_changerequest"
 NUMBERING = "documents.change_registersettings"
+VIEW_ANN = "documents.view_announcement"
 # A revision's pages, checked with the effective revision and again with the one it superseded.
 SUPERSEDED = ("superseded",)
 
@@ -72,6 +73,15 @@ ROWS = {
     "documents:legal_detail": P("documents.view_legaldocument", "legal", scoped=False),
     "documents:legal_edit": P("documents.change_legaldocument", "legal", scoped=False),
     "documents:legal_history": P("documents.view_legaldocument", "legal", scoped=False),
+    # the announcement of conformity (a draft on the unit, its document effective)
+    "documents:announcement_register": P(VIEW_ANN),
+    "documents:announcement_create": P("documents.add_announcement"),
+    "documents:announcement_detail": P(VIEW_ANN, "announcement"),
+    "documents:announcement_edit": P("documents.change_announcement", "announcement"),
+    "documents:announcement_history": P(VIEW_ANN, "announcement"),
+    "documents:announcement_pdf": P(VIEW_ANN, "announcement"),
+    "documents:announcement_transition": P(VIEW_ANN, "announcement",
+                                           variants={"announce": "documents.announce_announcement"}),
     # the numbering page of a unit (the matrix's own unit: ward1 in scope, division out of scope)
     "documents:numbering": P(NUMBERING),
     "documents:numbering_edit": P(NUMBERING, "unit"),
@@ -92,6 +102,8 @@ LISTS = {
     "documents:register": Listing("document", VIEW_DOC, lambda d: f'href="{d.get_absolute_url()}"'),
     "documents:master_list": Listing("document", VIEW_DOC, lambda d: f"{d.code},{d.title},", kwargs={"fmt": "csv"},
                                      job=True),
+    # one row per unit that owns an effective document (every unit of the matrix owns one)
+    "documents:announcement_register": Listing("unit", VIEW_ANN, lambda u: f'data-unit="{u.code}"'),
     "documents:numbering": Listing("unit", NUMBERING, lambda u: f'href="/documents/numbering/{u.pk}/"'),
 }
 
@@ -112,6 +124,8 @@ def _name_reviewer(revision, person, author):
 def make_objects(tree, unit, grantee=None):
     """The objects of the rows above, placed on ``unit``; ``grantee`` (the in-scope objects only)
     is named reviewer of the draft."""
+    from django.utils import timezone
+
     author = tree.superuser
     reviewer = factories.make_superuser("docs-access-reviewer")
     approver = factories.make_superuser("docs-access-approver")
@@ -124,8 +138,10 @@ def make_objects(tree, unit, grantee=None):
     if grantee is not None:
         _name_reviewer(draft, grantee, author)
     request = services.change_request_create(acting_user=reviewer, document=document, reason="Bổ sung bước 3")
+    announcement = services.announcement_create(acting_user=author, unit=unit, decision_number=f"1/QĐ-{unit.code}",
+                                                decision_date=timezone.localdate(), scope="Thủ tục hành chính")
     return {"document": Document.objects.get(pk=document.pk), "revision": revision, "superseded": superseded,
-            "draft": draft, "changerequest": request}
+            "draft": draft, "changerequest": request, "announcement": announcement}
 
 
 def _publish_next(document, author, reviewer, approver):

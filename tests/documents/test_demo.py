@@ -365,3 +365,25 @@ def test_admin_sees_every_agencys_register(_demo):
     assert law.status == LegalDocument.Status.AMENDED
     assert timezone.localdate(law.history.order_by("-history_date").first().history_date) == (
         timezone.localdate() - timedelta(days=6))
+
+
+def test_the_demo_has_announcements_of_conformity_one_current_one_late_with_a_changed_scope(_demo):
+    from documents.announcements import announcement_register
+    from documents.models import Announcement
+
+    rows = {u.code: u for u in announcement_register(person("steering"))}
+    assert rows[demo.DOHA].announcement_status == "current" and rows[demo.DOHA].covered == 35
+    district = rows[demo.DISTRICT]
+    assert (district.announcement_status, district.covered, district.added, district.withdrawn) == ("late", 3, 1, 0)
+    assert rows[demo.BUREAU].announcement_status == "never"
+    assert Announcement.objects.filter(unit__code=demo.DISTRICT, status="draft").count() == 1
+    signed = TransitionRecord.objects.filter(transition="announce").values_list("actor__username", flat=True)
+    assert sorted(signed) == ["dist-mr", "mr"]
+    count = Announcement.objects.count()
+    assert demo.seed() == 0 and Announcement.objects.count() == count  # seeding again creates nothing
+    page = login("steering").get(reverse("documents:announcement_register"))
+    assert page.status_code == 200 and 'data-status="late"' in page.content.decode()
+    # The district's representative is told once, however often beat fires.
+    assert services.announcements_remind().messages >= 1
+    assert Notification.objects.filter(kind="announcement_scope_changed", recipient=person("dist-mr")).count() == 1
+    assert services.announcements_remind().messages == 0

@@ -152,6 +152,8 @@ def test_the_dashboard_figures_are_registered_and_count_what_the_reader_may_see(
         "nonconformities.closed_in_period": 5,  # X1–X5
         "nonconformities.days_to_close": 5,  # averaged over the same rows
         "nonconformities.overdue": 0,  # no open one has an action past its due date
+        # the annual ISO report's (off the dashboard): every one raised, by its detection date
+        "nonconformities.raised": 8,  # Z, Y, V and X1–X5
     }
     assert all(str(figure.url).startswith("/nonconformities/") for figure in registered.values())
 

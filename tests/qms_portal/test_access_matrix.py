@@ -79,12 +79,14 @@ from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from qms_portal import notifications, public_links, services
 from qms_portal.attachments import attachment_add
 from qms_portal.models import RoleAssignment
 from qms_portal.permissions import _widening_models, grant_model, unit_of
 from qms_portal.roles import SYSTEM_ROLES
+from qms_portal.steering.report_services import annual_report_create
 from qms_portal.steering.rollout_services import rollout_item_tick
 from tests import factories, public_purpose
 from tests.helpers import built_once
@@ -103,6 +105,8 @@ EXTRA_SCOPES = {"district_only": ("district",)}
 UNIT_SCOPES = ("in", "district", "out")
 DECIDE = "qms_portal.decide_accessrequest"
 WITHDRAW = "qms_portal.withdraw_accessrequest"
+REPORT_VIEW = "qms_portal.view_annualreport"
+REPORT_SIGN = "qms_portal.sign_annualreport"
 
 # ---- THE TABLE for the core: one row per URL name -------------------------------------------------
 CORE = {
@@ -187,6 +191,18 @@ CORE = {
     "rollout_plan": P("qms_portal.change_unitrollout", "unit"),
     "rollout_tick": P("qms_portal.change_unitrollout", "unit"),
     "rollout_tick_withdraw": P("qms_portal.change_unitrollout", "rollouttick"),
+    # the annual ISO report (tests/qms_portal/steering/test_annual_report*.py): drafted by the management
+    # representative (add / change), read with view, returned and signed by the steering committee
+    # (sign); its XLSX and PDF are background jobs (POST)
+    "annualreport_list": P(REPORT_VIEW),
+    "annualreport_create": P("qms_portal.add_annualreport"),
+    "annualreport_detail": P(REPORT_VIEW, "annualreport"),
+    "annualreport_history": P(REPORT_VIEW, "annualreport"),
+    "annualreport_edit": P("qms_portal.change_annualreport", "annualreport"),
+    "annualreport_transition": P(REPORT_VIEW, "annualreport", variants={
+        "submit": "qms_portal.change_annualreport", "return": REPORT_SIGN, "sign": REPORT_SIGN}),
+    "annualreport_xlsx": P(REPORT_VIEW, "annualreport", post_only=True),
+    "annualreport_pdf": P(REPORT_VIEW, "annualreport", post_only=True),
     # background jobs (exports): the list is everyone's own; a job is seen by whoever asked for it
     # only — "in" is the identity's own finished job, "out" someone else's (404, superuser included)
     "job_list": LOGIN,
@@ -213,6 +229,7 @@ CORE_LISTS = {
     # their own requests wherever they are (the grantee's), others' within their scope
     "accessrequest_list": Listing("accessrequest", "qms_portal.view_accessrequest",
                                   lambda r: f'href="{r.get_absolute_url()}"'),
+    "annualreport_list": Listing("annualreport", REPORT_VIEW, lambda r: f'href="{r.get_absolute_url()}"'),
 }
 
 # URL arguments that do not name an object, and those the matrix fills in itself.
@@ -365,7 +382,9 @@ def build_world():
         objects[scope] = {"unit": unit, "user": user, "assignment": assignment,
                           "accessrequest": request_on(requester, requested_on), "attachment": photo_on(unit),
                           "rollouttick": rollout_item_tick(acting_user=tree.superuser, unit=unit,
-                                                           item="leading_group", note="Quyết định 12")}
+                                                           item="leading_group", note="Quyết định 12"),
+                          "annualreport": annual_report_create(acting_user=tree.superuser, unit=unit,
+                                                               year=timezone.localdate().year - 1)}
     for module in AREA_MODULES.values():
         for scope, unit in units.items():
             grantee = people["grantee"] if scope == "in" else None
@@ -597,6 +616,16 @@ SPOT_CHECKS = {
     ("job_download", "superuser", "out", "GET", None): 404,
     ("job_status", "no_role", "out", "GET", None): 404,
     ("job_list", "anonymous", "-", "GET", None): 302,
+    # the annual ISO report: the management representative drafts and submits, the committee signs
+    ("annualreport_create", "management_representative", "-", "GET", None): 200,
+    ("annualreport_create", "steering_committee", "-", "GET", None): 403,
+    ("annualreport_transition", "management_representative", "in", "GET", "submit"): 200,
+    ("annualreport_transition", "management_representative", "in", "GET", "sign"): 403,
+    ("annualreport_transition", "steering_committee", "in", "GET", "sign"): 200,
+    ("annualreport_transition", "steering_committee", "out", "GET", "sign"): 404,
+    ("annualreport_detail", "staff", "in", "GET", None): 403,
+    ("annualreport_xlsx", "steering_committee", "in", "POST", None): 302,
+    ("annualreport_edit", "steering_committee", "in", "GET", None): 403,
     # a role held without sub-units: the district's own objects, not ward1's
     ("unit_detail", "district_only", "in", "GET", None): 404,
     ("unit_detail", "district_only", "district", "GET", None): 200,

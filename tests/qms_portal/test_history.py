@@ -37,7 +37,6 @@ def test_unit_history_shows_readable_changes_with_labels_and_names(tree):
     assert created_changes["Code"] == ("", tree.ward1.code)
     assert created_changes["Kind"] == ("", "Ward / commune")
     assert created_changes["Parent unit"] == ("", str(tree.district))
-    assert created_changes["Rollout phase"] == ("", "Organisational preparation")
     assert not {"path", "depth", "key", "updated", "created", "Path", "Depth", "Key", "Updated", "Created"} & set(
         created_changes)
 

@@ -71,7 +71,9 @@ ADMINISTRATION = {
     "staff": None,  # no Administration menu at all
 }
 DOCUMENTS = {  # the others: ["Register", "Legal register"]
-    "administrator": ["Register", "Legal register", "Numbering"],
+    "administrator": ["Register", "Legal register", "Announcements of conformity", "Numbering"],
+    "steering_committee": ["Register", "Legal register", "Announcements of conformity"],
+    "management_representative": ["Register", "Legal register", "Announcements of conformity"],
     "document_controller": ["Register", "Legal register", "Numbering"],
 }
 

@@ -186,3 +186,27 @@ def test_the_number_of_queries_does_not_grow_with_the_rows(tree, rows, django_as
     assert drill.parent.total == rows and len(drill.children) == 2
     with django_assert_num_queries(2):
         rollup(visible, root=tree.district)
+
+
+def test_rows_are_counted_once_even_when_a_filter_follows_a_relation_back(tree):
+    """A plain COUNT when the query joins only along foreign keys; COUNT(DISTINCT) as soon as it
+    joins back along one (a unit filtered on its role assignments appears once per assignment)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from qms_portal.rollups import _each_row_once, tally
+
+    forward = AccessRequest.objects.filter(role__code="staff")
+    backward = Unit.objects.filter(assignments__role__code__in=["staff", "management_representative",
+                                                               "administrator", "steering_committee"])
+    assert _each_row_once(forward.values("unit__path"))
+    assert not _each_row_once(backward.values("path"))
+    with CaptureQueriesContext(connection) as queries:
+        counted = tally(backward, root=tree.city)
+    assert "DISTINCT" in queries[0]["sql"]
+    # ward1 holds two of those roles (its staff and its management representative): one unit
+    assert counted[tree.ward1.path].rows == 1
+    assert counted[tree.city.path].rows == backward.distinct().filter(path__startswith=tree.city.path).count()
+    with CaptureQueriesContext(connection) as queries:
+        tally(forward, root=tree.city)
+    assert "DISTINCT" not in queries[0]["sql"]

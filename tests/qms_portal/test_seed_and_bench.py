@@ -237,10 +237,12 @@ def test_bench_measures_every_page_on_small_data_and_writes_json(tmp_path):
     pages = {row["page"]: row for row in report["pages"]}
     assert set(pages) == {
         "floor", "my work", "unit list", "unit list ?q=", "unit detail", "user list", "user list ?q=",
-        "role assignments", "inbox", "access requests", "steering dashboard",
+        "role assignments", "inbox", "access requests", "steering dashboard", "rollout board",
+        "annual reports",
         # Without documents: the register (plain, filtered, searched) and the legal register, no
         # document page nor controlled copy.
         "documents", "documents ?level=2", "documents ?q=vi", "documents ?q=zh", "legal register",
+        "announcements register",
         # Without nonconformities: the register (plain, filtered, searched) and the actions list, no
         # deep page nor nonconformity page.
         "nc register", "nc register ?filtered", "nc register ?q=", "nc actions",

@@ -5,6 +5,7 @@ figures for the steering committee and the management review's input on resource
 from django.utils.translation import gettext_lazy as _
 
 from qms_portal.areas import Figure, ReviewInput
+from qms_portal.links import pk_url
 from qms_portal.notifications import Kind
 
 READ = ["training.view_trainingplan", "training.view_planitem"]
@@ -25,10 +26,9 @@ def _expiring_link(unit, period):
     """The qualification register filtered to exactly the qualifications the figure counts."""
     from urllib.parse import urlencode
 
-    from django.urls import reverse
 
     query = {"state": "expiring", "active": "true", "unit": unit.id}
-    return f"{reverse('training:qualification_list')}?{urlencode(query)}"
+    return f"{pk_url('training:qualification_list')}?{urlencode(query)}"
 
 
 def _figures():
@@ -46,6 +46,9 @@ def _figures():
                plans, "good", column=False),
         Figure("training.not_attended", _("Participants not present at training sessions closed this year"),
                r.not_attended, plans, column=False),
+        # For the annual ISO report (qms_portal.steering): present at sessions closed, by their start.
+        Figure("training.trained", _("Participants present at training sessions closed in the period"),
+               r.trained, plans, "good", period_field="session__starts_at", column=False),
         Figure("training.expiring_soon", _("Qualifications expiring within 90 days"), r.expiring_soon, plans,
                limits=(0, 5), link=_expiring_link),
         Figure("training.competence_gaps", _("People lacking a required competence"), r.people_with_a_gap, plans,

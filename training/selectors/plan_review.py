@@ -49,6 +49,12 @@ def attended(user, today=None):
     return _closed_this_year(user, today).filter(attendance=PRESENT)
 
 
+def trained(user):
+    """Participants present at closed sessions (a figure of a period: the annual ISO report keeps
+    those of the sessions of its year), in the reader's scope."""
+    return Participant.objects.restrict(user, "view").filter(session__status=CLOSED, attendance=PRESENT)
+
+
 def not_attended(user, today=None):
     """Participants invited to the sessions closed this year and not present (absent, excused or
     not recorded), in the reader's scope."""

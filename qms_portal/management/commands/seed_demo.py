@@ -35,6 +35,10 @@ class Command(BaseCommand):
         # Each area adds its own demo data (``areas.register(demo=…)``), after the people exist.
         for area, seed in areas.tools("demo"):
             out.write(f"  {area.verbose_name}: {seed(language=options['language'])} created")
+        # The steering committee's annual ISO reports, last: their frozen figures count the areas' records.
+        from qms_portal.steering.report_demo import seed_reports
+
+        out.write(f"  Annual ISO reports: {seed_reports(language=options['language'])} created")
         out.write("\nDemo logins (username / password — who):")
         for username, password, description in summary["logins"]:
             out.write(f"  {username:<14} {password:<16} {description}")

@@ -122,7 +122,8 @@ def test_a_hand_tick_keeps_its_note_and_evidence_and_is_withdrawn_with_a_reason(
 
 
 def test_the_management_representative_item_is_ticked_by_the_role_held_here_or_above_with_subunits(tree):
-    done = rollout.checks()["management_representative"].units
+    [check] = rollout.checks()["management_representative"]
+    done = check.units
     ids = [tree.district.pk, tree.ward1.pk, tree.ward2.pk, tree.division.pk]
     assert done(ids) == {tree.ward1.pk}  # small_tree: ward1's management representative
     mr = factories.make_user(f"{tree.prefix}dist-mr", tree.district)
@@ -137,7 +138,8 @@ def test_every_area_ticks_its_items_from_its_records():
     """Each area registered the items its records show; the others are ticked by hand only."""
     found = rollout.checks()
     assert {"management_representative", "internal_auditors", "awareness_training", "quality_objectives",
-            "internal_audit", "management_review"} <= set(found)
+            "document_set", "internal_audit", "management_review", "certified_or_announced"} <= set(found)
+    assert len(found["certified_or_announced"]) == 2  # a certificate (audits) or an announcement (documents)
     assert "leading_group" not in found and "promotion_office" not in found
     assert {item.phase for item in rollout.ITEMS} == set(PHASES)  # every phase has a checklist
 
@@ -173,3 +175,20 @@ def test_the_board_reads_in_a_constant_number_of_queries(tree):
     large = _board_queries(tree)
     assert large[1] > small[1] + 10
     assert large[0] == small[0], (small, large)
+
+
+def test_an_effective_document_ticks_the_document_set_and_a_valid_certificate_certification(db):
+    from tests.audits.factories_certificates import make_certificate
+    from tests.documents.factories import doc_setup, effective_document
+
+    s = doc_setup()
+    ids = [s.dept.pk, s.office.pk, s.other.pk]
+    assert rollout.states(ids)[s.dept.pk]["document_set"].done is False
+    effective_document(s)
+    found = rollout.states(ids)
+    assert [found[pk]["document_set"].by_data for pk in ids] == [True, False, False]  # its own documents only
+    make_certificate(s.office, issued_on=datetime.date(2025, 6, 1), expires_on=datetime.date(2099, 5, 31))
+    make_certificate(s.other, issued_on=datetime.date(2020, 6, 1), expires_on=datetime.date(2023, 5, 31))  # expired
+    found = rollout.states(ids)
+    assert [found[pk]["certified_or_announced"].by_data for pk in ids] == [False, True, False]
+    assert str(found[s.office.pk]["certified_or_announced"].evidence) == "a valid ISO 9001 certificate"

@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from qms_portal import notifications, services
 from qms_portal.models import AccessRequest, Notification, RoleAssignment, TransitionRecord, Unit, User
+from qms_portal.steering.report_services import annual_report_create
 from qms_portal.steering.rollout_services import rollout_item_tick
 from tests import factories
 from tests.qms_portal.test_access_matrix import CORE, FIXED_KWARGS, core_url_kwargs
@@ -654,7 +655,8 @@ def every_page(tree, superuser):
                "assignment": RoleAssignment.objects.filter(unit=tree.ward1).first(),
                "job": done_job(superuser, kind="qms_portal.unit_roster_pdf"),
                "rollouttick": rollout_item_tick(acting_user=superuser, unit=tree.ward1, item="leading_group",
-                                                note="QĐ 12")}
+                                                note="QĐ 12"),
+               "annualreport": annual_report_create(acting_user=superuser, unit=tree.ward1, year=2025)}
     for name, _route, kwarg_names in walk_urls():
         row = CORE.get(name)
         if row is None or row.post_only or name in ("unit_roster_pdf", "healthz", "floor", "attachment_download",

@@ -208,6 +208,9 @@ def pick_unit(page, field_id, typed, unit, keep=0):
     choice.tap() if getattr(page, "portal_kind", "") == "phone" else choice.click()
     # leave the box, as a person moving on does: its list closes and covers no field below it
     page.locator(f"#{field_id}-ts-control").evaluate("box => box.blur()")
+    from playwright.sync_api import expect as _expect
+
+    _expect(page.locator(f"#{field_id}-ts-dropdown")).to_be_hidden()  # (closing is not instant on a busy machine)
     if keep:
         from playwright.sync_api import expect
 

@@ -57,6 +57,7 @@ def test_a_plan_drafted_from_the_needs_found_and_approved(open_page, kind):
     pick_unit(page, "id_unit", t.district.code, t.district)
     page.fill("#id_year", "1999")
     page.fill("#id_budget", "Kinh phí 20 triệu đồng")
+    expect(page.locator("#id_year")).to_have_value("1999")  # what is sent is what was typed
     _press(page, page.get_by_role("button", name="Save"))
     expect(page.locator("main")).to_contain_text("Give a year between 2000 and 2100.")
     expect(page.locator("#id_budget")).to_have_value("Kinh phí 20 triệu đồng")

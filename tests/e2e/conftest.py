@@ -208,9 +208,12 @@ def pick_unit(page, field_id, typed, unit, keep=0):
     choice.tap() if getattr(page, "portal_kind", "") == "phone" else choice.click()
     # leave the box, as a person moving on does: its list closes and covers no field below it
     page.locator(f"#{field_id}-ts-control").evaluate("box => box.blur()")
+    # On a phone the list sometimes stays open after the box loses focus (Tom Select reopens it on
+    # the tap's late events) and covers the next field: close it as leaving the box would.
+    page.locator(f"select#{field_id}").evaluate("select => select.tomselect && select.tomselect.close()")
     from playwright.sync_api import expect as _expect
 
-    _expect(page.locator(f"#{field_id}-ts-dropdown")).to_be_hidden()  # (closing is not instant on a busy machine)
+    _expect(page.locator(f"#{field_id}-ts-dropdown")).to_be_hidden()
     if keep:
         from playwright.sync_api import expect
 

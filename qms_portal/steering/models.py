@@ -30,6 +30,13 @@ PHASES = list(Phase.values)
 ENDING = PHASES[:-1]
 
 
+def late_against_plan(phase, planned_end, today):
+    """The late rule, in one place: the planned end (``planned_end(code)``) of ``phase``, or of a
+    phase after it, has passed (the day itself is not late)."""
+    ends = (planned_end(code) for code in ENDING[PHASES.index(phase):])
+    return any(end is not None and end < today for end in ends)
+
+
 def _planned(label):
     return models.DateField(format_lazy("{}: {}", _("planned end"), label), null=True, blank=True)
 
@@ -91,9 +98,7 @@ class UnitRollout(BaseModel):
 
     def is_late(self, today=None):
         """Late against plan: the planned end of the phase it is in, or of one after it, has passed."""
-        today = today or timezone.localdate()
-        ends = [self.planned_end(code) for code in ENDING[PHASES.index(self.phase):]]
-        return any(end is not None and end < today for end in ends)
+        return late_against_plan(self.phase, self.planned_end, today or timezone.localdate())
 
 
 class RolloutTick(BaseModel):

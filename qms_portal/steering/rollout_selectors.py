@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from ..models import Attachment, Unit
 from . import rollout
-from .models import ENDING, PHASES, Phase, RolloutTick, UnitRollout
+from .models import ENDING, PHASES, Phase, RolloutTick, UnitRollout, late_against_plan
 from .rollout_services import PERMISSION as MOVE_PERMISSION
 from .selectors import scope
 
@@ -52,8 +52,7 @@ def board(user, root, *, late_only=False, today=None):
     for row in rows:
         phase = row["rollout__phase"] or Phase.PREPARATION
         planned_end = row.get(f"rollout__planned_{phase}")
-        ahead = [row[f"rollout__planned_{code}"] for code in ENDING[PHASES.index(phase):]]
-        late = any(end is not None and end < today for end in ahead)
+        late = late_against_plan(phase, lambda code, row=row: row[f"rollout__planned_{code}"], today)
         if late_only and not late:
             continue
         card = Card(row["pk"], row["code"], row["name"], row["parent__name"] or "", phase,

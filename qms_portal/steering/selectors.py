@@ -156,7 +156,7 @@ def dashboard(user, root, period, *, with_trends=True):
 
 def _phases(rows, root, today=None):
     """Each row's rollout phase and whether it is late against plan: one query for the subtree."""
-    from .models import ENDING, PHASES, Phase, UnitRollout
+    from .models import ENDING, Phase, UnitRollout, late_against_plan
 
     today = today or timezone.localdate()
     found = {values["unit_id"]: values for values in UnitRollout.objects.filter(
@@ -165,8 +165,8 @@ def _phases(rows, root, today=None):
         values = found.get(row.unit.id)
         phase = values["phase"] if values else Phase.PREPARATION
         row.phase = Phase(phase).label
-        ends = [values[f"planned_{code}"] for code in ENDING[PHASES.index(phase):]] if values else []
-        row.late = any(end is not None and end < today for end in ends)
+        row.late = bool(values) and late_against_plan(
+            phase, lambda code, values=values: values[f"planned_{code}"], today)
 
 
 def trends(user, root, period, count=12):

@@ -51,6 +51,12 @@ class QmsPortalConfig(AppConfig):
         from .steering import report_exports, report_services  # noqa: F401
 
         jobs.register_kinds(self.label, report_exports.job_kinds())
+        # The evaluation of units: its two workflows (registered on import) and its messages.
+        from .notifications import register_kinds as register_notification_kinds
+        from .steering import evaluation_exports, evaluation_services
+
+        register_notification_kinds(evaluation_services.NOTIFICATION_KINDS)
+        jobs.register_kinds(self.label, evaluation_exports.job_kinds())
         # The unread count in the navigation (context_processors.py), read with a view's pieces.
         fragments.track("qms_portal.Notification", lambda n: [unread_generation(n.recipient_id)])
         fragments.request_piece("unread", request_unread_piece)

@@ -7,6 +7,7 @@ both are merged, newest first, a page at a time (``history_page``). What is show
 * never internal bookkeeping: the timestamps, fields with ``editable=False`` and no translated
   label (a search key, a lock version, a tree path), and whatever the model lists in
   ``history_hidden``;
+* a JSON mapping by the keys that changed only (a sheet of 15 scores where one changed shows one);
 * many-to-many fields the model lists in ``history_m2m_fields``: "Clauses: added 7.5; removed 8.2";
 * long texts (over ``LONG_TEXT`` characters, several lines, or HTML) as "changed", with a link to a
   page comparing the two versions side by side (``views.history.HistoryCompareView``);
@@ -325,6 +326,10 @@ def _changes(obj, record, previous, fields, sets, members, names):
             change["old"] = change["new"] = ""
             change["compare_url"] = compare_url(obj, record.history_id, f.name)
         else:
+            if isinstance(old, dict) and isinstance(new, dict):  # a mapping: only the keys that changed
+                changed = [key for key in {**old, **new} if old.get(key) != new.get(key)]
+                old = {key: old[key] for key in changed if key in old}
+                new = {key: new[key] for key in changed if key in new}
             change["old"] = "" if created else display(f, old, names)
             change["new"] = display(f, new, names)
             change["compare_url"] = None

@@ -719,6 +719,7 @@ class AccessRequestUserObjectPermission(UserObjectPermissionBase):
 
 
 # The rollout of the QMS in each unit (the steering committee's board): models of this app.
+from .steering.evaluation_models import Evaluation, EvaluationCriterion, UnitEvaluation  # noqa: E402, F401
 from .steering.models import RolloutTick, UnitRollout  # noqa: E402, F401
 
 # The annual ISO report of a unit's subtree (the steering committee's report): a model of this app.

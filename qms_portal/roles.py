@@ -21,7 +21,8 @@ SYSTEM_ROLES = {
         gettext_noop("Reviews dashboards and progress across all units below."),
         VIEW_CORE + ["qms_portal.view_roster", "qms_portal.view_roleassignment", "qms_portal.view_accessrequest",
                      "qms_portal.view_dashboard", "qms_portal.change_unitrollout", "*.view_*",
-                     "qms_portal.sign_annualreport"],
+                     "qms_portal.sign_annualreport", "qms_portal.add_evaluation", "qms_portal.change_evaluation",
+                     "qms_portal.appraise_unitevaluation"],
     ),
     "management_representative": (
         gettext_noop("Management representative"),
@@ -32,7 +33,8 @@ SYSTEM_ROLES = {
                      "qms_portal.delete_roleassignment", "qms_portal.view_accessrequest",
                      "qms_portal.decide_accessrequest",
                      "qms_portal.add_annualreport", "qms_portal.change_annualreport",
-                     "qms_portal.view_annualreport"],
+                     "qms_portal.view_annualreport", "qms_portal.view_evaluation",
+                     "qms_portal.view_unitevaluation", "qms_portal.change_unitevaluation"],
     ),
     "document_controller": (
         gettext_noop("Document controller"),
@@ -42,7 +44,8 @@ SYSTEM_ROLES = {
     "department_head": (
         gettext_noop("Department head"),
         gettext_noop("Reviews and approves the procedures of the department; owns corrective actions."),
-        VIEW_CORE + ["qms_portal.view_roleassignment", "qms_portal.view_dashboard"],
+        VIEW_CORE + ["qms_portal.view_roleassignment", "qms_portal.view_dashboard",
+                     "qms_portal.view_unitevaluation", "qms_portal.change_unitevaluation"],
     ),
     "staff": (
         gettext_noop("Staff member"),

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from . import evaluation_views as ev
 from . import report_views, rollout_views, views
 
 urlpatterns = [
@@ -24,4 +25,21 @@ urlpatterns = [
     path("reports/<int:pk>/pdf/", report_views.AnnualReportPdfView.as_view(), name="annualreport_pdf"),
     path("reports/<int:pk>/<slug:transition>/", report_views.AnnualReportTransitionView.as_view(),
          name="annualreport_transition"),
+    # the evaluation of units
+    path("evaluations/", ev.EvaluationListView.as_view(), name="evaluation_list"),
+    path("evaluations/new/", ev.EvaluationCreateView.as_view(), name="evaluation_create"),
+    path("evaluations/<int:pk>/", ev.EvaluationDetailView.as_view(), name="evaluation_detail"),
+    path("evaluations/<int:pk>/ranking/", ev.EvaluationRankingView.as_view(), name="evaluation_ranking"),
+    path("evaluations/<int:pk>/history/", ev.EvaluationHistoryView.as_view(), name="evaluation_history"),
+    path("evaluations/<int:pk>/edit/", ev.EvaluationUpdateView.as_view(), name="evaluation_edit"),
+    path("evaluations/<int:pk>/xlsx/", ev.EvaluationExportView.as_view(), name="evaluation_xlsx"),
+    path("evaluations/<int:pk>/pdf/", ev.EvaluationPdfView.as_view(), name="evaluation_pdf"),
+    path("evaluations/<int:pk>/<slug:transition>/", ev.EvaluationTransitionView.as_view(),
+         name="evaluation_transition"),
+    path("sheets/", ev.SheetListView.as_view(), name="unitevaluation_list"),
+    path("sheets/<int:pk>/", ev.SheetDetailView.as_view(), name="unitevaluation_detail"),
+    path("sheets/<int:pk>/history/", ev.SheetHistoryView.as_view(), name="unitevaluation_history"),
+    path("sheets/<int:pk>/score/", ev.SheetScoreView.as_view(), name="unitevaluation_score"),
+    path("sheets/<int:pk>/appraise/", ev.SheetAppraiseView.as_view(), name="unitevaluation_appraise"),
+    path("sheets/<int:pk>/<slug:transition>/", ev.SheetTransitionView.as_view(), name="unitevaluation_transition"),
 ]

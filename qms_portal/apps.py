@@ -52,11 +52,13 @@ class QmsPortalConfig(AppConfig):
 
         jobs.register_kinds(self.label, report_exports.job_kinds())
         # The evaluation of units: its two workflows (registered on import) and its messages.
+        from . import mywork
         from .notifications import register_kinds as register_notification_kinds
-        from .steering import evaluation_exports, evaluation_services
+        from .steering import evaluation_exports, evaluation_mywork, evaluation_services
 
         register_notification_kinds(evaluation_services.NOTIFICATION_KINDS)
         jobs.register_kinds(self.label, evaluation_exports.job_kinds())
+        mywork.register(evaluation_mywork.evaluation_work)
         # The unread count in the navigation (context_processors.py), read with a view's pieces.
         fragments.track("qms_portal.Notification", lambda n: [unread_generation(n.recipient_id)])
         fragments.request_piece("unread", request_unread_piece)

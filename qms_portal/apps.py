@@ -57,6 +57,7 @@ class QmsPortalConfig(AppConfig):
         from .steering import evaluation_exports, evaluation_mywork, evaluation_services
 
         register_notification_kinds(evaluation_services.NOTIFICATION_KINDS)
+        register_notification_kinds(report_services.NOTIFICATION_KINDS)
         jobs.register_kinds(self.label, evaluation_exports.job_kinds())
         mywork.register(evaluation_mywork.evaluation_work)
         # The unread count in the navigation (context_processors.py), read with a view's pieces.

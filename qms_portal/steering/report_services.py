@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ..models import Unit
-from ..permissions import can
+from ..notifications import notify
+from ..permissions import can, users_who_can
 from ..services import require_can, save_tracked
 from ..workflow import Guard, Transition, Workflow, not_the_author, register, register_meaning
 from . import report_selectors
@@ -27,6 +28,11 @@ SIGNED = "report_signed"
 SIGNED_LABEL = gettext_lazy("Report signed")
 FIELDS = ("number", "recipient", "place", "achievements", "difficulties", "proposals")
 SECTIONS = ("achievements", "difficulties", "proposals")
+NOTIFICATION_KINDS = {
+    "annualreport_submitted": gettext_lazy("Annual ISO report to review and sign: %(object)s"),
+    "annualreport_returned": gettext_lazy("Annual ISO report returned for changes: %(object)s"),
+    "annualreport_signed": gettext_lazy("Annual ISO report signed: %(object)s"),
+}
 
 
 def _check_year(year):
@@ -93,19 +99,29 @@ def _on_submit(report, user, reason, data):
     report.snapshot = report_selectors.snapshot(table, now)
     report.submitted_by, report.submitted_at = user, now
     save_tracked(report, user)
+    notify(users_who_can("sign", report).exclude(pk=user.pk), "annualreport_submitted", params={"object": report},
+           url=report.get_absolute_url())
+
+
+def _tell_the_drafters(report, user, kind):
+    """The person who drafted it and the one who submitted it (once each), not the one acting."""
+    people = {report.drafted_by, report.submitted_by} - {None, user}
+    notify(people, kind, params={"object": report}, url=report.get_absolute_url())
 
 
 def _on_return(report, user, reason, data):
     """Back to the drafter: the figures read live again (the frozen ones stay in the History tab)."""
-    report = AnnualReport.objects.get(pk=report.pk)
+    report = AnnualReport.objects.select_related("drafted_by", "submitted_by").get(pk=report.pk)
     report.snapshot, report.submitted_at = None, None
     save_tracked(report, user)  # (the reason is the transition's, shown once)
+    _tell_the_drafters(report, user, "annualreport_returned")
 
 
 def _on_sign(report, user, reason, data):
-    report = AnnualReport.objects.get(pk=report.pk)
+    report = AnnualReport.objects.select_related("drafted_by", "submitted_by").get(pk=report.pk)
     report.signed_at = timezone.now()
     save_tracked(report, user)
+    _tell_the_drafters(report, user, "annualreport_signed")
 
 
 WORKFLOW = Workflow(

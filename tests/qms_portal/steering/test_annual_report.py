@@ -116,6 +116,24 @@ def test_the_committee_returns_it_with_a_reason_and_the_figures_read_live_again(
     assert record.reason == "Bổ sung số liệu đào tạo"
 
 
+def test_the_signers_are_told_of_a_submitted_report_and_the_drafter_of_its_return_and_signature(tree, people):
+    from qms_portal.models import Notification
+
+    report = submitted(tree, people)
+    told = Notification.objects.filter(kind="annualreport_submitted")
+    told = set(told.values_list("recipient", flat=True))  # whoever may sign it (the committee, an administrator)
+    assert people["steering"].pk in told and people["mr"].pk not in told
+    annual_report_transition(acting_user=people["steering"], report=report, name="return", reason="Thiếu số liệu")
+    assert list(Notification.objects.filter(kind="annualreport_returned").values_list("recipient", flat=True)) == [
+        people["mr"].pk]
+    annual_report_transition(acting_user=people["mr"], report=report, name="submit")
+    annual_report_transition(acting_user=people["steering"], report=report, name="sign", password=tree.password)
+    assert list(Notification.objects.filter(kind="annualreport_signed").values_list("recipient", flat=True)) == [
+        people["mr"].pk]
+    assert not Notification.objects.filter(recipient=people["steering"]).exclude(
+        kind="annualreport_submitted").exists()
+
+
 def test_signing_asks_for_the_password_and_not_the_person_who_submitted(tree, people):
     report = submitted(tree, people)
     # The management representative of the district, given the right to sign as well, still may not

@@ -102,6 +102,15 @@ def unit_rollout(unit, today=None):
     return found, lines
 
 
+def withdrawn_ticks(unit):
+    """The unit's hand ticks that were withdrawn, newest first, each with ``label`` (the item's)."""
+    ticks = list(RolloutTick.objects.filter(unit=unit, withdrawn_at__isnull=False)
+                 .select_related("ticked_by", "withdrawn_by").order_by("-withdrawn_at", "-pk"))
+    for tick in ticks:
+        tick.label = rollout.item_label(tick.item)
+    return ticks
+
+
 def _evidence(states):
     """Each hand tick's evidence (``state.files``), for all the ticks in one query."""
     ticks = {state.tick.pk: state for state in states if state.tick is not None}

@@ -65,7 +65,8 @@ class RolloutDetailView(UnitRolloutMixin, TemplateView):
         return {**super().get_context_data(**kwargs), "unit": self.unit, "rollout": found, "lines": lines,
                 "late": found.pk is not None and found.is_late(), "tab": "details",
                 "may_change": can(self.request.user, CHANGE, self.unit),
-                "timeline": charts_timeline.timeline(lines), "move_form": rollout_forms.MoveForm(
+                "timeline": charts_timeline.timeline(lines),
+                "withdrawn": rollout_selectors.withdrawn_ticks(self.unit), "move_form": rollout_forms.MoveForm(
                     user=self.request.user, initial={"phase": found.phase})}
 
 

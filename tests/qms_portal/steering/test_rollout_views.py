@@ -112,6 +112,18 @@ def test_a_tick_by_hand_with_evidence_shows_on_the_units_page_with_its_file(tree
     assert reverse("attachment_download", args=[evidence.pk]) in page
 
 
+def test_a_withdrawn_tick_stays_listed_with_who_withdrew_it_and_why(tree):
+    from qms_portal.steering.rollout_services import rollout_tick_withdraw
+
+    tick = rollout_item_tick(acting_user=tree.district_steering, unit=tree.ward1, item="promotion_office",
+                             note="Quyết định số 12")
+    rollout_tick_withdraw(acting_user=tree.district_steering, tick=tick, reason="Quyết định đã bị thay thế")
+    page = logged_in(tree.district_steering).get(reverse("rollout_detail", args=[tree.ward1.pk])).content.decode()
+    assert 'data-withdrawn="promotion_office"' in page
+    assert "Quyết định số 12" in page and "Quyết định đã bị thay thế" in page
+    assert reverse("rollout_tick_withdraw", args=[tick.pk]) not in page  # no second withdrawal offered
+
+
 def test_an_unknown_item_is_404(tree):
     client = logged_in(tree.district_steering)
     assert client.get(reverse("rollout_tick", args=[tree.ward1.pk, "nothing"])).status_code == 404

@@ -54,6 +54,10 @@ class Figure:
       of its wards' rates); a rate of quantities the rows carry (files handled on time out of
       files handled, a month's figures per row) names them: ``value`` summed over the numerator's
       rows out of ``denominator_value`` summed over the denominator's;
+      A rate whose numerator is its denominator's rows that meet a condition says so: ``queryset=None,
+      numerator=Q(acknowledged_at__isnull=False)``; both are then read in ONE GROUP BY (``COUNT(…)
+      FILTER (WHERE …)`` beside ``COUNT(…)``, ``rollups.tally_share``) instead of two, and
+      ``queryset(user)`` is ``denominator(user).filter(numerator)``;
     * ``"average"``: ``value`` (an expression or field name, one number per row, e.g. days to close)
       summed in the same GROUP BY and divided by the rows.
 
@@ -87,8 +91,14 @@ class Figure:
     link: object = None
     column: bool = True
     trend: bool = False
+    numerator: object = None  # a Q: the rate's numerator is its denominator's rows that meet it
 
     def __post_init__(self):
+        if self.numerator is not None:
+            if self.kind != "rate" or self.queryset is not None:
+                raise ValueError(f"{self.key}: a numerator (a filter of the denominator) is given to a rate "
+                                 "instead of its queryset")
+            self.queryset = self._numerator_rows
         if self.kind not in FIGURE_KINDS:
             raise ValueError(f"{self.key}: kind {self.kind!r} is not one of {FIGURE_KINDS}")
         if (self.kind == "rate") != (self.denominator is not None):
@@ -109,6 +119,9 @@ class Figure:
     def rows(self, user, period=None):
         """The rows counted (the numerator's, for a rate) for ``user`` in ``period``."""
         return self.in_period(self.queryset(user), period)
+
+    def _numerator_rows(self, user):
+        return self.denominator(user).filter(self.numerator)
 
     def denominator_rows(self, user, period=None):
         return self.in_period(self.denominator(user), period)

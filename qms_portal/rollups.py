@@ -185,7 +185,7 @@ def _each_row_once(queryset):
                    for join in queryset.query.alias_map.values())
 
 
-def tally(queryset, *, root=None, value=None, duration=False, by=None, per_unit=True):
+def tally(queryset, *, root=None, value=None, duration=False, by=None, per_unit=True, part=None, part_value=None):
     """Rows of ``queryset`` (and the sum of ``value`` over them, an expression or field name of one
     number per row) per unit, summed up the tree: ``{unit path: Tally}`` for every unit with rows
     and every unit above them. One GROUP BY query (no query for the units: the caller reads the
@@ -210,16 +210,34 @@ def tally(queryset, *, root=None, value=None, duration=False, by=None, per_unit=
         queryset = queryset.annotate(tally_by=by) if not isinstance(by, str) else queryset.alias(tally_by=F(by))
         columns.append("tally_by")
     rows_query = queryset.order_by().values(*columns) if columns else queryset.order_by()
-    aggregates = {"rows": Count("pk", distinct=not _each_row_once(rows_query))}
+    distinct = not _each_row_once(rows_query)
+    aggregates = {"rows": Count("pk", distinct=distinct)}
     if value is not None:
         expression = F(value) if isinstance(value, str) else value
         aggregates["total"] = Sum(expression, output_field=DurationField()) if duration else Sum(expression)
-    found = {}
+    if part is not None:  # the rows (and value) of the part, in the same GROUP BY
+        aggregates["part_rows"] = Count("pk", distinct=distinct, filter=part)
+        if part_value is not None:
+            aggregates["part_total"] = Sum(F(part_value) if isinstance(part_value, str) else part_value, filter=part)
+    found, parts = {}, {}
     rows = rows_query.annotate(**aggregates) if columns else [rows_query.aggregate(**aggregates)]
     for row in rows:
         if per_unit and row[path_key] is None:
             continue
         split = found.setdefault(row.get("tally_by"), {})
+        part_split = parts.setdefault(row.get("tally_by"), {})
         for ancestor in ancestor_paths(row[path_key]) if per_unit else [root.path]:
             split.setdefault(ancestor, Tally()).add(row["rows"], _number(row.get("total"), duration))
-    return found if by is not None else found.get(None, {})
+            if part is not None and row["part_rows"]:
+                part_split.setdefault(ancestor, Tally()).add(row["part_rows"], _number(row.get("part_total")))
+    if part is None:
+        return found if by is not None else found.get(None, {})
+    return (parts, found) if by is not None else (parts.get(None, {}), found.get(None, {}))
+
+
+def tally_share(queryset, part, *, root=None, value=None, part_value=None, by=None, per_unit=True):
+    """``(parts, wholes)``: the ``tally`` of ``queryset.filter(part)`` and of ``queryset``, read
+    in ONE GROUP BY (``COUNT(…) FILTER (WHERE part)`` beside ``COUNT(…)``) — a rate whose numerator
+    is a filter of its denominator. ``value`` is summed over the whole, ``part_value`` over the
+    part (a rate of quantities names both)."""
+    return tally(queryset, root=root, value=value, by=by, per_unit=per_unit, part=part, part_value=part_value)

@@ -192,9 +192,10 @@ def answers_of_closed_surveys(user):
     return SurveyAnswer.objects.filter(response__survey__in=surveys.values("pk"))
 
 
-def positive_answers(user):
-    """Of those, the answers "satisfied" or "basically satisfied" (the satisfaction rate)."""
-    return answers_of_closed_surveys(user).filter(_answer_positive())
+def answer_positive():
+    """The answers "satisfied" or "basically satisfied" (the satisfaction rate's numerator: its
+    denominator's answers that meet this)."""
+    return _answer_positive()
 
 
 def closed_recently(user):

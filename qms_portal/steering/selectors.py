@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from .. import areas
 from ..models import Unit
-from ..rollups import UNIT_COLUMNS, Tally, UnitRef, tally
+from ..rollups import UNIT_COLUMNS, Tally, UnitRef, tally, tally_share
 
 PERMISSION = "qms_portal.view_dashboard"
 
@@ -107,6 +107,9 @@ def figures_by_area():
 
 
 def _tallies(figure, user, root, period):
+    if figure.numerator is not None:  # the numerator and the denominator in one GROUP BY
+        return tally_share(figure.denominator_rows(user, period), figure.numerator, root=root,
+                           value=figure.denominator_value, part_value=figure.value)
     rows = tally(figure.rows(user, period), root=root, value=figure.value, duration=_is_duration(figure))
     denominators = (tally(figure.denominator_rows(user, period), root=root, value=figure.denominator_value)
                     if figure.kind == "rate" else {})
@@ -179,10 +182,12 @@ def trends(user, root, period, count=12):
         if not (figure.trend and figure.period_field):
             continue
         by = TruncMonth(figure.period_field)
-        numerators = tally(figure.rows(user, span), root=root, value=figure.value,
-                           duration=_is_duration(figure), by=by, per_unit=False)
-        denominators = (tally(figure.denominator_rows(user, span), root=root, value=figure.denominator_value, by=by,
-                              per_unit=False) if figure.kind == "rate" else {})
+        if figure.numerator is not None:
+            numerators, denominators = tally_share(figure.denominator_rows(user, span), figure.numerator, root=root,
+                                                   value=figure.denominator_value, part_value=figure.value, by=by,
+                                                   per_unit=False)
+        else:
+            numerators, denominators = _month_tallies(figure, user, root, span, by)
         values = []
         for month in months:
             mine = _month(numerators, month.start).get(root.path, Tally())
@@ -190,6 +195,14 @@ def trends(user, root, period, count=12):
             values.append(figure.evaluate(mine.rows, mine.total, below.rows, below.total))
         found.append(Trend(figure, months, values))
     return found
+
+
+def _month_tallies(figure, user, root, span, by):
+    numerators = tally(figure.rows(user, span), root=root, value=figure.value, duration=_is_duration(figure), by=by,
+                       per_unit=False)
+    denominators = (tally(figure.denominator_rows(user, span), root=root, value=figure.denominator_value, by=by,
+                          per_unit=False) if figure.kind == "rate" else {})
+    return numerators, denominators
 
 
 def _month(split, start):

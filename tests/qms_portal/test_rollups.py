@@ -210,3 +210,34 @@ def test_rows_are_counted_once_even_when_a_filter_follows_a_relation_back(tree):
     with CaptureQueriesContext(connection) as queries:
         tally(forward, root=tree.city)
     assert "DISTINCT" not in queries[0]["sql"]
+
+
+def test_a_share_reads_the_part_and_the_whole_in_one_query_as_two_tallies_would(requests, django_assert_num_queries):
+    from django.db.models import Q
+
+    from qms_portal.rollups import tally, tally_share
+
+    whole = AccessRequest.objects.all()
+    part = Q(status="pending")
+    with django_assert_num_queries(1):
+        parts, wholes = tally_share(whole, part, root=requests.city)
+    assert {path: (t.rows, t.total) for path, t in parts.items()} == {
+        path: (t.rows, t.total) for path, t in tally(whole.filter(part), root=requests.city).items()}
+    assert {path: t.rows for path, t in wholes.items()} == {
+        path: t.rows for path, t in tally(whole, root=requests.city).items()}
+    assert parts[requests.ward1.path].rows == 2 and wholes[requests.ward1.path].rows == 3
+
+
+def test_a_rate_given_a_numerator_counts_its_denominators_rows_that_meet_it():
+    from django.db.models import Q
+
+    from qms_portal.areas import Figure
+
+    figure = Figure("x.pending", "Pending", None, kind="rate", denominator=lambda user: AccessRequest.objects.all(),
+                    numerator=Q(status="pending"))
+    assert str(figure.queryset(None).query) == str(AccessRequest.objects.filter(status="pending").query)
+    with pytest.raises(ValueError):  # one source for the numerator, not two
+        Figure("x.both", "Both", lambda user: AccessRequest.objects.all(), kind="rate",
+               denominator=lambda user: AccessRequest.objects.all(), numerator=Q(status="pending"))
+    with pytest.raises(ValueError):
+        Figure("x.count", "Count", None, numerator=Q(status="pending"))

@@ -190,11 +190,6 @@ def revision_trainings_asked(user):
     return revision_requirements().filter(revision__document__in=Document.objects.restrict(user, "view").values("pk"))
 
 
-def revision_trainings_done(user):
-    """Of those, the ones met by a present attendance."""
-    return revision_trainings_asked(user).filter(trained=True)
-
-
 def revision_trainings(user_ids):
     """``{user_id: [RevisionTraining]}`` for these people."""
     rows = (revision_requirements().filter(user_id__in=user_ids).order_by("revision__document__code")

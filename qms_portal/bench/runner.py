@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from .. import areas, fragments
 from ..models import AccessRequest, Notification, RoleAssignment, Unit, User
+from ..steering.evaluation_models import UnitEvaluation
 
 
 def bench_tools():
@@ -58,6 +59,24 @@ def core_pages(user, unit_q="Phường", user_q="Nguyễn"):
         pages.append(("rollout board", reverse("rollout_board")))
     if user.has_perm("qms_portal.view_annualreport"):
         pages.append(("annual reports", reverse("annualreport_list")))
+    if user.has_perm("qms_portal.view_evaluation"):
+        pages += evaluation_pages(user)
+    return pages
+
+
+def evaluation_pages(user):
+    """The evaluations' list, then the ranking of the widest one the user sees (this year's of the
+    highest unit: a sheet per unit below it) and one signed sheet of it."""
+    from ..steering.evaluation_models import Evaluation
+
+    pages = [("evaluations", reverse("evaluation_list"))]
+    evaluation = Evaluation.objects.restrict(user, "view").order_by("unit__depth", "-year", "pk").first()
+    if evaluation is not None:
+        pages.append(("evaluation ranking", reverse("evaluation_ranking", args=[evaluation.pk])))
+        sheets = UnitEvaluation.objects.restrict(user, "view").filter(evaluation=evaluation).order_by("unit__path")
+        sheet = sheets.filter(status=UnitEvaluation.Status.SIGNED).first() or sheets.first()
+        if sheet is not None:
+            pages.append(("evaluation sheet", reverse("unitevaluation_detail", args=[sheet.pk])))
     return pages
 
 
@@ -98,6 +117,7 @@ def data_size():
         "assignments": RoleAssignment.objects.current().count(),
         "access_requests_pending": AccessRequest.objects.filter(status=AccessRequest.Status.PENDING).count(),
         "notifications": Notification.objects.count(),
+        "evaluation_sheets": UnitEvaluation.objects.count(),
     }
     for _area, builder in areas.tools("scale"):
         sizes.update(builder().data_size())

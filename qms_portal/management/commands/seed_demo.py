@@ -39,6 +39,10 @@ class Command(BaseCommand):
         from qms_portal.steering.report_demo import seed_reports
 
         out.write(f"  Annual ISO reports: {seed_reports(language=options['language'])} created")
+        # The district's evaluation of its offices and wards, last year's closed and this year's open.
+        from qms_portal.steering.evaluation_demo import seed_evaluations
+
+        out.write(f"  Evaluations of units: {seed_evaluations(language=options['language'])} created")
         out.write("\nDemo logins (username / password — who):")
         for username, password, description in summary["logins"]:
             out.write(f"  {username:<14} {password:<16} {description}")

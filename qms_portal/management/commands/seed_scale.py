@@ -5,6 +5,8 @@ from django.db import transaction
 
 from qms_portal import areas, fragments
 from qms_portal.bench.scale import BENCH_ADMIN, BENCH_PASSWORD, BENCH_WARD, ScaleExists, analyze, build_scale
+from qms_portal.bench.scale_evaluation import analyze_models as evaluation_models
+from qms_portal.bench.scale_evaluation import build_evaluations
 
 
 class Command(BaseCommand):
@@ -26,6 +28,8 @@ class Command(BaseCommand):
         parser.add_argument("--prefix", default="PROV", help="Code of the root unit and of everything below.")
         parser.add_argument("--notifications", type=int, default=200, help=f"Inbox messages for {BENCH_ADMIN}.")
         parser.add_argument("--access-requests", type=int, default=50, help="Pending access requests.")
+        parser.add_argument("--no-evaluations", dest="evaluations", action="store_false",
+                            help="Leave out the evaluation of units (last year's and this year's, by the root).")
         parser.add_argument("--only", default="",
                             help="Build only these areas, or parts of an area built in parts, besides the core "
                                  "(comma-separated: 'objectives,training.sessions'); default every area.")
@@ -54,6 +58,9 @@ class Command(BaseCommand):
                 for area, builder in self.builders:
                     built_areas.append((area, builder, builder.build(root=summary["root"], options=options,
                                                                      acting_user=None)))
+                # The core's evaluation of units, after the areas: its criteria scored from the data
+                # count their records.
+                evaluations = build_evaluations(root=summary["root"]) if options["evaluations"] else None
         except ValueError as error:  # from a builder: numbers it cannot honour
             raise CommandError(str(error))
         except ScaleExists:
@@ -64,7 +71,8 @@ class Command(BaseCommand):
         # Bulk inserts send no signals: a shared cache (Redis) would keep pieces read before this.
         fragments.forget_all()
         tick = time.perf_counter()
-        tables = analyze([model for _area, builder in self.builders for model in builder.analyze_models()])
+        tables = analyze([model for _area, builder in self.builders for model in builder.analyze_models()]
+                         + (evaluation_models() if evaluations else []))
         analyzed = time.perf_counter() - tick
         t = summary["timings"]
         self.stdout.write(
@@ -87,6 +95,13 @@ class Command(BaseCommand):
         for area, builder, result in built_areas:
             for line in builder.describe(result):
                 self.stdout.write(f"{area.verbose_name}: {line}")
+        if evaluations:
+            t = evaluations["timings"]
+            self.stdout.write(
+                f"Evaluations of units: {evaluations['evaluations']} (last year closed, this year open), "
+                f"{evaluations['sheets']} sheets, {evaluations['signed']} signed, {evaluations['waiting']} waiting "
+                f"for appraisal: {evaluations['seconds']:.2f} s (drafting and opening last year's "
+                f"{t['open']:.2f} s, last year {t['last year']:.2f} s, this year {t['this year']:.2f} s).")
         if tables:
             self.stdout.write(f"VACUUM ANALYZE of {len(tables)} tables (statistics, visibility map): {analyzed:.2f} s.")
         self.stdout.write(f"Total: {built + analyzed:.2f} s (core and areas, commit and VACUUM ANALYZE included).")

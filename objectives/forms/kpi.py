@@ -11,8 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from qms_portal.forms import DatePicker, MultipleFileField, ScopedModelForm, ServiceForm
 from qms_portal.unit_picker import UnitChoiceFilter
 
-from ..models import Indicator, QualityObjective, Survey
+from ..models import Indicator, Measurement, QualityObjective, Survey
 from ..selectors.kpi_math import period_code, recent_periods
+from ..selectors.kpi_review import missed_last_period_q
 from ..services.kpi import is_rate, period_label
 from .fields import LocalDecimalField
 
@@ -215,10 +216,12 @@ class IndicatorFilter(django_filters.FilterSet):
     frequency = django_filters.ChoiceFilter(label=_("Frequency"), choices=Indicator.Frequency.choices)
     mine = django_filters.BooleanFilter(label=_("Only those I enter"), method="only_mine",
                                         widget=forms.CheckboxInput)
+    missed = django_filters.BooleanFilter(label=_("Missed in the period that ended last"), method="missed_last",
+                                          widget=forms.CheckboxInput)
 
     class Meta:
         model = Indicator
-        fields = ["q", "unit", "frequency", "mine"]
+        fields = ["q", "unit", "frequency", "mine", "missed"]
 
     def search(self, queryset, name, value):
         value = value.strip()
@@ -229,3 +232,10 @@ class IndicatorFilter(django_filters.FilterSet):
 
     def only_mine(self, queryset, name, value):
         return queryset.filter(reporter=self.request.user) if value and self.request else queryset
+
+    def missed_last(self, queryset, name, value):
+        """The indicators whose value of the period that ended last missed (the dashboard's
+        "indicators missed in the period that ended last")."""
+        if not value:
+            return queryset
+        return queryset.filter(pk__in=Measurement.objects.filter(missed_last_period_q()).values("indicator_id"))

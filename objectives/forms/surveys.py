@@ -11,7 +11,7 @@ from qms_portal.search import matches
 from qms_portal.unit_picker import UnitChoiceField, UnitChoiceFilter, UnitScope
 
 from ..models import Survey, SurveyGroup
-from ..selectors.surveys import RATINGS
+from ..selectors.surveys import RATINGS, below_threshold_q
 from ..services.surveys import MAX_CAP, MAX_LINKS, parse_recipients
 
 LANGUAGE_CHOICES = [("", _("The survey unit's language")), *settings.LANGUAGES]
@@ -148,10 +148,13 @@ class SurveyFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Survey.Status.choices)
     unit = UnitChoiceFilter(label=_("Unit (with its sub-units)"), method="in_unit")
     year = django_filters.NumberFilter(label=_("Year"), method="in_year")
+    below_target = django_filters.BooleanFilter(
+        label=_("Closed in the past 12 months below the 80 % target"), method="under_target",
+        widget=forms.CheckboxInput)
 
     class Meta:
         model = Survey
-        fields = ["q", "status", "unit", "year"]
+        fields = ["q", "status", "unit", "year", "below_target"]
 
     def search(self, queryset, name, value):
         condition = matches("search_key", value)
@@ -162,6 +165,11 @@ class SurveyFilter(django_filters.FilterSet):
 
     def in_year(self, queryset, name, value):
         return queryset.filter(period_end__year=int(value)) if value else queryset
+
+    def under_target(self, queryset, name, value):
+        """The surveys closed in the past 12 months whose share satisfied or basically satisfied is
+        under the target (the dashboard's figure of the same name)."""
+        return queryset.filter(below_threshold_q()) if value else queryset
 
 
 # ---- the respondent's form (token page) ---------------------------------------------------------------

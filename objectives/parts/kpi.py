@@ -60,6 +60,14 @@ def _met_link(unit, period):
     return f"{pk_url('objectives:objective_list')}?{urlencode(query)}"
 
 
+def _missed_link(unit, period):
+    """The indicators list filtered to exactly the indicators whose value the "missed" figure counts
+    (one value per indicator and period: the period that ended last, missed, in the unit's subtree)."""
+    from urllib.parse import urlencode
+
+    return f"{pk_url('objectives:indicator_list')}?{urlencode({'missed': 'true', 'unit': unit.id})}"
+
+
 def _figures():
     from django.db.models import F
     from django.urls import reverse_lazy
@@ -73,7 +81,7 @@ def _figures():
                reverse_lazy("objectives:objective_list"), "good", kind="rate", denominator=r.objectives_this_year,
                limits=(0.8, 0.5), link=_met_link),
         Figure("objectives.indicators_missed", _("Indicators missed in the period that ended last"),
-               r.indicators_missed, reverse_lazy("objectives:indicator_list"), limits=(0, 2)),
+               r.indicators_missed, reverse_lazy("objectives:indicator_list"), limits=(0, 2), link=_missed_link),
         Figure("objectives.procedures_late", _("Procedures with files handled late last month"), r.procedures_late,
                reverse_lazy("objectives:on_time_home")),
         # Citizens' files handled within the legal time limit, out of those handled, in the period's

@@ -42,6 +42,16 @@ def _my_work(user):
     return review_work(user)
 
 
+def _overdue_link(unit, period):
+    """The decisions' list filtered to exactly the decisions the figure counts (open, past their due
+    date, of the reviews of the unit's subtree)."""
+    from urllib.parse import urlencode
+
+    from qms_portal.links import pk_url
+
+    return f"{pk_url('objectives:decision_list')}?{urlencode({'overdue': 'true', 'unit': unit.id})}"
+
+
 def _figures_url():
     from django.urls import reverse_lazy
     from django.utils.functional import lazy
@@ -78,4 +88,4 @@ def ready():
     PART["notification_kinds"] = review.KINDS
     PART["rollout"] = _rollout()
     PART["dashboard"] = [Figure("objectives.review_actions_overdue", _("Overdue review actions"), _overdue,
-                                _figures_url())]
+                                _figures_url(), link=_overdue_link)]

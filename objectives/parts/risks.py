@@ -16,6 +16,19 @@ READ = ["objectives.view_risk", "objectives.view_riskaction"]
 KEEP = ["objectives.add_risk", "objectives.change_risk", "objectives.add_riskaction", "objectives.change_riskaction"]
 
 
+def _top_link(unit, period):
+    """The register filtered to exactly the risks the "top risks" figure counts (open or treated,
+    rated 15 or more: the "Very high" band, in the unit's subtree)."""
+    from urllib.parse import urlencode
+
+    from qms_portal.links import pk_url
+
+    from ..models.risks import Band
+
+    query = {"status": "active", "band": Band.VERY_HIGH.value, "unit": unit.id}
+    return f"{pk_url('objectives:risk_list')}?{urlencode(query)}"
+
+
 def _figures():
     from django.urls import reverse_lazy
     from django.utils.functional import lazy
@@ -24,7 +37,7 @@ def _figures():
     from ..selectors.risks import top_risks
 
     url = lazy(lambda: f"{reverse_lazy('objectives:risk_list')}?band={Band.VERY_HIGH}", str)()
-    return [Figure("objectives.top_risks", _("Top risks: open, rated 15 or more"), top_risks, url)]
+    return [Figure("objectives.top_risks", _("Top risks: open, rated 15 or more"), top_risks, url, link=_top_link)]
 
 
 def _compile(unit, start, end):

@@ -29,6 +29,16 @@ def _compile(unit, start, end):
     return review_satisfaction(unit, start, end)
 
 
+def _below_link(unit, period):
+    """The surveys' list filtered to exactly the surveys the "below the target" figure counts (closed
+    in the past 12 months under 80 %, in the unit's subtree)."""
+    from urllib.parse import urlencode
+
+    from qms_portal.links import pk_url
+
+    return f"{pk_url('objectives:survey_list')}?{urlencode({'below_target': 'true', 'unit': unit.id})}"
+
+
 def _figures():
     from django.urls import reverse_lazy
 
@@ -46,7 +56,7 @@ def _figures():
         Figure("objectives.surveys_below_threshold",
                _("Satisfaction surveys closed in the past 12 months below the 80 % target (satisfied or basically "
                  "satisfied)"),
-               s.below_threshold, url),
+               s.below_threshold, url, link=_below_link),
         Figure("objectives.surveys_closed", _("Satisfaction surveys closed in the past 12 months"),
                s.closed_recently, url, "good", column=False),
     ]

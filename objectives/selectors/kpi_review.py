@@ -81,12 +81,19 @@ def _this_period_q(today):
     return q
 
 
-def indicators_missed(user, today=None):
-    """The values of the period that ended last (last month, quarter or year, by frequency) that
-    missed their indicator's alert threshold (or target, without one), in the reader's scope."""
+def missed_last_period_q(today=None):
+    """The values of the period that ended last (last month, quarter or year, by frequency) of the
+    active indicators that missed their alert threshold (or target, without one): the dashboard's
+    "indicators missed" and the indicators list's filter of the same name (one value per indicator
+    and period: the indicators listed are exactly the values counted)."""
     today = today or timezone.localdate()
-    return (Measurement.objects.restrict(user, "view").filter(indicator__is_active=True)
-            .filter(_this_period_q(today)).filter(status_q(MISSED)))
+    return Q(indicator__is_active=True) & _this_period_q(today) & status_q(MISSED)
+
+
+def indicators_missed(user, today=None):
+    """The values of the period that ended last that missed (``missed_last_period_q``), in the
+    reader's scope."""
+    return Measurement.objects.restrict(user, "view").filter(missed_last_period_q(today))
 
 
 def timeliness(user):

@@ -169,10 +169,10 @@ def _dimension(dimension, counts, scale):
 
 
 # ---- the dashboard's figure ------------------------------------------------------------------------------
-def below_threshold(user):
-    """Surveys closed in the past 12 months whose share satisfied or basically satisfied is under
-    ``THRESHOLD`` (the steering committee's "latest satisfaction result" to look at): one query,
-    the shares counted in SQL."""
+def below_threshold_q():
+    """The surveys closed in the past 12 months whose share satisfied or basically satisfied is
+    under ``THRESHOLD``, as a filter on surveys (the dashboard's figure and the list's filter of the
+    same name): the shares counted in SQL, in a subquery."""
     from django.db.models import ExpressionWrapper, F
 
     since = timezone.now() - timedelta(days=365)
@@ -182,7 +182,13 @@ def below_threshold(user):
             .annotate(short=ExpressionWrapper(F("positive") * 100 - F("n") * int(THRESHOLD),
                                               output_field=IntegerField()))
             .filter(short__lt=0).values("response__survey"))
-    return Survey.objects.restrict(user, "view").filter(pk__in=weak)
+    return Q(pk__in=weak)
+
+
+def below_threshold(user):
+    """Surveys closed in the past 12 months under ``THRESHOLD`` (``below_threshold_q``: the steering
+    committee's "latest satisfaction result" to look at), in the reader's scope: one query."""
+    return Survey.objects.restrict(user, "view").filter(below_threshold_q())
 
 
 def answers_of_closed_surveys(user):

@@ -195,3 +195,20 @@ def test_the_on_time_page_rolls_up_the_procedures_files(tree):
                      rows=[{"procedure": procedure, "received": 50, "on_time": 48, "late": 2}])
     page = logged_in(tree.district_steering).get(reverse("objectives:on_time", args=[tree.district.pk]))
     assert page.status_code == 200 and "97" in page.content.decode()
+
+
+def test_the_missed_indicators_figure_links_to_the_indicators_list_filtered_to_exactly_them(tree):
+    from tests.objectives.figure_links import counted_and_listed
+
+    missed = rate(tree.ward1, tree.superuser, code="miss")
+    value(missed, tree.superuser, LAST_MONTH, numerator=D(90), denominator=D(100))
+    at_risk = rate(tree.ward2, tree.superuser, code="risk")
+    value(at_risk, tree.superuser, LAST_MONTH, numerator=D(97), denominator=D(100))
+    earlier = rate(tree.ward2, tree.superuser, code="old")
+    value(earlier, tree.superuser, shift(LAST_MONTH, "monthly", -1), numerator=D(50), denominator=D(100))
+    outside = rate(tree.division, tree.superuser, code="miss")  # out of the district's subtree
+    value(outside, tree.superuser, LAST_MONTH, numerator=D(10), denominator=D(100))
+    for unit, expected in ((tree.district, 1), (tree.ward1, 1), (tree.ward2, 0)):
+        assert counted_and_listed(tree.district_steering, "objectives.indicators_missed", unit) == (expected, expected)
+    page = logged_in(tree.head).get(reverse("objectives:indicator_list"), {"missed": "on"}).content.decode()
+    assert missed.get_absolute_url() in page and earlier.get_absolute_url() not in page

@@ -182,3 +182,15 @@ def test_the_figure_counts_overdue_review_actions_in_the_readers_scope(t):
     add_decision(t, review, due_in=40)
     assert overdue_decisions(t.ward1_mr).count() == 1
     assert overdue_decisions(t.outsider).count() == 0
+
+
+def test_the_figure_links_to_the_decisions_list_filtered_to_exactly_the_overdue_ones(t):
+    from tests.objectives.figure_links import counted_and_listed
+
+    review = hold(t, make_review(t, meeting_on=timezone.localdate() - timedelta(days=20)))
+    add_decision(t, review, due_in=5)  # due 15 days ago
+    add_decision(t, review, due_in=10)  # due 10 days ago
+    add_decision(t, review, due_in=40)
+    for unit, expected in ((t.district, 2), (t.ward1, 2), (t.ward2, 0)):
+        assert counted_and_listed(t.district_steering, "objectives.review_actions_overdue", unit) == (
+            expected, expected)

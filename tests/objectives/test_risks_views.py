@@ -247,3 +247,15 @@ def test_the_register_exports_as_xlsx_with_its_filters_within_the_readers_scope(
     rows = [dict(zip(sheet[start], row, strict=False)) for row in sheet[start + 1:]]
     assert [r["Number"] for r in rows] == [high.number] and other.number not in str(sheet)
     assert rows[0]["Title"].startswith("'=") and rows[0]["Rating"] == 20 and rows[0]["Actions open"] == 1
+
+
+def test_the_top_risks_figure_links_to_the_register_filtered_to_exactly_them(tree):
+    from tests.objectives.figure_links import counted_and_listed
+
+    risk(tree, tree.ward1, likelihood=4, impact=4)
+    risk(tree, tree.ward1, likelihood=3, impact=5)
+    risk(tree, tree.ward2, likelihood=5, impact=5)
+    risk(tree, tree.ward2, likelihood=3, impact=4)  # rated 12: not a top risk
+    risk(tree, tree.division, likelihood=5, impact=5)  # out of the district's subtree
+    for unit, expected in ((tree.district, 3), (tree.ward1, 2), (tree.ward2, 1)):
+        assert counted_and_listed(tree.district_steering, "objectives.top_risks", unit) == (expected, expected)

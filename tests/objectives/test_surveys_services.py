@@ -247,6 +247,12 @@ def test_the_figure_counts_surveys_under_eighty_percent(tree):
     assert list(selectors.below_threshold(tree.district_steering)) == [bad]
     assert set(selectors.closed_recently(tree.district_steering)) == {good, bad}
     assert not selectors.below_threshold(tree.outsider).exists()
+    # The figure's link opens the surveys' list filtered to exactly those surveys.
+    from tests.objectives.figure_links import counted_and_listed
+
+    for unit, expected in ((tree.district, 1), (tree.ward1, 1), (tree.ward2, 0)):
+        assert counted_and_listed(tree.district_steering, "objectives.surveys_below_threshold", unit) == (
+            expected, expected)
 
 
 def test_the_dashboards_satisfaction_is_the_positive_answers_of_the_surveys_closed_in_the_period(tree):

@@ -62,7 +62,9 @@ def test_every_linked_figure_equals_the_count_of_its_register_for_every_unit(wor
     # The figures this test checks, and at least one of them counted something real.
     assert {"documents.effective", "documents.review_overdue", "nonconformities.open", "nonconformities.overdue",
             "nonconformities.closed_in_period", "nonconformities.days_to_close", "audits.findings_open",
-            "training.expiring_soon", "objectives.met_rate"} <= set(checked)
+            "training.expiring_soon", "objectives.met_rate", "objectives.indicators_missed",
+            "objectives.surveys_below_threshold", "objectives.top_risks", "objectives.review_actions_overdue",
+            } <= set(checked)
     assert checked["documents.effective"] > 0 and checked["nonconformities.open"] > 0
 
 

@@ -65,6 +65,10 @@ class Figure:
     the dashboard keeps the rows whose field falls in the period chosen, and draws its last 12
     months; without it the figure is "as of now" (open, overdue, expiring) and ignores the period.
 
+    ``yearly=True`` makes it a figure of the rows of a year (a programme's, a plan's, the objectives'
+    of a year): ``queryset(user, year=…)`` (and its denominator) take the year, and the dashboard
+    passes its period's (the year of the period's last day); called with the user alone, this year's.
+
     ``limits`` = ``(green, red)`` gives the traffic light, read with ``direction``: for "good"
     (more is better) green at ``green`` or more, red below ``red``; for "bad" green at ``green`` or
     less, red above ``red``; amber between. ``rule`` overrides the sentence written beside it.
@@ -92,6 +96,7 @@ class Figure:
     column: bool = True
     trend: bool = False
     numerator: object = None  # a Q: the rate's numerator is its denominator's rows that meet it
+    yearly: bool = False  # its sources take ``year=``: the rows of the period's year
 
     def __post_init__(self):
         if self.numerator is not None:
@@ -118,13 +123,18 @@ class Figure:
 
     def rows(self, user, period=None):
         """The rows counted (the numerator's, for a rate) for ``user`` in ``period``."""
-        return self.in_period(self.queryset(user), period)
+        return self.in_period(self._read(self.queryset, user, period), period)
 
-    def _numerator_rows(self, user):
-        return self.denominator(user).filter(self.numerator)
+    def _numerator_rows(self, user, **year):
+        return self.denominator(user, **year).filter(self.numerator)
 
     def denominator_rows(self, user, period=None):
-        return self.in_period(self.denominator(user), period)
+        return self.in_period(self._read(self.denominator, user, period), period)
+
+    def _read(self, source, user, period):
+        if self.yearly and period is not None:
+            return source(user, year=period.end.year)
+        return source(user)
 
     def in_period(self, queryset, period):
         if not self.period_field or period is None:

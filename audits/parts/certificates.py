@@ -32,12 +32,13 @@ def _figures():
 
     return [
         # The programme's coverage: this year's entries audited, out of this year's entries (as of now).
-        Figure("audits.programme_coverage", _("Audit programme coverage this year"), s.programme_entries_done,
-               figures_url, "good", kind="rate", denominator=s.programme_entries, limits=(0.8, 0.5)),
-        Figure("audits.programme_entries", _("Programme entries this year"), s.programme_entries, figures_url, "good",
-               column=False),
-        Figure("audits.programme_entries_done", _("Programme entries audited this year"), s.programme_entries_done,
-               figures_url, "good", column=False),
+        # (of the programme of the period's year: a month of 2025 reads 2025's programme)
+        Figure("audits.programme_coverage", _("Audit programme coverage, the period's year"), s.programme_entries_done,
+               figures_url, "good", kind="rate", denominator=s.programme_entries, limits=(0.8, 0.5), yearly=True),
+        Figure("audits.programme_entries", _("Programme entries, the period's year"), s.programme_entries,
+               figures_url, "good", column=False, yearly=True),
+        Figure("audits.programme_entries_done", _("Programme entries audited, the period's year"),
+               s.programme_entries_done, figures_url, "good", column=False, yearly=True),
         Figure("audits.programme_entries_behind", _("Programme entries behind their month"),
                s.programme_entries_behind, figures_url, limits=(0, 2)),
         Figure("audits.planned", _("Audits planned this year"), s.audits_planned, figures_url, "good", column=False),

@@ -60,12 +60,13 @@ def visits_of(certificate):
 
 
 # --- figures ---------------------------------------------------------------------------------------
-def _year(today):
-    return (today or timezone.localdate()).year
+def _year(today, year=None):
+    return year or (today or timezone.localdate()).year
 
 
-def programme_entries(user, today=None):
-    return ProgrammeEntry.objects.restrict(user, "view").filter(programme__year=_year(today))
+def programme_entries(user, today=None, year=None):
+    """The entries of the programmes of ``year`` (this year's by default)."""
+    return ProgrammeEntry.objects.restrict(user, "view").filter(programme__year=_year(today, year))
 
 
 def entries_done_q():
@@ -73,8 +74,8 @@ def entries_done_q():
     return Exists(done)
 
 
-def programme_entries_done(user, today=None):
-    return programme_entries(user, today).filter(entries_done_q())
+def programme_entries_done(user, today=None, year=None):
+    return programme_entries(user, today, year).filter(entries_done_q())
 
 
 def programme_entries_behind(user, today=None):

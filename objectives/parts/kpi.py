@@ -50,13 +50,14 @@ def _review_inputs():
 
 
 def _met_link(unit, period):
-    """The objectives' list filtered to exactly the objectives the "met" rate counts (this year's,
-    achieved, in the unit's subtree)."""
+    """The objectives' list filtered to exactly the objectives the "met" rate counts (the period's
+    year's, achieved, in the unit's subtree)."""
     from urllib.parse import urlencode
 
     from django.utils import timezone
 
-    query = {"year": timezone.localdate().year, "status": "achieved", "unit": unit.id}
+    year = period.end.year if period is not None else timezone.localdate().year
+    query = {"year": year, "status": "achieved", "unit": unit.id}
     return f"{pk_url('objectives:objective_list')}?{urlencode(query)}"
 
 
@@ -75,11 +76,11 @@ def _figures():
     from ..selectors import kpi_review as r
 
     return [
-        Figure("objectives.met", _("Quality objectives met this year"), r.objectives_met,
-               reverse_lazy("objectives:objective_list"), "good", column=False),
-        Figure("objectives.met_rate", _("Quality objectives met this year (of those set)"), r.objectives_met,
-               reverse_lazy("objectives:objective_list"), "good", kind="rate", denominator=r.objectives_this_year,
-               limits=(0.8, 0.5), link=_met_link),
+        Figure("objectives.met", _("Quality objectives met, the period's year"), r.objectives_met,
+               reverse_lazy("objectives:objective_list"), "good", column=False, yearly=True),
+        Figure("objectives.met_rate", _("Quality objectives met, the period's year (of those set)"),
+               r.objectives_met, reverse_lazy("objectives:objective_list"), "good", kind="rate",
+               denominator=r.objectives_this_year, limits=(0.8, 0.5), link=_met_link, yearly=True),
         Figure("objectives.indicators_missed", _("Indicators missed in the period that ended last"),
                r.indicators_missed, reverse_lazy("objectives:indicator_list"), limits=(0, 2), link=_missed_link),
         Figure("objectives.procedures_late", _("Procedures with files handled late last month"), r.procedures_late,

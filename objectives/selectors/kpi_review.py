@@ -60,16 +60,16 @@ def compile_performance(unit, start, end):
 
 
 # --- dashboard figures ---------------------------------------------------------------------------
-def objectives_met(user, today=None):
-    """This year's quality objectives marked achieved, in the reader's scope."""
-    year = (today or timezone.localdate()).year
+def objectives_met(user, today=None, year=None):
+    """The quality objectives of ``year`` (this year's by default) marked achieved, in the reader's scope."""
+    year = year or (today or timezone.localdate()).year
     return QualityObjective.objects.restrict(user, "view").filter(year=year, status=S.ACHIEVED)
 
 
-def objectives_this_year(user, today=None):
-    """This year's quality objectives set (not a draft, not withdrawn: the met rate's denominator), in
-    the reader's scope."""
-    year = (today or timezone.localdate()).year
+def objectives_this_year(user, today=None, year=None):
+    """The quality objectives of ``year`` (this year's by default) set (not a draft, not withdrawn:
+    the met rate's denominator), in the reader's scope."""
+    year = year or (today or timezone.localdate()).year
     return (QualityObjective.objects.restrict(user, "view").filter(year=year)
             .exclude(status__in=[S.DRAFT, S.WITHDRAWN]))
 

@@ -77,3 +77,15 @@ def test_the_figures_page_draws_the_coverage_chart(world):
         ProgrammeEntry.objects.create(programme=programme, unit=world.ward1, planned_month=1)
     page = logged_in(world.district_steering).get(reverse("audits:figures")).content.decode()
     assert "<svg" in page and world.district.name in page
+
+
+def test_programme_coverage_reads_the_programme_of_the_periods_year_not_this_years(world):
+    from qms_portal.periods import Period
+
+    coverage = next(figure for _area, figure in areas.dashboard_figures() if figure.key == "audits.programme_coverage")
+    steering = world.district_steering
+    in_2026 = Period.of("month", date(2026, 7, 1))
+    in_2025 = Period.of("year", date(2025, 1, 1))
+    assert (coverage.rows(steering, in_2026).count(), coverage.denominator_rows(steering, in_2026).count()) == (1, 3)
+    assert (coverage.rows(steering, in_2025).count(), coverage.denominator_rows(steering, in_2025).count()) == (0, 0)
+    assert coverage.denominator_rows(steering).count() == s.programme_entries(steering).count()  # no period: now

@@ -38,10 +38,10 @@ def _figures():
 
     plans = reverse_lazy("training:plan_list")
     return [
-        Figure("training.plan_completion", _("Training plan completion this year"), r.plan_items_done, plans, "good",
-               kind="rate", denominator=r.plan_items, limits=(0.8, 0.5)),
-        Figure("training.plan_items_done", _("Training plan items done this year"), r.plan_items_done, plans, "good",
-               column=False),
+        Figure("training.plan_completion", _("Training plan completion, the period's year"), r.plan_items_done, plans,
+               "good", kind="rate", denominator=r.plan_items, limits=(0.8, 0.5), yearly=True),
+        Figure("training.plan_items_done", _("Training plan items done, the period's year"), r.plan_items_done,
+               plans, "good", column=False, yearly=True),
         Figure("training.attended", _("Participants present at training sessions closed this year"), r.attended,
                plans, "good", column=False),
         Figure("training.not_attended", _("Participants not present at training sessions closed this year"),

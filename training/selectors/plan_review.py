@@ -26,15 +26,17 @@ LISTED = 10
 
 
 # --- dashboard figures -----------------------------------------------------------------------------
-def plan_items_done(user, today=None):
-    """This year's plan items with a held or closed session linked, in the reader's scope."""
-    year = (today or timezone.localdate()).year
+def plan_items_done(user, today=None, year=None):
+    """The plan items of ``year`` (this year's by default) with a held or closed session linked, in
+    the reader's scope."""
+    year = year or (today or timezone.localdate()).year
     return PlanItem.objects.restrict(user, "view").filter(plan__year=year).filter(item_done_q())
 
 
-def plan_items(user, today=None):
-    """This year's plan items (plan completion's denominator), in the reader's scope."""
-    year = (today or timezone.localdate()).year
+def plan_items(user, today=None, year=None):
+    """The plan items of ``year`` (this year's by default: plan completion's denominator), in the
+    reader's scope."""
+    year = year or (today or timezone.localdate()).year
     return PlanItem.objects.restrict(user, "view").filter(plan__year=year)
 
 

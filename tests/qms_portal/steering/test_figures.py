@@ -97,3 +97,18 @@ def test_a_figure_of_a_period_keeps_the_rows_whose_date_falls_in_it():
     assert figure.rows(user, period).filter(pk=root.pk).exists()
     assert not figure.rows(user, Period.of("month", today.replace(day=1) - timedelta(days=1))).exists()
     assert figure.rows(user, None).count() == 1  # no period: as of now
+
+
+def test_a_yearly_figure_is_given_the_year_of_its_periods_last_day_and_this_year_without_a_period():
+    asked = []
+
+    def source(user, year=None):
+        asked.append(year)
+        return Unit.objects.none()
+
+    figure = Figure("x.yearly", "Yearly", source, yearly=True)
+    figure.rows(None, Period.of("quarter", date(2025, 11, 3)))
+    figure.rows(None)
+    assert asked == [2025, None]
+    plain = Figure("x.plain", "Plain", lambda user: Unit.objects.none())
+    assert plain.rows(None, Period.of("year", date(2025, 1, 1))).count() == 0  # its source takes no year

@@ -38,6 +38,11 @@ class EvaluationCreateForm(EvaluationForm):
         self.fields["year"].initial = timezone.localdate().year
         self.fields["title"].initial = _("Evaluation of the quality management system")
 
+    def _get_validation_exclusions(self):
+        # One evaluation per unit and year is the service's rule, said once in its own words: not
+        # the table's constraint in Django's (the form field still checks the year itself).
+        return super()._get_validation_exclusions() | {"year"}
+
 
 class CriterionForm(forms.Form):
     criterion = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -53,10 +58,6 @@ class CriterionForm(forms.Form):
         self.fields["figure"].choices = sel.figure_choices()
         self.fields["figure"].help_text = _("By hand, or from a figure of the portal: the maximum points × the "
                                             "unit's rate in the year.")
-
-    def has_changed(self):  # an empty extra row stays empty: not a criterion
-        return bool(self.data.get(self.add_prefix("code")) or self.data.get(self.add_prefix("title"))) or bool(
-            self.initial)
 
 
 CriterionFormSet = forms.formset_factory(CriterionForm, extra=1, can_delete=True, can_order=True)

@@ -12,9 +12,11 @@ The steering committee creates, opens and closes an evaluation and appraises the
 scores it (``qms_portal.change_unitevaluation``). The arithmetic is ``evaluation_selectors``'."""
 
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext_lazy
@@ -165,7 +167,15 @@ def _on_open(evaluation, user, reason, data):
         for person in people:
             groups.setdefault(person, []).append(by_pk[sheet_pk])
     notify_grouped("evaluation_opened", groups, params={"evaluation": evaluation},
-                   url=evaluation.get_absolute_url(), key=f"evaluation-opened-{evaluation.pk}")
+                   url=lambda person, sheets: _sheets_url(evaluation, sheets), key=f"evaluation-opened-{evaluation.pk}")
+
+
+def _sheets_url(evaluation, sheets):
+    """Where the people who score are sent: their sheet, or the list of their sheets of the year (the
+    evaluation's own page is the organisers': a unit's people may not see it)."""
+    if len(sheets) == 1:
+        return sheets[0].get_absolute_url()
+    return f"{reverse('unitevaluation_list')}?{urlencode({'evaluation__year': evaluation.year})}"
 
 
 def _on_close(evaluation, user, reason, data):

@@ -86,6 +86,8 @@ from qms_portal.attachments import attachment_add
 from qms_portal.models import RoleAssignment
 from qms_portal.permissions import _widening_models, grant_model, unit_of
 from qms_portal.roles import SYSTEM_ROLES
+from qms_portal.steering.evaluation_models import UnitEvaluation
+from qms_portal.steering.evaluation_services import evaluation_create, evaluation_transition
 from qms_portal.steering.report_services import annual_report_create
 from qms_portal.steering.rollout_services import rollout_item_tick
 from tests import factories, public_purpose
@@ -107,6 +109,11 @@ DECIDE = "qms_portal.decide_accessrequest"
 WITHDRAW = "qms_portal.withdraw_accessrequest"
 REPORT_VIEW = "qms_portal.view_annualreport"
 REPORT_SIGN = "qms_portal.sign_annualreport"
+EVALUATION_VIEW = "qms_portal.view_evaluation"
+EVALUATION_CHANGE = "qms_portal.change_evaluation"
+SHEET_VIEW = "qms_portal.view_unitevaluation"
+SHEET_CHANGE = "qms_portal.change_unitevaluation"
+SHEET_APPRAISE = "qms_portal.appraise_unitevaluation"
 
 # ---- THE TABLE for the core: one row per URL name -------------------------------------------------
 CORE = {
@@ -203,6 +210,29 @@ CORE = {
         "submit": "qms_portal.change_annualreport", "return": REPORT_SIGN, "sign": REPORT_SIGN}),
     "annualreport_xlsx": P(REPORT_VIEW, "annualreport", post_only=True),
     "annualreport_pdf": P(REPORT_VIEW, "annualreport", post_only=True),
+    # the evaluation of units (tests/qms_portal/steering/test_evaluation*.py): organised by the steering
+    # committee (add / change: its criteria, opening and closing), read by the management representative
+    # too; each unit's sheet (on the unit evaluated: the object below is ward1's / the district's /
+    # division's sheet in an open evaluation by its parent) is scored by the unit's management
+    # representative or department head (change) and appraised and signed by the committee (appraise);
+    # the ranking's XLSX and PDF are background jobs (POST)
+    "evaluation_list": P(EVALUATION_VIEW),
+    "evaluation_create": P("qms_portal.add_evaluation"),
+    "evaluation_detail": P(EVALUATION_VIEW, "evaluation"),
+    "evaluation_ranking": P(EVALUATION_VIEW, "evaluation"),
+    "evaluation_history": P(EVALUATION_VIEW, "evaluation"),
+    "evaluation_edit": P(EVALUATION_CHANGE, "evaluation"),
+    "evaluation_transition": P(EVALUATION_VIEW, "evaluation", variants={
+        "open": EVALUATION_CHANGE, "close": EVALUATION_CHANGE}),
+    "evaluation_xlsx": P(EVALUATION_VIEW, "evaluation", post_only=True),
+    "evaluation_pdf": P(EVALUATION_VIEW, "evaluation", post_only=True),
+    "unitevaluation_list": P(SHEET_VIEW),
+    "unitevaluation_detail": P(SHEET_VIEW, "unitevaluation"),
+    "unitevaluation_history": P(SHEET_VIEW, "unitevaluation"),
+    "unitevaluation_score": P(SHEET_CHANGE, "unitevaluation"),
+    "unitevaluation_appraise": P(SHEET_APPRAISE, "unitevaluation"),
+    "unitevaluation_transition": P(SHEET_VIEW, "unitevaluation", variants={
+        "submit": SHEET_CHANGE, "return": SHEET_APPRAISE, "sign": SHEET_APPRAISE}),
     # background jobs (exports): the list is everyone's own; a job is seen by whoever asked for it
     # only — "in" is the identity's own finished job, "out" someone else's (404, superuser included)
     "job_list": LOGIN,
@@ -230,6 +260,9 @@ CORE_LISTS = {
     "accessrequest_list": Listing("accessrequest", "qms_portal.view_accessrequest",
                                   lambda r: f'href="{r.get_absolute_url()}"'),
     "annualreport_list": Listing("annualreport", REPORT_VIEW, lambda r: f'href="{r.get_absolute_url()}"'),
+    "evaluation_list": Listing("evaluation", EVALUATION_VIEW, lambda e: f'href="{e.get_absolute_url()}"'),
+    # each unit's sheet: the in-scope identities see ward1's and the district's, never division's
+    "unitevaluation_list": Listing("unitevaluation", SHEET_VIEW, lambda s: f'href="{s.get_absolute_url()}"'),
 }
 
 # URL arguments that do not name an object, and those the matrix fills in itself.
@@ -374,6 +407,14 @@ def build_world():
     def photo_on(unit):
         return attachment_add(acting_user=tree.superuser, target=unit, upload=photo_upload(), caption="Quyết định")
 
+    def sheet_of(unit):
+        """``unit``'s sheet in an open evaluation of the units below its parent (this year's; the
+        evaluations placed on the units themselves are last year's drafts)."""
+        evaluation = evaluation_create(acting_user=tree.superuser, unit=unit.parent, year=timezone.localdate().year,
+                                       title="Đánh giá HTQLCL")
+        evaluation_transition(acting_user=tree.superuser, evaluation=evaluation, name="open")
+        return UnitEvaluation.objects.get(evaluation=evaluation, unit=unit)
+
     requesters = {"in": (people["grantee"], tree.ward1), "out": (tree.outsider, tree.agency)}
     objects = {"global": {"role": roles["staff"]}}
     for scope, unit in units.items():
@@ -384,7 +425,10 @@ def build_world():
                           "rollouttick": rollout_item_tick(acting_user=tree.superuser, unit=unit,
                                                            item="leading_group", note="Quyết định 12"),
                           "annualreport": annual_report_create(acting_user=tree.superuser, unit=unit,
-                                                               year=timezone.localdate().year - 1)}
+                                                               year=timezone.localdate().year - 1),
+                          "evaluation": evaluation_create(acting_user=tree.superuser, unit=unit,
+                                                          year=timezone.localdate().year - 1, title="Đánh giá"),
+                          "unitevaluation": sheet_of(unit)}
     for module in AREA_MODULES.values():
         for scope, unit in units.items():
             grantee = people["grantee"] if scope == "in" else None
@@ -626,6 +670,30 @@ SPOT_CHECKS = {
     ("annualreport_detail", "staff", "in", "GET", None): 403,
     ("annualreport_xlsx", "steering_committee", "in", "POST", None): 302,
     ("annualreport_edit", "steering_committee", "in", "GET", None): 403,
+    # the evaluation of units: the committee organises, appraises and signs; the unit scores and submits
+    ("evaluation_create", "steering_committee", "-", "GET", None): 200,
+    ("evaluation_create", "management_representative", "-", "GET", None): 403,
+    ("evaluation_list", "department_head", "-", "GET", None): 403,
+    ("evaluation_detail", "management_representative", "in", "GET", None): 200,
+    ("evaluation_detail", "management_representative", "out", "GET", None): 404,
+    ("evaluation_edit", "management_representative", "in", "GET", None): 403,
+    ("evaluation_edit", "steering_committee", "in", "GET", None): 200,
+    ("evaluation_transition", "steering_committee", "out", "GET", "open"): 404,
+    ("evaluation_transition", "management_representative", "in", "GET", "close"): 403,
+    ("evaluation_xlsx", "management_representative", "in", "POST", None): 302,
+    ("unitevaluation_detail", "department_head", "in", "GET", None): 200,
+    ("unitevaluation_detail", "department_head", "out", "GET", None): 404,
+    ("unitevaluation_detail", "internal_auditor", "in", "GET", None): 403,
+    ("unitevaluation_score", "department_head", "in", "GET", None): 200,
+    ("unitevaluation_score", "steering_committee", "in", "GET", None): 403,
+    ("unitevaluation_appraise", "steering_committee", "in", "GET", None): 200,
+    ("unitevaluation_appraise", "management_representative", "in", "GET", None): 403,
+    ("unitevaluation_transition", "management_representative", "in", "GET", "submit"): 200,
+    ("unitevaluation_transition", "steering_committee", "in", "GET", "submit"): 403,
+    ("unitevaluation_transition", "management_representative", "in", "GET", "sign"): 403,
+    ("unitevaluation_transition", "steering_committee", "in", "GET", "sign"): 200,
+    ("unitevaluation_detail", "district_only", "in", "GET", None): 404,
+    ("unitevaluation_detail", "district_only", "district", "GET", None): 200,
     # a role held without sub-units: the district's own objects, not ward1's
     ("unit_detail", "district_only", "in", "GET", None): 404,
     ("unit_detail", "district_only", "district", "GET", None): 200,

@@ -241,3 +241,26 @@ def test_json_values_read_as_words_and_a_model_may_say_how_it_shows_one():
 
     field.model = Shown
     assert display(field, ["a", "b"], {}) == "2 steps"
+
+
+def test_a_json_mapping_shows_only_the_keys_that_changed(tree, monkeypatch):
+    """A mapping of many entries (a sheet of 15 scores) where one changed shows that one: the keys
+    changed, added or removed, each with its old and its new value."""
+    from qms_portal.services import save_tracked
+    from qms_portal.steering.evaluation_models import UnitEvaluation
+    from qms_portal.steering.evaluation_services import evaluation_create, evaluation_transition
+
+    monkeypatch.setattr(UnitEvaluation, "history_display", {})  # the generic reading of a mapping
+    evaluation = evaluation_create(acting_user=tree.district_steering, unit=tree.district, year=2025, title="x")
+    evaluation_transition(acting_user=tree.district_steering, evaluation=evaluation, name="open")
+    sheet = UnitEvaluation.objects.get(evaluation=evaluation, unit=tree.ward1)
+    sheet.scores = {"1": 5, "2": 3, "3": 1}
+    save_tracked(sheet, tree.superuser)
+    sheet.scores = {"1": 5, "2": 4, "4": 2}  # 2 changed, 3 taken out, 4 added; 1 as it was
+    save_tracked(sheet, tree.superuser)
+    latest, first = history_entries(sheet)[:2]
+    assert changes_of(latest)["Scores"] == ("2: 3; 3: 1", "2: 4; 4: 2")
+    assert changes_of(first)["Scores"] == ("—", "1: 5; 2: 3; 3: 1")  # from nothing: every key
+    sheet.summary = "Tóm tắt"
+    save_tracked(sheet, tree.superuser)
+    assert "Scores" not in changes_of(history_entries(sheet)[0])  # the mapping as it was: not shown

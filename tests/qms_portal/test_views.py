@@ -16,6 +16,8 @@ from django.urls import reverse
 
 from qms_portal import notifications, services
 from qms_portal.models import AccessRequest, Notification, RoleAssignment, TransitionRecord, Unit, User
+from qms_portal.steering.evaluation_models import UnitEvaluation
+from qms_portal.steering.evaluation_services import evaluation_create, evaluation_transition
 from qms_portal.steering.report_services import annual_report_create
 from qms_portal.steering.rollout_services import rollout_item_tick
 from tests import factories
@@ -656,7 +658,10 @@ def every_page(tree, superuser):
                "job": done_job(superuser, kind="qms_portal.unit_roster_pdf"),
                "rollouttick": rollout_item_tick(acting_user=superuser, unit=tree.ward1, item="leading_group",
                                                 note="QĐ 12"),
-               "annualreport": annual_report_create(acting_user=superuser, unit=tree.ward1, year=2025)}
+               "annualreport": annual_report_create(acting_user=superuser, unit=tree.ward1, year=2025),
+               "evaluation": evaluation_create(acting_user=superuser, unit=tree.district, year=2025, title="Đánh giá")}
+    evaluation_transition(acting_user=superuser, evaluation=objects["evaluation"], name="open")
+    objects["unitevaluation"] = UnitEvaluation.objects.get(evaluation=objects["evaluation"], unit=tree.ward1)
     for name, _route, kwarg_names in walk_urls():
         row = CORE.get(name)
         if row is None or row.post_only or name in ("unit_roster_pdf", "healthz", "floor", "attachment_download",

@@ -91,6 +91,8 @@ def test_drafting_from_the_form_opens_the_reports_page(tree):
     assert report.drafted_by == tree.ward1_mr
     again = client.post(reverse("annualreport_create"), {"unit": tree.ward1.pk, "year": LAST_YEAR})
     assert again.status_code == 200 and AnnualReport.objects.filter(unit=tree.ward1).count() == 1
+    assert again.context["form"].non_field_errors() == [
+        f"{tree.ward1.code} already has a report for {LAST_YEAR}."]  # the service's words, said once
 
 
 def test_the_form_offers_only_the_units_where_the_person_may_draft(tree):

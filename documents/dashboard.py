@@ -59,7 +59,7 @@ FIGURES = [
     # (the acknowledgements given: those asked that are done, read with them in one GROUP BY)
     Figure("documents.acknowledged", _("Acknowledgement coverage of effective documents"), None,
            _register("effective"), "good", kind="rate", denominator=acknowledgements_asked,
-           numerator=Q(acknowledged_at__isnull=False), limits=(0.9, 0.7)),
+           numerator=Q(acknowledged_at__isnull=False), limits=(0.9, 0.7), trend=True),
     Figure("documents.review_overdue", _("Periodic reviews overdue"), reviews_overdue, _register("review_overdue"),
            limits=(0, 3), link=_link("review_overdue")),
     Figure("documents.review_required", _("Documents to review after a legal change"), review_required,

@@ -76,7 +76,7 @@ DAYS_TO_CLOSE = ExpressionWrapper(TruncDate("closed_at") - F("detected_on"), out
 
 FIGURES = [
     Figure("nonconformities.open", _("Open nonconformities"), open_nonconformities, _register(status="open"),
-           link=_link(status="open")),
+           link=_link(status="open"), trend=True),
     Figure("nonconformities.overdue", _("Open nonconformities with an overdue action"), overdue,
            _register(status="open", overdue="true"), limits=(0, 2), link=_link(status="open", overdue="true")),
     Figure("nonconformities.closed_in_period", _("Nonconformities closed in the period"), closed,

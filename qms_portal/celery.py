@@ -29,4 +29,6 @@ app.conf.beat_schedule = {
     },
     # Old reminder claims, dispatched outbox rows and read notifications (QMS_RETENTION_DAYS…).
     "purge": {"task": "qms_portal.tasks.purge", "schedule": crontab(minute=30, hour=2)},
+    # the dashboard's "now" figures read for their trends (the month's last reading stays)
+    "figure-snapshots": {"task": "qms_portal.tasks.take_figure_snapshots", "schedule": crontab(minute=15, hour=23)},
 }

@@ -724,3 +724,4 @@ from .steering.models import RolloutTick, UnitRollout  # noqa: E402, F401
 
 # The annual ISO report of a unit's subtree (the steering committee's report): a model of this app.
 from .steering.report_models import AnnualReport  # noqa: E402, F401
+from .steering.snapshot_models import FigureSnapshot  # noqa: E402, F401

@@ -55,3 +55,10 @@ def purge_jobs():
 @shared_task(name="qms_portal.tasks.purge")
 def purge():
     return outbox.purge()
+
+
+@shared_task(name="qms_portal.tasks.take_figure_snapshots")
+def take_figure_snapshots():
+    from .steering.snapshots import take_snapshots
+
+    return take_snapshots()

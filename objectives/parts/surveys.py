@@ -52,7 +52,7 @@ def _figures():
         # in the period (summed up the tree: a district's rate is over all its answers).
         Figure("objectives.satisfaction", _("Satisfied or basically satisfied (surveys closed in the period)"),
                None, url, "good", kind="rate", denominator=s.answers_of_closed_surveys, numerator=s.answer_positive(),
-               period_field="response__survey__closed_at", limits=(0.8, 0.6)),
+               period_field="response__survey__closed_at", limits=(0.8, 0.6), trend=True),
         Figure("objectives.surveys_below_threshold",
                _("Satisfaction surveys closed in the past 12 months below the 80 % target (satisfied or basically "
                  "satisfied)"),

@@ -153,7 +153,11 @@ def dashboard(user, root, period, *, with_trends=True):
     top = next((row.unit for row in rows if row.unit.id == root.pk), None)
     result = Dashboard(root=top, period=period, groups=groups, rows=rows)
     if with_trends:
-        result.trends = trends(user, root, period)
+        top_row = next((row for row in rows if row.unit.id == root.pk), None)
+        # today's value of a "now" figure (not one of the period's year) is the top row's
+        live = {c.figure.key: (c.rows, c.total, c.denominator, c.denominator_total)
+                for c in (top_row.cells if top_row else []) if not c.figure.yearly}
+        result.trends = trends(user, root, period, live=live)
     return result
 
 
@@ -172,14 +176,26 @@ def _phases(rows, root, today=None):
             phase, lambda code, values=values: values[f"planned_{code}"], today)
 
 
-def trends(user, root, period, count=12):
-    """The main figures (``trend=True``, of a period) over the ``count`` months up to the period's
-    end, for ``root``'s subtree: one GROUP BY by month per figure (and per rate's denominator)."""
+def trends(user, root, period, count=12, live=None):
+    """The main figures (``trend=True``) over the ``count`` months up to the period's end, for
+    ``root``'s subtree: a figure of a period by one GROUP BY by month (and per rate's denominator);
+    a "now" figure by its monthly readings (``snapshots``: one query for all of them), and this
+    month by ``live`` (``{key: (rows, total, denominator rows, denominator total)}``, the
+    dashboard's top row; else read now)."""
+    from .snapshots import readings
+
     months = period.months(count)
     span = type(period)("month", months[0].start, months[-1].end)
     found = []
+    now_figures = [figure for _area, figure in areas.dashboard_figures() if figure.trend and not figure.period_field]
+    read = readings(now_figures, root, months) if now_figures else {}
+    this_month = timezone.localdate().replace(day=1)
     for _area, figure in areas.dashboard_figures():
-        if not (figure.trend and figure.period_field):
+        if not figure.trend:
+            continue
+        if not figure.period_field:
+            found.append(Trend(figure, months, [_reading(figure, root, user, month, read, live, this_month)
+                                                for month in months]))
             continue
         by = TruncMonth(figure.period_field)
         if figure.numerator is not None:
@@ -195,6 +211,21 @@ def trends(user, root, period, count=12):
             values.append(figure.evaluate(mine.rows, mine.total, below.rows, below.total))
         found.append(Trend(figure, months, values))
     return found
+
+
+def _reading(figure, root, user, month, read, live, this_month):
+    """A "now" figure's value in ``month``: today's for this month, its last reading for a past
+    one, None for a month not read (or still to come)."""
+    if month.start == this_month:
+        if live and figure.key in live:
+            return figure.evaluate(*live[figure.key])
+        numerators, denominators = _tallies(figure, user, root, None)
+        mine, below = numerators.get(root.path, Tally()), denominators.get(root.path, Tally())
+        return figure.evaluate(mine.rows, mine.total, below.rows, below.total)
+    snapshot = read.get((figure.key, month.start))
+    if snapshot is None:
+        return None
+    return figure.evaluate(snapshot.rows, snapshot.total, snapshot.denominator_rows, snapshot.denominator_total)
 
 
 def _month_tallies(figure, user, root, span, by):

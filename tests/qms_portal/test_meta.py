@@ -35,6 +35,8 @@ NOT_BUSINESS = {
                       "deleted after QMS_JOB_KEEP_DAYS with its file: a cache of what the records say, not a record",
     "qms_portal.NumberSequence": "a counter (last number per unit, kind and year) locked to give numbers; it only "
                                  "grows, and the records it numbers keep their own history",
+    "qms_portal.FigureSnapshot": "the dashboard's monthly reading of a figure for its trend: derived from the "
+                                 "records (each keeps its own history), replaced by the next reading",
     "documents.Clause": "the ISO 9001 clause catalogue: fixed reference data, not edited in the portal",
     "documents.ControlledCopy": "a rendered PDF of a revision: a cache, remade from the revision",
     "audits.AnswerReceipt": "an idempotency key of a checklist answer; the answer's own history is the item's",

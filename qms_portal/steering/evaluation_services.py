@@ -228,6 +228,13 @@ def _check_points(criterion, value, errors, label):
             "code": criterion.code, "score": label})
 
 
+def _set_scores(sheet, scores, criteria):
+    """The sheet's scores and, beside them for the ranking, its two totals."""
+    sheet.scores = scores
+    sheet.self_total = sel.total(scores, criteria, "self")
+    sheet.appraisal_total = sel.total(scores, criteria, "appraisal")
+
+
 def _apply(sheet, entries, key, text_key, label):
     """Write ``entries`` (``{code: (points or None, text)}``) into the sheet's ``key`` scores."""
     criteria = list(sheet.evaluation.criteria.all())
@@ -249,9 +256,7 @@ def _apply(sheet, entries, key, text_key, label):
         given[text_key] = (text or "").strip()
     if errors:
         raise ValidationError(errors)
-    sheet.scores = scores
-    sheet.self_total = sel.total(scores, criteria, "self")
-    sheet.appraisal_total = sel.total(scores, criteria, "appraisal")
+    _set_scores(sheet, scores, criteria)
 
 
 @transaction.atomic
@@ -311,9 +316,7 @@ def _on_submit(sheet, user, reason, data):
         pts = float(sel.from_rate(criterion, rate))
         scores[criterion.code] = {**scores.get(criterion.code, {}), "data": round(float(rate), 6), "self": pts,
                                   "appraisal": pts}
-    sheet.scores = scores
-    sheet.self_total = sel.total(scores, criteria, "self")
-    sheet.appraisal_total = sel.total(scores, criteria, "appraisal")
+    _set_scores(sheet, scores, criteria)
     sheet.submitted_by, sheet.submitted_at = user, timezone.now()
     save_tracked(sheet, user)
     appraisers = users_who_can("appraise", sheet)
@@ -331,10 +334,7 @@ def _on_return(sheet, user, reason, data):
             given.pop("self", None)
             given.pop("appraisal", None)
         scores[code] = given
-    sheet.scores = scores
-    criteria = list(sheet.evaluation.criteria.all())
-    sheet.self_total = sel.total(scores, criteria, "self")
-    sheet.appraisal_total = sel.total(scores, criteria, "appraisal")
+    _set_scores(sheet, scores, list(sheet.evaluation.criteria.all()))
     sheet.submitted_at = None
     save_tracked(sheet, user)
     if sheet.submitted_by_id:

@@ -26,7 +26,7 @@ def test_an_administrator_onboards_a_unit_and_its_people(open_page, live_server)
 
     # 1. a new ward under the district, from the district's page
     admin.click("nav >> text=Administration")
-    admin.click("nav .dropdown-menu >> text=Units")
+    admin.click("nav .dropdown-menu >> text=\"Units\"")  # (exactly: not "Evaluations of units")
     admin.click(f"main table >> text={tree.district.code}")
     admin.click("main >> text=Add sub-unit")
     expect(admin.locator("#id_parent")).to_have_value(str(tree.district.pk))

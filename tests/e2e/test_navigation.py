@@ -75,7 +75,8 @@ def test_each_person_sees_the_menus_they_have_a_use_for(kind, open_page):
     assert desk == ["Nonconforming outputs", "Citizen feedback", "Feedback links for files"]
     visit_each(page, "Nonconformities", desk)
     dashboard = menu_entries(page, "Dashboard")
-    assert dashboard == ["Figures per unit", "Rollout board", "Annual ISO reports"]
+    assert dashboard == ["Figures per unit", "Rollout board", "Annual ISO reports", "Evaluations of units",
+                         "Evaluation sheets"]
     visit_each(page, "Dashboard", dashboard)
     administration = menu_entries(page, "Administration")
     assert administration == ["Units", "People", "Role assignments"]

@@ -6,7 +6,7 @@ announcement of conformity, not superseded)."""
 from django.utils.translation import gettext_lazy as _
 
 from qms_portal.areas import RolloutCheck
-from qms_portal.steering.rollout import units_with
+from qms_portal.steering.rollout import dates_of, units_with
 
 
 def rollout_checks():
@@ -15,4 +15,5 @@ def rollout_checks():
     effective = Document.objects.filter(is_withdrawn=False, current_revision__isnull=False)
     announced = Announcement.objects.filter(status=Announcement.Status.ANNOUNCED)
     return [RolloutCheck("document_set", units_with(effective), _("effective documents of its own")),
-            RolloutCheck("certified_or_announced", units_with(announced), _("an announcement of conformity signed"))]
+            RolloutCheck("certified_or_announced", units_with(announced), _("an announcement of conformity signed"),
+                         dates=dates_of(announced, "decision_date"))]

@@ -294,11 +294,14 @@ class RolloutCheck:
     """An item of the rollout checklist (``qms_portal.steering.rollout.ITEMS``) that an area's
     records tick by themselves: ``units(unit_ids)`` returns the ids, among ``unit_ids``, of the
     units whose records show the item done (one query for all of them, whatever their number).
-    ``evidence`` says in a few words what the records show ("an internal audit closed")."""
+    ``evidence`` says in a few words what the records show ("an internal audit closed").
+    ``dates(unit_ids)``, when given, returns ``{unit id: date}``: since when the records show it (a
+    certificate's issue, an announcement's decision; the annual ISO report prints it)."""
 
     item: str
     units: object
     evidence: object = ""
+    dates: object = None
 
 
 @dataclass

@@ -70,11 +70,12 @@ def _rollout():
     of the unit neither withdrawn nor expired."""
     from audits.models import Audit, Certificate
     from qms_portal.areas import RolloutCheck
-    from qms_portal.steering.rollout import units_with
+    from qms_portal.steering.rollout import dates_of, units_with
 
     closed = Audit.objects.filter(kind=Audit.Kind.INTERNAL, status=Audit.Status.CLOSED)
     def valid():  # today's, at each reading
         return Certificate.objects.filter(is_withdrawn=False, expires_on__gte=timezone.localdate())
 
     return [RolloutCheck("internal_audit", units_with(closed, "unit", "scope_units"), _("an internal audit closed")),
-            RolloutCheck("certified_or_announced", units_with(valid), _("a valid ISO 9001 certificate"))]
+            RolloutCheck("certified_or_announced", units_with(valid), _("a valid ISO 9001 certificate"),
+                         dates=dates_of(valid, "issued_on"))]

@@ -6,7 +6,9 @@ is evaluated for the report's year with the dashboard's roll-up (``selectors.fig
 GROUP BY per figure and per rate's denominator over the whole subtree, whatever its size); a figure
 with a ``period_field`` counts the year, the others stand "at the date of the report". The core adds
 its own columns from the rollout board: whether the unit applies the QMS (its phase is
-implementation or later), its phase, and whether (and when) it was certified or announced.
+implementation or later), its phase, and whether and since when it was certified or announced
+(a valid certificate's issue or a signed announcement's decision, from the areas' rollout checks;
+else the day the board completed "certification or announcement").
 
 A row shows the unit's **own** figures (its subtree's minus those of the units listed below it), so
 that the totals — read from the top unit's rolled-up tally, not added up here — equal the sum of the
@@ -25,6 +27,7 @@ from ..periods import Period
 from ..rollups import UNIT_COLUMNS, Tally
 from . import selectors
 from .models import PHASES, Phase, UnitRollout
+from .rollout import data_dates as rollout_dates
 
 VIEW = "qms_portal.view_annualreport"
 CHANGE = "qms_portal.change_annualreport"
@@ -192,11 +195,15 @@ def compute(user, root, year, *, today=None):
         totals.append(_quad(numerators, denominators, root.path))
     phases = {values["unit_id"]: values for values in UnitRollout.objects.filter(
         unit__path__startswith=root.path).values("unit_id", "phase", "done_certified")}
+    # since when: a valid certificate's issue or a signed announcement's decision (the areas' records),
+    # else the day the rollout board completed "certification or announcement"
+    certified = rollout_dates("certified_or_announced", [unit["id"] for unit in units])
     rows = []
     for unit in units:
         rollout = phases.get(unit["id"], {})
         rows.append(Line(unit={k: unit[k] for k in ("id", "code", "name", "depth")},
-                         phase=rollout.get("phase", Phase.PREPARATION), certified_on=rollout.get("done_certified"),
+                         phase=rollout.get("phase", Phase.PREPARATION),
+                         certified_on=certified.get(unit["id"]) or rollout.get("done_certified"),
                          values=own[unit["path"]], level=unit["depth"] - root.depth))
     return Table(root={"id": root.pk, "code": root.code, "name": root.name}, year=year, columns=columns, rows=rows,
                  totals=totals)

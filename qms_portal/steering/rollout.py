@@ -75,6 +75,32 @@ def units_with(queryset, *lookups, below=False):
     return units
 
 
+def dates_of(queryset, field, lookup="unit"):
+    """A ``RolloutCheck.dates`` for "since the earliest ``field`` of a row of ``queryset`` on the
+    unit": ``{unit id: date}``, one query. ``queryset`` may be a function returning it."""
+    from django.db.models import Min
+
+    def dates(unit_ids):
+        rows = queryset() if callable(queryset) else queryset
+        return dict(rows.filter(**{f"{lookup}__in": unit_ids}).order_by().values(lookup)
+                    .annotate(first=Min(field)).values_list(lookup, "first"))
+
+    return dates
+
+
+def data_dates(item, unit_ids):
+    """``{unit id: date}``: the earliest date the areas' records give for ``item`` (their checks
+    with ``dates``), per unit."""
+    found = {}
+    for _area, check in areas.rollout_checks():
+        if check.item != item or check.dates is None:
+            continue
+        for unit_id, day in check.dates(unit_ids).items():
+            if day is not None and (unit_id not in found or day < found[unit_id]):
+                found[unit_id] = day
+    return found
+
+
 # ---- the core's own checks: who holds which role -------------------------------------------------
 def _holding(role_code):
     """The units among ``unit_ids`` where someone holds ``role_code`` today, on the unit itself or on

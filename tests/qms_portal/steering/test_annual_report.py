@@ -134,6 +134,22 @@ def test_the_signers_are_told_of_a_submitted_report_and_the_drafter_of_its_retur
         kind="annualreport_submitted").exists()
 
 
+def test_certified_or_announced_is_dated_by_the_certificate_else_by_the_rollout(tree, people):
+    from datetime import date
+
+    from tests.audits.factories_certificates import make_certificate
+
+    make_certificate(tree.ward1, issued_on=date(LAST_YEAR, 3, 2),
+                     expires_on=date(LAST_YEAR + 3, 3, 1))  # valid today
+    unit_rollout_move(acting_user=people["steering"], unit=tree.ward2, phase=Phase.MAINTAINED)
+    table = report_selectors.compute(people["steering"], tree.district, LAST_YEAR)
+    rows = {row.unit["code"]: row for row in table.rows}
+    assert rows[tree.ward1.code].certified_on == date(LAST_YEAR, 3, 2)  # the certificate's issue
+    ward2 = rows[tree.ward2.code]
+    assert ward2.certified and ward2.certified_on == timezone.localdate()  # the board's completed phase
+    assert not rows[tree.district.code].certified
+
+
 def test_signing_asks_for_the_password_and_not_the_person_who_submitted(tree, people):
     report = submitted(tree, people)
     # The management representative of the district, given the right to sign as well, still may not

@@ -340,14 +340,14 @@ def _changes(obj, record, previous, fields, sets, members, names):
         added, removed = now - before, before - now
         if added or removed:
             def named(ids, f=f):
-                return sorted((names.get((f.related_model, pk), f"#{pk}") for pk in ids), key=_natural)
+                return sorted((names.get((f.related_model, pk), f"#{pk}") for pk in ids), key=natural_order)
             changes.append({"field": f.name, "label": field_label(f), "raw": None, "long": False,
                             "created": created, "compare_url": None, "old": "", "new": "", "added": named(added),
                             "removed": named(removed)})
     return changes
 
 
-def _natural(name):
+def natural_order(name):
     """"7.5.2 …" after "7.5 …" and before "10 …": numbers compared as numbers."""
     head = name.split(" ", 1)[0]
     parts = head.split(".")
@@ -444,7 +444,7 @@ def version_text(f, record, names=None):
     if f.many_to_many:
         ids = [member for _h, member in _m2m_rows(f, [record])]
         named = _names(f.related_model, ids)
-        return "\n".join(sorted((named.get(pk, f"#{pk}") for pk in ids), key=_natural))
+        return "\n".join(sorted((named.get(pk, f"#{pk}") for pk in ids), key=natural_order))
     value = getattr(record, f.attname)
     if isinstance(value, str) and (isinstance(f, models.TextField) or is_long(f, value)):
         return value

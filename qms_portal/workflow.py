@@ -169,10 +169,15 @@ def transition_record(content_type, object_id, t, *, from_state, actor_id, actor
 
 
 def transitions_of(obj):
+    return transitions_of_many(type(obj), [obj.pk])
+
+
+def transitions_of_many(model, pks):
+    """The records of the ``model`` rows ``pks``, in one query (a list of many records' signatures)."""
     from .models import TransitionRecord
 
     return TransitionRecord.objects.filter(
-        content_type=ContentType.objects.get_for_model(type(obj)), object_id=obj.pk
+        content_type=ContentType.objects.get_for_model(model), object_id__in=list(pks)
     ).select_related("actor")
 
 

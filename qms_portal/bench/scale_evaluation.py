@@ -56,9 +56,6 @@ def _steering(root):
     return None
 
 
-def _half(value, top):
-    return min(max(Decimal(round(value * 2)) / 2, Decimal(0)), top)
-
 
 def _at(day, hour=9):
     return timezone.make_aware(datetime.combine(day, clock(hour)))
@@ -78,7 +75,7 @@ def _scores(sheet, criteria, rates, rng, quality, stage):
             pts = float(sel.from_rate(criterion, rate))
             scores[criterion.code] = {"data": round(float(rate), 6), "self": pts, "appraisal": pts}
             continue
-        own = _half(float(criterion.points) * (quality + rng.uniform(-0.12, 0.12)), criterion.points)
+        own = sel.half_points(float(criterion.points) * (quality + rng.uniform(-0.12, 0.12)), criterion.points)
         assert not own % sel.STEP and 0 <= own <= criterion.points  # the services' check (_check_points)
         given = {"self": float(own), "note": NOTES[rng.randrange(len(NOTES))]}
         if stage == "signed":
@@ -118,9 +115,7 @@ def _fill(evaluation, steering, qualities, rng, opened, stages):
         if stage == "untouched":
             continue
         scores = _scores(sheet, criteria, rates[sheet.unit_id], rng, qualities[sheet.unit_id], stage)
-        sheet.scores = scores
-        sheet.self_total, sheet.appraisal_total = sel.total(scores, criteria, "self"), sel.total(scores, criteria,
-                                                                                                 "appraisal")
+        sel.with_scores(sheet, scores, criteria)
         if stage in ("submitted", "signed"):
             people = [p for p in scorers.get(sheet.pk, []) if p.pk != steering.pk]
             # the unit's own head or representative first, else someone above it with its sub-units

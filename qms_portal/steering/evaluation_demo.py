@@ -23,6 +23,7 @@ from django.utils import timezone
 from ..models import Unit, User
 from ..permissions import users_who_can_each
 from .evaluation_models import Evaluation, UnitEvaluation
+from .evaluation_selectors import half_points
 from .evaluation_services import (
     evaluation_create,
     evaluation_transition,
@@ -78,10 +79,6 @@ _TEXT = {
 }
 
 
-def _half(value, top):
-    """``value`` rounded to half a point, from 0 to ``top``."""
-    return min(max(Decimal(round(value * 2)) / 2, Decimal(0)), top)
-
 
 class _Story:
     """One evaluation's sheets, scored and signed at the story's dates."""
@@ -97,7 +94,7 @@ class _Story:
         """The unit scores ``share`` of the criteria (all by default), with a note on each."""
         notes = self.text["notes"]
         chosen = self.criteria if share >= 1 else self.criteria[: max(1, round(len(self.criteria) * share))]
-        scores = {c.code: (_half(float(c.points) * (quality + self.rng.uniform(-0.12, 0.12)), c.points),
+        scores = {c.code: (half_points(float(c.points) * (quality + self.rng.uniform(-0.12, 0.12)), c.points),
                            notes[self.rng.randrange(len(notes))]) for c in chosen}
         from ..demo import demo_clock
 

@@ -12,7 +12,6 @@ for every sheet's signing records), whatever the number of units."""
 
 from decimal import Decimal
 
-from django.contrib.contenttypes.models import ContentType
 from django.utils import formats, timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -115,22 +114,17 @@ def legend(ranking):
 
 def signatures(ranking):
     """``[(unit, meaning, name, time)]``: the signed appraisals of the ranked sheets, in the ranking's
-    order. One query for all the sheets (the records ``workflow.transitions_of`` reads one by one)."""
-    from ..models import TransitionRecord
-    from ..workflow import meaning_label
+    order. One query for all the sheets (``workflow.transitions_of_many``)."""
+    from ..workflow import transitions_of_many
     from .evaluation_models import UnitEvaluation
 
-    sheets = {row.sheet.pk: row for row in ranking.rows}
-    if not sheets:
+    if not ranking.rows:
         return []
-    records = (TransitionRecord.objects.filter(content_type=ContentType.objects.get_for_model(UnitEvaluation),
-                                               object_id__in=sheets.keys())
-               .exclude(signature_meaning="").order_by("at", "pk").values_list(
-                   "object_id", "signature_meaning", "actor_name", "actor__full_name", "actor__username", "at"))
+    records = (transitions_of_many(UnitEvaluation, [row.sheet.pk for row in ranking.rows])
+               .exclude(signature_meaning="").order_by("at", "pk"))
     by_sheet = {}
-    for sheet_pk, meaning, actor_name, full_name, username, at in records:
-        by_sheet.setdefault(sheet_pk, []).append(
-            (meaning_label(meaning), actor_name or full_name or username, at))
+    for record in records:
+        by_sheet.setdefault(record.object_id, []).append((record.meaning_label, record.actor_name, record.at))
     result = []
     for row in ranking.rows:
         for meaning, name, at in by_sheet.get(row.sheet.pk, ()):

@@ -20,6 +20,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .. import areas
+from ..history import natural_order
 from ..periods import Period
 from . import selectors
 
@@ -69,6 +70,11 @@ def points(value):
     return Decimal(str(value)).quantize(TENTH, rounding=ROUND_HALF_UP)
 
 
+def half_points(value, top):
+    """``value`` rounded to half a point, from 0 to ``top`` (the step a typed score is counted in)."""
+    return min(max(Decimal(round(value * 2)) / 2, Decimal(0)), top)
+
+
 def from_rate(criterion, rate):
     """The points a rate (0…1) is worth on ``criterion``."""
     rate = min(max(Decimal(str(rate)), Decimal(0)), Decimal(1))
@@ -91,6 +97,14 @@ def total(scores, criteria, key):
     values = [points((scores.get(c.code) or {}).get(key)) for c in criteria]
     given = [v for v in values if v is not None]
     return sum(given, Decimal(0)) if given else None
+
+
+def with_scores(sheet, scores, criteria):
+    """Give ``sheet`` its ``scores`` and the two totals kept beside them for the ranking (not saved)."""
+    sheet.scores = scores
+    sheet.self_total = total(scores, criteria, "self")
+    sheet.appraisal_total = total(scores, criteria, "appraisal")
+    return sheet
 
 
 def missing(scores, criteria, key):
@@ -121,6 +135,16 @@ def data_rates(user, evaluation, units, criteria):
                                     below.rows if below else 0, below.total if below else 0)
             rates[unit.pk][criterion.code] = value
     return rates
+
+
+def live_rates(user, sheet):
+    """``{criterion code: rate or None}`` of ``sheet``'s unit now, as ``user`` reads them: read once
+    per sheet object and reader (the page's lines, its buttons' guard, and submitting share them)."""
+    cache = sheet.__dict__.setdefault("_live_rates", {})
+    if user.pk not in cache:
+        criteria = list(sheet.evaluation.criteria.all())
+        cache[user.pk] = data_rates(user, sheet.evaluation, [sheet.unit], criteria)[sheet.unit_id]
+    return cache[user.pk]
 
 
 def by_data(criterion):
@@ -169,7 +193,7 @@ def lines(sheet, criteria, live_rates=None):
 def scores_text(value):
     """The History tab's reading of ``scores`` (only the criteria that changed)."""
     parts = []
-    for code, given in sorted(value.items(), key=lambda item: selectors_natural(item[0])):
+    for code, given in sorted(value.items(), key=lambda item: natural_order(item[0])):
         given = given or {}
         bits = []
         if given.get("self") is not None:
@@ -184,10 +208,6 @@ def scores_text(value):
             bits.append(gettext("comment: %(text)s") % {"text": given["comment"]})
         parts.append(f"{code}: {', '.join(bits) or '—'}")
     return "; ".join(parts)
-
-
-def selectors_natural(code):
-    return [int(p) if p.isdigit() else p for p in code.replace("-", ".").split(".")]
 
 
 # --- the ranking ----------------------------------------------------------------------------------------

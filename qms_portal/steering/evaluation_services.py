@@ -228,13 +228,6 @@ def _check_points(criterion, value, errors, label):
             "code": criterion.code, "score": label})
 
 
-def _set_scores(sheet, scores, criteria):
-    """The sheet's scores and, beside them for the ranking, its two totals."""
-    sheet.scores = scores
-    sheet.self_total = sel.total(scores, criteria, "self")
-    sheet.appraisal_total = sel.total(scores, criteria, "appraisal")
-
-
 def _apply(sheet, entries, key, text_key, label):
     """Write ``entries`` (``{code: (points or None, text)}``) into the sheet's ``key`` scores."""
     criteria = list(sheet.evaluation.criteria.all())
@@ -256,7 +249,7 @@ def _apply(sheet, entries, key, text_key, label):
         given[text_key] = (text or "").strip()
     if errors:
         raise ValidationError(errors)
-    _set_scores(sheet, scores, criteria)
+    sel.with_scores(sheet, scores, criteria)
 
 
 @transaction.atomic
@@ -290,7 +283,7 @@ def unit_evaluation_appraise(*, acting_user, sheet, scores, conclusion=None):
 
 def _self_scored(sheet, user):
     criteria = list(sheet.evaluation.criteria.all())
-    live = sel.data_rates(user, sheet.evaluation, [sheet.unit], criteria)[sheet.unit_id]
+    live = sel.live_rates(user, sheet)
     pending = [c.code for c in criteria if c.code not in live or live[c.code] is None]
     return not sel.missing(sheet.scores, [c for c in criteria if c.code in pending], "self")
 
@@ -304,10 +297,10 @@ def _evaluation_open(sheet, user):
 
 
 def _on_submit(sheet, user, reason, data):
-    """Freeze the criteria scored from the data (the rate, and the points as both scores) and the totals."""
-    sheet = UnitEvaluation.objects.select_related("unit", "evaluation", "evaluation__unit").get(pk=sheet.pk)
+    """Freeze the criteria scored from the data (the rate, and the points as both scores) and the totals.
+    ``sheet`` is the row the engine locked and the guard read: the rates are read once."""
     criteria = list(sheet.evaluation.criteria.all())
-    live = sel.data_rates(user, sheet.evaluation, [sheet.unit], criteria)[sheet.unit_id]
+    live = sel.live_rates(user, sheet)
     scores = {code: dict(given or {}) for code, given in sheet.scores.items()}
     for criterion in criteria:
         rate = live.get(criterion.code)
@@ -316,7 +309,7 @@ def _on_submit(sheet, user, reason, data):
         pts = float(sel.from_rate(criterion, rate))
         scores[criterion.code] = {**scores.get(criterion.code, {}), "data": round(float(rate), 6), "self": pts,
                                   "appraisal": pts}
-    _set_scores(sheet, scores, criteria)
+    sel.with_scores(sheet, scores, criteria)
     sheet.submitted_by, sheet.submitted_at = user, timezone.now()
     save_tracked(sheet, user)
     appraisers = users_who_can("appraise", sheet)
@@ -334,7 +327,7 @@ def _on_return(sheet, user, reason, data):
             given.pop("self", None)
             given.pop("appraisal", None)
         scores[code] = given
-    _set_scores(sheet, scores, list(sheet.evaluation.criteria.all()))
+    sel.with_scores(sheet, scores, list(sheet.evaluation.criteria.all()))
     sheet.submitted_at = None
     save_tracked(sheet, user)
     if sheet.submitted_by_id:

@@ -19,6 +19,7 @@ from ..views.generic import (
     ServiceFormView,
     TransitionView,
 )
+from . import evaluation_exports
 from . import evaluation_forms as forms
 from . import evaluation_selectors as sel
 from . import evaluation_services as services
@@ -151,7 +152,7 @@ class EvaluationExportView(ActionView):
     model = Evaluation
     action = "view"
     related = ("unit",)
-    kind = "qms_portal.evaluation_xlsx"  # evaluation_exports.XLSX
+    kind = evaluation_exports.XLSX
 
     def post(self, request, *args, **kwargs):
         evaluation = self.get_object()
@@ -160,7 +161,7 @@ class EvaluationExportView(ActionView):
 
 
 class EvaluationPdfView(EvaluationExportView):
-    kind = "qms_portal.evaluation_pdf"
+    kind = evaluation_exports.PDF
 
 
 # --- a unit's sheet ---------------------------------------------------------------------------------------
@@ -188,9 +189,7 @@ class SheetListView(ScopedListView):
 
 def sheet_lines(sheet, user):
     criteria = list(sheet.evaluation.criteria.all())
-    live = None
-    if sheet.status == UnitEvaluation.Status.SELF:
-        live = sel.data_rates(user, sheet.evaluation, [sheet.unit], criteria)[sheet.unit_id]
+    live = sel.live_rates(user, sheet) if sheet.status == UnitEvaluation.Status.SELF else None
     return criteria, sel.lines(sheet, criteria, live)
 
 

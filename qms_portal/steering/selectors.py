@@ -182,13 +182,13 @@ def trends(user, root, period, count=12, live=None):
     a "now" figure by its monthly readings (``snapshots``: one query for all of them), and this
     month by ``live`` (``{key: (rows, total, denominator rows, denominator total)}``, the
     dashboard's top row; else read now)."""
-    from .snapshots import readings
+    from .snapshots import now_figures, readings
 
     months = period.months(count)
     span = type(period)("month", months[0].start, months[-1].end)
     found = []
-    now_figures = [figure for _area, figure in areas.dashboard_figures() if figure.trend and not figure.period_field]
-    read = readings(now_figures, root, months) if now_figures else {}
+    read_now = now_figures()
+    read = readings(read_now, root, months) if read_now else {}
     this_month = timezone.localdate().replace(day=1)
     for _area, figure in areas.dashboard_figures():
         if not figure.trend:

@@ -22,7 +22,8 @@ from simple_history.utils import bulk_create_with_history
 from qms_portal.bench.tools import ScaleBuilder
 from qms_portal.models import Unit, User
 
-from .models import Indicator, Measurement, QualityObjective
+from .models import Indicator, Measurement, ProcedureTimeliness, QualityObjective
+from .scale_ontime import build_timeliness
 from .selectors.kpi_math import period_start, shift
 
 CODES = ["ontime"] + [f"k{n:02d}" for n in range(2, 100)]
@@ -148,7 +149,7 @@ def _insert_measurements(rows, now, acting):
 
 
 def analyze_models():
-    tracked = [QualityObjective, Indicator, Measurement]
+    tracked = [QualityObjective, Indicator, Measurement, ProcedureTimeliness]
     return tracked + [m.history.model for m in tracked]
 
 
@@ -158,26 +159,41 @@ class Scale(ScaleBuilder):
                             help="Indicators per unit, each with its monthly values (default 20; 0: none).")
         parser.add_argument("--indicator-months", type=int, default=36,
                             help="Months of values of each indicator (default 36).")
+        parser.add_argument("--timeliness-months", type=int, default=12,
+                            help="Months of files per procedure of each unit, the on-time rate's rows (default 12; "
+                                 "0: none).")
+        parser.add_argument("--timeliness-procedures", type=int, default=5,
+                            help="Procedures per unit with monthly files (default 5).")
 
     def check(self, options):
-        if options["indicators"] < 0 or options["indicator_months"] < 0:
-            raise ValueError("--indicators and --indicator-months cannot be negative.")
+        if min(options["indicators"], options["indicator_months"], options["timeliness_months"],
+               options["timeliness_procedures"]) < 0:
+            raise ValueError("--indicators, --indicator-months, --timeliness-months and --timeliness-procedures "
+                             "cannot be negative.")
         if options["indicators"] > len(CODES):
             raise ValueError(f"--indicators: at most {len(CODES)} per unit.")
 
     def build(self, *, root, options, acting_user):
-        return build_kpi(root=root, per_unit=options["indicators"], months=options["indicator_months"],
-                         acting_user=acting_user)
+        summary = build_kpi(root=root, per_unit=options["indicators"], months=options["indicator_months"],
+                            acting_user=acting_user)
+        summary.update(build_timeliness(root=root, per_unit=options["timeliness_procedures"],
+                                        months=options["timeliness_months"], acting_user=acting_user))
+        return summary
 
     def describe(self, summary):
-        if not summary.get("indicators"):
-            return []
-        return [f"{summary['objectives']} quality objectives, {summary['indicators']} indicators with "
-                f"{summary['measurements']} monthly values (time: {summary['seconds']:.2f} s)."]
+        lines = []
+        if summary.get("indicators"):
+            lines.append(f"{summary['objectives']} quality objectives, {summary['indicators']} indicators with "
+                         f"{summary['measurements']} monthly values (time: {summary['seconds']:.2f} s).")
+        if summary.get("timeliness"):
+            lines.append(f"{summary['timeliness']} monthly files per procedure "
+                         f"(time: {summary['timeliness_seconds']:.2f} s).")
+        return lines
 
     def analyze_models(self):
         return analyze_models()
 
     def data_size(self):
         return {"quality objectives": QualityObjective.objects.count(), "indicators": Indicator.objects.count(),
-                "indicator values": Measurement.objects.count()}
+                "indicator values": Measurement.objects.count(),
+                "monthly files per procedure": ProcedureTimeliness.objects.count()}

@@ -45,3 +45,26 @@ class LocalDecimalField(forms.Field):
             raise forms.ValidationError(self.error_messages["too_long"], code="too_long",
                                         params={"places": self.decimal_places})
         return number
+
+
+class MonthField(forms.CharField):
+    """A month, typed ``2026-11`` or ``11/2026`` (a browser that knows ``type="month"`` offers its
+    picker and sends ``2026-11``): cleaned to the month's first day (``kpi_math.parse_period``)."""
+
+    default_error_messages = {"invalid": _("Enter a month, for example %(example)s.")}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.TextInput(attrs={"type": "month", "placeholder": "2026-11"}))
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        from ..selectors.kpi_math import parse_period
+
+        text = super().to_python(value)
+        if not text:
+            return None
+        month = parse_period(text, "monthly")
+        if month is None:  # a bare year or a quarter is not a month
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid",
+                                        params={"example": "2026-11"})
+        return month

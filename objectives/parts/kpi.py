@@ -5,6 +5,7 @@ area's figures about them. It names the area's menu, demo, scale builder and ben
 its own pieces to them)."""
 
 from celery.schedules import crontab
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from qms_portal.areas import Figure, ReviewInput, RolloutCheck
@@ -69,6 +70,31 @@ def _missed_link(unit, period):
     return f"{pk_url('objectives:indicator_list')}?{urlencode({'missed': 'true', 'unit': unit.id})}"
 
 
+def _files_link(unit, months, **params):
+    from urllib.parse import urlencode
+
+    from ..selectors.kpi_math import period_code
+
+    query = {"unit": unit.id, "month_from": period_code(months[0], "monthly"),
+             "month_to": period_code(months[-1], "monthly"), **params}
+    return f"{pk_url('objectives:timeliness_list')}?{urlencode(query)}"
+
+
+def _on_time_link(unit, period):
+    """The monthly files per procedure of the period's months in the unit's subtree: the rows the
+    on-time rate sums (the register's own rate is each row's)."""
+    return _files_link(unit, (period.start, period.end))
+
+
+def _late_link(unit, period):
+    """Last month's files per procedure with files handled late, in the unit's subtree (the figure is
+    of last month whatever the period)."""
+    from ..selectors.kpi_math import last_closed
+
+    month = last_closed(timezone.localdate(), "monthly")
+    return _files_link(unit, (month, month), late="true")
+
+
 def _figures():
     from django.db.models import F
     from django.urls import reverse_lazy
@@ -84,13 +110,13 @@ def _figures():
         Figure("objectives.indicators_missed", _("Indicators missed in the period that ended last"),
                r.indicators_missed, reverse_lazy("objectives:indicator_list"), limits=(0, 2), link=_missed_link),
         Figure("objectives.procedures_late", _("Procedures with files handled late last month"), r.procedures_late,
-               reverse_lazy("objectives:on_time_home")),
+               reverse_lazy("objectives:on_time_home"), link=_late_link),
         # Citizens' files handled within the legal time limit, out of those handled, in the period's
         # months (summed up the tree: a district's rate is its files, never an average of rates).
         Figure("objectives.on_time_rate", _("Files handled on time"), r.timeliness,
                reverse_lazy("objectives:on_time_home"), "good", kind="rate", denominator=r.timeliness,
                value="on_time", denominator_value=F("on_time") + F("late"), period_field="period",
-               limits=(0.95, 0.85), trend=True),
+               limits=(0.95, 0.85), trend=True, link=_on_time_link),
     ]
 
 

@@ -9,7 +9,7 @@ units below, never an average of rates.
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Sum
+from django.db.models import Q, Sum
 
 from qms_portal.models import Unit
 from qms_portal.permissions import ancestor_paths
@@ -37,6 +37,19 @@ class Files:
     @property
     def rate(self):
         return rate_value(self.on_time, self.handled, True)
+
+
+# A row with files handled late: the register's "late" filter and the dashboard's "procedures with
+# files handled late" (``kpi_review.procedures_late``) share it.
+LATE = Q(late__gt=0)
+
+
+def timeliness_rows(user):
+    """The monthly files per procedure the reader may see, each with its unit and procedure for the
+    register (newest month first; ``select_related``: a fixed number of queries for a page)."""
+    return (ProcedureTimeliness.objects.restrict(user, "view").select_related("unit", "procedure")
+            .only("pk", "period", "received", "on_time", "late", "comment", "unit_id", "procedure_id",
+                  "unit__name", "unit__code", "unit__path", "procedure__code", "procedure__title"))
 
 
 def timeliness_rollup(user, *, unit, months):
@@ -83,16 +96,23 @@ def latest_month(user, *, unit, months):
             .aggregate(m=Max("period"))["m"])
 
 
+def procedure_q():
+    """A document that is an administrative procedure files are reported for: an effective level-2
+    document that is operational or carries a legal time limit (``procedures_for``, and the scale
+    data's rows)."""
+    from documents.models import Document
+
+    return Q(level=2, is_withdrawn=False, current_revision__isnull=False) & (
+        Q(category=Document.Category.OPERATIONAL) | Q(legal_time_limit_days__isnull=False))
+
+
 def procedures_for(user, unit, month=None):
     """The administrative procedures a unit reports its files for: the effective level-2 documents
     of the unit or of a unit above it that are operational or carry a legal time limit, and any
     procedure it already reported that month. One query."""
-    from django.db.models import Q
-
     from documents.models import Document
 
-    q = Q(level=2, is_withdrawn=False, current_revision__isnull=False, unit__path__in=ancestor_paths(unit.path)) & (
-        Q(category=Document.Category.OPERATIONAL) | Q(legal_time_limit_days__isnull=False))
+    q = procedure_q() & Q(unit__path__in=ancestor_paths(unit.path))
     if month is not None:
         q |= Q(pk__in=ProcedureTimeliness.objects.filter(unit=unit, period=month).values("procedure_id"))
     return (Document.objects.restrict(user, "view").filter(q).select_related("unit")

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from ..models import Indicator, Measurement, ProcedureTimeliness, QualityObjective
 from .kpi_math import MISSED, STATUSES, last_closed, rate_value, status_q
+from .kpi_ontime import LATE
 
 S = QualityObjective.Status
 
@@ -107,4 +108,4 @@ def procedures_late(user, today=None):
     reader's scope. (A figure counts rows: the rate itself is on the on-time page and in the
     management review.)"""
     today = today or timezone.localdate()
-    return ProcedureTimeliness.objects.restrict(user, "view").filter(period=last_closed(today, "monthly"), late__gt=0)
+    return ProcedureTimeliness.objects.restrict(user, "view").filter(LATE, period=last_closed(today, "monthly"))

@@ -18,9 +18,10 @@ from qms_portal import charts
 from qms_portal.forms import ServiceForm
 from qms_portal.models import Unit
 from qms_portal.permissions import can, units_where
-from qms_portal.views.generic import HistoryView, ScopedDetailView, ScopedMixin, ServiceFormView
+from qms_portal.views.generic import HistoryView, ScopedDetailView, ScopedListView, ScopedMixin, ServiceFormView
 
 from ..forms.kpi import period_choices
+from ..forms.ontime import TimelinessFilter
 from ..models import ProcedureTimeliness
 from ..selectors import kpi_ontime as selectors
 from ..selectors.kpi_math import parse_period, period_code, period_start, shift
@@ -200,6 +201,31 @@ class TimelinessEnterView(UnitMixin, ServiceFormView):
         messages.success(self.request, gettext("The files of %(month)s were saved.") % {
             "month": period_label(self.month, "monthly")})
         return reverse("objectives:on_time", args=[self.unit.pk])
+
+
+class TimelinessListView(ScopedListView):
+    """The register of monthly files per procedure in the reader's scope, newest month first: the
+    unit, the procedure, files received, handled on time and late, and the rate; filtered by unit
+    (with its sub-units), months, procedure and "late". The dashboard's on-time figures link here."""
+
+    model = ProcedureTimeliness
+    filterset_class = TimelinessFilter
+    table_template = "objectives/kpi/timeliness_rows.html"
+    title = gettext_lazy("Monthly files per procedure")
+    keyset = ("-period", "unit__path", "pk")
+
+    def get_base_queryset(self):
+        return selectors.timeliness_rows(self.request.user)
+
+    def get_queryset(self):
+        return self.get_base_queryset()
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        for row in ctx["object_list"]:
+            row.files = selectors.Files(row.received, row.on_time, row.late)
+            row.month_label = period_label(row.period, "monthly")
+        return ctx
 
 
 class TimelinessDetailView(ScopedDetailView):

@@ -29,6 +29,7 @@ urlpatterns = [
          name="measurement_nonconformity"),
     path("on-time/", kpi_ontime.OnTimeHomeView.as_view(), name="on_time_home"),
     path("on-time/<int:pk>/", kpi_ontime.OnTimeView.as_view(), name="on_time"),
+    path("on-time/files/", kpi_ontime.TimelinessListView.as_view(), name="timeliness_list"),
     path("on-time/files/<int:pk>/", kpi_ontime.TimelinessDetailView.as_view(), name="timeliness_detail"),
     path("on-time/files/<int:pk>/history/", kpi_ontime.TimelinessHistoryView.as_view(), name="timeliness_history"),
     path("on-time/<int:pk>/enter/", kpi_ontime.TimelinessEnterView.as_view(), name="timeliness_enter"),

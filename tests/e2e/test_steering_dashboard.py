@@ -58,3 +58,36 @@ def test_the_committee_drills_from_the_top_unit_to_a_ward_and_into_a_register(op
     assert_accessible(page)
     if kind == "phone":
         assert_fits_the_screen(page)
+
+
+@pytest.mark.parametrize("kind", ["desktop", "phone"])
+def test_the_committee_opens_last_months_files_handled_late_behind_a_number(open_page, kind):
+    """The top unit's "procedures with files handled late" opens the register of monthly files per
+    procedure filtered to exactly those rows; a row opens its page; the menu leads there too."""
+    world = seed("small")
+    board = selectors.dashboard(world["steering"], world["root"], Period.of("month"), with_trends=False)
+    index = [f.key for f in board.figures].index("objectives.procedures_late")
+    late = board.rows[0].cells[index].rows
+    assert late > 0  # the scale data has files handled late last month
+    page = open_page(kind)
+    sign_in(page, world["steering"].username, PASSWORD)
+    open_menu_entry(page, "Dashboard", "Figures per unit")
+    number = page.locator("table.qms-steering-table tbody tr").first.locator(
+        "td[data-figure='objectives.procedures_late'] a")
+    expect(number).to_have_text(str(late))
+    number.click()
+    expect(page).to_have_url(re.compile(r"/objectives/on-time/files/\?.*late=true"))
+    expect(page.locator("main h1")).to_contain_text("Monthly files per procedure")
+    expect(page.locator("main table tbody tr")).to_have_count(min(late, 25))
+    expect(page.get_by_label("Only files handled late")).to_be_checked()
+    assert_accessible(page)
+    if kind == "phone":
+        assert_fits_the_screen(page)
+    screenshot(page, f"timeliness-register-{kind}")
+    page.locator("main table tbody tr a").first.click()
+    expect(page.locator("main h1")).to_contain_text("Files of")
+    expect(page.locator("main")).to_contain_text("Handled late")
+    assert_accessible(page)
+    open_menu_entry(page, "Objectives", "Monthly files per procedure")
+    expect(page.locator("main h1")).to_contain_text("Monthly files per procedure")
+    assert_accessible(page)

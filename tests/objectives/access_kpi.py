@@ -44,6 +44,7 @@ ROWS = {
     "objectives:on_time_home": P(VIEW_T, ok={"GET": 302}),  # to the reader's unit
     "objectives:on_time": P(VIEW_T, "unit"),
     "objectives:timeliness_enter": P(ADD_T, "unit"),
+    "objectives:timeliness_list": P(VIEW_T),
     "objectives:timeliness_detail": P(VIEW_T, "timeliness"),
     "objectives:timeliness_history": P(VIEW_T, "timeliness"),
 }
@@ -51,6 +52,7 @@ ROWS = {
 LISTS = {
     "objectives:objective_list": Listing("objective", VIEW_O, lambda o: f'href="{o.get_absolute_url()}"'),
     "objectives:indicator_list": Listing("indicator", VIEW_I, lambda i: f'href="{i.get_absolute_url()}"'),
+    "objectives:timeliness_list": Listing("timeliness", VIEW_T, lambda t: f'href="{t.get_absolute_url()}"'),
 }
 
 SPOT_CHECKS = {

@@ -64,8 +64,10 @@ def test_every_linked_figure_equals_the_count_of_its_register_for_every_unit(wor
             "nonconformities.closed_in_period", "nonconformities.days_to_close", "audits.findings_open",
             "training.expiring_soon", "objectives.met_rate", "objectives.indicators_missed",
             "objectives.surveys_below_threshold", "objectives.top_risks", "objectives.review_actions_overdue",
+            "objectives.on_time_rate", "objectives.procedures_late",
             } <= set(checked)
     assert checked["documents.effective"] > 0 and checked["nonconformities.open"] > 0
+    assert checked["objectives.on_time_rate"] > 0 and checked["objectives.procedures_late"] > 0
 
 
 def test_the_top_row_is_the_sum_of_the_rows_below_it_for_every_figure(world):

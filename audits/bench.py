@@ -1,9 +1,10 @@
 """The audits area's part of ``manage.py bench`` (registered by the certificates part as
 ``bench="audits.bench.AuditsBench"``): the province programme's coverage grid (every unit of the
 tree, 250 by default), the audit list (default, filtered, searched), the checklist page of the
-audit with the most items (200), the certificate register, the surveillance audits due and the
-figures page; and apart from the round robin, the area's reminder sweep at the data's size
-(``manage.py bench_audit_reminders``, in a process of its own: time and peak memory).
+audit with the most items (200), the certificate register, the surveillance audits due, the
+figures page and the programme entries' register (all, and those behind their month); and apart
+from the round robin, the area's reminder sweep at the data's size (``manage.py
+bench_audit_reminders``, in a process of its own: time and peak memory).
 
 Pages are named by URL name: one whose part is not installed (``NoReverseMatch``) is left out."""
 
@@ -60,6 +61,8 @@ class AuditsBench(BenchPages):
             ("certificate register", _url("audits:certificate_list")),
             ("surveillance audits due", _url("audits:surveillance_due", query={"when": "all"})),
             ("audit figures", _url("audits:figures")),
+            ("programme entries", _url("audits:programme_entry_list")),
+            ("programme entries ?behind", _url("audits:programme_entry_list", query={"state": "behind"})),
         ]
         return [(name, url) for name, url in pages if url]
 

@@ -1,6 +1,7 @@
 """The kpi part's pages in ``manage.py bench``: the indicator list, an indicator's page with its
 chart (the province's on-time rate) and its trend PDF, the roll-up of that indicator for the province, the list of
-values to enter for a period, and the objectives' list and cascade."""
+values to enter for a period, the objectives' list and cascade, the register of monthly files per procedure
+(all, and those with files handled late) and the province's on-time page."""
 
 from urllib.parse import urlencode
 
@@ -34,5 +35,8 @@ class Bench(BenchPages):
                       ("indicator trend PDF", _url("objectives:indicator_pdf", indicator.pk)),
                       ("indicator roll-up for the province", _url("objectives:indicator_rollup", indicator.pk))]
         pages += [("quality objectives list", _url("objectives:objective_list")),
-                  ("cascade of objectives", _url("objectives:objective_tree"))]
+                  ("cascade of objectives", _url("objectives:objective_tree")),
+                  ("monthly files per procedure", _url("objectives:timeliness_list")),
+                  ("monthly files per procedure, late", _url("objectives:timeliness_list", query={"late": "true"})),
+                  ("on-time rate of the province", indicator and _url("objectives:on_time", indicator.unit_id))]
         return [(name, url) for name, url in pages if url]

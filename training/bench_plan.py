@@ -1,8 +1,9 @@
 """The plan part of ``manage.py bench`` (in ``training.bench.TrainingBench``): the plans list (all,
-this year), the page of the plan highest in the tree (the province's), its needs found in the data;
-and apart from the round robin, the steering committee's figures (each counted for the reader, as
-the dashboard counts them) and the management review's "resources" input compiled for the whole
-province — time and queries (goal ≤ 2 s, queries that do not grow with the data)."""
+this year), the register of plan items (all, and this year's done: where the dashboard links), the
+page of the plan highest in the tree (the province's), its needs found in the data; and apart from
+the round robin, the steering committee's figures (each counted for the reader, as the dashboard
+counts them) and the management review's "resources" input compiled for the whole province — time
+and queries (goal ≤ 2 s, queries that do not grow with the data)."""
 
 import statistics
 import time
@@ -48,8 +49,12 @@ def _timed(call, runs):
 
 class Bench(BenchPages):
     def pages(self, user, options):
+        year = timezone.localdate().year
         pages = [("training plans", _url("training:plan_list")),
-                 ("training plans ?year", _url("training:plan_list", query=f"?year={timezone.localdate().year}"))]
+                 ("training plans ?year", _url("training:plan_list", query=f"?year={year}")),
+                 ("training plan items", _url("training:planitem_list")),
+                 # where the steering committee's "training plan completion" links (the whole tree)
+                 ("training plan items ?done", _url("training:planitem_list", query=f"?year={year}&done=true"))]
         plan = top_plan(user)
         if plan is not None:
             pages.append(("training plan (province)", _url("training:plan_detail", plan.pk)))

@@ -60,6 +60,8 @@ class ProgrammeEntry(BaseModel):
 
     class Meta:
         ordering = ["planned_month", "unit__code", "id"]
+        # the programme entries' register (``selectors.programme_register.REGISTER_ORDER``)
+        indexes = [models.Index(fields=["-programme", "planned_month", "id"], name="programme_entry_register")]
         verbose_name = _("programme entry")
         verbose_name_plural = _("programme entries")
 

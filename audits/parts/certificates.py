@@ -15,8 +15,28 @@ CERT_KEEP = ["audits.add_certificate", "audits.change_certificate", "audits.chan
 def _findings_link(unit, period):
     from urllib.parse import urlencode
 
-
     return f"{pk_url('audits:finding_list')}?{urlencode({'open': 'true', 'unit': unit.id})}"
+
+
+def _entries_link(*, state="", yearly=False):
+    """The programme entries' register filtered to exactly the rows a programme figure counts for a
+    unit's subtree: the entries of the programmes of the unit and the units below it (the roll-up's
+    unit, ``ProgrammeEntry.unit_field``), in ``state`` (``selectors.programme_register``); a figure
+    of the period's year (``yearly``) takes the year as ``Figure`` does (the period's last day's;
+    without a period, this year's)."""
+    from urllib.parse import urlencode
+
+    from django.utils import timezone
+
+    def link(unit, period):
+        query = {"unit": unit.id}
+        if yearly:
+            query["year"] = period.end.year if period is not None else timezone.localdate().year
+        if state:
+            query["state"] = state
+        return f"{pk_url('audits:programme_entry_list')}?{urlencode(query)}"
+
+    return link
 
 
 def _figures():
@@ -34,13 +54,15 @@ def _figures():
         # The programme's coverage: this year's entries audited, out of this year's entries (as of now).
         # (of the programme of the period's year: a month of 2025 reads 2025's programme)
         Figure("audits.programme_coverage", _("Audit programme coverage, the period's year"), s.programme_entries_done,
-               figures_url, "good", kind="rate", denominator=s.programme_entries, limits=(0.8, 0.5), yearly=True),
+               figures_url, "good", kind="rate", denominator=s.programme_entries, limits=(0.8, 0.5), yearly=True,
+               link=_entries_link(state="done", yearly=True)),
         Figure("audits.programme_entries", _("Programme entries, the period's year"), s.programme_entries,
-               figures_url, "good", column=False, yearly=True),
+               figures_url, "good", column=False, yearly=True, link=_entries_link(yearly=True)),
         Figure("audits.programme_entries_done", _("Programme entries audited, the period's year"),
-               s.programme_entries_done, figures_url, "good", column=False, yearly=True),
+               s.programme_entries_done, figures_url, "good", column=False, yearly=True,
+               link=_entries_link(state="done", yearly=True)),
         Figure("audits.programme_entries_behind", _("Programme entries behind their month"),
-               s.programme_entries_behind, figures_url, limits=(0, 2)),
+               s.programme_entries_behind, figures_url, limits=(0, 2), link=_entries_link(state="behind")),
         Figure("audits.planned", _("Audits planned this year"), s.audits_planned, figures_url, "good", column=False),
         Figure("audits.done", _("Audits done this year"), s.audits_done, figures_url, "good", column=False),
         # For the annual ISO report (qms_portal.steering): internal audits closed, by their start.

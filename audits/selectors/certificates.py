@@ -6,8 +6,10 @@ Figures (the reporting year is the calendar year of ``today``; "the past 12 mont
 up to today):
 
 * **programme coverage**: the entries of this year's audit programmes (a unit, its processes and
-  clauses, a month), *done* when an audit that carries the entry out is closed, *behind* when its
-  month has passed and it is not done;
+  clauses, a month), *done* when an audit that carries the entry out is closed (``entries_done_q``),
+  *behind* when it is of this year's programme, its month has passed and it is not done
+  (``entries_behind_q``) — the programme entries' register (``programme_register``) filters by
+  the same two rules, so that the dashboard's numbers and the rows they link to agree;
 * **audits done vs planned**: the audits starting this year, and those of them closed;
 * **findings by grade** (and by clause on the figures page): the findings of audits that started
   in the past 12 months;
@@ -70,8 +72,18 @@ def programme_entries(user, today=None, year=None):
 
 
 def entries_done_q():
+    """A programme entry is *done* when an audit that carries it out is closed (a condition on
+    ``ProgrammeEntry`` rows)."""
     done = Audit.objects.filter(programme_entry=OuterRef("pk"), status=Audit.Status.CLOSED)
     return Exists(done)
+
+
+def entries_behind_q(today=None):
+    """A programme entry is *behind its month* when it belongs to this year's programme (the year of
+    ``today``), its planned month is before the current one, and it is not done (``entries_done_q``).
+    An entry of an earlier year that was never done is not behind: it is simply not done."""
+    today = today or timezone.localdate()
+    return Q(programme__year=today.year, planned_month__lt=today.month) & ~entries_done_q()
 
 
 def programme_entries_done(user, today=None, year=None):
@@ -79,8 +91,8 @@ def programme_entries_done(user, today=None, year=None):
 
 
 def programme_entries_behind(user, today=None):
-    today = today or timezone.localdate()
-    return programme_entries(user, today).filter(planned_month__lt=today.month).exclude(entries_done_q())
+    """This year's entries behind their month (``entries_behind_q``)."""
+    return ProgrammeEntry.objects.restrict(user, "view").filter(entries_behind_q(today))
 
 
 def audits_planned(user, today=None):

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import plan, plan_programme
+from . import plan, plan_programme, programme_register
 
 urlpatterns = [
     path("", plan.AuditListView.as_view(), name="audit_list"),
@@ -22,6 +22,7 @@ urlpatterns = [
     path("programmes/<int:pk>/ask-approval/", plan_programme.ProgrammeSubmitView.as_view(),
          name="programme_submit"),
     path("programmes/<int:pk>/entries/new/", plan_programme.EntryCreateView.as_view(), name="programme_entry_create"),
+    path("programme-entries/", programme_register.ProgrammeEntryListView.as_view(), name="programme_entry_list"),
     path("programme-entries/<int:pk>/edit/", plan_programme.EntryEditView.as_view(), name="programme_entry_edit"),
     path("programme-entries/<int:pk>/remove/", plan_programme.EntryRemoveView.as_view(),
          name="programme_entry_remove"),

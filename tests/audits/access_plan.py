@@ -25,6 +25,7 @@ VIEW_PROGRAMME = "audits.view_auditprogramme"
 CHANGE_PROGRAMME = "audits.change_auditprogramme"
 APPROVE = "audits.approve_auditprogramme"
 CHANGE_ENTRY = "audits.change_programmeentry"
+VIEW_ENTRY = "audits.view_programmeentry"
 
 ROWS = {
     "audits:audit_list": P(VIEW_AUDIT),
@@ -45,11 +46,14 @@ ROWS = {
     "audits:programme_entry_create": P(CHANGE_PROGRAMME, "programme"),
     "audits:programme_entry_edit": P(CHANGE_ENTRY, "entry"),
     "audits:programme_entry_remove": P(CHANGE_ENTRY, "entry", post_only=True),
+    "audits:programme_entry_list": P(VIEW_ENTRY),
 }
 
 LISTS = {
     "audits:audit_list": Listing("audit", VIEW_AUDIT, lambda a: f'href="{a.get_absolute_url()}"'),
     "audits:programme_list": Listing("programme", VIEW_PROGRAMME, lambda p: f'href="{p.get_absolute_url()}"'),
+    # an entry's row links to its programme (one programme a unit and year in the matrix)
+    "audits:programme_entry_list": Listing("entry", VIEW_ENTRY, lambda e: f'href="{e.programme.get_absolute_url()}"'),
 }
 
 SPOT_CHECKS = {

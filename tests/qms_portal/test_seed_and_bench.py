@@ -245,18 +245,21 @@ def test_bench_measures_every_page_on_small_data_and_writes_json(tmp_path):
         # Without documents: the register (plain, filtered, searched) and the legal register, no
         # document page nor controlled copy.
         "documents", "documents ?level=2", "documents ?q=vi", "documents ?q=zh", "legal register",
+        "acknowledgements", "acknowledgements ?acknowledged",
         "announcements register",
         # Without nonconformities: the register (plain, filtered, searched) and the actions list, no
         # deep page nor nonconformity page.
         "nc register", "nc register ?filtered", "nc register ?q=", "nc actions",
         # Without audits: the certificate register, the surveillance audits due and the figures page,
-        # and the audit list (plain, filtered, searched) where the plan part's pages are installed; no
-        # programme grid nor checklist page.
+        # and the audit list (plain, filtered, searched) and the programme entries' register (all,
+        # behind) where the plan part's pages are installed; no programme grid nor checklist page.
         "certificate register", "surveillance audits due", "audit figures",
         *(("audit list", "audit list ?filtered", "audit list ?q=") if _installed("audits:audit_list") else ()),
-        # Without indicators: the indicator list and the objectives' list and cascade (no indicator page).
-        *(("indicator list", "quality objectives list", "cascade of objectives")
-          if _installed("objectives:indicator_list") else ()),
+        *(("programme entries", "programme entries ?behind") if _installed("audits:programme_entry_list") else ()),
+        # Without indicators: the indicator list, the objectives' list and cascade and the monthly files
+        # per procedure (no indicator page nor the province's on-time page).
+        *(("indicator list", "quality objectives list", "cascade of objectives", "monthly files per procedure",
+           "monthly files per procedure, late") if _installed("objectives:indicator_list") else ()),
         # Without surveys nor risks: their lists (no results page, no risk page).
         *(("survey list",) if _installed("objectives:survey_list") else ()),
         *(("risk register", "risk register ?filtered", "risk register ?q=", "risk register ?cell")
@@ -271,6 +274,7 @@ def test_bench_measures_every_page_on_small_data_and_writes_json(tmp_path):
            "my training") if _installed("training:qualification_list") else ()),
         *(("training matrix, district", "training matrix, unit only") if _installed("training:matrix") else ()),
         *(("training plans", "training plans ?year") if _installed("training:plan_list") else ()),
+        *(("training plan items", "training plan items ?done") if _installed("training:planitem_list") else ()),
     }
     assert "documents" not in report["extras"]  # no showcase procedure: no controlled copy measured
     assert set(report["extras"]) <= {"training"}  # the training area's sweep and export, measured apart

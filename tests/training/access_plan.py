@@ -15,9 +15,11 @@ VIEW = "training.view_trainingplan"
 CHANGE = "training.change_trainingplan"
 CHANGE_ITEM = "training.change_planitem"
 APPROVE = "training.approve_trainingplan"
+VIEW_ITEM = "training.view_planitem"
 
 ROWS = {
     "training:plan_list": P(VIEW),
+    "training:planitem_list": P(VIEW_ITEM),
     "training:plan_create": P("training.add_trainingplan"),
     "training:plan_detail": P(VIEW, "training_plan"),
     "training:plan_history": P(VIEW, "training_plan"),
@@ -34,10 +36,14 @@ ROWS = {
 
 LISTS = {
     "training:plan_list": Listing("training_plan", VIEW, lambda p: f'href="{p.get_absolute_url()}"'),
+    "training:planitem_list": Listing("training_plan_item", VIEW_ITEM, lambda i: f'data-item="{i.pk}"'),
 }
 
 SPOT_CHECKS = {
     ("training:plan_list", "department_head", "-", "GET", None): 200,
+    ("training:planitem_list", "department_head", "-", "GET", None): 200,
+    ("training:planitem_list", "steering_committee", "-", "GET", None): 200,
+    ("training:planitem_list", "staff", "-", "GET", None): 403,
     ("training:plan_detail", "department_head", "in", "GET", None): 200,
     ("training:plan_detail", "department_head", "out", "GET", None): 404,
     ("training:plan_xlsx", "department_head", "in", "GET", None): 200,

@@ -1,8 +1,9 @@
 """Forms of the plan part: a plan (unit, year, budget line, note), an item, the sessions held for an
-item, and the plans list's filters."""
+item, and the filters of the plans list and of the register of plan items."""
 
 import django_filters
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -10,6 +11,7 @@ from qms_portal.forms import ServiceForm
 from qms_portal.unit_picker import UnitChoiceField, UnitChoiceFilter, UnitScope
 
 from ..models import Course, PlanItem, TrainingPlan
+from ..selectors.plan_items import done_items
 from ..services.plan import ADD, sessions_for
 
 MONTHS = [(m, label) for m, label in enumerate(
@@ -94,3 +96,33 @@ class PlanFilter(django_filters.FilterSet):
 
     def in_unit(self, queryset, name, unit):
         return queryset.filter(unit__path__startswith=unit.path) if unit else queryset
+
+
+class PlanItemFilter(django_filters.FilterSet):
+    """The register of plan items: unit (with its sub-units), the plan's year, done or not (the
+    steering committee's figure's rule: ``?unit=<id>&year=<year>&done=true`` lists exactly the items
+    its "training plan completion" counts as done), the plan's status, the need, and a search on
+    what is planned (the item's title or its course's)."""
+
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    unit = UnitChoiceFilter(label=_("Unit (with its sub-units)"), method="in_unit")
+    year = django_filters.NumberFilter(label=_("Year"), field_name="plan__year")
+    done = django_filters.ChoiceFilter(label=_("Done"), choices=[("true", _("Yes")), ("false", _("No"))],
+                                       method="by_done")
+    status = django_filters.ChoiceFilter(label=_("Plan status"), field_name="plan__status",
+                                         choices=TrainingPlan.Status.choices)
+    need = django_filters.ChoiceFilter(label=_("Need"), choices=PlanItem.Need.choices)
+
+    class Meta:
+        model = PlanItem
+        fields = ["q", "unit", "year", "done", "status", "need"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(Q(title__icontains=value) | Q(course__title__icontains=value)) if value else queryset
+
+    def in_unit(self, queryset, name, unit):
+        return queryset.filter(plan__unit__path__startswith=unit.path) if unit else queryset
+
+    def by_done(self, queryset, name, value):
+        return done_items(queryset, value == "true") if value in ("true", "false") else queryset

@@ -65,6 +65,8 @@ class PlanItem(BaseModel):
 
     class Meta:
         ordering = ["plan", "month", "id"]
+        # The register of plan items' order (newest plan first, its items as added): read in index order.
+        indexes = [models.Index(fields=["-plan", "id"], name="planitem_plan_order")]
         verbose_name = _("training plan item")
         verbose_name_plural = _("training plan items")
 

@@ -26,9 +26,22 @@ def _expiring_link(unit, period):
     """The qualification register filtered to exactly the qualifications the figure counts."""
     from urllib.parse import urlencode
 
-
     query = {"state": "expiring", "active": "true", "unit": unit.id}
     return f"{pk_url('training:qualification_list')}?{urlencode(query)}"
+
+
+def _done_items_link(unit, period):
+    """The register of plan items filtered to exactly the items "training plan completion" counts
+    as done: the plans of the period's year (as ``Figure`` takes it: the year of the period's last
+    day, this year's without a period), in the unit's subtree, done by the same rule
+    (``item_done_q``)."""
+    from urllib.parse import urlencode
+
+    from django.utils import timezone
+
+    year = period.end.year if period is not None else timezone.localdate().year
+    query = {"unit": unit.id, "year": year, "done": "true"}
+    return f"{pk_url('training:planitem_list')}?{urlencode(query)}"
 
 
 def _figures():
@@ -37,11 +50,13 @@ def _figures():
     from ..selectors import plan_review as r
 
     plans = reverse_lazy("training:plan_list")
+    items = reverse_lazy("training:planitem_list")
     return [
-        Figure("training.plan_completion", _("Training plan completion, the period's year"), r.plan_items_done, plans,
-               "good", kind="rate", denominator=r.plan_items, limits=(0.8, 0.5), yearly=True),
+        Figure("training.plan_completion", _("Training plan completion, the period's year"), r.plan_items_done, items,
+               "good", kind="rate", denominator=r.plan_items, limits=(0.8, 0.5), yearly=True,
+               link=_done_items_link),
         Figure("training.plan_items_done", _("Training plan items done, the period's year"), r.plan_items_done,
-               plans, "good", column=False, yearly=True),
+               items, "good", column=False, yearly=True, link=_done_items_link),
         Figure("training.attended", _("Participants present at training sessions closed this year"), r.attended,
                plans, "good", column=False),
         Figure("training.not_attended", _("Participants not present at training sessions closed this year"),

@@ -1,7 +1,8 @@
 """The annual training plans (plan part): the list (unit subtree, year, status; each plan's done vs
-planned), creating and changing a plan, its page (items, sessions held for them, done vs planned,
-the approval's signature), the needs found in the data offered as one-click items, an item's
-form and its sessions, the History tab (with the items' changes) and the PDF."""
+planned), the register of plan items (every item in scope, done or not), creating and changing a
+plan, its page (items, sessions held for them, done vs planned, the approval's signature), the needs
+found in the data offered as one-click items, an item's form and its sessions, the History tab (with
+the items' changes) and the PDF."""
 
 import io
 
@@ -29,9 +30,10 @@ from qms_portal.views.generic import (
     TransitionView,
 )
 
-from ..forms.plan import MONTHS, ItemSessionsForm, PlanFilter, PlanForm, PlanItemForm
+from ..forms.plan import MONTHS, ItemSessionsForm, PlanFilter, PlanForm, PlanItemFilter, PlanItemForm
 from ..models import PlanItem, TrainingPlan
 from ..selectors import plan as selectors
+from ..selectors import plan_items as item_selectors
 from ..services import plan as services
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -45,6 +47,7 @@ class PlanListView(ScopedListView):
 
     model = TrainingPlan
     filterset_class = PlanFilter
+    content_template = "training/plan/plan_list_content.html"  # the generic list, and a link to the items
     table_template = "training/plan/plan_rows.html"
     title = gettext_lazy("Training plans")
     create_url = "training:plan_create"
@@ -55,6 +58,34 @@ class PlanListView(ScopedListView):
 
     def get_queryset(self):
         return self.get_base_queryset()
+
+
+class PlanItemListView(ScopedListView):
+    """The register of plan items: every item of the plans in the reader's scope, newest plan first
+    (its items in the order they were added; the index ``planitem_plan_order`` serves it), each with
+    its unit, the plan's year, the planned month, people trained of those planned and whether it is
+    done. The steering committee's "training plan completion" links here filtered to exactly the
+    items it counts (``?unit=…&year=…&done=true``). Annotations, not a query per row."""
+
+    model = PlanItem
+    filterset_class = PlanItemFilter
+    content_template = "training/plan/planitem_list_content.html"
+    table_template = "training/plan/planitem_rows.html"
+    title = gettext_lazy("Training plan items")
+    keyset = ("-plan_id", "pk")  # the column itself (ordering by "plan" would follow the plan's own ordering)
+
+    def get_base_queryset(self):
+        return item_selectors.plan_item_queryset(self.request.user)
+
+    def get_queryset(self):
+        return self.get_base_queryset()
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        months = dict(MONTHS)
+        for item in ctx["object_list"]:
+            item.month_label = months.get(item.month, "—")
+        return ctx
 
 
 class PlanCreateView(ServiceFormView):

@@ -1,5 +1,6 @@
-"""URLs of the plan part (namespace ``training``): the annual training plans, their items, the needs
-found in the data, the approval, the History tab, the PDF and the XLSX file."""
+"""URLs of the plan part (namespace ``training``): the annual training plans, their items (and the
+register of all items), the needs found in the data, the approval, the History tab, the PDF and the
+XLSX file."""
 
 from django.urls import path
 
@@ -7,6 +8,7 @@ from . import plan as views
 
 urlpatterns = [
     path("plans/", views.PlanListView.as_view(), name="plan_list"),
+    path("plans/items/", views.PlanItemListView.as_view(), name="planitem_list"),
     path("plans/new/", views.PlanCreateView.as_view(), name="plan_create"),
     path("plans/<int:pk>/", views.PlanDetailView.as_view(), name="plan_detail"),
     path("plans/<int:pk>/edit/", views.PlanEditView.as_view(), name="plan_edit"),

@@ -64,7 +64,8 @@ def test_every_linked_figure_equals_the_count_of_its_register_for_every_unit(wor
             "nonconformities.closed_in_period", "nonconformities.days_to_close", "audits.findings_open",
             "training.expiring_soon", "objectives.met_rate", "objectives.indicators_missed",
             "objectives.surveys_below_threshold", "objectives.top_risks", "objectives.review_actions_overdue",
-            "objectives.on_time_rate", "objectives.procedures_late",
+            "objectives.on_time_rate", "objectives.procedures_late", "training.plan_completion",
+            "audits.programme_coverage", "audits.programme_entries_behind",
             } <= set(checked)
     assert checked["documents.effective"] > 0 and checked["nonconformities.open"] > 0
     assert checked["objectives.on_time_rate"] > 0 and checked["objectives.procedures_late"] > 0

@@ -50,9 +50,10 @@ def _figures():
     return [
         # The answers "satisfied" or "basically satisfied" out of all answers, of the surveys closed
         # in the period (summed up the tree: a district's rate is over all its answers).
+        # (a rate of quantities over the closed surveys: the answers each froze when it closed)
         Figure("objectives.satisfaction", _("Satisfied or basically satisfied (surveys closed in the period)"),
-               None, url, "good", kind="rate", denominator=s.answers_of_closed_surveys, numerator=s.answer_positive(),
-               period_field="response__survey__closed_at", limits=(0.8, 0.6), trend=True),
+               s.closed_surveys, url, "good", kind="rate", denominator=s.closed_surveys, value="answers_positive",
+               denominator_value="answers_total", period_field="closed_at", limits=(0.8, 0.6), trend=True),
         Figure("objectives.surveys_below_threshold",
                _("Satisfaction surveys closed in the past 12 months below the 80 % target (satisfied or basically "
                  "satisfied)"),

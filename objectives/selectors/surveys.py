@@ -169,20 +169,25 @@ def _dimension(dimension, counts, scale):
 
 
 # ---- the dashboard's figure ------------------------------------------------------------------------------
+def answer_counts(surveys):
+    """``{survey id: (answers, answers satisfied or basically satisfied)}`` of ``surveys`` (a
+    queryset or ids; one GROUP BY): what a survey freezes when it closes (``Survey.answers_total``,
+    ``answers_positive``)."""
+    rows = (SurveyAnswer.objects.filter(response__survey__in=surveys).order_by().values("response__survey")
+            .annotate(n=Count("id"), positive=Count("id", filter=_answer_positive())))
+    return {row["response__survey"]: (row["n"], row["positive"]) for row in rows}
+
+
 def below_threshold_q():
     """The surveys closed in the past 12 months whose share satisfied or basically satisfied is
     under ``THRESHOLD``, as a filter on surveys (the dashboard's figure and the list's filter of the
-    same name): the shares counted in SQL, in a subquery."""
-    from django.db.models import ExpressionWrapper, F
+    same name), from the counts each froze when it closed (a survey without answers is not below)."""
+    from django.db.models import F
+    from django.db.models.lookups import LessThan
 
     since = timezone.now() - timedelta(days=365)
-    weak = (SurveyAnswer.objects.filter(response__survey__status=Survey.Status.CLOSED,
-                                        response__survey__closed_at__gte=since)
-            .values("response__survey").annotate(n=Count("id"), positive=Count("id", filter=_answer_positive()))
-            .annotate(short=ExpressionWrapper(F("positive") * 100 - F("n") * int(THRESHOLD),
-                                              output_field=IntegerField()))
-            .filter(short__lt=0).values("response__survey"))
-    return Q(pk__in=weak)
+    return Q(status=Survey.Status.CLOSED, closed_at__gte=since, answers_total__gt=0) & Q(
+        LessThan(F("answers_positive") * 100, F("answers_total") * int(THRESHOLD)))
 
 
 def below_threshold(user):
@@ -191,11 +196,11 @@ def below_threshold(user):
     return Survey.objects.restrict(user, "view").filter(below_threshold_q())
 
 
-def answers_of_closed_surveys(user):
-    """The answers to the closed surveys the reader may see (the satisfaction rate's denominator;
-    the dashboard keeps those of the surveys closed in its period)."""
-    surveys = Survey.objects.restrict(user, "view").filter(status=Survey.Status.CLOSED)
-    return SurveyAnswer.objects.filter(response__survey__in=surveys.values("pk"))
+def closed_surveys(user):
+    """The closed surveys the reader may see, each with the answers it froze when it closed (the
+    satisfaction rate: satisfied or basically satisfied out of all answers, summed over the surveys;
+    the dashboard keeps those closed in its period)."""
+    return Survey.objects.restrict(user, "view").filter(status=Survey.Status.CLOSED)
 
 
 def answer_positive():

@@ -190,9 +190,12 @@ def _on_open(survey, user, reason, data):
 
 
 def _on_close(survey, user, reason, data):
+    from ..selectors.surveys import answer_counts
+
     survey.closed_at = timezone.now()
+    survey.answers_total, survey.answers_positive = answer_counts([survey.pk]).get(survey.pk, (0, 0))
     survey._history_user = user
-    survey.save(update_fields=["closed_at"])
+    survey.save(update_fields=["closed_at", "answers_total", "answers_positive"])
     for link in survey_links(survey).filter(revoked_at__isnull=True):
         if link.refusal() == "":
             public_link_revoke(acting_user=user, link=link)

@@ -15,7 +15,7 @@ that the totals — read from the top unit's rolled-up tally, not added up here 
 rows. A draft reads live, with the reader's scope; a report submitted for review reads its frozen
 ``snapshot`` (codes and numbers, no translated text: each reader reads it in their own language)."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from django.utils import timezone
@@ -226,9 +226,20 @@ def snapshot(table, at=None):
     }
 
 
+def _as_frozen(figure, frozen):
+    """The registered figure read by the rule its snapshot was frozen with: a rate of rows frozen
+    before the figure became a rate of quantities (or the other way) still divides what it froze."""
+    if figure.kind != "rate" or figure.weighted == frozen["weighted"]:
+        return figure
+    return replace(figure, queryset=None if figure.numerator is not None else figure.queryset,
+                   value="value" if frozen["weighted"] else None,
+                   denominator_value="value" if frozen["weighted"] else None)
+
+
 def from_snapshot(data):
     registered = {figure.key: figure for _area, figure in areas.dashboard_figures()}
-    columns = [Column(registered.get(f["key"]) or _stand_in(f["key"], f["kind"], f["weighted"]), f["of_year"])
+    columns = [Column(_as_frozen(registered[f["key"]], f) if f["key"] in registered
+                      else _stand_in(f["key"], f["kind"], f["weighted"]), f["of_year"])
                for f in data["figures"]]
     rows = [Line(unit=row["unit"], phase=row["phase"], values=row["values"], level=row["level"],
                  certified_on=date.fromisoformat(row["certified_on"]) if row["certified_on"] else None)

@@ -279,9 +279,11 @@ def test_the_dashboards_satisfaction_is_the_positive_answers_of_the_surveys_clos
         index = [figure.key for figure in board.figures].index("objectives.satisfaction")
         return {row.unit.code: row.cells[index] for row in board.rows}
 
-    found = cells(Period.of("year"))
-    assert (found[tree.ward1.code].rows, found[tree.ward1.code].denominator) == (150, 150 + negative)
-    assert (found[tree.district.code].rows, found[tree.district.code].denominator) == (150, 150 + negative)
+    found = cells(Period.of("year"))  # the answers each survey froze when it closed, summed up the tree
+    assert (found[tree.ward1.code].total, found[tree.ward1.code].denominator_total) == (150, 150 + negative)
+    assert (found[tree.district.code].total, found[tree.district.code].denominator_total) == (150, 150 + negative)
+    assert found[tree.district.code].detail == f"150 / {150 + negative}"
+    assert found[tree.district.code].value == pytest.approx(150 / (150 + negative))
     assert found[tree.ward2.code].value is None  # its survey is still open
     last_year = timezone.localdate().replace(month=1, day=1) - timedelta(days=1)
     assert cells(Period.of("year", last_year))[tree.district.code].value is None
@@ -324,3 +326,33 @@ def test_the_review_input_and_the_figures_are_registered_with_the_area():
     assert "CB-SV-2026-01" in html and "73.3 %" in html
     keys = {f.key for _a, f in areas.dashboard_figures()}
     assert {"objectives.surveys_below_threshold", "objectives.surveys_closed"} <= keys
+
+
+def test_closing_freezes_the_answers_and_those_satisfied_or_basically_satisfied(tree):
+    """What the dashboard sums for the closed surveys: counted once, when the survey closes."""
+    good = _shaoxing(tree)  # 150 answers, all positive
+    bad = make_survey(tree.ward1_mr, tree.ward1)
+    for url in services.survey_links_create(acting_user=tree.ward1_mr, survey=bad, group=group(bad), count=2):
+        answer(url, bad, 3)  # dissatisfied
+    assert good.answers_total is None and bad.answers_total is None  # open: nothing frozen yet
+    for survey in (good, bad):
+        services.survey_transition(acting_user=tree.ward1_mr, survey=survey, name="close")
+        survey.refresh_from_db()
+    assert (good.answers_total, good.answers_positive) == (150, 150)
+    assert (bad.answers_total, bad.answers_positive) == (2 * bad.dimensions.count(), 0)
+    assert selectors.answer_counts([good.pk, bad.pk]) == {good.pk: (150, 150), bad.pk: (bad.answers_total, 0)}
+
+
+def test_an_annual_report_frozen_with_satisfaction_as_a_rate_of_answers_still_reads_it():
+    """A report submitted before the satisfaction rate summed the surveys' frozen answers kept
+    [positive answers, 0, answers, 0]: it is read by the rule it was frozen with."""
+    from qms_portal import areas
+    from qms_portal.steering.report_selectors import _as_frozen
+
+    figure = next(f for _a, f in areas.dashboard_figures() if f.key == "objectives.satisfaction")
+    assert figure.weighted and figure.evaluate(2, 90, 2, 100) == 0.9
+    old = _as_frozen(figure, {"weighted": False})
+    assert not old.weighted and old.evaluate(150, 0, 200, 0) == 0.75 and old.label == figure.label
+    assert _as_frozen(figure, {"weighted": True}) is figure
+    acknowledged = next(f for _a, f in areas.dashboard_figures() if f.key == "documents.acknowledged")
+    assert _as_frozen(acknowledged, {"weighted": True}).evaluate(0, 3, 0, 4) == 0.75  # a numerator figure too

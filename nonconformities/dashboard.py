@@ -12,7 +12,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from qms_portal.areas import Figure
-from qms_portal.links import pk_url
+from qms_portal.links import unit_register
 
 from .models import Nonconformity
 from .selectors import figures
@@ -27,10 +27,10 @@ def _link(**params):
     """The register filtered to exactly the rows a figure counts for a unit's subtree (and, for a
     figure of a period, closed in the period)."""
     def link(unit, period):
-        query = {**params, "unit": unit.id}
+        query = dict(params)
         if "closed_from" in params and period is not None:
             query.update(closed_from=period.start.isoformat(), closed_to=period.end.isoformat())
-        return f"{pk_url('nonconformities:register')}?{urlencode(query)}"
+        return unit_register("nonconformities:register", unit, **query)
     return link
 
 

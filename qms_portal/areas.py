@@ -74,7 +74,9 @@ class Figure:
     less, red above ``red``; amber between. ``rule`` overrides the sentence written beside it.
 
     ``link(unit, period)`` returns the register's address filtered to exactly the rows counted for
-    that unit's subtree (and period); a figure without one shows its numbers without a link.
+    that unit's subtree (and period); a figure without one shows its numbers without a link. A rate
+    of quantities whose quantity is itself a count of the register's rows (the acknowledgements
+    given, summed over the documents) says ``link_total=True``: its register lists ``total`` rows.
     ``url`` is the register in general (the column's heading). ``column=False`` keeps a figure off
     the dashboard's table (other readers of the registry still see it); ``trend=True`` draws it
     among the main figures' 12-month charts."""
@@ -93,6 +95,7 @@ class Figure:
     limits: tuple | None = None
     rule: object = None
     link: object = None
+    link_total: bool = False
     column: bool = True
     trend: bool = False
     numerator: object = None  # a Q: the rate's numerator is its denominator's rows that meet it
@@ -114,6 +117,8 @@ class Figure:
             raise ValueError(f"{self.key}: an average has a value to average")
         if (self.kind == "rate" and self.value is not None) != (self.denominator_value is not None):
             raise ValueError(f"{self.key}: a rate of quantities names both: value and denominator_value")
+        if self.link_total and not self.weighted:
+            raise ValueError(f"{self.key}: link_total is for a rate of quantities (its total is what the link lists)")
         if self.direction not in ("good", "bad"):
             raise ValueError(f"{self.key}: direction is 'good' or 'bad'")
 

@@ -6,16 +6,15 @@ from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from qms_portal.areas import Figure
-from qms_portal.links import pk_url
+from qms_portal.links import unit_register
 
 CERT_READ = ["audits.view_certificate", "audits.view_surveillancevisit"]
 CERT_KEEP = ["audits.add_certificate", "audits.change_certificate", "audits.change_surveillancevisit"]
 
 
 def _findings_link(unit, period):
-    from urllib.parse import urlencode
 
-    return f"{pk_url('audits:finding_list')}?{urlencode({'open': 'true', 'unit': unit.id})}"
+    return unit_register("audits:finding_list", unit, open="true")
 
 
 def _entries_link(*, state="", yearly=False):
@@ -24,17 +23,16 @@ def _entries_link(*, state="", yearly=False):
     unit, ``ProgrammeEntry.unit_field``), in ``state`` (``selectors.programme_register``); a figure
     of the period's year (``yearly``) takes the year as ``Figure`` does (the period's last day's;
     without a period, this year's)."""
-    from urllib.parse import urlencode
 
     from django.utils import timezone
 
     def link(unit, period):
-        query = {"unit": unit.id}
+        query = {}
         if yearly:
             query["year"] = period.end.year if period is not None else timezone.localdate().year
         if state:
             query["state"] = state
-        return f"{pk_url('audits:programme_entry_list')}?{urlencode(query)}"
+        return unit_register("audits:programme_entry_list", unit, **query)
 
     return link
 

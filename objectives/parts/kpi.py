@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from qms_portal.areas import Figure, ReviewInput, RolloutCheck
-from qms_portal.links import pk_url
+from qms_portal.links import unit_register
 
 READ = ["objectives.view_qualityobjective", "objectives.view_indicator", "objectives.view_measurement",
         "objectives.view_proceduretimeliness"]
@@ -53,31 +53,26 @@ def _review_inputs():
 def _met_link(unit, period):
     """The objectives' list filtered to exactly the objectives the "met" rate counts (the period's
     year's, achieved, in the unit's subtree)."""
-    from urllib.parse import urlencode
 
     from django.utils import timezone
 
     year = period.end.year if period is not None else timezone.localdate().year
-    query = {"year": year, "status": "achieved", "unit": unit.id}
-    return f"{pk_url('objectives:objective_list')}?{urlencode(query)}"
+    return unit_register("objectives:objective_list", unit, year=year, status="achieved")
 
 
 def _missed_link(unit, period):
     """The indicators list filtered to exactly the indicators whose value the "missed" figure counts
     (one value per indicator and period: the period that ended last, missed, in the unit's subtree)."""
-    from urllib.parse import urlencode
 
-    return f"{pk_url('objectives:indicator_list')}?{urlencode({'missed': 'true', 'unit': unit.id})}"
+    return unit_register("objectives:indicator_list", unit, missed="true")
 
 
 def _files_link(unit, months, **params):
-    from urllib.parse import urlencode
 
     from ..selectors.kpi_math import period_code
 
-    query = {"unit": unit.id, "month_from": period_code(months[0], "monthly"),
-             "month_to": period_code(months[-1], "monthly"), **params}
-    return f"{pk_url('objectives:timeliness_list')}?{urlencode(query)}"
+    return unit_register("objectives:timeliness_list", unit, month_from=period_code(months[0], "monthly"),
+                         month_to=period_code(months[-1], "monthly"), **params)
 
 
 def _on_time_link(unit, period):

@@ -45,11 +45,9 @@ def _my_work(user):
 def _overdue_link(unit, period):
     """The decisions' list filtered to exactly the decisions the figure counts (open, past their due
     date, of the reviews of the unit's subtree)."""
-    from urllib.parse import urlencode
+    from qms_portal.links import unit_register
 
-    from qms_portal.links import pk_url
-
-    return f"{pk_url('objectives:decision_list')}?{urlencode({'overdue': 'true', 'unit': unit.id})}"
+    return unit_register("objectives:decision_list", unit, overdue="true")
 
 
 def _figures_url():

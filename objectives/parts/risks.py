@@ -19,14 +19,11 @@ KEEP = ["objectives.add_risk", "objectives.change_risk", "objectives.add_riskact
 def _top_link(unit, period):
     """The register filtered to exactly the risks the "top risks" figure counts (open or treated,
     rated 15 or more: the "Very high" band, in the unit's subtree)."""
-    from urllib.parse import urlencode
-
-    from qms_portal.links import pk_url
+    from qms_portal.links import unit_register
 
     from ..models.risks import Band
 
-    query = {"status": "active", "band": Band.VERY_HIGH.value, "unit": unit.id}
-    return f"{pk_url('objectives:risk_list')}?{urlencode(query)}"
+    return unit_register("objectives:risk_list", unit, status="active", band=Band.VERY_HIGH.value)
 
 
 def _figures():

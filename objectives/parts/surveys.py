@@ -32,11 +32,9 @@ def _compile(unit, start, end):
 def _below_link(unit, period):
     """The surveys' list filtered to exactly the surveys the "below the target" figure counts (closed
     in the past 12 months under 80 %, in the unit's subtree)."""
-    from urllib.parse import urlencode
+    from qms_portal.links import unit_register
 
-    from qms_portal.links import pk_url
-
-    return f"{pk_url('objectives:survey_list')}?{urlencode({'below_target': 'true', 'unit': unit.id})}"
+    return unit_register("objectives:survey_list", unit, below_target="true")
 
 
 def _figures():

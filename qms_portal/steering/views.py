@@ -49,8 +49,10 @@ class DashboardMixin:
         board = selectors.dashboard(self.request.user, root, period, with_trends=with_trends)
         words = {"green": escape(_("Green")), "amber": escape(_("Amber")), "red": escape(_("Red"))}
         late = escape(_("late against plan"))
+        drill = (escape(_("Open the dashboard of this unit")),
+                 f"period={period.kind}&amp;on={period.start.isoformat()}")
         for row in board.rows:
-            row.html = mark_safe(phase_html(row, late, self.pdf)  # noqa: S308 - escaped above
+            row.html = mark_safe(unit_html(row, drill, self.pdf) + phase_html(row, late, self.pdf)  # noqa: S308 - escaped above
                                  + "".join(cell_html(cell, words, self.pdf) for cell in row.cells))
         trend_charts = [
             (trend, charts.line([m.label for m in trend.months],
@@ -77,8 +79,8 @@ def cell_html(cell, words, pdf=False):
         parts.append(f'<span class="qms-light" aria-hidden="true"></span><span class="visually-hidden">'
                      f'{words[light]}:</span> ')
     text = _escape(cell.text)
-    if cell.url and cell.rows and not pdf:
-        parts.append(f'<a href="{_escape(cell.url)}" data-rows="{cell.rows}">{text}</a>')
+    if cell.url and not pdf:
+        parts.append(f'<a href="{_escape(cell.url)}" data-rows="{cell.linked}">{text}</a>')
     else:
         parts.append(text)
     detail = cell.detail
@@ -86,6 +88,17 @@ def cell_html(cell, words, pdf=False):
         parts.append(f'<span class="d-block small text-body-secondary">{_escape(detail)}</span>')
     parts.append("</td>")
     return "".join(parts)
+
+
+def unit_html(row, drill, pdf=False):
+    """The row's heading: the unit's code (below the top unit, a link to its own dashboard for the
+    same period: ``drill`` is the link's title and the period's query) and its name."""
+    title, period_query = drill
+    code, name = _escape(row.unit.code), _escape(row.unit.name)
+    if row.level and not pdf:
+        code = f'<a href="?unit={row.unit.id}&amp;{period_query}" title="{title}">{code}</a>'
+    return (f'<th scope="row" class="qms-steering-unit qms-level-{min(row.level, 5)}">{code} '
+            f'<span class="fw-normal">{name}</span></th>')
 
 
 def phase_html(row, late_words, pdf=False):

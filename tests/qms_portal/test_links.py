@@ -32,3 +32,25 @@ def test_a_key_that_is_not_a_number_is_refused():
 def test_it_takes_several_keys():
     assert pk_url("audits:checklist_answer", 12, 3456) == reverse("audits:checklist_answer", args=[12, 3456])
     assert pk_url("audits:checklist_item_history", 7, 8) == reverse("audits:checklist_item_history", args=[7, 8])
+
+
+def test_a_registers_address_filtered_to_a_unit_is_what_urlencode_writes_with_the_unit_last():
+    from types import SimpleNamespace
+    from urllib.parse import urlencode
+
+    from qms_portal.links import unit_register
+
+    for pk in (3, 123456):
+        unit = SimpleNamespace(id=pk)
+        params = {"status": "closed", "closed_from": "2026-01-01", "q": "hồ sơ & x"}
+        assert unit_register("nonconformities:register", unit, **params) == (
+            f"{reverse('nonconformities:register')}?{urlencode({**params, 'unit': pk})}")
+        assert unit_register("nonconformities:register", unit) == f"{reverse('nonconformities:register')}?unit={pk}"
+    try:
+        set_script_prefix("/qms/")
+        assert unit_register("audits:finding_list", SimpleNamespace(id=5), open="true") == (
+            "/qms/audits/findings/?open=true&unit=5")
+    finally:
+        set_script_prefix("/")
+    with pytest.raises(ValueError):
+        unit_register("audits:finding_list", SimpleNamespace(id="5&x=1"))

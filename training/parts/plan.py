@@ -5,7 +5,7 @@ figures for the steering committee and the management review's input on resource
 from django.utils.translation import gettext_lazy as _
 
 from qms_portal.areas import Figure, ReviewInput
-from qms_portal.links import pk_url
+from qms_portal.links import unit_register
 from qms_portal.notifications import Kind
 
 READ = ["training.view_trainingplan", "training.view_planitem"]
@@ -24,10 +24,8 @@ ROLES = {
 
 def _expiring_link(unit, period):
     """The qualification register filtered to exactly the qualifications the figure counts."""
-    from urllib.parse import urlencode
 
-    query = {"state": "expiring", "active": "true", "unit": unit.id}
-    return f"{pk_url('training:qualification_list')}?{urlencode(query)}"
+    return unit_register("training:qualification_list", unit, state="expiring", active="true")
 
 
 def _done_items_link(unit, period):
@@ -35,13 +33,11 @@ def _done_items_link(unit, period):
     as done: the plans of the period's year (as ``Figure`` takes it: the year of the period's last
     day, this year's without a period), in the unit's subtree, done by the same rule
     (``item_done_q``)."""
-    from urllib.parse import urlencode
 
     from django.utils import timezone
 
     year = period.end.year if period is not None else timezone.localdate().year
-    query = {"unit": unit.id, "year": year, "done": "true"}
-    return f"{pk_url('training:planitem_list')}?{urlencode(query)}"
+    return unit_register("training:planitem_list", unit, year=year, done="true")
 
 
 def _figures():

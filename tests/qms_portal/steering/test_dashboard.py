@@ -56,9 +56,9 @@ def test_every_linked_figure_equals_the_count_of_its_register_for_every_unit(wor
             for cell in row.cells:
                 if cell.figure.link:  # a zero has no link on the page: its register must be empty too
                     url = cell.url or cell.figure.link(row.unit, period)
-                    assert bool(cell.url) == bool(cell.rows)
-                    assert cell.rows == register_count(client, url), (cell.figure.key, row.unit.code, url)
-                    checked[cell.figure.key] = checked.get(cell.figure.key, 0) + cell.rows
+                    assert bool(cell.url) == bool(cell.linked)
+                    assert cell.linked == register_count(client, url), (cell.figure.key, row.unit.code, url)
+                    checked[cell.figure.key] = checked.get(cell.figure.key, 0) + cell.linked
     # The figures this test checks, and at least one of them counted something real.
     assert {"documents.effective", "documents.review_overdue", "nonconformities.open", "nonconformities.overdue",
             "nonconformities.closed_in_period", "nonconformities.days_to_close", "audits.findings_open",

@@ -12,22 +12,30 @@ WRITE = ["documents.add_document", "documents.change_document", "documents.add_r
 ANNOUNCE = ["documents.view_announcement", "documents.add_announcement", "documents.change_announcement",
             "documents.announce_announcement"]
 
+# Who acknowledged what, person by person (the register of acknowledgements): those who keep the
+# documents and chase their readers — the document controller, the management representative, the
+# department head on their department, the internal auditor (evidence of awareness); the steering
+# committee and the administrator hold it through their "*.view_*". Not every reader of a document:
+# its page shows them the counts per unit only, never who has not read it.
+SEE_ACKNOWLEDGEMENTS = "documents.view_acknowledgement"
+
 # What the documents area gives each seeded role (the core's roles.py holds the core's part).
 ROLES = {
     "administrator": ["documents.view_announcement", "documents.change_registersettings", "documents.add_legaldocument",
                       "documents.change_legaldocument"],
     "steering_committee": ["documents.export_document", "documents.view_announcement", *READ],
     "management_representative": ["documents.approve_revision", "documents.decide_changerequest",
-                                  "documents.export_document", *ANNOUNCE, *READ],
+                                  "documents.export_document", SEE_ACKNOWLEDGEMENTS, *ANNOUNCE, *READ],
     "document_controller": [
         *READ, *WRITE, "documents.withdraw_document", "documents.review_document", "documents.export_document",
         "documents.decide_changerequest", "documents.change_registersettings", "documents.add_legaldocument",
         "documents.change_legaldocument", "documents.add_distribution", "documents.delete_distribution",
+        SEE_ACKNOWLEDGEMENTS,
     ],
     "department_head": ["documents.approve_revision", "documents.decide_changerequest", "documents.review_document",
-                        *READ, *WRITE],
+                        SEE_ACKNOWLEDGEMENTS, *READ, *WRITE],
     "staff": READ,
-    "internal_auditor": [*READ, "documents.export_document"],
+    "internal_auditor": [*READ, "documents.export_document", SEE_ACKNOWLEDGEMENTS],
     "training_coordinator": READ,
 }
 

@@ -1,6 +1,7 @@
 """The documents area's part of ``manage.py bench`` (registered as ``areas.register(bench=…)``):
 the register (plain, a level filter, searched in Vietnamese and Chinese), the showcase procedure's
-page and compare page, the legal register; and apart from the round robin, the showcase's
+page and compare page, the legal register, the register of acknowledgements (plain, and as the
+dashboard links it); and apart from the round robin, the showcase's
 controlled copy (its first render and its cached download) and the master list exports of every
 document (``bench_exports.py``: each a background job in a process of its own)."""
 
@@ -18,6 +19,7 @@ from django.urls import reverse
 from qms_portal.bench import sweeps
 from qms_portal.bench.runner import _percentile
 from qms_portal.bench.tools import BenchPages
+from qms_portal.models import Unit
 
 from .models import Acknowledgement, ControlledCopy, Document
 from .pdf import ISSUED, PdfUnavailable, render_controlled_copy
@@ -55,6 +57,15 @@ class DocumentsBench(BenchPages):
                 ("revision compare", reverse("documents:revision_compare", args=[self.showcase.pk])),
             ]
         pages.append(("legal register", reverse("documents:legal_list")))
+        # the register of acknowledgements (100,000 at a province's size), newest asked first, and as
+        # the steering dashboard's figure links it: those given, on the reader's highest unit's subtree
+        acknowledgements = reverse("documents:acknowledgement_list")
+        top = Unit.objects.restrict(user, "view").order_by("depth", "path").only("pk").first()
+        given = {"state": "acknowledged", **({"unit": top.pk} if top is not None else {})}
+        pages += [
+            ("acknowledgements", acknowledgements),
+            ("acknowledgements ?acknowledged", acknowledgements + "?" + urlencode(given)),
+        ]
         # one row per unit, its status computed in one query (documents/announcements.py)
         pages.append(("announcements register", reverse("documents:announcement_register")))
         return pages

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from qms_portal.search import matches, words_condition
 from qms_portal.unit_picker import UnitChoiceFilter
 
-from .models import Clause, Document, DocumentType, Revision
+from .models import Acknowledgement, Clause, Document, DocumentType, Revision
 
 SEARCH_IDS_INLINE = 500  # matching revisions passed as a list of ids; more stay a subquery
 
@@ -120,3 +120,38 @@ class AnnouncementRegisterFilter(django_filters.FilterSet):
     def search_unit(self, queryset, name, value):
         value = value.strip()
         return queryset.filter(Q(code__icontains=value) | Q(name__icontains=value)) if value else queryset
+
+
+class AcknowledgementFilter(django_filters.FilterSet):
+    """The register of acknowledgements' filters: the document's unit with its sub-units, given or
+    still waiting, the person (name, user name, tone marks optional) and the document (code, title).
+    ``?unit=<id>&state=acknowledged`` is the steering dashboard's figure for that unit's subtree."""
+
+    STATES = (("acknowledged", _("Acknowledged")), ("waiting", _("Not yet acknowledged")))
+
+    unit = UnitChoiceFilter(label=_("Unit (with its sub-units)"), method="in_unit")
+    state = django_filters.ChoiceFilter(label=_("State"), choices=STATES, method="by_state")
+    person = django_filters.CharFilter(label=_("Person"), method="by_person")
+    document = django_filters.CharFilter(label=_("Document (code or title)"), method="by_document")
+
+    class Meta:
+        model = Acknowledgement
+        fields = ["unit", "state", "person", "document"]
+
+    def in_unit(self, queryset, name, unit):
+        return queryset.filter(revision__document__unit__path__startswith=unit.path) if unit else queryset
+
+    def by_state(self, queryset, name, value):
+        if value == "acknowledged":
+            return queryset.filter(acknowledged_at__isnull=False)
+        if value == "waiting":
+            return queryset.filter(acknowledged_at__isnull=True)
+        return queryset
+
+    def by_person(self, queryset, name, value):
+        condition = matches("user__search_key", value)
+        return queryset if condition is None else queryset.filter(condition)
+
+    def by_document(self, queryset, name, value):
+        condition = matches("revision__document__search_key", value)
+        return queryset if condition is None else queryset.filter(condition)

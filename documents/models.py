@@ -463,7 +463,12 @@ class Acknowledgement(BaseModel):
     class Meta:
         ordering = ["-created_at"]
         constraints = [models.UniqueConstraint(fields=["revision", "user"], name="unique_acknowledgement")]
-        indexes = [models.Index(fields=["user", "acknowledged_at"])]
+        indexes = [
+            models.Index(fields=["user", "acknowledged_at"]),
+            # The register of acknowledgements, newest asked first (``selectors.ACKNOWLEDGEMENT_ORDER``,
+            # keyset pages): a province's 100,000 rows are read in index order, never sorted.
+            models.Index(fields=["-created_at", "-id"], name="acknowledgement_asked_order"),
+        ]
         verbose_name = _("acknowledgement")
 
     def __str__(self):

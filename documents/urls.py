@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import announcements, legal, numbering, register, revisions
+from .views import acknowledgements, announcements, legal, numbering, register, revisions
 
 app_name = "documents"
 urlpatterns = [
@@ -47,6 +47,7 @@ urlpatterns = [
     path("announcements/<int:pk>/pdf/", announcements.AnnouncementPdfView.as_view(), name="announcement_pdf"),
     path("announcements/<int:pk>/<slug:transition>/", announcements.AnnouncementTransitionView.as_view(),
          name="announcement_transition"),
+    path("acknowledgements/", acknowledgements.AcknowledgementListView.as_view(), name="acknowledgement_list"),
     path("numbering/", numbering.NumberingListView.as_view(), name="numbering"),
     path("numbering/<int:pk>/", numbering.NumberingView.as_view(), name="numbering_edit"),
     path("numbering/<int:pk>/history/", numbering.NumberingHistoryView.as_view(), name="numbering_history"),

@@ -179,7 +179,7 @@ class Figure:
         if value is None:
             return "–"
         if self.kind == "rate":
-            return f"{formats.number_format(round(value * 100), 0)} %"
+            return f"{self.format_quantity(value * 100)} %"
         if self.kind == "average":
             return formats.number_format(value, 1)
         return self.format_quantity(value)

@@ -14,6 +14,8 @@ Rows without a unit (a nullable ``unit_field``) are not counted.
 
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import timedelta
+from decimal import Decimal
 
 from django.db.models import Count, F
 
@@ -163,9 +165,6 @@ class Tally:
 def _number(value, duration=False):
     """A summed value as a plain number: a sum of durations in days (a timedelta, or microseconds
     where the database gives a number for a duration), a Decimal as a float."""
-    from datetime import timedelta
-    from decimal import Decimal
-
     if value is None:
         return 0
     if isinstance(value, timedelta):

@@ -1,6 +1,7 @@
 """The register, a document's page and its administration (edit, distribution, periodic review)."""
 
 from functools import partial
+from urllib.parse import urlencode
 
 from django.db.models import Prefetch
 from django.http import Http404
@@ -11,6 +12,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, gettext_lazy
 
 from qms_portal import fragments
+from qms_portal.links import pk_url
 from qms_portal.permissions import can, scope_fingerprint
 from qms_portal.templatetags.qms import choice_label
 from qms_portal.views.generic import (
@@ -185,6 +187,10 @@ class DocumentDetailView(ScopedDetailView):
         ctx["current"] = current
         ctx["current_link"] = links["current_link"]
         ctx["coverage"] = found.get("coverage", "")
+        # Who has read it, person by person, for those who may see that on the document's unit (the
+        # coverage above, counts per unit, is for every reader).
+        if current is not None and can(user, "documents.view_acknowledgement", document.unit):
+            ctx["acknowledgements_url"] = acknowledgements_url(document)
         ctx["my_acknowledgement"] = mine = found["mine"][0] if current is not None else None
         ctx["to_acknowledge"] = mine is not None and mine.acknowledged_at is None and not document.is_withdrawn
         ctx["can_change"] = can(user, "change", document)
@@ -226,6 +232,12 @@ class DocumentDetailView(ScopedDetailView):
         context = {"revision": revision, "object": revision, "request": self.request,
                    **steps_context(revision, steps, document)}
         return render_to_string("documents/revision_body.html", context)
+
+
+def acknowledgements_url(document):
+    """The register of acknowledgements narrowed to a document's (its code, on its unit)."""
+    query = urlencode({"document": document.code, "unit": document.unit_id})
+    return f"{pk_url('documents:acknowledgement_list')}?{query}"
 
 
 def steps_context(revision, steps, document):

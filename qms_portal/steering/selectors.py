@@ -5,6 +5,7 @@ month per main figure (and denominator)."""
 
 from dataclasses import dataclass, field
 
+from django.db.models import Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -112,9 +113,21 @@ def figures_by_area():
     return list(groups.values())
 
 
+def _share(figure):
+    """The filter that makes a rate's numerator of its denominator's rows (read with them in one
+    GROUP BY, ``tally_share``): its ``numerator``, or — for a rate of quantities summed over the
+    same rows (files on time of files handled) — every row (an empty Q: no FILTER); else None."""
+    if figure.numerator is not None:
+        return figure.numerator
+    if figure.weighted and figure.queryset is figure.denominator:
+        return Q()
+    return None
+
+
 def _tallies(figure, user, root, period):
-    if figure.numerator is not None:  # the numerator and the denominator in one GROUP BY
-        return tally_share(figure.denominator_rows(user, period), figure.numerator, root=root,
+    share = _share(figure)
+    if share is not None:  # the numerator and the denominator in one GROUP BY
+        return tally_share(figure.denominator_rows(user, period), share, root=root,
                            value=figure.denominator_value, part_value=figure.value)
     rows = tally(figure.rows(user, period), root=root, value=figure.value, duration=_is_duration(figure))
     denominators = (tally(figure.denominator_rows(user, period), root=root, value=figure.denominator_value)
@@ -229,8 +242,8 @@ def trends(user, root, period, count=12, live=None):
                                                 for month in months]))
             continue
         by = TruncMonth(figure.period_field)
-        if figure.numerator is not None:
-            numerators, denominators = tally_share(figure.denominator_rows(user, span), figure.numerator, root=root,
+        if _share(figure) is not None:
+            numerators, denominators = tally_share(figure.denominator_rows(user, span), _share(figure), root=root,
                                                    value=figure.denominator_value, part_value=figure.value, by=by,
                                                    per_unit=False)
         else:

@@ -27,6 +27,7 @@ VIEW_CR = "documents.view_changerequest"
 DECIDE = "documents.decide_changerequest"
 NUMBERING = "documents.change_registersettings"
 VIEW_ANN = "documents.view_announcement"
+VIEW_ACK = "documents.view_acknowledgement"
 # A revision's pages, checked with the effective revision and again with the one it superseded.
 SUPERSEDED = ("superseded",)
 
@@ -82,6 +83,8 @@ ROWS = {
     "documents:announcement_pdf": P(VIEW_ANN, "announcement"),
     "documents:announcement_transition": P(VIEW_ANN, "announcement",
                                            variants={"announce": "documents.announce_announcement"}),
+    # the register of acknowledgements: who read what, person by person (not every reader's)
+    "documents:acknowledgement_list": P(VIEW_ACK),
     # the numbering page of a unit (the matrix's own unit: ward1 in scope, division out of scope)
     "documents:numbering": P(NUMBERING),
     "documents:numbering_edit": P(NUMBERING, "unit"),
@@ -105,6 +108,9 @@ LISTS = {
     # one row per unit that owns an effective document (every unit of the matrix owns one)
     "documents:announcement_register": Listing("unit", VIEW_ANN, lambda u: f'data-unit="{u.code}"'),
     "documents:numbering": Listing("unit", NUMBERING, lambda u: f'href="/documents/numbering/{u.pk}/"'),
+    # the acknowledgements asked by the effective revision (distributed to its unit), never those
+    # of the revision it superseded; a reader who only received the document sees none (403)
+    "documents:acknowledgement_list": Listing("revision", VIEW_ACK, lambda r: f'data-revision="{r.pk}"'),
 }
 
 
@@ -211,6 +217,9 @@ SPOT_CHECKS = {
     ("documents:revision_compare@superseded", "reader", "in", "GET", None): 404,
     ("documents:changerequest_detail", "reader", "in", "GET", None): 403,
     ("documents:register", "reader", "-", "GET", None): 200,
+    ("documents:acknowledgement_list", "reader", "-", "GET", None): 403,
+    ("documents:acknowledgement_list", "staff", "-", "GET", None): 403,
+    ("documents:acknowledgement_list", "department_head", "-", "GET", None): 200,
     ("documents:master_list", "reader", "-", "GET", None): 403,
     ("documents:revision_detail@superseded", "staff", "in", "GET", None): 200,
     ("documents:revision_pdf@superseded", "internal_auditor", "in", "GET", None): 200,

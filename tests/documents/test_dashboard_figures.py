@@ -14,8 +14,10 @@ pytestmark = pytest.mark.django_db
 
 
 def coverage(board, figure_key="documents.acknowledged"):
+    """Per unit: (acknowledgements given, asked, the rate) — a rate of quantities summed over the
+    effective documents (each its current revision's acknowledgements)."""
     index = [figure.key for figure in board.figures].index(figure_key)
-    return {row.unit.code: (row.cells[index].rows, row.cells[index].denominator, row.cells[index].value)
+    return {row.unit.code: (row.cells[index].total, row.cells[index].denominator_total, row.cells[index].value)
             for row in board.rows}
 
 
@@ -44,6 +46,10 @@ def test_acknowledgement_coverage_counts_the_current_revisions_on_the_documents_
     # the department: its own 2 of 3 and its office's 0 of 2 → 2 of 5 (not the average of 67 % and 0 %)
     assert found[s.dept.code] == (2, 5, pytest.approx(0.4))
     assert found[s.office.code] == (0, 2, 0.0)
+    cells = {row.unit.code: row.cells[[f.key for f in board.figures].index("documents.acknowledged")]
+             for row in board.rows}
+    assert cells[s.dept.code].detail == "2 / 5" and cells[s.dept.code].linked == 2
+    assert cells[s.office.code].url == ""  # nothing acknowledged: no link
     figure = board.figures[[f.key for f in board.figures].index("documents.acknowledged")]
     assert figure.light(0.4) == "red" and figure.light(0.95) == "green" and figure.light(0.8) == "amber"
 

@@ -70,11 +70,13 @@ ADMINISTRATION = {
     "training_coordinator": ["People"],
     "staff": None,  # no Administration menu at all
 }
-DOCUMENTS = {  # the others: ["Register", "Legal register"]
-    "administrator": ["Register", "Legal register", "Announcements of conformity", "Numbering"],
-    "steering_committee": ["Register", "Legal register", "Announcements of conformity"],
-    "management_representative": ["Register", "Legal register", "Announcements of conformity"],
-    "document_controller": ["Register", "Legal register", "Numbering"],
+DOCUMENTS = {  # the others: ["Register", "Legal register"]; "Acknowledgements": who read what, person by person
+    "administrator": ["Register", "Acknowledgements", "Legal register", "Announcements of conformity", "Numbering"],
+    "steering_committee": ["Register", "Acknowledgements", "Legal register", "Announcements of conformity"],
+    "management_representative": ["Register", "Acknowledgements", "Legal register", "Announcements of conformity"],
+    "document_controller": ["Register", "Acknowledgements", "Legal register", "Numbering"],
+    "department_head": ["Register", "Acknowledgements", "Legal register"],
+    "internal_auditor": ["Register", "Acknowledgements", "Legal register"],
 }
 
 

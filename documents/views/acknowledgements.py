@@ -1,0 +1,40 @@
+"""The register of acknowledgements: who was asked to read which effective revision, and who has
+acknowledged it, person by person.
+
+Its rows are the steering dashboard's ("Acknowledgement coverage of effective documents"): the
+acknowledgements of the current revisions of the effective documents the reader may see
+(``selectors.acknowledgements_asked``, one rule for both), and of those only the ones on documents
+of units where the reader may see who acknowledged (``documents.view_acknowledgement``: the
+document controller, the management representative, the department head, the internal auditor,
+the steering committee, the administrator). A reader who merely received a document from another
+unit sees its counts per unit on its page, never its readers' names here.
+
+A province holds some 100,000 acknowledgements: the list is paged by cursor, newest asked first,
+read in the order of the ``acknowledgement_asked_order`` index; nothing is counted.
+"""
+
+from django.utils.translation import gettext_lazy
+
+from qms_portal.views.generic import ScopedListView
+
+from .. import selectors
+from ..filters import AcknowledgementFilter
+from ..models import Acknowledgement
+
+
+class AcknowledgementListView(ScopedListView):
+    model = Acknowledgement  # the page's permission: documents.view_acknowledgement
+    filterset_class = AcknowledgementFilter
+    content_template = "documents/acknowledgement_list_content.html"
+    table_template = "documents/acknowledgement_rows.html"
+    title = gettext_lazy("Acknowledgements")
+    keyset = selectors.ACKNOWLEDGEMENT_ORDER
+
+    def get_base_queryset(self):
+        # What the rows show, and nothing of the revisions' long texts.
+        return selectors.acknowledgements_asked(self.request.user).select_related(
+            "user", "unit", "revision__document",
+        ).only(
+            "pk", "created_at", "acknowledged_at", "user__full_name", "user__username", "unit__code",
+            "unit__name", "revision__number", "revision__document__code", "revision__document__title",
+        )

@@ -194,7 +194,7 @@ def test_on_postgresql_the_counts_of_a_whole_tree_reader_or_of_a_level_are_read_
         sql, params = rows.query.sql_with_params()
         with connection.cursor() as cursor:
             # (A test's few rows have no statistics: only the shape of the plan is checked.)
-            for setting in ("seqscan", "bitmapscan", "sort", "hashagg"):
+            for setting in ("seqscan", "bitmapscan", "sort", "incremental_sort", "hashagg"):
                 cursor.execute(f"SET LOCAL enable_{setting} = off")
             cursor.execute("EXPLAIN " + sql, params)
             plan = "\n".join(row[0] for row in cursor.fetchall())

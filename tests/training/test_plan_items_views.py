@@ -212,4 +212,4 @@ def test_the_link_without_a_period_is_this_years():
     from training.parts.plan import _done_items_link
 
     unit = factories.make_root("PLNK")
-    assert _done_items_link(unit, None) == f"{URL}?unit={unit.pk}&year={YEAR}&done=true"
+    assert _done_items_link(unit, None) == f"{URL}?year={YEAR}&done=true&unit={unit.pk}"

@@ -129,7 +129,7 @@ class AcknowledgementFilter(django_filters.FilterSet):
 
     STATES = (("acknowledged", _("Acknowledged")), ("waiting", _("Not yet acknowledged")))
 
-    unit = UnitChoiceFilter(label=_("Unit (with its sub-units)"), method="in_unit")
+    unit = UnitChoiceFilter(label=_("Unit (with its sub-units)"), field_name="revision__document__unit", subtree=True)
     state = django_filters.ChoiceFilter(label=_("State"), choices=STATES, method="by_state")
     person = django_filters.CharFilter(label=_("Person"), method="by_person")
     document = django_filters.CharFilter(label=_("Document (code or title)"), method="by_document")
@@ -137,9 +137,6 @@ class AcknowledgementFilter(django_filters.FilterSet):
     class Meta:
         model = Acknowledgement
         fields = ["unit", "state", "person", "document"]
-
-    def in_unit(self, queryset, name, unit):
-        return queryset.filter(revision__document__unit__path__startswith=unit.path) if unit else queryset
 
     def by_state(self, queryset, name, value):
         if value == "acknowledged":

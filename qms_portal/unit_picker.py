@@ -396,14 +396,21 @@ def unit_field_from(model_field, **overrides):
 class UnitChoiceFilter(django_filters.Filter):
     """A list page's unit filter (django-filter): the unit picker on the units of ``scope`` (by
     default those the reader may view), for the request's user. Without a ``method`` it filters
-    ``field_name`` equal to the unit."""
+    ``field_name`` equal to the unit; with ``subtree=True``, the unit with its sub-units (the rows
+    whose ``field_name`` unit's path starts with the unit's: "Unit (with its sub-units)")."""
 
     field_class = UnitChoiceField
 
-    def __init__(self, *args, scope=None, **kwargs):
+    def __init__(self, *args, scope=None, subtree=False, **kwargs):
         kwargs.setdefault("help_text", "")  # list pages show no help under their filters
         super().__init__(*args, **kwargs)
         self.scope = scope or UnitScope()
+        self.subtree = subtree
+
+    def filter(self, qs, value):
+        if self.subtree and value is not None:
+            return qs.filter(**{f"{self.field_name}__path__startswith": value.path})
+        return super().filter(qs, value)
 
     @property
     def field(self):

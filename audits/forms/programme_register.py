@@ -19,7 +19,7 @@ STATES = [
 
 
 class ProgrammeEntryFilter(django_filters.FilterSet):
-    unit = UnitChoiceFilter(label=_("Unit (with its sub-units)"), method="in_unit")
+    unit = UnitChoiceFilter(label=_("Unit (with its sub-units)"), field_name="programme__unit", subtree=True)
     year = django_filters.NumberFilter(label=_("Year"), field_name="programme__year")
     state = django_filters.ChoiceFilter(label=_("State"), choices=STATES, method="in_state")
     clause = django_filters.ChoiceFilter(label=_("ISO 9001 clause"), choices=[(c, c) for c in MAIN_CLAUSES],
@@ -28,9 +28,6 @@ class ProgrammeEntryFilter(django_filters.FilterSet):
     class Meta:
         model = ProgrammeEntry
         fields = ["unit", "year", "state", "clause"]
-
-    def in_unit(self, queryset, name, unit):
-        return register.in_unit(queryset, unit)
 
     def in_state(self, queryset, name, value):
         return register.in_state(queryset, value)

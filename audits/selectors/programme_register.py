@@ -37,11 +37,6 @@ def in_state(queryset, state, *, today=None):
     return queryset
 
 
-def in_unit(queryset, unit):
-    """The entries of the programmes of ``unit`` and of the units below it (the roll-up's unit)."""
-    return queryset.filter(programme__unit__path__startswith=unit.path) if unit is not None else queryset
-
-
 def on_main_clause(queryset, main):
     """The entries that audit main clause ``main`` ("7"): one of their clauses is it or below it
     (7, 7.5, 7.5.3), or they name no clause (every clause is audited)."""

@@ -20,7 +20,7 @@ class MonthFilter(django_filters.Filter):
 
 class TimelinessFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search procedure code, title"), method="search")
-    unit = UnitChoiceFilter(label=_("Unit (with its sub-units)"), method="in_unit")
+    unit = UnitChoiceFilter(label=_("Unit (with its sub-units)"), field_name="unit", subtree=True)
     month_from = MonthFilter(label=_("From month"), field_name="period", lookup_expr="gte")
     month_to = MonthFilter(label=_("To month"), field_name="period", lookup_expr="lte")
     late = django_filters.BooleanFilter(label=_("Only files handled late"), method="only_late",
@@ -34,9 +34,6 @@ class TimelinessFilter(django_filters.FilterSet):
         value = value.strip()
         return (queryset.filter(Q(procedure__code__icontains=value) | Q(procedure__title__icontains=value))
                 if value else queryset)
-
-    def in_unit(self, queryset, name, unit):
-        return queryset.filter(unit__path__startswith=unit.path) if unit else queryset
 
     def only_late(self, queryset, name, value):
         return queryset.filter(LATE) if value else queryset

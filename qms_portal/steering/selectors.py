@@ -170,14 +170,15 @@ class _Probe:
     id: int
 
 
-def cell(figure, unit, period, rows, denominators, link=None):
+def cell(figure, unit, rows, denominators, link=None):
+    """``unit``'s cell of ``figure``; ``link`` is the figure's ``linker`` (None: no link)."""
     mine = rows.get(unit.path, Tally())
     below = denominators.get(unit.path, Tally())
     value = figure.evaluate(mine.rows, mine.total, below.rows, below.total)
-    # (a zero links nowhere: the page shows it as plain text)
-    linked = mine.total if figure.link_total else mine.rows
-    url = (link or linker(figure, period))(unit) if figure.link and linked else ""
-    return Cell(figure, value, mine.rows, below.rows, url, mine.total, below.total)
+    found = Cell(figure, value, mine.rows, below.rows, "", mine.total, below.total)
+    if link and found.linked:  # (a zero links nowhere: the page shows it as plain text)
+        found.url = link(unit)
+    return found
 
 
 def dashboard(user, root, period, *, with_trends=True):
@@ -193,7 +194,7 @@ def dashboard(user, root, period, *, with_trends=True):
         numerators, denominators = _tallies(figure, user, root, period)
         link = linker(figure, period)
         for row in rows:
-            row.cells.append(cell(figure, row.unit, period, numerators, denominators, link))
+            row.cells.append(cell(figure, row.unit, numerators, denominators, link))
     top = next((row.unit for row in rows if row.unit.id == root.pk), None)
     result = Dashboard(root=top, period=period, groups=groups, rows=rows)
     if with_trends:
@@ -242,8 +243,9 @@ def trends(user, root, period, count=12, live=None):
                                                 for month in months]))
             continue
         by = TruncMonth(figure.period_field)
-        if _share(figure) is not None:
-            numerators, denominators = tally_share(figure.denominator_rows(user, span), _share(figure), root=root,
+        share = _share(figure)
+        if share is not None:
+            numerators, denominators = tally_share(figure.denominator_rows(user, span), share, root=root,
                                                    value=figure.denominator_value, part_value=figure.value, by=by,
                                                    per_unit=False)
         else:

@@ -105,7 +105,7 @@ class PlanItemFilter(django_filters.FilterSet):
     what is planned (the item's title or its course's)."""
 
     q = django_filters.CharFilter(label=_("Search"), method="search")
-    unit = UnitChoiceFilter(label=_("Unit (with its sub-units)"), method="in_unit")
+    unit = UnitChoiceFilter(label=_("Unit (with its sub-units)"), field_name="plan__unit", subtree=True)
     year = django_filters.NumberFilter(label=_("Year"), field_name="plan__year")
     done = django_filters.ChoiceFilter(label=_("Done"), choices=[("true", _("Yes")), ("false", _("No"))],
                                        method="by_done")
@@ -120,9 +120,6 @@ class PlanItemFilter(django_filters.FilterSet):
     def search(self, queryset, name, value):
         value = value.strip()
         return queryset.filter(Q(title__icontains=value) | Q(course__title__icontains=value)) if value else queryset
-
-    def in_unit(self, queryset, name, unit):
-        return queryset.filter(plan__unit__path__startswith=unit.path) if unit else queryset
 
     def by_done(self, queryset, name, value):
         return done_items(queryset, value == "true") if value in ("true", "false") else queryset

@@ -94,8 +94,10 @@ check: venv
 	 $(PY) manage.py check --deploy --fail-level WARNING
 
 # pytest exits 5 when it collected no test: that is a failure here, not a pass.
+# --dist worksteal: a worker that runs out of tests takes half of another's queue, so both finish
+# together (with the default split one sat idle for minutes while the other ran the browser tests).
 pytest: venv
-	@rc=0; $(VENV)/bin/pytest -n auto $(PYTEST_ARGS) tests/ || rc=$$?; \
+	@rc=0; $(VENV)/bin/pytest -n auto --dist worksteal $(PYTEST_ARGS) tests/ || rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "ERROR: pytest collected no tests (exit code 5)." >&2; fi; \
 	exit $$rc
 

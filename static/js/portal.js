@@ -63,6 +63,9 @@ const unitPickers = {
       valueField: "value", labelField: "label", searchField: [], maxItems: multiple ? null : 1, maxOptions: null,
       create: false, hideSelected: multiple, closeAfterSelect: true,
       placeholder: box.dataset.placeholder, preload: "focus", loadThrottle: 250,
+      // The list is refreshed as each letter is typed (the server's answer is what is throttled): a
+      // refresh delayed past the pick would open the list again over the next field.
+      refreshThrottle: 0,
       // The server has searched (tone marks optional, within the person's scope): keep its order.
       score: () => () => 1,
       load(query, done) {

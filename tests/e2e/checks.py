@@ -11,8 +11,9 @@ parametrized by ``kind``, run once on a desktop and once on a phone, checks each
 ``PageChecker.watch(page)`` with ``checking_before_actions()`` makes this automatic: before each
 action the test takes on a page (a click, a tap, filling a field, ``goto`` …) the page is checked as
 it is then — htmx swaps and open menus included — and at the end of the test, the page it ends on.
-The same markup at the same width is checked once; what fails is listed at the end of the test
-(``report()``: page, width, rule, impact, selectors).
+The same markup at the same width is checked once per test process (markup compared without its
+per-request tokens: a sign-in page served afresh to each person is one page); what fails is listed at
+the end of the test that first met it (``report()``: page, width, rule, impact, selectors).
 """
 
 import functools
@@ -110,17 +111,27 @@ BROKEN_REFERENCES = """() => {
   return out;
 }"""
 SCRIPTS = re.compile(r"<script\b.*?</script>", re.S | re.I)
+# What differs from one serving of the same page to the next and nothing in axe-core reads: the form's
+# CSRF token and the Content-Security-Policy nonce.
+PER_REQUEST = re.compile(r'(name="csrfmiddlewaretoken" value|nonce)="[^"]*"')
+# (markup digest, width name) already checked in this process: every test's checker shares it, so a
+# page met again in a later test (the sign-in page, a list seen before) is not run through axe again.
+CHECKED = set()
+
+
+def markup_digest(markup):
+    return hashlib.sha256(PER_REQUEST.sub(r'\1=""', markup).encode()).hexdigest()
 
 
 class PageChecker:
     """Checks the pages of one test and collects what they fail, per page and width; ``report()``
     lists it all."""
 
-    def __init__(self, origin, widths=tuple(WIDTHS)):
+    def __init__(self, origin, widths=tuple(WIDTHS), checked=None):
         self.origin = origin
         self.widths = widths  # the widths each page is checked at (a test run at both checks its own)
         self.failures = []  # (path, width name, text)
-        self.checked = set()  # (markup digest, width name)
+        self.checked = CHECKED if checked is None else checked  # (markup digest, width name)
         self.busy = False
         self.copy = None  # a page with JavaScript on, for the markup of pages without it
 
@@ -162,7 +173,7 @@ class PageChecker:
             raise AssertionError(f"{page.url} did not finish loading within 10 s")
         if markup is None:  # an image or a PDF opened in the tab
             return
-        digest = hashlib.sha256(markup.encode()).hexdigest()
+        digest = markup_digest(markup)
         path = page.url[len(self.origin):] or "/"
         target = page if getattr(page, "portal_javascript", True) else self._copy_of(page, markup)
         original = target.viewport_size

@@ -207,13 +207,19 @@ def pick_unit(page, field_id, typed, unit, keep=0):
     choice = page.locator(f"#{field_id}-ts-dropdown [data-value='{unit.pk}']")
     choice.tap() if getattr(page, "portal_kind", "") == "phone" else choice.click()
     # leave the box, as a person moving on does: its list closes and covers no field below it
-    page.locator(f"#{field_id}-ts-control").evaluate("box => box.blur()")
-    # On a phone the list sometimes stays open after the box loses focus (Tom Select reopens it on
-    # the tap's late events) and covers the next field: close it as leaving the box would.
-    page.locator(f"select#{field_id}").evaluate("select => select.tomselect && select.tomselect.close()")
+    dropdown = page.locator(f"#{field_id}-ts-dropdown")
+    for _attempt in range(5):
+        page.locator(f"#{field_id}-ts-control").evaluate("box => box.blur()")
+        # The list sometimes stays open after the box loses focus in the headless browser (Tom Select
+        # ignores a blur while the document is not focused, and a late answer to the search then opens
+        # it again) and covers the next field: close it as leaving the box would, until it stays closed.
+        page.locator(f"select#{field_id}").evaluate("select => select.tomselect && select.tomselect.close()")
+        page.wait_for_timeout(150)  # a late answer, if one comes, has reopened it by now
+        if dropdown.is_hidden():
+            break
     from playwright.sync_api import expect as _expect
 
-    _expect(page.locator(f"#{field_id}-ts-dropdown")).to_be_hidden()
+    _expect(dropdown).to_be_hidden()
     if keep:
         from playwright.sync_api import expect
 

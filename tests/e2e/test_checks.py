@@ -25,7 +25,7 @@ def bare_page(chromium):
 
 def test_it_reports_violations_and_sideways_scrolling_at_each_width(bare_page):
     bare_page.set_content(FAULTY)
-    checker = PageChecker(origin="about:")
+    checker = PageChecker(origin="about:", checked=set())
 
     checker.check(bare_page)
 
@@ -43,7 +43,7 @@ def test_it_reports_violations_and_sideways_scrolling_at_each_width(bare_page):
 
 def test_it_checks_the_same_markup_once_and_a_changed_page_again(bare_page):
     bare_page.set_content(FAULTY)
-    checker = PageChecker(origin="about:")
+    checker = PageChecker(origin="about:", checked=set())
     checker.check(bare_page)
     checker.check(bare_page)
     assert len(checker.failures) == 2  # desktop and phone, once
@@ -57,6 +57,26 @@ def test_it_checks_the_same_markup_once_and_a_changed_page_again(bare_page):
 def test_a_page_that_passes_reports_nothing(bare_page):
     bare_page.set_content('<!doctype html><html lang="en"><head><title>Fine</title></head>'
                           "<body><main><h1>Fine</h1><p>Easy to read.</p></main></body></html>")
-    checker = PageChecker(origin="about:")
+    checker = PageChecker(origin="about:", checked=set())
     checker.check(bare_page)
     assert checker.failures == [] and checker.report() == ""
+
+
+def test_a_page_served_again_with_new_tokens_is_not_checked_again_even_by_another_tests_checker(bare_page):
+    """The set of pages checked is the process's: a later test's checker skips a page an earlier one
+    checked, when only its CSRF token or nonce differ; a real change is checked."""
+    checked = set()
+    served = FAULTY.replace("<main>", '<main><form><input type="hidden" name="csrfmiddlewaretoken" value="TOKEN">'
+                            '<button>Send</button></form>')
+    bare_page.set_content(served.replace("TOKEN", "first-token"))
+    PageChecker(origin="about:", checked=checked).check(bare_page)
+    assert len(checked) == 2
+
+    later = PageChecker(origin="about:", checked=checked)
+    bare_page.set_content(served.replace("TOKEN", "second-token"))
+    later.check(bare_page)
+    assert later.failures == [] and len(checked) == 2
+
+    bare_page.set_content(served.replace("TOKEN", "third-token").replace("Send", "Send it"))
+    later.check(bare_page)
+    assert len(later.failures) == 2 and len(checked) == 4

@@ -199,13 +199,16 @@ def pick_unit(page, field_id, typed, unit, keep=0):
     """Choose ``unit`` with the unit picker as a person does: type ``typed`` (part of its name or
     code) into the box and pick the unit from the options the server sends. A picker of several
     units (``keep``: how many it held before) adds it to those."""
+    from playwright.sync_api import expect
+
+    phone = getattr(page, "portal_kind", "") == "phone"
     control = page.locator(f".ts-control:has(#{field_id}-ts-control)")  # the box, with or without a unit in it
     if keep:  # the box holds units, each with its remove button: tap where one types
         control = page.locator(f"#{field_id}-ts-control")
-    control.tap() if getattr(page, "portal_kind", "") == "phone" else control.click()
+    control.tap() if phone else control.click()
     page.locator(f"#{field_id}-ts-control").press_sequentially(typed, delay=30)
     choice = page.locator(f"#{field_id}-ts-dropdown [data-value='{unit.pk}']")
-    choice.tap() if getattr(page, "portal_kind", "") == "phone" else choice.click()
+    choice.tap() if phone else choice.click()
     # leave the box, as a person moving on does: its list closes and covers no field below it
     dropdown = page.locator(f"#{field_id}-ts-dropdown")
     for _attempt in range(5):
@@ -217,12 +220,8 @@ def pick_unit(page, field_id, typed, unit, keep=0):
         page.wait_for_timeout(150)  # a late answer, if one comes, has reopened it by now
         if dropdown.is_hidden():
             break
-    from playwright.sync_api import expect as _expect
-
-    _expect(dropdown).to_be_hidden()
+    expect(dropdown).to_be_hidden()
     if keep:
-        from playwright.sync_api import expect
-
         expect(page.locator(f"select#{field_id} option:checked")).to_have_count(keep + 1)
         assert str(unit.pk) in page.locator(f"select#{field_id}").evaluate(
             "select => [...select.selectedOptions].map((option) => option.value)")

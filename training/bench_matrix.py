@@ -1,5 +1,6 @@
 """The matrix part of ``manage.py bench`` (in ``training.bench.TrainingBench``): the training matrix of
-the district with the most people (its first page, and one unit only), and, apart from the round
+the district with the most people (its first page, and one unit only), the register of training on
+revisions (plain, and the trained of the top unit's subtree, as the dashboard links it), and, apart from the round
 robin, the matrix of the whole province as XLSX, a background job run in a process of its own
 (``manage.py run_job``, as a Celery worker runs it), timed and with that process's peak memory."""
 
@@ -36,12 +37,17 @@ def _district(user):
 
 class Bench(BenchPages):
     def pages(self, user, options):
-        _top, district = _district(user)
+        top_unit, district = _district(user)
         if district is None:
             return []
         url = reverse("training:matrix")
+        trainings = reverse("training:revision_trainings")
+        top = top_unit.pk if top_unit is not None else district.pk
         return [("training matrix, district", f"{url}?{urlencode({'unit': district.pk, 'subunits': 1})}"),
-                ("training matrix, unit only", f"{url}?{urlencode({'unit': district.pk, 'subunits': 0})}")]
+                ("training matrix, unit only", f"{url}?{urlencode({'unit': district.pk, 'subunits': 0})}"),
+                # the register of training on revisions, and as the steering dashboard links it
+                ("training on revisions", trainings),
+                ("training on revisions ?trained", f"{trainings}?{urlencode({'state': 'trained', 'unit': top})}")]
 
     def measure(self, *, user, options, runs, warmup, secure):
         top, _district_unit = _district(user)

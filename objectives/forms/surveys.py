@@ -151,10 +151,16 @@ class SurveyFilter(django_filters.FilterSet):
     below_target = django_filters.BooleanFilter(
         label=_("Closed in the past 12 months below the 80 % target"), method="under_target",
         widget=forms.CheckboxInput)
+    # Closed from / until (local dates, both included): the dashboard's satisfaction links here with
+    # its period, to the surveys whose answers the rate sums.
+    closed_from = django_filters.DateFilter(label=_("Closed from"), field_name="closed_at", lookup_expr="date__gte",
+                                            widget=forms.DateInput(attrs={"type": "date"}))
+    closed_to = django_filters.DateFilter(label=_("Closed until"), field_name="closed_at", lookup_expr="date__lte",
+                                          widget=forms.DateInput(attrs={"type": "date"}))
 
     class Meta:
         model = Survey
-        fields = ["q", "status", "unit", "year", "below_target"]
+        fields = ["q", "status", "unit", "year", "below_target", "closed_from", "closed_to"]
 
     def search(self, queryset, name, value):
         condition = matches("search_key", value)

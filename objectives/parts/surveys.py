@@ -37,6 +37,17 @@ def _below_link(unit, period):
     return unit_register("objectives:survey_list", unit, below_target="true")
 
 
+def _satisfaction_link(unit, period):
+    """The surveys' list filtered to exactly the surveys whose frozen answers the satisfaction rate
+    sums for the unit's subtree: closed, and closed in the period (the list shows each one's share)."""
+    from qms_portal.links import unit_register
+
+    if period is None:
+        return unit_register("objectives:survey_list", unit, status="closed")
+    return unit_register("objectives:survey_list", unit, status="closed", closed_from=period.start.isoformat(),
+                         closed_to=period.end.isoformat())
+
+
 def _figures():
     from django.urls import reverse_lazy
 
@@ -51,7 +62,8 @@ def _figures():
         # (a rate of quantities over the closed surveys: the answers each froze when it closed)
         Figure("objectives.satisfaction", _("Satisfied or basically satisfied (surveys closed in the period)"),
                s.closed_surveys, url, "good", kind="rate", denominator=s.closed_surveys, value="answers_positive",
-               denominator_value="answers_total", period_field="closed_at", limits=(0.8, 0.6), trend=True),
+               denominator_value="answers_total", period_field="closed_at", limits=(0.8, 0.6), trend=True,
+               link=_satisfaction_link),
         Figure("objectives.surveys_below_threshold",
                _("Satisfaction surveys closed in the past 12 months below the 80 % target (satisfied or basically "
                  "satisfied)"),

@@ -287,6 +287,23 @@ def test_the_dashboards_satisfaction_is_the_positive_answers_of_the_surveys_clos
     assert found[tree.ward2.code].value is None  # its survey is still open
     last_year = timezone.localdate().replace(month=1, day=1) - timedelta(days=1)
     assert cells(Period.of("year", last_year))[tree.district.code].value is None
+    assert cells(Period.of("year", last_year))[tree.district.code].url == ""  # nothing closed then: no link
+
+    # Each number links to the surveys' list filtered to exactly the surveys whose answers it sums
+    # (closed, in the period, in the unit's subtree): the list counts what the cell counted.
+    from django.test import Client
+
+    client = Client()
+    client.force_login(tree.district_steering)
+    linked = 0
+    for code, cell in found.items():
+        if cell.url:
+            response = client.get(cell.url)
+            assert response.status_code == 200, cell.url
+            assert response.context["filter"].qs.count() == cell.linked == cell.rows, (code, cell.url)
+            linked += cell.linked
+    assert found[tree.district.code].linked == 2 and linked >= 4  # the two closed surveys, district and ward
+    assert "status=closed" in found[tree.district.code].url and "closed_from=" in found[tree.district.code].url
 
 
 def test_a_rating_outside_the_scale_is_refused(tree):

@@ -272,7 +272,8 @@ def test_bench_measures_every_page_on_small_data_and_writes_json(tmp_path):
         *(("training session list",) if _installed("training:session_list") else ()),
         *(("qualifications", "qualifications ?expiring", "qualifications ?q=", "competence requirements",
            "my training") if _installed("training:qualification_list") else ()),
-        *(("training matrix, district", "training matrix, unit only") if _installed("training:matrix") else ()),
+        *(("training matrix, district", "training matrix, unit only", "training on revisions",
+           "training on revisions ?trained") if _installed("training:matrix") else ()),
         *(("training plans", "training plans ?year") if _installed("training:plan_list") else ()),
         *(("training plan items", "training plan items ?done") if _installed("training:planitem_list") else ()),
     }

@@ -31,6 +31,15 @@ def ready():
     # each document's page shows, summed up the tree): met by a present attendance, out of asked.
     PART["dashboard"] = [
         Figure("training.revision_coverage", _("Training coverage of revisions that need training"),
-               None, reverse_lazy("training:matrix"), "good", kind="rate",
-               denominator=revision_trainings_asked, numerator=Q(trained=True), limits=(0.9, 0.7)),
+               None, reverse_lazy("training:revision_trainings"), "good", kind="rate",
+               denominator=revision_trainings_asked, numerator=Q(trained=True), limits=(0.9, 0.7),
+               link=_trained_link),
     ]
+
+
+def _trained_link(unit, period):
+    """The register of training on revisions filtered to exactly the trainings the figure counts as
+    done for the unit's subtree (the figure is "as of now": no period)."""
+    from qms_portal.links import unit_register
+
+    return unit_register("training:revision_trainings", unit, state="trained")

@@ -190,6 +190,47 @@ def revision_trainings_asked(user):
     return revision_requirements().filter(revision__document__in=Document.objects.restrict(user, "view").values("pk"))
 
 
+REVISION_TRAINING_ORDER = ("-created_at", "-pk")  # newest asked first, the acknowledgements' own index
+
+
+def revision_training_register(user):
+    """The register of training on revisions (``views/revision_trainings.py``): the rows of the
+    steering committee's figure (``revision_trainings_asked``: the training the effective revisions
+    marked "needs training" ask of the people they were distributed to, on the documents the reader
+    may see), of documents whose unit the reader reads the training records of
+    (``training.view_qualification`` over the document's unit: who was trained is a training record,
+    not something every reader of the document sees). Each row says ``trained`` and, when trained, the
+    session attended (``trained_session_id``, ``trained_on``: the earliest present attendance)."""
+    rows = revision_trainings_asked(user)
+    if not (user.is_superuser or covers_all(user, PERMISSION)):
+        rows = rows.filter(unit_scope_q(user, PERMISSION, "revision__document__unit"))
+    return rows
+
+
+def reads_training_of(user, unit):
+    """Whether ``user`` reads the training records of ``unit`` through a role (the register of
+    training on revisions lists its documents' rows): no query, the grants are read once a request."""
+    from qms_portal.permissions import role_grants
+
+    if user.is_superuser:
+        return True
+    return any(unit_id == unit.pk or (subunits and unit.path.startswith(path))
+               for unit_id, path, subunits in role_grants(user).get(PERMISSION, ()))
+
+
+def with_attended_session(rows):
+    """``rows`` (acknowledgements) annotated with the session whose present attendance met their
+    training first: ``trained_session_id``, ``trained_on`` (its start), for a page's rows."""
+    from django.db.models import Subquery
+
+    attended = (Participant.objects.filter(
+        user_id=OuterRef("user_id"), attendance=Participant.Attendance.PRESENT,
+        session__course__revision_id=OuterRef("revision_id"))
+        .exclude(session__status=Session.Status.CANCELLED).order_by("session__starts_at", "session_id"))
+    return rows.annotate(trained_session_id=Subquery(attended.values("session_id")[:1]),
+                         trained_on=Subquery(attended.values("session__starts_at")[:1]))
+
+
 def revision_trainings(user_ids):
     """``{user_id: [RevisionTraining]}`` for these people."""
     rows = (revision_requirements().filter(user_id__in=user_ids).order_by("revision__document__code")

@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
@@ -149,4 +150,7 @@ def document_panel(request, document):
         "revision": revision, "rows": shown, "total": sum(r["total"] for r in rows),
         "done": sum(r["done"] for r in rows), "courses": selectors.training_courses(revision),
         "more": len(shown) < len(rows), "units": len(rows),
+        # person by person, for whoever reads the training records of the document's unit
+        "register_url": (f"{reverse('training:revision_trainings')}?{urlencode({'document': document.code})}"
+                         if selectors.reads_training_of(request.user, document.unit) else ""),
     }

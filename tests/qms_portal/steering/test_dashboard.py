@@ -67,12 +67,15 @@ def test_every_linked_figure_equals_the_count_of_its_register_for_every_unit(wor
             "objectives.on_time_rate", "objectives.procedures_late", "training.plan_completion",
             "documents.acknowledged",
             "audits.programme_coverage", "audits.programme_entries_behind",
+            "objectives.satisfaction", "training.revision_coverage",
             } <= set(checked)
     assert checked["documents.effective"] > 0 and checked["nonconformities.open"] > 0
     assert checked["objectives.on_time_rate"] > 0 and checked["objectives.procedures_late"] > 0
-    # (this world holds no training session and no closed audit of a programme line: plan completion
-    # and programme coverage are checked at non-zero data in tests/training/test_plan_items_views.py
-    # and tests/audits/test_programme_register.py)
+    # (this world holds no training session, no closed audit of a programme line and no closed
+    # survey: plan completion, programme coverage, satisfaction and the training coverage of revisions
+    # are checked at non-zero data in tests/training/test_plan_items_views.py,
+    # tests/audits/test_programme_register.py, tests/objectives/test_surveys_services.py and
+    # tests/training/test_revision_trainings.py)
 
 
 def test_the_top_row_is_the_sum_of_the_rows_below_it_for_every_figure(world):

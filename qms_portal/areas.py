@@ -31,6 +31,7 @@ Nothing here imports an area: tools are named by their dotted path and loaded wi
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.utils import formats
 from django.utils.module_loading import import_string
 
 _AREAS = {}
@@ -174,8 +175,6 @@ class Figure:
         return "green" if value <= green else "red" if value > red else "amber"
 
     def format(self, value):
-        from django.utils import formats
-
         if value is None:
             return "–"
         if self.kind == "rate":
@@ -188,9 +187,7 @@ class Figure:
     def format_quantity(number):
         """A count, or a summed quantity behind a rate of quantities (files handled), as a whole
         number. (Below a thousand there is nothing to group: spared the locale's formatting, some
-        4,000 cells of a province's dashboard.)"""
-        from django.utils import formats
-
+        4,000 cells of a province's dashboard; the module imported once, not on every call.)"""
         number = round(number)
         return str(number) if abs(number) < 1000 else formats.number_format(number, 0, force_grouping=True)
 

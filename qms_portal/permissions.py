@@ -18,6 +18,8 @@ An action is either a bare verb for the queryset's model (``"view"``, ``"change"
 permission name (``"qms_portal.decide_accessrequest"``).
 """
 
+import functools
+
 from django.contrib.auth.backends import ModelBackend
 from django.db.models import Exists, OuterRef, Q
 from django.utils.functional import SimpleLazyObject, empty
@@ -468,8 +470,15 @@ def unit_of(obj):
 
 def ancestor_paths(path):
     """"/1/5/23/" → ["/1/", "/1/5/", "/1/5/23/"]: the unit and every unit above it."""
+    return list(ancestor_chain(path))
+
+
+@functools.lru_cache(maxsize=8192)
+def ancestor_chain(path):
+    """``ancestor_paths`` as a tuple, remembered: what a roll-up reads for every row it sums (a
+    dashboard of 250 units asks it some 3,500 times for 250 paths). A tree has a few thousand units."""
     parts = [p for p in path.strip("/").split("/") if p]
-    return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+    return tuple("/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts)))
 
 
 class RoleBackend(ModelBackend):

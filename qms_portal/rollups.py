@@ -20,7 +20,7 @@ from decimal import Decimal
 from django.db.models import Count, F
 
 from .models import Unit
-from .permissions import ancestor_paths
+from .permissions import ancestor_chain, ancestor_paths
 
 UNIT_COLUMNS = ("id", "code", "name", "kind", "path", "depth", "parent_id", "is_active")
 
@@ -225,10 +225,22 @@ def tally(queryset, *, root=None, value=None, duration=False, by=None, per_unit=
             continue
         split = found.setdefault(row.get("tally_by"), {})
         part_split = parts.setdefault(row.get("tally_by"), {})
-        for ancestor in ancestor_paths(row[path_key]) if per_unit else [root.path]:
-            split.setdefault(ancestor, Tally()).add(row["rows"], _number(row.get("total"), duration))
-            if part is not None and row["part_rows"]:
-                part_split.setdefault(ancestor, Tally()).add(row["part_rows"], _number(row.get("part_total")))
+        count, total = row["rows"], _number(row.get("total"), duration)
+        part_count = row["part_rows"] if part is not None else 0
+        part_total = _number(row.get("part_total")) if part_count else 0
+        # (each unit's Tally made once, not once per row and ancestor: a dashboard adds some 12,000)
+        for ancestor in ancestor_chain(row[path_key]) if per_unit else (root.path,):
+            mine = split.get(ancestor)
+            if mine is None:
+                mine = split[ancestor] = Tally()
+            mine.rows += count
+            mine.total += total
+            if part_count:
+                mine = part_split.get(ancestor)
+                if mine is None:
+                    mine = part_split[ancestor] = Tally()
+                mine.rows += part_count
+                mine.total += part_total
     if part is None:
         return found if by is not None else found.get(None, {})
     return (parts, found) if by is not None else (parts.get(None, {}), found.get(None, {}))

@@ -157,10 +157,6 @@ class Tally:
     rows: int = 0
     total: float = 0
 
-    def add(self, rows, total):
-        self.rows += rows
-        self.total += total
-
 
 def _number(value, duration=False):
     """A summed value as a plain number: a sum of durations in days (a timedelta, or microseconds

@@ -129,6 +129,15 @@ if DATABASE_URL:
     # a server-side cursor: DECLARE, FETCH and CLOSE, three round trips for a list of a few hundred
     # rows. Fetched in one go instead; this is also what a transaction-pooling PgBouncer needs.
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    # PostgreSQL's JIT compiler is off for the portal's connections (``QMS_DB_JIT=1`` leaves the
+    # server's setting). It compiles a query whose estimated cost passes a threshold, and the
+    # portal's correlated subqueries are estimated high while they read few rows: the
+    # announcements register spent 198 ms compiling to run 50 ms of work, the dashboard's largest
+    # query 10–15 ms. (Behind a PgBouncer that refuses the ``options`` startup parameter, set
+    # QMS_DB_JIT=1 and turn it off in the database instead: ALTER DATABASE qms SET jit = off.)
+    if "postgresql" in DATABASES["default"]["ENGINE"] and not env_bool("QMS_DB_JIT"):
+        db_options = DATABASES["default"].setdefault("OPTIONS", {})
+        db_options["options"] = f"{db_options.get('options', '')} -c jit=off".strip()
 else:
     DATABASES = {
         "default": {

@@ -1,3 +1,4 @@
+import gc
 import json
 
 from django.core.management.base import BaseCommand, CommandError
@@ -41,6 +42,9 @@ class Command(BaseCommand):
         if user is None:
             raise CommandError(f"No active user {options['user']!r}: run `manage.py seed_scale` first.")
         pages = default_pages(user, options, self.tools)
+        # As a web worker does once loaded (qms_portal/wsgi.py): what is loaded now is left out of
+        # the garbage collector's full collections, which otherwise walk it during some requests.
+        gc.freeze()
         report = run_bench(user=user, pages=pages, runs=options["runs"], warmup=options["warmup"], tools=self.tools,
                            options=options)
         report["goal"] = options["goal"]

@@ -6,8 +6,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from documents.models import Acknowledgement
-from qms_portal.search import matches
+from documents.filters import AcknowledgementFilter
 from qms_portal.unit_picker import UnitChoiceField, UnitChoiceFilter, UnitScope
 
 from ..selectors.matrix import PERMISSION
@@ -27,9 +26,10 @@ class MatrixForm(forms.Form):
         return self.cleaned_data.get("subunits") != "0"
 
 
-class RevisionTrainingFilter(django_filters.FilterSet):
-    """The register of training on revisions: the document's unit with its sub-units, trained or not
-    yet, the person (name, user name, tone marks optional) and the document (code, title).
+class RevisionTrainingFilter(AcknowledgementFilter):
+    """The register of training on revisions: the acknowledgements register's filters (the
+    document's unit with its sub-units, the person, the document), the unit picker offering the
+    units whose training records the reader reads, and the state trained or not yet.
     ``?state=trained&unit=<id>`` is the steering dashboard's "training coverage of revisions" for
     that unit's subtree (the trained, out of all the rows)."""
 
@@ -38,22 +38,8 @@ class RevisionTrainingFilter(django_filters.FilterSet):
     unit = UnitChoiceFilter(label=_("Unit (with its sub-units)"), field_name="revision__document__unit",
                             subtree=True, scope=UnitScope(PERMISSION))
     state = django_filters.ChoiceFilter(label=_("State"), choices=STATES, method="by_state")
-    person = django_filters.CharFilter(label=_("Person"), method="by_person")
-    document = django_filters.CharFilter(label=_("Document (code or title)"), method="by_document")
-
-    class Meta:
-        model = Acknowledgement
-        fields = ["unit", "state", "person", "document"]
 
     def by_state(self, queryset, name, value):
         if value in ("trained", "waiting"):
             return queryset.filter(trained=value == "trained")
         return queryset
-
-    def by_person(self, queryset, name, value):
-        condition = matches("user__search_key", value)
-        return queryset if condition is None else queryset.filter(condition)
-
-    def by_document(self, queryset, name, value):
-        condition = matches("revision__document__search_key", value)
-        return queryset if condition is None else queryset.filter(condition)

@@ -42,12 +42,12 @@ class Bench(BenchPages):
             return []
         url = reverse("training:matrix")
         trainings = reverse("training:revision_trainings")
-        top = top_unit.pk if top_unit is not None else district.pk
         return [("training matrix, district", f"{url}?{urlencode({'unit': district.pk, 'subunits': 1})}"),
                 ("training matrix, unit only", f"{url}?{urlencode({'unit': district.pk, 'subunits': 0})}"),
                 # the register of training on revisions, and as the steering dashboard links it
                 ("training on revisions", trainings),
-                ("training on revisions ?trained", f"{trainings}?{urlencode({'state': 'trained', 'unit': top})}")]
+                ("training on revisions ?trained",
+                 f"{trainings}?{urlencode({'state': 'trained', 'unit': top_unit.pk})}")]
 
     def measure(self, *, user, options, runs, warmup, secure):
         top, _district_unit = _district(user)

@@ -67,7 +67,7 @@ class DashboardMixin:
                 "period_query": f"period={period.kind}&on={period.start.isoformat()}"}
 
 
-def cell_html(cell, words, pdf=False, heads=None):
+def cell_html(cell, words, pdf, heads):
     """One cell of the table, written here rather than by the template engine: a 250-unit
     dashboard has some 5,000 cells, and the template's tags cost a second for them. The texts are
     plain strings (numbers, codes, addresses): escaped with the standard library's ``html.escape``,
@@ -76,15 +76,14 @@ def cell_html(cell, words, pdf=False, heads=None):
     per figure instead of once per cell."""
     light = cell.light
     key = (cell.figure.key, light)
-    head = heads.get(key) if heads is not None else None
+    head = heads.get(key)
     if head is None:
         head = (f'<td class="text-end text-nowrap{f" qms-light-{light}" if light else ""}" '
                 f'data-figure="{_escape(cell.figure.key)}">')
         if light:
             head += (f'<span class="qms-light" aria-hidden="true"></span><span class="visually-hidden">'
                      f'{words[light]}:</span> ')
-        if heads is not None:
-            heads[key] = head
+        heads[key] = head
     text = _escape(cell.text)
     if cell.url and not pdf:
         text = f'<a href="{_escape(cell.url)}" data-rows="{cell.linked}">{text}</a>'

@@ -33,7 +33,7 @@ from django.utils import timezone
 
 from documents.models import Acknowledgement, Revision
 from qms_portal.models import Unit, User
-from qms_portal.permissions import covers_all, unit_scope_q
+from qms_portal.permissions import covers_all, restrict, unit_scope_q
 
 from ..models import Competence, Course, Participant, Qualification, Session
 from . import gaps
@@ -197,25 +197,11 @@ def revision_training_register(user):
     """The register of training on revisions (``views/revision_trainings.py``): the rows of the
     steering committee's figure (``revision_trainings_asked``: the training the effective revisions
     marked "needs training" ask of the people they were distributed to, on the documents the reader
-    may see), of documents whose unit the reader reads the training records of
-    (``training.view_qualification`` over the document's unit: who was trained is a training record,
-    not something every reader of the document sees). Each row says ``trained`` and, when trained, the
-    session attended (``trained_session_id``, ``trained_on``: the earliest present attendance)."""
-    rows = revision_trainings_asked(user)
-    if not (user.is_superuser or covers_all(user, PERMISSION)):
-        rows = rows.filter(unit_scope_q(user, PERMISSION, "revision__document__unit"))
-    return rows
-
-
-def reads_training_of(user, unit):
-    """Whether ``user`` reads the training records of ``unit`` through a role (the register of
-    training on revisions lists its documents' rows): no query, the grants are read once a request."""
-    from qms_portal.permissions import role_grants
-
-    if user.is_superuser:
-        return True
-    return any(unit_id == unit.pk or (subunits and unit.path.startswith(path))
-               for unit_id, path, subunits in role_grants(user).get(PERMISSION, ()))
+    may see), of documents whose unit the reader reads the training records of (the one mechanism,
+    ``restrict`` with ``training.view_qualification`` on the acknowledgement's unit, the document's:
+    who was trained is a training record, not something every reader of the document sees). Each
+    row says ``trained`` and, with ``with_attended_session``, the session attended."""
+    return restrict(revision_trainings_asked(user), user, PERMISSION)
 
 
 def with_attended_session(rows):

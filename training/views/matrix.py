@@ -152,5 +152,5 @@ def document_panel(request, document):
         "more": len(shown) < len(rows), "units": len(rows),
         # person by person, for whoever reads the training records of the document's unit
         "register_url": (f"{reverse('training:revision_trainings')}?{urlencode({'document': document.code})}"
-                         if selectors.reads_training_of(request.user, document.unit) else ""),
+                         if can(request.user, selectors.PERMISSION, document.unit) else ""),
     }

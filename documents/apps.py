@@ -69,6 +69,7 @@ class DocumentsConfig(AppConfig):
 
     def ready(self):
         from qms_portal import areas
+        from qms_portal.areas import MenuLink
 
         from .dashboard import FIGURES
         from .mywork import document_work
@@ -82,7 +83,15 @@ class DocumentsConfig(AppConfig):
             my_work=[document_work],
             dashboard=FIGURES,
             beat=BEAT,
-            menu="documents/nav.html",
+            menu=_("Documents"),
+            menu_links=[
+                MenuLink(_("Register"), "documents:register", "documents.view_document"),
+                MenuLink(_("Acknowledgements"), "documents:acknowledgement_list", SEE_ACKNOWLEDGEMENTS),
+                MenuLink(_("Legal register"), "documents:legal_list", "documents.view_legaldocument"),
+                MenuLink(_("Announcements of conformity"), "documents:announcement_register",
+                         "documents.view_announcement"),
+                MenuLink(_("Numbering"), "documents:numbering", "documents.change_registersettings"),
+            ],
             jobs=job_kinds(),
             signature_meanings={"reviewed": _("Reviewed"), "approved": _("Approved"), "announced": _("Announced")},
             rollout=rollout_checks(),

@@ -99,6 +99,7 @@ class NonconformitiesConfig(AppConfig):
 
     def ready(self):
         from qms_portal import areas
+        from qms_portal.areas import MenuLink
 
         from .dashboard import FIGURES  # ncreports
         from .exports import job_kinds  # ncreports
@@ -119,7 +120,22 @@ class NonconformitiesConfig(AppConfig):
             demo="nonconformities.demo.seed",  # ncscale
             scale="nonconformities.scale.NonconformitiesScale",  # ncscale
             bench="nonconformities.bench.NonconformitiesBench",  # ncscale
-            menu="nonconformities/nav.html",
+            menu=_("Nonconformities"),
+            menu_links=[
+                MenuLink(_("Register"), "nonconformities:register", "nonconformities.view_nonconformity"),
+                MenuLink(_("Raise a nonconformity"), "nonconformities:nonconformity_create",
+                         "nonconformities.add_nonconformity"),
+                MenuLink(_("My actions"), "nonconformities:action_list", "nonconformities.view_correctiveaction",
+                         query="?mine=true"),
+                MenuLink(_("Figures"), "nonconformities:figures", "nonconformities.view_nonconformity"),  # ncreports
+                # desk
+                MenuLink(_("Nonconforming outputs"), "nonconformities:output_list",
+                         "nonconformities.view_nonconformingoutput"),
+                MenuLink(_("Citizen feedback"), "nonconformities:feedback_list",
+                         "nonconformities.view_citizenfeedback"),
+                MenuLink(_("Feedback links for files"), "nonconformities:case_request_list",
+                         "nonconformities.view_casefeedbackrequest"),
+            ],
             signature_meanings={"verified": _("Verified"), "closed": _("Closed")},
             review_inputs=review_inputs(),  # objectives (review)
         )

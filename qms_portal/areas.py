@@ -13,7 +13,8 @@ parts from its ``AppConfig.ready()``::
         my_work=[document_work],                  # "My work" sections (see ``mywork.py``)
         dashboard=[Figure(...), ...],             # figures for the steering committee's view
         beat={"documents-publish-due": {"task": "documents.tasks.publish_due", "schedule": ...}},
-        menu="documents/nav.html",                # its entry in the main menu
+        menu=_("Documents"),                      # its menu in the main navigation, and
+        menu_links=[MenuLink(_("Register"), "documents:register", "documents.view_document"), ...],
         jobs=[JobKind("documents.master_list_xlsx", …)],   # background jobs (see ``jobs.py``)
         signature_meanings={"approved": _("Approved")},
         review_inputs=[ReviewInput("nonconformities", …)],   # inputs of a management review
@@ -28,9 +29,11 @@ Nothing here imports an area: tools are named by their dotted path and loaded wi
 ``import_string`` only when a command asks for them.
 """
 
+import functools
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.urls import get_script_prefix, reverse
 from django.utils import formats
 from django.utils.module_loading import import_string
 
@@ -306,6 +309,36 @@ class RolloutCheck:
     dates: object = None
 
 
+@dataclass(frozen=True)
+class MenuLink:
+    """One entry of an area's menu in the main navigation: its label, the page it opens (a URL name
+    and, for a page opened filtered, a query string: ``"?mine=true"``) and who is offered it.
+    ``needs`` is a permission held anywhere (``"audits.view_audit"``), a function of the reader for
+    a test no permission expresses, or empty for every signed-in person. The menu offers what is of
+    use; the page itself still checks its permission. An area's menu shows when one of its entries
+    does (``main_menu``)."""
+
+    label: object
+    url_name: str
+    needs: object = ""
+    query: str = ""
+
+    def offered_to(self, user):
+        if not self.needs:
+            return True
+        return self.needs(user) if callable(self.needs) else user.has_perm(self.needs)
+
+
+@dataclass(frozen=True)
+class AreaMenu:
+    """An area's menu as one reader is offered it (``main_menu``): its label, whether the page shown
+    is one of the area's, and its entries as ``(label, address)``."""
+
+    label: object
+    active: bool
+    links: list
+
+
 @dataclass
 class Area:
     label: str
@@ -314,7 +347,9 @@ class Area:
     my_work: list = field(default_factory=list)
     dashboard: list = field(default_factory=list)
     beat: dict = field(default_factory=dict)
-    menu: str = ""
+    # Its menu in the main navigation: the label, and its entries (``MenuLink``) in their order.
+    menu: object = ""
+    menu_links: list = field(default_factory=list)
     signature_meanings: dict = field(default_factory=dict)
     demo: str = ""
     scale: str = ""
@@ -429,9 +464,25 @@ def role_permissions():
     return merged
 
 
-def menus():
-    """The template of each area's entry in the main menu, in the areas' order."""
-    return [area.menu for area in registered() if area.menu]
+def main_menu(user, path):
+    """The areas' menus in the main navigation as ``user`` is offered them, in the areas' order
+    (``[AreaMenu]``): each with the entries offered to them, and only when there is one. ``path``
+    (the page's) marks the area it belongs to. Built in Python from what the areas registered, with
+    each address reversed once per process: the navigation is on every page."""
+    prefix = get_script_prefix()
+    menus = []
+    for area in registered():
+        links = [(link.label, _address(link.url_name, link.query, prefix))
+                 for link in area.menu_links if link.offered_to(user)]
+        if area.menu and links:
+            menus.append(AreaMenu(area.menu, path.startswith(f"{prefix}{area.label}/"), links))
+    return menus
+
+
+@functools.cache
+def _address(url_name, query, prefix):
+    """``prefix`` (the script prefix ``reverse`` uses) is part of the key."""
+    return reverse(url_name) + query
 
 
 def dashboard_figures():

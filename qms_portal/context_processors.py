@@ -1,6 +1,8 @@
 """What every page's layout shows: the unread count in the navigation, the languages, the areas'
 menus."""
 
+import functools
+
 from django.conf import settings
 
 from . import areas, fragments
@@ -56,4 +58,6 @@ def portal(request):
     if user is None or not user.is_authenticated:
         return {"unread_count": 0, "portal_languages": settings.LANGUAGES}
     return {"unread_count": fragments.request_value(request, "unread") or 0,
-            "portal_languages": settings.LANGUAGES, "area_menus": areas.menus()}
+            "portal_languages": settings.LANGUAGES,
+            # Built when the navigation shows it (a page's template calls it), not for a fragment.
+            "area_menus": functools.partial(areas.main_menu, user, request.path)}

@@ -5,7 +5,7 @@ the bench pages (this part names ``scale`` and ``bench`` for the whole area)."""
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
-from qms_portal.areas import Figure
+from qms_portal.areas import Figure, MenuLink
 from qms_portal.links import unit_register
 
 CERT_READ = ["audits.view_certificate", "audits.view_surveillancevisit"]
@@ -84,6 +84,11 @@ def _kinds():
 
 
 PART = {
+    "menu_links": [
+        MenuLink(_("Certificates"), "audits:certificate_list", "audits.view_certificate"),
+        MenuLink(_("Surveillance audits due"), "audits:surveillance_due", "audits.view_certificate"),
+        MenuLink(_("Audit figures"), "audits:figures", "audits.view_audit"),
+    ],
     "roles": {
         "steering_committee": list(CERT_READ),
         "management_representative": [*CERT_READ, *CERT_KEEP],

@@ -8,6 +8,8 @@ internal auditor role."""
 
 from django.utils.translation import gettext_lazy as _
 
+from qms_portal.areas import MenuLink
+
 READ = ["audits.view_finding"]
 
 def _my_work(user):
@@ -17,6 +19,8 @@ def _my_work(user):
 
 
 PART = {
+    # The findings in the reader's reach (an auditee's: those about their unit).
+    "menu_links": [MenuLink(_("Findings"), "audits:finding_list", "audits.view_finding")],
     "my_work": [_my_work],
     "roles": {
         "management_representative": READ,

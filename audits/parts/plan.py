@@ -4,6 +4,7 @@ page, My work, the area's menu and the first demo records (``audits/demo_plan.py
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from qms_portal.areas import MenuLink
 from qms_portal.notifications import Kind
 
 AUDIT_READ = ["audits.view_audit", "audits.view_auditprogramme", "audits.view_programmeentry"]
@@ -48,7 +49,14 @@ PART = {
     "roles": ROLES,
     "notification_kinds": KINDS,
     "my_work": [_my_work],
-    "menu": "audits/nav.html",
+    "menu": _("Audits"),
+    "menu_links": [
+        MenuLink(_("Audits"), "audits:audit_list", "audits.view_audit"),
+        MenuLink(_("Audits I am on"), "audits:audit_list", "audits.view_audit", query="?mine=true&status=open"),
+        MenuLink(_("Plan an audit"), "audits:audit_create", "audits.add_audit"),
+        MenuLink(_("Audit programmes"), "audits:programme_list", "audits.view_auditprogramme"),
+        MenuLink(_("Audit programme entries"), "audits:programme_entry_list", "audits.view_programmeentry"),
+    ],
     "demo": "audits.demo.seed",
     "signature_meanings": {"report_signed": _("Report signed")},
 }

@@ -8,7 +8,7 @@ from celery.schedules import crontab
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from qms_portal.areas import Figure, ReviewInput, RolloutCheck
+from qms_portal.areas import Figure, MenuLink, ReviewInput, RolloutCheck
 from qms_portal.links import unit_register
 
 READ = ["objectives.view_qualityobjective", "objectives.view_indicator", "objectives.view_measurement",
@@ -116,12 +116,21 @@ def _figures():
 
 
 PART = {
+    "menu": _("Objectives"),
+    "menu_links": [
+        MenuLink(_("Quality objectives"), "objectives:objective_list", "objectives.view_qualityobjective"),
+        MenuLink(_("Cascade of objectives"), "objectives:objective_tree", "objectives.view_qualityobjective"),
+        MenuLink(_("Indicators"), "objectives:indicator_list", "objectives.view_indicator"),
+        MenuLink(_("Enter values"), "objectives:period_entry", "objectives.enter_measurement"),
+        MenuLink(_("On-time rate"), "objectives:on_time_home", "objectives.view_proceduretimeliness"),
+        MenuLink(_("Monthly files per procedure"), "objectives:timeliness_list",
+                 "objectives.view_proceduretimeliness"),
+    ],
     "roles": ROLES,
     "beat": {
         "objectives-indicator-reminders": {"task": "objectives.tasks_kpi.send_reminders",
                                            "schedule": crontab(minute=30, hour=6)},
     },
-    "menu": "objectives/nav.html",
     "demo": "objectives.demo.seed",
     "scale": "objectives.scale.ObjectivesScale",
     "bench": "objectives.bench.ObjectivesBench",

@@ -6,7 +6,7 @@ and its own input to a review: "status of actions from previous management revie
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
-from qms_portal.areas import Figure, ReviewInput, RolloutCheck
+from qms_portal.areas import Figure, MenuLink, ReviewInput, RolloutCheck
 
 REVIEW_READ = ["objectives.view_managementreview", "objectives.view_reviewdecision"]
 REVIEW_KEEP = ["objectives.add_managementreview", "objectives.change_managementreview",
@@ -58,6 +58,10 @@ def _figures_url():
 
 
 PART = {
+    "menu_links": [
+        MenuLink(_("Management reviews"), "objectives:review_list", "objectives.view_managementreview"),
+        MenuLink(_("Management review decisions"), "objectives:decision_list", "objectives.view_reviewdecision"),
+    ],
     "roles": ROLES,
     "my_work": [_my_work],
     "signature_meanings": {"minutes_signed": _("Minutes signed (chair)")},

@@ -10,7 +10,7 @@ done whatever their role (``services.risks.may_complete``)."""
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
-from qms_portal.areas import Figure, ReviewInput
+from qms_portal.areas import Figure, MenuLink, ReviewInput
 
 READ = ["objectives.view_risk", "objectives.view_riskaction"]
 KEEP = ["objectives.add_risk", "objectives.change_risk", "objectives.add_riskaction", "objectives.change_riskaction"]
@@ -44,6 +44,7 @@ def _compile(unit, start, end):
 
 
 PART = {
+    "menu_links": [MenuLink(_("Risks and opportunities"), "objectives:risk_list", "objectives.view_risk")],
     "roles": {
         "management_representative": [*READ, *KEEP],
         "department_head": [*READ, *KEEP],

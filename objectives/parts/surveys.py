@@ -8,7 +8,7 @@ no account: they answer through a link (``qms_portal.public_links``)."""
 
 from django.utils.translation import gettext_lazy as _
 
-from qms_portal.areas import ReviewInput
+from qms_portal.areas import MenuLink, ReviewInput
 from qms_portal.notifications import Kind
 
 READ = ["objectives.view_survey"]
@@ -74,6 +74,7 @@ def _figures():
 
 
 PART = {
+    "menu_links": [MenuLink(_("Satisfaction surveys"), "objectives:survey_list", "objectives.view_survey")],
     "roles": {
         "management_representative": [*READ, *WRITE],
         "document_controller": [*READ, *WRITE],  # the unit's ISO officer

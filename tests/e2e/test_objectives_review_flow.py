@@ -16,7 +16,14 @@ from pypdf import PdfReader
 from nonconformities.models import Nonconformity
 from nonconformities.services.nonconformity import nonconformity_create
 from objectives.models import ManagementReview, ReviewDecision
-from tests.e2e.conftest import assert_accessible, assert_fits_the_screen, open_menu, pick_person, screenshot, sign_in
+from tests.e2e.conftest import (
+    assert_accessible,
+    assert_fits_the_screen,
+    open_menu_entry,
+    pick_person,
+    screenshot,
+    sign_in,
+)
 from tests.objectives.review_factories import review_tree
 
 pytestmark = pytest.mark.e2e
@@ -34,13 +41,7 @@ def test_the_management_representative_runs_a_review_records_two_decisions_and_s
     page = open_page("desktop")
     sign_in(page, t.ward1_mr.username, t.password)
     page.goto("/")
-    open_menu(page)
-    menu = page.get_by_role("button", name="Objectives").or_(page.get_by_role("link", name="Objectives"))
-    if menu.count():  # the area's menu (objectives/nav.html) is registered by the kpi part
-        menu.first.click()
-        page.get_by_role("link", name="Management reviews").click()
-    else:
-        page.goto("/objectives/reviews/")
+    open_menu_entry(page, "Objectives", "Management reviews")
     page.wait_for_url(re.compile(r"/objectives/reviews/$"))
     assert_accessible(page)
     page.get_by_role("link", name="New").click()

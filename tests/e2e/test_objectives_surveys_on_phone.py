@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from objectives.models import SurveyResponse
 from tests import factories
-from tests.e2e.conftest import assert_accessible, assert_fits_the_screen, screenshot, sign_in
+from tests.e2e.conftest import assert_accessible, assert_fits_the_screen, open_menu_entry, screenshot, sign_in
 from tests.objectives.surveys_factories import make_survey
 
 pytestmark = pytest.mark.e2e
@@ -90,9 +90,8 @@ def test_the_representative_writes_a_survey_and_invites_by_e_mail(open_page):
     tree = factories.small_tree()
     page = open_page("desktop")
     sign_in(page, tree.ward1_mr.username, tree.password)
-    # The objectives menu is registered by the kpi part (objectives/nav.html includes this part's
-    # link, see tests/objectives/test_surveys_views.py): here the list is opened by its address.
-    page.goto("/objectives/surveys/")
+    page.goto("/")
+    open_menu_entry(page, "Objectives", "Satisfaction surveys")
     expect(page.locator("main h1")).to_have_text("Satisfaction surveys")
     assert_accessible(page)
     page.locator("main a", has_text="New").click()

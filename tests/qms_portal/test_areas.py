@@ -75,7 +75,7 @@ def test_documents_registers_its_parts():
     assert app.conf.beat_schedule["documents-publish-due"]["task"] == "documents.tasks.publish_due"
     assert "outbox-flush" in app.conf.beat_schedule  # the core's own next to the areas'
     assert workflow.meaning_label("reviewed") == "Reviewed"
-    assert areas.menus()[0] == "documents/nav.html"
+    assert area.menu == "Documents" and area.menu_links[0].url_name == "documents:register"
     assert [figure.key for _area, figure in areas.dashboard_figures()][:1] == ["documents.effective"]
     # Tools are named, not imported, when the area registers.
     assert area.scale == "documents.scale.DocumentsScale" and area.bench == "documents.bench.DocumentsBench"
@@ -150,3 +150,32 @@ def test_the_web_process_never_imports_the_benchmark_tools():
                                  "DEBUG": "1"}, check=False)
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip() == ""
+
+
+@pytest.mark.django_db
+def test_the_main_menu_offers_each_area_s_entries_to_whoever_has_a_use_for_them(django_assert_num_queries):
+    """The areas' menus are data (``menu``, ``menu_links``): each entry behind what it needs, an area
+    with no entry offered has no menu, the page's area is marked, a part's entries join its area's in
+    the parts' order, and an entry may open its page filtered."""
+    from tests import factories
+
+    tree = factories.small_tree()
+    staff = tree.ward1_staff
+    areas.main_menu(tree.admin, "/")  # the process's names of permissions, read once
+    with django_assert_num_queries(1):  # the reader's role grants, once; the addresses are reversed once
+        menus = {str(menu.label): menu for menu in areas.main_menu(staff, "/audits/findings/")}
+    assert "Nonconformities" in menus and "Training" in menus
+    training = [str(label) for label, _address in menus["Training"].links]
+    # the sessions part's, then the records part's, then the competence part's
+    assert training.index("Training sessions") < training.index("My certificates and feedback") < training.index(
+        "My training")
+    assert ("My actions", "/nonconformities/actions/?mine=true") in [
+        (str(label), address) for label, address in menus["Nonconformities"].links]
+    assert not menus["Nonconformities"].active
+    nobody = factories.make_user(f"{tree.prefix}nobody", tree.ward1)
+    offered = {str(menu.label) for menu in areas.main_menu(nobody, "/")}
+    assert offered == {"Training"}  # everyone's own training; no area whose entries all need a role
+    admin_menus = {str(menu.label): menu for menu in areas.main_menu(tree.admin, "/audits/findings/")}
+    assert admin_menus["Audits"].active and not admin_menus["Documents"].active
+    assert [str(label) for label, _address in admin_menus["Audits"].links][-3:] == [
+        "Certificates", "Surveillance audits due", "Audit figures"]

@@ -125,7 +125,9 @@ def test_saving_or_deleting_a_tracked_row_bumps_its_generations(tree):
 
 
 class _Request:
-    """Enough of a request for a request piece."""
+    """Enough of a request for a request piece and the layout's context."""
+
+    path = "/"
 
     def __init__(self, user):
         self.user = user

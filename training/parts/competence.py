@@ -8,6 +8,9 @@ qualifications (their colleagues'); everyone reads their own qualifications ("My
 ``Qualification.widened_permissions``)."""
 
 from celery.schedules import crontab
+from django.utils.translation import gettext_lazy as _
+
+from qms_portal.areas import MenuLink
 
 READ = ["training.view_competencerequirement", "training.view_qualification"]
 MANAGE = ["training.add_competencerequirement", "training.change_competencerequirement",
@@ -21,6 +24,11 @@ ROLES = {
 }
 
 PART = {
+    "menu_links": [
+        MenuLink(_("My training"), "training:my_training"),  # everyone's own
+        MenuLink(_("Competence requirements"), "training:requirement_list", "training.view_competencerequirement"),
+        MenuLink(_("Qualifications"), "training:qualification_list", "training.view_qualification"),
+    ],
     "roles": ROLES,
     "beat": {
         "training-qualification-expiry": {"task": "training.tasks_competence.send_expiry_reminders",

@@ -8,9 +8,23 @@ roles are given that permission by the competence part —, the steering committ
 through their "*.view_*"). The training coverage of a revision is shown on the document's page to
 whoever reads the document (counts per unit, as its acknowledgement coverage)."""
 
-from qms_portal.areas import Panel
+from django.utils.translation import gettext_lazy as _
+
+from qms_portal.areas import MenuLink, Panel
+
+
+def _reads_matrix(user):
+    from ..selectors.matrix import reads_matrix
+
+    return reads_matrix(user)
+
 
 PART = {
+    # For whoever reads the training records of a unit through a role (not only their own).
+    "menu_links": [
+        MenuLink(_("Training matrix"), "training:matrix", _reads_matrix),
+        MenuLink(_("Training on revisions"), "training:revision_trainings", _reads_matrix),
+    ],
     "panels": [Panel("documents.Document", "training/matrix/document_coverage.html",
                      context="training.views.matrix.document_panel")],
 }
@@ -19,7 +33,6 @@ PART = {
 def ready():
     from django.db.models import Q
     from django.urls import reverse_lazy
-    from django.utils.translation import gettext_lazy as _
 
     from qms_portal.areas import Figure
 

@@ -4,7 +4,7 @@ figures for the steering committee and the management review's input on resource
 
 from django.utils.translation import gettext_lazy as _
 
-from qms_portal.areas import Figure, ReviewInput
+from qms_portal.areas import Figure, MenuLink, ReviewInput
 from qms_portal.links import unit_register
 from qms_portal.notifications import Kind
 
@@ -83,6 +83,10 @@ KINDS = {
 }
 
 PART = {
+    "menu_links": [
+        MenuLink(_("Training plans"), "training:plan_list", "training.view_trainingplan"),
+        MenuLink(_("Training plan items"), "training:planitem_list", "training.view_planitem"),
+    ],
     "roles": ROLES,
     "notification_kinds": KINDS,
     "review_inputs": [ReviewInput("resources", _("Adequacy of resources: competence and training"), _compile,

@@ -7,8 +7,15 @@ attendance sheet is for whoever may read the session; a certificate for the part
 may read the participation; the effectiveness checks for the participant's unit's heads."""
 
 from celery.schedules import crontab
+from django.utils.translation import gettext_lazy as _
+
+from qms_portal.areas import MenuLink
 
 PART = {
+    "menu_links": [
+        MenuLink(_("Training effectiveness checks"), "training:effectiveness_list", "training.check_effectiveness"),
+        MenuLink(_("My certificates and feedback"), "training:my_records"),  # everyone's own
+    ],
     "beat": {
         "training-effectiveness-reminders": {"task": "training.tasks_records.send_effectiveness_reminders",
                                              "schedule": crontab(minute=35, hour=6)},

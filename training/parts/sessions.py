@@ -6,6 +6,7 @@ its own pieces to them)."""
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
+from qms_portal.areas import MenuLink
 from qms_portal.notifications import Kind
 
 READ = ["training.view_competence", "training.view_course", "training.view_session", "training.view_participant",
@@ -50,13 +51,18 @@ KINDS = {
 }
 
 PART = {
+    "menu": _("Training"),
+    "menu_links": [
+        MenuLink(_("Training sessions"), "training:session_list", "training.view_session"),
+        MenuLink(_("Courses"), "training:course_list", "training.view_course"),
+        MenuLink(_("Competences"), "training:competence_list", "training.view_competence"),
+    ],
     "roles": ROLES,
     "notification_kinds": KINDS,
     "beat": {
         "training-session-reminders": {"task": "training.tasks_sessions.send_reminders",
                                        "schedule": crontab(minute=40, hour=7)},
     },
-    "menu": "training/nav.html",
     "demo": "training.demo.seed",
     "scale": "training.scale.TrainingScale",
     "bench": "training.bench.TrainingBench",

@@ -33,7 +33,7 @@ from django.utils import timezone
 
 from documents.models import Acknowledgement, Revision
 from qms_portal.models import Unit, User
-from qms_portal.permissions import covers_all, restrict, unit_scope_q
+from qms_portal.permissions import covers_all, restrict, role_grants, unit_scope_q
 
 from ..models import Competence, Course, Participant, Qualification, Session
 from . import gaps
@@ -94,6 +94,15 @@ class PersonRow:
 
 
 # --- scope -----------------------------------------------------------------------------------------
+
+
+def reads_matrix(user):
+    """Whether ``user`` reads the training records of a unit through a role (training.view_qualification
+    held through one, not only on their own qualifications): the menu then offers the matrix. No
+    query: the reader's role grants are read once per request."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return user.is_superuser or bool(role_grants(user).get(PERMISSION))
 
 
 def matrix_units(user):

@@ -35,7 +35,9 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.urls import get_script_prefix, reverse
 from django.utils import formats
+from django.utils.html import conditional_escape
 from django.utils.module_loading import import_string
+from django.utils.safestring import mark_safe
 
 _AREAS = {}
 
@@ -337,6 +339,13 @@ class AreaMenu:
     label: object
     active: bool
     links: list
+
+    def links_html(self):
+        """The entries as the dropdown's items, written in Python (a page's layout is rendered on
+        every request, and the template engine spent as long on 40 entries as on the rest of it)."""
+        return mark_safe("".join(  # noqa: S308 - each label and address escaped
+            f'<li><a class="dropdown-item" href="{conditional_escape(address)}">{conditional_escape(label)}</a></li>'
+            for label, address in self.links))
 
 
 @dataclass

@@ -127,14 +127,3 @@ def test_the_review_input_counts_bands_before_and_after_and_actions_in_constant_
     html = render_to_string(item.template, {"data": data, "review": None})
     assert treated.number in html and "20 → 4" in html
 
-
-@pytest.mark.parametrize("score, css, words", [
-    (4, "text-bg-light border", "Low (1–4)"), (5, "text-bg-info", "Medium (5–9)"),
-    (14, "text-bg-warning", "High (10–14)"), (25, "text-bg-danger", "Very high (15–25)"),
-])
-def test_a_rating_s_badge_gives_its_band_in_colour_and_in_words(score, css, words):
-    from objectives.templatetags.risk_badges import rating_badge
-
-    assert rating_badge(score) == (f'<span class="badge {css}">{score}<span class="visually-hidden"> · {words}'
-                                   "</span></span>")
-    assert rating_badge(None) == rating_badge(0) == "—"

@@ -18,3 +18,13 @@ NO_VALUE = ("text-bg-light border text-body-secondary", _("No value"))
 def status_badge(status):
     css, words = BADGES.get(status, NO_VALUE)
     return format_html('<span class="badge {}">{}</span>', css, words)
+
+
+OBJECTIVE_COLOURS = {"achieved": "text-bg-success", "not_achieved": "text-bg-danger", "active": "text-bg-primary"}
+
+
+@register.filter
+def objective_badge(objective):
+    """``{{ objective|objective_badge }}``: a quality objective's status as a badge, in words."""
+    return format_html('<span class="badge {}">{}</span>', OBJECTIVE_COLOURS.get(objective.status, "text-bg-secondary"),
+                       objective.get_status_display())

@@ -24,3 +24,13 @@ def test_an_indicator_s_status_badge_says_its_status_in_words(status, css, words
     from objectives.templatetags.kpi_badges import status_badge
 
     assert status_badge(status) == f'<span class="badge {css}">{words}</span>'
+
+
+@pytest.mark.parametrize("status, css", [("achieved", "text-bg-success"), ("not_achieved", "text-bg-danger"),
+                                         ("active", "text-bg-primary"), ("draft", "text-bg-secondary")])
+def test_a_quality_objective_s_badge_names_its_status(status, css):
+    from objectives.models import QualityObjective
+    from objectives.templatetags.kpi_badges import objective_badge
+
+    objective = QualityObjective(status=status)
+    assert objective_badge(objective) == f'<span class="badge {css}">{objective.get_status_display()}</span>'

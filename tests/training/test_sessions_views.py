@@ -66,6 +66,18 @@ def test_the_list_reads_in_the_same_number_of_queries_at_two_sizes(tree, coordin
     assert _list_queries(client, url + "?status=invited&unit=" + str(tree.ward1.pk)) <= small + 2
 
 
+def test_each_row_counts_its_present_out_of_its_invited(tree, coordinator):
+    su = tree.superuser
+    people = f.people(tree.ward1, 3)
+    held = f.held_session(su, tree.ward1, people)
+    Participant.objects.filter(session=held, user=people[0]).update(attendance=A.PRESENT)
+    empty = f.session(su, tree.ward1)
+    page = client_for(coordinator).get(reverse("training:session_list")).content.decode()
+    rows = {session: page[page.index(session.get_absolute_url()):].split("</tr>")[0] for session in (held, empty)}
+    assert '<td class="text-end">1 / 3</td>' in rows[held]
+    assert '<td class="text-end">0 / 0</td>' in rows[empty]
+
+
 def test_the_list_filters_by_unit_status_course_and_dates(tree, coordinator):
     su = tree.superuser
     a = f.session(su, tree.ward1, starts_in=timedelta(days=3))

@@ -138,7 +138,9 @@ class Session(BaseModel):
         verbose_name = _("training session")
         verbose_name_plural = _("training sessions")
         indexes = [models.Index(fields=["unit", "-starts_at"], name="session_unit_start"),
-                   models.Index(fields=["status", "starts_at"], name="session_status_start")]
+                   models.Index(fields=["status", "starts_at"], name="session_status_start"),
+                   # the list's order (its keyset): a page is read from the index, not sorted from all
+                   models.Index(fields=["-starts_at", "-id"], name="session_list_order")]
         constraints = [models.CheckConstraint(condition=models.Q(ends_at__gte=models.F("starts_at")),
                                               name="session_ends_after_it_starts")]
         permissions = [("mark_attendance", _("Can mark attendance at a training session")),

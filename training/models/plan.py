@@ -29,6 +29,9 @@ class TrainingPlan(BaseModel):
         verbose_name = _("training plan")
         verbose_name_plural = _("training plans")
         constraints = [models.UniqueConstraint(fields=["unit", "year"], name="one_training_plan_per_unit_year")]
+        # the list's order (its keyset): a page is read from the index, and its progress counted for
+        # that page only, not for every plan before a sort
+        indexes = [models.Index(fields=["-year", "id"], name="training_plan_list_order")]
         permissions = [("approve_trainingplan", _("Can approve a training plan"))]
 
     def __str__(self):

@@ -260,15 +260,22 @@ class KeysetPaginationMixin:
     """For a list view: with ``keyset`` declared (its ordering, e.g. ``("full_name", "username",
     "pk")``), pages by cursor instead of page number, and the template's ``page_obj`` is a
     ``KeysetPage`` (``generic/pagination.html`` shows its links). Without it, page numbers as
-    before (the view's ``paginator_class``)."""
+    before (the view's ``paginator_class``). ``complete_rows(rows)`` adds to the page's rows what is
+    read from their keys, for that page only (one query, never one per row nor one over the whole
+    list: the nonconformities' "overdue", the sessions' attendance counts)."""
 
     keyset = ()
 
     def get_keyset_salt(self):
         return f"{type(self).__module__}.{type(self).__qualname__}"
 
+    def complete_rows(self, rows):
+        return rows
+
     def paginate_queryset(self, queryset, page_size):
         if not self.keyset:
-            return super().paginate_queryset(queryset, page_size)
-        page = keyset_page(queryset, self.keyset, page_size, self.request.GET, salt=self.get_keyset_salt())
-        return None, page, page.object_list, page.has_other_pages()
+            paginator, page, rows, is_paginated = super().paginate_queryset(queryset, page_size)
+        else:
+            page = keyset_page(queryset, self.keyset, page_size, self.request.GET, salt=self.get_keyset_salt())
+            paginator, rows, is_paginated = None, page.object_list, page.has_other_pages()
+        return paginator, page, self.complete_rows(rows), is_paginated

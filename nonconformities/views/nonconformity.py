@@ -53,10 +53,8 @@ class RegisterView(ScopedListView):
     def get_queryset(self):
         return self.get_base_queryset()
 
-    def paginate_queryset(self, queryset, page_size):
-        # ncscale: "overdue" marked on the page's rows only (one query on their keys)
-        paginator, page, rows, is_paginated = super().paginate_queryset(queryset, page_size)
-        return paginator, page, selectors.mark_overdue(rows), is_paginated
+    def complete_rows(self, rows):
+        return selectors.mark_overdue(rows)  # ncscale: on the page's rows only (one query on their keys)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

@@ -12,18 +12,13 @@ from django.utils.translation import gettext_lazy as _
 
 from qms_portal.areas import MenuLink, Panel
 
-
-def _reads_matrix(user):
-    from ..selectors.matrix import reads_matrix
-
-    return reads_matrix(user)
-
+from ..selectors.matrix import reads_matrix
 
 PART = {
     # For whoever reads the training records of a unit through a role (not only their own).
     "menu_links": [
-        MenuLink(_("Training matrix"), "training:matrix", _reads_matrix),
-        MenuLink(_("Training on revisions"), "training:revision_trainings", _reads_matrix),
+        MenuLink(_("Training matrix"), "training:matrix", reads_matrix),
+        MenuLink(_("Training on revisions"), "training:revision_trainings", reads_matrix),
     ],
     "panels": [Panel("documents.Document", "training/matrix/document_coverage.html",
                      context="training.views.matrix.document_panel")],

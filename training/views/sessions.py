@@ -177,9 +177,8 @@ class SessionListView(ScopedListView):
     def get_queryset(self):
         return selectors.session_list_queryset(self.request.user)
 
-    def paginate_queryset(self, queryset, page_size):
-        paginator, page, rows, is_paginated = super().paginate_queryset(queryset, page_size)
-        return paginator, page, selectors.with_counts(rows), is_paginated
+    def complete_rows(self, rows):
+        return selectors.with_counts(rows)
 
 
 class SessionDetailView(ScopedDetailView):

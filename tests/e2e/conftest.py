@@ -195,6 +195,14 @@ def sign_out(page):
     page.wait_for_url(re.compile(r"/accounts/login/"))
 
 
+# Tom Select has seen ``typed`` and has the server's answer: ``loading`` counts the searches asked and
+# not yet answered (counted as each letter is typed, the asking itself is debounced).
+SEARCHED = """([id, typed]) => {
+  const picker = document.getElementById(id).tomselect;
+  return Boolean(picker && picker.lastValue === typed && picker.loading === 0);
+}"""
+
+
 def pick_unit(page, field_id, typed, unit, keep=0):
     """Choose ``unit`` with the unit picker as a person does: type ``typed`` (part of its name or
     code) into the box and pick the unit from the options the server sends. A picker of several
@@ -207,6 +215,9 @@ def pick_unit(page, field_id, typed, unit, keep=0):
         control = page.locator(f"#{field_id}-ts-control")
     control.tap() if phone else control.click()
     page.locator(f"#{field_id}-ts-control").press_sequentially(typed, delay=30)
+    # The list the server sends for what was typed is in: an option still shown from an earlier search
+    # is re-drawn when that answer comes, and a tap landing in between selected nothing.
+    page.wait_for_function(SEARCHED, arg=[field_id, typed])
     choice = page.locator(f"#{field_id}-ts-dropdown [data-value='{unit.pk}']")
     choice.tap() if phone else choice.click()
     # leave the box, as a person moving on does: its list closes and covers no field below it

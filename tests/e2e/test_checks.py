@@ -4,7 +4,7 @@ there, and they say where."""
 
 import pytest
 
-from tests.e2e.checks import PageChecker
+from tests.e2e.checks import FRAME_ONLY, MAIN_ONLY, WHOLE, PageChecker, context_for, part_digests
 
 pytestmark = pytest.mark.e2e
 
@@ -70,13 +70,52 @@ def test_a_page_served_again_with_new_tokens_is_not_checked_again_even_by_anothe
                             '<button>Send</button></form>')
     bare_page.set_content(served.replace("TOKEN", "first-token"))
     PageChecker(origin="about:", checked=checked).check(bare_page)
-    assert len(checked) == 2
+    assert len(checked) == 6  # the page, its frame and its main, at each width
 
     later = PageChecker(origin="about:", checked=checked)
     bare_page.set_content(served.replace("TOKEN", "second-token"))
     later.check(bare_page)
-    assert later.failures == [] and len(checked) == 2
+    assert later.failures == [] and len(checked) == 6
 
     bare_page.set_content(served.replace("TOKEN", "third-token").replace("Send", "Send it"))
     later.check(bare_page)
-    assert len(later.failures) == 2 and len(checked) == 4
+    assert len(later.failures) == 2 and len(checked) == 10  # a new page and a new main, the same frame
+
+
+FRAMED = """<!doctype html><html lang="en"><head><title>Framed</title>
+<style>.faint { color: #aaa; background: #fff; }</style></head>
+<body><nav aria-label="Main menu"><a href="#a" id="menu-link">Menu</a></nav>
+<main><h1>A page</h1><p id="body-text">Easy to read.</p></main></body></html>"""
+
+
+def test_what_is_checked_of_a_page_is_the_part_that_is_new_at_that_width():
+    frame, main = part_digests(FRAMED)
+    assert (frame, main) == part_digests(FRAMED.replace("Menu", "Menu"))
+    assert part_digests(FRAMED.replace("Easy", "Plain"))[0] == frame  # a change in <main>: the same frame
+    assert part_digests(FRAMED.replace("Menu<", "Open menu<"))[1] == main  # and the other way round
+    assert part_digests("<html><body><p>no main</p></body></html>")[1] is None
+    assert context_for((frame, main), "desktop", set()) == WHOLE
+    assert context_for((frame, main), "desktop", {(frame, "desktop")}) == MAIN_ONLY
+    assert context_for((frame, main), "desktop", {(main, "desktop")}) == FRAME_ONLY
+    assert context_for((frame, main), "phone", {(frame, "desktop")}) == WHOLE  # seen at the other width only
+    assert context_for((frame, main), "desktop", {(frame, "desktop"), (main, "desktop")}) == WHOLE
+    assert context_for((frame, None), "desktop", {(frame, "desktop")}) == WHOLE
+
+
+def test_a_page_whose_menus_alone_or_main_alone_changed_is_checked_in_that_part(bare_page):
+    bare_page.set_content(FRAMED)
+    checker = PageChecker(origin="about:", checked=set(), widths=("desktop",))
+    checker.check(bare_page)
+    assert checker.failures == []
+
+    # A menu that opens in hard-to-read colours: the frame alone is new, and it is caught.
+    bare_page.evaluate("document.getElementById('menu-link').className = 'faint'")
+    checker.check(bare_page)
+    assert len(checker.failures) == 1 and "#menu-link" in checker.failures[0][2]
+
+    # The same menus over a main that changed: the main alone is checked; the menu's failure, found
+    # already, is not listed again, the main's new one is.
+    bare_page.evaluate("document.getElementById('body-text').className = 'faint'")
+    checker.check(bare_page)
+    assert len(checker.failures) == 2
+    assert "#body-text" in checker.failures[1][2] and "#menu-link" not in checker.failures[1][2]

@@ -11,22 +11,13 @@ from tests import factories
 from tests.helpers import built_once
 
 
-class _Blocker:
-    """pytest-django's ``django_db_blocker`` for a test that already has the database."""
-
-    def unblock(self):
-        from contextlib import nullcontext
-
-        return nullcontext()
-
-
-def test_data_built_once_is_checked_against_its_constraints_as_it_is_built(db):
+def test_data_built_once_is_checked_against_its_constraints_as_it_is_built(db, django_db_blocker):
     membership = get_user_model().groups.through
 
     def build():
         membership.objects.create(user_id=987654, group_id=987654)  # no such person, no such group
 
-    with pytest.raises(IntegrityError), built_once(_Blocker(), build):
+    with pytest.raises(IntegrityError), built_once(django_db_blocker, build):
         pass  # pragma: no cover - the build itself fails
 
 

@@ -53,8 +53,9 @@ SETTLE = """async () => {
 }"""
 
 
-# What axe-core checks of a page (its context): the whole document, its <main> only, or all but it.
-WHOLE, MAIN_ONLY, FRAME_ONLY = "document", {"include": [["main"]]}, {"exclude": [["main"]]}
+# What axe-core checks of a page (its context, as JavaScript): the whole document, its <main> only, or
+# all but it.
+WHOLE, MAIN_ONLY, FRAME_ONLY = "document", '{"include": [["main"]]}', '{"exclude": [["main"]]}'
 
 
 def axe_violations(page, context=WHOLE):
@@ -64,8 +65,7 @@ def axe_violations(page, context=WHOLE):
     here and run as ``Axe.run`` runs it."""
     if not page.evaluate("() => typeof window.axe === 'object' && typeof window.axe.run === 'function'"):
         page.evaluate(_axe.axe_script)
-    target = context if isinstance(context, str) else json.dumps(context)
-    script = f"axe.run({target}, {json.dumps(AXE_OPTIONS)}).then(results => results)"
+    script = f"axe.run({context}, {json.dumps(AXE_OPTIONS)}).then(results => results)"
     return page.evaluate(script)["violations"]
 
 
@@ -127,8 +127,9 @@ SCRIPTS = re.compile(r"<script\b.*?</script>", re.S | re.I)
 # What differs from one serving of the same page to the next and nothing in axe-core reads: the form's
 # CSRF token and the Content-Security-Policy nonce.
 PER_REQUEST = re.compile(r'(name="csrfmiddlewaretoken" value|nonce)="[^"]*"')
-# (markup digest, width name) already checked in this process: every test's checker shares it, so a
-# page met again in a later test (the sign-in page, a list seen before) is not run through axe again.
+# (key, width name) already checked in this process, the key being a page's (frame, main) digests or
+# either of them: every test's checker shares it, so a page met again in a later test (the sign-in
+# page, a list seen before) is not run through axe again.
 CHECKED = set()
 
 
@@ -141,7 +142,7 @@ def markup_digest(markup):
 
 def part_digests(markup):
     """(frame, main) digests of a page's markup: its ``<main>`` element, and the rest without it (a
-    page without a ``<main>`` is all frame)."""
+    page without a ``<main>`` is all frame). The pair is the page's own key."""
     found = MAIN.search(markup)
     if found is None:
         return markup_digest(markup), None
@@ -168,7 +169,7 @@ class PageChecker:
         self.origin = origin
         self.widths = widths  # the widths each page is checked at (a test run at both checks its own)
         self.failures = []  # (path, width name, text)
-        self.checked = CHECKED if checked is None else checked  # (markup digest, width name)
+        self.checked = CHECKED if checked is None else checked  # (key, width name)
         self.busy = False
         self.copy = None  # a page with JavaScript on, for the markup of pages without it
 
@@ -210,7 +211,7 @@ class PageChecker:
             raise AssertionError(f"{page.url} did not finish loading within 10 s")
         if markup is None:  # an image or a PDF opened in the tab
             return
-        digest, parts = markup_digest(markup), part_digests(markup)
+        parts = part_digests(markup)
         path = page.url[len(self.origin):] or "/"
         target = page if getattr(page, "portal_javascript", True) else self._copy_of(page, markup)
         original = target.viewport_size
@@ -218,10 +219,10 @@ class PageChecker:
         references = True  # the same markup at every width: its references are checked once
         try:
             for name in (first, "desktop" if first == "phone" else "phone"):
-                if name not in self.widths or (digest, name) in self.checked:
+                if name not in self.widths or (parts, name) in self.checked:
                     continue
                 context = context_for(parts, name, self.checked)
-                self.checked.update((key, name) for key in (digest, *parts) if key is not None)
+                self.checked.update((key, name) for key in (parts, *parts) if key is not None)
                 if name != first:
                     target.set_viewport_size(WIDTHS[name])
                 target.evaluate(SETTLE)

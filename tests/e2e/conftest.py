@@ -175,7 +175,9 @@ def sign_in(page, username, password):
 
 
 def open_menu(page):
-    """On a phone the navigation hides behind the toggler: open it (no-op on a desktop)."""
+    """On a phone the navigation hides behind the toggler: open it (no-op on a desktop). The page must
+    have run its deferred scripts first: a tap before Bootstrap listens opens nothing."""
+    page.wait_for_load_state()
     toggler = page.locator("button.navbar-toggler")
     if toggler.is_visible() and toggler.get_attribute("aria-expanded") != "true":
         toggler.tap() if getattr(page, "portal_kind", "") == "phone" else toggler.click()

@@ -66,8 +66,10 @@ class DocumentsBench(BenchPages):
             ("acknowledgements", acknowledgements),
             ("acknowledgements ?acknowledged", acknowledgements + "?" + urlencode(given)),
         ]
-        # one row per unit, its status computed in one query (documents/announcements.py)
-        pages.append(("announcements register", reverse("documents:announcement_register")))
+        # one row per unit; filtered by status, every unit's standing is read (documents/announcements.py)
+        announcements = reverse("documents:announcement_register")
+        pages += [("announcements register", announcements),
+                  ("announcements register ?late", announcements + "?status=late")]
         return pages
 
     def measure(self, *, user, options, runs, warmup, secure):

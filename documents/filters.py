@@ -105,10 +105,13 @@ class DocumentFilter(django_filters.FilterSet):
 
 class AnnouncementRegisterFilter(django_filters.FilterSet):
     """The announcement register's filters: the status of each unit (``documents/announcements.py``)
-    and a search on the unit's code or name."""
+    and a search on the unit's code or name. Filtering by status reads the standing of every unit
+    listed, and keeps it (``standings``) for the page's rows."""
 
     q = django_filters.CharFilter(label=_("Search unit"), method="search_unit")
-    status = django_filters.ChoiceFilter(label=_("Status"), field_name="announcement_status", choices=())
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=(), method="by_status")
+
+    standings = None
 
     def __init__(self, *args, **kwargs):
         from .announcements import STATUS_CHOICES
@@ -120,6 +123,12 @@ class AnnouncementRegisterFilter(django_filters.FilterSet):
     def search_unit(self, queryset, name, value):
         value = value.strip()
         return queryset.filter(Q(code__icontains=value) | Q(name__icontains=value)) if value else queryset
+
+    def by_status(self, queryset, name, value):
+        from .announcements import standings
+
+        self.standings = standings(queryset.values_list("pk", flat=True))
+        return queryset.filter(pk__in=[pk for pk, s in self.standings.items() if s.announcement_status == value])
 
 
 class AcknowledgementFilter(django_filters.FilterSet):

@@ -21,7 +21,9 @@ documents area's scale builder (``areas.register(scale="documents.scale.Document
    the owning unit or below (~70 % acknowledged);
 5. one "showcase" procedure (an agency's, about five revisions, steps, content long enough for a
    ~20-page controlled copy, distributed to the whole province): the benchmark opens its page,
-   compares its revisions and renders its PDF.
+   compares its revisions and renders its PDF;
+6. ``announcements.py`` — announcements of conformity for most units that own documents of their
+   scope (current, scope changed, late, never announced, a few drafts).
 
 Why bulk and not the services: 10,000 documents and 40,000 revisions through the services take
 hours (each publication locks, notifies, queues a PDF). The rules are not written a second time:
@@ -37,7 +39,16 @@ from django.db.models import Count
 from qms_portal.bench.tools import ScaleBuilder
 from qms_portal.models import NumberSequence, TransitionRecord
 
-from ..models import Acknowledgement, Distribution, Document, LegalDocument, ProcedureStep, Revision
+from ..models import (
+    Acknowledgement,
+    Announcement,
+    AnnouncementItem,
+    Distribution,
+    Document,
+    LegalDocument,
+    ProcedureStep,
+    Revision,
+)
 from .build import build_documents
 from .plan import SEARCH_VI, SEARCH_ZH
 
@@ -47,7 +58,8 @@ __all__ = ["SEARCH_VI", "SEARCH_ZH", "DocumentsScale", "analyze_models", "build_
 
 def analyze_models():
     """The models whose tables ``build_documents`` fills (for ANALYZE)."""
-    tracked = [Document, Revision, ProcedureStep, Acknowledgement, LegalDocument, Distribution]
+    tracked = [Document, Revision, ProcedureStep, Acknowledgement, LegalDocument, Distribution, Announcement,
+               AnnouncementItem]
     return tracked + [m.history.model for m in tracked] + [
         NumberSequence, Document.clauses.through, Revision.legal_refs.through, TransitionRecord,
     ]
@@ -120,6 +132,8 @@ class DocumentsScale(ScaleBuilder):
             "legal documents (with history rows).",
             f"showcase procedure (the bench's document page, compare page and controlled copy): {showcase.code} "
             f"(document {showcase.pk}, revision {d['showcase_revision'].pk}).",
+            "announcements of conformity: " + ", ".join(f"{n} {status}" for status, n in d["announcements"].items())
+            + ".",
             f"time: {d['seconds']:.2f} s (" + ", ".join(f"{k} {v:.2f} s" for k, v in d["timings"].items()) + ").",
         ]
 

@@ -1,4 +1,4 @@
-"""Stages 2–5 of the benchmark's document data (see the package docstring): documents, revisions,
+"""Stages 2–6 of the benchmark's document data (see the package docstring): documents, revisions,
 current revisions, steps, clauses, legal basis, signatures and acknowledgements, in bulk."""
 
 import random
@@ -18,6 +18,7 @@ from ..services.content import search_text_of
 from ..services.register import numbering_kind
 from ..services.revisions import WORKFLOW, publication_fields
 from .acks import acknowledgements as plan_acknowledgements
+from .announcements import insert_announcements
 from .plan import CLAUSE_SHARE, LEGAL_SHARE, S, aware, plan_documents, prepare
 from .text import SHOWCASE_SECTIONS, _bank, _html, _long_blocks, _mutate, _paragraphs
 
@@ -60,7 +61,10 @@ def build_documents(*, root, documents=10000, revisions=40000, acknowledgements=
     acks = stage("acknowledgements", insert_acknowledgements, s, plans, showcase, acknowledgements,
                  due=due_acknowledgements)
 
+    announcements = stage("announcements", insert_announcements, s)
+
     summary.update({
+        "announcements": announcements,
         "documents": len(docs), "revisions": len(rows), "acknowledgements": len(acks), "steps": len(steps),
         "legal_documents": s.legal_count,
         "withdrawn": sum(p["fate"] == "withdrawn" for p in plans),

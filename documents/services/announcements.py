@@ -75,6 +75,12 @@ def _not_in_future(announcement, user):
     return announcement.decision_date <= timezone.localdate()
 
 
+def superseded_reason(successor):
+    """The reason recorded on an announcement that ``successor`` superseded (shown in each reader's
+    language)."""
+    return reason_for(gettext_noop("Superseded by decision %(number)s"), number=successor.decision_number)
+
+
 def _on_announce(announcement, user, reason, data):
     """Freeze the documents covered (each with its effective revision), date the signature, and
     supersede the unit's earlier announcement."""
@@ -88,8 +94,7 @@ def _on_announce(announcement, user, reason, data):
         pk=announcement.pk)
     for previous in earlier:
         WORKFLOW.perform(previous, "supersede", acting_user=user, system=True,
-                         reason=reason_for(gettext_noop("Superseded by decision %(number)s"),
-                                           number=announcement.decision_number))
+                         reason=superseded_reason(announcement))
 
 
 WORKFLOW = register(Workflow(

@@ -22,10 +22,11 @@ from .. import services
 from ..announcements import (
     STATUS_BADGES,
     STATUS_LABELS,
-    announcement_register,
     announcement_scope,
     late_days,
+    register_units,
     unit_status,
+    with_standings,
 )
 from ..filters import AnnouncementRegisterFilter
 from ..forms import AnnouncementForm
@@ -37,8 +38,9 @@ ADD = "documents.add_announcement"
 class AnnouncementRegisterView(ScopedListView):
     """One row per unit in the reader's scope that runs its own QMS or owns an effective document:
     its current announcement (number, date, documents covered) and its status — current, scope
-    changed since (documents added and withdrawn), never announced, late. One query for the rows
-    whatever their number (``announcements.announcement_register``)."""
+    changed since (documents added and withdrawn), never announced, late. The page's units are one
+    query; what their rows say, a few grouped queries over those units only
+    (``announcements.standings``), or over every unit listed when the list is filtered by status."""
 
     model = Unit
     action = "documents.view_announcement"
@@ -49,7 +51,10 @@ class AnnouncementRegisterView(ScopedListView):
     create_permission = ADD
 
     def get_queryset(self):
-        return announcement_register(self.request.user).only("pk", "code", "name", "path", "key", "kind", "is_active")
+        return register_units(self.request.user).only("pk", "code", "name", "path", "key", "kind", "is_active")
+
+    def complete_rows(self, rows):
+        return with_standings(rows, self.filterset.standings)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

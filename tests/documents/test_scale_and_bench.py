@@ -4,6 +4,7 @@ pages of the benchmark (``bench``), on small numbers."""
 import io
 import json
 import re
+from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
@@ -11,10 +12,14 @@ from django.core.management.base import CommandError
 from django.db import transaction
 from django.db.models import Count, F
 from django.test import Client
+from django.utils import timezone
 
+from documents.announcements import announcement_register, late_days, scope_documents
 from documents.filters import DocumentFilter
 from documents.models import (
     Acknowledgement,
+    Announcement,
+    AnnouncementItem,
     Document,
     DocumentType,
     LegalDocument,
@@ -264,3 +269,56 @@ def test_seed_scale_leaves_as_many_acknowledgements_due_as_asked_and_the_bench_s
     # the bench cleans up after itself: the next run finds the same rows due
     assert not ReminderClaim.objects.exists()
     assert not Notification.objects.filter(kind="acknowledgements_overdue").exists()
+
+
+def _status_by_definition(unit, today):
+    """The register's status of ``unit`` read straight from the rules (``documents/announcements.py``),
+    row by row, to check the grouped reading against."""
+    scope = {d.pk for d in scope_documents().filter(unit=unit)}
+    announced = list(Announcement.objects.filter(unit=unit, status=Announcement.Status.ANNOUNCED))
+    cutoff = today - timedelta(days=late_days())
+    published = Revision.objects.filter(status__in=[S.EFFECTIVE, S.SUPERSEDED])
+    if not announced:
+        firsts = [r.effective_date for r in published.filter(document_id__in=scope)]
+        return "late" if firsts and min(firsts) < cutoff else "never"
+    last = max(announced, key=lambda a: (a.decision_date, a.pk))
+    covered = set(last.items.values_list("document_id", flat=True))
+    added, gone = scope - covered, covered - set(scope_documents().values_list("pk", flat=True))
+    if not added and not gone:
+        return "current"
+    since = [r.effective_date for r in published.filter(document_id__in=added)]
+    gone_revisions = Document.objects.filter(pk__in=gone).values_list("current_revision_id", flat=True)
+    since += [timezone.localdate(t.at) for t in TransitionRecord.objects.filter(
+        transition="withdraw", object_id__in=list(gone_revisions), content_type__model="revision")]
+    return "late" if since and min(since) < cutoff else "changed"
+
+
+def test_announcements_cover_what_was_effective_on_their_date_and_the_register_reads_every_status():
+    _seed(documents=300, revisions=900)
+    made = Announcement.objects.all()
+    assert made.filter(status=Announcement.Status.ANNOUNCED).exists()
+    assert made.filter(status=Announcement.Status.SUPERSEDED).exists()
+    # One current announcement per unit; one that was superseded has a later one.
+    assert not made.filter(status="announced").values("unit").annotate(n=Count("pk")).filter(n__gt=1).exists()
+    for earlier in made.filter(status=Announcement.Status.SUPERSEDED):
+        later = made.get(unit=earlier.unit_id, status=Announcement.Status.ANNOUNCED)
+        assert later.decision_date > earlier.decision_date
+        assert TransitionRecord.objects.filter(object_id=earlier.pk, transition="supersede",
+                                               content_type__model="announcement").count() == 1
+    # What each covers was effective on its date, with the revision effective then.
+    for item in AnnouncementItem.objects.select_related("announcement", "revision"):
+        day = item.announcement.decision_date
+        assert item.revision.document_id == item.document_id and item.revision.effective_date <= day
+        assert not Revision.objects.filter(document=item.document_id, effective_date__gt=item.revision.effective_date,
+                                           effective_date__lte=day).exclude(status=S.DRAFT).exists()
+    signed = made.exclude(status=Announcement.Status.DRAFT)
+    assert TransitionRecord.objects.filter(transition="announce", signature_meaning="announced",
+                                           content_type__model="announcement").count() == signed.count()
+    assert Announcement.history.count() == made.count() and AnnouncementItem.history.count() == \
+        AnnouncementItem.objects.count() > 0
+    # The register's grouped reading says what the rules say, unit by unit, over several statuses.
+    today = timezone.localdate()
+    reader = User.objects.get(username=BENCH_ADMIN)
+    rows = announcement_register(reader, today=today)
+    assert {u.pk: u.announcement_status for u in rows} == {u.pk: _status_by_definition(u, today) for u in rows}
+    assert len({u.announcement_status for u in rows}) >= 3

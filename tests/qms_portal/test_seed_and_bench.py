@@ -246,7 +246,7 @@ def test_bench_measures_every_page_on_small_data_and_writes_json(tmp_path):
         # document page nor controlled copy.
         "documents", "documents ?level=2", "documents ?q=vi", "documents ?q=zh", "legal register",
         "acknowledgements", "acknowledgements ?acknowledged",
-        "announcements register",
+        "announcements register", "announcements register ?late",
         # Without nonconformities: the register (plain, filtered, searched) and the actions list, no
         # deep page nor nonconformity page.
         "nc register", "nc register ?filtered", "nc register ?q=", "nc actions",

@@ -12,6 +12,10 @@ Generations (``qms_portal/fragments.py``), each bumped by the rows named:
   type), ``"document-codes"`` (a document's code: the forms a procedure's steps name), and the
   core's ``"units"``, ``"people"`` (a name) and ``"roles"``.
 * ``"acks:<revision id>"``: a revision's acknowledgements, assigned or given.
+* ``"announcements"``: any announcement of conformity or document it covers. The register of
+  announcements (``ANNOUNCEMENT_REGISTER_GENERATIONS``) also depends on ``"register"`` (a document
+  joining or leaving a unit's scope, a revision's effective date) and ``"units"``; its status
+  turns on the day, which is in every cached piece's key.
 
 Each piece depends on the generations of every kind of row it shows: a rename of a unit, a type or
 a process owner shows at once on the register and the document page.
@@ -35,6 +39,8 @@ from qms_portal import fragments
 from .models import (
     OPEN_REVISION_STATUSES,
     Acknowledgement,
+    Announcement,
+    AnnouncementItem,
     ChangeRequest,
     Clause,
     Document,
@@ -53,6 +59,8 @@ CATALOGUE = "catalogue"
 # What the register shows besides its documents: their units and types, and in its filters the
 # units, types and clauses.
 REGISTER_GENERATIONS = (REGISTER_GENERATION, fragments.UNITS, DOCUMENT_TYPES, CATALOGUE)
+ANNOUNCEMENTS = "announcements"
+ANNOUNCEMENT_REGISTER_GENERATIONS = (REGISTER_GENERATION, ANNOUNCEMENTS, fragments.UNITS)
 REGISTER_SECONDS = 600
 DOCUMENT_SECONDS = 600
 COVERAGE_SECONDS = 300
@@ -198,6 +206,8 @@ def track_changes():
     track(Document.clauses.through._meta.label, _clauses_changed)
     track(Revision.legal_refs.through._meta.label, _legal_basis_changed)
     track(LegalDocument._meta.label, (LEGAL,))
+    track(Announcement._meta.label, (ANNOUNCEMENTS,))
+    track(AnnouncementItem._meta.label, (ANNOUNCEMENTS,))
     track(ChangeRequest._meta.label, _of_document("document_id"))
     track(PeriodicReview._meta.label, _of_document("document_id"))
     # Given one by one (``revision_acknowledge`` bumps it too; assigned in bulk: ``forget_acknowledgements``).

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from qms_portal.models import Unit
-from qms_portal.permissions import can
+from qms_portal.permissions import can, scope_fingerprint
 from qms_portal.views.generic import (
     HistoryView,
     ObjectFormView,
@@ -18,7 +18,7 @@ from qms_portal.views.generic import (
     TransitionView,
 )
 
-from .. import services
+from .. import cached, services
 from ..announcements import (
     STATUS_BADGES,
     STATUS_LABELS,
@@ -40,18 +40,24 @@ class AnnouncementRegisterView(ScopedListView):
     its current announcement (number, date, documents covered) and its status — current, scope
     changed since (documents added and withdrawn), never announced, late. The page's units are one
     query; what their rows say, a few grouped queries over those units only
-    (``announcements.standings``), or over every unit listed when the list is filtered by status."""
+    (``announcements.standings``), or over every unit listed when the list is filtered by status.
+    The content is cached (``cached.ANNOUNCEMENT_REGISTER_GENERATIONS``; the day is in its key)."""
 
     model = Unit
     action = "documents.view_announcement"
     filterset_class = AnnouncementRegisterFilter
     content_template = "documents/announcement_register_content.html"
+    cache_generations = cached.ANNOUNCEMENT_REGISTER_GENERATIONS
     title = gettext_lazy("Announcements of conformity")
     create_url = "documents:announcement_create"
     create_permission = ADD
 
     def get_queryset(self):
         return register_units(self.request.user).only("pk", "code", "name", "path", "key", "kind", "is_active")
+
+    def content_key_parts(self):
+        """Also where the reader may announce (each row offers "Announce" there)."""
+        return (*super().content_key_parts(), scope_fingerprint(self.request.user, ADD))
 
     def complete_rows(self, rows):
         return with_standings(rows, self.filterset.standings)

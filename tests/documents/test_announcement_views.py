@@ -2,6 +2,8 @@
 permission anywhere, 200 in scope, 404 out of scope), the form and the signing through the pages,
 and the register's constant number of queries at two data sizes."""
 
+import re
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
@@ -10,10 +12,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from documents import services
-from documents.models import Announcement
+from documents.models import Announcement, Document
+from qms_portal import fragments
+from qms_portal.models import Unit
 from tests import factories
 from tests.documents.factories import document_in, effective_document
 from tests.factories import PASSWORD, assign, make_superuser, make_unit, make_user
+from tests.fragment_check import PieceRecorder
 from tests.viewtests import PermissionCases
 
 pytestmark = [pytest.mark.django_db, pytest.mark.filterwarnings("ignore:No directory at:UserWarning")]
@@ -210,3 +215,77 @@ def test_the_register_reads_the_same_number_of_queries_whatever_the_number_of_un
     large, rows_large, sql = _count(client)
     assert (rows_small, rows_large) == (3, 15)
     assert small == large, "\n".join(sql)
+
+
+# --- the register's cached content ------------------------------------------------------------------
+
+
+def _register_reader():
+    root = factories.make_root(f"QC{factories._unique()}")
+    reader = make_user(f"ann-c-reader-{factories._unique()}", root)
+    assign(reader, "steering_committee", root)
+    return root, reader
+
+
+def _statuses(client, **params):
+    page = client.get(reverse("documents:announcement_register"), params).content.decode()
+    return dict(re.findall(r'data-unit="([^"]+)" data-status="([^"]+)"', page))
+
+
+def test_every_row_the_cached_register_shows_retires_it_when_it_changes(client_for, monkeypatch):
+    root, reader = _register_reader()
+    su = make_superuser("ann-c-author")
+    _units(root, 6, 0, su)  # current, scope changed (one added), never announced
+    withdrawn = Announcement.objects.filter(unit__code__endswith="-2").get().unit
+    covered = Document.objects.filter(unit=withdrawn).get()
+    effective_in(withdrawn, su)
+    services.announcement_transition(
+        acting_user=su, name="announce", password=PASSWORD, announcement=services.announcement_create(
+            acting_user=su, unit=withdrawn, decision_number="2b/QĐ", decision_date=timezone.localdate(), scope="x"))
+    services.revision_transition(acting_user=su, revision=covered.current_revision, name="withdraw", reason="Bãi bỏ")
+    recorder = PieceRecorder(monkeypatch)
+    client = client_for(reader)
+    statuses = _statuses(client)
+    for params in ({"status": "changed"}, {"q": "Sở"}, {"page": "1"}):
+        _statuses(client, **params)
+    assert set(statuses.values()) == {"current", "changed", "never"}, statuses
+    # The units' rows. What the rows say is read as grouped values, which the recorder does not see:
+    # the next test changes each kind of row they are read from.
+    assert recorder.problems() == []
+    assert recorder.models_seen() >= {"qms_portal.Unit"}
+
+
+def test_a_cached_register_reads_no_announcement_and_shows_a_signing_or_a_new_document_at_once(client_for):
+    root, reader = _register_reader()
+    su = make_superuser("ann-c2-author")
+    _units(root, 2, 1, su)  # the first never announced, the second announced and current
+    client = client_for(reader)
+    first, second = (u.code for u in Unit.objects.filter(parent=root).order_by("code"))
+    assert _statuses(client) == {first: "never", second: "current"}
+    with CaptureQueriesContext(connection) as queries:
+        assert _statuses(client) == {first: "never", second: "current"}
+    assert not [q for q in queries.captured_queries if "documents_announcement" in q["sql"]]
+    announcement = services.announcement_create(acting_user=su, unit=Unit.objects.get(code=first),
+                                                decision_number="7/QĐ", decision_date=timezone.localdate(), scope="x")
+    services.announcement_transition(acting_user=su, announcement=announcement, name="announce", password=PASSWORD)
+    assert _statuses(client) == {first: "current", second: "current"}
+    effective_in(Unit.objects.get(code=second), su)  # a procedure added to its scope since
+    assert _statuses(client) == {first: "current", second: "changed"}
+
+
+def test_without_the_announcements_generation_the_register_would_show_a_signing_late(client_for, monkeypatch):
+    """The test above fails when the register does not depend on the announcements."""
+    from documents import cached
+    from documents.views.announcements import AnnouncementRegisterView
+
+    root, reader = _register_reader()
+    su = make_superuser("ann-c3-author")
+    _units(root, 1, 1, su)
+    monkeypatch.setattr(AnnouncementRegisterView, "cache_generations", (cached.REGISTER_GENERATION, fragments.UNITS))
+    client = client_for(reader)
+    unit = Unit.objects.get(parent=root)
+    assert _statuses(client) == {unit.code: "never"}
+    announcement = services.announcement_create(acting_user=su, unit=unit, decision_number="8/QĐ",
+                                                decision_date=timezone.localdate(), scope="x")
+    services.announcement_transition(acting_user=su, announcement=announcement, name="announce", password=PASSWORD)
+    assert _statuses(client) == {unit.code: "never"}  # stale

@@ -212,10 +212,10 @@ def with_standings(units, found=None, today=None):
     return units
 
 
-def register_units(user):
-    """The units on ``user``'s register: in their scope (``documents.view_announcement``), active, that
-    run their own QMS or own an effective scope document, in the tree's order."""
-    return Unit.objects.restrict(user, "documents.view_announcement").filter(is_active=True).filter(
+def register_units(user, permission="documents.view_announcement"):
+    """The units on ``user``'s register: in their scope (``permission``), active, that run their own
+    QMS or own an effective scope document, in the tree's order."""
+    return Unit.objects.restrict(user, permission).filter(is_active=True).filter(
         Q(runs_own_qms=True) | Q(Exists(scope_documents().filter(unit=OuterRef("pk"))))).order_by("path")
 
 

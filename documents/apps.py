@@ -72,7 +72,7 @@ class DocumentsConfig(AppConfig):
         from qms_portal.areas import MenuLink
 
         from .dashboard import FIGURES
-        from .mywork import document_work
+        from .mywork import announcement_work, document_work
         from .notifications import KINDS
         from .rollout import rollout_checks
 
@@ -80,7 +80,7 @@ class DocumentsConfig(AppConfig):
             self.label,
             roles=ROLES,
             notification_kinds=KINDS,
-            my_work=[document_work],
+            my_work=[document_work, announcement_work],
             dashboard=FIGURES,
             beat=BEAT,
             menu=_("Documents"),

@@ -1,5 +1,6 @@
 """The documents area's part of "My work": what to read, review and approve, the documents whose
-legal basis changed ("review required") and the periodic reviews that are due."""
+legal basis changed ("review required"), the periodic reviews that are due, and the announcements
+of conformity to make."""
 
 from datetime import timedelta
 
@@ -11,7 +12,8 @@ from django.utils.translation import gettext as _
 from qms_portal.mywork import Section
 from qms_portal.permissions import restrict
 
-from .models import Acknowledgement, Document, ReviewerAssignment, Revision
+from .announcements import STATUS_LABELS, register_units, standings
+from .models import Acknowledgement, Announcement, Document, ReviewerAssignment, Revision
 
 # A periodic review is listed from this many days before its date (and for as long as it is overdue),
 # as the reminders begin (``services.remind_periodic_reviews``).
@@ -107,3 +109,46 @@ def _owner_sections(user):
                 [(f"{d.code} · {d.title}", review_url(d), when(d)) for d in due],
                 _("No periodic review is due in the next 30 days.")),
     ]
+
+
+# The announcements to make, the most pressing first.
+ANNOUNCE_ORDER = {"late": 0, "changed": 1, "never": 2}
+
+
+def announcement_work(user):
+    """For whoever may sign announcements of conformity: the units of their scope on the register that
+    are late, whose scope changed since their announcement, or that own effective documents of the
+    scope and never announced, each opening its draft (or a new announcement for it). Three to eight
+    queries whatever the number of units and documents (``announcements.standings``)."""
+    if not user.has_perm("documents.announce_announcement"):
+        return []
+    units = list(register_units(user, "documents.announce_announcement").only("pk", "code", "name", "path"))
+    found = standings([u.pk for u in units])
+    due = sorted((u for u in units if found[u.pk].announcement_status in ANNOUNCE_ORDER
+                  and (found[u.pk].announcement_status != "never" or found[u.pk].procedures)),
+                 key=lambda u: (ANNOUNCE_ORDER[found[u.pk].announcement_status], u.path))
+    drafts = dict(Announcement.objects.filter(unit__in=[u.pk for u in due[:SHOWN]],
+                                              status=Announcement.Status.DRAFT).values_list("unit_id", "pk"))
+
+    def url(unit):
+        if unit.pk in drafts:
+            return reverse("documents:announcement_detail", args=[drafts[unit.pk]])
+        return f"{reverse('documents:announcement_create')}?unit={unit.pk}"
+
+    def detail(unit):
+        standing = found[unit.pk]
+        label = str(STATUS_LABELS[standing.announcement_status])
+        if standing.last_id and (standing.added or standing.withdrawn):
+            label += " · " + _("%(added)s added, %(withdrawn)s withdrawn") % {
+                "added": standing.added, "withdrawn": standing.withdrawn}
+            if standing.changed_since:
+                label += " · " + _("since %(date)s") % {
+                    "date": formats.date_format(standing.changed_since, "SHORT_DATE_FORMAT")}
+        if unit.pk in drafts:
+            label += " · " + _("a draft is waiting for your signature")
+        return label
+
+    return [Section(_("Announcements of conformity to make"),
+                    [(f"{u.code} · {u.name}", url(u), detail(u)) for u in due[:SHOWN]],
+                    _("Every unit you announce for is announced and current."),
+                    reverse("documents:announcement_register") if len(due) > SHOWN else "")]

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from documents import services
 from documents.announcements import announcement_register, announcement_scope, late_days, unit_status
@@ -243,3 +243,44 @@ def test_the_reminder_says_nothing_when_no_scope_changed(ds):
     effective_document(ds)
     announce(ds, draft(ds))
     assert services.announcements_remind().messages == 0
+
+
+# --- My work --------------------------------------------------------------------------------------
+
+
+def _to_announce(user):
+    from documents.mywork import announcement_work
+
+    sections = announcement_work(user)
+    return sections[0].items if sections else None
+
+
+def test_my_work_lists_the_units_to_announce_most_pressing_first_until_they_are_current(ds, client_for):
+    from django.urls import reverse
+
+    effective_document(ds)  # the department: never announced, not late yet
+    effective_document(ds, unit=ds.office, effective_date=TODAY - timedelta(days=late_days() + 5))  # late
+    items = _to_announce(ds.mr)
+    assert [(label.split(" · ")[0], detail) for label, _url, detail in items] == [
+        (ds.office.code, "Late"), (ds.dept.code, "Never announced")]
+    assert items[1][1] == f"{reverse('documents:announcement_create')}?unit={ds.dept.pk}"
+    page = client_for(ds.mr).get(reverse("home")).content.decode()
+    assert "Announcements of conformity to make" in page and f"?unit={ds.office.pk}" in page
+
+    waiting = draft(ds)  # a draft opens from My work
+    items = _to_announce(ds.mr)
+    assert items[1][1] == waiting.get_absolute_url()
+    assert items[1][2] == "Never announced · a draft is waiting for your signature"
+
+    announce(ds, waiting)
+    announce(ds, draft(ds, unit=ds.office, number="13/QĐ-VP"))
+    assert _to_announce(ds.mr) == []
+    effective_document(ds, title="Quy trình mới")  # added to the department's scope since
+    assert _to_announce(ds.mr) == [(f"{ds.dept.code} · {ds.dept.name}", f"{reverse('documents:announcement_create')}"
+                                    f"?unit={ds.dept.pk}", "Scope changed since · 1 added, 0 withdrawn · since "
+                                    + formats.date_format(TODAY, "SHORT_DATE_FORMAT"))]
+
+
+def test_my_work_offers_no_announcement_to_whoever_may_not_sign_one(ds):
+    effective_document(ds)
+    assert _to_announce(ds.staff) is None and _to_announce(ds.author) is None

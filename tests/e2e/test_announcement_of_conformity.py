@@ -1,5 +1,5 @@
 """The management representative announces that the agency's QMS conforms to TCVN ISO 9001, on a
-desktop and on a phone: from the documents menu to the register (the agency never announced), the
+desktop and on a phone: My work names the agency; from the documents menu to the register (the agency never announced), the
 "Announce" button of its row opens the form for that unit; the draft lists the effective procedures it
 will cover; signing asks for the password again and records what the signature means; the register
 then says "Announced and current", and the announcement's document downloads as a PDF."""
@@ -26,6 +26,9 @@ def test_the_management_representative_announces_signs_and_downloads_the_pdf(ope
     procedure = effective_document(s, title="Quy trình tiếp nhận hồ sơ một cửa")
     page = open_page(kind)
     sign_in(page, s.mr.username, s.password)
+    # My work names the unit to announce
+    expect(page.locator("main")).to_contain_text("Announcements of conformity to make")
+    expect(page.locator(f"main a[href$='?unit={s.dept.pk}']")).to_contain_text(s.dept.code)
 
     open_menu(page)
     press(page, page.locator("nav .dropdown-toggle", has_text="Documents"))

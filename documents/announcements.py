@@ -27,14 +27,14 @@ runs its own QMS or owns an effective scope document, with its status: ``current
 ``never`` or ``late``.
 
 **How it is read** (``standings``): the units are one query; what each row says is read for the
-units asked only (a page's 25, or the whole scope when the register is filtered by status) in small
-grouped queries, whatever their number: the scope documents counted, the current announcements,
-what they cover counted; and only where a status turns on it, when the scope's first document took
-effect (never announced), when added documents took effect, when covered documents were withdrawn
-(one query each): two to six queries. The status is decided in
-Python (``Standing.decide``). An earlier design computed it all in one SQL query of correlated
-subqueries; the ORM wrote it out 13,000 characters long and compiled it twice a page (the page and
-its count): 84 ms a page at a province's size, most of it the compiling.
+units asked only (a page's 25, or the whole scope when the register is filtered by status), in two
+to six grouped queries whatever their number: the current announcements; the scope documents
+counted, with those the current announcement covers; what it covers, counted; and only where a
+status turns on it, one query each for when the scope's first document took effect (never
+announced), when added documents took effect, and when covered ones were withdrawn. The status is
+decided in Python (``Standing.decide``). An earlier design computed it all in one SQL query of
+correlated subqueries; the ORM wrote it out 13,000 characters long and compiled it twice a page
+(the page and its count): 72–91 ms a page at a province's size, most of it the compiling.
 """
 
 from dataclasses import dataclass, fields

@@ -148,3 +148,44 @@ document.addEventListener("DOMContentLoaded", () => {
   caches.keys().then((names) => Promise.all(names.filter((name) => name.startsWith("qms-offline-"))
     .map((name) => caches.delete(name)))).catch(() => null);
 });
+
+// The rollout board: a card dragged to another phase's column is moved there by its own form (the
+// phase is chosen and the form sent, as the select and the Move button under the card do, which
+// stay for the keyboard and for phones, where cards are not dragged).
+document.addEventListener("DOMContentLoaded", () => {
+  const board = document.querySelector(".qms-board");
+  if (!board) return;
+  let dragged = null;
+  board.querySelectorAll("li[data-movable]").forEach((card) => {
+    card.draggable = true;
+    card.addEventListener("dragstart", (event) => {
+      dragged = card;
+      event.dataTransfer.effectAllowed = "move";
+      event.dataTransfer.setData("text/plain", card.dataset.unit);
+      card.classList.add("qms-dragging");
+    });
+    card.addEventListener("dragend", () => {
+      card.classList.remove("qms-dragging");
+      dragged = null;
+    });
+  });
+  board.querySelectorAll(".qms-board-column[data-phase]").forEach((column) => {
+    const elsewhere = () => dragged && dragged.closest(".qms-board-column") !== column;
+    column.addEventListener("dragover", (event) => {
+      if (!elsewhere()) return;
+      event.preventDefault();
+      column.classList.add("qms-drop-target");
+    });
+    column.addEventListener("dragleave", (event) => {
+      if (!column.contains(event.relatedTarget)) column.classList.remove("qms-drop-target");
+    });
+    column.addEventListener("drop", (event) => {
+      column.classList.remove("qms-drop-target");
+      if (!elsewhere()) return;
+      event.preventDefault();
+      const form = dragged.querySelector("form");
+      form.elements.phase.value = column.dataset.phase;
+      form.requestSubmit();
+    });
+  });
+});

@@ -1,5 +1,6 @@
 """The rollout board in a browser: a steering committee member opens it from the menu on a desktop
-and on a phone, moves a unit to the next phase from its card, opens the unit's rollout, ticks an
+and on a phone, moves a unit to the next phase from its card (and, on the desktop, drags it to the
+phase after), opens the unit's rollout, ticks an
 item by hand with a note, and reads the move in the History tab. Every page passes axe; the
 phone's fit the screen."""
 
@@ -38,6 +39,18 @@ def test_the_committee_moves_a_unit_on_the_board_and_ticks_its_checklist(open_pa
     moved = page.locator(f"#phase-training ~ ul li[data-unit='{tree.ward1.pk}']")
     expect(moved).to_be_visible()
     assert UnitRollout.objects.get(unit=tree.ward1).phase == "training"
+    if kind == "desktop":  # dragged to another phase's column (on a phone, the select under the card)
+        expect(page.locator("main")).to_contain_text("drag its card to another phase")
+        with page.expect_navigation():
+            moved.drag_to(page.locator(".qms-board-column[data-phase='planning']"))
+        expect(page.locator(".alert-success")).to_contain_text("is now in “System planning”")
+        moved = page.locator(f"#phase-planning ~ ul li[data-unit='{tree.ward1.pk}']")
+        expect(moved).to_be_visible()
+        assert UnitRollout.objects.get(unit=tree.ward1).phase == "planning"
+        # A card dropped on its own column stays where it is, without a request.
+        moved.drag_to(page.locator(".qms-board-column[data-phase='planning'] h2"))
+        expect(moved).to_be_visible()
+        assert UnitRollout.objects.get(unit=tree.ward1).phase == "planning"
     with page.expect_navigation():
         moved.get_by_role("link", name=tree.ward1.code, exact=False).click()
     expect(page.locator("main h1")).to_contain_text(tree.ward1.code)

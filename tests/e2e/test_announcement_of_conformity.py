@@ -1,8 +1,9 @@
 """The management representative announces that the agency's QMS conforms to TCVN ISO 9001, on a
-desktop and on a phone: My work names the agency; from the documents menu to the register (the agency never announced), the
-"Announce" button of its row opens the form for that unit; the draft lists the effective procedures it
-will cover; signing asks for the password again and records what the signature means; the register
-then says "Announced and current", and the announcement's document downloads as a PDF."""
+desktop and on a phone: My work names the agency; from the documents menu to the register (the
+agency never announced), the "Announce" button of its row opens the form for that unit; the draft
+lists the effective procedures it will cover; signing asks for the password again and records what
+the signature means; the register then says "Announced and current", and the announcement's
+document downloads as a PDF."""
 
 import pytest
 from django.utils import timezone

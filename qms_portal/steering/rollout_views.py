@@ -5,8 +5,10 @@ holds ``qms_portal.change_unitrollout`` on it. The views parse; ``rollout_servic
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.html import conditional_escape, format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
@@ -15,7 +17,7 @@ from ..history import PAGE_SIZE, history_page
 from ..models import Unit
 from ..permissions import can
 from ..views.generic import ServiceFormView, safe_url
-from . import charts_timeline, rollout_forms, rollout_selectors, rollout_services, selectors
+from . import charts_timeline, rollout_cards, rollout_forms, rollout_selectors, rollout_services, selectors
 from .models import Phase, RolloutTick, UnitRollout
 from .rollout import ITEMS
 from .views import DashboardMixin
@@ -35,9 +37,15 @@ class RolloutBoardView(DashboardMixin, TemplateView):
         late_only = self.request.GET.get("late") == "1"
         columns = rollout_selectors.board(self.request.user, root, late_only=late_only)
         cards = [card for column in columns for card in column.cards]
+        phases = [(value, conditional_escape(label)) for value, label in Phase.choices]
+        csrf_input = format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">',
+                                 get_token(self.request))
+        for column in columns:
+            column.cards_html = rollout_cards.column_cards(column, phases=phases, csrf_input=csrf_input,
+                                                           next_url=self.request.get_full_path())
         return {**super().get_context_data(**kwargs), "page_title": _("Rollout board"), "root": root,
                 "columns": columns, "late_only": late_only, "units": len(cards),
-                "late": sum(1 for card in cards if card.late), "phases": Phase.choices,
+                "late": sum(1 for card in cards if card.late),
                 "top_id": self.tops[0] if self.tops else None, "may_move": any(c.may_move for c in cards)}
 
 

@@ -22,11 +22,12 @@ def _phase_options(phases, current):
 def column_cards(column, *, phases, csrf_input, next_url):
     """The ``<li>`` of ``column``'s cards (or its "No unit" line). ``phases``: (value, label) of
     every phase, already escaped; ``csrf_input``: the form's hidden token field."""
-    if not column.cards:
-        return mark_safe(f'<li class="small text-body-secondary">{conditional_escape(gettext("No unit"))}</li>')
     escape = conditional_escape
+    if not column.cards:
+        no_unit = escape(gettext("No unit"))
+        return mark_safe(f'<li class="small text-body-secondary">{no_unit}</li>')  # noqa: S308 - escaped
     next_field = f'<input type="hidden" name="next" value="{escape(next_url)}">'
-    move = escape(gettext("Move"))
+    move, late_against_plan = escape(gettext("Move")), escape(gettext("Late against plan"))
     items = []
     for card in column.cards:
         parent = f'<div class="small text-body-secondary">{escape(card.parent_name)}</div>' if card.parent_name else ""
@@ -35,7 +36,7 @@ def column_cards(column, *, phases, csrf_input, next_url):
         late = ""
         if card.late:
             planned = f" ({_date(card.planned_end)})" if card.planned_end else ""
-            late = f'<div class="small text-danger fw-semibold">{escape(gettext("Late against plan"))}{planned}</div>'
+            late = f'<div class="small text-danger fw-semibold">{late_against_plan}{planned}</div>'
         form = ""
         if card.may_move:
             label = escape(gettext("Move %(unit)s to") % {"unit": card.code})

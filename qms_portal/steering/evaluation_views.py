@@ -19,7 +19,7 @@ from ..views.generic import (
     ServiceFormView,
     TransitionView,
 )
-from . import evaluation_exports
+from . import evaluation_exports, evaluation_rows
 from . import evaluation_forms as forms
 from . import evaluation_selectors as sel
 from . import evaluation_services as services
@@ -105,6 +105,7 @@ class EvaluationRankingView(EvaluationTabsMixin, ScopedDetailView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["ranking"] = sel.ranking(self.object, self.request.user)
+        ctx["ranking_rows"] = evaluation_rows.ranking_rows(ctx["ranking"])
         return ctx
 
 

@@ -9,9 +9,11 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from qms_portal import fragments
 from qms_portal.mywork import Section
-from qms_portal.permissions import restrict
+from qms_portal.permissions import restrict, scope_fingerprint
 
+from . import cached
 from .announcements import STATUS_LABELS, register_units, standings
 from .models import Acknowledgement, Announcement, Document, ReviewerAssignment, Revision
 
@@ -113,30 +115,43 @@ def _owner_sections(user):
 
 # The announcements to make, the most pressing first.
 ANNOUNCE_ORDER = {"late": 0, "changed": 1, "never": 2}
+ANNOUNCE = "documents.announce_announcement"
+
+
+def _to_announce(user):
+    """``(units due, how many in all)``: up to ``SHOWN`` ``(pk, code, name, Standing, draft pk)``, the
+    most pressing first. Three to eight queries whatever the number of units and documents
+    (``announcements.standings``); kept in the cache per scope and day, until an announcement, a
+    document of a scope or a unit changes (``cached.ANNOUNCEMENT_REGISTER_GENERATIONS``)."""
+    def read():
+        units = list(register_units(user, ANNOUNCE).only("pk", "code", "name", "path"))
+        found = standings([u.pk for u in units])
+        due = sorted((u for u in units if found[u.pk].announcement_status in ANNOUNCE_ORDER
+                      and (found[u.pk].announcement_status != "never" or found[u.pk].procedures)),
+                     key=lambda u: (ANNOUNCE_ORDER[found[u.pk].announcement_status], u.path))
+        drafts = dict(Announcement.objects.filter(unit__in=[u.pk for u in due[:SHOWN]],
+                                                  status=Announcement.Status.DRAFT).values_list("unit_id", "pk"))
+        return [(u.pk, u.code, u.name, found[u.pk], drafts.get(u.pk)) for u in due[:SHOWN]], len(due)
+
+    key = fragments.entry_key("documents.to_announce", scope_fingerprint(user, ANNOUNCE),
+                              timezone.localdate().isoformat())
+    return fragments.cached(key, cached.ANNOUNCEMENT_REGISTER_GENERATIONS, read, cached.REGISTER_SECONDS)
 
 
 def announcement_work(user):
     """For whoever may sign announcements of conformity: the units of their scope on the register that
     are late, whose scope changed since their announcement, or that own effective documents of the
-    scope and never announced, each opening its draft (or a new announcement for it). Three to eight
-    queries whatever the number of units and documents (``announcements.standings``)."""
-    if not user.has_perm("documents.announce_announcement"):
+    scope and never announced, each opening its draft (or a new announcement for it)."""
+    if not user.has_perm(ANNOUNCE):
         return []
-    units = list(register_units(user, "documents.announce_announcement").only("pk", "code", "name", "path"))
-    found = standings([u.pk for u in units])
-    due = sorted((u for u in units if found[u.pk].announcement_status in ANNOUNCE_ORDER
-                  and (found[u.pk].announcement_status != "never" or found[u.pk].procedures)),
-                 key=lambda u: (ANNOUNCE_ORDER[found[u.pk].announcement_status], u.path))
-    drafts = dict(Announcement.objects.filter(unit__in=[u.pk for u in due[:SHOWN]],
-                                              status=Announcement.Status.DRAFT).values_list("unit_id", "pk"))
+    due, total = _to_announce(user)
 
-    def url(unit):
-        if unit.pk in drafts:
-            return reverse("documents:announcement_detail", args=[drafts[unit.pk]])
-        return f"{reverse('documents:announcement_create')}?unit={unit.pk}"
+    def url(pk, draft):
+        if draft:
+            return reverse("documents:announcement_detail", args=[draft])
+        return f"{reverse('documents:announcement_create')}?unit={pk}"
 
-    def detail(unit):
-        standing = found[unit.pk]
+    def detail(standing, draft):
         label = str(STATUS_LABELS[standing.announcement_status])
         if standing.last_id and (standing.added or standing.withdrawn):
             label += " · " + _("%(added)s added, %(withdrawn)s withdrawn") % {
@@ -144,11 +159,12 @@ def announcement_work(user):
             if standing.changed_since:
                 label += " · " + _("since %(date)s") % {
                     "date": formats.date_format(standing.changed_since, "SHORT_DATE_FORMAT")}
-        if unit.pk in drafts:
+        if draft:
             label += " · " + _("a draft is waiting for your signature")
         return label
 
     return [Section(_("Announcements of conformity to make"),
-                    [(f"{u.code} · {u.name}", url(u), detail(u)) for u in due[:SHOWN]],
+                    [(f"{code} · {name}", url(pk, draft), detail(standing, draft))
+                     for pk, code, name, standing, draft in due],
                     _("Every unit you announce for is announced and current."),
-                    reverse("documents:announcement_register") if len(due) > SHOWN else "")]
+                    reverse("documents:announcement_register") if total > SHOWN else "")]

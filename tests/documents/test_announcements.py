@@ -5,6 +5,8 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import formats, timezone
 
 from documents import services
@@ -261,6 +263,9 @@ def test_my_work_lists_the_units_to_announce_most_pressing_first_until_they_are_
     effective_document(ds)  # the department: never announced, not late yet
     effective_document(ds, unit=ds.office, effective_date=TODAY - timedelta(days=late_days() + 5))  # late
     items = _to_announce(ds.mr)
+    with CaptureQueriesContext(connection) as queries:  # kept in the cache per scope and day
+        assert _to_announce(ds.mr) == items
+    assert not [q for q in queries.captured_queries if "documents_" in q["sql"]]
     assert [(label.split(" · ")[0], detail) for label, _url, detail in items] == [
         (ds.office.code, "Late"), (ds.dept.code, "Never announced")]
     assert items[1][1] == f"{reverse('documents:announcement_create')}?unit={ds.dept.pk}"

@@ -20,8 +20,12 @@ def _due(sheet):
 
 def evaluation_work(user):
     sections = []
-    open_ = UnitEvaluation.objects.filter(evaluation__status=Evaluation.Status.OPEN).select_related(
-        "unit", "evaluation", "evaluation__unit").order_by("evaluation__self_due", "unit__path", "pk")
+    # What a line shows (the sheet's name: the year and the unit's code; its due date, its status),
+    # not the sheets' scores nor the evaluations' texts.
+    open_ = (UnitEvaluation.objects.filter(evaluation__status=Evaluation.Status.OPEN)
+             .select_related("unit", "evaluation").only("pk", "status", "unit__code", "evaluation__year",
+                                                        "evaluation__self_due")
+             .order_by("evaluation__self_due", "unit__path", "pk"))
     if user.has_perm(sel.SHEET_CHANGE):
         mine = list(restrict(open_.filter(status=UnitEvaluation.Status.SELF), user, sel.SHEET_CHANGE)[:SHOWN])
         if mine:

@@ -29,7 +29,8 @@ def visit_each(page, menu, entries):
     """Open every entry of ``menu`` in turn, through the menu; each page has a heading."""
     for entry in entries:
         menu_entries(page, menu)
-        page.locator("#nav .dropdown-menu.show").get_by_role("link", name=entry, exact=True).click()
+        with page.expect_navigation():  # the next menu is opened on the page the link opens
+            page.locator("#nav .dropdown-menu.show").get_by_role("link", name=entry, exact=True).click()
         expect(page.locator("main h1")).to_be_visible()
         open_menu(page)
         expect(page.locator("#nav .dropdown-toggle.active")).to_have_text(menu)  # where they are

@@ -28,10 +28,11 @@ runs its own QMS or owns an effective scope document, with its status: ``current
 
 **How it is read** (``standings``): the units are one query; what each row says is read for the
 units asked only (a page's 25, or the whole scope when the register is filtered by status), in two
-to six grouped queries whatever their number: the current announcements; the scope documents
+to five grouped queries whatever their number: the current announcements; the scope documents
 counted, with those the current announcement covers; what it covers, counted; and only where a
-status turns on it, one query each for when the scope's first document took effect (never
-announced), when added documents took effect, and when covered ones were withdrawn. The status is
+status turns on it, one query for the first effective date of the scope documents it does not
+cover (never announced: when the scope's first document took effect; announced: when the first
+document added since did), and one for when covered documents were withdrawn. The status is
 decided in Python (``Standing.decide``). An earlier design computed it all in one SQL query of
 correlated subqueries; the ORM wrote it out 13,000 characters long and compiled it twice a page
 (the page and its count): 72–91 ms a page at a province's size, most of it the compiling.
@@ -128,8 +129,15 @@ FIELDS = [f.name for f in fields(Standing) if f.name != "unit_id"] + ["changed_s
 PUBLISHED = (Revision.Status.EFFECTIVE, Revision.Status.SUPERSEDED)
 
 
+def _covering(current, prefix=""):
+    """The current announcements ``current`` (pks) covering the document at ``prefix`` of the outer
+    query, each only for its own unit's documents."""
+    return AnnouncementItem.objects.filter(announcement_id__in=list(current), document_id=OuterRef(f"{prefix}pk"),
+                                           announcement__unit_id=OuterRef(f"{prefix}unit_id"))
+
+
 def standings(unit_ids, today=None):
-    """``{unit pk: Standing}`` for the units ``unit_ids``, in two to six queries whatever their
+    """``{unit pk: Standing}`` for the units ``unit_ids``, in two to five queries whatever their
     number (see the module's docstring)."""
     today = today or timezone.localdate()
     unit_ids = list(unit_ids)
@@ -147,46 +155,40 @@ def standings(unit_ids, today=None):
             current[pk] = standing
     # The scope documents, and those of them the unit's current announcement covers (each document
     # probes the announcements' index: a page's units read a few hundred index entries).
-    covering = AnnouncementItem.objects.filter(announcement_id__in=list(current), document_id=OuterRef("pk"),
-                                               announcement__unit_id=OuterRef("unit_id"))
     for unit_id, n, kept in (scope_documents().filter(unit_id__in=unit_ids).values("unit_id").order_by()
-                             .annotate(n=Count("pk"), kept=Count("pk", filter=Q(Exists(covering))))
+                             .annotate(n=Count("pk"), kept=Count("pk", filter=Q(Exists(_covering(current)))))
                              .values_list("unit_id", "n", "kept")):
         found[unit_id].procedures, found[unit_id].added = n, n - kept
     if current:
         _read_covered(current)
-    never = [s.unit_id for s in found.values() if s.last_id is None and s.procedures]
-    if never:
-        # Only where it decides the status (never announced): the scope's first effective date, that
-        # of its documents' earliest published revision.
+    # Only where it decides the status, the earliest published revision of the scope documents the
+    # current announcement does not cover: never announced, when the scope's first document took
+    # effect; announced, when the first document added since took effect.
+    dated = {s.unit_id: s for s in found.values() if s.added}
+    if dated:
         for unit_id, first in (Revision.objects.filter(_in_scope("document__"), status__in=PUBLISHED,
-                                                       document__unit_id__in=never)
+                                                       document__unit_id__in=list(dated))
+                               .filter(~Exists(_covering(current, "document__")))
                                .values("document__unit_id").order_by().annotate(first=Min("effective_date"))
                                .values_list("document__unit_id", "first")):
-            found[unit_id].first_effective = first
+            standing = dated[unit_id]
+            if standing.last_id is None:
+                standing.first_effective = first
+            else:
+                standing.added_since = first
     cutoff = today - timedelta(days=late_days())
     return {pk: standing.decide(cutoff) for pk, standing in found.items()}
 
 
 def _read_covered(current):
-    """What each current announcement covers, counted, and since when its unit's scope changed."""
+    """What each current announcement covers, counted, and when the covered documents that left the
+    scope were withdrawn."""
     still = Exists(scope_documents().filter(pk=OuterRef("document_id")))
     for pk, covered, gone in (AnnouncementItem.objects.filter(announcement_id__in=list(current))
                               .values("announcement_id").order_by()
                               .annotate(covered=Count("pk"), gone=Count("pk", filter=~Q(still)))
                               .values_list("announcement_id", "covered", "gone")):
         current[pk].covered, current[pk].withdrawn = covered, gone
-    added = {s.unit_id: s for s in current.values() if s.added}
-    if added:
-        # The first effective date of an added document: its earliest published revision.
-        covering = AnnouncementItem.objects.filter(announcement_id__in=list(current),
-                                                   document_id=OuterRef("document_id"),
-                                                   announcement__unit_id=OuterRef("document__unit_id"))
-        for unit_id, first in (Revision.objects.filter(_in_scope("document__"), status__in=PUBLISHED,
-                                                       document__unit_id__in=list(added))
-                               .filter(~Exists(covering)).values("document__unit_id").order_by()
-                               .annotate(first=Min("effective_date")).values_list("document__unit_id", "first")):
-            added[unit_id].added_since = first
     gone = [pk for pk, s in current.items() if s.withdrawn]
     if gone:
         # The day a covered document was withdrawn: its withdrawal's transition record.

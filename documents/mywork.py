@@ -120,7 +120,7 @@ ANNOUNCE = "documents.announce_announcement"
 
 def _to_announce(user):
     """``(units due, how many in all)``: up to ``SHOWN`` ``(pk, code, name, Standing, draft pk)``, the
-    most pressing first. Three to eight queries whatever the number of units and documents
+    most pressing first. Three to seven queries whatever the number of units and documents
     (``announcements.standings``); kept in the cache per scope and day, until an announcement, a
     document of a scope or a unit changes (``cached.ANNOUNCEMENT_REGISTER_GENERATIONS``)."""
     def read():

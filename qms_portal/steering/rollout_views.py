@@ -40,9 +40,10 @@ class RolloutBoardView(DashboardMixin, TemplateView):
         phases = [(value, conditional_escape(label)) for value, label in Phase.choices]
         csrf_input = format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">',
                                  get_token(self.request))
+        next_url = self.request.get_full_path()
         for column in columns:
             column.cards_html = rollout_cards.column_cards(column, phases=phases, csrf_input=csrf_input,
-                                                           next_url=self.request.get_full_path())
+                                                           next_url=next_url)
         return {**super().get_context_data(**kwargs), "page_title": _("Rollout board"), "root": root,
                 "columns": columns, "late_only": late_only, "units": len(cards),
                 "late": sum(1 for card in cards if card.late),

@@ -34,11 +34,14 @@ class Survey(BaseModel):
     closes_at = models.DateTimeField(_("answers accepted until"), null=True, blank=True)
     opened_at = models.DateTimeField(_("opened"), null=True, blank=True, editable=False)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True, editable=False)
-    # Frozen when the survey closes (no answer comes after): its answers, and those "satisfied" or
-    # "basically satisfied". The steering committee's satisfaction rate and "below the target" read
-    # these for the closed surveys of a province instead of counting their answers again.
-    answers_total = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    answers_positive = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    # Counted as answer sheets arrive (``services.survey_answer_received``, in the sheet's
+    # transaction) and counted again when the survey closes, after which no answer comes: its answer
+    # sheets, its answers, and those "satisfied" or "basically satisfied". The list shows them, and
+    # the steering committee's satisfaction rate and "below the target" read them for the closed
+    # surveys of a province, instead of counting 250,000 answers again.
+    responses_count = models.PositiveIntegerField(default=0, editable=False)
+    answers_total = models.PositiveIntegerField(default=0, editable=False)
+    answers_positive = models.PositiveIntegerField(default=0, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="+", editable=False)
     search_key = models.CharField(max_length=800, blank=True, editable=False)

@@ -10,7 +10,7 @@ basically satisfied, 4 dissatisfied and 5 very dissatisfied as *not satisfied*.
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import Count, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -99,17 +99,10 @@ def comments(survey):
 
 
 def list_queryset(user):
-    """The surveys ``user`` may see, each with its number of responses and of answers rated
-    satisfied or basically satisfied (two correlated counts, whatever the page's length)."""
-    responses = (SurveyResponse.objects.filter(survey=OuterRef("pk")).order_by().values("survey")
-                 .annotate(n=Count("id")).values("n"))
-    answers = (SurveyAnswer.objects.filter(response__survey=OuterRef("pk")).order_by().values("response__survey")
-               .annotate(n=Count("id"), positive=Count("id", filter=_answer_positive())))
-    zero = Value(0, output_field=IntegerField())
-    return (Survey.objects.restrict(user, "view").select_related("unit").defer("introduction", "search_key")
-            .annotate(n_responses=Coalesce(Subquery(responses, output_field=IntegerField()), zero),
-                      n_answers=Coalesce(Subquery(answers.values("n"), output_field=IntegerField()), zero),
-                      n_positive=Coalesce(Subquery(answers.values("positive"), output_field=IntegerField()), zero)))
+    """The surveys ``user`` may see, each with its answer sheets, answers and answers rated
+    satisfied or basically satisfied: the counts the survey keeps (``Survey.responses_count``…),
+    so the list reads no answer."""
+    return Survey.objects.restrict(user, "view").select_related("unit").defer("introduction", "search_key")
 
 
 def _answer_positive():
@@ -176,6 +169,21 @@ def answer_counts(surveys):
     rows = (SurveyAnswer.objects.filter(response__survey__in=surveys).order_by().values("response__survey")
             .annotate(n=Count("id"), positive=Count("id", filter=_answer_positive())))
     return {row["response__survey"]: (row["n"], row["positive"]) for row in rows}
+
+
+def stored_counts(surveys):
+    """``{survey id: {"responses_count": …, "answers_total": …, "answers_positive": …}}`` of
+    ``surveys`` (ids; two GROUP BYs), counted from the sheets and answers themselves: what a survey
+    keeps (``Survey.responses_count``…) and recounts when it closes. A survey without a sheet is
+    missing: its counts are ``NO_COUNTS``."""
+    sheets = dict(SurveyResponse.objects.filter(survey__in=surveys).order_by().values("survey")
+                  .annotate(n=Count("id")).values_list("survey", "n"))
+    answers = answer_counts(surveys)
+    return {pk: {"responses_count": n, "answers_total": answers.get(pk, (0, 0))[0],
+                 "answers_positive": answers.get(pk, (0, 0))[1]} for pk, n in sheets.items()}
+
+
+NO_COUNTS = {"responses_count": 0, "answers_total": 0, "answers_positive": 0}
 
 
 def below_threshold_q():

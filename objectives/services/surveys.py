@@ -20,6 +20,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -36,6 +37,7 @@ from qms_portal.services import require_can, save_tracked
 from qms_portal.workflow import Guard, Transition, Workflow, register
 
 from ..models import Indicator, Survey, SurveyAnswer, SurveyDimension, SurveyGroup, SurveyResponse
+from ..selectors.surveys import POSITIVE_MAX
 
 PURPOSE = "satisfaction_survey"
 CHANGE = "objectives.change_survey"
@@ -190,12 +192,16 @@ def _on_open(survey, user, reason, data):
 
 
 def _on_close(survey, user, reason, data):
-    from ..selectors.surveys import answer_counts
+    """Closing counts the survey's sheets and answers once more (``selectors.stored_counts``): what
+    it keeps from then on, when no answer comes any more, is counted from the answers themselves."""
+    from ..selectors.surveys import NO_COUNTS, stored_counts
 
     survey.closed_at = timezone.now()
-    survey.answers_total, survey.answers_positive = answer_counts([survey.pk]).get(survey.pk, (0, 0))
+    counts = stored_counts([survey.pk]).get(survey.pk, NO_COUNTS)
+    for name, value in counts.items():
+        setattr(survey, name, value)
     survey._history_user = user
-    survey.save(update_fields=["closed_at", "answers_total", "answers_positive"])
+    survey.save(update_fields=["closed_at", *counts])
     for link in survey_links(survey).filter(revoked_at__isnull=True):
         if link.refusal() == "":
             public_link_revoke(acting_user=user, link=link)
@@ -399,6 +405,12 @@ def survey_answer_received(link, cleaned_data):
         comment=(cleaned_data.get("comment") or "").strip(), signed_name=signed)
     SurveyAnswer.objects.bulk_create([SurveyAnswer(response=response, dimension=d, rating=r)
                                       for d, r in ratings.items()])
+    # The survey's counts, in the sheet's transaction: F() expressions, so two sheets arriving
+    # at once both count (the row is locked until the transaction ends), and no history row.
+    positive = sum(1 for rating in ratings.values() if rating <= POSITIVE_MAX[survey.scale])
+    Survey.objects.filter(pk=survey.pk).update(responses_count=F("responses_count") + 1,
+                                               answers_total=F("answers_total") + len(ratings),
+                                               answers_positive=F("answers_positive") + positive)
     return response
 
 

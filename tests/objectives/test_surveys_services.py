@@ -345,19 +345,38 @@ def test_the_review_input_and_the_figures_are_registered_with_the_area():
     assert {"objectives.surveys_below_threshold", "objectives.surveys_closed"} <= keys
 
 
-def test_closing_freezes_the_answers_and_those_satisfied_or_basically_satisfied(tree):
-    """What the dashboard sums for the closed surveys: counted once, when the survey closes."""
-    good = _shaoxing(tree)  # 150 answers, all positive
-    bad = make_survey(tree.ward1_mr, tree.ward1)
-    for url in services.survey_links_create(acting_user=tree.ward1_mr, survey=bad, group=group(bad), count=2):
-        answer(url, bad, 3)  # dissatisfied
-    assert good.answers_total is None and bad.answers_total is None  # open: nothing frozen yet
-    for survey in (good, bad):
+def test_a_survey_counts_its_sheets_and_answers_as_they_arrive_and_again_when_it_closes(tree):
+    """What the list shows and the dashboard sums: kept as each sheet arrives (in its
+    transaction), and counted from the answers themselves once more when the survey closes."""
+    good = _shaoxing(tree)  # 30 sheets, 150 answers, all positive
+    five = make_survey(tree.ward1_mr, tree.ward1, scale=Survey.Scale.FIVE)
+    urls = services.survey_links_create(acting_user=tree.ward1_mr, survey=five, group=group(five), count=3)
+    dims = five.dimensions.count()
+    answer(urls[0], five, 3)  # basically satisfied: positive on the five-point scale
+    answer(urls[1], five, 4)  # dissatisfied
+    answer(urls[2], five, [3, 4, 5, 1, 2][:dims])
+    for survey in (good, five):
+        survey.refresh_from_db()
+    kept = lambda s: (s.responses_count, s.answers_total, s.answers_positive)  # noqa: E731
+    assert kept(good) == (30, 150, 150)
+    assert kept(five) == (3, 3 * dims, dims + 3)
+    assert {pk: tuple(c.values()) for pk, c in selectors.stored_counts([good.pk, five.pk]).items()} == {
+        good.pk: kept(good), five.pk: kept(five)}
+    with pytest.raises(PublicLinkInvalid):  # a used link: refused, counts nothing
+        answer(urls[0], five, 1)
+    Survey.objects.filter(pk=five.pk).update(answers_positive=0)  # a count gone wrong (edited by hand…)
+    for survey in (good, five):
         services.survey_transition(acting_user=tree.ward1_mr, survey=survey, name="close")
         survey.refresh_from_db()
-    assert (good.answers_total, good.answers_positive) == (150, 150)
-    assert (bad.answers_total, bad.answers_positive) == (2 * bad.dimensions.count(), 0)
-    assert selectors.answer_counts([good.pk, bad.pk]) == {good.pk: (150, 150), bad.pk: (bad.answers_total, 0)}
+    assert kept(good) == (30, 150, 150)
+    assert kept(five) == (3, 3 * dims, dims + 3)  # counted again from the answers
+
+
+def test_a_survey_without_answers_keeps_zeros(tree):
+    survey = make_survey(tree.ward1_mr, tree.ward1)
+    services.survey_transition(acting_user=tree.ward1_mr, survey=survey, name="close")
+    survey.refresh_from_db()
+    assert (survey.responses_count, survey.answers_total, survey.answers_positive) == (0, 0, 0)
 
 
 def test_an_annual_report_frozen_with_satisfaction_as_a_rate_of_answers_still_reads_it():
@@ -373,3 +392,19 @@ def test_an_annual_report_frozen_with_satisfaction_as_a_rate_of_answers_still_re
     assert _as_frozen(figure, {"weighted": True}) is figure
     acknowledged = next(f for _a, f in areas.dashboard_figures() if f.key == "documents.acknowledged")
     assert _as_frozen(acknowledged, {"weighted": True}).evaluate(0, 3, 0, 4) == 0.75  # a numerator figure too
+
+
+def test_the_migration_counts_every_survey_s_sheets_and_answers(tree):
+    """``0006_survey_kept_counts`` counted what only closed surveys kept before: every survey's
+    sheets, answers and positive answers (run here on today's models, as it reads them)."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("objectives.migrations.0006_survey_kept_counts")
+    good, empty = _shaoxing(tree), make_survey(tree.ward1_mr, tree.ward1)
+    Survey.objects.update(responses_count=0, answers_total=0, answers_positive=7)
+    migration.count_every_survey(apps, None)
+    counts = {pk: rest for pk, *rest in Survey.objects.values_list(
+        "pk", "responses_count", "answers_total", "answers_positive")}
+    assert counts == {good.pk: [30, 150, 150], empty.pk: [0, 0, 0]}

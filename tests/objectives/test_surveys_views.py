@@ -67,6 +67,21 @@ def test_the_list_reads_in_the_same_number_of_queries_for_2_and_12_surveys(tree)
     assert _list_queries(tree.district_steering) == few
 
 
+def test_the_list_shows_each_survey_s_sheets_and_share_from_its_kept_counts_without_reading_answers(tree):
+    survey = make_survey(tree.superuser, tree.ward1, title="Khảo sát phường 1")
+    urls = services.survey_links_create(acting_user=tree.superuser, survey=survey, group=group(survey), count=4)
+    for url, rating in zip(urls, (1, 2, 3, 3), strict=True):  # 2 of 4 sheets satisfied or basically
+        answer(url, survey, rating)
+    client = client_for(tree.district_steering)
+    with CaptureQueriesContext(connection) as queries:
+        body = client.get(reverse("objectives:survey_list")).content.decode()
+    row = body[body.index(survey.get_absolute_url()):].split("</tr>", 1)[0]
+    cells = [cell.split("<", 1)[0].strip() for cell in row.split('<td class="text-end">')[1:]]
+    assert cells == ["4", "50 %"]
+    assert not [q["sql"] for q in queries if "objectives_surveyanswer" in q["sql"]
+                or "objectives_surveyresponse" in q["sql"]]
+
+
 # ---- the respondent's page ------------------------------------------------------------------------------
 def test_a_respondent_answers_without_an_account_and_the_link_then_says_it_was_used(tree):
     survey = make_survey(tree.ward1_mr, tree.ward1)

@@ -64,6 +64,7 @@ _WATCHED = defaultdict(set)  # model label → the fields some of its ``track`` 
 _IMMUTABLE = set()
 _ROW_GENERATIONS = {}  # model label → the generation any change to its rows bumps (``track_rows``)
 _REQUEST_PIECES = {}  # name → function(request) → Piece or None
+_BUILT_ALONE = set()  # the request pieces built, not read, on a page that read no piece (``request_piece``)
 
 
 def _token():
@@ -210,16 +211,27 @@ def shows(rows, *fields):
 # --- Pieces every page may show ------------------------------------------------------------------
 
 
-def request_piece(name, make):
+def request_piece(name, make, build_alone=False):
     """``make(request)`` → a ``Piece`` (or None) that any page may show: read with the first pieces
-    a view reads during the request, in the same round trip. Registered once, from ``ready``."""
+    a view reads during the request, in the same round trip. Registered once, from ``ready``.
+
+    ``build_alone``: on a page that read no piece of its own, the piece is built, not read from the
+    cache — for a piece that costs no more to build than a round trip to the cache (a COUNT on an
+    index), where reading it alone would take one round trip when kept and three when not."""
     _REQUEST_PIECES[name] = make
+    if build_alone:
+        _BUILT_ALONE.add(name)
+    else:
+        _BUILT_ALONE.discard(name)
 
 
 def request_value(request, name):
     """The value of the request piece ``name``: from the round trip a view already made, or read
-    now (the page read no piece of its own)."""
+    now (the page read no piece of its own; built without the cache if it is ``build_alone``)."""
     found = getattr(request, "_qms_pieces", None)
+    if found is None and name in _BUILT_ALONE and not getattr(request, "_qms_pieces_claimed", False):
+        piece = _REQUEST_PIECES[name](request)
+        return None if piece is None else _build(piece)
     if found is None or name not in found:
         with serving(request):
             request._qms_pieces_claimed = False  # (claimed by a read that has not finished: read again)

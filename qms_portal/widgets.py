@@ -92,13 +92,22 @@ class SelectMultiple(InlineOptionsMixin, forms.SelectMultiple):
     pass
 
 
-_INLINE = {forms.Select: Select, forms.SelectMultiple: SelectMultiple, forms.TextInput: TextInput}
+class DateInput(forms.DateInput):
+    """A date box (the lists' "from" and "until" filters, ``type="date"``) written as
+    ``input.html`` writes it, its value formatted as ``forms.DateInput`` formats it."""
+
+    render = TextInput.render
+
+
+_INLINE = {forms.Select: Select, forms.SelectMultiple: SelectMultiple, forms.TextInput: TextInput,
+           forms.DateInput: DateInput}
 
 
 def inline_options(form):
-    """Give ``form``'s plain ``Select`` / ``SelectMultiple`` / ``TextInput`` widgets the inline rendering. The widget
-    keeps its attributes and choices (only its class changes); subclasses with their own rendering
-    (radio buttons, check boxes, a null-boolean select) are left alone."""
+    """Give ``form``'s plain ``Select`` / ``SelectMultiple`` / ``TextInput`` / ``DateInput`` widgets
+    the inline rendering. The widget keeps its attributes and choices (only its class changes);
+    subclasses with their own rendering (radio buttons, check boxes, a null-boolean select) are
+    left alone."""
     for field in form.fields.values():
         inline = _INLINE.get(type(field.widget))
         if inline is not None:

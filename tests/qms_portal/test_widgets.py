@@ -1,6 +1,7 @@
 """The inline-option selects write the same HTML as the template they stand in for."""
 
 import re
+from datetime import date
 
 import pytest
 from django import forms
@@ -8,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from qms_portal.models import Unit
-from qms_portal.widgets import Select, SelectMultiple, TextInput, inline_options
+from qms_portal.widgets import DateInput, Select, SelectMultiple, TextInput, inline_options
 
 
 def _normalise(html):
@@ -91,6 +92,15 @@ def test_a_text_box_matches_the_template(value, attrs):
     assert fast == template
 
 
+@pytest.mark.parametrize("value", [None, "", date(2026, 12, 7), "2026-13-45", "<x>"])
+@pytest.mark.parametrize("attrs", [{"type": "date"}, {"type": "date", "class": "form-control-sm", "required": True},
+                                   {}])
+def test_a_date_box_matches_the_template(value, attrs):
+    template, fast = _both(forms.DateInput, DateInput, "closed_from", value, {"id": "id_closed_from"},
+                           attrs=dict(attrs))
+    assert fast == template
+
+
 def test_text_boxes_of_a_form_get_the_inline_rendering_but_not_their_subclasses():
     class SearchForm(forms.Form):
         q = forms.CharField(required=False)
@@ -100,5 +110,6 @@ def test_text_boxes_of_a_form_get_the_inline_rendering_but_not_their_subclasses(
     form = inline_options(SearchForm(data={"q": "hộ tịch"}))
     assert type(form.fields["q"].widget) is TextInput
     assert type(form.fields["email"].widget) is forms.EmailInput
-    assert type(form.fields["when"].widget) is forms.DateInput
+    assert type(form.fields["when"].widget) is DateInput
+    assert 'type="date"' in str(form["when"])
     assert 'value="hộ tịch"' in str(form["q"])

@@ -494,6 +494,12 @@ def _address(url_name, query, prefix):
     return reverse(url_name) + query
 
 
+def address(url_name, query=""):
+    """The address of the page ``url_name`` (with ``query``), reversed once per process: for what
+    every page's layout links to."""
+    return _address(url_name, query, get_script_prefix())
+
+
 def dashboard_figures():
     return [(area, figure) for area in registered() for figure in area.dashboard]
 

@@ -1,11 +1,12 @@
-"""What every page's layout shows: the unread count in the navigation, the languages, the areas'
-menus."""
+"""What every page's layout shows: the unread count in the navigation, the languages, the
+navigation bar."""
 
 import functools
 
 from django.conf import settings
 
-from . import areas, fragments
+from . import fragments
+from .navigation import navigation_html
 
 UNREAD_SECONDS = 300
 
@@ -53,11 +54,11 @@ def unread_count(user):
 
 
 def portal(request):
-    """The unread count for the navigation, the languages for the switcher, the areas' menus."""
+    """The unread count, the languages for the switcher, and the signed-in reader's navigation bar
+    (``navigation.navigation_html``: written when the layout shows it, not for a fragment)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"unread_count": 0, "portal_languages": settings.LANGUAGES}
-    return {"unread_count": fragments.request_value(request, "unread") or 0,
-            "portal_languages": settings.LANGUAGES,
-            # Built when the navigation shows it (a page's template calls it), not for a fragment.
-            "area_menus": functools.partial(areas.main_menu, user, request.path)}
+    unread = fragments.request_value(request, "unread") or 0
+    return {"unread_count": unread, "portal_languages": settings.LANGUAGES,
+            "navigation": functools.partial(navigation_html, request, unread)}

@@ -3,28 +3,11 @@
 import functools
 
 from django import template
-from django.urls import reverse
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language
 
 from ..permissions import can
 
 register = template.Library()
-
-# The Administration menu: (URL name, label, the permission its page needs, and — when the page
-# alone is not worth a place in the menu — what else must be allowed for it to be of use).
-# Units: the ``staff`` role holds ``view_unit`` so that units can be named and chosen on other pages
-# (a request for a role, a document's owner); the unit list would show such a reader their own unit
-# and a page whose role table stays empty for them. It is of use to whoever changes the tree, or sees
-# who holds which role on a unit (role assignments, the roster PDF). The page itself stays open to
-# every holder of ``view_unit``: this only decides what the menu offers.
-ADMINISTRATION = (
-    ("unit_list", gettext_lazy("Units"), "qms_portal.view_unit",
-     ("qms_portal.add_unit", "qms_portal.change_unit", "qms_portal.view_roleassignment", "qms_portal.view_roster")),
-    ("user_list", gettext_lazy("People"), "qms_portal.view_user", ()),
-    ("assignment_list", gettext_lazy("Role assignments"), "qms_portal.view_roleassignment", ()),
-    ("role_list", gettext_lazy("Roles"), "qms_portal.view_role", ()),
-)
-
 
 class _Ask:
     def __init__(self, user, action):
@@ -47,22 +30,14 @@ def has_perm(user, perm):
     return user.has_perm(perm)
 
 
-@register.simple_tag
-def administration_menu(user):
-    """The entries of the Administration menu this user has a use for: ``[(url, label), …]``, empty
-    when there is none (and then no menu). Decided on permissions held anywhere, like the rest of
-    the menu (its cache key is the set of permissions held)."""
-    return [
-        (reverse(name), label)
-        for name, label, needed, useful in ADMINISTRATION
-        if user.has_perm(needed) and (not useful or any(user.has_perm(perm) for perm in useful))
-    ]
-
-
 @register.simple_tag(takes_context=True)
-def nav_active(context, *prefixes):
-    path = context["request"].path
-    return "active" if any(path.startswith(p) for p in prefixes) else ""
+def language_switcher(context, next_url=None):
+    """The language switcher (``navigation.language_switcher_html``) for the pages without the
+    signed-in navigation: the sign-in page, token pages. It comes back to ``next_url``, by default
+    the page's address with its query."""
+    from ..navigation import language_switcher_html
+
+    return language_switcher_html(context["request"], next_url)
 
 
 @register.simple_tag

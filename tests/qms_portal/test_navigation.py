@@ -117,3 +117,31 @@ def test_a_role_that_changes_the_tree_brings_the_units_entry(client_for):
     person = factories.make_user(f"{tree.prefix}planner", tree.ward1)
     services.role_assign(acting_user=tree.superuser, user=person, role=role, unit=tree.ward1, notify_user=False)
     assert main_menu(client_for(person))["Administration"] == ["Units"]
+
+
+def test_the_navigation_bar_escapes_the_name_marks_the_page_and_speaks_the_reader_s_language(client_for):
+    """The bar is written in Python (``qms_portal.navigation``): what the template wrote, escaped."""
+    from qms_portal.notifications import notify
+
+    tree = factories.small_tree()
+    person = tree.ward1_staff
+    person.full_name, person.language = '<b>"Lê"</b> & Văn', "zh-hant"
+    person.save()
+    notify([person], "role_assigned", params={"role": "Staff member", "unit": "W1"})
+    client = client_for(person)
+    client.cookies["django_language"] = "zh-hant"
+    html = client.get(reverse("inbox")).content.decode()
+    nav = html[html.index('<nav class="navbar'):html.index("</nav>")]
+    assert "&lt;b&gt;&quot;Lê&quot;&lt;/b&gt; &amp;" in nav and "<b>" not in nav
+    assert f'class="nav-link active" href="{reverse("inbox")}" id="inbox-link"' in nav
+    assert 'data-testid="unread-count">1<' in nav
+    assert ">收件匣" in nav  # the inbox, in Traditional Chinese
+    assert nav.count('name="csrfmiddlewaretoken"') == 2  # signing out and the language switcher
+    assert '<option value="zh-hant" lang="zh-hant" selected>' in nav
+    assert f'name="next" value="{reverse("inbox")}"' in nav
+
+
+def test_the_sign_in_page_offers_the_language_switcher_as_a_form(client):
+    html = client.get(reverse("login")).content.decode()
+    assert html.count('<select name="language"') == 1 and "&lt;form" not in html
+    assert f'action="{reverse("switch_language")}"' in html and 'name="next" value="/accounts/login/"' in html

@@ -14,6 +14,7 @@ and the list pages' filters call it, so every form gets them without naming a wi
 from django import forms
 from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import mark_safe
+from django_filters.widgets import BooleanWidget
 
 
 class InlineOptionsMixin:
@@ -92,6 +93,18 @@ class SelectMultiple(InlineOptionsMixin, forms.SelectMultiple):
     pass
 
 
+class BooleanSelect(InlineOptionsMixin, BooleanWidget):
+    """django-filter's yes / no / either select (``BooleanWidget``: "overdue", "behind"…), its three
+    options written in Python; its value read as that widget reads it."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        try:
+            value = {True: "true", False: "false", "1": "true", "0": "false"}[value]
+        except (KeyError, TypeError):
+            value = ""
+        return InlineOptionsMixin.render(self, name, value, attrs, renderer)
+
+
 class DateInput(forms.DateInput):
     """A date box (the lists' "from" and "until" filters, ``type="date"``) written as
     ``input.html`` writes it, its value formatted as ``forms.DateInput`` formats it."""
@@ -100,14 +113,14 @@ class DateInput(forms.DateInput):
 
 
 _INLINE = {forms.Select: Select, forms.SelectMultiple: SelectMultiple, forms.TextInput: TextInput,
-           forms.DateInput: DateInput}
+           forms.DateInput: DateInput, BooleanWidget: BooleanSelect}
 
 
 def inline_options(form):
     """Give ``form``'s plain ``Select`` / ``SelectMultiple`` / ``TextInput`` / ``DateInput`` widgets
-    the inline rendering. The widget keeps its attributes and choices (only its class changes);
-    subclasses with their own rendering (radio buttons, check boxes, a null-boolean select) are
-    left alone."""
+    and django-filter's ``BooleanWidget`` the inline rendering. The widget keeps its attributes and
+    choices (only its class changes); subclasses with their own rendering (radio buttons, check
+    boxes, Django's null-boolean select) are left alone."""
     for field in form.fields.values():
         inline = _INLINE.get(type(field.widget))
         if inline is not None:

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from qms_portal.models import Unit
-from qms_portal.widgets import DateInput, Select, SelectMultiple, TextInput, inline_options
+from qms_portal.widgets import BooleanSelect, DateInput, Select, SelectMultiple, TextInput, inline_options
 
 
 def _normalise(html):
@@ -99,6 +99,16 @@ def test_a_date_box_matches_the_template(value, attrs):
     template, fast = _both(forms.DateInput, DateInput, "closed_from", value, {"id": "id_closed_from"},
                            attrs=dict(attrs))
     assert fast == template
+
+
+@pytest.mark.parametrize("value", [None, True, False, "1", "0", "true", "", "junk"])
+def test_a_yes_no_filter_matches_the_template(value):
+    from django_filters.widgets import BooleanWidget
+
+    template, fast = _both(BooleanWidget, BooleanSelect, "overdue", value, {"id": "id_overdue"},
+                           attrs={"class": "form-select-sm"})
+    assert fast == template
+    assert fast.count(" selected") == 1
 
 
 def test_text_boxes_of_a_form_get_the_inline_rendering_but_not_their_subclasses():

@@ -314,6 +314,12 @@ class Revision(BaseModel):
             # coverage read them from here instead of scanning every revision (20 ms at that size).
             models.Index(fields=["document"], condition=models.Q(needs_training=True, status="effective"),
                          name="revision_needs_training"),
+            # When each published revision took effect, per document: the announcements' "first
+            # effective date" of the documents an announcement does not cover (the register
+            # filtered by status, the scope-change sweep) reads it from the index alone instead of
+            # scanning every revision's row with its text (30 -> 7 ms at province scale).
+            models.Index(fields=["document", "effective_date"],
+                         condition=models.Q(status__in=("effective", "superseded")), name="revision_published_on"),
         ]
         permissions = [
             ("submit_revision", _("Can submit revisions for review")),

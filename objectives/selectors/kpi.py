@@ -10,10 +10,10 @@ denominators (``kpi_math.Total``), never as averaged percentages.
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, OuterRef, Subquery, Sum
+from django.db.models import Count, OuterRef, Prefetch, Subquery, Sum
 from django.utils import timezone
 
-from qms_portal.models import Unit
+from qms_portal.models import Unit, User
 from qms_portal.permissions import ancestor_paths, restrict
 from qms_portal.rollups import UNIT_COLUMNS, UnitRef
 
@@ -42,7 +42,11 @@ def policy_for(user, unit):
 
 # --- objectives ---------------------------------------------------------------------------------
 def objectives_of(user):
-    return (QualityObjective.objects.restrict(user, "view").select_related("unit", "responsible")
+    """The objectives ``user`` may see, with their unit; who is responsible is read after, for the
+    rows read (their name only): joined, PostgreSQL hashed every person of the province (5,000 rows
+    with every column) to sort the objectives before taking a page of 25 (4 of the list's 5 ms)."""
+    return (QualityObjective.objects.restrict(user, "view").select_related("unit")
+            .prefetch_related(Prefetch("responsible", queryset=User.objects.only("pk", "full_name")))
             .defer("description", "actions", "resources", "evaluation", "result_note", "unit__search_key"))
 
 

@@ -64,7 +64,9 @@ def units_with(queryset, *lookups, below=False):
         if not below:
             found = set()
             for lookup in lookups:
-                found |= set(rows.filter(**{f"{lookup}__in": unit_ids}).values_list(lookup, flat=True))
+                # each unit once, in no order (a unit with 40 documents is one row, not 40 sorted by code)
+                found |= set(rows.filter(**{f"{lookup}__in": unit_ids}).values_list(lookup, flat=True)
+                             .order_by().distinct())
             return found
         paths = dict(Unit.objects.filter(pk__in=unit_ids).values_list("pk", "path"))
         held = set()

@@ -231,7 +231,10 @@ def request_value(request, name):
     found = getattr(request, "_qms_pieces", None)
     if found is None and name in _BUILT_ALONE and not getattr(request, "_qms_pieces_claimed", False):
         piece = _REQUEST_PIECES[name](request)
-        return None if piece is None else _build(piece)
+        value = None if piece is None else _build(piece)
+        # Kept for the request: the layout asks again for every template rendered with it.
+        request._qms_pieces_claimed, request._qms_pieces = True, {name: value}
+        return value
     if found is None or name not in found:
         with serving(request):
             request._qms_pieces_claimed = False  # (claimed by a read that has not finished: read again)

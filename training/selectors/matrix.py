@@ -308,13 +308,25 @@ def _per_unit_sql(people_sql, validity_sql):
     )
 
 
-def unit_summaries(user, unit, today=None):
-    """The chosen unit's own people, then each of its active sub-units (with everything below it):
-    people, people with a gap, gaps, and qualifications expiring within ``EXPIRING_DAYS``. Two
-    queries whatever the size of the subtree (the sub-units, the figures per unit)."""
+def ancestors_and_children(user, unit):
+    """``(ancestors, children)`` of ``unit``: the units above it whose matrix the reader may open
+    (highest first), and its active sub-units (by code), in one query."""
+    above = unit.ancestors().restrict(user, PERMISSION).values("pk")
+    rows = list(Unit.objects.filter(Q(parent=unit, is_active=True) | Q(pk__in=above)).order_by("code"))
+    ancestors = sorted((u for u in rows if u.parent_id != unit.pk), key=lambda u: u.depth)
+    children = [u for u in rows if u.parent_id == unit.pk]  # (in the database's order of codes)
+    return ancestors, children
+
+
+def unit_summaries(user, unit, today=None, children=None):
+    """The chosen unit's own people, then each of its active sub-units (``children``, read here
+    when not given: ``ancestors_and_children``) with everything below it: people, people with a
+    gap, gaps, and qualifications expiring within ``EXPIRING_DAYS``. One or two queries whatever
+    the size of the subtree (the sub-units, the figures per unit)."""
     today = today or timezone.localdate()
     scope = people(user, unit, subunits=True)
-    children = list(Unit.objects.filter(parent=unit, is_active=True).order_by("code"))
+    if children is None:
+        children = list(Unit.objects.filter(parent=unit, is_active=True).order_by("code"))
     nodes = [UnitSummary(unit, own=True)] + [UnitSummary(child) for child in children]
 
     def node_of(path):

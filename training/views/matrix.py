@@ -71,13 +71,14 @@ class MatrixView(ScopedMixin, TemplateView):
                            self.request.GET, salt="training.matrix")
         rows = selectors.person_rows(list(page.object_list), columns, today)
         _decorate(rows, columns)
-        summaries = selectors.unit_summaries(user, unit, today)
+        ancestors, children = selectors.ancestors_and_children(user, unit)
+        summaries = selectors.unit_summaries(user, unit, today, children=children)
         expiring, expiring_total = selectors.expiring_soon(user, unit, subunits, today)
         query = {"unit": unit.pk, "subunits": "1" if subunits else "0"}
         ctx.update(columns=columns, rows=rows, page_obj=page, summaries=summaries,
                    subunit_total=summaries[0] if summaries else None,
                    expiring=expiring, expiring_total=expiring_total, query=urlencode(query),
-                   ancestors=list(unit.ancestors().restrict(user, selectors.PERMISSION)),
+                   ancestors=ancestors,
                    totals=_totals(summaries))
         return ctx
 

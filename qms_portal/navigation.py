@@ -8,7 +8,7 @@ labels in the reader's language, every value escaped, each address reversed once
 ``areas.main_menu``, the committee's and the administration's menus on permissions held anywhere."""
 
 from django.conf import settings
-from django.middleware.csrf import get_token
+from django.template.backends.utils import csrf_input
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext, gettext_noop
@@ -85,11 +85,7 @@ def _dropdown(label, active, items):
     )
 
 
-def _csrf_input(request):
-    return f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(get_token(request))}">'
-
-
-def language_switcher_html(request, next_url=None, suffix="x"):
+def language_switcher_html(request, next_url=None, suffix="x", labels=None):
     """The language switcher (``templates/language_switcher.html`` writes the same for the pages
     without this navigation): a form that posts the chosen language and comes back to ``next_url``
     (the page's address with its query by default)."""
@@ -98,12 +94,12 @@ def language_switcher_html(request, next_url=None, suffix="x"):
         f'<option value="{escape(code)}" lang="{escape(code)}"{" selected" if code == language else ""}>'
         f"{escape(name)}</option>"
         for code, name in settings.LANGUAGES)
-    t = _labels()
+    t = labels or _labels()
     label = t["language"]
     return mark_safe(  # noqa: S308 - every label and value escaped
         f'<form method="post" action="{escape(areas.address("switch_language"))}"'
         ' class="d-flex align-items-center gap-1 ms-lg-2 language-switcher" data-autosubmit>\n'
-        f'  {_csrf_input(request)}<input type="hidden" name="next"'
+        f'  {csrf_input(request)}<input type="hidden" name="next"'
         f' value="{escape(next_url or request.get_full_path())}">\n'
         f'  <label class="visually-hidden" for="lang-{suffix}">{label}</label>\n'
         f'  <select name="language" class="form-select form-select-sm" id="lang-{suffix}" aria-label="{label}">\n'
@@ -156,10 +152,10 @@ def navigation_html(request, unread_count):
         f'            {_item(address("preferences"), t["preferences"])}\n'
         f'            {_item(address("password_change"), t["change_password"])}\n'
         '            <li><hr class="dropdown-divider"></li>\n'
-        f'            <li><form method="post" action="{address("logout")}">{_csrf_input(request)}'
+        f'            <li><form method="post" action="{address("logout")}">{csrf_input(request)}'
         f'<button class="dropdown-item" type="submit">{t["sign_out"]}</button></form></li>\n'
         '          </ul>\n        </li>\n      </ul>\n'
-        f"      {language_switcher_html(request)}"
+        f"      {language_switcher_html(request, labels=t)}"
         "    </div>\n  </div>\n</nav>"
     )
     return mark_safe("".join(parts))  # noqa: S308 - every label, name and address escaped above

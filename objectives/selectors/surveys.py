@@ -179,8 +179,11 @@ def stored_counts(surveys):
     sheets = dict(SurveyResponse.objects.filter(survey__in=surveys).order_by().values("survey")
                   .annotate(n=Count("id")).values_list("survey", "n"))
     answers = answer_counts(surveys)
-    return {pk: {"responses_count": n, "answers_total": answers.get(pk, (0, 0))[0],
-                 "answers_positive": answers.get(pk, (0, 0))[1]} for pk, n in sheets.items()}
+    found = {}
+    for pk, n in sheets.items():
+        total, positive = answers.get(pk, (0, 0))
+        found[pk] = {"responses_count": n, "answers_total": total, "answers_positive": positive}
+    return found
 
 
 NO_COUNTS = {"responses_count": 0, "answers_total": 0, "answers_positive": 0}

@@ -37,7 +37,7 @@ from qms_portal.services import require_can, save_tracked
 from qms_portal.workflow import Guard, Transition, Workflow, register
 
 from ..models import Indicator, Survey, SurveyAnswer, SurveyDimension, SurveyGroup, SurveyResponse
-from ..selectors.surveys import POSITIVE_MAX
+from ..selectors.surveys import NO_COUNTS, POSITIVE_MAX, stored_counts
 
 PURPOSE = "satisfaction_survey"
 CHANGE = "objectives.change_survey"
@@ -194,8 +194,6 @@ def _on_open(survey, user, reason, data):
 def _on_close(survey, user, reason, data):
     """Closing counts the survey's sheets and answers once more (``selectors.stored_counts``): what
     it keeps from then on, when no answer comes any more, is counted from the answers themselves."""
-    from ..selectors.surveys import NO_COUNTS, stored_counts
-
     survey.closed_at = timezone.now()
     counts = stored_counts([survey.pk]).get(survey.pk, NO_COUNTS)
     for name, value in counts.items():

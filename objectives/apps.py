@@ -16,3 +16,6 @@ class ObjectivesConfig(AppConfig):
         from qms_portal import areas
 
         areas.register_parts(self.label, PARTS)
+        from .cached import track_changes
+
+        track_changes()  # what retires the area's cached lists

@@ -36,6 +36,7 @@ from qms_portal.search import searchable
 from qms_portal.services import require_can, save_tracked
 from qms_portal.workflow import Guard, Transition, Workflow, register
 
+from ..cached import forget_survey_counts
 from ..models import Indicator, Survey, SurveyAnswer, SurveyDimension, SurveyGroup, SurveyResponse
 from ..selectors.surveys import NO_COUNTS, POSITIVE_MAX, stored_counts
 
@@ -409,6 +410,7 @@ def survey_answer_received(link, cleaned_data):
     Survey.objects.filter(pk=survey.pk).update(responses_count=F("responses_count") + 1,
                                                answers_total=F("answers_total") + len(ratings),
                                                answers_positive=F("answers_positive") + positive)
+    forget_survey_counts()  # (an update() sends no signal: the surveys' list shows these counts)
     return response
 
 

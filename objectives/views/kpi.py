@@ -12,7 +12,7 @@ from django.views.generic import TemplateView
 from qms_portal import charts
 from qms_portal.models import Unit
 from qms_portal.pdf import han_variant
-from qms_portal.permissions import can
+from qms_portal.permissions import can, scope_fingerprint
 from qms_portal.views.generic import (
     HistoryView,
     ObjectFormView,
@@ -23,6 +23,7 @@ from qms_portal.views.generic import (
     ServiceFormView,
 )
 
+from .. import cached
 from ..forms.kpi import IndicatorFilter, IndicatorForm, ObjectiveFilter, ObjectiveForm
 from ..models import Indicator, QualityObjective
 from ..selectors import kpi as selectors
@@ -45,6 +46,15 @@ class ObjectiveListView(ScopedListView):
     table_template = "objectives/kpi/objective_rows.html"
     title = gettext_lazy("Quality objectives")
     create_url = "objectives:objective_create"
+    cache_generations = cached.OBJECTIVE_LIST
+    cache_seconds = cached.LIST_SECONDS
+
+    def content_key_parts(self):
+        # The units its filter accepts, and the quality policy it links: among the documents the
+        # reader may read, the one of the filter's unit or, without one, of the reader's own unit.
+        user = self.request.user
+        return (*super().content_key_parts(), *cached.unit_filter_parts(user),
+                scope_fingerprint(user, "documents.view_document"), user.primary_unit_id)
 
     def get_base_queryset(self):
         return selectors.objectives_of(self.request.user)
@@ -158,6 +168,12 @@ class IndicatorListView(ScopedListView):
     content_template = "objectives/kpi/indicator_list_content.html"
     title = gettext_lazy("Indicators")
     create_url = "objectives:indicator_create"
+    cache_generations = cached.INDICATOR_LIST
+    cache_seconds = cached.LIST_SECONDS
+
+    def content_key_parts(self):  # the units its filter accepts; the buttons "Enter values" and "Import"
+        user = self.request.user
+        return (*super().content_key_parts(), *cached.unit_filter_parts(user), user.has_perm(services.ENTER))
 
     def get_base_queryset(self):
         return selectors.indicators_of(self.request.user).filter(is_active=True)

@@ -20,6 +20,7 @@ from qms_portal.models import Unit
 from qms_portal.permissions import can, units_where
 from qms_portal.views.generic import HistoryView, ScopedDetailView, ScopedListView, ScopedMixin, ServiceFormView
 
+from .. import cached
 from ..forms.kpi import period_choices
 from ..forms.ontime import TimelinessFilter
 from ..models import ProcedureTimeliness
@@ -213,6 +214,11 @@ class TimelinessListView(ScopedListView):
     table_template = "objectives/kpi/timeliness_rows.html"
     title = gettext_lazy("Monthly files per procedure")
     keyset = ("-period", "unit__path", "pk")
+    cache_generations = cached.TIMELINESS_LIST
+    cache_seconds = cached.LIST_SECONDS
+
+    def content_key_parts(self):  # the units its filter accepts
+        return (*super().content_key_parts(), *cached.unit_filter_parts(self.request.user))
 
     def get_base_queryset(self):
         return selectors.timeliness_rows(self.request.user)

@@ -17,6 +17,7 @@ from qms_portal.views.generic import (
     TransitionView,
 )
 
+from .. import cached
 from ..forms.review import DecisionCancelForm, DecisionDoneForm, DecisionFilter, DecisionForm, ReviewFilter, ReviewForm
 from ..models import ManagementReview, ReviewDecision
 from ..selectors import review as selectors
@@ -33,6 +34,11 @@ class ReviewListView(ScopedListView):
     title = gettext_lazy("Management reviews")
     create_url = "objectives:review_create"
     keyset = ("-meeting_on", "-pk")
+    cache_generations = cached.REVIEW_LIST
+    cache_seconds = cached.LIST_SECONDS
+
+    def content_key_parts(self):  # the units its filter accepts
+        return (*super().content_key_parts(), *cached.unit_filter_parts(self.request.user))
 
     def get_queryset(self):
         return selectors.review_list_queryset(self.request.user)
@@ -153,6 +159,11 @@ class DecisionListView(ScopedListView):
     table_template = "objectives/review/decision_rows.html"
     title = gettext_lazy("Management review decisions")
     keyset = ("due_on", "pk")
+    cache_generations = cached.DECISION_LIST
+    cache_seconds = cached.LIST_SECONDS
+
+    def content_key_parts(self):  # the units its filter accepts
+        return (*super().content_key_parts(), *cached.unit_filter_parts(self.request.user))
 
     def get_queryset(self):
         return selectors.decision_list_queryset(self.request.user)

@@ -23,6 +23,7 @@ from qms_portal.views.generic import (
     ServiceFormView,
 )
 
+from .. import cached
 from .. import exports_risks as exports
 from ..forms.risks import ActionCancelForm, ActionDoneForm, RiskActionForm, RiskFilter, RiskForm, RiskReviewForm
 from ..models import Risk, RiskAction
@@ -44,6 +45,11 @@ class RiskListView(ScopedListView):
     title = gettext_lazy("Risks and opportunities")
     create_url = "objectives:risk_create"
     keyset = ("-pk",)
+    cache_generations = cached.RISK_LIST
+    cache_seconds = cached.LIST_SECONDS
+
+    def content_key_parts(self):  # the units its filter accepts
+        return (*super().content_key_parts(), *cached.unit_filter_parts(self.request.user))
 
     def get_base_queryset(self):
         return selectors.register_queryset(self.request.user)

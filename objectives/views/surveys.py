@@ -30,6 +30,7 @@ from qms_portal.views.generic import (
     TransitionView,
 )
 
+from .. import cached
 from ..forms.surveys import GeneralLinkForm, InviteForm, LinksForm, SurveyFilter, SurveyForm
 from ..models import Indicator, Survey
 from ..selectors import surveys as selectors
@@ -48,6 +49,11 @@ class SurveyListView(ScopedListView):
     title = _("Satisfaction surveys")
     create_url = "objectives:survey_create"
     keyset = ("-period_end", "-pk")
+    cache_generations = cached.SURVEY_LIST
+    cache_seconds = cached.LIST_SECONDS
+
+    def content_key_parts(self):  # the units its filter accepts
+        return (*super().content_key_parts(), *cached.unit_filter_parts(self.request.user))
 
     def get_queryset(self):
         return selectors.list_queryset(self.request.user)

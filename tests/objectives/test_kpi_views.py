@@ -7,6 +7,7 @@ the offered nonconformity, the roll-up and the on-time pages."""
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -49,6 +50,7 @@ def vi(user):
 
 
 def count_queries(client, url, params=None):
+    cache.clear()  # the SQL is under test, not the cached content
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url, params or {}).status_code == 200
     return len(queries)

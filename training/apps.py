@@ -18,3 +18,6 @@ class TrainingConfig(AppConfig):
         from qms_portal import areas
 
         areas.register_parts(self.label, PARTS)
+        from .cached import track_changes
+
+        track_changes()  # what retires the area's cached lists (``cached.py``)

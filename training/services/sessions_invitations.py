@@ -16,6 +16,7 @@ from simple_history.utils import bulk_create_with_history
 from qms_portal.models import RoleAssignment, User
 from qms_portal.services import require_can
 
+from ..cached import forget_sessions
 from ..models import Participant, Session
 from .sessions import CHANGE, EDITABLE, S, _tell_invited, lock
 
@@ -84,6 +85,7 @@ def session_invite(*, acting_user, session, units=(), include_subunits=False, ro
     if new:
         new = bulk_create_with_history(new, Participant, batch_size=500, default_user=acting_user,
                                        default_date=timezone.now())
+        forget_sessions()  # written in bulk, without signals: the lists counting participants are stale
     result = InviteResult(added=new, skipped=len(existing), capacity=session.capacity,
                           total=Participant.objects.filter(session=session).count())
     if new and session.status == S.INVITED:

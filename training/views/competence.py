@@ -6,7 +6,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from qms_portal.permissions import can
+from qms_portal.permissions import can, scope_fingerprint
 from qms_portal.views.generic import (
     ActionView,
     HistoryView,
@@ -17,6 +17,7 @@ from qms_portal.views.generic import (
     ServiceFormView,
 )
 
+from .. import cached
 from ..forms.competence import QualificationFilter, QualificationForm, RequirementFilter, RequirementForm, WithdrawForm
 from ..models import CompetenceRequirement, Participant, Qualification
 from ..selectors import competence as selectors
@@ -35,6 +36,15 @@ class RequirementListView(ScopedListView):
     title = gettext_lazy("Competence requirements")
     create_url = "training:requirement_create"
     keyset = ("unit__path", "pk")
+    cache_generations = cached.REQUIREMENT_LIST
+    cache_seconds = cached.LIST_SECONDS
+
+    def content_key_parts(self):
+        user = self.request.user  # each row's Edit and Deactivate; the units the filter offers
+        return (*super().content_key_parts(), self.may_change(), scope_fingerprint(user, "qms_portal.view_unit"))
+
+    def may_change(self):
+        return self.request.user.has_perm("training.change_competencerequirement")
 
     def get_base_queryset(self):
         return selectors.requirement_queryset(self.request.user)
@@ -44,7 +54,7 @@ class RequirementListView(ScopedListView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["may_change"] = self.request.user.has_perm("training.change_competencerequirement")
+        ctx["may_change"] = self.may_change()
         return ctx
 
 
@@ -104,6 +114,11 @@ class QualificationListView(ScopedListView):
     title = gettext_lazy("Qualifications")
     create_url = "training:qualification_create"
     keyset = ("-pk",)
+    cache_generations = cached.QUALIFICATION_LIST  # the states turn on the day, which is in the key
+    cache_seconds = cached.LIST_SECONDS
+
+    def content_key_parts(self):  # the units the filter offers
+        return (*super().content_key_parts(), scope_fingerprint(self.request.user, "qms_portal.view_unit"))
 
     def get_base_queryset(self):
         return selectors.qualification_queryset(self.request.user)

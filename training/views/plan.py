@@ -17,7 +17,7 @@ from django.views import View
 
 from qms_portal.exports import write_xlsx
 from qms_portal.forms import on_fields
-from qms_portal.permissions import can
+from qms_portal.permissions import can, scope_fingerprint
 from qms_portal.views.generic import (
     ActionView,
     HistoryView,
@@ -30,6 +30,7 @@ from qms_portal.views.generic import (
     TransitionView,
 )
 
+from .. import cached
 from ..forms.plan import MONTHS, ItemSessionsForm, PlanFilter, PlanForm, PlanItemFilter, PlanItemForm
 from ..models import PlanItem, TrainingPlan
 from ..selectors import plan as selectors
@@ -52,6 +53,13 @@ class PlanListView(ScopedListView):
     title = gettext_lazy("Training plans")
     create_url = "training:plan_create"
     keyset = ("-year", "pk")
+    cache_generations = cached.PLAN_LIST
+    cache_seconds = cached.LIST_SECONDS
+
+    def content_key_parts(self):
+        user = self.request.user  # the link to the items; the units the filter offers
+        return (*super().content_key_parts(), user.has_perm("training.view_planitem"),
+                scope_fingerprint(user, "qms_portal.view_unit"))
 
     def get_base_queryset(self):
         return selectors.plan_list_queryset(self.request.user)
@@ -73,6 +81,11 @@ class PlanItemListView(ScopedListView):
     table_template = "training/plan/planitem_rows.html"
     title = gettext_lazy("Training plan items")
     keyset = ("-plan_id", "pk")  # the column itself (ordering by "plan" would follow the plan's own ordering)
+    cache_generations = cached.PLAN_ITEM_LIST
+    cache_seconds = cached.LIST_SECONDS
+
+    def content_key_parts(self):  # the units the filter offers
+        return (*super().content_key_parts(), scope_fingerprint(self.request.user, "qms_portal.view_unit"))
 
     def get_base_queryset(self):
         return item_selectors.plan_item_queryset(self.request.user)

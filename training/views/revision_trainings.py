@@ -13,8 +13,10 @@ Paged by cursor, newest asked first, in the acknowledgements' own index order; n
 
 from django.utils.translation import gettext_lazy
 
+from qms_portal.permissions import scope_fingerprint
 from qms_portal.views.generic import ScopedListView
 
+from .. import cached
 from ..forms.matrix import RevisionTrainingFilter
 from ..models import Qualification
 from ..selectors import matrix as selectors
@@ -27,6 +29,12 @@ class RevisionTrainingListView(ScopedListView):
     table_template = "training/matrix/revision_training_rows.html"
     title = gettext_lazy("Training on revisions")
     keyset = selectors.REVISION_TRAINING_ORDER
+    cache_generations = cached.REVISION_TRAINING_LIST
+    cache_seconds = cached.LIST_SECONDS
+
+    def content_key_parts(self):
+        # The rows are also those of the documents the reader may see (``revision_trainings_asked``).
+        return (*super().content_key_parts(), scope_fingerprint(self.request.user, "documents.view_document"))
 
     def get_queryset(self):
         rows = selectors.revision_training_register(self.request.user).select_related(

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from qms_portal.forms import on_fields
-from qms_portal.permissions import can
+from qms_portal.permissions import can, scope_fingerprint
 from qms_portal.views.generic import (
     HistoryView,
     ObjectFormView,
@@ -18,6 +18,7 @@ from qms_portal.views.generic import (
     TransitionView,
 )
 
+from .. import cached
 from ..forms.sessions import (
     CompetenceFilter,
     CompetenceForm,
@@ -41,6 +42,8 @@ class CompetenceListView(ScopedListView):
     table_template = "training/sessions/competence_rows.html"
     title = _("Competences")
     create_url = "training:competence_create"
+    cache_generations = cached.COMPETENCE_LIST
+    cache_seconds = cached.LIST_SECONDS
 
 
 class CompetenceDetailView(ScopedDetailView):
@@ -98,6 +101,8 @@ class CourseListView(ScopedListView):
     table_template = "training/sessions/course_rows.html"
     title = _("Courses")
     create_url = "training:course_create"
+    cache_generations = cached.COURSE_LIST
+    cache_seconds = cached.LIST_SECONDS
 
     def get_queryset(self):
         return selectors.course_list_queryset(self.request.user)
@@ -173,6 +178,12 @@ class SessionListView(ScopedListView):
     title = _("Training sessions")
     create_url = "training:session_create"
     keyset = ("-starts_at", "-pk")
+    # (Its state is the stored status, changed by the workflow: nothing on it turns on the time of day.)
+    cache_generations = cached.SESSION_LIST
+    cache_seconds = cached.LIST_SECONDS
+
+    def content_key_parts(self):  # the units the filter offers
+        return (*super().content_key_parts(), scope_fingerprint(self.request.user, "qms_portal.view_unit"))
 
     def get_queryset(self):
         return selectors.session_list_queryset(self.request.user)

@@ -12,6 +12,11 @@ Generations (``qms_portal/fragments.py``), each bumped by the rows named:
   type), ``"document-codes"`` (a document's code: the forms a procedure's steps name), and the
   core's ``"units"``, ``"people"`` (a name) and ``"roles"``.
 * ``"acks:<revision id>"``: a revision's acknowledgements, assigned or given.
+* ``"acknowledgements"``: any acknowledgement, assigned or given (the register of
+  acknowledgements: ``ACKNOWLEDGEMENT_LIST_GENERATIONS``, which also depends on ``"register"``, the
+  effective documents and their current revisions, and on the people's and units' names).
+* ``"numbering"``: a unit's numbering settings (the numbering list, with the ``"units"``). The
+  core's number sequences (``qms_portal/numbering.py``) are not shown there.
 * ``"announcements"``: any announcement of conformity or document it covers. The register of
   announcements (``ANNOUNCEMENT_REGISTER_GENERATIONS``) also depends on ``"register"`` (a document
   joining or leaving a unit's scope, a revision's effective date) and ``"units"``; its status
@@ -48,6 +53,7 @@ from .models import (
     LegalDocument,
     PeriodicReview,
     ProcedureStep,
+    RegisterSettings,
     Revision,
 )
 
@@ -61,6 +67,13 @@ CATALOGUE = "catalogue"
 REGISTER_GENERATIONS = (REGISTER_GENERATION, fragments.UNITS, DOCUMENT_TYPES, CATALOGUE)
 ANNOUNCEMENTS = "announcements"
 ANNOUNCEMENT_REGISTER_GENERATIONS = (REGISTER_GENERATION, ANNOUNCEMENTS, fragments.UNITS)
+# The register of acknowledgements: who was asked to read each effective document's current
+# revision (``"register"``: documents, their revisions), who (people) in which unit, and when.
+ACKNOWLEDGEMENTS = "acknowledgements"
+ACKNOWLEDGEMENT_LIST_GENERATIONS = (ACKNOWLEDGEMENTS, REGISTER_GENERATION, fragments.UNITS, fragments.PEOPLE)
+# The units whose numbering a document controller sets, with their prefix and pattern.
+NUMBERING = "numbering"
+NUMBERING_LIST_GENERATIONS = (NUMBERING, fragments.UNITS)
 REGISTER_SECONDS = 600
 DOCUMENT_SECONDS = 600
 COVERAGE_SECONDS = 300
@@ -81,8 +94,9 @@ def acks_generation(revision_id):
 
 
 def forget_acknowledgements(revision_id, assigned=False):
-    """A revision's acknowledgements were given (or, with ``assigned``, created: new readers)."""
-    fragments.bump(acks_generation(revision_id), *([REGISTER_GENERATION] if assigned else []))
+    """A revision's acknowledgements were given (or, with ``assigned``, created in bulk: new
+    readers, which ``bulk_create`` announces to no signal)."""
+    fragments.bump(acks_generation(revision_id), ACKNOWLEDGEMENTS, *([REGISTER_GENERATION] if assigned else []))
 
 
 def lists_piece(document):
@@ -211,7 +225,8 @@ def track_changes():
     track(ChangeRequest._meta.label, _of_document("document_id"))
     track(PeriodicReview._meta.label, _of_document("document_id"))
     # Given one by one (``revision_acknowledge`` bumps it too; assigned in bulk: ``forget_acknowledgements``).
-    track(Acknowledgement._meta.label, lambda a: [acks_generation(a.revision_id)])
+    track(Acknowledgement._meta.label, lambda a: [acks_generation(a.revision_id), ACKNOWLEDGEMENTS])
+    track(RegisterSettings._meta.label, (NUMBERING,))
     # Documents have no single-object grants (``grant_model(Document)``): a named reviewer's grant
     # on a revision changes no register. Were a table added, a grant in it would retire them all.
     from qms_portal.permissions import grant_model

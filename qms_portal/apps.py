@@ -38,6 +38,10 @@ class QmsPortalConfig(AppConfig):
                         fields=("full_name", "username", "position", "primary_unit", "is_active", "search_key"))
         fragments.track("qms_portal.RoleAssignment", (fragments.ASSIGNMENTS,))
         fragments.track("qms_portal.AccessRequest", (fragments.ACCESS_REQUESTS,))
+        # The steering committee's cached lists (evaluations, sheets, annual reports).
+        from .steering import cached as steering_cached
+
+        steering_cached.track_changes()
         # A message may refer to a record of any model of the portal (the inbox shows them).
         fragments.track_rows(shown_models(), named={"qms_portal.Unit": fragments.UNITS,
                                                     "qms_portal.User": fragments.PEOPLE,

@@ -11,13 +11,19 @@ unit sees its counts per unit on its page, never its readers' names here.
 
 A province holds some 100,000 acknowledgements: the list is paged by cursor, newest asked first,
 read in the order of the ``acknowledgement_asked_order`` index; nothing is counted.
+
+Its content is kept in the cache (``cached.ACKNOWLEDGEMENT_LIST_GENERATIONS``): any acknowledgement
+assigned (in bulk, ``cached.forget_acknowledgements``) or given, any change to a document or to a
+revision it can show (which documents are effective, their current revision), and the names of
+people and units retire it. The reminders' sweep writes its claims, never an acknowledgement.
 """
 
 from django.utils.translation import gettext_lazy
 
+from qms_portal.permissions import scope_fingerprint
 from qms_portal.views.generic import ScopedListView
 
-from .. import selectors
+from .. import cached, selectors
 from ..filters import AcknowledgementFilter
 from ..models import Acknowledgement
 
@@ -29,6 +35,14 @@ class AcknowledgementListView(ScopedListView):
     table_template = "documents/acknowledgement_rows.html"
     title = gettext_lazy("Acknowledgements")
     keyset = selectors.ACKNOWLEDGEMENT_ORDER
+    cache_generations = cached.ACKNOWLEDGEMENT_LIST_GENERATIONS
+
+    def content_key_parts(self):
+        # The rows are those of the documents the reader may see (``selectors.effective_documents``),
+        # and the unit filter applies (and names back) only a unit they may see.
+        user = self.request.user
+        return (*super().content_key_parts(), scope_fingerprint(user, "documents.view_document"),
+                scope_fingerprint(user, "qms_portal.view_unit"))
 
     def get_base_queryset(self):
         # What the rows show, and nothing of the revisions' long texts.

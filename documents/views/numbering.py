@@ -12,7 +12,7 @@ from qms_portal.models import Unit
 from qms_portal.views.filters import UnitFilter
 from qms_portal.views.generic import ObjectFormView, ObjectMixin, ScopedListView
 
-from .. import services
+from .. import cached, services
 from ..forms import RegisterSettingsForm
 from ..models import DocumentType, RegisterSettings
 from ..services.register import DEFAULT_PATTERN, register_prefix
@@ -21,7 +21,9 @@ PERMISSION = "documents.change_registersettings"
 
 
 class NumberingListView(ScopedListView):
-    """The units whose numbering the user may set, with their prefix and pattern."""
+    """The units whose numbering the user may set, with their prefix and pattern (kept in the cache
+    until a unit or a unit's numbering settings change: ``cached.NUMBERING_LIST_GENERATIONS``; the
+    counters of the numbering sequences are not shown)."""
 
     model = Unit
     action = PERMISSION
@@ -29,6 +31,7 @@ class NumberingListView(ScopedListView):
     table_template = "documents/numbering_table.html"
     title = gettext_lazy("Numbering of documents")
     related = ("document_register",)
+    cache_generations = cached.NUMBERING_LIST_GENERATIONS
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

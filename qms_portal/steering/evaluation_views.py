@@ -19,7 +19,7 @@ from ..views.generic import (
     ServiceFormView,
     TransitionView,
 )
-from . import evaluation_exports, evaluation_rows
+from . import cached, evaluation_exports, evaluation_rows
 from . import evaluation_forms as forms
 from . import evaluation_selectors as sel
 from . import evaluation_services as services
@@ -42,6 +42,7 @@ class EvaluationListView(ScopedListView):
     title = gettext_lazy("Evaluations of units")
     create_url = "evaluation_create"
     related = ("unit",)
+    cache_generations = cached.EVALUATION_LIST_GENERATIONS
 
     def get_queryset(self):
         return super().get_queryset().order_by("-year", "unit__path", "pk")
@@ -183,6 +184,7 @@ class SheetListView(ScopedListView):
     table_template = "steering/unitevaluation_table.html"
     title = gettext_lazy("Evaluation sheets")
     related = ("unit", "evaluation", "evaluation__unit")
+    cache_generations = cached.SHEET_LIST_GENERATIONS
 
     def get_queryset(self):
         return super().get_queryset().order_by("-evaluation__year", "unit__path", "pk")

@@ -17,7 +17,7 @@ from ..views.generic import (
     ServiceFormView,
     TransitionView,
 )
-from . import report_exports, report_forms, report_selectors, report_services
+from . import cached, report_exports, report_forms, report_selectors, report_services
 from .report_models import AnnualReport
 
 
@@ -37,6 +37,7 @@ class AnnualReportListView(ScopedListView):
     title = gettext_lazy("Annual ISO reports")
     create_url = "annualreport_create"
     related = ("unit", "drafted_by")
+    cache_generations = cached.REPORT_LIST_GENERATIONS
 
     def get_queryset(self):
         return super().get_queryset().order_by("-year", "unit__path", "pk")

@@ -15,4 +15,7 @@ class AuditsConfig(AppConfig):
     def ready(self):
         from qms_portal import areas
 
+        from .cached import track_changes
+
         areas.register_parts(self.label, PARTS)
+        track_changes()  # what retires the cached lists of the findings, certificates and checklist parts

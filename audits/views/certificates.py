@@ -19,6 +19,7 @@ from qms_portal.views.generic import (
     ServiceFormView,
 )
 
+from .. import cached
 from ..forms.certificates import CertificateFilter, CertificateForm, SurveillanceForm, VisitFilter, WithdrawForm
 from ..models import Audit, Certificate, SurveillanceVisit
 from ..selectors import certificates as selectors
@@ -27,7 +28,8 @@ from ..services import certificates as services
 
 class CertificateListView(ScopedListView):
     """The current certificates in the reader's scope by expiry date (the soonest first); filters by
-    state, unit (with its sub-units), standard, and a search on number, body and unit."""
+    state, unit (with its sub-units), standard, and a search on number, body and unit. Kept in the
+    cache per reader and day ("expired", "expires soon": ``audits/cached.py``)."""
 
     model = Certificate
     filterset_class = CertificateFilter
@@ -35,6 +37,8 @@ class CertificateListView(ScopedListView):
     title = gettext_lazy("Certificates")
     create_url = "audits:certificate_create"
     keyset = ("expires_on", "pk")
+    cache_generations = cached.CERTIFICATE_GENERATIONS
+    cache_seconds = cached.LIST_SECONDS
 
     def get_base_queryset(self):
         return selectors.certificate_register(self.request.user)
@@ -127,13 +131,17 @@ class SurveillanceEditView(ObjectFormView):
 
 
 class SurveillanceDueView(ScopedListView):
-    """The surveillance audits still to carry out in the reader's scope, the late ones first."""
+    """The surveillance audits still to carry out in the reader's scope, the late ones first. Kept
+    in the cache per reader and day ("late"), retired by a certificate, a visit or an audit (a
+    visit's audit closed: the visit is done, ``audits/cached.py``)."""
 
     model = SurveillanceVisit
     filterset_class = VisitFilter
     table_template = "audits/certificates/visit_rows.html"
     title = gettext_lazy("Surveillance audits due")
     keyset = ("due_on", "pk")
+    cache_generations = cached.VISIT_GENERATIONS
+    cache_seconds = cached.LIST_SECONDS
 
     def get_base_queryset(self):
         return selectors.visits_due(self.request.user)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy
 from qms_portal.permissions import can
 from qms_portal.views.generic import HistoryView, ObjectFormView, ScopedDetailView, ScopedListView
 
+from .. import cached
 from ..forms.checklist import TemplateForm, TemplateQuestionFormSet
 from ..models import ChecklistTemplate
 from ..services import checklist_templates as services
@@ -34,11 +35,16 @@ class TemplateFilter(django_filters.FilterSet):
 
 
 class TemplateListView(ScopedListView):
+    """The checklist templates in the reader's scope, with how many questions each has; kept in the
+    cache per reader, retired by a template or a question (``audits/cached.py``)."""
+
     model = ChecklistTemplate
     title = gettext_lazy("Checklist templates")
     table_template = "audits/checklist/template_rows.html"
     filterset_class = TemplateFilter
     keyset = ("name", "pk")
+    cache_generations = cached.TEMPLATE_GENERATIONS
+    cache_seconds = cached.LIST_SECONDS
 
     def get_base_queryset(self):
         return ChecklistTemplate.objects.select_related("unit").annotate(questions=Count("items"))

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from qms_portal.permissions import can
+from qms_portal.permissions import can, scope_fingerprint
 from qms_portal.views.generic import (
     ActionView,
     HistoryView,
@@ -15,6 +15,7 @@ from qms_portal.views.generic import (
     ScopedListView,
 )
 
+from .. import cached
 from ..forms.findings import FindingForm, ImprovementForm, LinkNonconformityForm
 from ..forms.findings_filter import FindingFilter
 from ..models import Audit, Finding
@@ -24,13 +25,21 @@ from ..services import findings as services
 
 class FindingListView(ScopedListView):
     """The findings in the reader's reach, newest first: an auditee's are those about their unit,
-    an auditor's those of the audits they are on. Filters: grade, unit, audit, year, search."""
+    an auditor's those of the audits they are on. Filters: grade, unit, audit, year, search. Kept
+    in the cache per reader (``audits/cached.py``)."""
 
     model = Finding
     filterset_class = FindingFilter
     table_template = "audits/findings/finding_rows.html"
     title = _("Findings")
     keyset = ("-pk",)
+    cache_generations = cached.FINDING_GENERATIONS
+    cache_seconds = cached.LIST_SECONDS
+
+    def content_key_parts(self):
+        # An auditor reaches the findings of the audits they conduct (``Finding.scope_extra``): by a
+        # grant on the audit (its changes bump ``AUDITS``), or by a role holding "conduct" on its unit.
+        return (*super().content_key_parts(), scope_fingerprint(self.request.user, "audits.conduct_audit"))
 
     def get_base_queryset(self):
         return Finding.objects.select_related(*selectors.LIST_RELATED)

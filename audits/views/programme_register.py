@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy
 from qms_portal.links import pk_url
 from qms_portal.views.generic import ScopedListView
 
+from .. import cached
 from ..forms.plan import MONTHS
 from ..forms.programme_register import ProgrammeEntryFilter
 from ..models import ProgrammeEntry
@@ -16,15 +17,18 @@ class ProgrammeEntryListView(ScopedListView):
     """The programme entries the reader may see (those of the programmes of their units), newest
     programme first and its lines by month, 25 a page (by cursor). Filters: unit (the programme's,
     with its sub-units, as the dashboard rolls them up), year, state (done, not done, behind its
-    month: the dashboard figures' rules) and a main clause. Four queries whatever the rows. Not
-    cached: the state depends on today's month and on every audit's status, and no benchmark has
-    asked for it."""
+    month: the dashboard figures' rules) and a main clause. Four queries whatever the rows. Its
+    content is kept per reader and day (the state turns on today's month), retired by any change
+    to an entry, its programme or an audit (their status decides *done*), and by the names shown
+    (``audits/cached.py``)."""
 
     model = ProgrammeEntry
     filterset_class = ProgrammeEntryFilter
     table_template = "audits/plan/programme_entry_rows.html"
     title = gettext_lazy("Audit programme entries")
     keyset = selectors.REGISTER_ORDER
+    cache_generations = cached.ENTRY_GENERATIONS
+    cache_seconds = cached.LIST_SECONDS
 
     def get_base_queryset(self):
         return selectors.programme_register(self.request.user)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy
 
 from qms_portal.views.generic import ScopedListView, ServiceFormView
 
+from .. import cached
 from ..forms.desk import CaseLinkForm, CaseRequestFilter
 from ..models import CaseFeedbackRequest
 from ..services import desk_feedback as services
@@ -45,7 +46,8 @@ class CaseLinkCreateView(ServiceFormView):
 
 
 class CaseRequestListView(ScopedListView):
-    """The links handed out, newest first, and whether each file was rated."""
+    """The links handed out, newest first, and whether each file was rated. Kept in the cache a
+    minute: a link expires at the hour it was made (``cached.CASE_SECONDS``)."""
 
     model = CaseFeedbackRequest
     filterset_class = CaseRequestFilter
@@ -55,3 +57,5 @@ class CaseRequestListView(ScopedListView):
     keyset = ("-created_at", "-pk")
     create_url = "nonconformities:case_link_create"
     create_permission = services.CASE_LINK
+    cache_generations = cached.CASE_GENERATIONS
+    cache_seconds = cached.CASE_SECONDS

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from qms_portal.models import Unit
-from qms_portal.permissions import can
+from qms_portal.permissions import can, scope_fingerprint
 from qms_portal.views.generic import (
     ActionView,
     HistoryView,
@@ -21,7 +21,7 @@ from qms_portal.views.generic import (
     TransitionView,
 )
 
-from .. import selectors_desk
+from .. import cached, selectors_desk
 from ..forms.desk import FeedbackFilter
 from ..models import CitizenFeedback
 from ..models.desk import CITIZEN_LANGUAGES
@@ -31,7 +31,8 @@ DESK_QR = services.DESK_QR
 
 
 class FeedbackListView(ScopedListView):
-    """The triage list: new feedback first to answer, overdue bad reviews marked."""
+    """The triage list: new feedback first to answer, overdue bad reviews marked. Kept in the cache
+    per reader and day ("overdue"), retired by any feedback saved, a citizen's included (``cached.py``)."""
 
     model = CitizenFeedback
     filterset_class = FeedbackFilter
@@ -39,6 +40,14 @@ class FeedbackListView(ScopedListView):
     title = gettext_lazy("Citizen feedback")
     related = ("unit",)
     keyset = ("-received_at", "-pk")
+    cache_generations = cached.FEEDBACK_GENERATIONS
+    cache_seconds = cached.LIST_SECONDS
+
+    def content_key_parts(self):
+        # The desk's QR code button: the filtered unit (in the query string) or the reader's own
+        # unit, offered where they may print the desk's QR code.
+        user = self.request.user
+        return (*super().content_key_parts(), user.primary_unit_id, scope_fingerprint(user, DESK_QR))
 
     def get_base_queryset(self):
         return super().get_base_queryset().defer("reply", "dismiss_reason", "unit__search_key")

@@ -7,6 +7,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy
 
 from qms_portal.pdf import render_pdf
+from qms_portal.permissions import scope_fingerprint
 from qms_portal.views.generic import (
     ActionView,
     HistoryView,
@@ -17,6 +18,7 @@ from qms_portal.views.generic import (
     ServiceFormView,
 )
 
+from .. import cached
 from ..forms.desk import OutputFilter, OutputForm
 from ..models import NonconformingOutput
 from ..services import desk as services
@@ -26,6 +28,9 @@ RAISE = "nonconformities.add_nonconformity"
 
 
 class OutputListView(ScopedListView):
+    """The register of late or failed files, the latest due first; kept in the cache per reader and
+    day (the working days late of a file not delivered grow with it: ``cached.py``)."""
+
     model = NonconformingOutput
     filterset_class = OutputFilter
     content_template = "nonconformities/desk/output_list_content.html"
@@ -33,6 +38,12 @@ class OutputListView(ScopedListView):
     create_url = "nonconformities:output_create"
     related = ("unit", "procedure")
     keyset = ("-due_on", "-pk")
+    cache_generations = cached.OUTPUT_GENERATIONS
+    cache_seconds = cached.LIST_SECONDS
+
+    def content_key_parts(self):
+        # The procedure filter offers the procedures the reader may see (``OutputFilter``): their scope.
+        return (*super().content_key_parts(), scope_fingerprint(self.request.user, "documents.view_document"))
 
     def get_base_queryset(self):
         from django.contrib.contenttypes.models import ContentType

@@ -18,13 +18,15 @@ model is not tracked (``fragments.track``), or its changes bump none of the piec
 Primary keys never change; rows of ``fragments.immutable`` models neither.
 """
 
+import re
 from dataclasses import dataclass, field
 
 from django.apps import apps
-from django.db import models
+from django.db import connection, models
 from django.db.models.query import ValuesIterable
 from django.forms.models import ModelChoiceIterator
 from django.template.base import Variable
+from django.test.utils import CaptureQueriesContext
 
 from qms_portal import fragments
 
@@ -229,3 +231,42 @@ def _rows_in(value, seen=None):
     elif isinstance(value, (list, tuple, set)):
         for item in value:
             yield from _rows_in(item, seen)
+
+
+# --- a cached list's second visit --------------------------------------------------------------------
+
+_CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+
+
+def without_tokens(page):
+    """The page without its CSRF tokens (each request masks its token anew)."""
+    return _CSRF_FIELD.sub("", page)
+
+
+def visit(client, url, params=None):
+    """The page at ``url`` (with ``params``) as text; it must answer 200."""
+    response = client.get(url, params or {})
+    assert response.status_code == 200, (url, response.status_code)
+    return response.content.decode()
+
+
+def _reading(queries, tables):
+    # (The signed-in reader's own row is read by the session's middleware, by key: "LIMIT 21".)
+    return [q["sql"] for q in queries if any(f'"{table}"' in q["sql"] for table in tables)
+            and "LIMIT 21" not in q["sql"]]
+
+
+def assert_cached_visit_reads_no_row(client, url, params, tables):
+    """A list whose content is cached: the first visit reads its rows from ``tables`` (so that the
+    check can fail), and the second serves the same page reading none of them, in fewer queries.
+    Returns the second visit's number of queries."""
+    tables = (tables,) if isinstance(tables, str) else tuple(tables)
+    with CaptureQueriesContext(connection) as built:
+        first = visit(client, url, params)
+    with CaptureQueriesContext(connection) as cached:
+        again = visit(client, url, params)
+    assert without_tokens(again) == without_tokens(first)
+    assert _reading(built.captured_queries, tables), f"the first visit of {url} read none of {tables}"
+    assert _reading(cached.captured_queries, tables) == []
+    assert len(cached.captured_queries) < len(built.captured_queries)
+    return len(cached.captured_queries)

@@ -4,11 +4,8 @@ every row they show retires them when it changes (recorded by ``tests/fragment_c
 acknowledgement given one by one or assigned in bulk shows at once, and a cached visit reads none of
 their rows."""
 
-import re
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from documents import services
@@ -18,22 +15,12 @@ from qms_portal.models import Unit, User
 from tests.documents.factories import next_revision
 from tests.documents.test_acknowledgement_list import acknowledgement_world
 from tests.factories import assign, make_superuser, make_unit, make_user
-from tests.fragment_check import PieceRecorder
+from tests.fragment_check import PieceRecorder, assert_cached_visit_reads_no_row, visit
 
 pytestmark = [pytest.mark.django_db, pytest.mark.filterwarnings("ignore:No directory at:UserWarning")]
 
 ACKS = reverse("documents:acknowledgement_list")
 NUMBERING = reverse("documents:numbering")
-
-
-def visit(client, url, params=None):
-    response = client.get(url, params or {})
-    assert response.status_code == 200, url
-    return response.content.decode()
-
-
-def without_tokens(page):
-    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", page)
 
 
 def numbered(ds):
@@ -170,12 +157,4 @@ TABLES = {ACKS: ("documents_acknowledgement",), NUMBERING: ("qms_portal_unit", "
 def test_a_cached_visit_reads_no_row_of_the_list(url, params, ds, client_for):
     w = numbered(acknowledgement_world(ds))
     params = {name: (w.office.pk if value == "office" else value) for name, value in params.items()}
-    client = client_for(w.author)
-    first = visit(client, url, params)
-    with CaptureQueriesContext(connection) as cached:
-        again = visit(client, url, params)
-    assert without_tokens(again) == without_tokens(first)
-    read = [q["sql"] for q in cached.captured_queries
-            if any(f'FROM "{table}"' in q["sql"] for table in TABLES[url])]
-    # (The signed-in reader's own row and unit are read by key, if at all.)
-    assert [sql for sql in read if "LIMIT 21" not in sql] == []
+    assert_cached_visit_reads_no_row(client_for(w.author), url, params, TABLES[url])

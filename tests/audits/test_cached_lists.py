@@ -4,7 +4,7 @@
 through the services shows at once."""
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -62,14 +62,6 @@ def procedure(w, code=""):
     return document_services.document_create(acting_user=factories._acting(), unit=w.agency, doc_type=doc_type("QT"),
                                              title="Quy trình tiếp nhận hồ sơ", process_owner=w.iso,
                                              category="operational", code=code)
-
-
-@pytest.fixture
-def today(monkeypatch):
-    """Mid-July of this year: a line planned in January is behind its month."""
-    fixed = date(timezone.localdate().year, 7, 15)
-    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: fixed)
-    return fixed
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from audits.selectors import certificates as figures
 from audits.selectors import programme_register as register
@@ -27,14 +26,6 @@ pytestmark = [pytest.mark.django_db, pytest.mark.filterwarnings("ignore:No direc
 URL = "/audits/programme-entries/"
 KEYS = ("audits.programme_coverage", "audits.programme_entries", "audits.programme_entries_done",
         "audits.programme_entries_behind")
-
-
-@pytest.fixture
-def today(monkeypatch):
-    """Mid-July of this year: months before it (behind when not done) and after it (not yet)."""
-    fixed = date(timezone.localdate().year, 7, 15)
-    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: fixed)
-    return fixed
 
 
 @pytest.fixture

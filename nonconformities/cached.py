@@ -27,7 +27,6 @@ from qms_portal import fragments
 NONCONFORMITIES = "nonconformities"
 CLAUSES = "nc-clauses"  # the clauses the register's filter offers (the documents area's catalogue)
 LIST_GENERATIONS = (NONCONFORMITIES, CLAUSES, fragments.UNITS, fragments.PEOPLE)
-LIST_SECONDS = 300
 
 OUTPUTS = "nc-outputs"
 FEEDBACK = "nc-feedback"

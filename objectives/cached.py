@@ -26,7 +26,6 @@ it would not retire the list.
 """
 
 from qms_portal import fragments
-from qms_portal.permissions import scope_fingerprint
 
 SURVEYS = "objectives-surveys"
 REVIEW = "objectives-review"
@@ -44,18 +43,12 @@ RISK_LIST = (RISKS, DOCUMENTS, fragments.UNITS, fragments.PEOPLE)
 OBJECTIVE_LIST = (OBJECTIVES, POLICY, fragments.UNITS, fragments.PEOPLE)
 INDICATOR_LIST = (INDICATORS, fragments.UNITS)
 TIMELINESS_LIST = (TIMELINESS, DOCUMENTS, fragments.UNITS)
-LIST_SECONDS = 300
 
 # What a document's row shows where the quality policy is linked, and what finds it (by label:
 # an area imports no other area). Work on drafts saves none of these.
 POLICY_FIELDS = ("code", "title", "effective_since", "unit", "doc_type", "level", "is_withdrawn",
                  "current_revision")
 
-
-def unit_filter_parts(user):
-    """What the unit filter of every list of the area depends on besides the list's scope: the
-    units it accepts are those the reader may view."""
-    return (scope_fingerprint(user, "qms_portal.view_unit"),)
 
 
 def forget_survey_counts():

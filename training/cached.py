@@ -53,7 +53,6 @@ PLAN_LIST = (PLANS, SESSIONS, fragments.UNITS, fragments.PEOPLE)  # (its templat
 PLAN_ITEM_LIST = (PLANS, SESSIONS, CATALOGUE, fragments.UNITS)
 REVISION_TRAINING_LIST = (REVISIONS, DOCUMENTS_REGISTER, SESSIONS, CATALOGUE, fragments.UNITS, fragments.PEOPLE,
                           fragments.PEOPLE_LIST)
-LIST_SECONDS = 300
 
 
 def forget_sessions():

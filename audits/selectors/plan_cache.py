@@ -12,7 +12,6 @@ from qms_portal import fragments
 
 AUDITS = "audits"
 LIST_GENERATIONS = (AUDITS, fragments.UNITS, fragments.PEOPLE)
-LIST_SECONDS = 300
 
 
 def track_changes():

@@ -38,7 +38,6 @@ class CertificateListView(ScopedListView):
     create_url = "audits:certificate_create"
     keyset = ("expires_on", "pk")
     cache_generations = cached.CERTIFICATE_GENERATIONS
-    cache_seconds = cached.LIST_SECONDS
 
     def get_base_queryset(self):
         return selectors.certificate_register(self.request.user)
@@ -141,7 +140,6 @@ class SurveillanceDueView(ScopedListView):
     title = gettext_lazy("Surveillance audits due")
     keyset = ("due_on", "pk")
     cache_generations = cached.VISIT_GENERATIONS
-    cache_seconds = cached.LIST_SECONDS
 
     def get_base_queryset(self):
         return selectors.visits_due(self.request.user)

@@ -44,7 +44,6 @@ class TemplateListView(ScopedListView):
     filterset_class = TemplateFilter
     keyset = ("name", "pk")
     cache_generations = cached.TEMPLATE_GENERATIONS
-    cache_seconds = cached.LIST_SECONDS
 
     def get_base_queryset(self):
         return ChecklistTemplate.objects.select_related("unit").annotate(questions=Count("items"))

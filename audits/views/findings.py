@@ -34,7 +34,6 @@ class FindingListView(ScopedListView):
     title = _("Findings")
     keyset = ("-pk",)
     cache_generations = cached.FINDING_GENERATIONS
-    cache_seconds = cached.LIST_SECONDS
 
     def content_key_parts(self):
         # An auditor reaches the findings of the audits they conduct (``Finding.scope_extra``): by a

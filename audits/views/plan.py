@@ -35,7 +35,6 @@ class AuditListView(ScopedListView):
     create_url = "audits:audit_create"
     keyset = ("-starts_on", "-pk")
     cache_generations = cached.LIST_GENERATIONS
-    cache_seconds = cached.LIST_SECONDS
 
     def get_base_queryset(self):
         return selectors.audit_list_queryset(self.request.user)

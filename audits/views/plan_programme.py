@@ -36,7 +36,6 @@ class ProgrammeListView(ScopedListView):
     create_url = "audits:programme_create"
     keyset = ("-year", "pk")
     cache_generations = cached.LIST_GENERATIONS
-    cache_seconds = cached.LIST_SECONDS
 
     def get_base_queryset(self):
         return selectors.programme_list_queryset(self.request.user)

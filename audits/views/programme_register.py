@@ -28,7 +28,6 @@ class ProgrammeEntryListView(ScopedListView):
     title = gettext_lazy("Audit programme entries")
     keyset = selectors.REGISTER_ORDER
     cache_generations = cached.ENTRY_GENERATIONS
-    cache_seconds = cached.LIST_SECONDS
 
     def get_base_queryset(self):
         return selectors.programme_register(self.request.user)

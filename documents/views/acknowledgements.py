@@ -38,11 +38,8 @@ class AcknowledgementListView(ScopedListView):
     cache_generations = cached.ACKNOWLEDGEMENT_LIST_GENERATIONS
 
     def content_key_parts(self):
-        # The rows are those of the documents the reader may see (``selectors.effective_documents``),
-        # and the unit filter applies (and names back) only a unit they may see.
-        user = self.request.user
-        return (*super().content_key_parts(), scope_fingerprint(user, "documents.view_document"),
-                scope_fingerprint(user, "qms_portal.view_unit"))
+        # The rows are those of the documents the reader may see (``selectors.effective_documents``).
+        return (*super().content_key_parts(), scope_fingerprint(self.request.user, "documents.view_document"))
 
     def get_base_queryset(self):
         # What the rows show, and nothing of the revisions' long texts.

@@ -41,7 +41,6 @@ class FeedbackListView(ScopedListView):
     related = ("unit",)
     keyset = ("-received_at", "-pk")
     cache_generations = cached.FEEDBACK_GENERATIONS
-    cache_seconds = cached.LIST_SECONDS
 
     def content_key_parts(self):
         # The desk's QR code button: the filtered unit (in the query string) or the reader's own

@@ -39,7 +39,6 @@ class OutputListView(ScopedListView):
     related = ("unit", "procedure")
     keyset = ("-due_on", "-pk")
     cache_generations = cached.OUTPUT_GENERATIONS
-    cache_seconds = cached.LIST_SECONDS
 
     def content_key_parts(self):
         # The procedure filter offers the procedures the reader may see (``OutputFilter``): their scope.

@@ -40,7 +40,6 @@ class RegisterView(ScopedListView):
     create_url = "nonconformities:nonconformity_create"
     keyset = ("-detected_on", "-pk")
     cache_generations = cached.LIST_GENERATIONS
-    cache_seconds = cached.LIST_SECONDS
 
     def content_key_parts(self):  # the export button
         return (*super().content_key_parts(), self.request.user.has_perm("nonconformities.export_nonconformity"))
@@ -242,7 +241,6 @@ class ActionListView(ScopedListView):
     keyset = ("due", "pk")
     filterset_class = ActionFilter
     cache_generations = cached.LIST_GENERATIONS
-    cache_seconds = cached.LIST_SECONDS
 
     def get_base_queryset(self):
         return selectors.action_register(self.request.user)

@@ -47,14 +47,13 @@ class ObjectiveListView(ScopedListView):
     title = gettext_lazy("Quality objectives")
     create_url = "objectives:objective_create"
     cache_generations = cached.OBJECTIVE_LIST
-    cache_seconds = cached.LIST_SECONDS
 
     def content_key_parts(self):
-        # The units its filter accepts, and the quality policy it links: among the documents the
-        # reader may read, the one of the filter's unit or, without one, of the reader's own unit.
+        # The quality policy it links: among the documents the reader may read, the one of the
+        # filter's unit or, without one, of the reader's own unit.
         user = self.request.user
-        return (*super().content_key_parts(), *cached.unit_filter_parts(user),
-                scope_fingerprint(user, "documents.view_document"), user.primary_unit_id)
+        return (*super().content_key_parts(), scope_fingerprint(user, "documents.view_document"),
+                user.primary_unit_id)
 
     def get_base_queryset(self):
         return selectors.objectives_of(self.request.user)
@@ -169,11 +168,9 @@ class IndicatorListView(ScopedListView):
     title = gettext_lazy("Indicators")
     create_url = "objectives:indicator_create"
     cache_generations = cached.INDICATOR_LIST
-    cache_seconds = cached.LIST_SECONDS
 
-    def content_key_parts(self):  # the units its filter accepts; the buttons "Enter values" and "Import"
-        user = self.request.user
-        return (*super().content_key_parts(), *cached.unit_filter_parts(user), user.has_perm(services.ENTER))
+    def content_key_parts(self):  # the buttons "Enter values" and "Import"
+        return (*super().content_key_parts(), self.request.user.has_perm(services.ENTER))
 
     def get_base_queryset(self):
         return selectors.indicators_of(self.request.user).filter(is_active=True)

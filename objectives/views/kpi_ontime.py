@@ -215,10 +215,6 @@ class TimelinessListView(ScopedListView):
     title = gettext_lazy("Monthly files per procedure")
     keyset = ("-period", "unit__path", "pk")
     cache_generations = cached.TIMELINESS_LIST
-    cache_seconds = cached.LIST_SECONDS
-
-    def content_key_parts(self):  # the units its filter accepts
-        return (*super().content_key_parts(), *cached.unit_filter_parts(self.request.user))
 
     def get_base_queryset(self):
         return selectors.timeliness_rows(self.request.user)

@@ -35,10 +35,6 @@ class ReviewListView(ScopedListView):
     create_url = "objectives:review_create"
     keyset = ("-meeting_on", "-pk")
     cache_generations = cached.REVIEW_LIST
-    cache_seconds = cached.LIST_SECONDS
-
-    def content_key_parts(self):  # the units its filter accepts
-        return (*super().content_key_parts(), *cached.unit_filter_parts(self.request.user))
 
     def get_queryset(self):
         return selectors.review_list_queryset(self.request.user)
@@ -160,10 +156,6 @@ class DecisionListView(ScopedListView):
     title = gettext_lazy("Management review decisions")
     keyset = ("due_on", "pk")
     cache_generations = cached.DECISION_LIST
-    cache_seconds = cached.LIST_SECONDS
-
-    def content_key_parts(self):  # the units its filter accepts
-        return (*super().content_key_parts(), *cached.unit_filter_parts(self.request.user))
 
     def get_queryset(self):
         return selectors.decision_list_queryset(self.request.user)

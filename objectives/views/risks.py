@@ -46,10 +46,6 @@ class RiskListView(ScopedListView):
     create_url = "objectives:risk_create"
     keyset = ("-pk",)
     cache_generations = cached.RISK_LIST
-    cache_seconds = cached.LIST_SECONDS
-
-    def content_key_parts(self):  # the units its filter accepts
-        return (*super().content_key_parts(), *cached.unit_filter_parts(self.request.user))
 
     def get_base_queryset(self):
         return selectors.register_queryset(self.request.user)

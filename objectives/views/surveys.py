@@ -50,10 +50,6 @@ class SurveyListView(ScopedListView):
     create_url = "objectives:survey_create"
     keyset = ("-period_end", "-pk")
     cache_generations = cached.SURVEY_LIST
-    cache_seconds = cached.LIST_SECONDS
-
-    def content_key_parts(self):  # the units its filter accepts
-        return (*super().content_key_parts(), *cached.unit_filter_parts(self.request.user))
 
     def get_queryset(self):
         return selectors.list_queryset(self.request.user)

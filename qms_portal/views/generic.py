@@ -26,9 +26,11 @@ from django_filters.views import FilterView
 
 from .. import fragments
 from ..history import PAGE_SIZE, history_page
+from ..models import Unit
 from ..pagination import CappedPaginator, KeysetPaginationMixin
 from ..permissions import can, perm_name, scope_fingerprint
 from ..services import EditConflict
+from ..unit_picker import UnitChoiceFilter
 from ..widgets import inline_options
 from ..workflow import TransitionError
 
@@ -218,8 +220,18 @@ class ScopedListView(CachedContentMixin, ScopedMixin, KeysetPaginationMixin, Fil
             self.create_permission or perm_name(self.model, "add"))
 
     def content_key_parts(self):
-        """The reader's scope for the list's permission, and whether they may create."""
-        return (scope_fingerprint(self.request.user, self.get_permission()), self.may_create())
+        """The reader's scope for the list's permission, whether they may create, and the units
+        its unit filters accept (``filter_scope_parts``)."""
+        return (scope_fingerprint(self.request.user, self.get_permission()), self.may_create(),
+                *self.filter_scope_parts())
+
+    def filter_scope_parts(self):
+        """The reader's scope for the permission on units of each unit filter (``UnitChoiceFilter``:
+        the units it accepts and names back), one per permission."""
+        filters = getattr(self.filterset_class, "base_filters", {}).values()
+        perms = sorted({perm_name(Unit, f.scope.action) for f in filters
+                        if isinstance(f, UnitChoiceFilter) and f.scope.action is not None})
+        return tuple(scope_fingerprint(self.request.user, perm) for perm in perms)
 
     def get_filterset(self, filterset_class):
         filterset = super().get_filterset(filterset_class)

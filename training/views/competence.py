@@ -6,7 +6,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from qms_portal.permissions import can, scope_fingerprint
+from qms_portal.permissions import can
 from qms_portal.views.generic import (
     ActionView,
     HistoryView,
@@ -37,11 +37,9 @@ class RequirementListView(ScopedListView):
     create_url = "training:requirement_create"
     keyset = ("unit__path", "pk")
     cache_generations = cached.REQUIREMENT_LIST
-    cache_seconds = cached.LIST_SECONDS
 
     def content_key_parts(self):
-        user = self.request.user  # each row's Edit and Deactivate; the units the filter offers
-        return (*super().content_key_parts(), self.may_change(), scope_fingerprint(user, "qms_portal.view_unit"))
+        return (*super().content_key_parts(), self.may_change())  # each row's Edit and Deactivate
 
     def may_change(self):
         return self.request.user.has_perm("training.change_competencerequirement")
@@ -115,10 +113,6 @@ class QualificationListView(ScopedListView):
     create_url = "training:qualification_create"
     keyset = ("-pk",)
     cache_generations = cached.QUALIFICATION_LIST  # the states turn on the day, which is in the key
-    cache_seconds = cached.LIST_SECONDS
-
-    def content_key_parts(self):  # the units the filter offers
-        return (*super().content_key_parts(), scope_fingerprint(self.request.user, "qms_portal.view_unit"))
 
     def get_base_queryset(self):
         return selectors.qualification_queryset(self.request.user)

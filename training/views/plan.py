@@ -17,7 +17,7 @@ from django.views import View
 
 from qms_portal.exports import write_xlsx
 from qms_portal.forms import on_fields
-from qms_portal.permissions import can, scope_fingerprint
+from qms_portal.permissions import can
 from qms_portal.views.generic import (
     ActionView,
     HistoryView,
@@ -54,12 +54,9 @@ class PlanListView(ScopedListView):
     create_url = "training:plan_create"
     keyset = ("-year", "pk")
     cache_generations = cached.PLAN_LIST
-    cache_seconds = cached.LIST_SECONDS
 
     def content_key_parts(self):
-        user = self.request.user  # the link to the items; the units the filter offers
-        return (*super().content_key_parts(), user.has_perm("training.view_planitem"),
-                scope_fingerprint(user, "qms_portal.view_unit"))
+        return (*super().content_key_parts(), self.request.user.has_perm("training.view_planitem"))  # the items' link
 
     def get_base_queryset(self):
         return selectors.plan_list_queryset(self.request.user)
@@ -82,10 +79,6 @@ class PlanItemListView(ScopedListView):
     title = gettext_lazy("Training plan items")
     keyset = ("-plan_id", "pk")  # the column itself (ordering by "plan" would follow the plan's own ordering)
     cache_generations = cached.PLAN_ITEM_LIST
-    cache_seconds = cached.LIST_SECONDS
-
-    def content_key_parts(self):  # the units the filter offers
-        return (*super().content_key_parts(), scope_fingerprint(self.request.user, "qms_portal.view_unit"))
 
     def get_base_queryset(self):
         return item_selectors.plan_item_queryset(self.request.user)

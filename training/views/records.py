@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 
 from qms_portal.pdf import han_variant, pdf_response
-from qms_portal.permissions import can, scope_fingerprint
+from qms_portal.permissions import can
 from qms_portal.views.generic import (
     HistoryView,
     ObjectFormView,
@@ -192,10 +192,6 @@ class EffectivenessListView(ScopedListView):
     table_template = "training/records/check_rows.html"
     title = _("Training effectiveness checks")
     cache_generations = cached.CHECK_LIST  # "due", "late" turn on the day, which is in the key
-    cache_seconds = cached.LIST_SECONDS
-
-    def content_key_parts(self):  # the units the filter offers
-        return (*super().content_key_parts(), scope_fingerprint(self.request.user, "qms_portal.view_unit"))
 
     def get_queryset(self):
         return selectors.checks_queryset(self.request.user).order_by("due_on", "pk")

@@ -30,7 +30,6 @@ class RevisionTrainingListView(ScopedListView):
     title = gettext_lazy("Training on revisions")
     keyset = selectors.REVISION_TRAINING_ORDER
     cache_generations = cached.REVISION_TRAINING_LIST
-    cache_seconds = cached.LIST_SECONDS
 
     def content_key_parts(self):
         # The rows are also those of the documents the reader may see (``revision_trainings_asked``).

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from qms_portal.forms import on_fields
-from qms_portal.permissions import can, scope_fingerprint
+from qms_portal.permissions import can
 from qms_portal.views.generic import (
     HistoryView,
     ObjectFormView,
@@ -43,7 +43,6 @@ class CompetenceListView(ScopedListView):
     title = _("Competences")
     create_url = "training:competence_create"
     cache_generations = cached.COMPETENCE_LIST
-    cache_seconds = cached.LIST_SECONDS
 
 
 class CompetenceDetailView(ScopedDetailView):
@@ -102,7 +101,6 @@ class CourseListView(ScopedListView):
     title = _("Courses")
     create_url = "training:course_create"
     cache_generations = cached.COURSE_LIST
-    cache_seconds = cached.LIST_SECONDS
 
     def get_queryset(self):
         return selectors.course_list_queryset(self.request.user)
@@ -180,10 +178,6 @@ class SessionListView(ScopedListView):
     keyset = ("-starts_at", "-pk")
     # (Its state is the stored status, changed by the workflow: nothing on it turns on the time of day.)
     cache_generations = cached.SESSION_LIST
-    cache_seconds = cached.LIST_SECONDS
-
-    def content_key_parts(self):  # the units the filter offers
-        return (*super().content_key_parts(), scope_fingerprint(self.request.user, "qms_portal.view_unit"))
 
     def get_queryset(self):
         return selectors.session_list_queryset(self.request.user)

@@ -28,11 +28,11 @@ runs its own QMS or owns an effective scope document, with its status: ``current
 
 **How it is read** (``standings``): the units are one query; what each row says is read for the
 units asked only (a page's 25, or the whole scope when the register is filtered by status), in two
-to five grouped queries whatever their number: the current announcements; the scope documents
-counted, with those the current announcement covers; what it covers, counted; and only where a
-status turns on it, one query for the first effective date of the scope documents it does not
-cover (never announced: when the scope's first document took effect; announced: when the first
-document added since did), and one for when covered documents were withdrawn. The status is
+to four grouped queries whatever their number: the current announcements; the scope documents
+counted, with those the current announcement covers and the first effective date of those it does
+not cover (never announced: when the scope's first document took effect; announced: when the first
+document added since did); what it covers, counted; and, only where a covered document left the
+scope, one for when covered documents were withdrawn. The status is
 decided in Python (``Standing.decide``). An earlier design computed it all in one SQL query of
 correlated subqueries; the ORM wrote it out 13,000 characters long and compiled it twice a page
 (the page and its count): 72–91 ms a page at a province's size, most of it the compiling.
@@ -69,15 +69,9 @@ STATUS_LABELS = dict(STATUS_CHOICES)
 STATUS_BADGES = {"current": "success", "changed": "warning", "never": "secondary", "late": "danger"}
 
 
-def _in_scope(prefix=""):
-    """``scope_documents()``'s condition, on the document at ``prefix`` (``"document__"``)."""
-    return Q(**{f"{prefix}current_revision__isnull": False, f"{prefix}is_withdrawn": False,
-                f"{prefix}level__in": SCOPE_LEVELS})
-
-
 def scope_documents():
     """Every effective scope document (of any unit)."""
-    return Document.objects.filter(_in_scope())
+    return Document.objects.filter(current_revision__isnull=False, is_withdrawn=False, level__in=SCOPE_LEVELS)
 
 
 def announcement_scope(unit):
@@ -129,15 +123,15 @@ FIELDS = [f.name for f in fields(Standing) if f.name != "unit_id"] + ["changed_s
 PUBLISHED = (Revision.Status.EFFECTIVE, Revision.Status.SUPERSEDED)
 
 
-def _covering(current, prefix=""):
-    """The current announcements ``current`` (pks) covering the document at ``prefix`` of the outer
-    query, each only for its own unit's documents."""
-    return AnnouncementItem.objects.filter(announcement_id__in=list(current), document_id=OuterRef(f"{prefix}pk"),
-                                           announcement__unit_id=OuterRef(f"{prefix}unit_id"))
+def _covering(current):
+    """The current announcements ``current`` (pks) covering the document of the outer query, each
+    only for its own unit's documents."""
+    return AnnouncementItem.objects.filter(announcement_id__in=list(current), document_id=OuterRef("pk"),
+                                           announcement__unit_id=OuterRef("unit_id"))
 
 
 def standings(unit_ids, today=None):
-    """``{unit pk: Standing}`` for the units ``unit_ids``, in two to five queries whatever their
+    """``{unit pk: Standing}`` for the units ``unit_ids``, in two to four queries whatever their
     number (see the module's docstring)."""
     today = today or timezone.localdate()
     unit_ids = list(unit_ids)
@@ -153,29 +147,27 @@ def standings(unit_ids, today=None):
         if standing.last_id is None:
             standing.last_id, standing.last_number, standing.last_date = pk, number, day
             current[pk] = standing
-    # The scope documents, and those of them the unit's current announcement covers (each document
-    # probes the announcements' index: a page's units read a few hundred index entries).
-    for unit_id, n, kept in (scope_documents().filter(unit_id__in=unit_ids).values("unit_id").order_by()
-                             .annotate(n=Count("pk"), kept=Count("pk", filter=Q(Exists(_covering(current)))))
-                             .values_list("unit_id", "n", "kept")):
-        found[unit_id].procedures, found[unit_id].added = n, n - kept
+    # The scope documents, those of them the unit's current announcement covers (each document
+    # probes the announcements' index: a page's units read a few hundred index entries), and the
+    # earliest first effective date of those it does not cover (each document's earliest published
+    # revision, one probe of the index ``revision_published_on``; the aggregate's filter keeps the
+    # covered ones from probing): never announced, when the scope's first document took effect;
+    # announced, when the first document added since did.
+    covered = Q(Exists(_covering(current)))
+    first_published = Subquery(Revision.objects.filter(document=OuterRef("pk"), status__in=PUBLISHED)
+                               .order_by("effective_date").values("effective_date")[:1], output_field=DateField())
+    for unit_id, n, kept, first in (scope_documents().filter(unit_id__in=unit_ids).values("unit_id").order_by()
+                                    .annotate(n=Count("pk"), kept=Count("pk", filter=covered),
+                                              first=Min(first_published, filter=~covered))
+                                    .values_list("unit_id", "n", "kept", "first")):
+        standing = found[unit_id]
+        standing.procedures, standing.added = n, n - kept
+        if standing.added and standing.last_id is None:
+            standing.first_effective = first
+        elif standing.added:
+            standing.added_since = first
     if current:
         _read_covered(current)
-    # Only where it decides the status, the earliest published revision of the scope documents the
-    # current announcement does not cover: never announced, when the scope's first document took
-    # effect; announced, when the first document added since took effect.
-    dated = {s.unit_id: s for s in found.values() if s.added}
-    if dated:
-        for unit_id, first in (Revision.objects.filter(_in_scope("document__"), status__in=PUBLISHED,
-                                                       document__unit_id__in=list(dated))
-                               .filter(~Exists(_covering(current, "document__")))
-                               .values("document__unit_id").order_by().annotate(first=Min("effective_date"))
-                               .values_list("document__unit_id", "first")):
-            standing = dated[unit_id]
-            if standing.last_id is None:
-                standing.first_effective = first
-            else:
-                standing.added_since = first
     cutoff = today - timedelta(days=late_days())
     return {pk: standing.decide(cutoff) for pk, standing in found.items()}
 

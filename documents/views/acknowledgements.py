@@ -18,8 +18,10 @@ revision it can show (which documents are effective, their current revision), an
 people and units retire it. The reminders' sweep writes its claims, never an acknowledgement.
 """
 
+from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy
 
+from qms_portal.models import Unit, User
 from qms_portal.permissions import scope_fingerprint
 from qms_portal.views.generic import ScopedListView
 
@@ -42,10 +44,11 @@ class AcknowledgementListView(ScopedListView):
         return (*super().content_key_parts(), scope_fingerprint(self.request.user, "documents.view_document"))
 
     def get_base_queryset(self):
-        # What the rows show, and nothing of the revisions' long texts.
-        return selectors.acknowledgements_asked(self.request.user).select_related(
-            "user", "unit", "revision__document",
-        ).only(
-            "pk", "created_at", "acknowledged_at", "user__full_name", "user__username", "unit__code",
-            "unit__name", "revision__number", "revision__document__code", "revision__document__title",
-        )
+        # What the rows show, and nothing of the revisions' long texts. The people and units of the
+        # page's rows are read apart (two queries on their keys): joined too, they made PostgreSQL
+        # weigh eight tables' join orders, 10-20 ms of planning for a query that runs in 1 ms.
+        return selectors.acknowledgements_asked(self.request.user).select_related("revision__document").only(
+            "pk", "created_at", "acknowledged_at", "user", "unit", "revision__number", "revision__document__code",
+            "revision__document__title",
+        ).prefetch_related(Prefetch("user", queryset=User.objects.only("pk", "full_name", "username")),
+                           Prefetch("unit", queryset=Unit.objects.only("pk", "code", "name")))

@@ -28,6 +28,7 @@ from qms_portal.views.generic import ScopedListView
 from .. import cached, selectors
 from ..filters import AcknowledgementFilter
 from ..models import Acknowledgement
+from .acknowledgement_rows import acknowledgement_rows
 
 
 class AcknowledgementListView(ScopedListView):
@@ -52,3 +53,8 @@ class AcknowledgementListView(ScopedListView):
             "revision__document__title",
         ).prefetch_related(Prefetch("user", queryset=User.objects.only("pk", "full_name", "username")),
                            Prefetch("unit", queryset=Unit.objects.only("pk", "code", "name")))
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["rows"] = acknowledgement_rows(ctx["object_list"])
+        return ctx

@@ -208,3 +208,27 @@ def test_the_page_makes_the_same_queries_whatever_the_number_of_rows(ds, client_
     large = measure()
     for (n_small, sql_small), (n_large, sql_large) in zip(small, large, strict=True):
         assert n_small == n_large, "\n".join(sql for sql in sql_large if sql not in sql_small)
+
+
+def test_a_row_escapes_what_was_typed_and_says_given_or_waiting_in_the_readers_language(ds, client_for):
+    """The rows are written in Python (``documents/views/acknowledgement_rows.py``): every value
+    escaped, both states, the person's user name when they have no full name, in the reader's language."""
+    from django.utils.formats import date_format
+    from django.utils.timezone import template_localtime
+    from django.utils.translation import override
+
+    w = acknowledgement_world(ds)
+    w.procedure.title = "Quy trình <b>&"
+    w.procedure.save(update_fields=["title"])
+    w.reviewer1.full_name = ""
+    w.reviewer1.save(update_fields=["full_name"])
+    w.author.language = "vi"
+    w.author.save(update_fields=["language"])
+    page = listed(client_for(w.author), {"document": w.procedure.code})[0].content.decode()
+    assert "Quy trình &lt;b&gt;&amp;" in page and "<b>&" not in page
+    given = w.current.acknowledgements.get(user=w.reviewer1)
+    with override("vi"):
+        when = date_format(template_localtime(given.acknowledged_at), "SHORT_DATETIME_FORMAT")
+    row = page.split(f'data-acknowledgement="{given.pk}">')[1].split("</tr>")[0]
+    assert f"<td>{w.reviewer1.username}<span" in row and f"✔ {when}" in row
+    assert "Chưa xác nhận</span>" in page and "Not yet acknowledged" not in page

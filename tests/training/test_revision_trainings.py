@@ -10,6 +10,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from documents.models import Acknowledgement
 from qms_portal.periods import Period
@@ -133,3 +134,42 @@ def test_the_documents_coverage_panel_links_to_the_register_for_readers_of_its_t
     assert "Trained on this revision" in page and link not in page  # the counts only
     _, rows = listed(s.mr, document=s.revision.document.code)
     assert len(rows) == Acknowledgement.objects.filter(revision=s.revision).count()
+
+
+def _rows(user):
+    """{acknowledgement pk: its row} as ``revision_training_rows`` writes them."""
+    from training.selectors import matrix as selectors
+    from training.views.revision_trainings import revision_training_rows
+
+    found = list(selectors.with_attended_session(selectors.revision_training_register(user).select_related(
+        "user", "unit", "revision__document")).order_by("pk"))
+    return {a.pk: row for a, row in zip(found, str(revision_training_rows(found)).split("\n"), strict=True)}
+
+
+def test_a_row_escapes_what_was_typed_and_shows_trained_or_not_in_the_readers_language(s):
+    from documents.models import Document
+    from qms_portal.models import User
+
+    Document.objects.filter(pk=s.revision.document_id).update(title="Quy trình <b>&")
+    User.objects.filter(pk=s.staff.pk).update(full_name="")  # the username instead
+    User.objects.filter(pk=s.reviewer1.pk).update(full_name="Nguyễn <i>")
+    asked = {a.user_id: a for a in Acknowledgement.objects.filter(revision=s.revision)}
+    Acknowledgement.objects.filter(pk=asked[s.reviewer2.pk].pk).update(unit=None)
+    rows = _rows(s.mr)
+    trained, named, waiting = (rows[asked[u.pk].pk] for u in (s.staff, s.reviewer1, s.reviewer2))
+    assert "<br>Quy trình &lt;b&gt;&amp;</td>" in trained and "<b>&" not in trained
+    assert f"<td>{s.staff.username}<span" in trained
+    assert "<td>Nguyễn &lt;i&gt;<span" in named and "<i>" not in named
+    session = reverse("training:session_detail", args=[s.held.pk])
+    assert f'<a class="text-success text-nowrap" href="{session}">✔ ' in trained
+    assert '<span class="visually-hidden">Trained at the session of </span>' in trained
+    assert f'data-acknowledgement="{asked[s.staff.pk].pk}"' in trained
+    assert '<span class="badge text-bg-warning text-wrap">Not yet trained</span>' in waiting
+    assert session not in waiting
+    assert '<td class="d-none d-md-table-cell">—</td>' in waiting  # no unit recorded
+    unit = asked[s.reviewer1.pk].unit
+    assert f'<td class="d-none d-md-table-cell">{unit.code} {unit.name}</td>' in named
+    with translation.override("vi"):
+        rows = _rows(s.mr)
+    assert "Chưa được đào tạo" in rows[asked[s.reviewer2.pk].pk]
+    assert "Đã được đào tạo tại buổi ngày" in rows[asked[s.staff.pk].pk]

@@ -7,15 +7,13 @@ grow with the rows.
 "Done": an item is done when a session held or closed is linked to it; its people trained are the
 participants marked present at those sessions (each person once)."""
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db.models import (
-    CharField,
     Count,
     Exists,
-    ExpressionWrapper,
-    F,
     IntegerField,
     Min,
     OuterRef,
@@ -33,7 +31,6 @@ from qms_portal.models import RoleAssignment, User
 
 from ..models import (
     Competence,
-    CompetenceRequirement,
     Course,
     Participant,
     PlanItem,
@@ -154,11 +151,6 @@ def plan_items_for_session(session, user):
 # --- needs found in the data ---------------------------------------------------------------------------
 
 
-def _outer_path():
-    """The outer role assignment's unit path, as a text the requirement's unit path prefixes."""
-    return ExpressionWrapper(OuterRef("unit__path"), output_field=CharField())
-
-
 def valid_qualification(user_ref, competence_ref, day):
     """Qualifications of ``user_ref`` for ``competence_ref`` valid on ``day`` (references or values)."""
     return (Qualification.objects.filter(user_id=user_ref, competence_id=competence_ref, is_withdrawn=False,
@@ -174,34 +166,27 @@ def people_with_gap(day=None, users=None):
     return gaps.with_gap(users, day)
 
 
-def gaps_by_competence(unit, day=None):
-    """``[(competence, people)]``: for each competence required of roles held in ``unit``'s subtree,
-    how many people holding such a role there lack a valid qualification for it. Three queries."""
+def gaps_in(unit, day=None):
+    """``(people, [(competence, people)])``: how many of the people holding a current role in
+    ``unit``'s subtree lack on ``day`` a competence their roles require, and for each competence
+    required of them how many lack it, most first. The area's one rule of who must hold what
+    (``selectors/gaps.py``), in two queries: the gaps, then their competences. (They were counted
+    with a correlated subquery per competence matching each role assignment's unit path against
+    every unit's: 0.8 s for a province.)"""
     day = day or timezone.localdate()
-    assignments = RoleAssignment.objects.filter(ended_at__isnull=True, unit__is_active=True,
-                                                unit__path__startswith=unit.path, user__is_active=True)
-    counts = _gaps_each(assignments, day)
+    holders = RoleAssignment.objects.filter(user=OuterRef("pk"), ended_at__isnull=True, unit__is_active=True,
+                                            unit__path__startswith=unit.path)
+    found = gaps.lacking(User.objects.filter(is_active=True).filter(Exists(holders)), day)
+    counts = Counter(competence_id for _user_id, competence_id in found)
     competences = Competence.objects.in_bulk(list(counts))
-    return sorted(((competences[c], n) for c, n in counts.items() if c in competences and n),
-                  key=lambda pair: (-pair[1], pair[0].code))
+    by_competence = sorted(((competences[c], n) for c, n in counts.items() if c in competences),
+                           key=lambda pair: (-pair[1], pair[0].code))
+    return len({user_id for user_id, _competence_id in found}), by_competence
 
 
-def _gaps_each(assignments, day):
-    """Per competence required anywhere (a short catalogue), the people lacking it: one query with a
-    filtered count per competence."""
-    competence_ids = list(CompetenceRequirement.objects.filter(is_active=True, competence__is_active=True)
-                          .values_list("competence_id", flat=True).distinct())
-    if not competence_ids:
-        return {}
-
-    def lacking(cid):
-        need = (CompetenceRequirement.objects.filter(is_active=True, role_id=OuterRef("role_id"), competence_id=cid)
-                .annotate(held_path=_outer_path()).filter(held_path__startswith=F("unit__path")))
-        return Q(Exists(need)) & ~Q(Exists(valid_qualification(OuterRef("user_id"), cid, day)))
-
-    counts = assignments.aggregate(**{f"c{cid}": Count("user", distinct=True, filter=lacking(cid))
-                                      for cid in competence_ids})
-    return {cid: counts[f"c{cid}"] or 0 for cid in competence_ids}
+def gaps_by_competence(unit, day=None):
+    """``[(competence, people)]`` of ``gaps_in``."""
+    return gaps_in(unit, day)[1]
 
 
 def expiring_in(unit, start, end):

@@ -18,7 +18,7 @@ from django.utils import timezone
 from qms_portal.models import User
 
 from ..models import Competence, Participant, PlanItem, Qualification, TrainingPlan
-from .plan import PRESENT, gaps_by_competence, item_done_q, people_with_gap, percent
+from .plan import PRESENT, gaps_in, item_done_q, people_with_gap, percent
 
 CLOSED = "closed"
 EXPIRY_DAYS = 90
@@ -109,8 +109,7 @@ def compile_resources(unit, start, end):
                              absent=Count("pk", filter=Q(attendance=Participant.Attendance.ABSENT)),
                              excused=Count("pk", filter=Q(attendance=Participant.Attendance.EXCUSED)),
                              sessions=Count("session", distinct=True)))
-    gaps = gaps_by_competence(unit, today)
-    gap_people = people_with_gap(today, User.objects.filter(primary_unit__path__startswith=unit.path)).count()
+    gap_people, gaps = gaps_in(unit, today)
     from .plan import expiring_in
 
     in_period = expiring_in(unit, start, end).aggregate(n=Count("pk"))["n"]

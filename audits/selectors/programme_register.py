@@ -6,7 +6,7 @@ dashboard rolls the entries up the tree by that unit, so the register's unit fil
 one, with its sub-units. *Done* and *behind its month* are the dashboard figures' own conditions
 (``certificates.entries_done_q`` and ``certificates.entries_behind_q``), never a copy of them."""
 
-from django.db.models import Case, CharField, Exists, OuterRef, Prefetch, Q, Value, When
+from django.db.models import Case, CharField, Exists, OuterRef, Q, Value, When
 
 from ..models import Audit, ProgrammeEntry
 from .certificates import entries_behind_q, entries_done_q
@@ -46,21 +46,31 @@ def on_main_clause(queryset, main):
 
 
 def programme_register(user, today=None):
-    """The entries ``user`` may see, with what each row shows — its programme and the programme's
-    unit, the unit audited, the clauses, the processes and procedures, the audits that carry it out
-    (number and status) and its ``state`` — in four queries whatever the number of rows on the page
-    (the rows, then the clauses, the procedures and the audits of the page's rows)."""
-    from documents.models import Clause, Document
-
+    """The entries ``user`` may see, with their programme and the programme's unit, the unit audited
+    and their ``state``; what else a row shows (clauses, processes and procedures, audits) is read
+    for the page's rows by ``entry_details``."""
     return (ProgrammeEntry.objects.restrict(user, "view")
             .select_related("programme__unit", "unit")
             .only("planned_month", "note", "programme_id", "unit_id", "programme__title", "programme__year",
                   "programme__unit_id", "programme__unit__code", "programme__unit__name", "programme__unit__path",
                   "unit__code", "unit__name", "unit__path")
-            .annotate(state=entry_state(today))
-            .prefetch_related(
-                Prefetch("clauses", queryset=Clause.objects.only("pk", "number", "sort_key").order_by("sort_key")),
-                Prefetch("procedures", queryset=Document.objects.only("pk", "code").order_by("code", "pk")),
-                Prefetch("audits", queryset=Audit.objects.only("pk", "number", "status", "programme_entry_id")
-                         .order_by("starts_on", "pk"))))
+            .annotate(state=entry_state(today)))
 
+
+def entry_details(entries):
+    """``{entry pk: (clause numbers, procedure codes, audits)}`` for ``entries`` (a page of them),
+    each audit a dict of its ``pk``, ``number`` and ``status``: three queries of plain values on the
+    rows' keys. (Prefetched as objects, with a related manager per row and relation, they took
+    longer than the rest of the page.)"""
+    keys = [e.pk for e in entries]
+    found = {pk: ([], [], []) for pk in keys}
+    for row in (ProgrammeEntry.clauses.through.objects.filter(programmeentry_id__in=keys)
+                .order_by("clause__sort_key", "clause_id").values("programmeentry_id", "clause__number")):
+        found[row["programmeentry_id"]][0].append(row["clause__number"])
+    for row in (ProgrammeEntry.procedures.through.objects.filter(programmeentry_id__in=keys)
+                .order_by("document__code", "document_id").values("programmeentry_id", "document__code")):
+        found[row["programmeentry_id"]][1].append(row["document__code"])
+    for row in (Audit.objects.filter(programme_entry_id__in=keys).order_by("starts_on", "pk")
+                .values("programme_entry_id", "pk", "number", "status")):
+        found[row["programme_entry_id"]][2].append(row)
+    return found

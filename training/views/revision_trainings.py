@@ -31,7 +31,7 @@ class RevisionTrainingListView(ScopedListView):
     model = Qualification  # the page's permission: training.view_qualification (the matrix's)
     filterset_class = RevisionTrainingFilter
     content_template = "training/matrix/revision_training_list_content.html"
-    table_template = "training/matrix/revision_training_rows.html"
+    table_template = "documents/acknowledgement_rows.html"  # the acknowledgements' columns; the last: trained
     title = gettext_lazy("Training on revisions")
     keyset = selectors.REVISION_TRAINING_ORDER
     cache_generations = cached.REVISION_TRAINING_LIST
@@ -53,6 +53,7 @@ class RevisionTrainingListView(ScopedListView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["rows"] = revision_training_rows(ctx["object_list"])
+        ctx["state_heading"] = gettext("Trained")
         return ctx
 
 

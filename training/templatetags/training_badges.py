@@ -1,6 +1,7 @@
 """``{{ state|state_badge }}``: a qualification's state (valid, expiring, expired, withdrawn) as a
-badge, in words. Written in Python: the qualifications list shows one on each row, and an include
-per badge cost more than the rest of a row."""
+badge, in words (a qualification's page, My training). Written in Python: an include per badge
+cost more than the rest of a row. The qualifications list writes its rows in Python with the same
+``BADGES`` (``training/views/competence.py``, ``qualification_rows``)."""
 
 from django import template
 from django.utils.html import format_html

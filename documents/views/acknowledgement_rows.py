@@ -3,21 +3,15 @@ over a page of 25 rows than the database took to find them (a first visit render
 same HTML as the template loop wrote, every value escaped. The training area's register of training
 on revisions shows the same columns with its own last one (``state``)."""
 
-from django.utils.formats import date_format
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
-from django.utils.timezone import template_localtime
 from django.utils.translation import gettext
 
 from qms_portal import fragments
+from qms_portal.templatetags.qms import local_date
 
 SHOWN = ("revision_id", "revision__document__code", "revision__document__title", "revision__number",
          "user__full_name", "user__username", "unit__code", "unit__name", "created_at")
-
-
-def local_date(value, format_name="SHORT_DATE_FORMAT"):
-    """``{{ value|date:format_name }}``: in the current time zone, "" for none."""
-    return "" if value is None else date_format(template_localtime(value), format_name)
 
 
 def acknowledged_state():

@@ -3,6 +3,8 @@
 import functools
 
 from django import template
+from django.utils.formats import date_format
+from django.utils.timezone import template_localtime
 from django.utils.translation import get_language
 
 from ..permissions import can
@@ -71,6 +73,12 @@ def choice_label(obj, field_name):
     field = obj._meta.get_field(field_name)
     value = getattr(obj, field.attname)
     return _choice_labels(field, get_language()).get(value, value)
+
+
+def local_date(value, format_name="SHORT_DATE_FORMAT"):
+    """``{{ value|date:format_name }}`` for rows written in Python: a datetime in the current time
+    zone first (the filter's own conversion), "" for none."""
+    return "" if value is None else date_format(template_localtime(value), format_name)
 
 
 @register.filter

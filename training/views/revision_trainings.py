@@ -15,10 +15,11 @@ from django.db.models import Prefetch
 from django.utils.html import conditional_escape
 from django.utils.translation import gettext, gettext_lazy
 
-from documents.views.acknowledgement_rows import acknowledgement_rows, local_date
+from documents.views.acknowledgement_rows import acknowledgement_rows
 from qms_portal.links import pk_url
 from qms_portal.models import Unit, User
 from qms_portal.permissions import scope_fingerprint
+from qms_portal.templatetags.qms import local_date
 from qms_portal.views.generic import ScopedListView
 
 from .. import cached

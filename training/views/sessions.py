@@ -5,7 +5,6 @@ the History tab, the workflow) and invitations."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -13,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from qms_portal import fragments
 from qms_portal.forms import on_fields
 from qms_portal.permissions import can
-from qms_portal.templatetags.qms import choice_label
+from qms_portal.templatetags.qms import choice_label, local_date
 from qms_portal.views.generic import (
     HistoryView,
     ObjectFormView,
@@ -209,7 +208,7 @@ def session_rows(sessions):
     rows = []
     for s in sessions:
         trainer = (s.trainer.full_name or s.trainer.username) if s.trainer_id else s.external_trainer
-        starts = date_format(timezone.template_localtime(s.starts_at), "SHORT_DATETIME_FORMAT")
+        starts = local_date(s.starts_at, "SHORT_DATETIME_FORMAT")
         rows.append(
             f'<tr><td class="text-nowrap"><a href="{conditional_escape(s.get_absolute_url())}">'
             f"{conditional_escape(s.number)}</a></td>"

@@ -7,6 +7,7 @@ import subprocess
 import time
 from contextlib import contextmanager
 from html import unescape
+from types import SimpleNamespace
 
 import pytest
 from django.db import connection, transaction
@@ -53,6 +54,30 @@ def built_once(django_db_blocker, build):
         with django_db_blocker.unblock():
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
+
+
+def fresh_world(world):
+    """A test's own copy of a world ``built_once`` (a namespace): every person and unit read afresh
+    from the database (permission caches kept on a user object must not pass from one test to the
+    next), everything else copied, so a test that changes an object in memory (a transition sets its
+    status) leaves the next test the object as it was built."""
+    import copy
+
+    from qms_portal.models import Unit, User
+
+    values = vars(world)
+    users = User.objects.in_bulk([v.pk for v in values.values() if isinstance(v, User)])
+    units = Unit.objects.in_bulk([v.pk for v in values.values() if isinstance(v, Unit)])
+    fresh = {}
+    for name, value in values.items():
+        if isinstance(value, User):
+            value = users[value.pk]
+        elif isinstance(value, Unit):
+            value = units[value.pk]
+        else:
+            value = copy.deepcopy(value)
+        fresh[name] = value
+    return SimpleNamespace(**fresh)
 
 
 def listed_codes(response):

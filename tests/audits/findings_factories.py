@@ -17,7 +17,7 @@ from qms_portal import permissions
 from qms_portal.services import save_tracked
 from tests import factories
 from tests.factories import PASSWORD, assign, make_root, make_unit, make_user
-from tests.helpers import built_once
+from tests.helpers import built_once, fresh_world
 
 _seq = itertools.count(1)
 LEAD = ("view", "change", "audits.conduct_audit", "audits.sign_audit_report")
@@ -102,20 +102,8 @@ def _fs_world(django_db_setup, django_db_blocker):
 def fs(_fs_world, db, settings, tmp_path):
     """The findings test world, every person and unit read afresh (no permission cache passes
     between tests); uploads go to the test's own folder."""
-    from qms_portal.models import Unit, User
-
     settings.MEDIA_ROOT = tmp_path / "media"
-    world = vars(_fs_world)
-    users = User.objects.in_bulk([v.pk for v in world.values() if isinstance(v, User)])
-    units = Unit.objects.in_bulk([v.pk for v in world.values() if isinstance(v, Unit)])
-    fresh = {}
-    for name, value in world.items():
-        if isinstance(value, User):
-            value = users[value.pk]
-        elif isinstance(value, Unit):
-            value = units[value.pk]
-        fresh[name] = value
-    return SimpleNamespace(**fresh)
+    return fresh_world(_fs_world)
 
 
 def fresh(user):

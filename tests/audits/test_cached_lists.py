@@ -4,7 +4,7 @@
 through the services shows at once."""
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -30,6 +30,7 @@ from tests.audits.findings_factories import record
 from tests.audits.plan_factories import audit_in, make_audit, make_programme, plan_world
 from tests.documents.factories import doc_type
 from tests.fragment_check import PieceRecorder, assert_cached_visit_reads_no_row, visit
+from tests.helpers import built_once, fresh_world
 
 pytestmark = [pytest.mark.django_db, pytest.mark.filterwarnings("ignore:No directory at:UserWarning")]
 
@@ -64,8 +65,7 @@ def procedure(w, code=""):
                                              category="operational", code=code)
 
 
-@pytest.fixture
-def w(today):
+def build_world():
     """The plan world with a programme of this year (dept1 in January: behind, with a procedure;
     dept2 in December), an audit in progress that carries out the first line, with a checklist
     question, a minor finding raised as a nonconformity and an observation; the checklist kept as
@@ -97,6 +97,21 @@ def w(today):
     certificate_services.surveillance_update(acting_user=w.iso, visit=w.next_visit, due_on=w.next_visit.due_on,
                                              audit=w.surveillance_audit)
     return w
+
+
+@pytest.fixture(scope="module")
+def _world(django_db_setup, django_db_blocker):
+    """``build_world()`` once per module, on the day the tests run on (``today``: mid-July)."""
+    with pytest.MonkeyPatch.context() as patch:
+        fixed = date(timezone.localdate().year, 7, 15)
+        patch.setattr(timezone, "localdate", lambda *args, **kwargs: fixed)
+        with built_once(django_db_blocker, build_world) as world:
+            yield world
+
+
+@pytest.fixture
+def w(_world, today, db):
+    return fresh_world(_world)
 
 
 # --- what each list shows retires it -------------------------------------------------------------------

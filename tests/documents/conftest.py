@@ -1,9 +1,8 @@
-from types import SimpleNamespace
 
 import pytest
 
 from tests.documents.factories import doc_setup
-from tests.helpers import built_once
+from tests.helpers import built_once, fresh_world
 
 
 @pytest.fixture(autouse=True)
@@ -28,19 +27,7 @@ def ds(_ds_world, db):
     """The documents test world (see ``tests.documents.factories.doc_setup``), with every person and
     unit read afresh: permission caches kept on a user object must not pass from one test to the
     next."""
-    from qms_portal.models import Unit, User
-
-    world = vars(_ds_world)
-    users = User.objects.in_bulk([v.pk for v in world.values() if isinstance(v, User)])
-    units = Unit.objects.in_bulk([v.pk for v in world.values() if isinstance(v, Unit)])
-    fresh = {}
-    for name, value in world.items():
-        if isinstance(value, User):
-            value = users[value.pk]
-        elif isinstance(value, Unit):
-            value = units[value.pk]
-        fresh[name] = value
-    return SimpleNamespace(**fresh)
+    return fresh_world(_ds_world)
 
 
 @pytest.fixture

@@ -1,8 +1,7 @@
-from types import SimpleNamespace
 
 import pytest
 
-from tests.helpers import built_once
+from tests.helpers import built_once, fresh_world
 from tests.nonconformities.factories import nc_setup
 
 
@@ -24,16 +23,4 @@ def _ns_world(django_db_setup, django_db_blocker):
 def ns(_ns_world, db):
     """The nonconformities test world (``tests.nonconformities.factories.nc_setup``), with every person
     and unit read afresh: permission caches kept on a user object must not pass between tests."""
-    from qms_portal.models import Unit, User
-
-    world = vars(_ns_world)
-    users = User.objects.in_bulk([v.pk for v in world.values() if isinstance(v, User)])
-    units = Unit.objects.in_bulk([v.pk for v in world.values() if isinstance(v, Unit)])
-    fresh = {}
-    for name, value in world.items():
-        if isinstance(value, User):
-            value = users[value.pk]
-        elif isinstance(value, Unit):
-            value = units[value.pk]
-        fresh[name] = value
-    return SimpleNamespace(**fresh)
+    return fresh_world(_ns_world)

@@ -210,7 +210,8 @@ SEARCHED = """([id, typed]) => {
 }"""
 
 
-FOCUSED = "(id) => Boolean(document.getElementById(id).tomselect?.isFocused)"
+TYPABLE = """(id) => { const picker = document.getElementById(id).tomselect;
+  return Boolean(picker) && !picker.isInputHidden; }"""
 
 
 def pick_unit(page, field_id, typed, unit, keep=0):
@@ -224,10 +225,11 @@ def pick_unit(page, field_id, typed, unit, keep=0):
     if keep:  # the box holds units, each with its remove button: tap where one types
         control = page.locator(f"#{field_id}-ts-control")
     control.tap() if phone else control.click()
-    # Tom Select takes the focus a moment after the tap (``focus()`` defers its own handler): until
-    # then the box counts as hidden and swallows a key. A person sees the caret before typing; a first
-    # letter typed sooner was lost (seen in 1 run in 3 on a quick machine: "T2-DIST" searched "2-DIST").
-    page.wait_for_function(FOCUSED, arg=field_id)
+    # A box holding a unit is hidden while Tom Select has no focus, and swallows a key; it takes the
+    # focus a moment after the tap (``focus()`` defers its own handler). A person sees the caret before
+    # typing; a first letter typed sooner was lost (1 run in 3 of the plan flows on a quick machine:
+    # "T2-DIST" searched "2-DIST"). An empty box takes keys at once, focused or not.
+    page.wait_for_function(TYPABLE, arg=field_id)
     page.locator(f"#{field_id}-ts-control").press_sequentially(typed, delay=30)
     # The list the server sends for what was typed is in: an option still shown from an earlier search
     # is re-drawn when that answer comes, and a tap landing in between selected nothing.

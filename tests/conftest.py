@@ -5,6 +5,7 @@ from django.core.management.sql import sql_flush as _django_sql_flush
 from django.test import Client, override_settings
 from django.utils import translation
 
+from qms_portal.roles import ensure_system_roles
 from tests import factories, public_purpose  # noqa: F401 - public_purpose registers the tests' token-page purpose
 
 
@@ -25,19 +26,13 @@ def _flush_what_holds_rows(style, connection, reset_sequences=True, allow_cascad
     return [f"DELETE FROM {quote(name)}" for name in holding] or ["SELECT 1"]
 
 
-def _seed_system_roles():
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
     """The seeded system roles, committed in the test database: nearly every test needs them
     (``factories.roles()``), and made inside each test's transaction they were made again for every
     test (40 queries, 0.17 s: a tenth of the suite's time), since the rollback took them away."""
-    from qms_portal.roles import ensure_system_roles
-
-    ensure_system_roles()
-
-
-@pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
-        _seed_system_roles()
+        ensure_system_roles()
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -51,7 +46,7 @@ def _quick_flush():
     def flush_and_seed(self, **options):
         handle(self, **options)
         if not options.get("inhibit_post_migrate"):  # Django's permissions are there again
-            _seed_system_roles()
+            ensure_system_roles()
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(flush, "sql_flush", _flush_what_holds_rows)

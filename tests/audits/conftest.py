@@ -1,15 +1,11 @@
 """Fixtures shared by the audits' tests."""
 
-from datetime import date
-
 import pytest
-from django.utils import timezone
+
+from tests.audits.plan_factories import on_mid_july
 
 
 @pytest.fixture
 def today(monkeypatch):
-    """Mid-July of this year: a programme's months before it are behind when not done, those after
-    it not yet due."""
-    fixed = date(timezone.localdate().year, 7, 15)
-    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: fixed)
-    return fixed
+    """Mid-July of this year (``plan_factories.on_mid_july``)."""
+    return on_mid_july(monkeypatch)

@@ -3,7 +3,7 @@ clause 9.2, and audits and programmes made through the services. Other parts may
 ``plan_world()`` then ``make_audit(w, ...)`` / ``audit_in(w, "in_progress")``."""
 
 import itertools
-from datetime import timedelta
+from datetime import date, timedelta
 from types import SimpleNamespace
 
 from django.utils import timezone
@@ -53,6 +53,14 @@ def plan_world(prefix=None):
     w.outsider = person("outsider", w.other, "staff")
     w.nobody = person("nobody", w.agency)
     return w
+
+
+def on_mid_july(patch):
+    """Make today mid-July of this year through ``patch`` (a MonkeyPatch): a programme's months
+    before it are behind when not done, those after it not yet due. Returns the day."""
+    fixed = date(timezone.localdate().year, 7, 15)
+    patch.setattr(timezone, "localdate", lambda *args, **kwargs: fixed)
+    return fixed
 
 
 def days(n):

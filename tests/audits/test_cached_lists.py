@@ -4,7 +4,7 @@
 through the services shows at once."""
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -27,7 +27,7 @@ from qms_portal.services import save_tracked
 from tests import factories
 from tests.audits.factories_certificates import make_certificate
 from tests.audits.findings_factories import record
-from tests.audits.plan_factories import audit_in, make_audit, make_programme, plan_world
+from tests.audits.plan_factories import audit_in, make_audit, make_programme, on_mid_july, plan_world
 from tests.documents.factories import doc_type
 from tests.fragment_check import PieceRecorder, assert_cached_visit_reads_no_row, visit
 from tests.helpers import built_once, fresh_world
@@ -103,8 +103,7 @@ def build_world():
 def _world(django_db_setup, django_db_blocker):
     """``build_world()`` once per module, on the day the tests run on (``today``: mid-July)."""
     with pytest.MonkeyPatch.context() as patch:
-        fixed = date(timezone.localdate().year, 7, 15)
-        patch.setattr(timezone, "localdate", lambda *args, **kwargs: fixed)
+        on_mid_july(patch)
         with built_once(django_db_blocker, build_world) as world:
             yield world
 

@@ -1,4 +1,3 @@
-
 import pytest
 
 from tests.documents.factories import doc_setup

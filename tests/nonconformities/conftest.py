@@ -1,4 +1,3 @@
-
 import pytest
 
 from tests.helpers import built_once, fresh_world
